@@ -1,0 +1,192 @@
+"""The `formgen` command: parses options, calls the library, prints. Nothing else lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from formgen import keys
+from formgen.batch import build_batch
+from formgen.customers import load_customer
+from formgen.errors import ExitCode, FormgenError
+from formgen.form import blank_form, layout_contract, prefilled_form, write_bytes
+
+F = TypeVar("F", bound=Callable[..., Any])
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+def _friendly(func: F) -> F:
+    """Turn every FormgenError into one line on stderr and its exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except FormgenError as exc:
+            err.print(f"[red]formgen: fout:[/red] {exc.line()}", markup=True, soft_wrap=True)
+            sys.exit(int(exc.exit_code))
+        except KeyboardInterrupt:
+            err.print("formgen: afgebroken")
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="formgen")
+def main() -> None:
+    """Wijzigingsformulier voor de klantenkaart: maken, publiceren en controleren."""
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is geen datum (JJJJ-MM-DD)") from None
+
+
+@main.command()
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Pdf-bestand om te schrijven (leeg of voor één klant).")
+@click.option("--customer", type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON-bestand met de gegevens van één klant: vult het formulier vooraf in.")
+@click.option("--customers", type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV- of JSONL-bestand met één klant per regel: één pdf per klant.")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Map voor de pdf's bij --customers.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Aantal processen bij --customers.")
+@click.option("--request-id", help="Aanvraagnummer (anders wordt een uniek nummer gemaakt).")
+@click.option("--date", "issued", help="Datum van uitgifte, JJJJ-MM-DD (standaard vandaag).")
+@click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sleutelbestand (anders FORMGEN_SECRET of FORMGEN_KEY_FILE).")
+@_friendly
+def form(out_path: Path | None, customer: Path | None, customers: Path | None,
+         out_dir: Path | None, jobs: int, request_id: str | None, issued: str | None,
+         key_file: Path | None) -> None:
+    """Maak het wijzigingsformulier: leeg, vooraf ingevuld voor één klant, of voor veel klanten.
+
+    \b
+      formgen form --out leeg.pdf
+      formgen form --customer klant.json --out formulier.pdf
+      formgen form --customers klanten.csv --out-dir formulieren/ --jobs 2
+    """
+    if customer and customers:
+        raise click.UsageError("kies --customer of --customers, niet allebei")
+    if customers:
+        if out_dir is None:
+            raise click.UsageError("--customers heeft --out-dir nodig")
+        if request_id:
+            raise click.UsageError("--request-id kan niet bij --customers (elk formulier krijgt "
+                                   "een eigen nummer)")
+        _batch(customers, out_dir, jobs, _date(issued), key_file)
+        return
+    if out_path is None:
+        raise click.UsageError("geef --out PAD")
+    if customer is None:
+        write_bytes(out_path, blank_form())
+        err.print(f"Leeg formulier geschreven: {out_path}")
+        return
+    record = load_customer(customer)
+    key = keys.require_key(key_file)
+    pdf, rid = prefilled_form(record, key, request_id=request_id, issued=_date(issued))
+    write_bytes(out_path, pdf)
+    err.print(f"Formulier voor klant {record.customer_id} geschreven: {out_path} "
+              f"(aanvraag {rid})")
+
+
+def _batch(source: Path, out_dir: Path, jobs: int, issued: dt.date | None,
+           key_file: Path | None) -> None:
+    key = keys.require_key(key_file)
+    with Progress(TextColumn("Formulieren"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=err, transient=False) as bar:
+        task = bar.add_task("formulieren", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        result = build_batch(source, out_dir, key, jobs=jobs, issued=issued, progress=progress)
+    for line, message in result.failures:
+        err.print(f"{source}:{line}: overgeslagen: {message}", soft_wrap=True)
+    err.print(f"{result.written} formulieren geschreven in {out_dir}"
+              + (f", overzicht in {result.manifest}" if result.manifest else "")
+              + (f"; {len(result.failures)} regels overgeslagen" if result.failures else ""))
+    if result.failures:
+        sys.exit(int(ExitCode.PARTIAL))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Druk het layoutcontract af als JSON.")
+@_friendly
+def fields(as_json: bool) -> None:
+    """Toon alle velden met soort, regel, pagina en plaats (punten, oorsprong linksboven)."""
+    contract = layout_contract()
+    if as_json:
+        click.echo(json.dumps(contract, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{contract['form']['id']} versie {contract['form']['version']}")
+    for column in ("id", "label", "soort", "regel", "pagina", "x", "y", "breedte", "hoogte"):
+        table.add_column(column)
+    for f in contract["fields"]:
+        rule = "verplicht" if f["required"] else (f"groep {f['group']}" if f["group"] else "")
+        r = f["rect"]
+        table.add_row(f["id"], f["label"], f["kind"], rule, str(f["page"]),
+                      *(f"{r[k]:.1f}" for k in ("x", "y", "width", "height")))
+    out.print(table)
+
+
+@main.command()
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, help="Waar de nieuwe sleutel komt (wordt nooit overschreven).")
+@_friendly
+def key(out_path: Path) -> None:
+    """Maak een nieuwe geheime sleutel voor het ondertekenen van formulieren."""
+    if not keys.create_key_file(out_path):
+        raise click.UsageError(f"{out_path} bestaat al; een sleutel wordt nooit overschreven")
+    err.print(f"Nieuwe sleutel geschreven: {out_path} (alleen leesbaar voor u). "
+              "Zet FORMGEN_KEY_FILE naar dit pad.")
+
+
+@main.command()
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out"), show_default=True)
+@_friendly
+def demo(out_dir: Path) -> None:
+    """Maak een leeg formulier en een vooraf ingevuld voorbeeld (met een ontwikkelsleutel)."""
+    from formgen.demo import run_demo
+
+    for line in run_demo(out_dir):
+        err.print(line, soft_wrap=True)
+
+
+@main.group()
+def site() -> None:
+    """Het helpcentrum: het formulier in de site zetten."""
+
+
+@site.command("prepare")
+@click.option("--docs-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("docs"), show_default=True)
+@click.option("--generated-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("generated"), show_default=True)
+@_friendly
+def site_prepare(docs_dir: Path, generated_dir: Path) -> None:
+    """Zet het actuele lege formulier en de lijsten die ervan afhangen klaar voor de site."""
+    from formgen.site import prepare_site
+
+    published = prepare_site(docs_dir, generated_dir)
+    err.print(f"Formulier versie {published.version} ({published.size_label}) klaar: "
+              f"{published.path}")

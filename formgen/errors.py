@@ -1,0 +1,41 @@
+"""One exception family: every error carries its exit code and a one-line Dutch message."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    PARTIAL = 1  # some rows failed, or a submission is not complete
+    USAGE = 2  # usage error or unreadable input
+
+
+class FormgenError(Exception):
+    """Base of all errors that reach the user as one line."""
+
+    exit_code: ExitCode = ExitCode.USAGE
+
+    def __init__(self, message: str, *, source: str | None = None) -> None:
+        self.message = message
+        self.source = source
+        super().__init__(self.line())
+
+    def line(self) -> str:
+        return f"{self.source}: {self.message}" if self.source else self.message
+
+
+class DefinitionError(FormgenError):
+    """The form definition or company file in site_config/ is broken."""
+
+
+class InputFileError(FormgenError):
+    """An input file (customer data, submission) cannot be read or is invalid."""
+
+
+class KeyError_(FormgenError):
+    """No signing key, or the key cannot be used."""
+
+
+class TokenError(FormgenError):
+    """A form token cannot be parsed or does not verify."""

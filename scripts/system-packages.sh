@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Debian packages the tests and the site need. Installs only what is missing; needs root.
+set -euo pipefail
+packages=(
+  qpdf poppler-utils          # qpdf --check, pdftoppm in tests
+  hunspell hunspell-nl         # Dutch spell check of the help center
+  chromium                     # browser and accessibility tests (driven by Playwright)
+  nodejs npm                   # axe-core for the accessibility tests
+  fonts-ocr-b                  # OCR-B for synthetic ID documents in the test corpus
+  fonts-dancingscript fonts-humor-sans   # handwriting in the test corpus
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install -y ${missing[*]})" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,43 @@
+"""Shared fixtures: a test key generated per session, built forms, a customer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+import pytest
+
+from formgen.customers import Customer
+from formgen.form import blank_form, prefilled_form
+
+
+@pytest.fixture(scope="session")
+def key() -> bytes:
+    return secrets.token_hex(32).encode()
+
+
+@pytest.fixture(scope="session")
+def customer() -> Customer:
+    return Customer(
+        customer_id="K2001", name="Łukasz Nguyễn", company="Ørsted & Şahin B.V.",
+        id_number="Y7654321X", email="lukasz@voorbeeld.nl", phone="+31 6 1234 5678",
+        street="Prinsengracht 263", postcode="1016 GV", city="Amsterdam", country="Nederland",
+    )
+
+
+@pytest.fixture(scope="session")
+def blank_pdf() -> bytes:
+    return blank_form()
+
+
+@pytest.fixture(scope="session")
+def prefilled_pdf(customer: Customer, key: bytes) -> bytes:
+    pdf, _ = prefilled_form(customer, key, request_id="RTEST0001", issued=dt.date(2026, 11, 25))
+    return pdf
+
+
+@pytest.fixture(autouse=True)
+def _no_key_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests decide about keys themselves; a developer's FORMGEN_SECRET must not leak in."""
+    monkeypatch.delenv("FORMGEN_SECRET", raising=False)
+    monkeypatch.delenv("FORMGEN_KEY_FILE", raising=False)
