@@ -1,10 +1,21 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
+PORT ?= 8000
+export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: run setup system test bench lint
+.PHONY: run site demo setup system test bench lint
 
-# Set up and run the main job: a blank form and a prefilled sample form in out/.
-run: setup
+# Set up and run the main job: build the help center with the current form, then serve it.
+run: site
+	@echo "Helpcentrum: http://127.0.0.1:$(PORT)/  (stoppen met Ctrl+C)"
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site $(PORT)
+
+site: setup
+	$(BIN)/mkdocs build --strict
+	$(BIN)/python -m pagefind --site site
+
+# A blank form and a prefilled sample in out/ (creates a local development key once).
+demo: setup
 	$(BIN)/formgen demo --out-dir out
 
 setup: $(VENV)/.installed
@@ -18,13 +29,17 @@ $(VENV)/.installed: pyproject.toml
 system:
 	bash scripts/system-packages.sh
 
+node_modules/axe-core/axe.min.js:
+	npm install --no-save --no-audit --no-fund axe-core@4
+
 # Run all tests (installs the Debian packages they need when run as root).
-test: system setup
+test: system setup node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest -q
 
 bench: setup
 	$(BIN)/python benchmarks/bench_forms.py
+	$(BIN)/python benchmarks/bench_check.py
 
 lint: setup
-	$(BIN)/ruff check formgen tests benchmarks
+	$(BIN)/ruff check formgen tests benchmarks site_config
 	$(BIN)/mypy

@@ -172,6 +172,54 @@ def demo(out_dir: Path) -> None:
         err.print(line, soft_wrap=True)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Druk het resultaat af als JSON.")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Map voor een HTML-rapport met uitsneden van elk veld en de handtekening.")
+@click.option("--reply", "reply_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Map voor een antwoordmail (.eml) per onvolledige inzending.")
+@click.option("--from", "from_address", help="E-mailadres van de klant (als het nergens staat).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Aantal inzendingen tegelijk.")
+@click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sleutelbestand (anders FORMGEN_SECRET of FORMGEN_KEY_FILE).")
+@_friendly
+def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
+          reply_dir: Path | None, from_address: str | None, jobs: int,
+          key_file: Path | None) -> None:
+    """Controleer teruggestuurde inzendingen: is alles er?
+
+    Elk PAD is één inzending: een e-mail (.eml), een map of één bestand.
+    Afsluitcode 0 als alles compleet is, 1 als iets niet compleet is.
+
+    \b
+      formgen check inbox/*.eml --report rapport/ --reply antwoorden/
+    """
+    from formgen.report import json_document, table, write_replies, write_report
+    from formgen.run_checks import run_checks
+
+    key = keys.load_key(key_file)
+    with Progress(TextColumn("Inzendingen"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=err, transient=True,
+                  disable=as_json or len(paths) < 2) as bar:
+        task = bar.add_task("inzendingen", total=len(paths))
+        results = run_checks(list(paths), key=key, from_address=from_address, jobs=jobs,
+                             progress=lambda done: bar.update(task, completed=done))
+    if as_json:
+        click.echo(json.dumps(json_document(results), indent=2, ensure_ascii=False))
+    else:
+        out.print(table(results))
+    if report_dir:
+        err.print(f"Rapport: {write_report(results, report_dir)}")
+    if reply_dir:
+        replies = write_replies(results, reply_dir)
+        err.print(f"{len(replies)} antwoordmail(s) in {reply_dir}")
+    complete = all(r.verdict == "complete" for r in results)
+    sys.exit(int(ExitCode.OK if complete else ExitCode.PARTIAL))
+
+
 @main.group()
 def site() -> None:
     """Het helpcentrum: het formulier in de site zetten."""

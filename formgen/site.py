@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from formgen.definition import FormDefinition, load_company, load_form
 from formgen.form import blank_form, write_bytes
@@ -64,6 +65,14 @@ def prepare_site(docs_dir: Path, generated_dir: Path, config: Path | None = None
     for name, text in snippets.items():
         _write_if_changed(generated_dir / name, text.encode("utf-8"))
     return published
+
+
+def theme_settings(config: Path | None = None) -> dict[str, Any]:
+    """What the theme shows of the company (klantenservice box, copyright)."""
+    company = load_company(config)
+    return {"company": {"name": company.name, "support_email": company.support_email,
+                        "help_center_url": company.help_center_url},
+            "copyright": f"&copy; {company.name}"}
 
 
 def _fields_snippet(form: FormDefinition) -> str:

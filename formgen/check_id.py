@@ -1,0 +1,96 @@
+"""Checks on the identity document: found and readable, name, expiry, and an unmasked BSN."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from formgen import ocr
+from formgen.id_document import IdDocumentResult, analyse_id_page
+from formgen.intake import Page
+from formgen.mrz import surname_matches
+from formgen.verdict import Check, Status
+
+
+def _rank(result: IdDocumentResult) -> tuple[bool, bool, bool]:
+    return (result.mrz_valid, result.mrz_found, result.looks_like_id)
+
+
+def find_id_document(pages: list[Page], today: dt.date) -> tuple[IdDocumentResult, Page] | None:
+    """The best identity document among pages that are not form pages."""
+    best: tuple[IdDocumentResult, Page] | None = None
+    for page in pages:
+        result = analyse_id_page(page.image, today=today)
+        if best is None or _rank(result) > _rank(best[0]):
+            best = (result, page)
+        if result.mrz_valid:
+            break
+    return best if best and best[0].looks_like_id else None
+
+
+def read_printed_name(name_crop: np.ndarray | None) -> str | None:
+    """The account holder's name as printed or written in the form's name box (OCR)."""
+    if name_crop is None or name_crop.size == 0:
+        return None
+    text = " ".join(line.text for line in ocr.read_lines(name_crop) if line.score > 0.5)
+    return text.strip() or None
+
+
+def check_id(pages: list[Page], account_name: str | None, name_is_typed: bool,
+             today: dt.date) -> list[Check]:
+    found = find_id_document(pages, today)
+    if found is None:
+        none = "geen kopie van een identiteitsbewijs gevonden"
+        return [Check("id_document", Status.MISSING, none),
+                Check("id_name", Status.MISSING, none),
+                Check("id_expiry", Status.MISSING, none),
+                Check("bsn", Status.OK, "geen identiteitsbewijs, dus geen BSN gezien")]
+    result, page = found
+    where = f"{page.file_name} p. {page.index}"
+    checks = [_document(result, where), _name(result, account_name, name_is_typed, where),
+              _expiry(result, today, where)]
+    if result.bsn_unmasked_visible:
+        checks.append(Check("bsn", Status.WARNING, "het BSN is leesbaar en niet afgeschermd: "
+                            "bewaar deze kopie niet", file=where))
+    else:
+        checks.append(Check("bsn", Status.OK, "geen leesbaar BSN", file=where))
+    return checks
+
+
+def _document(result: IdDocumentResult, where: str) -> Check:
+    kind = result.document_kind or "identiteitsbewijs"
+    if result.mrz_valid:
+        return Check("id_document", Status.OK, f"{kind} ({result.doc_type}), de MRZ klopt",
+                     file=where)
+    if result.mrz_found:
+        problems = "; ".join(result.check_failures) or "de MRZ klopt niet"
+        return Check("id_document", Status.REVIEW, f"{kind}: {problems}", file=where)
+    return Check("id_document", Status.REVIEW, "lijkt een identiteitsbewijs, maar de MRZ "
+                 "(de regels met <<< onderaan) is niet leesbaar", file=where)
+
+
+def _name(result: IdDocumentResult, account_name: str | None, typed: bool, where: str) -> Check:
+    if not result.surname:
+        return Check("id_name", Status.REVIEW, "achternaam op het identiteitsbewijs niet "
+                     "leesbaar; controleer de naam zelf", file=where)
+    if not account_name:
+        return Check("id_name", Status.REVIEW, "naam op het formulier niet leesbaar; "
+                     "controleer de naam zelf", file=where)
+    if surname_matches(account_name, result.surname):
+        return Check("id_name", Status.OK, "de achternaam komt overeen met het formulier",
+                     file=where)
+    message = ("de achternaam op het identiteitsbewijs komt niet overeen met de naam op het "
+               "formulier" if typed else
+               "de handgeschreven naam is niet zeker te lezen; controleer de naam zelf")
+    return Check("id_name", Status.REVIEW, message, file=where)
+
+
+def _expiry(result: IdDocumentResult, today: dt.date, where: str) -> Check:
+    if result.expiry is None:
+        return Check("id_expiry", Status.REVIEW, "vervaldatum niet leesbaar", file=where)
+    date = result.expiry.strftime("%d-%m-%Y")
+    if result.expiry < today:
+        return Check("id_expiry", Status.MISSING,
+                     f"het identiteitsbewijs is verlopen op {date}", file=where)
+    return Check("id_expiry", Status.OK, f"geldig tot {date}", file=where)

@@ -1,0 +1,221 @@
+"""Small adapter around the OCR engine (rapidocr-onnxruntime), so another engine can be swapped in.
+
+The engine is created lazily on first use (loading the ONNX models takes a second or two) and is
+shared by all callers; calls are serialised with a lock, so the module is safe to use from several
+threads. Nothing recognised here is logged.
+
+The number of CPU threads the engine uses can be set with :func:`configure` (before first use) or
+with the environment variable ``FORMGEN_OCR_THREADS``; by default onnxruntime decides.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    """One recognised text line.
+
+    ``box`` holds four corner points (x, y) in pixel coordinates of the image passed in,
+    clockwise starting top-left as the engine saw the text.
+    """
+
+    text: str
+    box: tuple[Point, Point, Point, Point]
+    score: float
+
+    @property
+    def center(self) -> Point:
+        xs = [p[0] for p in self.box]
+        ys = [p[1] for p in self.box]
+        return (sum(xs) / 4.0, sum(ys) / 4.0)
+
+    @property
+    def width(self) -> float:
+        (x0, y0), (x1, y1) = self.box[0], self.box[1]
+        return float(np.hypot(x1 - x0, y1 - y0))
+
+    @property
+    def height(self) -> float:
+        (x0, y0), (x3, y3) = self.box[0], self.box[3]
+        return float(np.hypot(x3 - x0, y3 - y0))
+
+
+class OcrEngine(Protocol):
+    """What the rest of formgen needs from an OCR engine."""
+
+    def read_lines(self, image: np.ndarray, *, use_cls: bool = True) -> list[OcrLine]:
+        """Detect and recognise text lines in an RGB (or grayscale) uint8 image."""
+        ...
+
+    def detect(self, image: np.ndarray) -> list[np.ndarray]:
+        """Only detect text lines at the image's own resolution; 4x2 float32 corner arrays."""
+        ...
+
+    def recognize(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
+        """Recognise already cropped, upright single text lines (RGB or grayscale)."""
+        ...
+
+    def upside_down(self, crops: Sequence[np.ndarray]) -> list[tuple[bool, float]]:
+        """For each cropped text line: (looks rotated by 180 degrees, confidence)."""
+        ...
+
+
+def _to_bgr(image: np.ndarray) -> np.ndarray:
+    if image.ndim == 2:
+        return np.ascontiguousarray(np.repeat(image[:, :, None], 3, axis=2))
+    if image.ndim == 3 and image.shape[2] == 3:
+        return np.ascontiguousarray(image[:, :, ::-1])
+    if image.ndim == 3 and image.shape[2] == 4:
+        return np.ascontiguousarray(image[:, :, 2::-1])
+    raise ValueError(f"unsupported image shape {image.shape}")
+
+
+class RapidOcrEngine:
+    """:class:`OcrEngine` backed by rapidocr-onnxruntime (PP-OCRv4 det/rec + angle classifier)."""
+
+    def __init__(self, threads: int | None = None) -> None:
+        from rapidocr_onnxruntime import RapidOCR  # heavy import: only when needed
+
+        kwargs: dict[str, Any] = {"print_verbose": False}
+        if threads:
+            # rapidocr copies the global values to the det/cls/rec sessions
+            kwargs["intra_op_num_threads"] = threads
+            kwargs["inter_op_num_threads"] = 1
+        self._ocr = RapidOCR(**kwargs)
+        # one line per recogniser run: measured faster than batches of 6 (long lines get padded,
+        # and rapidocr disables the onnxruntime memory arena)
+        self._ocr.text_rec.rec_batch_num = 1
+        self._lock = threading.Lock()
+
+    def read_lines(self, image: np.ndarray, *, use_cls: bool = True) -> list[OcrLine]:
+        bgr = _to_bgr(image)
+        with self._lock:
+            result, _ = self._ocr(bgr, use_cls=use_cls)
+        lines: list[OcrLine] = []
+        for box, text, score in result or []:
+            pts = tuple((float(x), float(y)) for x, y in box)
+            lines.append(OcrLine(str(text), pts, float(score)))  # type: ignore[arg-type]
+        return lines
+
+    def detect(self, image: np.ndarray) -> list[np.ndarray]:
+        bgr = _to_bgr(image)
+        det = self._ocr.text_det
+        with self._lock:
+            saved = (det.limit_type, det.limit_side_len)
+            det.limit_type, det.limit_side_len = "max", max(bgr.shape[:2])
+            try:
+                boxes, _ = det(bgr)
+            finally:
+                det.limit_type, det.limit_side_len = saved
+        if boxes is None or len(boxes) == 0:
+            return []
+        return [np.asarray(b, dtype=np.float32) for b in self._ocr.sorted_boxes(boxes)]
+
+    def recognize(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
+        if not crops:
+            return []
+        bgr = [_to_bgr(c) for c in crops]
+        with self._lock:
+            res, _ = self._ocr.text_rec(bgr)
+        return [(str(r[0]), float(r[1])) for r in res]
+
+    def upside_down(self, crops: Sequence[np.ndarray]) -> list[tuple[bool, float]]:
+        if not crops:
+            return []
+        bgr = [_to_bgr(c) for c in crops]
+        with self._lock:
+            _, res, _ = self._ocr.text_cls(bgr)
+        return [(str(label) == "180", float(score)) for label, score in res]
+
+
+_engine: OcrEngine | None = None
+_engine_lock = threading.Lock()
+_threads: int | None = None
+
+
+def configure(threads: int | None = None) -> None:
+    """Set the number of CPU threads for the engine created on first use (None: automatic).
+
+    Has no effect once the engine exists, except through :func:`set_engine` (None resets it).
+    """
+    global _threads
+    _threads = threads
+
+
+def set_engine(engine: OcrEngine | None) -> None:
+    """Install another engine (or None to fall back to the lazily created default)."""
+    global _engine
+    with _engine_lock:
+        _engine = engine
+
+
+def get_engine() -> OcrEngine:
+    """The shared engine, created on first call (thread-safe)."""
+    global _engine
+    if _engine is None:
+        with _engine_lock:
+            if _engine is None:
+                threads = _threads
+                env = os.environ.get("FORMGEN_OCR_THREADS", "").strip()
+                if threads is None and env.isdigit():
+                    threads = int(env)
+                _engine = RapidOcrEngine(threads=threads)
+    return _engine
+
+
+def read_lines(image: np.ndarray, *, use_cls: bool = True) -> list[OcrLine]:
+    """Detect and recognise text lines in ``image`` (RGB uint8 HxWx3, or grayscale HxW)."""
+    return get_engine().read_lines(image, use_cls=use_cls)
+
+
+def detect(image: np.ndarray) -> list[np.ndarray]:
+    """Only detect text lines in ``image``; returns 4x2 corner arrays (x, y)."""
+    return get_engine().detect(image)
+
+
+def recognize(crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
+    """Recognise cropped, upright single text lines; (text, score) per crop."""
+    return get_engine().recognize(crops)
+
+
+def upside_down(crops: Sequence[np.ndarray]) -> list[tuple[bool, float]]:
+    """For cropped text lines: (rotated by 180 degrees, confidence) per crop."""
+    return get_engine().upside_down(crops)
+
+
+def crop_box(image: np.ndarray, box: np.ndarray | Sequence[Point], *,
+             scale: float = 1.0, pad: float = 0.0) -> np.ndarray:
+    """Cut the quadrilateral ``box`` (4 points, clockwise from top-left, coordinates divided by
+    ``scale`` first) out of ``image`` as an upright rectangle; ``pad`` grows it by that fraction
+    of its height on every side."""
+    import cv2
+
+    pts = np.asarray(box, dtype=np.float32) / scale
+    w = float(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[3] - pts[2])))
+    h = float(max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2])))
+    if pad:
+        ux = (pts[1] - pts[0]) / max(w, 1.0)
+        uy = (pts[3] - pts[0]) / max(h, 1.0)
+        d = pad * h
+        pts = pts + np.array([-ux - uy, ux - uy, ux + uy, -ux + uy], dtype=np.float32) * d
+        w, h = w + 2 * d, h + 2 * d
+    wi, hi = max(int(round(w)), 2), max(int(round(h)), 2)
+    dst = np.array([[0, 0], [wi, 0], [wi, hi], [0, hi]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(pts, dst)
+    return cv2.warpPerspective(image, matrix, (wi, hi), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REPLICATE)
+
+
+def join_text(lines: Sequence[OcrLine]) -> str:
+    """All recognised text, one line per OCR line (for keyword searches)."""
+    return "\n".join(line.text for line in lines)

@@ -1,0 +1,26 @@
+"""MkDocs-hook: maakt vóór de build het formulier en de Markdown-stukjes voor de site.
+
+Dun met opzet: al het werk zit in formgen.site.prepare_site, zodat `formgen site prepare`
+hetzelfde doet voor Zensical (dat geen hooks uitvoert) of voor CI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def on_config(config: Any, **kwargs: Any) -> Any:
+    """Company details come from site_config/company.yaml only, never from mkdocs.yml."""
+    from formgen.site import theme_settings
+
+    settings = theme_settings()
+    config.extra["company"] = settings["company"]
+    config.copyright = settings["copyright"]
+    return config
+
+
+def on_pre_build(config: Any, **kwargs: Any) -> None:
+    from formgen.site import prepare_site
+
+    prepare_site(Path(config.docs_dir), Path(config.config_file_path).parent / "generated")

@@ -1,0 +1,100 @@
+"""Gedeelde fixtures voor de sitetests.
+
+Eén keer per sessie: `mkdocs build --strict` naar een tijdelijke map, daarna Pagefind, daarna
+een http.server op 127.0.0.1 op een vrije poort. De browser is Debian's Chromium via Playwright.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    root: Path
+    build_log: str
+
+    def pages(self) -> list[str]:
+        """Paden (vanaf de root van de site) van alle html-pagina's, zonder Pagefind's eigen."""
+        out = []
+        for p in sorted(self.root.rglob("*.html")):
+            rel = p.relative_to(self.root).as_posix()
+            if rel.startswith(("pagefind/", "assets/")):
+                continue
+            out.append(rel)
+        return out
+
+
+def _run(cmd: list[str], what: str) -> str:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    log = proc.stdout + proc.stderr
+    if proc.returncode != 0:
+        pytest.fail(f"{what} mislukt (code {proc.returncode}):\n{log}", pytrace=False)
+    return log
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    site = tmp_path_factory.mktemp("site") / "site"
+    log = _run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-d", str(site)],
+        "mkdocs build --strict",
+    )
+    _run([sys.executable, "-m", "pagefind", "--site", str(site)], "pagefind")
+    return BuiltSite(site, log)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: BuiltSite) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(built_site.root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} ontbreekt (apt-get install chromium)", pytrace=False)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
