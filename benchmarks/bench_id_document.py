@@ -41,7 +41,7 @@ def main() -> None:
 
     cv2.setNumThreads(args.threads)
 
-    from corpus.id_documents import id_card_page, passport_page
+    from corpus.id_documents import id_card_page, letter_page, passport_page
 
     from formgen import ocr
     from formgen.id_document import analyse_id_page
@@ -52,6 +52,7 @@ def main() -> None:
         "TD3 paspoort": passport_page(dpi=args.dpi).image,
         "TD1 BSN afgeschermd": id_card_page(dpi=args.dpi, masked_bsn=True).image,
         "TD1 fout controlecijfer": id_card_page(dpi=args.dpi, corrupt_check_digit=True).image,
+        "brief (geen ID)": letter_page(dpi=args.dpi)[0],
     }
 
     t0 = time.perf_counter()

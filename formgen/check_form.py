@@ -17,6 +17,7 @@ FIELD_MIN_FRACTION = 0.004  # ink in a text box that counts as written
 FIELD_MIN_PIXELS = 45
 SIGNATURE_MIN_FRACTION = 0.006
 SIGNATURE_MIN_SPAN = 0.15  # a signature spans at least this part of the box width
+SIGNATURE_MIN_CONTRAST = 80  # lighter than this (pencil, an empty pen): a person should look
 FAINT_FACTOR = 0.35  # below the threshold but above this part of it: a person should look
 
 
@@ -46,15 +47,14 @@ def _ink(pages: list[FormPage], field: Field, template: FormTemplate) -> tuple[I
 
 
 def _written(ink: Ink, signature: bool = False) -> Status:
-    if signature:
-        if ink.fraction >= SIGNATURE_MIN_FRACTION and ink.span >= SIGNATURE_MIN_SPAN:
-            return Status.OK
-        return Status.REVIEW if ink.fraction >= SIGNATURE_MIN_FRACTION * FAINT_FACTOR \
-            else Status.MISSING
-    if ink.fraction >= FIELD_MIN_FRACTION and ink.pixels >= FIELD_MIN_PIXELS:
+    """OK when clearly written; REVIEW when there is little or only faint writing."""
+    minimum = SIGNATURE_MIN_FRACTION if signature else FIELD_MIN_FRACTION
+    if ink.fraction >= minimum and ink.pixels >= FIELD_MIN_PIXELS and (not signature or (
+            ink.span >= SIGNATURE_MIN_SPAN and ink.contrast >= SIGNATURE_MIN_CONTRAST)):
         return Status.OK
-    return Status.REVIEW if ink.fraction >= FIELD_MIN_FRACTION * FAINT_FACTOR \
-        and ink.pixels >= FIELD_MIN_PIXELS * FAINT_FACTOR else Status.MISSING
+    if ink.fraction >= minimum * FAINT_FACTOR or ink.faint_fraction >= minimum:
+        return Status.REVIEW
+    return Status.MISSING
 
 
 def check_form_pages(form_pages: list[FormPage], template: FormTemplate
@@ -194,7 +194,8 @@ def _message(field: Field, status: Status, page: FormPage, typed: str) -> str:
     if status is Status.OK:
         return f"{field.label}: ingevuld" + (" (digitaal)" if typed else "")
     if status is Status.REVIEW:
-        return f"{field.label}: er staat weinig, controleer het"
+        what = "de handtekening" if field.kind == "signature" else field.label
+        return f"{what}: er staat weinig of het is erg licht, controleer het"
     if field.kind == "signature":
         return "de handtekening ontbreekt: onderteken het formulier met pen"
     return f"het veld '{field.label}' op pagina {field.page} is niet ingevuld"

@@ -1,9 +1,13 @@
 """Find and check an identity document (ID card or passport) on a scanned or photographed page.
 
 ``analyse_id_page`` runs text detection once on a reduced copy of the page, turns the page upright
-(90/180/270 degrees) from the shape and orientation of the detected lines, recognises the lines,
-picks out the machine readable zone (MRZ) and checks it with :mod:`formgen.mrz`. When that first
-reading does not validate, the MRZ band is cut from the full-resolution page and read again.
+(90/180/270 degrees) from the shape of the detected lines and a vote of the angle classifier,
+recognises the lines (within a time budget), and picks out the machine readable zone (MRZ). Each
+MRZ row is then read again from the full-resolution page in pieces of six characters, cut at the
+character pitch of the monospaced OCR-B font: the recogniser drops letters in long MRZ lines
+(J, I, a 0 before fillers), and pieces keep every character at its position. The rows are checked
+with :mod:`formgen.mrz`; if the result still does not validate, the whole band is detected and
+read again at full resolution.
 
 Identity documents are personal data: nothing here logs, prints or writes the page or what was
 read from it; it only lands in the returned :class:`IdDocumentResult` (whose ``repr`` leaves the
@@ -13,6 +17,7 @@ personal fields out).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +27,7 @@ import cv2
 import numpy as np
 
 from formgen import ocr
+from formgen.mrz import UNKNOWN as UNKNOWN_CHAR
 from formgen.mrz import MrzResult, normalize_line, parse_mrz, text_has_bsn
 from formgen.ocr import OcrLine
 
@@ -165,7 +171,40 @@ class _PageRead:
     rotation: int
 
 
-def _read_page(image: np.ndarray) -> _PageRead:
+MAX_SKEW_DEGREES = 1.0  # straighter than this, the MRZ reader copes as it is
+
+
+def _skew_degrees(boxes: Sequence[np.ndarray]) -> float:
+    """Median angle (degrees, clockwise positive) of the long text lines' top edges."""
+    angles, weights = [], []
+    for box in boxes:
+        width, height = _box_size(box)
+        if width > 3 * height:
+            dx, dy = box[1] - box[0]
+            angles.append(float(np.degrees(np.arctan2(dy, dx))))
+            weights.append(width)
+    if not angles:
+        return 0.0
+    order = np.argsort(angles)
+    cumulative = np.cumsum(np.asarray(weights)[order])
+    return float(np.asarray(angles)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+
+
+def _straighten(page: np.ndarray, degrees: float) -> np.ndarray:
+    """Rotate by -degrees around the centre, growing the canvas so no corner is cut off."""
+    h, w = page.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
+    matrix[0, 2] += nw / 2 - w / 2
+    matrix[1, 2] += nh / 2 - h / 2
+    return cv2.warpAffine(page, matrix, (nw, nh), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REPLICATE)
+
+
+def _read_page(image: np.ndarray, *, vote: bool = True) -> _PageRead:
+    """Detect and recognise the text of a page; ``vote``: let the angle classifier decide
+    whether the page is upside down (otherwise it is taken as it comes)."""
     page = _as_rgb(image)
     h, w = page.shape[:2]
     scale = min(1.0, WORK_MAX_SIDE / max(h, w))
@@ -178,11 +217,20 @@ def _read_page(image: np.ndarray) -> _PageRead:
         rotation = 90
         work = _rotate(work, 90)
         boxes = ocr.detect(work)
+    skew = _skew_degrees(boxes)
+    if abs(skew) > MAX_SKEW_DEGREES:
+        # a phone photo or a crooked scan: straighten the page, then read it again
+        page = _straighten(_rotate(page, rotation), skew)
+        rotation = 0
+        h, w = page.shape[:2]
+        work = cv2.resize(page, (int(round(w * scale)), int(round(h * scale))),
+                          interpolation=cv2.INTER_AREA) if scale < 1.0 else page
+        boxes = ocr.detect(work)
 
     # 0 or 180 degrees: let the angle classifier vote on the longest lines
     longest = sorted(boxes, key=lambda b: -_box_size(b)[0])[:10]
     sample = [ocr.crop_box(work, b) for b in longest if _box_size(b)[0] > 3 * _box_size(b)[1]]
-    votes = ocr.upside_down(sample)
+    votes = ocr.upside_down(sample) if vote else []
     flipped = sum(s for up, s in votes if up)
     upright = sum(s for up, s in votes if not up)
     if flipped > upright:
@@ -198,7 +246,7 @@ def _read_page(image: np.ndarray) -> _PageRead:
         for b, (text, score) in zip(boxes, texts, strict=True)
         if text.strip() and score >= 0.4
     ]
-    return _PageRead(_rotate(page, rotation), scale, lines, rotation)
+    return _PageRead(_rotate(page, rotation), scale, lines, rotation)  # rotation: of 90s
 
 
 # --------------------------------------------------------------------------------------------
@@ -223,17 +271,24 @@ class _Segment:
     x1: float
     yc: float
     h: float
+    box: np.ndarray
 
 
 def _segments(lines: Sequence[OcrLine]) -> list[_Segment]:
+    """MRZ-like lines, with x/y measured along / across the (slightly skewed) text direction."""
+    picked = [(t, np.asarray(line.box, dtype=np.float32)) for line in lines
+              if (t := _mrz_like(line.text)) is not None]
+    if not picked:
+        return []
+    angles = [float(np.arctan2(*(b[1] - b[0])[::-1])) for _, b in picked]
+    a = float(np.median(angles))
+    cos, sin = np.cos(a), np.sin(a)
     out = []
-    for line in lines:
-        t = _mrz_like(line.text)
-        if t is None:
-            continue
-        xs = [p[0] for p in line.box]
-        ys = [p[1] for p in line.box]
-        out.append(_Segment(t, min(xs), max(xs), sum(ys) / 4, max(ys) - min(ys)))
+    for t, box in picked:
+        along = box[:, 0] * cos + box[:, 1] * sin
+        across = -box[:, 0] * sin + box[:, 1] * cos
+        out.append(_Segment(t, float(along.min()), float(along.max()), float(across.mean()),
+                            float(across.max() - across.min()), box))
     return out
 
 
@@ -315,6 +370,217 @@ def _quality(result: MrzResult | None) -> tuple[int, int]:
     return (int(result.valid), score - len(result.check_failures))
 
 
+CHUNK_CHARS = 6  # characters per recognition when reading an MRZ row piece by piece
+
+
+def _row_quad(row: list[_Segment], block: list[list[_Segment]], n: int) -> np.ndarray:
+    """A quadrilateral (work coordinates) along this row's text direction, from the block's left
+    edge to well past where ``n`` characters end (trailing fillers are often not detected)."""
+    base = max(row, key=lambda s: s.x1 - s.x0).box
+    u = base[1] - base[0]
+    u = u / max(float(np.linalg.norm(u)), 1e-6)
+    pts = np.concatenate([s.box for r in block for s in r])
+    t = (pts - base[0]) @ u
+    t_min, t_max = float(t.min()), float(t.max())
+    pitch = _pitch_estimate(block)
+    t_max = max(t_max, t_min + (n + 2) * pitch * 1.15)
+    top, bottom = base[0], base[3]
+    return np.array([top + t_min * u, top + t_max * u, bottom + t_max * u, bottom + t_min * u],
+                    dtype=np.float32)
+
+
+def _pitch_estimate(block: list[list[_Segment]]) -> float:
+    """Character pitch (work pixels) from the recognised text lengths; a little high, as the
+    recogniser drops characters and boxes have some margin."""
+    segs = sorted((s for r in block for s in r), key=lambda s: -len(s.text))
+    widths = [(s.x1 - s.x0) / len(s.text) for s in segs[:3] if len(s.text) >= 5]
+    return float(np.median(widths)) if widths else 1.0
+
+
+def _fit_comb(profiles: list[np.ndarray], lefts: list[int], pitch_guess: float,
+              n: int) -> tuple[float, list[float]]:
+    """Character pitch and per-row start of the first cell: the comb of ``n`` cells whose
+    centres hold the most ink and whose borders (the gaps between letters) the least."""
+    best: tuple[float, float, list[float]] | None = None
+    for pitch in np.linspace(0.72, 1.12, 81) * pitch_guess:
+        k = np.arange(n + 1)
+        total, starts = 0.0, []
+        for prof, left in zip(profiles, lefts, strict=True):
+            row_best, row_start = -1e18, float(left)
+            for frac in np.linspace(0.0, 0.45, 10):
+                o = left - frac * pitch
+                edges = np.clip(np.round(o + k * pitch).astype(int), 0, len(prof) - 1)
+                centres = np.clip(np.round(o + (k[:-1] + 0.5) * pitch).astype(int), 0,
+                                  len(prof) - 1)
+                score = float(prof[centres].mean() - prof[edges].mean())
+                if score > row_best:
+                    row_best, row_start = score, o
+            total += row_best
+            starts.append(row_start)
+        if best is None or total > best[0]:
+            best = (total, float(pitch), starts)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _fit_chunk(text: str, size: int, cell_ink: Sequence[float] = ()) -> str:
+    """Bring the recognised text of a ``size``-character piece to exactly ``size`` characters.
+
+    ``cell_ink``: amount of ink per character cell; a filler ``<`` has far less ink than a letter
+    or digit, which tells where a character went missing in a piece read as fillers only."""
+    t = normalize_line(text)
+    t = "".join(ch if (ch.isascii() and (ch.isalnum() or ch == "<")) else "?" for ch in t)
+    if len(t) == size:
+        return t
+    if not t:
+        return UNKNOWN_CHAR * size
+    if len(t) < size and set(t) == {"<"}:
+        if len(cell_ink) == size:
+            low = float(np.median(cell_ink))
+            return "".join(UNKNOWN_CHAR if v > 1.7 * low else "<" for v in cell_ink)
+        return "<" * size
+    if len(t) < size:
+        run = t.rfind("<<")
+        if run >= 0:  # CTC most often loses a filler inside a run
+            return t[: run + 1] + "<" * (size - len(t)) + t[run + 1:]
+        return t + UNKNOWN_CHAR * (size - len(t))
+    extra = len(t) - size
+    run = t.find("<" * (extra + 1))
+    return t[:run] + t[run + extra:] if run >= 0 else t[:size]
+
+
+BAR_FILL = 0.7  # share of a character cell covered with ink: a black bar, not a letter
+
+
+def _read_rows_chunked(read: _PageRead, block: list[list[_Segment]],
+                       n: int | None = None) -> list[str] | None:
+    """Read each MRZ row from the full-resolution page in pieces of a few characters.
+
+    The MRZ font is monospaced and every row fills all its positions, so the ink pattern of a
+    row gives the character pitch and the cell borders; cutting between characters and
+    recognising short pieces avoids the characters a recogniser drops in long lines, and keeps
+    every character at its position. Cells under a black bar become unknown characters."""
+    n = n or (30 if len(block) == 3 else 44)
+    crops = []
+    for row in block:
+        crop = ocr.crop_box(read.page, _row_quad(row, block, n), scale=read.scale)
+        if crop.shape[0] < 6 or crop.shape[1] < n:
+            return None
+        crops.append(crop)
+    inks, lefts, profiles, bands = [], [], [], []
+    for crop in crops:
+        gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+        _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+        col_ink = ink.sum(axis=0).astype(np.float32)
+        cols = np.flatnonzero(col_ink > max(1, ink.shape[0] // 10))
+        if cols.size == 0:
+            return None
+        row_ink = ink.sum(axis=1)
+        band = int(np.count_nonzero(row_ink > 0.03 * ink.shape[1])) or ink.shape[0]
+        inks.append(col_ink)
+        lefts.append(int(cols[0]))
+        bands.append(band)
+    pitch_guess = _pitch_estimate(block) / read.scale
+    for col_ink in inks:
+        k = max(1, int(round(pitch_guess * 0.15)))
+        profiles.append(np.convolve(col_ink, np.ones(k) / k, mode="same"))
+    pitch, starts = _fit_comb(profiles, lefts, pitch_guess, n)
+    cells = []
+    for crop, col_ink, start, band in zip(crops, inks, starts, bands, strict=True):
+        edges = [int(round(start + j * pitch)) for j in range(n + 1)]
+        if edges[-1] > crop.shape[1] or edges[0] < -pitch:
+            return None
+        fill = [float(col_ink[max(0, a):max(0, b)].sum()) / max(1.0, (b - a) * band)
+                for a, b in itertools.pairwise(edges)]
+        cells.append(_RowCells(crop, col_ink, edges, [f > BAR_FILL for f in fill], band))
+    name_row = 2 if n == 30 else 0
+    jobs = [(i, 0) for i in range(len(cells))] + [(name_row, 2), (name_row, 4)]
+    texts = _read_cells(cells, jobs)
+    rows = texts[:len(cells)]
+    if len(block) > name_row:
+        rows[name_row] = _vote([rows[name_row], *texts[len(cells):]])
+    return rows
+
+
+@dataclass
+class _RowCells:
+    crop: np.ndarray  # full resolution, straightened along the row
+    col_ink: np.ndarray
+    edges: list[int]  # n + 1 cell borders (columns of crop)
+    bar: list[bool]  # cell covered by a black bar
+    band: int  # height of the inked band
+
+
+def _vote(readings: list[str]) -> str:
+    """Per position, the character most readings agree on (unknown without a majority)."""
+    out = []
+    for chars in zip(*readings, strict=True):
+        best = max(set(chars), key=chars.count)
+        out.append(best if chars.count(best) * 2 > len(chars) else UNKNOWN_CHAR)
+    return "".join(out)
+
+
+def _read_cells(cells: list[_RowCells], jobs: list[tuple[int, int]]) -> list[str]:
+    """Recognise rows piece by piece; job (row, offset): pieces of CHUNK_CHARS characters, the
+    first one ``offset`` characters long. Cells under a bar are unknown and not recognised."""
+    pieces: list[np.ndarray] = []
+    plans: list[list[tuple[int, list[bool]]]] = []  # per job: (piece size, bar mask) per chunk
+    for row, offset in jobs:
+        rc = cells[row]
+        n = len(rc.edges) - 1
+        bounds = [0, *range(offset or CHUNK_CHARS, n, CHUNK_CHARS), n]
+        plan = []
+        for k0, k1 in itertools.pairwise(bounds):
+            bar = rc.bar[k0:k1]
+            keep = [j for j in range(k1 - k0) if not bar[j]]
+            if keep and keep != list(range(keep[0], keep[-1] + 1)):
+                keep, bar = list(range(k1 - k0)), [False] * (k1 - k0)
+            if not keep:
+                plan.append((0, bar))
+                continue
+            first, last = k0 + keep[0], k0 + keep[-1]
+            a = max(0, rc.edges[first])
+            b = min(rc.crop.shape[1], rc.edges[last + 1])
+            piece = rc.crop[:, a:max(b, a + 2)]
+            solid = rc.col_ink[a:a + piece.shape[1]] > 0.6 * rc.band
+            if first > 0 and rc.bar[first - 1] or last + 1 < n and rc.bar[last + 1]:
+                piece = piece.copy()
+                light = np.percentile(piece, 90, axis=(0, 1)).astype(piece.dtype)
+                j = 0
+                while first > 0 and rc.bar[first - 1] and j < len(solid) and solid[j]:
+                    piece[:, j] = light
+                    j += 1
+                j = len(solid) - 1
+                while last + 1 < n and rc.bar[last + 1] and j >= 0 and solid[j]:
+                    piece[:, j] = light
+                    j -= 1
+            pieces.append(piece)
+            plan.append((len(keep), bar))
+        plans.append(plan)
+    texts = iter(ocr.recognize(pieces))
+    out = []
+    for plan in plans:
+        text = ""
+        for size, bar in plan:
+            chars = iter(_fit_chunk(next(texts)[0], size) if size else "")
+            text += "".join(UNKNOWN_CHAR if b else next(chars) for b in bar)
+        out.append(text)
+    return out
+
+
+def _best_parse(options: list[list[str]], today: dt.date) -> MrzResult | None:
+    best: MrzResult | None = None
+    best_key: tuple[tuple[int, int], int] | None = None
+    for picks in itertools.product(*[range(len(o)) for o in options]):
+        result = parse_mrz([o[i] for o, i in zip(options, picks, strict=True)], today=today)
+        if result is None:
+            continue
+        key = (_quality(result), -sum(picks))
+        if best_key is None or key > best_key:
+            best, best_key = result, key
+    return best
+
+
 def _reread_band(read: _PageRead, block: list[list[_Segment]], today: dt.date) -> MrzResult | None:
     """OCR the MRZ band again, cut from the full-resolution page."""
     segs = [s for r in block for s in r]
@@ -351,6 +617,41 @@ def _reread_band(read: _PageRead, block: list[list[_Segment]], today: dt.date) -
 # --------------------------------------------------------------------------------------------
 
 
+def _compatible(a: str, b: str) -> bool:
+    """Same length and equal wherever both are known."""
+    return len(a) == len(b) and all(x == y or UNKNOWN_CHAR in (x, y) for x, y in zip(a, b))
+
+
+def _read_mrz(read: _PageRead, today: dt.date) -> tuple[MrzResult | None, list[list[_Segment]]]:
+    """The MRZ on a read page: the whole-line reading, the piecewise one, the band read again."""
+    result, block = _mrz_from_lines(read.lines, today)
+    rows = None
+    if len(block) in (2, 3) and sum(len(s.text) for r in block for s in r) >= 30:
+        rows = _read_rows_chunked(read, block)
+        if rows:
+            # per row, the piecewise reading is preferred (it is the more exact one, and names
+            # have no check digit); the whole-line reading may stand in where it checks better,
+            # but for the name row only where it agrees with the piecewise reading
+            name_row = 2 if len(rows) == 3 else 0
+            options = [[row] for row in rows]
+            if result is not None and len(result.lines) == len(rows):
+                for k, (opt, line) in enumerate(zip(options, result.lines, strict=True)):
+                    if line != opt[0] and (k != name_row or _compatible(line, opt[0])):
+                        opt.append(line)
+            chunked = _best_parse(options, today)
+            if chunked is not None and (result is not None or _quality(chunked)[1] > 0):
+                result = chunked
+    if block and len(block) >= 2 and not (result is not None and result.valid):
+        again = _reread_band(read, block, today)
+        if again is not None and rows and len(again.lines) == len(rows):
+            name_row = 2 if len(rows) == 3 else 0
+            if not _compatible(again.lines[name_row], rows[name_row]):
+                again = None  # a name without check digit, read differently: not trusted
+        if _quality(again) > _quality(result):
+            result = again
+    return result, block
+
+
 def _keywords_found(lines: Sequence[OcrLine]) -> bool:
     flat = re.sub(r"[^A-Z]", "", " ".join(line.text for line in lines).upper())
     if any(k in flat for k in ID_KEYWORDS):
@@ -367,11 +668,14 @@ def analyse_id_page(image: np.ndarray, *, today: dt.date | None = None) -> IdDoc
     """
     today = today or dt.date.today()
     read = _read_page(image)
-    result, block = _mrz_from_lines(read.lines, today)
-    if block and len(block) >= 2 and not (result is not None and result.valid):
-        again = _reread_band(read, block, today)
-        if _quality(again) > _quality(result):
-            result = again
+    result, block = _read_mrz(read, today)
+    if result is None and _keywords_found(read.lines) is False or result is None and not block:
+        # nothing MRZ-like: perhaps the angle classifier was wrong about upside down
+        turned = _read_page(_rotate(read.page, 180), vote=False)
+        turned.rotation = (read.rotation + 180) % 360
+        result2, block2 = _read_mrz(turned, today)
+        if _quality(result2) > _quality(result):
+            read, result, block = turned, result2, block2
 
     text_bsn = any(text_has_bsn(line.text) for line in read.lines
                    if _mrz_like(line.text) is None)

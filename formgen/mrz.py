@@ -271,6 +271,21 @@ class _Checker:
     failures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    def repair(self, name: str, data: str, digit: str) -> str:
+        """Fill in one unreadable character of ``data`` from its check digit (unique: the
+        weights 7, 3, 1 are coprime with 10), noting that it happened."""
+        if data.count(UNKNOWN) != 1 or not digit.isdigit():
+            return data
+        pos = data.index(UNKNOWN)
+        fits = [c for c in "0123456789<ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                if check_digit(data[:pos] + c + data[pos + 1:]) == digit]
+        digits = [c for c in fits if c.isdigit()]
+        choice = digits[0] if len(digits) == 1 else (fits[0] if len(fits) == 1 else None)
+        if choice is None:
+            return data
+        self.notes.append(f"{FIELD_LABELS[name]}: één onleesbaar teken aangevuld")
+        return data[:pos] + choice + data[pos + 1:]
+
     def check(self, name: str, data: str, digit: str, *, allow_filler: bool = False) -> bool:
         expected = check_digit(data)
         ok = expected is not None and (
@@ -331,6 +346,8 @@ def _parse_td1(lines: Sequence[str], today: dt.date | None) -> MrzResult:
     nationality = _fix(l2[15:18], "A")
     optional2 = l2[18:29]
     composite_cd = _fix(l2[29], "c")
+    birth_raw = c.repair("birth_date", birth_raw, birth_cd)
+    expiry_raw = c.repair("expiry_date", expiry_raw, expiry_cd)
     c.check("birth_date", birth_raw, birth_cd)
     c.check("expiry_date", expiry_raw, expiry_cd)
 
@@ -370,11 +387,15 @@ def _parse_td3(lines: Sequence[str], today: dt.date | None) -> MrzResult:
     birth_raw, birth_cd = _fix(l2[13:19], "9"), _fix(l2[19], "c")
     sex = l2[20]
     expiry_raw, expiry_cd = _fix(l2[21:27], "9"), _fix(l2[27], "c")
+    birth_raw = c.repair("birth_date", birth_raw, birth_cd)
+    expiry_raw = c.repair("expiry_date", expiry_raw, expiry_cd)
     c.check("birth_date", birth_raw, birth_cd)
     c.check("expiry_date", expiry_raw, expiry_cd)
 
-    personal = l2[28:42]
     personal_cd = _fix(l2[42], "c")
+    personal = l2[28:42]
+    if UNKNOWN in personal[:9] and sum(ch.isdigit() for ch in personal[:9]) == 8:
+        personal = c.repair("personal_number", personal, personal_cd)
     composite_cd = _fix(l2[43], "c")
     bsn, masked = _optional_field(personal, country)
     if bsn is not None:
@@ -568,7 +589,7 @@ def surname_matches(account_holder_name: str, mrz_surname: str, *,
     usual placements: "Jan de Vries" and "Vries, Jan de" both match ``DE<VRIES`` (and ``VRIES``).
     ``truncated``: the MRZ name field was full, so the last surname word may be cut short.
     """
-    tokens = [t for t in normalize_line(re.sub(r"\s+", "<", mrz_surname)).split("<") if t]
+    tokens = [t for t in re.split(r"[<\s\-]+", mrz_surname.upper().translate(_DROPPED)) if t]
     tokens = ["".join(_char_options(c)[0] for c in t) for t in tokens]
     words = _name_words(account_holder_name)
     if not tokens or not words:

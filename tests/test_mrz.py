@@ -237,6 +237,7 @@ def test_icao_name_variants() -> None:
     ("Anna van den Berg", "BERG"),
     ("Łukasz Ørsted", "ORSTED"),
     ("Łukasz Ørsted", "OERSTED"),
+    ("Łukasz Ørsted", "Ørsted"),
     ("Ayşe Şahin", "SAHIN"),
     ("Thi Lan Nguyễn", "NGUYEN"),
     ("Karl Müller", "MULLER"),

@@ -72,6 +72,16 @@ def _add_years(d: dt.date, years: int) -> dt.date:
         return d.replace(year=d.year + years, day=28)
 
 
+def _fit_name(surname: str, given_names: str, limit: int) -> tuple[str, str]:
+    """Truncate as ICAO 9303 does when the name field is too short: given names first."""
+    if len(surname) + 2 + len(given_names) <= limit:
+        return surname, given_names
+    room = limit - len(surname) - 2
+    if room >= 1:
+        return surname, given_names[:room].rstrip(" -")
+    return surname[: limit - 2].rstrip(" -"), ""
+
+
 @dataclass
 class GeneratedId:
     """A generated page plus the ground truth used to draw it."""
@@ -290,8 +300,9 @@ def id_card_page(
     issue = _add_years(expiry, -10)
     sex = rng.choice("MF")
 
+    mrz_surname, mrz_given = _fit_name(surname, given_names, 30)
     code = TD1CodeGenerator("I", "NLD", docnum, _yymmdd(birth), sex, _yymmdd(expiry), "NLD",
-                            surname, given_names, bsn)
+                            mrz_surname, mrz_given, bsn)
     lines = str(code).splitlines()
     if corrupt_check_digit:  # expiry check digit, TD1 line 2 position 15
         lines[1] = _corrupt_digit(lines[1], 14)
@@ -374,8 +385,9 @@ def passport_page(
     issue = _add_years(expiry, -10)
     sex = rng.choice("MF")
 
-    code = TD3CodeGenerator("P", "NLD", surname, given_names, docnum, "NLD", _yymmdd(birth), sex,
-                            _yymmdd(expiry), bsn)
+    mrz_surname, mrz_given = _fit_name(surname, given_names, 39)
+    code = TD3CodeGenerator("P", "NLD", mrz_surname, mrz_given, docnum, "NLD", _yymmdd(birth),
+                            sex, _yymmdd(expiry), bsn)
     lines = str(code).splitlines()
     if corrupt_check_digit:  # expiry check digit, TD3 line 2 position 28
         lines[1] = _corrupt_digit(lines[1], 27)
