@@ -5,8 +5,9 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: run site demo setup system test bench lint
 
-# Set up and run the main job: build the help center with the current form, then serve it.
-run: site
+# Set up and run the main job: the forms (blank + prefilled sample in out/), the help center
+# with the current form built in, served on localhost.
+run: demo site
 	@echo "Helpcentrum: http://127.0.0.1:$(PORT)/  (stoppen met Ctrl+C)"
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site $(PORT)
 

@@ -79,50 +79,42 @@ def _check_appearance(rect: Rect, on: bool) -> StreamObject:
     return form_xobject((0, 0, w, h), mark.encode("ascii"))
 
 
-def text_field(box: FieldBox, page_ref: IndirectObject, page_height: float,
-               ap_ref: IndirectObject, value: str = "",
-               read_only: bool = False) -> DictionaryObject:
-    field = DictionaryObject({
+def _widget(box: FieldBox, page_ref: IndirectObject, page_height: float, kind: str,
+            **entries: PdfObject) -> DictionaryObject:
+    """A merged field and widget annotation: named by the field id, tooltip = its label."""
+    widget = DictionaryObject({
         _name("/Type"): _name("/Annot"),
         _name("/Subtype"): _name("/Widget"),
-        _name("/FT"): _name("/Tx"),
+        _name("/FT"): _name(kind),
         _name("/T"): TextStringObject(box.field.id),
         _name("/TU"): TextStringObject(box.field.label),
         _name("/Rect"): ArrayObject(FloatObject(round(v, 3))
                                     for v in box.rect.to_pdf(page_height)),
-        _name("/F"): NumberObject(4),
+        _name("/F"): NumberObject(4),  # print
         _name("/P"): page_ref,
-        _name("/DA"): TextStringObject(f"/{FIELD_FONT_NAME} {FIELD_FONT_SIZE} Tf 0 g"),
-        _name("/Q"): NumberObject(0),
-        _name("/V"): TextStringObject(value),
-        _name("/AP"): DictionaryObject({_name("/N"): ap_ref}),
     })
-    if read_only:
-        field[_name("/Ff")] = NumberObject(READ_ONLY)
-    return field
+    widget.update({_name("/" + key): value for key, value in entries.items()})
+    return widget
+
+
+def text_field(box: FieldBox, page_ref: IndirectObject, page_height: float,
+               ap_ref: IndirectObject) -> DictionaryObject:
+    return _widget(box, page_ref, page_height, "/Tx",
+                   DA=TextStringObject(f"/{FIELD_FONT_NAME} {FIELD_FONT_SIZE} Tf 0 g"),
+                   Q=NumberObject(0), V=TextStringObject(""),
+                   AP=DictionaryObject({_name("/N"): ap_ref}))
 
 
 def _checkbox(box: FieldBox, page_ref: IndirectObject, page_height: float,
               add: Callable[[PdfObject], IndirectObject]) -> DictionaryObject:
-    return DictionaryObject({
-        _name("/Type"): _name("/Annot"),
-        _name("/Subtype"): _name("/Widget"),
-        _name("/FT"): _name("/Btn"),
-        _name("/T"): TextStringObject(box.field.id),
-        _name("/TU"): TextStringObject(box.field.label),
-        _name("/Rect"): ArrayObject(FloatObject(round(v, 3))
-                                    for v in box.rect.to_pdf(page_height)),
-        _name("/F"): NumberObject(4),
-        _name("/P"): page_ref,
-        _name("/V"): _name("/Off"),
-        _name("/AS"): _name("/Off"),
-        _name("/MK"): DictionaryObject({_name("/CA"): TextStringObject("4")}),
-        _name("/DA"): TextStringObject("/ZaDb 0 Tf 0 g"),
-        _name("/AP"): DictionaryObject({_name("/N"): DictionaryObject({
-            _name(CHECK_ON): add(_check_appearance(box.rect, True)),
-            _name("/Off"): add(_check_appearance(box.rect, False)),
-        })}),
-    })
+    return _widget(box, page_ref, page_height, "/Btn",
+                   V=_name("/Off"), AS=_name("/Off"),
+                   MK=DictionaryObject({_name("/CA"): TextStringObject("4")}),
+                   DA=TextStringObject("/ZaDb 0 Tf 0 g"),
+                   AP=DictionaryObject({_name("/N"): DictionaryObject({
+                       _name(CHECK_ON): add(_check_appearance(box.rect, True)),
+                       _name("/Off"): add(_check_appearance(box.rect, False)),
+                   })}))
 
 
 def qr_xobject(text: str, caption: str, font_ref: IndirectObject) -> StreamObject:

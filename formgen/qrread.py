@@ -49,7 +49,9 @@ def read_tokens(image: np.ndarray, hint: np.ndarray | None = None) -> list[QrHit
                 if hits:
                     return hits
     hits = _read(gray)
-    if hits:
+    if hits or hint is None:
+        # without marks and without a code at first sight, this is not a form page: a second,
+        # binarised look is only worth its time where the marks say the code must be
         return hits
     return _read(_binarise(gray))
 

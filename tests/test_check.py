@@ -178,7 +178,7 @@ def test_unreadable_submission(tmp_path: Path, corpus_key: bytes) -> None:
     path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20)
     result = check_submission(path, key=corpus_key, today=TODAY)
     assert result.verdict is Verdict.UNREADABLE
-    assert result.problems and "scan.pdf" == result.problems[0].file_name
+    assert result.problems and result.problems[0].file_name == "scan.pdf"
 
 
 def test_cli_json_report_reply_and_exit_codes(tmp_path: Path, person: S.Person,
