@@ -33,8 +33,10 @@ system:
 node_modules/axe-core/axe.min.js:
 	npm install --no-save --no-audit --no-fund axe-core@4
 
-# Run all tests (installs the Debian packages they need when run as root).
+# Run all tests (installs the Debian packages they need when run as root), after the linters.
 test: system setup node_modules/axe-core/axe.min.js
+	$(BIN)/ruff check formgen tests benchmarks site_config
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench: setup

@@ -86,11 +86,15 @@ def _document(result: IdDocumentResult, where: str) -> Check:
 
 
 def _similar(read_name: str, surname: str) -> bool:
-    """OCR-tolerant match: some run of words in the read name is close to the surname."""
+    """OCR-tolerant match: some stretch of the read name is close to the surname, also where
+    OCR lost the space between words ("JeroenNguyen") or misread letters ("Ngen")."""
     target = icao_name(surname).replace("<", "")
-    words = [w for w in icao_name(read_name).split("<") if w]
-    runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
-    return any(SequenceMatcher(None, run, target).ratio() >= OCR_NAME_SIMILARITY for run in runs)
+    joined = icao_name(read_name).replace("<", "")
+    if not target or not joined:
+        return False
+    sizes = {max(1, len(target) + d) for d in (-2, -1, 0, 1)}
+    windows = {joined[i:i + n] for n in sizes for i in range(max(1, len(joined) - n + 1))}
+    return any(SequenceMatcher(None, w, target).ratio() >= OCR_NAME_SIMILARITY for w in windows)
 
 
 def _name(result: IdDocumentResult, account_name: str | None, typed: bool, where: str) -> Check:

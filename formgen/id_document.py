@@ -647,7 +647,8 @@ def _reread_band(read: _PageRead, block: list[list[_Segment]], today: dt.date) -
 
 def _compatible(a: str, b: str) -> bool:
     """Same length and equal wherever both are known."""
-    return len(a) == len(b) and all(x == y or UNKNOWN_CHAR in (x, y) for x, y in zip(a, b, strict=True))
+    return len(a) == len(b) and all(x == y or UNKNOWN_CHAR in (x, y)
+                                    for x, y in zip(a, b, strict=True))
 
 
 def _read_mrz(read: _PageRead, today: dt.date) -> tuple[MrzResult | None, list[list[_Segment]]]:
