@@ -48,6 +48,7 @@ def blank_caption(form: FormDefinition, page: int) -> str:
 def build_template(form: FormDefinition, company: Company) -> FormTemplate:
     static, layout = render_static(form, company)
     writer = PdfWriter(clone_from=io.BytesIO(static))
+    writer.pdf_header = b"%PDF-1.7"  # /Lang, Type0 fonts with AcroForm: newer than fpdf2's 1.3
     blank = tokens.Token(form.id, form.version, 1, form.page_count)
     qr_texts = [(tokens.encode(blank.for_page(p), None), blank_caption(form, p))
                 for p in range(1, form.page_count + 1)]
