@@ -57,9 +57,10 @@ def find_form_page(page: Page, template: FormTemplate, key: bytes | None) -> For
     if alignment is None:
         alignment = align_on_qr(hits[0].corners, layout)
     if not hits:
-        number = _guess_number(_warp(page.image, alignment, template, 1), template)
-        return FormPage(page, None, None, "de QR-code is niet leesbaar", False, number,
-                        _warp(page.image, alignment, template, number), alignment)
+        # every page has the same size, so one warp serves for guessing and for checking
+        warped = _warp(page.image, alignment, template, 1)
+        return FormPage(page, None, None, "de QR-code is niet leesbaar", False,
+                        _guess_number(warped, template), warped, alignment)
     text = hits[0].text
     token: tokens.Token | None = None
     error = None

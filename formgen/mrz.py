@@ -320,6 +320,12 @@ def _optional_field(raw: str, country: str) -> tuple[str | None, bool]:
     return None, masked
 
 
+def _matching_docnum(raw: str, country: str, check: str) -> str:
+    """The reading of the document number (OCR confusions undone) that its check digit confirms,
+    or the raw reading when none does."""
+    return next((v for v in _docnum_variants(raw, country) if check_digit(v) == check), raw)
+
+
 def _parse_td1(lines: Sequence[str], today: dt.date | None) -> MrzResult:
     l1, l2, l3 = lines
     code = _fix(l1[0:2], "N")
@@ -333,11 +339,7 @@ def _parse_td1(lines: Sequence[str], today: dt.date | None) -> MrzResult:
         ext = optional.split("<", 1)[0]
         docnum_raw, doc_cd = docnum_raw + ext[:-1], _fix(ext[-1:], "c")
         optional = optional[len(ext):]
-    docnum = docnum_raw
-    for variant in _docnum_variants(docnum_raw, country):
-        if check_digit(variant) == doc_cd:
-            docnum = variant
-            break
+    docnum = _matching_docnum(docnum_raw, country, doc_cd)
     c.check("document_number", docnum, doc_cd)
 
     birth_raw, birth_cd = _fix(l2[0:6], "9"), _fix(l2[6], "c")
@@ -377,11 +379,7 @@ def _parse_td3(lines: Sequence[str], today: dt.date | None) -> MrzResult:
     c = _Checker()
 
     docnum_raw, doc_cd = l2[0:9], _fix(l2[9], "c")
-    docnum = docnum_raw
-    for variant in _docnum_variants(docnum_raw, country):
-        if check_digit(variant) == doc_cd:
-            docnum = variant
-            break
+    docnum = _matching_docnum(docnum_raw, country, doc_cd)
     c.check("document_number", docnum, doc_cd)
     nationality = _fix(l2[10:13], "A")
     birth_raw, birth_cd = _fix(l2[13:19], "9"), _fix(l2[19], "c")
