@@ -30,11 +30,11 @@ from corpus import forms  # noqa: E402
 from corpus.id_documents import id_card_page  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from formgen import ocr  # noqa: E402
-from formgen.check import check_submission  # noqa: E402
-from formgen.customers import Customer  # noqa: E402
-from formgen.form import layout_contract, prefilled_form  # noqa: E402
-from formgen.template import get_template  # noqa: E402
+from formgen.check.identity import ocr  # noqa: E402
+from formgen.check.submission import check_submission  # noqa: E402
+from formgen.form.build import layout_contract, prefilled_form  # noqa: E402
+from formgen.form.customers import Customer  # noqa: E402
+from formgen.form.template import get_template  # noqa: E402
 
 
 def _time(path: Path, key: bytes, runs: int) -> tuple[float, list[float]]:

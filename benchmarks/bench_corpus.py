@@ -23,8 +23,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from corpus.submissions import CorpusCase, build_corpus, today  # noqa: E402
 
-from formgen.check import SubmissionResult, check_submission  # noqa: E402
-from formgen.verdict import Status  # noqa: E402
+from formgen.check.submission import SubmissionResult, check_submission  # noqa: E402
+from formgen.check.verdict import Status  # noqa: E402
 
 KEY = b"corpus-benchmark-key-0123456789abcdef"
 VERDICTS = ("complete", "incomplete", "review", "unreadable")

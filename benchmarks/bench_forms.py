@@ -15,11 +15,11 @@ import secrets
 import statistics
 import time
 
-from formgen.customers import Customer
 from formgen.definition import load_company, load_form
-from formgen.fonts import field_font
-from formgen.prefill import build_prefilled
-from formgen.template import build_template, get_template
+from formgen.form.customers import Customer
+from formgen.form.fonts import field_font
+from formgen.form.prefill import build_prefilled
+from formgen.form.template import build_template, get_template
 
 NAMES = ["Łukasz Nowak", "Anna de Vries", "Mehmet Şahin", "Nguyễn Thị Mai", "Søren Ørsted",
          "Jan-Willem van den Berg", "Zoë Janssen", "François Müller"]

@@ -43,8 +43,8 @@ def main() -> None:
 
     from corpus.id_documents import id_card_page, letter_page, passport_page
 
-    from formgen import ocr
-    from formgen.id_document import analyse_id_page
+    from formgen.check.identity import ocr
+    from formgen.check.identity.document import analyse_id_page
 
     ocr.configure(args.threads)
     pages = {

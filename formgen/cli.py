@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -16,10 +17,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from formgen import keys
-from formgen.batch import build_batch
-from formgen.customers import load_customer
 from formgen.errors import ExitCode, FormgenError
-from formgen.form import blank_form, layout_contract, prefilled_form, write_bytes
+from formgen.form.batch import build_batch
+from formgen.form.build import blank_form, layout_contract, prefilled_form, write_bytes
+from formgen.form.customers import load_customer
+from formgen.resources import CONFIG_ENV
 
 F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True, highlight=False)
@@ -45,8 +47,14 @@ def _friendly(func: F) -> F:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="formgen")
-def main() -> None:
+@click.option("--config", "config_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Map met form.yaml en company.yaml van uw bedrijf "
+                   "(anders FORMGEN_CONFIG_DIR, anders de standaard uit het pakket).")
+def main(config_dir: Path | None) -> None:
     """Wijzigingsformulier voor de klantenkaart: maken, publiceren en controleren."""
+    if config_dir is not None:
+        # Through the environment, so worker processes (--jobs) read the same definition.
+        os.environ[CONFIG_ENV] = str(config_dir.resolve())
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -166,7 +174,7 @@ def key(out_path: Path) -> None:
 @_friendly
 def demo(out_dir: Path) -> None:
     """Maak een leeg formulier en een vooraf ingevuld voorbeeld (met een ontwikkelsleutel)."""
-    from formgen.demo import run_demo
+    from formgen.form.demo import run_demo
 
     for line in run_demo(out_dir):
         err.print(line, soft_wrap=True)
@@ -197,8 +205,8 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
     \b
       formgen check inbox/*.eml --report rapport/ --reply antwoorden/
     """
-    from formgen.report import json_document, table, write_replies, write_report
-    from formgen.run_checks import run_checks
+    from formgen.check.report import json_document, table, write_replies, write_report
+    from formgen.check.run import run_checks
 
     key = keys.load_key(key_file)
     with Progress(TextColumn("Inzendingen"), BarColumn(), MofNCompleteColumn(),

@@ -1,4 +1,4 @@
-"""Load the form definition and company details from site_config/ into typed objects.
+"""Load the form definition and company details (see formgen.resources) into typed objects.
 
 The YAML files there are the single source for labels, field ids and rules: the PDF, the
 validator and the help center all read them through this module.
@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from formgen.errors import DefinitionError
-from formgen.paths import config_dir
+from formgen.resources import config_dir
 
 FIELD_KINDS = ("text", "email", "phone", "iban", "date", "place", "checkbox", "signature")
 CUSTOMER_KEYS = (

@@ -26,14 +26,14 @@ class FormgenError(Exception):
 
 
 class DefinitionError(FormgenError):
-    """The form definition or company file in site_config/ is broken."""
+    """The form definition or company file is broken."""
 
 
 class InputFileError(FormgenError):
     """An input file (customer data, submission) cannot be read or is invalid."""
 
 
-class KeyError_(FormgenError):
+class SigningKeyError(FormgenError):
     """No signing key, or the key cannot be used."""
 
 

@@ -6,11 +6,11 @@ import os
 import secrets
 from pathlib import Path
 
-from formgen.errors import KeyError_
-from formgen.paths import PROJECT_ROOT
+from formgen.errors import SigningKeyError
 
 MIN_KEY_BYTES = 16
-DEV_KEY_FILE = PROJECT_ROOT / ".formgen" / "dev.key"
+# The demo's development key: in the folder the demo runs from (ignored by git), never shipped.
+DEV_KEY_FILE = Path(".formgen") / "dev.key"
 
 
 def load_key(key_file: Path | None = None) -> bytes | None:
@@ -21,7 +21,7 @@ def load_key(key_file: Path | None = None) -> bytes | None:
     if key_file is None and os.environ.get("FORMGEN_SECRET"):
         key = os.environ["FORMGEN_SECRET"].strip().encode("utf-8")
         if len(key) < MIN_KEY_BYTES:
-            raise KeyError_(f"FORMGEN_SECRET is te kort (minstens {MIN_KEY_BYTES} tekens)")
+            raise SigningKeyError(f"FORMGEN_SECRET is te kort (minstens {MIN_KEY_BYTES} tekens)")
         return key
     if key_file is None and os.environ.get("FORMGEN_KEY_FILE"):
         key_file = Path(os.environ["FORMGEN_KEY_FILE"])
@@ -30,10 +30,10 @@ def load_key(key_file: Path | None = None) -> bytes | None:
     try:
         key = key_file.read_bytes().strip()
     except OSError as exc:
-        raise KeyError_(f"sleutelbestand niet leesbaar ({exc.strerror})",
+        raise SigningKeyError(f"sleutelbestand niet leesbaar ({exc.strerror})",
                         source=str(key_file)) from None
     if len(key) < MIN_KEY_BYTES:
-        raise KeyError_(f"sleutel is te kort (minstens {MIN_KEY_BYTES} tekens)",
+        raise SigningKeyError(f"sleutel is te kort (minstens {MIN_KEY_BYTES} tekens)",
                         source=str(key_file))
     return key
 
@@ -41,7 +41,7 @@ def load_key(key_file: Path | None = None) -> bytes | None:
 def require_key(key_file: Path | None = None) -> bytes:
     key = load_key(key_file)
     if key is None:
-        raise KeyError_(
+        raise SigningKeyError(
             "geen sleutel: zet FORMGEN_SECRET of FORMGEN_KEY_FILE, of geef --key-file "
             "(maak een sleutel met 'formgen key --out PAD')")
     return key

@@ -8,7 +8,7 @@ import jinja2
 
 from formgen.definition import Company, FormDefinition
 from formgen.errors import DefinitionError
-from formgen.paths import templates_dir
+from formgen.resources import templates_dir
 
 
 @cache

@@ -11,7 +11,7 @@ from typing import Any
 
 
 def on_config(config: Any, **kwargs: Any) -> Any:
-    """Company details come from site_config/company.yaml only, never from mkdocs.yml."""
+    """Company details come from the company file only (formgen.resources), never mkdocs.yml."""
     from formgen.site import theme_settings
 
     settings = theme_settings()

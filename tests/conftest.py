@@ -7,8 +7,8 @@ import secrets
 
 import pytest
 
-from formgen.customers import Customer
-from formgen.form import blank_form, prefilled_form
+from formgen.form.build import blank_form, prefilled_form
+from formgen.form.customers import Customer
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from formgen.cli import main
 from formgen.definition import load_form
+from formgen.resources import default_config_dir
 
 FORM = load_form()
 CUSTOMER = {"customer_id": "K77", "name": "Ana Şahin", "company": "", "id_number": "Z1",
@@ -190,7 +191,7 @@ def test_fields_json_is_the_layout_contract() -> None:
 def test_broken_definition_gives_one_line_through_the_real_command(tmp_path: Path) -> None:
     config = tmp_path / "config"
     config.mkdir()
-    root = Path(__file__).resolve().parents[1] / "site_config"
+    root = default_config_dir()
     (config / "company.yaml").write_bytes((root / "company.yaml").read_bytes())
     (config / "form.yaml").write_text(
         (root / "form.yaml").read_text(encoding="utf-8").replace("kind: iban", "kind: ibn"),

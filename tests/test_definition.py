@@ -7,7 +7,7 @@ import yaml
 
 from formgen.definition import FIELD_KINDS, load_form, parse_form
 from formgen.errors import DefinitionError
-from formgen.paths import config_dir
+from formgen.resources import config_dir
 
 
 @pytest.fixture

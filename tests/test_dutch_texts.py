@@ -13,13 +13,14 @@ from pypdf import PdfReader
 from spelling import unknown_words
 
 from formgen.definition import load_form
-from formgen.form import blank_form
+from formgen.form.build import blank_form
 
 ROOT = Path(__file__).resolve().parents[1]
 # Modules whose string literals reach people: checks, reports, intake, CLI, errors, site.
-MESSAGE_MODULES = sorted(p for p in (ROOT / "formgen").glob("*.py")
+MESSAGE_MODULES = sorted(p for p in (ROOT / "formgen").rglob("*.py")
                          if p.stem not in {"__init__", "__main__", "mrz", "ocr"})
-TEMPLATES = sorted((ROOT / "templates").rglob("*.j2"))
+TEMPLATES = sorted((ROOT / "formgen" / "data" / "templates").rglob("*.j2"))
+assert MESSAGE_MODULES and TEMPLATES, "the spell check must find the modules and templates"
 
 
 def _dutch_literals(path: Path) -> str:
@@ -93,7 +94,8 @@ def test_templates(path: Path) -> None:
     assert unknown_words(_strip_template(path.read_text(encoding="utf-8"))) == []
 
 
-@pytest.mark.parametrize("path", MESSAGE_MODULES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", MESSAGE_MODULES,
+                         ids=lambda p: p.relative_to(ROOT / "formgen").as_posix())
 def test_messages_in_code(path: Path) -> None:
     text = _dutch_literals(path)
     assert unknown_words(text) == [], f"{path.name}: spelling in messages"

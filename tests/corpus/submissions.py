@@ -40,8 +40,8 @@ import segno
 from PIL import Image
 
 from formgen import token as tokens
-from formgen.customers import Customer
-from formgen.form import blank_form, layout_contract, prefilled_form
+from formgen.form.build import blank_form, layout_contract, prefilled_form
+from formgen.form.customers import Customer
 
 from . import forms
 from .forms import Rng

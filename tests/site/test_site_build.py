@@ -10,6 +10,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 import yaml
 
+from formgen.resources import default_config_dir
+
 REPO = Path(__file__).resolve().parents[2]
 
 SITE_URL = "https://help.wijzigingsloket.nl/"
@@ -81,14 +83,14 @@ def test_all_articles_exist_and_are_built(built_site) -> None:
 
 
 def test_company_articles_exist() -> None:
-    company = yaml.safe_load((REPO / "site_config" / "company.yaml").read_text(encoding="utf-8"))
+    company = yaml.safe_load((default_config_dir() / "company.yaml").read_text(encoding="utf-8"))
     for key, url in company["articles"].items():
         md = DOCS / (url.rstrip("/") + ".md")
         assert md.is_file(), f"company.yaml articles.{key} = {url}: {md} bestaat niet"
 
 
 def test_mkdocs_company_matches_company_yaml() -> None:
-    company = yaml.safe_load((REPO / "site_config" / "company.yaml").read_text(encoding="utf-8"))
+    company = yaml.safe_load((default_config_dir() / "company.yaml").read_text(encoding="utf-8"))
     text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     # mkdocs.yml heeft !!python/name-tags niet nodig; gewone yaml volstaat.
     cfg = yaml.safe_load(text)

@@ -1,0 +1,91 @@
+"""Map a photographed or scanned page back onto the form with the four corner marks.
+
+The marks are ArUco markers with ids 0-3, one per corner, so any rotation is resolved by the
+ids alone; a homography from their 16 corners also removes skew and perspective.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from formgen.form import marks
+from formgen.form.layout import PageLayout, Rect
+
+WORK_LONG_SIDE = 1600  # detection runs on a copy no larger than this (~135 dpi for A4)
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Homography from form points (origin top-left) to pixels of the original image."""
+
+    form_to_image: np.ndarray
+    markers: int  # how many of the four marks were found (0 when aligned on the QR code)
+
+    def warp(self, image: np.ndarray, layout: PageLayout, dpi: float) -> np.ndarray:
+        """The page as it would look rendered at dpi, upright, from the scan or photo."""
+        scale = np.diag([72 / dpi, 72 / dpi, 1.0])
+        size = (round(layout.width * dpi / 72), round(layout.height * dpi / 72))
+        return cv2.warpPerspective(image, self.form_to_image @ scale, size,
+                                   flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP,
+                                   borderMode=cv2.BORDER_REPLICATE)
+
+    def image_quad(self, rect: Rect) -> np.ndarray:
+        corners = np.array([[rect.x, rect.y], [rect.x + rect.width, rect.y],
+                            [rect.x + rect.width, rect.y + rect.height],
+                            [rect.x, rect.y + rect.height]], dtype=np.float64)
+        return cv2.perspectiveTransform(corners[None], self.form_to_image)[0]
+
+
+def _gray(image: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+
+
+def find_marks(image: np.ndarray) -> dict[int, np.ndarray]:
+    """Corner points (4x2, image pixels) of each mark found, by id."""
+    gray = _gray(image)
+    factor = min(1.0, WORK_LONG_SIDE / max(gray.shape))
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) \
+        if factor < 1 else gray
+    found: dict[int, np.ndarray] = {}
+    detector = marks.detector()
+    for candidate in (small, cv2.equalizeHist(small)):
+        corners, ids, _ = detector.detectMarkers(candidate)
+        if ids is None:
+            continue
+        for quad, marker_id in zip(corners, ids.ravel(), strict=True):
+            if 0 <= marker_id < len(marks.CORNERS) and marker_id not in found:
+                found[int(marker_id)] = quad.reshape(4, 2) / factor
+        if len(found) >= 3:
+            break
+    return found
+
+
+def align_on_marks(image: np.ndarray, layout: PageLayout) -> Alignment | None:
+    """The homography from at least three marks, or None when too few were found."""
+    found = find_marks(image)
+    if len(found) < 3:
+        return None
+    src, dst = [], []
+    for mark in layout.marks:
+        if mark.id in found:
+            r = mark.rect
+            src += [[r.x, r.y], [r.x + r.width, r.y], [r.x + r.width, r.y + r.height],
+                    [r.x, r.y + r.height]]
+            dst += found[mark.id].tolist()
+    matrix, _ = cv2.findHomography(np.array(src, np.float64), np.array(dst, np.float64),
+                                   cv2.RANSAC, 8.0)
+    if matrix is None:
+        return None
+    return Alignment(matrix, len(found))
+
+
+def align_on_qr(qr_corners: np.ndarray, layout: PageLayout) -> Alignment:
+    """A fallback when marks are cut off: map the QR code's four corners onto its rectangle."""
+    r = layout.qr
+    src = np.array([[r.x, r.y], [r.x + r.width, r.y], [r.x + r.width, r.y + r.height],
+                    [r.x, r.y + r.height]], np.float64)
+    matrix = cv2.getPerspectiveTransform(src.astype(np.float32), qr_corners.astype(np.float32))
+    return Alignment(matrix.astype(np.float64), 0)

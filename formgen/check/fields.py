@@ -1,0 +1,209 @@
+"""Checks on the form pages: right form, valid token, all pages, fields written, signed."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from formgen.check.form_pages import FormPage
+from formgen.check.ink import Ink, crop, measure, reference_pages
+from formgen.check.verdict import Check, Status
+from formgen.definition import Field
+from formgen.form.template import FormTemplate
+
+FIELD_MIN_FRACTION = 0.004  # ink in a text box that counts as written
+FIELD_MIN_PIXELS = 45
+SIGNATURE_MIN_FRACTION = 0.006
+SIGNATURE_MIN_SPAN = 0.15  # a signature spans at least this part of the box width
+SIGNATURE_MIN_CONTRAST = 80  # lighter than this (pencil, an empty pen): a person should look
+FAINT_FACTOR = 0.35  # below the threshold but above this part of it: a person should look
+
+
+@dataclass
+class FormFindings:
+    """What the form pages said, for the other checks (ID name, email) and the summary."""
+
+    pages: dict[int, list[FormPage]]
+    ours: list[FormPage]  # pages of this form and version
+    request_id: str | None
+    customer_id: str | None
+    issued: str | None
+    digital: bool
+    values: dict[str, str]  # AcroForm values of a digitally filled form
+
+
+def _field_text(values: dict[str, str], field_id: str) -> str:
+    value = values.get(field_id, "")
+    return "" if value in ("", "/Off", "Off") else value.strip()
+
+
+def _ink(pages: list[FormPage], field: Field, template: FormTemplate) -> tuple[Ink, FormPage]:
+    box = template.layout.box(field.id)
+    printed = reference_pages(template.pdf)[field.page - 1]
+    measured = [(measure(p.warped, printed, box.rect), p) for p in pages]
+    return max(measured, key=lambda m: m[0].pixels)
+
+
+def _written(ink: Ink, signature: bool = False) -> Status:
+    """OK when clearly written; REVIEW when there is little or only faint writing."""
+    minimum = SIGNATURE_MIN_FRACTION if signature else FIELD_MIN_FRACTION
+    if ink.fraction >= minimum and ink.pixels >= FIELD_MIN_PIXELS and (not signature or (
+            ink.span >= SIGNATURE_MIN_SPAN and ink.contrast >= SIGNATURE_MIN_CONTRAST)):
+        return Status.OK
+    if ink.fraction >= minimum * FAINT_FACTOR or ink.faint_fraction >= minimum:
+        return Status.REVIEW
+    return Status.MISSING
+
+
+def check_form_pages(form_pages: list[FormPage], template: FormTemplate
+                     ) -> tuple[list[Check], FormFindings]:
+    form = template.form
+    checks: list[Check] = []
+    ours = [p for p in form_pages if p.token is None or p.token.form_id == form.id]
+    foreign = [p for p in form_pages if p not in ours]
+    outdated = [p for p in ours if p.token is not None and p.token.version != form.version]
+    ours = [p for p in ours if p not in outdated]
+    findings = FormFindings({}, ours, None, None, None, False, {})
+    if not ours:
+        if outdated:
+            old = outdated[0].token
+            assert old is not None
+            message = (f"verouderde versie {old.version} van het formulier; vul het huidige "
+                       f"formulier in (versie {form.version})")
+        elif foreign:
+            message = "er zit een ander formulier bij, niet het wijzigingsformulier"
+        else:
+            message = "het wijzigingsformulier zit er niet bij"
+        checks.append(Check("form", Status.MISSING, message))
+        return checks, findings
+    checks.append(Check("form", Status.OK, f"{form.title}, versie {form.version}",
+                        file=ours[0].label))
+    checks.append(_token_check(ours))
+    signed = [p for p in ours if p.token is not None and p.token.prefilled
+              and not p.token_error]
+    request_ids = {p.token.request_id for p in signed if p.token}
+    main_request = None
+    if signed:
+        counts: dict[str | None, int] = defaultdict(int)
+        for p in signed:
+            assert p.token is not None
+            counts[p.token.request_id] += 1
+        main_request = max(counts, key=lambda r: counts[r])
+        first = next(p.token for p in signed if p.token and p.token.request_id == main_request)
+        assert first is not None
+        findings.request_id, findings.customer_id = first.request_id, first.customer_id
+        findings.issued = first.issued.isoformat() if first.issued else None
+    pages: dict[int, list[FormPage]] = defaultdict(list)
+    mixed = []
+    for p in ours:
+        if p.token is not None and p.token.prefilled and main_request is not None \
+                and p.token.request_id != main_request and not p.token_error:
+            mixed.append(p)
+            continue
+        pages[p.number].append(p)
+    findings.pages = dict(pages)
+    missing_pages = [n for n in range(1, form.page_count + 1) if n not in pages]
+    if missing_pages:
+        checks.append(Check("pages", Status.MISSING,
+                            "pagina " + " en ".join(map(str, missing_pages)) + " van "
+                            f"{form.page_count} ontbreekt"))
+    elif mixed or len(request_ids) > 1:
+        checks.append(Check("pages", Status.REVIEW,
+                            "er zit een pagina van een andere aanvraag tussen",
+                            file=", ".join(p.label for p in mixed)))
+    else:
+        checks.append(Check("pages", Status.OK, f"alle {form.page_count} pagina's zijn er"))
+    all_pages = [p for group in pages.values() for p in group]
+    findings.digital = bool(all_pages) and all(p.source.digital for p in all_pages)
+    for p in all_pages:
+        if p.source.pdf_fields:
+            findings.values.update({k: v for k, v in p.source.pdf_fields.items()
+                                    if _field_text(p.source.pdf_fields, k)})
+    checks += _field_checks(pages, template, findings)
+    return checks, findings
+
+
+def _token_check(ours: list[FormPage]) -> Check:
+    bad = [p for p in ours if p.token_error and p.token_text is not None]
+    if bad:
+        return Check("token", Status.MISSING, f"de QR-code is ongeldig: {bad[0].token_error}",
+                     page=bad[0].number, file=bad[0].label)
+    unreadable = [p for p in ours if p.token_text is None]
+    if unreadable and len(unreadable) == len(ours):
+        return Check("token", Status.REVIEW, "de QR-code is op geen enkele pagina leesbaar",
+                     file=unreadable[0].label)
+    if any(p.unverified for p in ours):
+        return Check("token", Status.REVIEW,
+                     "de QR-code is ondertekend, maar er is geen sleutel om hem te controleren")
+    tokens = [p.token for p in ours if p.token is not None]
+    if tokens and tokens[0].prefilled:
+        return Check("token", Status.OK, f"geldig, aanvraag {tokens[0].request_id}")
+    return Check("token", Status.OK, "leeg formulier (zonder aanvraagnummer)")
+
+
+def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
+                  findings: FormFindings) -> list[Check]:
+    form = template.form
+    checks: list[Check] = []
+    groups: dict[str, list[Check]] = defaultdict(list)
+    for field in form.fields:
+        if not (field.required or field.group or field.kind == "signature"):
+            continue
+        code = "signature" if field.kind == "signature" else f"field:{field.id}"
+        on_page = pages.get(field.page, [])
+        if not on_page:
+            check = Check(code, Status.MISSING, f"{field.label}: pagina {field.page} "
+                          "ontbreekt", page=field.page)
+        else:
+            ink, best = _ink(on_page, field, template)
+            status = _written(ink, signature=field.kind == "signature")
+            typed = _field_text(findings.values, field.id)
+            if typed and status is not Status.OK:
+                status = Status.OK
+            box = template.layout.box(field.id).rect
+            check = Check(code, status, _message(field, status, best, typed), page=field.page,
+                          file=best.label, crop=crop(best.warped, box))
+            if field.kind == "signature" and best.source.digital:
+                check.status = Status.REVIEW if status is Status.OK else Status.MISSING
+                check.message = ("het formulier is digitaal ingevuld: print het en onderteken "
+                                 "het met pen" if status is not Status.OK else
+                                 "handtekening in een digitaal formulier: niet met de hand "
+                                 "gezet, controleer dit")
+        if field.group:
+            groups[field.group].append(check)
+        else:
+            checks.append(check)
+    for group_id, members in groups.items():
+        group = form.groups[group_id]
+        filled = [c for c in members if c.status is Status.OK]
+        if filled:
+            names = ", ".join(form.field(c.code.split(":", 1)[1]).label for c in filled)
+            checks.append(Check(f"group:{group_id}", Status.OK, f"ingevuld: {names}",
+                                page=filled[0].page, file=filled[0].file, crop=filled[0].crop))
+        elif any(c.status is Status.REVIEW for c in members):
+            checks.append(Check(f"group:{group_id}", Status.REVIEW,
+                                f"{group.rule} Er staat weinig in; controleer het."))
+        else:
+            checks.append(Check(f"group:{group_id}", Status.MISSING, group.rule))
+    return checks
+
+
+def _message(field: Field, status: Status, page: FormPage, typed: str) -> str:
+    if status is Status.OK:
+        return f"{field.label}: ingevuld" + (" (digitaal)" if typed else "")
+    if status is Status.REVIEW:
+        what = "de handtekening" if field.kind == "signature" else field.label
+        return f"{what}: er staat weinig of het is erg licht, controleer het"
+    if field.kind == "signature":
+        return "de handtekening ontbreekt: onderteken het formulier met pen"
+    return f"het veld '{field.label}' op pagina {field.page} is niet ingevuld"
+
+
+def account_name_crop(findings: FormFindings, template: FormTemplate) -> np.ndarray | None:
+    """The name box of page 1 (upright, CHECK_DPI), for reading the account holder's name."""
+    first = findings.pages.get(template.form.field("name").page)
+    if not first:
+        return None
+    return crop(first[0].warped, template.layout.box("name").rect, pad=2)

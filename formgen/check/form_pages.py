@@ -1,0 +1,78 @@
+"""Recognise form pages among the pages of a submission: token, page number, alignment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from formgen import token as tokens
+from formgen.check.align import Alignment, align_on_marks, align_on_qr
+from formgen.check.ink import CHECK_DPI, reference_pages
+from formgen.check.intake import Page
+from formgen.check.qr import read_tokens
+from formgen.errors import TokenError
+from formgen.form.template import FormTemplate
+
+
+@dataclass
+class FormPage:
+    source: Page
+    token_text: str | None  # None: the marks were found but the QR code was not readable
+    token: tokens.Token | None  # parsed, not yet verified
+    token_error: str | None  # why the token could not be parsed or verified
+    unverified: bool  # signed, but no key was given to check the signature
+    number: int  # page number of the form (from the token, or guessed from the content)
+    warped: np.ndarray  # grey, upright, at CHECK_DPI, aligned with the layout
+    alignment: Alignment
+
+    @property
+    def label(self) -> str:
+        return f"{self.source.file_name} p. {self.source.index}"
+
+
+def _warp(image: np.ndarray, alignment: Alignment, template: FormTemplate,
+          number: int) -> np.ndarray:
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    return alignment.warp(grey, template.layout.page(number), CHECK_DPI)
+
+
+def _guess_number(warped_first: np.ndarray, template: FormTemplate) -> int:
+    """Which page of the form this is, by comparing printed ink with each blank page."""
+    ink = warped_first < 140
+    scores = [float((ink & printed).sum()) / max(1.0, float(printed.sum()))
+              for printed in reference_pages(template.pdf)]
+    return int(np.argmax(scores)) + 1
+
+
+def find_form_page(page: Page, template: FormTemplate, key: bytes | None) -> FormPage | None:
+    """A FormPage when this page carries our QR token or our corner marks, else None."""
+    layout = template.layout.page(1)  # marks and QR sit at the same place on every page
+    alignment = align_on_marks(page.image, layout)
+    hint = alignment.image_quad(layout.qr) if alignment else None
+    hits = read_tokens(page.image, hint)
+    if not hits and alignment is None:
+        return None
+    if alignment is None:
+        alignment = align_on_qr(hits[0].corners, layout)
+    if not hits:
+        # every page has the same size, so one warp serves for guessing and for checking
+        warped = _warp(page.image, alignment, template, 1)
+        return FormPage(page, None, None, "de QR-code is niet leesbaar", False,
+                        _guess_number(warped, template), warped, alignment)
+    text = hits[0].text
+    token: tokens.Token | None = None
+    error = None
+    unverified = False
+    try:
+        token, tag = tokens.parse(text)
+        if tag is not None and key is None:
+            unverified = True
+        else:
+            tokens.verify(text, key)
+    except TokenError as exc:
+        error = exc.message
+    number = token.page if token and token.page <= template.form.page_count else 1
+    return FormPage(page, text, token, error, unverified, number,
+                    _warp(page.image, alignment, template, number), alignment)

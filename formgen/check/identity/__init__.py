@@ -1,0 +1,1 @@
+"""The identity document: find it on a page, read its MRZ (OCR), and check it against the form."""

@@ -1,0 +1,124 @@
+"""Checks on the identity document: found and readable, name, expiry, and an unmasked BSN."""
+
+from __future__ import annotations
+
+import datetime as dt
+from difflib import SequenceMatcher
+
+import cv2
+import numpy as np
+
+from formgen.check.identity import ocr
+from formgen.check.identity.document import IdDocumentResult, analyse_id_page
+from formgen.check.identity.mrz import icao_name, surname_matches
+from formgen.check.intake import Page
+from formgen.check.verdict import Check, Status
+
+OCR_NAME_SIMILARITY = 0.75  # e.g. "Ngen" read for NGUYEN
+
+
+def _rank(result: IdDocumentResult) -> tuple[bool, bool, bool]:
+    return (result.mrz_valid, result.mrz_found, result.looks_like_id)
+
+
+def find_id_document(pages: list[Page], today: dt.date) -> tuple[IdDocumentResult, Page] | None:
+    """The best identity document among pages that are not form pages."""
+    best: tuple[IdDocumentResult, Page] | None = None
+    for page in pages:
+        result = analyse_id_page(page.image, today=today)
+        if best is None or _rank(result) > _rank(best[0]):
+            best = (result, page)
+        if result.mrz_valid:
+            break
+    return best if best and best[0].looks_like_id else None
+
+
+def read_printed_name(name_crop: np.ndarray | None) -> str | None:
+    """The account holder's name as printed or written in the form's name box (OCR)."""
+    if name_crop is None or name_crop.size == 0:
+        return None
+    # The box holds one line: cut it to the written part and recognise it directly (text
+    # detection on a thin strip is slow, and a long empty tail makes the recogniser stop early).
+    grey = name_crop if name_crop.ndim == 2 else cv2.cvtColor(name_crop, cv2.COLOR_RGB2GRAY)
+    inner = grey[4:-4, 4:-4]
+    if inner.size == 0:
+        return None
+    dark = inner < min(160, int(np.percentile(inner, 90)) - 50)
+    columns = np.flatnonzero(dark.sum(axis=0) >= 2)
+    if not len(columns):
+        return None
+    left, right = max(0, columns[0] - 8), min(inner.shape[1], columns[-1] + 12)
+    text, score = ocr.recognize([inner[:, left:right]])[0]
+    return text.strip() if score > 0.5 and text.strip() else None
+
+
+def check_id(pages: list[Page], account_name: str | None, name_is_typed: bool,
+             today: dt.date) -> list[Check]:
+    found = find_id_document(pages, today)
+    if found is None:
+        none = "geen kopie van een identiteitsbewijs gevonden"
+        return [Check("id_document", Status.MISSING, none),
+                Check("id_name", Status.MISSING, none),
+                Check("id_expiry", Status.MISSING, none),
+                Check("bsn", Status.OK, "geen identiteitsbewijs, dus geen BSN gezien")]
+    result, page = found
+    where = f"{page.file_name} p. {page.index}"
+    checks = [_document(result, where), _name(result, account_name, name_is_typed, where),
+              _expiry(result, today, where)]
+    if result.bsn_unmasked_visible:
+        checks.append(Check("bsn", Status.WARNING, "het BSN is leesbaar en niet afgeschermd: "
+                            "bewaar deze kopie niet", file=where))
+    else:
+        checks.append(Check("bsn", Status.OK, "geen leesbaar BSN", file=where))
+    return checks
+
+
+def _document(result: IdDocumentResult, where: str) -> Check:
+    kind = result.document_kind or "identiteitsbewijs"
+    if result.mrz_valid:
+        return Check("id_document", Status.OK, f"{kind} ({result.doc_type}), de MRZ klopt",
+                     file=where)
+    if result.mrz_found:
+        problems = "; ".join(result.check_failures) or "de MRZ klopt niet"
+        return Check("id_document", Status.REVIEW, f"{kind}: {problems}", file=where)
+    return Check("id_document", Status.REVIEW, "lijkt een identiteitsbewijs, maar de MRZ "
+                 "(de regels met <<< onderaan) is niet leesbaar", file=where)
+
+
+def _similar(read_name: str, surname: str) -> bool:
+    """OCR-tolerant match: some stretch of the read name is close to the surname, also where
+    OCR lost the space between words ("JeroenNguyen") or misread letters ("Ngen")."""
+    target = icao_name(surname).replace("<", "")
+    joined = icao_name(read_name).replace("<", "")
+    if not target or not joined:
+        return False
+    sizes = {max(1, len(target) + d) for d in (-2, -1, 0, 1)}
+    windows = {joined[i:i + n] for n in sizes for i in range(max(1, len(joined) - n + 1))}
+    return any(SequenceMatcher(None, w, target).ratio() >= OCR_NAME_SIMILARITY for w in windows)
+
+
+def _name(result: IdDocumentResult, account_name: str | None, typed: bool, where: str) -> Check:
+    """typed: the name on the form is printed or typed, so OCR reads it reliably."""
+    if not result.surname:
+        return Check("id_name", Status.REVIEW, "achternaam op het identiteitsbewijs niet "
+                     "leesbaar; controleer de naam zelf", file=where)
+    if account_name and (surname_matches(account_name, result.surname)
+                         or _similar(account_name, result.surname)):
+        return Check("id_name", Status.OK, "de achternaam komt overeen met het formulier",
+                     file=where)
+    if typed:
+        return Check("id_name", Status.REVIEW, "de achternaam op het identiteitsbewijs komt niet "
+                     "overeen met de naam op het formulier", file=where)
+    # Handwriting is read poorly by OCR: a failed match is no evidence of a wrong person.
+    return Check("id_name", Status.WARNING, "de naam is met de hand geschreven en niet zeker "
+                 "te lezen; vergelijk hem met het identiteitsbewijs", file=where)
+
+
+def _expiry(result: IdDocumentResult, today: dt.date, where: str) -> Check:
+    if result.expiry is None:
+        return Check("id_expiry", Status.REVIEW, "vervaldatum niet leesbaar", file=where)
+    date = result.expiry.strftime("%d-%m-%Y")
+    if result.expiry < today:
+        return Check("id_expiry", Status.MISSING,
+                     f"het identiteitsbewijs is verlopen op {date}", file=where)
+    return Check("id_expiry", Status.OK, f"geldig tot {date}", file=where)

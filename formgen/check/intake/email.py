@@ -1,0 +1,185 @@
+"""Read an e-mail (.eml): sender, subject, and every attachment, nested messages included."""
+
+from __future__ import annotations
+
+import base64
+import email
+import email.message
+import email.policy
+import email.utils
+import quopri
+import re
+from collections.abc import Callable
+
+from formgen.check.intake.files import Opened, ReadError, too_big
+from formgen.check.intake.limits import MAX_EMAIL_NESTING, MAX_FILE_BYTES
+from formgen.check.intake.model import FileProblem
+from formgen.check.intake.names import display_name, one_line
+from formgen.check.intake.sniff import sniff
+
+# MIME types in an e-mail that are machinery, not something the customer attached.
+_IGNORED_EMAIL_TYPES = {
+    "application/pkcs7-signature",
+    "application/x-pkcs7-signature",
+    "application/pgp-signature",
+    "application/pgp-encrypted",
+}
+
+
+def looks_like_email(data: bytes) -> bool:
+    """RFC 5322 header block with From: and another typical header (for unnamed .eml files)."""
+    head = data[:8192]
+    if sniff(head) is not None:
+        return False
+    try:
+        text = head.decode("ascii")
+    except UnicodeDecodeError:
+        text = head.decode("latin-1")
+    names: set[str] = set()
+    for line in re.split(r"\r?\n", text):
+        if not line:
+            break
+        if line[0] in " \t":
+            continue
+        m = re.match(r"([!-9;-~]+):", line)
+        if not m:
+            return False
+        names.add(m.group(1).lower())
+    return "from" in names and bool(
+        names & {"date", "subject", "message-id", "mime-version", "received", "to"}
+    )
+
+
+def collect_email(
+    data: bytes, eml_name: str, opened: Opened, *, prefix: str, set_header: bool
+) -> None:
+    try:
+        msg = email.message_from_bytes(data, policy=email.policy.default)
+    except Exception:  # the stdlib parser is lenient; this is a last resort
+        opened.problems.append(FileProblem(eml_name, "de e-mail kan niet worden gelezen"))
+        return
+    if set_header:
+        opened.sender = _sender(msg)
+        opened.subject = one_line(_header(msg, "Subject")) or None
+
+    before = len(opened.sources)
+    counter = [0]
+    try:
+        _collect_parts(msg, opened, prefix, counter, depth=0)
+    except RecursionError:
+        opened.problems.append(
+            FileProblem(eml_name, "de e-mail is te diep genest; niet alle bijlagen zijn gelezen")
+        )
+    if len(opened.sources) == before:
+        opened.problems.append(FileProblem(eml_name, "de e-mail bevat geen bijlagen"))
+
+
+def _header(msg: email.message.Message, name: str) -> str:
+    try:
+        value = msg.get(name)
+        return "" if value is None else str(value)
+    except Exception:
+        return ""
+
+
+def _sender(msg: email.message.Message) -> str | None:
+    raw = _header(msg, "From")
+    if not raw:
+        return None
+    for _display, addr in email.utils.getaddresses([raw]):
+        addr = addr.strip()
+        if "@" in addr and not any(ch.isspace() for ch in addr):
+            return addr
+    return None
+
+
+def _collect_parts(
+    part: email.message.Message, opened: Opened, prefix: str, counter: list[int], depth: int
+) -> None:
+    ctype = part.get_content_type()
+    if ctype == "message/rfc822" or (part.is_multipart() and ctype.startswith("message/")):
+        if depth >= MAX_EMAIL_NESTING:
+            return
+        payload = part.get_payload()
+        inner = payload if isinstance(payload, list) else [payload]
+        inner = [_reparse_encoded_message(part, sub) for sub in inner]
+        for sub in inner:
+            if isinstance(sub, email.message.Message):
+                _collect_parts(sub, opened, prefix, counter, depth + 1)
+        return
+    if part.is_multipart():
+        payload = part.get_payload()
+        for sub in payload if isinstance(payload, list) else []:
+            if isinstance(sub, email.message.Message):
+                _collect_parts(sub, opened, prefix, counter, depth)
+        return
+    if ctype in _IGNORED_EMAIL_TYPES:
+        return
+    if ctype == "message/global" and depth < MAX_EMAIL_NESTING:  # RFC 6532 forwarded message
+        try:
+            inner_msg = email.message_from_bytes(_part_bytes(part), policy=email.policy.default)
+        except Exception:
+            inner_msg = None
+        if inner_msg is not None and inner_msg.keys():
+            _collect_parts(inner_msg, opened, prefix, counter, depth + 1)
+            return
+
+    try:
+        raw_name = part.get_filename()
+    except Exception:
+        raw_name = None
+    try:
+        disposition = part.get_content_disposition()
+    except Exception:
+        disposition = None
+
+    if ctype.startswith(("text/", "message/")) and not raw_name and disposition != "attachment":
+        # The message body (plain/html/calendar, delivery reports...).  Still rescue a PDF or
+        # image that a broken mailer labelled as text: detection is by content.
+        if sniff(_part_bytes(part)[:1024]) is None:
+            return
+    elif not raw_name and not str(part.get_payload() or "").strip():
+        return  # empty unnamed part
+
+    counter[0] += 1
+    fallback = f"bijlage {counter[0]}"
+    name = display_name(raw_name, fallback) if raw_name else fallback
+    opened.add(prefix + name, _part_reader(part))
+
+
+def _reparse_encoded_message(part: email.message.Message, inner: object) -> object:
+    """Some mailers base64-encode a forwarded message/rfc822 (not allowed, but seen): decode it."""
+    try:
+        cte = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+        if cte not in ("base64", "quoted-printable") or not isinstance(
+            inner, email.message.Message
+        ):
+            return inner
+        text = inner.as_string() if inner.keys() else inner.get_payload()
+        if not isinstance(text, str):
+            return inner
+        raw = text.encode("ascii", errors="ignore")
+        decoded = base64.b64decode(raw) if cte == "base64" else quopri.decodestring(raw)
+        return email.message_from_bytes(decoded, policy=email.policy.default)
+    except Exception:
+        return inner
+
+
+def _part_bytes(part: email.message.Message) -> bytes:
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:
+        return b""
+    return data if isinstance(data, bytes) else b""
+
+
+def _part_reader(part: email.message.Message) -> Callable[[], bytes]:
+    """Decode the attachment only when it is its turn (base64/quoted-printable -> bytes)."""
+
+    def read() -> bytes:
+        data = _part_bytes(part)
+        if len(data) > MAX_FILE_BYTES:
+            raise ReadError(too_big(len(data)))
+        return data
+
+    return read

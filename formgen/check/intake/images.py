@@ -1,0 +1,193 @@
+"""Decode an image (JPEG, PNG, TIFF, HEIC, WebP, ...) with Pillow into RGB pages."""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterator
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from formgen.check.intake.model import FileProblem, Page
+from formgen.check.intake.quiet import quiet
+
+try:  # HEIC/HEIF (iPhone photos); registering twice is harmless.
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+except ImportError:  # pragma: no cover - dependency is declared; without it HEIC is a problem
+    pass
+
+# Pillow format names allowed per sniffed kind: never let Pillow guess among all its plugins.
+_PIL_FORMATS = {
+    "jpeg": ["JPEG"],
+    "png": ["PNG"],
+    "tiff": ["TIFF"],
+    "heif": ["HEIF", "AVIF"],
+    "webp": ["WEBP"],
+    "gif": ["GIF"],
+    "bmp": ["BMP", "DIB"],
+}
+
+
+_KIND_LABEL = {
+    "jpeg": "JPEG",
+    "png": "PNG",
+    "tiff": "TIFF",
+    "heif": "HEIC/HEIF",
+    "webp": "WebP",
+    "gif": "GIF",
+    "bmp": "BMP",
+}
+
+
+# Only TIFF frames are pages.  Other multi-frame formats (MPO previews in camera JPEGs, HEIF
+# auxiliary images, animated GIF/WebP) contribute their first/primary image only.
+_MULTI_PAGE_KINDS = {"tiff"}
+
+
+def decode_image(
+    name: str, data: bytes, kind: str, max_pixels: int, max_pages: int
+) -> Iterator[Page | FileProblem]:
+    label = _KIND_LABEL.get(kind, kind)
+    formats = [f for f in _PIL_FORMATS[kind] if f in _registered_formats()]
+    if not formats:
+        yield FileProblem(name, f"{label}-bestanden worden hier niet ondersteund")
+        return
+    try:
+        with quiet():
+            im = Image.open(io.BytesIO(data), formats=formats)
+    except Image.DecompressionBombError:
+        yield FileProblem(name, _BOMB)
+        return
+    except Exception:
+        yield FileProblem(name, f"de afbeelding ({label}) is beschadigd en kan niet worden gelezen")
+        return
+
+    with im:
+        try:
+            with quiet():
+                frames = int(getattr(im, "n_frames", 1) or 1) if kind in _MULTI_PAGE_KINDS else 1
+        except Exception:
+            frames = 1
+        for i in range(min(frames, max_pages)):
+            with quiet():
+                item = _decode_frame(im, i, frames, name, max_pixels)
+            yield item
+            del item
+        if frames > max_pages:
+            yield FileProblem(
+                name,
+                f"de afbeelding heeft {frames} pagina's; alleen de eerste {max_pages} zijn "
+                "gelezen, de rest is overgeslagen",
+            )
+
+
+_BOMB = "de afbeelding is te groot (mogelijke decompressiebom)"
+
+
+def _decode_frame(
+    im: Image.Image, i: int, frames: int, name: str, max_pixels: int
+) -> Page | FileProblem:
+    what = f"pagina {i + 1} van de afbeelding" if frames > 1 else "de afbeelding"
+    try:
+        if i:
+            im.seek(i)
+        width, height = im.size
+        if width <= 0 or height <= 0:
+            raise ValueError("empty image")
+        if width * height > max_pixels:
+            return FileProblem(name, f"{what} is te groot (mogelijke decompressiebom)")
+        im.load()  # (called under quiet(): DecompressionBombWarning is silenced)
+        rgb = _to_rgb(_exif_upright(im))
+        dpi = _image_dpi(im)
+    except Image.DecompressionBombError:
+        return FileProblem(name, f"{what} is te groot (mogelijke decompressiebom)")
+    except _ColourError:
+        return FileProblem(name, f"{what}: kleurmodel {im.mode} wordt niet ondersteund")
+    except Exception:
+        return FileProblem(name, f"{what} is beschadigd of onvolledig")
+    return Page(
+        file_name=name,
+        index=i + 1,
+        page_count=frames,
+        image=rgb,
+        dpi=dpi,
+        digital=False,
+        pdf_fields=None,
+    )
+
+
+_registered: set[str] | None = None
+
+
+def _registered_formats() -> set[str]:
+    global _registered
+    if _registered is None:
+        Image.init()
+        _registered = set(Image.OPEN)
+    return _registered
+
+
+class _ColourError(Exception):
+    pass
+
+
+def _exif_upright(im: Image.Image) -> Image.Image:
+    try:
+        upright = ImageOps.exif_transpose(im)
+    except Exception:  # broken EXIF: keep the pixels as stored
+        return im
+    return upright if upright is not None else im
+
+
+def _to_rgb(im: Image.Image) -> np.ndarray:
+    mode = im.mode
+    if mode == "RGB":
+        out = im
+    elif mode in ("I", "I;16", "I;16L", "I;16B", "I;16N", "F"):
+        arr = np.asarray(im)
+        if mode == "F":
+            arr = np.nan_to_num(arr.astype(np.float64))
+            top = float(arr.max()) if arr.size else 0.0
+            scale = 255.0 if top <= 1.0 else (255.0 / 65535.0 if top > 255 else 1.0)
+            gray = np.clip(arr * scale, 0, 255).astype(np.uint8)
+        else:
+            arr = arr.astype(np.int64)
+            top = int(arr.max()) if arr.size else 0
+            gray = (np.clip(arr, 0, 65535) // 257 if top > 255 else np.clip(arr, 0, 255)).astype(
+                np.uint8
+            )
+        return np.ascontiguousarray(np.repeat(gray[:, :, None], 3, axis=2))
+    elif (
+        mode in ("RGBA", "LA", "PA", "RGBa", "La")
+        or (mode == "P" and "transparency" in im.info)
+        or (mode in ("L", "RGB", "1") and "transparency" in im.info)
+    ):
+        # Transparent areas become white paper (black ink on transparent stays visible).
+        rgba = im.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        out = Image.alpha_composite(background, rgba).convert("RGB")
+    else:
+        try:
+            out = im.convert("RGB")  # 1, L, P, CMYK (incl. Adobe-inverted), YCbCr, ...
+        except Exception as exc:
+            raise _ColourError(mode) from exc
+    arr = np.asarray(out, dtype=np.uint8)
+    if arr.ndim != 3 or arr.shape[2] != 3:
+        raise _ColourError(mode)
+    return np.ascontiguousarray(arr)
+
+
+def _image_dpi(im: Image.Image) -> float | None:
+    dpi: object = im.info.get("dpi")
+    if isinstance(dpi, tuple | list) and dpi:
+        dpi = dpi[0]
+    try:
+        x = float(dpi)  # type: ignore[arg-type]  # int, float, TIFF IFDRational, ...
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None
+    if not math.isfinite(x) or x < 10 or x > 10_000:
+        return None  # 0/1 "dpi" means "no unit" or nonsense
+    return round(x, 2)

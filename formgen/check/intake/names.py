@@ -1,0 +1,49 @@
+"""Names from a submission made safe to show (never used as paths)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def display_name(
+    raw: str | None, fallback: str, *, keep_dirs: bool = False, limit: int = 120
+) -> str:
+    """Make a name safe to show: no directories, no control/bidi characters, bounded length.
+
+    The result is for display only; intake never uses it (or the raw name) as a path.
+    ``keep_dirs`` keeps sub-folder components (for files found below a given folder);
+    attachment names are cut to their last component, so "../../etc/passwd.jpg" shows as
+    "passwd.jpg".
+    """
+    if not raw:
+        return fallback
+    text = unicodedata.normalize("NFC", str(raw))
+    # Drop control, format (bidi overrides, zero-width) and unassigned/surrogate characters.
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    parts = [p.strip() for p in text.replace("\\", "/").split("/")]
+    parts = [p for p in parts if p not in ("", ".", "..")]
+    if not parts:
+        return fallback
+    text = "/".join(parts) if keep_dirs else parts[-1]
+    if len(text) > limit:
+        stem, dot, ext = text.rpartition(".")
+        if dot and 0 < len(ext) <= 10:
+            text = stem[: limit - len(ext) - 2] + "\u2026." + ext
+        else:
+            text = text[: limit - 1] + "\u2026"
+    return text
+
+
+def one_line(text: str) -> str:
+    return " ".join(
+        "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text).split()
+    )
+
+
+def natural_key(name: str) -> list[tuple[int, int | str]]:
+    return [
+        (0, int(part)) if part.isdigit() else (1, part.casefold())
+        for part in re.split(r"(\d+)", name)
+        if part
+    ] + [(2, name)]

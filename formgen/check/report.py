@@ -1,0 +1,123 @@
+"""Outputs of the validator: a readable table, JSON, an HTML report and Dutch reply emails."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from rich.table import Table
+
+from formgen.check.submission import SubmissionResult
+from formgen.check.verdict import Status, Verdict
+from formgen.definition import load_company, load_form
+from formgen.form.build import write_bytes
+from formgen.texts import environment
+
+VERDICTS = {Verdict.COMPLETE: "compleet", Verdict.INCOMPLETE: "onvolledig",
+            Verdict.REVIEW: "nakijken", Verdict.UNREADABLE: "onleesbaar"}
+STATUSES = {Status.OK: "in orde", Status.MISSING: "ontbreekt", Status.REVIEW: "nakijken",
+            Status.WARNING: "let op"}
+STYLE = {Verdict.COMPLETE: "green", Verdict.INCOMPLETE: "red", Verdict.REVIEW: "yellow",
+         Verdict.UNREADABLE: "red"}
+# When the ID document itself is missing, its name and expiry need no separate line.
+IMPLIED_BY = {"id_name": "id_document", "id_expiry": "id_document"}
+
+
+def table(results: list[SubmissionResult]) -> Table:
+    grid = Table(title="Controle van inzendingen", show_lines=True)
+    grid.add_column("inzending", overflow="fold")
+    grid.add_column("oordeel")
+    grid.add_column("aanvraag")
+    grid.add_column("ontbreekt of nakijken", overflow="fold")
+    for result in results:
+        open_items = [f"{c.code}: {c.message}" for c in result.checks
+                      if c.status in (Status.MISSING, Status.REVIEW, Status.WARNING)]
+        open_items += [f"{p.file_name}: {p.message}" for p in result.problems]
+        verdict = result.verdict
+        grid.add_row(result.source, f"[{STYLE[verdict]}]{VERDICTS[verdict]}[/]",
+                     result.form.get("request_id") or "", "\n".join(open_items) or "-")
+    return grid
+
+
+def json_document(results: list[SubmissionResult]) -> dict[str, Any]:
+    return {"submissions": [r.to_json() for r in results]}
+
+
+def _slug(source: str, index: int) -> str:
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(source).name).strip("-.")[:60] or "inzending"
+    digest = hashlib.sha1(source.encode()).hexdigest()[:6]
+    return f"{index:03d}-{name}-{digest}"
+
+
+def _png_data_uri(image: np.ndarray | None) -> str | None:
+    if image is None or image.size == 0:
+        return None
+    ok, buffer = cv2.imencode(".png", image)
+    return "data:image/png;base64," + base64.b64encode(buffer.tobytes()).decode() if ok else None
+
+
+def write_report(results: list[SubmissionResult], out_dir: Path) -> Path:
+    """One HTML page per submission (with crops of every checked box) and an index."""
+    env = environment()
+    entries = []
+    for index, result in enumerate(results, start=1):
+        name = _slug(result.source, index) + ".html"
+        crops = [_png_data_uri(c.crop) for c in result.checks]
+        html = env.get_template("report/submission.html.j2").render(
+            result=result, crops=crops, verdicts=VERDICTS, statuses=STATUSES)
+        write_bytes(out_dir / name, html.encode("utf-8"))
+        open_items = [f"{c.code}" for c in result.checks
+                      if c.status in (Status.MISSING, Status.REVIEW, Status.WARNING)]
+        entries.append({"href": name, "result": result, "open": open_items})
+    index_html = env.get_template("report/index.html.j2").render(entries=entries,
+                                                                  verdicts=VERDICTS)
+    write_bytes(out_dir / "index.html", index_html.encode("utf-8"))
+    return out_dir / "index.html"
+
+
+def reply_items(result: SubmissionResult) -> list[str]:
+    """What is missing, one sentence each, in the customer's words (no internal codes)."""
+    missing = {c.code for c in result.missing}
+    items = []
+    for check in result.missing:
+        if IMPLIED_BY.get(check.code) in missing:
+            continue
+        text = check.message
+        items.append(text[0].upper() + text[1:] + ("" if text.endswith(".") else "."))
+    for problem in result.problems:
+        items.append(f"Het bestand {problem.file_name} kunnen wij niet openen: {problem.message}.")
+    return items
+
+
+def write_replies(results: list[SubmissionResult], out_dir: Path) -> list[Path]:
+    """A Dutch reply email (.eml) for every submission that is incomplete or unreadable."""
+    company, form = load_company(), load_form()
+    template = environment().get_template("reply/incomplete.txt.j2")
+    written = []
+    for index, result in enumerate(results, start=1):
+        if result.verdict not in (Verdict.INCOMPLETE, Verdict.UNREADABLE):
+            continue
+        body = template.render(result=result, items=reply_items(result), company=company,
+                               form=form, form_url=company.article_url("form"))
+        message = EmailMessage()
+        message["From"] = company.support_email
+        if result.reply_to:
+            message["To"] = result.reply_to
+        subject = "Uw wijzigingsformulier is nog niet compleet"
+        if result.form.get("request_id"):
+            subject += f" (aanvraag {result.form['request_id']})"
+        message["Subject"] = subject
+        message["Date"] = formatdate(localtime=True)
+        message["Message-ID"] = make_msgid(domain=company.support_email.split("@")[-1])
+        message.set_content(body)
+        path = out_dir / (_slug(result.source, index) + ".eml")
+        write_bytes(path, bytes(message))
+        written.append(path)
+    return written

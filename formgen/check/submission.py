@@ -1,0 +1,117 @@
+"""Public API of the validator: check one submission (an .eml, a folder or a file)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from formgen.check.email import check_email
+from formgen.check.fields import FormFindings, account_name_crop, check_form_pages
+from formgen.check.form_pages import FormPage, find_form_page
+from formgen.check.identity.checks import check_id, read_printed_name
+from formgen.check.ink import measure, reference_pages
+from formgen.check.intake import FileProblem, load_submission
+from formgen.check.verdict import Check, Status, Verdict, decide
+from formgen.form.template import FormTemplate, get_template
+
+ORDER = ("form", "token", "pages", "field:", "group:", "signature", "id_document", "id_name",
+         "id_expiry", "bsn", "email")
+
+
+@dataclass
+class SubmissionResult:
+    source: str
+    verdict: Verdict
+    checks: list[Check]
+    form: dict[str, Any] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
+    reply_to: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "verdict": str(self.verdict),
+            "form": self.form,
+            "checks": [c.to_json() for c in self.checks],
+            "files": [{"name": p.file_name, "problem": p.message} for p in self.problems],
+            "reply_to": self.reply_to,
+        }
+
+    @property
+    def missing(self) -> list[Check]:
+        return [c for c in self.checks if c.status is Status.MISSING]
+
+
+def _order(check: Check) -> int:
+    return next((i for i, prefix in enumerate(ORDER) if check.code.startswith(prefix)),
+                len(ORDER))
+
+
+def check_submission(path: Path, *, key: bytes | None, from_address: str | None = None,
+                     today: dt.date | None = None, template: FormTemplate | None = None
+                     ) -> SubmissionResult:
+    """Every check on one submission, and its verdict. Never raises for bad content."""
+    template = template or get_template()
+    today = today or dt.date.today()
+    submission = load_submission(path)
+    form_pages: list[FormPage] = []
+    other_pages = []
+    for page in submission.pages:
+        found = find_form_page(page, template, key)
+        if found is None:
+            other_pages.append(page)
+        else:
+            form_pages.append(found)
+    checks, findings = check_form_pages(form_pages, template)
+    name, typed = _account_name(findings, template)
+    checks += check_id(other_pages, name, typed, today)
+    email_check, reply_to = check_email(
+        from_address, submission.sender, findings.values.get("reply_email"),
+        _handwritten(findings, template, "reply_email"))
+    checks.append(email_check)
+    checks.sort(key=_order)
+    readable = bool(submission.pages)
+    return SubmissionResult(
+        source=str(path), verdict=decide(checks, readable), checks=checks,
+        form=_summary(findings, template, form_pages), files=submission.files,
+        problems=submission.problems, reply_to=reply_to)
+
+
+def _account_name(findings: FormFindings, template: FormTemplate) -> tuple[str | None, bool]:
+    """The account holder's name and whether it is machine-printed (typed or prefilled)."""
+    if findings.values.get("name"):
+        return findings.values["name"], True
+    if not findings.pages:
+        return None, False
+    printed = findings.request_id is not None  # prefilled forms print the name
+    return read_printed_name(account_name_crop(findings, template)), printed
+
+
+def _handwritten(findings: FormFindings, template: FormTemplate, field_id: str) -> bool:
+    field = template.form.field(field_id)
+    pages = findings.pages.get(field.page, [])
+    printed = reference_pages(template.pdf)[field.page - 1]
+    rect = template.layout.box(field_id).rect
+    return any(measure(p.warped, printed, rect).pixels >= 45 for p in pages)
+
+
+def _summary(findings: FormFindings, template: FormTemplate,
+             form_pages: list[FormPage]) -> dict[str, Any]:
+    form = template.form
+    return {
+        "found": bool(findings.ours),
+        "id": form.id if findings.ours else None,
+        "version": form.version if findings.ours else None,
+        "request_id": findings.request_id,
+        "customer_id": findings.customer_id,
+        "issued": findings.issued,
+        "page_count": form.page_count,
+        "pages_present": sorted(findings.pages),
+        "pages_missing": [n for n in range(1, form.page_count + 1) if n not in findings.pages]
+        if findings.ours else list(range(1, form.page_count + 1)),
+        "digital": findings.digital,
+        "form_pages": [p.label for p in form_pages],
+    }

@@ -1,0 +1,98 @@
+"""The blank form, built once per process and kept: everything that does not change per customer.
+
+Prefilled forms are this template plus a small incremental update (see prefill.py), which is
+why a batch of prefilled forms costs little more than writing bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject
+
+from formgen import token as tokens
+from formgen.definition import Company, FormDefinition, load_company, load_form
+from formgen.form.acroform import QR_XOBJECT, add_form
+from formgen.form.fonts import FIELD_FONT_NAME
+from formgen.form.layout import Layout
+from formgen.form.render import render_static
+from formgen.resources import config_dir
+
+
+@dataclass(frozen=True)
+class FormTemplate:
+    form: FormDefinition
+    company: Company
+    layout: Layout
+    pdf: bytes
+    startxref: int
+    size: int  # /Size of the template's xref: the next free object number
+    root_ref: int
+    info_ref: int | None
+    file_id: bytes
+    font_ref: int
+    qr_refs: tuple[int, ...]  # per page, the QR XObject's object number
+    fields: dict[str, tuple[int, DictionaryObject]]  # field id -> (object number, dictionary)
+
+
+def blank_caption(form: FormDefinition, page: int) -> str:
+    return f"{form.id} v{form.version} · {page}/{form.page_count}"
+
+
+def build_template(form: FormDefinition, company: Company) -> FormTemplate:
+    static, layout = render_static(form, company)
+    writer = PdfWriter(clone_from=io.BytesIO(static))
+    writer.pdf_header = b"%PDF-1.7"  # /Lang, Type0 fonts with AcroForm: newer than fpdf2's 1.3
+    blank = tokens.Token(form.id, form.version, 1, form.page_count)
+    qr_texts = [(tokens.encode(blank.for_page(p), None), blank_caption(form, p))
+                for p in range(1, form.page_count + 1)]
+    add_form(writer, layout, qr_texts)
+    digest = hashlib.sha256(static).digest()[:16]
+    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    pdf = buffer.getvalue()
+    return _index(form, company, layout, pdf)
+
+
+def _index(form: FormDefinition, company: Company, layout: Layout, pdf: bytes) -> FormTemplate:
+    """Find the object numbers that a prefilled form replaces."""
+    reader = PdfReader(io.BytesIO(pdf))
+    trailer: Any = reader.trailer
+    acroform: Any = trailer["/Root"]["/AcroForm"]
+    fields = {}
+    for ref in acroform["/Fields"]:
+        obj = ref.get_object()
+        fields[str(obj["/T"])] = (ref.idnum, obj)
+    pages: list[Any] = list(reader.pages)
+    qr_refs = tuple(page["/Resources"]["/XObject"].raw_get(QR_XOBJECT).idnum for page in pages)
+    match = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", pdf)
+    if not match or b"/Type /XRef" in pdf[int(match.group(1)):int(match.group(1)) + 200]:
+        raise RuntimeError("template moet een klassieke xref-tabel hebben")
+    info = trailer.raw_get("/Info") if "/Info" in trailer else None
+    return FormTemplate(
+        form=form, company=company, layout=layout, pdf=pdf, startxref=int(match.group(1)),
+        size=int(trailer["/Size"]), root_ref=trailer.raw_get("/Root").idnum,
+        info_ref=info.idnum if info is not None else None,
+        file_id=bytes(trailer["/ID"][0].original_bytes),
+        font_ref=acroform["/DR"]["/Font"].raw_get("/" + FIELD_FONT_NAME).idnum,
+        qr_refs=qr_refs, fields=fields,
+    )
+
+
+@cache
+def _cached(config: Path) -> FormTemplate:
+    return build_template(load_form(config), load_company(config))
+
+
+def get_template(config: Path | None = None) -> FormTemplate:
+    """The template for the configured form definition (see formgen.resources), cached per
+    folder, so a changed FORMGEN_CONFIG_DIR is never answered from another folder's cache."""
+    return _cached((config or config_dir()).resolve())

@@ -1,0 +1,226 @@
+"""End-to-end: synthetic identity documents on A4 pages through OCR and MRZ checks.
+
+One OCR engine is shared by all tests (the module-level singleton in
+formgen.check.identity.ocr); each page is generated and analysed once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from functools import cache
+
+import numpy as np
+import pytest
+
+from formgen.check.identity import ocr
+from formgen.check.identity.document import IdDocumentResult, analyse_id_page
+from formgen.check.identity.mrz import surname_matches
+
+try:
+    from tests.corpus import id_documents as gen
+except ImportError:  # tests/ is not a package: pytest puts tests/ itself on sys.path
+    from corpus import id_documents as gen  # type: ignore[no-redef]
+
+TODAY = gen.DEFAULT_TODAY
+
+# one single-threaded engine: on a busy 2-core machine onnxruntime's own thread pool only spins
+if "FORMGEN_OCR_THREADS" not in os.environ:
+    ocr.configure(1)
+
+PAGES: dict[str, Callable[[], gen.GeneratedId]] = {
+    "td1_300": lambda: gen.id_card_page(dpi=300),
+    "td3_300": lambda: gen.passport_page(dpi=300),
+    "td1_150": lambda: gen.id_card_page(dpi=150, seed=11),
+    "td3_150_jpeg40": lambda: gen.passport_page(dpi=150, jpeg_quality=40, seed=12),
+    "td1_rot90": lambda: gen.id_card_page(dpi=200, rotate=90, seed=14),
+    "td1_rot180": lambda: gen.id_card_page(dpi=200, rotate=180, seed=15),
+    "td3_rot270": lambda: gen.passport_page(dpi=200, rotate=270, seed=16),
+    "td1_skewed_noisy": lambda: gen.id_card_page(dpi=200, rotate=2.0, noise=8, blur=0.6,
+                                                 jpeg_quality=60, seed=17),
+    "td1_masked_bar": lambda: gen.id_card_page(dpi=300, masked_bsn=True, seed=18),
+    "td1_masked_filler": lambda: gen.id_card_page(dpi=150, masked_bsn=True, mask_style="filler",
+                                                  seed=19),
+    "td3_masked_bar": lambda: gen.passport_page(dpi=300, masked_bsn=True, seed=20),
+    "td1_corrupt": lambda: gen.id_card_page(dpi=300, corrupt_check_digit=True, seed=21),
+    "td3_corrupt_expired": lambda: gen.passport_page(dpi=200, corrupt_check_digit=True,
+                                                     expired=True, seed=22),
+    "td1_mrz_covered": lambda: gen.id_card_page(dpi=300, obscure_mrz="cover", seed=23),
+    "td3_mrz_blurred": lambda: gen.passport_page(dpi=300, obscure_mrz="blur", seed=24),
+}
+
+
+@cache
+def page(name: str) -> gen.GeneratedId:
+    return PAGES[name]()
+
+
+@cache
+def analysed(name: str) -> IdDocumentResult:
+    return analyse_id_page(page(name).image, today=TODAY)
+
+
+@cache
+def analysed_letter(bsn_in_text: bool) -> IdDocumentResult:
+    image, _ = gen.letter_page(dpi=200, bsn_in_text=bsn_in_text, jpeg_quality=70)
+    return analyse_id_page(image, today=TODAY)
+
+
+def holder(g: gen.GeneratedId) -> str:
+    return f"{g.given_names} {g.surname}"
+
+
+VALID = ["td1_300", "td3_300", "td1_150", "td3_150_jpeg40", "td1_rot90",
+         "td1_rot180", "td3_rot270", "td1_skewed_noisy"]
+
+
+@pytest.mark.parametrize("name", VALID)
+def test_valid_documents_read_as_valid(name: str) -> None:
+    g, r = page(name), analysed(name)
+    assert r.looks_like_id and r.mrz_found
+    assert r.mrz_valid, r.check_failures
+    assert r.check_failures == []
+    assert r.doc_type == g.doc_type
+    assert r.document_kind == ("ID-kaart" if g.doc_type == "TD1" else "paspoort")
+    assert r.issuing_country == "NLD"
+    assert r.expiry == g.expiry
+    assert r.expired is False
+    assert r.surname is not None and surname_matches(holder(g), r.surname)
+    assert r.mrz is not None and r.mrz.document_number == g.document_number
+    # the BSN is printed on the card and in the MRZ: support must not store this copy
+    assert r.bsn_masked is False
+    assert r.bsn_unmasked_visible is True
+
+
+@pytest.mark.parametrize(("name", "rotation"), [("td1_rot90", 90), ("td1_rot180", 180),
+                                                ("td3_rot270", 270)])
+def test_rotation_is_detected(name: str, rotation: int) -> None:
+    # the generator turns the page counter-clockwise; reading turns it back clockwise
+    assert analysed(name).rotation == rotation
+
+
+@pytest.mark.parametrize("name", ["td1_masked_bar", "td1_masked_filler", "td3_masked_bar"])
+def test_masked_bsn_is_fine(name: str) -> None:
+    g, r = page(name), analysed(name)
+    assert r.mrz_found and r.mrz_valid, r.check_failures
+    assert r.doc_type == g.doc_type
+    assert r.expiry == g.expiry
+    assert r.bsn_masked is True
+    assert r.bsn_unmasked_visible is False
+    assert any("niet te controleren" in n for n in r.notes)
+
+
+def test_corrupted_check_digit_is_reported() -> None:
+    r = analysed("td1_corrupt")
+    assert r.mrz_found and not r.mrz_valid
+    assert "controlecijfer van de vervaldatum klopt niet" in r.check_failures
+    assert r.doc_type == "TD1"
+
+
+def test_corrupted_expired_passport() -> None:
+    g, r = page("td3_corrupt_expired"), analysed("td3_corrupt_expired")
+    assert r.mrz_found and not r.mrz_valid
+    assert "controlecijfer van de vervaldatum klopt niet" in r.check_failures
+    assert r.expiry == g.expiry and r.expired is True
+
+
+@pytest.mark.parametrize("name", ["td1_mrz_covered", "td3_mrz_blurred"])
+def test_unreadable_mrz_still_looks_like_id(name: str) -> None:
+    r = analysed(name)
+    assert r.looks_like_id is True
+    assert r.mrz_found is False
+    assert r.mrz_valid is False
+    assert r.doc_type is None
+
+
+def test_letter_is_not_an_id() -> None:
+    r = analysed_letter(False)
+    assert r.looks_like_id is False
+    assert r.mrz_found is False
+    assert r.bsn_unmasked_visible is False
+
+
+def test_bsn_in_letter_text_is_flagged() -> None:
+    r = analysed_letter(True)
+    assert r.looks_like_id is False
+    assert r.bsn_unmasked_visible is True
+
+
+def test_no_personal_data_in_repr() -> None:
+    g, r = page("td1_300"), analysed("td1_300")
+    text = repr(r)
+    for secret in (g.bsn, g.document_number, "VRIES", "PIETER"):
+        assert secret not in text
+
+
+def test_grayscale_input_and_blank_page() -> None:
+    gray = page("td1_150").image.mean(axis=2).astype(np.uint8)
+    r = analyse_id_page(gray, today=TODAY)
+    assert r.mrz_valid
+    blank = np.full((1754, 1240, 3), 255, dtype=np.uint8)
+    r = analyse_id_page(blank, today=dt.date(2026, 1, 1))
+    assert not r.looks_like_id and not r.mrz_found and not r.bsn_unmasked_visible
+
+
+# --------------------------------------------------------------------------------------------
+# realistic pages: the ID page of the submission corpus, scanned or photographed
+# --------------------------------------------------------------------------------------------
+
+try:
+    from tests.corpus import submissions as corpus_sub
+except ImportError:  # tests/ is not a package
+    from corpus import submissions as corpus_sub  # type: ignore[no-redef]
+
+# (passport, masked, mask style, expired, how): how is a scan ("scan<dpi>", "bw<dpi>", with
+# "_rot<deg>") or a phone photo ("photo", "photo_lowq", "photo_rot<deg>")
+REALISTIC = {
+    "td1_photo_bar": (False, True, "bar", False, "photo"),
+    "td3_photo_lowq_filler": (True, True, "filler", False, "photo_lowq"),
+    "td1_bw200_bar": (False, True, "bar", False, "bw200"),
+    "td3_scan150_bar": (True, True, "bar", False, "scan150"),
+    "td3_scan200_rot180_expired": (True, True, "bar", True, "scan200_rot180"),
+    "td1_photo_rot90_filler": (False, True, "filler", False, "photo_rot90"),
+    "td1_bw150_rot270_unmasked": (False, False, "bar", False, "bw150_rot270"),
+    "td3_scan300_filler": (True, True, "filler", False, "scan300"),
+}
+
+
+@cache
+def realistic(name: str) -> tuple[gen.GeneratedId, np.ndarray]:
+    passport, masked, style, expired, how = REALISTIC[name]
+    rng = np.random.default_rng(list(REALISTIC).index(name) + 40)
+    src_dpi = 300 if "300" in how else 200
+    make = gen.passport_page if passport else gen.id_card_page
+    doc = make(dpi=src_dpi, masked_bsn=masked, mask_style=style, expired=expired, today=TODAY,
+               surname="van den Berg" if passport else "Jansen", given_names="Anouk",
+               seed=int(rng.integers(1, 2 ** 31)))
+    page = corpus_sub.Image.fromarray(doc.image)
+    rotate = int(how.split("rot")[1]) if "rot" in how else 0
+    if how.startswith("photo"):
+        angle = rotate + float(rng.uniform(-12, 12))
+        quality = (35, 60) if "lowq" in how else (55, 92)
+        out = corpus_sub.photograph([page], rng, rotate=angle, quality=quality)[0]
+    else:
+        dpi = int(how.split("_")[0].lstrip("scanbw"))
+        out = corpus_sub.scan([page], rng, dpi=dpi, src_dpi=src_dpi, bw=how.startswith("bw"),
+                              rotate=rotate)[0]
+    return doc, np.array(out.convert("RGB"))
+
+
+# known miss: this photo turned ~90 degrees plus a tilt is not found (no MRZ-like block)
+KNOWN_MISSES = {"td1_photo_rot90_filler"}
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(reason="MRZ not found on this photo", strict=True))
+    if n in KNOWN_MISSES else n for n in REALISTIC])
+def test_realistic_scans_and_photos_read_valid(name: str) -> None:
+    doc, image = realistic(name)
+    r = analyse_id_page(image, today=TODAY)
+    assert r.mrz_found and r.mrz_valid, r.check_failures
+    assert r.doc_type == doc.doc_type
+    assert r.surname is not None and surname_matches(holder(doc), r.surname)
+    assert r.expiry == doc.expiry and r.expired is REALISTIC[name][3]
+    assert r.bsn_masked is doc.masked_bsn
+    assert r.bsn_unmasked_visible is (not doc.masked_bsn)
