@@ -11,9 +11,12 @@ run: demo site
 	@echo "Helpcentrum: http://127.0.0.1:$(PORT)/  (stoppen met Ctrl+C)"
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site $(PORT)
 
+# The form and the company values first (mkdocs.yml inherits generated/site-config.yml), then
+# the build, then the search index with the Dutch search terms (needs hunspell-nl for compounds).
 site: setup
+	$(BIN)/formgen site prepare
 	$(BIN)/mkdocs build --strict
-	$(BIN)/python -m pagefind --site site
+	$(BIN)/formgen site index site
 
 # A blank form and a prefilled sample in out/ (creates a local development key once).
 demo: setup

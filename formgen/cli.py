@@ -230,7 +230,7 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
 
 @main.group()
 def site() -> None:
-    """Het helpcentrum: het formulier in de site zetten."""
+    """Het helpcentrum: het formulier in de site zetten, de zoekindex maken."""
 
 
 @site.command("prepare")
@@ -246,3 +246,22 @@ def site_prepare(docs_dir: Path, generated_dir: Path) -> None:
     published = prepare_site(docs_dir, generated_dir)
     err.print(f"Formulier versie {published.version} ({published.size_label}) klaar: "
               f"{published.path}")
+
+
+@site.command("index")
+@click.argument("site_dir", type=click.Path(file_okay=False, path_type=Path),
+                default=Path("site"))
+@click.option("--synonyms", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("site_config/synoniemen.yaml"), show_default=True,
+              help="Zoekwoorden van klanten bij de woorden van de site.")
+@_friendly
+def site_index(site_dir: Path, synonyms: Path) -> None:
+    """Maak na de build de zoekindex (Pagefind) met Nederlandse zoekwoorden."""
+    from formgen.site import index_site
+
+    indexed = index_site(site_dir, synonyms)
+    if indexed.missing:
+        err.print(f"Let op: {indexed.missing}; zoeken werkt, maar zonder delen van "
+                  "samenstellingen.")
+    err.print(f"Zoekindex klaar: {len(indexed.pages)} pagina's, {indexed.words} woorden in de "
+              f"woordenlijst, in {site_dir / 'pagefind'}")

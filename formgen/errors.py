@@ -39,3 +39,7 @@ class SigningKeyError(FormgenError):
 
 class TokenError(FormgenError):
     """A form token cannot be parsed or does not verify."""
+
+
+class SiteBuildError(FormgenError):
+    """The help center's search index cannot be built (missing tool, bad synonym list)."""

@@ -1,7 +1,9 @@
 """Gedeelde fixtures voor de sitetests.
 
-Eén keer per sessie: `mkdocs build --strict` naar een tijdelijke map, daarna Pagefind, daarna
-een http.server op 127.0.0.1 op een vrije poort. De browser is Debian's Chromium via Playwright.
+Eén keer per sessie: `formgen site prepare`, `mkdocs build --strict` naar een tijdelijke map, daarna
+`formgen site index` (Pagefind met de Nederlandse zoekwoorden), daarna een http.server op 127.0.0.1
+op een vrije poort. De browser is Debian's Chromium via Playwright. Zensical bouwt (alleen als een
+test erom vraagt) dezelfde bronnen in een eigen tijdelijke map.
 """
 
 from __future__ import annotations
@@ -57,14 +59,24 @@ def _run(cmd: list[str], what: str) -> str:
     return log
 
 
+def prepare() -> str:
+    """`formgen site prepare`: mkdocs.yml erft generated/site-config.yml, dus eerst dit."""
+    return _run([sys.executable, "-m", "formgen", "site", "prepare"], "formgen site prepare")
+
+
+def index(site: Path) -> str:
+    return _run([sys.executable, "-m", "formgen", "site", "index", str(site)], "formgen site index")
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     site = tmp_path_factory.mktemp("site") / "site"
+    prepare()
     log = _run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-d", str(site)],
         "mkdocs build --strict",
     )
-    _run([sys.executable, "-m", "pagefind", "--site", str(site)], "pagefind")
+    index(site)
     return BuiltSite(site, log)
 
 
