@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -78,6 +79,25 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     )
     index(site)
     return BuiltSite(site, log)
+
+
+@pytest.fixture(scope="session")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """`formgen site prepare`, then `zensical build` on a copy of the sources (Zensical has no
+    option for the output folder; a copy keeps the repo clean), then `formgen site index`."""
+    prepare()
+    work = tmp_path_factory.mktemp("zensical")
+    for name in ("docs", "overrides", "generated"):
+        shutil.copytree(REPO / name, work / name)
+    shutil.copy2(REPO / "mkdocs.yml", work / "mkdocs.yml")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run([sys.executable, "-m", "zensical", "build", "--clean"], cwd=work,
+                          env=env, capture_output=True, text=True, timeout=300)
+    log = proc.stdout + proc.stderr
+    if proc.returncode != 0:
+        pytest.fail(f"zensical build mislukt (code {proc.returncode}):\n{log}", pytrace=False)
+    index(work / "site")
+    return BuiltSite(work / "site", log)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
