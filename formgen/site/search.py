@@ -35,6 +35,8 @@ from formgen.site.compounds import compound_terms
 INDEX_DIR = "pagefind"
 WORD_LIST = "wl-woorden.json"
 STRONG_KEY, WEAK_KEY = "zoekwoorden", "woorddelen"  # metadata fields; weights in zoeken.js
+DESCRIPTION_KEY = "beschrijving"  # shown by zoeken.js when only a hidden term matched
+_DESCRIPTION = re.compile(r'<meta\s+name="description"\s+content="([^"]*)"')
 EXCLUDE_SELECTORS = [".headerlink"]  # the ¶ next to each heading
 MAX_SYNONYMS = 60  # the list stays small enough to review
 
@@ -208,6 +210,10 @@ def _with_terms(page_html: str, terms: tuple[set[str], set[str]]) -> str:
     tag = "".join(f'<meta data-pagefind-meta="{key}[content]" '
                   f'content="{html.escape(" ".join(sorted(words)))}">'
                   for key, words in zip((STRONG_KEY, WEAK_KEY), terms, strict=True))
+    description = _DESCRIPTION.search(page_html)
+    if description:  # already escaped in the page
+        tag += f'<meta data-pagefind-meta="{DESCRIPTION_KEY}[content]" content="{description[1]}">'
+
     head_end = page_html.find("</head>")
     if head_end < 0:
         return tag + page_html

@@ -86,6 +86,24 @@
       // Onzichtbare zoekwoorden (formgen/site/search.py): 'zoekwoorden' komen uit de titel en de
       // tussenkoppen van een artikel en tellen zwaar, 'woorddelen' uit de rest van de tekst licht.
       ranking: { metaWeights: { zoekwoorden: 3, woorddelen: 0.5 } },
+      // Pagefind toont metadata als labels bij een resultaat: de zoekwoorden zijn alleen voor
+      // de index, dus weg voordat het resultaat op het scherm komt. Werd een artikel alleen via
+      // een zoekwoord gevonden (geen woord uit de tekst), dan toont het de korte beschrijving.
+      processResult: function (resultaat) {
+        var meta = resultaat.meta || {};
+        if (!(resultaat.locations || []).length && meta.beschrijving) {
+          var div = document.createElement("div");
+          div.textContent = meta.beschrijving;
+          resultaat.excerpt = div.innerHTML;
+          // Met showSubResults toont Pagefind de tekst van het eerste subresultaat op de pagina zelf.
+          resultaat.sub_results = [{ title: meta.title, url: resultaat.url, excerpt: div.innerHTML,
+                                     locations: [], weighted_locations: [] }];
+        }
+        delete meta.zoekwoorden;
+        delete meta.woorddelen;
+        delete meta.beschrijving;
+        return resultaat;
+      },
       // Pagefind's Nederlandse teksten zijn niet compleet ("Reset" bleef Engels).
       translations: {
         placeholder: "Zoek in het helpcentrum",
