@@ -24,6 +24,8 @@ from formgen.form.build import blank_form, layout_contract, prefilled_form, writ
 from formgen.form.customers import load_customer
 from formgen.resources import CONFIG_ENV
 
+INTERNAL_LOG = "interne-fouten.log"
+
 F = TypeVar("F", bound=Callable[..., Any])
 # markup=False: names, paths and customer data are printed as they are, never read as Rich markup.
 # soft_wrap=True: a long line (a path, a request id) is not broken by an inserted newline.
@@ -202,14 +204,17 @@ def demo(out_dir: Path) -> None:
               help="Aantal inzendingen tegelijk.")
 @click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Sleutelbestand (anders FORMGEN_SECRET of FORMGEN_KEY_FILE).")
+@click.option("--verbose", is_flag=True,
+              help="Toon de technische details van een interne fout (voor ontwikkelaars).")
 @_friendly
 def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
           reply_dir: Path | None, from_address: str | None, jobs: int,
-          key_file: Path | None) -> None:
+          key_file: Path | None, verbose: bool) -> None:
     """Controleer teruggestuurde inzendingen: is alles er?
 
     Elk PAD is één inzending: een e-mail (.eml), een map of één bestand.
-    Afsluitcode 0 als alles compleet is, 1 als iets niet compleet is.
+    Afsluitcode 0 als alles compleet is, 1 als iets niet compleet is, 3 als een
+    inzending door een interne fout niet is beoordeeld (de andere wel).
 
     \b
       formgen check inbox/*.eml --report rapport/ --reply antwoorden/
@@ -233,8 +238,25 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
     if reply_dir:
         replies = write_replies(results, reply_dir)
         err.print(f"{len(replies)} antwoordmail(s) in {reply_dir}")
+    failed = [r for r in results if r.internal_error]
+    if failed:
+        _report_internal_errors(failed, report_dir, verbose)
+        sys.exit(int(ExitCode.INTERNAL))
     complete = all(r.verdict == "complete" for r in results)
     sys.exit(int(ExitCode.OK if complete else ExitCode.PARTIAL))
+
+
+def _report_internal_errors(failed: list[Any], report_dir: Path | None, verbose: bool) -> None:
+    """Tracebacks go to a log under --report, or to stderr with --verbose; never to the customer."""
+    details = "".join(f"== {r.source}\n{r.internal_error}\n" for r in failed)
+    where = "gebruik --verbose of --report MAP voor de details"
+    if report_dir:
+        log = report_dir / INTERNAL_LOG
+        write_bytes(log, details.encode("utf-8", errors="replace"))
+        where = f"details in {log}"
+    if verbose:
+        err.print(details)
+    err.print(f"{len(failed)} inzending(en) niet beoordeeld door een interne fout; {where}")
 
 
 @main.group(short_help="Het helpcentrum: het formulier in de site zetten, de site tonen.")

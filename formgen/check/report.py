@@ -104,6 +104,8 @@ def write_replies(results: list[SubmissionResult], out_dir: Path) -> list[Path]:
     for index, result in enumerate(results, start=1):
         if result.verdict not in (Verdict.INCOMPLETE, Verdict.UNREADABLE):
             continue
+        if result.internal_error:  # our fault, not the customer's: support looks first
+            continue
         body = template.render(result=result, items=reply_items(result), company=company,
                                form=form, form_url=company.article_url("form"))
         message = EmailMessage()

@@ -29,6 +29,7 @@ class SubmissionResult:
     files: list[str] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     reply_to: str | None = None
+    internal_error: str | None = field(default=None, repr=False)  # traceback, for the log only
 
     def to_json(self) -> dict[str, Any]:
         return {
