@@ -16,6 +16,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from formgen.check.intake.names import shown_path
 from formgen.check.submission import SubmissionResult, check_submission
 from formgen.check.verdict import Check, Status, Verdict
 
@@ -28,7 +29,7 @@ WORKER_DIED_MESSAGE = ("het controleproces stopte onverwacht (bijvoorbeeld geheu
 
 def internal_failure(path: Path, message: str, details: str) -> SubmissionResult:
     """The result for a submission the validator could not judge: for support, not the customer."""
-    return SubmissionResult(source=str(path), verdict=Verdict.UNREADABLE,
+    return SubmissionResult(source=shown_path(path), verdict=Verdict.UNREADABLE,
                             checks=[Check(INTERNAL, Status.REVIEW, message)],
                             form={"found": False}, internal_error=details)
 
