@@ -8,8 +8,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Set up and run the main job: the forms (blank + prefilled sample in out/), the help center
 # with the current form built in, served on localhost.
 run: demo site
-	@echo "Helpcentrum: http://127.0.0.1:$(PORT)/  (stoppen met Ctrl+C)"
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site $(PORT)
+	$(BIN)/formgen site serve --dir site --port $(PORT)
 
 # The form and the company values first (mkdocs.yml inherits generated/site-config.yml), then
 # the build, then the search index with the Dutch search terms (needs hunspell-nl for compounds).

@@ -65,7 +65,8 @@ class FieldFont:
 
 @cache
 def field_font() -> FieldFont:
-    font = TTFont(str(fonts_dir() / REGULAR))
+    # recalcTimestamp=False: the subset keeps the font's own date, so the PDF is reproducible
+    font = TTFont(str(fonts_dir() / REGULAR), recalcTimestamp=False)
     options = subset.Options()
     options.layout_features = []
     options.hinting = False
