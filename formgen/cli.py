@@ -280,7 +280,7 @@ def site_prepare(docs_dir: Path, generated_dir: Path) -> None:
               f"{published.path}")
 
 
-@site.command("index", short_help="Maak na de build de zoekindex met Nederlandse zoekwoorden.")
+@site.command("index", short_help="Maak na het bouwen de zoekindex met Nederlandse zoekwoorden.")
 @click.argument("site_dir", type=click.Path(file_okay=False, path_type=Path),
                 default=Path("site"))
 @click.option("--synonyms", type=click.Path(dir_okay=False, path_type=Path),
@@ -288,7 +288,7 @@ def site_prepare(docs_dir: Path, generated_dir: Path) -> None:
               help="Zoekwoorden van klanten bij de woorden van de site.")
 @_friendly
 def site_index(site_dir: Path, synonyms: Path) -> None:
-    """Maak na de build de zoekindex (Pagefind) met Nederlandse zoekwoorden."""
+    """Maak na het bouwen van de site de zoekindex (Pagefind) met Nederlandse zoekwoorden."""
     from formgen.site import index_site
 
     indexed = index_site(site_dir, synonyms)
