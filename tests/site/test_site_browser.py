@@ -65,9 +65,17 @@ SEARCHES = [
 ]
 
 
+# Klaar als elk resultaat geladen is: Pagefind toont ze eerst als lege plek, dan een voor een.
+_ALL_LOADED = """() => {
+    const rs = [...document.querySelectorAll('.pagefind-ui__result')];
+    return rs.length > 0 && rs.every(r => r.querySelector('.pagefind-ui__result-link'));
+}"""
+
+
 def _results(pg) -> list[str]:
     """Gevonden artikelen (pad vanaf de root), in volgorde, zonder dubbele (subresultaten)."""
     pg.wait_for_selector(".pagefind-ui__result-link")
+    pg.wait_for_function(_ALL_LOADED)
     hrefs = pg.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
     return list(dict.fromkeys(urlsplit(h).path.lstrip("/") for h in hrefs))
 
