@@ -41,7 +41,7 @@ QUERIES = [
     # één tikfout
     ("wachtwoord vergten", W), ("fatcuur", I), ("klantenkaaart", C), ("wijzigingsformulir", F),
     # zonder accenten
-    ("prive adres wijzigen", C), ("een formulier", F),
+    ("prive adres wijzigen", C), ("officiele factuur", I),
     # hele vragen
     ("hoe kan ik mijn wachtwoord resetten", W), ("waar vind ik mijn klantnummer", F),
     ("geen toegang meer tot mijn email", F), ("proforma betalen", I),
