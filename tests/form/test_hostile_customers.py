@@ -411,3 +411,45 @@ def test_line_numbers_are_the_lines_an_editor_shows(tmp_path: Path) -> None:
     assert [(r.line, r.customer.customer_id if r.customer else r.error) for r in rows] == [
         (1, "'name' bevat een onzichtbaar besturingsteken (U+000C); haal het weg"),
         (3, "'name' bevat een onzichtbaar besturingsteken (U+0085); haal het weg"), (4, "K3")]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_pdf_that_cannot_be_written_skips_only_its_row(jobs: str, tmp_path: Path,
+                                                         key_file: Path) -> None:
+    source = tmp_path / "klanten.jsonl"
+    source.write_text("".join(json.dumps(_record(customer_id=f"K{i}")) + "\n" for i in range(4)),
+                      encoding="utf-8")
+    out_dir = tmp_path / "out"
+    (out_dir / "K2.pdf").mkdir(parents=True)  # in the way of one customer's file
+    result = run(["form", "--customers", str(source), "--out-dir", str(out_dir), "--jobs", jobs,
+                  "--key-file", str(key_file)])
+    assert result.exit_code == 1, result.output
+    assert f"{source}:3: overgeslagen: {out_dir / 'K2.pdf'}: kan niet schrijven" in result.output
+    assert sorted(p.name for p in out_dir.glob("K*.pdf") if p.is_file()) == [
+        "K0.pdf", "K1.pdf", "K3.pdf"]
+    manifest = csv.DictReader(io.StringIO((out_dir / "aanvragen.csv").read_text("utf-8")))
+    assert [m["customer_id"] for m in manifest] == ["K0", "K1", "K3"]
+
+
+def test_an_out_dir_that_cannot_be_made_is_one_line(tmp_path: Path, key_file: Path) -> None:
+    source = tmp_path / "klanten.jsonl"
+    source.write_text(json.dumps(_record()) + "\n", encoding="utf-8")
+    (tmp_path / "bestand").write_text("geen map", encoding="utf-8")
+    out_dir = tmp_path / "bestand" / "out"
+    result = run(["form", "--customers", str(source), "--out-dir", str(out_dir),
+                  "--key-file", str(key_file)])
+    assert result.exit_code == 2
+    assert result.output.strip().endswith(
+        f"{out_dir}: map kan niet worden gemaakt (Not a directory)")
+
+
+def test_a_manifest_that_cannot_be_written_is_one_line(tmp_path: Path, key_file: Path) -> None:
+    source = tmp_path / "klanten.jsonl"
+    source.write_text(json.dumps(_record()) + "\n", encoding="utf-8")
+    out_dir = tmp_path / "out"
+    (out_dir / "aanvragen.csv").mkdir(parents=True)
+    result = run(["form", "--customers", str(source), "--out-dir", str(out_dir),
+                  "--key-file", str(key_file)])
+    assert result.exit_code == 2
+    assert result.output.strip().endswith(
+        f"{out_dir / 'aanvragen.csv'}: kan niet schrijven (Is a directory)")
