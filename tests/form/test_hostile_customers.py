@@ -138,9 +138,8 @@ GOOD = [
 ]
 
 
-# The CLI prints ':100:' as an emoji (Rich's console has emoji=True; formgen/cli.py is not
-# this module's to change): those lines hold a blank line in the batches below, and
-# test_line_numbers_are_printed_as_they_are shows the defect until it is fixed.
+# Lines whose number Rich once printed as an emoji (':100:'); the batches below keep a blank line
+# there, and test_line_numbers_are_printed_as_they_are holds the fix.
 EMOJI_LINES = {100, 1234}
 
 
@@ -336,7 +335,6 @@ def test_csv_with_a_bad_header_is_refused_as_a_whole(header: str, message: str, 
     assert not (tmp_path / "o").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="formgen/cli.py: Rich turns ':100:' into an emoji")
 def test_line_numbers_are_printed_as_they_are(tmp_path: Path, key_file: Path) -> None:
     source = tmp_path / "klanten.jsonl"
     source.write_bytes(b"\n" * 99 + b"{broken\n")
