@@ -1,7 +1,8 @@
 """A prefilled form: the cached template plus one incremental update (PDF 1.7, 7.5.6).
 
 The update replaces the QR code of every page (a signed token) and the prefilled fields
-(value, appearance, read-only flag). Nothing else is rewritten, which keeps it fast.
+(value, appearance, read-only flag: every prefilled field, as the contract's "locked" says).
+Nothing else is rewritten, which keeps it fast.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import io
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
-    DictionaryObject,
+    DecodedStreamObject,
     IndirectObject,
     NameObject,
     NumberObject,
@@ -22,8 +23,9 @@ from pypdf.generic import (
 )
 
 from formgen import token as tokens
-from formgen.form.acroform import READ_ONLY, qr_xobject, text_appearance
+from formgen.form.acroform import field_flags, qr_xobject, text_appearance
 from formgen.form.customers import Customer
+from formgen.form.pdfsyntax import serialize
 from formgen.form.template import FormTemplate
 
 
@@ -49,14 +51,13 @@ def build_prefilled(template: FormTemplate, customer: Customer, key: bytes, requ
         if not fld.prefill:
             continue
         value = customer.value(fld.prefill)
-        number, original = template.fields[fld.id]
-        field = DictionaryObject(original)
-        field[NameObject("/V")] = TextStringObject(value)
-        field[NameObject("/AP")] = DictionaryObject({
-            NameObject("/N"): update.add(text_appearance(box.rect, value, font))})
-        if value or fld.locked:
-            field[NameObject("/Ff")] = NumberObject(READ_ONLY)
-        update.replace(number, field)
+        number, _ = template.fields[fld.id]
+        appearance = update.add(text_appearance(box.rect, value, font))
+        flags = field_flags(box, read_only=fld.read_only_prefilled)
+        # the field's other entries never change: their PDF syntax was written once
+        update.replace(number, b"%b/V %b/AP<</N %d 0 R>>/Ff %d>>" % (
+            template.field_heads[fld.id], serialize(TextStringObject(value)),
+            appearance.idnum, flags))
     return update.write(seed=f"{request_id}:{customer.customer_id}".encode())
 
 
@@ -65,10 +66,10 @@ class _Update:
 
     def __init__(self, template: FormTemplate) -> None:
         self.template = template
-        self.objects: dict[int, PdfObject] = {}
+        self.objects: dict[int, PdfObject | bytes] = {}
         self.next_number = template.size
 
-    def replace(self, number: int, obj: PdfObject) -> None:
+    def replace(self, number: int, obj: PdfObject | bytes) -> None:
         self.objects[number] = obj
 
     def add(self, obj: PdfObject) -> IndirectObject:
@@ -86,17 +87,22 @@ class _Update:
         offsets: dict[int, int] = {}
         for number in sorted(self.objects):
             offsets[number] = out.tell()
-            out.write(f"{number} 0 obj\n".encode("ascii"))
-            self.objects[number].write_to_stream(out)
-            out.write(b"\nendobj\n")
-        xref = out.tell()
-        out.write(b"xref\n")
-        for start, run in _runs(sorted(offsets)):
-            out.write(f"{start} {len(run)}\n".encode("ascii"))
-            for number in run:
-                out.write(f"{offsets[number]:010d} 00000 n\r\n".encode("ascii"))
-        trailer = DictionaryObject({
-            NameObject("/Size"): NumberObject(self.next_number),
+            out.write(b"%d 0 obj\n%b\nendobj\n" % (number, serialize(self.objects[number])))
+        # The template uses a cross-reference stream (object streams), so the update does too.
+        xref_number = self.next_number
+        offsets[xref_number] = xref = out.tell()
+        numbers = sorted(offsets)
+        rows = b"".join(b"\x01" + offsets[n].to_bytes(4, "big") + b"\x00" for n in numbers)
+        index = ArrayObject()
+        for start, run in _runs(numbers):
+            index.extend([NumberObject(start), NumberObject(len(run))])
+        stream = DecodedStreamObject()
+        stream.set_data(rows)
+        stream.update({
+            NameObject("/Type"): NameObject("/XRef"),
+            NameObject("/Size"): NumberObject(xref_number + 1),
+            NameObject("/Index"): index,
+            NameObject("/W"): ArrayObject([NumberObject(1), NumberObject(4), NumberObject(1)]),
             NameObject("/Root"): IndirectObject(t.root_ref, 0, None),
             NameObject("/Prev"): NumberObject(t.startxref),
             NameObject("/ID"): ArrayObject([
@@ -104,10 +110,10 @@ class _Update:
                 ByteStringObject(hashlib.sha256(t.file_id + seed).digest()[:16])]),
         })
         if t.info_ref is not None:
-            trailer[NameObject("/Info")] = IndirectObject(t.info_ref, 0, None)
-        out.write(b"trailer\n")
-        trailer.write_to_stream(out)
-        out.write(f"\nstartxref\n{xref}\n%%EOF\n".encode("ascii"))
+            stream[NameObject("/Info")] = IndirectObject(t.info_ref, 0, None)
+        out.write(f"{xref_number} 0 obj\n".encode("ascii"))
+        stream.flate_encode().write_to_stream(out)
+        out.write(f"\nendobj\nstartxref\n{xref}\n%%EOF\n".encode("ascii"))
         return out.getvalue()
 
 
@@ -119,3 +125,4 @@ def _runs(numbers: list[int]) -> list[tuple[int, list[int]]]:
         else:
             runs.append((n, [n]))
     return runs
+
