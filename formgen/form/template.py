@@ -105,7 +105,7 @@ def _index(form: FormDefinition, company: Company, layout: Layout, pdf: bytes) -
     qr_refs = tuple(page["/Resources"]["/XObject"].raw_get(QR_XOBJECT).idnum for page in pages)
     match = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", pdf)
     if not match:
-        raise RuntimeError("template heeft geen startxref")
+        raise RuntimeError("het sjabloon is geen volledige pdf")
     info = trailer.raw_get("/Info") if "/Info" in trailer else None
     return FormTemplate(
         form=form, company=company, layout=layout, pdf=pdf, startxref=int(match.group(1)),
