@@ -158,3 +158,29 @@ def test_before_tagging_inputs_had_no_name(chromium: Any, server: Any, blank_pdf
     nodes = _accessibility_tree(chromium, server, out.getvalue())
     names = [name for name, _ in _controls(nodes, "textbox")]
     assert names and all(name == "" for name in names)
+
+
+def test_names_typed_in_pdfjs_are_saved_in_the_field_font(chromium: Any, server: Any,
+                                                          blank_pdf: bytes) -> None:
+    """Type the promised names into pdf.js as a reader does, save as its download does."""
+    import base64
+
+    from pdfcheck import assert_drawn_in_field_font
+
+    url, handler = server
+    handler.pdf = blank_pdf
+    values = {"new_name": "Łukasz Ørsted-Şahin", "new_street": "Nguyễn Thị Đặng 12",
+              "new_city": "Ștefan Țară Ǎlvaro", "signer_name": "Ɓello Ɗauda Ǆemal"}
+    page = chromium.new_page(viewport={"width": 1000, "height": 2600})
+    try:
+        page.goto(f"{url}/viewer.html?file=/form.pdf")
+        page.wait_for_function("window.annotationLayersRendered?.() >= 2", timeout=30000)
+        for name, value in values.items():
+            page.locator(f'input[name="{name}"]').fill(value)
+            page.keyboard.press("Tab")
+        saved = page.evaluate("""async () => {
+            const data = await window.pdfDoc.saveDocument();
+            let s = ""; for (const c of data) s += String.fromCharCode(c); return btoa(s); }""")
+    finally:
+        page.close()
+    assert_drawn_in_field_font(base64.b64decode(saved), values)

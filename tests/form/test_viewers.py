@@ -3,14 +3,13 @@
 PDFium (Chrome, Edge): names typed through its form API print in the embedded field font,
 with every glyph; fields carry their label (/TU) and Tab follows the reading order.
 Structure: every widget hangs under a Form element of the structure tree.
-pdf.js in Chromium: see test_form_pdfjs.py.
+pdf.js in Chromium: see test_pdfjs.py.
 """
 
 from __future__ import annotations
 
 import ctypes
 import io
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -19,12 +18,11 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
-from fontTools.ttLib import TTFont
+from pdfcheck import assert_drawn_in_field_font
 from pypdf import PdfReader
 
 from formgen.definition import load_form
 from formgen.form.build import layout_contract
-from formgen.form.fonts import field_font
 
 FORM = load_form()
 # Names the form promises to print (Latin-1, Latin Extended-A/-B, Vietnamese), per field.
@@ -114,69 +112,9 @@ def test_typed_names_use_only_embedded_fonts(typed_pdf: bytes, tmp_path: Path) -
     assert len(set(tags)) == len(tags), f"subset tags must differ: {tags}"
 
 
-def _appearance_runs(widget) -> list[tuple[object, bytes]]:  # type: ignore[no-untyped-def]
-    """(font dictionary, string bytes) of every Tj/TJ in a widget's normal appearance."""
-    stream = widget["/AP"]["/N"].get_object()
-    fonts = stream["/Resources"]["/Font"]
-    runs, font = [], None
-    ops = re.finditer(rb"/([A-Za-z0-9_]+)\s+[\d.]+\s+Tf|(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]*>)\s*Tj",
-                      stream.get_data(), re.S)
-    for match in ops:
-        if match.group(1):
-            font = fonts["/" + match.group(1).decode()].get_object()
-        else:
-            runs.append((font, _string_bytes(match.group(2))))
-    return runs
-
-
-def _string_bytes(token: bytes) -> bytes:
-    if token.startswith(b"<"):
-        return bytes.fromhex(token[1:-1].decode())
-    body, out, i = token[1:-1], bytearray(), 0
-    escapes = {b"n": 10, b"r": 13, b"t": 9, b"b": 8, b"f": 12}
-    while i < len(body):
-        c = body[i:i + 1]
-        if c == b"\\":
-            nxt = body[i + 1:i + 2]
-            if nxt.isdigit():
-                digits = re.match(rb"[0-7]{1,3}", body[i + 1:]).group(0)  # type: ignore[union-attr]
-                out.append(int(digits, 8))
-                i += 1 + len(digits)
-                continue
-            out.append(escapes.get(nxt, nxt[0]))
-            i += 2
-            continue
-        out.append(body[i])
-        i += 1
-    return bytes(out)
-
-
 def test_typed_names_are_drawn_with_the_embedded_glyphs(typed_pdf: bytes) -> None:
     """PDFium wrote each typed name in the field font, every glyph a real outline."""
-    reader = PdfReader(io.BytesIO(typed_pdf))
-    widgets = {str(a.get_object()["/T"]): a.get_object()
-               for page in reader.pages for a in page["/Annots"]}
-    font = field_font()
-    by_gid = {gid: chr(cp) for cp, gid in font.gid.items()}
-    glyf = TTFont(io.BytesIO(font.data))["glyf"]
-    order = TTFont(io.BytesIO(font.data)).getGlyphOrder()
-    for name, value in TYPED.items():
-        widget = widgets[name]
-        assert widget["/V"] == value
-        runs = _appearance_runs(widget)
-        assert runs, f"{name}: no text in the appearance"
-        drawn = ""
-        for font_dict, data in runs:
-            assert str(font_dict["/BaseFont"]).endswith("+DejaVuSans"), \
-                f"{name}: drawn in {font_dict['/BaseFont']}, not the field font"
-            gids = [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)]
-            assert 0 not in gids, f"{name}: a character has no glyph"
-            for gid in gids:
-                char = by_gid[gid]
-                if not char.isspace():
-                    assert glyf[order[gid]].numberOfContours != 0, f"{name}: '{char}' is empty"
-            drawn += "".join(by_gid[g] for g in gids)
-        assert drawn == value
+    assert_drawn_in_field_font(typed_pdf, TYPED)
 
 
 def test_typed_names_render_inside_their_boxes(typed_pdf: bytes, blank_pdf: bytes) -> None:
