@@ -87,9 +87,10 @@ def type_in_pdfium(pdf_bytes: bytes, values: dict[str, str]) -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def typed_pdf(blank_pdf: bytes) -> bytes:
-    return type_in_pdfium(blank_pdf, TYPED)
+@pytest.fixture(scope="module", params=["blank", "prefilled"])
+def typed_pdf(request: pytest.FixtureRequest, blank_pdf: bytes, prefilled_pdf: bytes) -> bytes:
+    """The promised names typed into the editable fields of a blank and a prefilled form."""
+    return type_in_pdfium(blank_pdf if request.param == "blank" else prefilled_pdf, TYPED)
 
 
 def _fonts(path: Path) -> list[list[str]]:
@@ -118,7 +119,7 @@ def test_typed_names_are_drawn_with_the_embedded_glyphs(typed_pdf: bytes) -> Non
 
 
 def test_typed_names_render_inside_their_boxes(typed_pdf: bytes, blank_pdf: bytes) -> None:
-    """Printed as Chrome prints: the flattened page has ink in every typed field."""
+    """Rendered as PDFium prints it (page plus form): ink in every typed field, none before."""
     boxes = {f["id"]: f for f in layout_contract()["fields"]}
     scale = 150 / 72
 
