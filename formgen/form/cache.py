@@ -40,6 +40,19 @@ def code_digest() -> bytes:
     return digest.digest()
 
 
+def library_versions(*names: str) -> bytes:
+    """The installed versions of the libraries a value is built with: an upgrade rebuilds."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=?")
+    return ";".join(found).encode()
+
+
 def file_digest(paths: Iterable[Path]) -> bytes:
     digest = hashlib.sha256()
     for path in sorted(paths):

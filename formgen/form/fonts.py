@@ -40,7 +40,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from formgen.form.cache import cached, file_digest
+from formgen.form.cache import cached, file_digest, library_versions
 from formgen.resources import fonts_dir
 
 REGULAR = "DejaVuSans.ttf"
@@ -84,8 +84,9 @@ class FieldFont:
 @cache
 def field_font() -> FieldFont:
     """The field font subset, from the on-disk cache when the font file is unchanged."""
-    return cached("field-font", [file_digest([fonts_dir() / REGULAR]), repr(_LATIN).encode()],
-                  _subset_field_font)
+    key = [file_digest([fonts_dir() / REGULAR]), repr(_LATIN).encode(),
+           library_versions("fonttools")]
+    return cached("field-font", key, _subset_field_font)
 
 
 def _subset_field_font() -> FieldFont:

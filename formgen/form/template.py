@@ -20,7 +20,7 @@ from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject
 from formgen import token as tokens
 from formgen.definition import Company, FormDefinition, load_company, load_form
 from formgen.form.acroform import QR_XOBJECT
-from formgen.form.cache import cached, file_digest
+from formgen.form.cache import cached, file_digest, library_versions
 from formgen.form.fonts import FIELD_FONT_NAME
 from formgen.form.layout import Layout
 from formgen.form.pdfsyntax import dictionary
@@ -123,7 +123,8 @@ def _cached(config: Path) -> FormTemplate:
     inputs = [*config.glob("*.yaml"), *(templates_dir() / "form").glob("*"),
               *fonts_dir().glob("*.ttf")]
     # the definition and company are part of the key through their files and their repr
-    key = [file_digest(inputs), repr((form, company)).encode()]
+    key = [file_digest(inputs), repr((form, company)).encode(),
+           library_versions("fpdf2", "pypdf", "pikepdf", "fonttools", "zxing-cpp")]
     pdf, layout = cached("template", key, lambda: _build_pdf(form, company))
     return _index(form, company, layout, pdf)
 
