@@ -244,3 +244,33 @@ def test_prefilled_locks_exactly_what_the_contract_says(prefilled_pdf: bytes) ->
             continue
         read_only = bool(int(fields[f["id"]].get("/Ff", 0)) & 1)
         assert read_only == f["locked"], f["id"]
+
+
+def test_appearances_pdfium_builds_on_open_use_the_field_font(blank_pdf: bytes,
+                                                              tmp_path: Path) -> None:
+    """A file whose values lack appearances (/NeedAppearances true, as some tools save it):
+    PDFium builds them when it opens the page, in the embedded font too."""
+    if not shutil.which("pdffonts"):
+        pytest.skip("poppler-utils not installed")
+    from pypdf import PdfWriter
+    from pypdf.generic import BooleanObject, NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=io.BytesIO(blank_pdf))
+    writer._root_object["/AcroForm"][NameObject("/NeedAppearances")] = BooleanObject(True)
+    for page in writer.pages:
+        for ref in page["/Annots"]:
+            widget = ref.get_object()
+            if widget["/T"] in TYPED:
+                widget[NameObject("/V")] = TextStringObject(TYPED[str(widget["/T"])])
+    source = io.BytesIO()
+    writer.write(source)
+    pdf = pdfium.PdfDocument(source.getvalue())
+    pdf.init_forms()
+    for index in range(len(pdf)):
+        pdf[index]  # loading a page builds its appearances
+    out = io.BytesIO()
+    pdf.save(out)
+    path = tmp_path / "opened.pdf"
+    path.write_bytes(out.getvalue())
+    assert len(_fonts(path)) == 3
+    assert_drawn_in_field_font(out.getvalue(), TYPED)
