@@ -21,15 +21,19 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from formgen.form import qr
-from formgen.form.fonts import FIELD_FONT_NAME, PDFIUM_ANSI_ALIAS, field_font, field_font_objects
+from formgen.form.appearance import (
+    CAPTION_FONT_NAME,
+    FIELD_FONT_SIZE,
+    QR_BBOX,
+    field_flags,
+    font_names,
+    qr_content,
+    text_content,
+)
+from formgen.form.fonts import FIELD_FONT_NAME, field_font_objects
 from formgen.form.layout import FieldBox, Layout, Rect
 
-FIELD_FONT_SIZE = 10.0
 QR_XOBJECT = "/WZLQR"
-READ_ONLY = 1  # field flags (PDF 32000, 12.7.3.1)
-REQUIRED = 2
-CAPTION_FONT_NAME = "FGC"
 CHECK_ON = "/Yes"
 
 
@@ -52,26 +56,14 @@ def form_xobject(bbox: tuple[float, float, float, float], content: bytes,
 
 
 def font_resources(font_ref: IndirectObject, name: str = FIELD_FONT_NAME) -> DictionaryObject:
-    fonts = DictionaryObject({_name("/" + name): font_ref})
-    if name == FIELD_FONT_NAME:  # see fonts.py: keeps PDFium from adding Helvetica
-        fonts[_name("/" + PDFIUM_ANSI_ALIAS)] = font_ref
-    return DictionaryObject({_name("/Font"): fonts})
+    return DictionaryObject({_name("/Font"): DictionaryObject(
+        {_name("/" + alias): font_ref for alias in font_names(name)})})
 
 
 def text_appearance(rect: Rect, value: str, font_ref: IndirectObject) -> StreamObject:
     """Appearance of a text field: the value, left-aligned, shrunk to fit the box."""
-    if not value:
-        return form_xobject((0, 0, rect.width, rect.height), b"/Tx BMC\nEMC",
-                            font_resources(font_ref))
-    font = field_font()
-    size = FIELD_FONT_SIZE
-    room = rect.width - 6
-    while size > 6 and font.width(value, size) > room:
-        size -= 0.5
-    baseline = (rect.height - size * 0.72) / 2
-    content = (f"/Tx BMC\nq BT /{FIELD_FONT_NAME} {size} Tf 0 g 3 {baseline:.2f} Td "
-               f"<{font.encode(value)}> Tj ET Q\nEMC").encode("ascii")
-    return form_xobject((0, 0, rect.width, rect.height), content, font_resources(font_ref))
+    return form_xobject((0, 0, rect.width, rect.height), text_content(rect, value),
+                        font_resources(font_ref))
 
 
 def _check_appearance(rect: Rect, on: bool) -> StreamObject:
@@ -81,10 +73,6 @@ def _check_appearance(rect: Rect, on: bool) -> StreamObject:
     mark = (f"q 0 G 1.4 w 1 J 1 j {w * 0.2:.2f} {h * 0.52:.2f} m {w * 0.42:.2f} {h * 0.25:.2f} l "
             f"{w * 0.82:.2f} {h * 0.8:.2f} l S Q")
     return form_xobject((0, 0, w, h), mark.encode("ascii"))
-
-
-def field_flags(box: FieldBox, read_only: bool = False) -> int:
-    return (REQUIRED if box.field.required else 0) | (READ_ONLY if read_only else 0)
 
 
 def _widget(box: FieldBox, page_ref: IndirectObject, page_height: float, kind: str,
@@ -129,8 +117,7 @@ def _checkbox(box: FieldBox, page_ref: IndirectObject, page_height: float,
 
 def qr_xobject(text: str, caption: str, font_ref: IndirectObject) -> StreamObject:
     """The page's QR code with a small human-readable caption under it."""
-    content = qr.qr_content(text, field_font().encode(caption), CAPTION_FONT_NAME)
-    return form_xobject((0, -qr.CAPTION_PT - 4, qr.SIZE_PT, qr.SIZE_PT), content,
+    return form_xobject(QR_BBOX, qr_content(text, caption),
                         font_resources(font_ref, CAPTION_FONT_NAME))
 
 

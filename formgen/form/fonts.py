@@ -27,18 +27,10 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    NumberObject,
-    PdfObject,
-    TextStringObject,
-)
+if TYPE_CHECKING:  # pypdf is needed only to build the template, not to prefill
+    from pypdf.generic import DictionaryObject, IndirectObject, PdfObject
 
 from formgen.form.cache import cached, file_digest, library_versions
 from formgen.resources import fonts_dir
@@ -120,6 +112,15 @@ def _subset_field_font() -> FieldFont:
 
 def field_font_objects(add_object: Callable[[PdfObject], IndirectObject]) -> DictionaryObject:
     """Build the Type0 font dictionaries; add_object(obj) returns an IndirectObject."""
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
     ff = field_font()
     base = NameObject("/WZLFGF+DejaVuSans")
     font_file = DecodedStreamObject()
@@ -188,6 +189,8 @@ def unique_subset_tags(writer: Any) -> None:
 
     The tag is six capitals derived from the font's name, so the output stays reproducible.
     """
+    from pypdf.generic import NameObject
+
     for font in _type0_fonts(writer):
         base = str(font["/BaseFont"])
         if not base.startswith("/MPDFAA+"):
