@@ -81,7 +81,7 @@ def from_outside(n: int) -> None:
                 writer.writerow([c.customer_id, c.name, c.company, c.id_number, c.email,
                                  c.phone, c.street, c.postcode, c.city, c.country])
         env = dict(os.environ, FORMGEN_SECRET=secrets.token_hex(32),
-                   FORMGEN_CACHE_DIR=str(folder / "cache"))
+                   FORMGEN_CACHE="1", FORMGEN_CACHE_DIR=str(folder / "cache"))
         formgen = [sys.executable, "-m", "formgen", "form", "--customers", str(table),
                    "--date", "2026-11-25"]
         (folder / "plain").mkdir()

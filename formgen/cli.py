@@ -104,6 +104,9 @@ def form(out_path: Path | None, customer: Path | None, customers: Path | None,
     """
     if customer and customers:
         raise click.UsageError("kies --customer of --customers, niet allebei")
+    from formgen.form import cache
+
+    cache.enable()  # the built template is kept on disk for the next run (form/cache.py)
     if customers:
         if out_dir is None:
             raise click.UsageError("--customers heeft --out-dir nodig")

@@ -5,8 +5,10 @@ build but only changes when the code, the configuration, the texts or the fonts 
 batch run, and every worker process of a parallel batch, loads it from here instead.
 The key is a hash of everything the value is built from, so a stale entry is never used.
 
-FORMGEN_CACHE_DIR names the folder (default: $XDG_CACHE_HOME/formgen or ~/.cache/formgen);
-FORMGEN_CACHE=0 turns the cache off.
+Only the form commands use it (`formgen form` calls enable()): the library, the validator and
+the help-center build write nothing outside the folders they are given.
+FORMGEN_CACHE=1 turns it on and FORMGEN_CACHE=0 off for any caller; FORMGEN_CACHE_DIR names
+the folder (default: $XDG_CACHE_HOME/formgen or ~/.cache/formgen).
 """
 
 from __future__ import annotations
@@ -22,8 +24,17 @@ T = TypeVar("T")
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # formgen/
 
 
+SWITCH = "FORMGEN_CACHE"
+
+
+def enable() -> None:
+    """Use the cache in this process and the processes it starts (unless switched off)."""
+    os.environ.setdefault(SWITCH, "1")
+
+
 def cache_dir() -> Path | None:
-    if os.environ.get("FORMGEN_CACHE") == "0":
+    """The cache folder, or None when the cache is not in use."""
+    if os.environ.get(SWITCH) != "1":
         return None
     if folder := os.environ.get("FORMGEN_CACHE_DIR"):
         return Path(folder)
