@@ -16,7 +16,9 @@ from formgen.site import prepare_site
 
 
 def _blank_in_new_process(out: Path, cwd: Path, hash_seed: str, tz: str) -> bytes:
-    env = {**os.environ, "PYTHONHASHSEED": hash_seed, "TZ": tz}
+    # FORMGEN_CACHE=0: each process builds the form itself (a shared template cache would
+    # hand the second process the first one's bytes)
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed, "TZ": tz, "FORMGEN_CACHE": "0"}
     result = subprocess.run([sys.executable, "-m", "formgen", "form", "--out", str(out)],
                             cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
