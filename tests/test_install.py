@@ -93,3 +93,16 @@ def test_config_option_reads_another_definition(installed: Path, tmp_path: Path)
     fields = _run(installed, tmp_path, "--config", str(config), "fields", "--json")
     assert fields.returncode == 0, fields.stderr
     assert json.loads(fields.stdout)["form"]["version"] == 7
+
+
+def test_installs_print_no_setuptools_banner(tmp_path: Path) -> None:
+    """`pip install -e .` (what `make run` does) and a wheel build print no warning banner."""
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(env_dir / "bin" / "python"), "install",
+         "--no-deps", "-e", str(REPO)], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    output = result.stdout + result.stderr
+    for banner in ("BuildBackendWarning", "SetuptoolsWarning", "!!", "absent from the"):
+        assert banner not in output, f"install printed '{banner}':\n{output}"
