@@ -98,6 +98,7 @@ class Company:
     support_email: str
     help_center_url: str
     articles: dict[str, str] = field(default_factory=dict)
+    mailbox: dict[str, Any] = field(default_factory=dict)  # read by formgen.check.inbox
 
     def article_url(self, key: str) -> str:
         try:
@@ -223,6 +224,7 @@ def parse_company(data: dict[str, Any], src: str = "company.yaml") -> Company:
         support_email=_need(data, "support_email", str, "bedrijf", src),
         help_center_url=_need(data, "help_center_url", str, "bedrijf", src),
         articles={str(k): str(v) for k, v in articles.items()},
+        mailbox=data.get("mailbox") or {},
     )
 
 
