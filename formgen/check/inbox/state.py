@@ -34,9 +34,9 @@ CREATE TABLE IF NOT EXISTS messages (
     owner       TEXT,
     updated_at  REAL NOT NULL,
     verdict     TEXT,
-    target      TEXT,                   -- folder the message is filed into
+    target      TEXT,                   -- target folder
     result      TEXT,                   -- the check result as JSON
-    draft_id    TEXT,                   -- Message-ID of the draft reply (when one is due)
+    draft_id    TEXT,                   -- Message-ID of the draft reply, if any
     draft_state TEXT,                   -- NULL | pending | done
     PRIMARY KEY (account, folder, uidvalidity, uid)
 );
