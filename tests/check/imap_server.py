@@ -11,10 +11,13 @@ If Dovecot cannot start, :func:`start` raises: a test must fail then, not skip.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import grp
 import imaplib
 import os
 import pwd
+import re
 import shutil
 import socket
 import ssl
@@ -23,6 +26,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from formgen.check.inbox.connection import decode_utf7
 
 USER, PASSWORD = "klantenservice", "test-wachtwoord-1"
 
@@ -186,3 +191,49 @@ def start(timeout: float = 20.0) -> Dovecot:
     log = server.log
     server.stop()
     raise RuntimeError(f"dovecot did not answer within {timeout} s: {log}")
+
+
+def snapshot(server: Dovecot) -> dict[str, list[tuple[str, str, tuple[str, ...]]]]:
+    """Every folder: (Message-ID, In-Reply-To, flags) of each message, sorted."""
+    imap = server.client()
+    try:
+        _, listing = imap.list('""', "*")
+        names = []
+        for line in listing:
+            m = re.match(rb'\(([^)]*)\) "." (.*)$', line)
+            assert m, line
+            if b"\\Noselect" not in m[1]:
+                names.append(decode_utf7(m[2].strip(b'"')))
+        state = {}
+        for name in sorted(names):
+            typ, count = imap.select(f'"{name}"', readonly=True)
+            assert typ == "OK"
+            if count[0] == b"0":
+                state[name] = []
+                continue
+            _, data = imap.fetch("1:*", "(FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID IN-REPLY-TO)])")
+            items = []
+            for item in data:
+                if isinstance(item, tuple):
+                    flags = re.search(rb"FLAGS \(([^)]*)\)", item[0])
+                    head = email.message_from_bytes(item[1])
+                    words = (flags[1].decode() if flags else "").split()
+                    items.append((str(head["Message-ID"]), str(head["In-Reply-To"] or ""),
+                                  tuple(sorted(w for w in words if w != "\\Recent"))))
+            state[name] = sorted(items)
+        return state
+    finally:
+        imap.logout()
+
+
+def drafts(server: Dovecot) -> list[email.message.Message]:
+    imap = server.client()
+    try:
+        _, count = imap.select("Drafts", readonly=True)
+        if count[0] == b"0":
+            return []
+        _, data = imap.fetch("1:*", "(BODY.PEEK[])")
+        return [email.message_from_bytes(i[1], policy=email.policy.default)
+                for i in data if isinstance(i, tuple)]
+    finally:
+        imap.logout()

@@ -23,7 +23,12 @@ import inbox_mails as msgs
 import pytest
 import yaml
 
-from formgen.check.inbox.config import MailboxSettings, ServerSettings, parse_mailbox
+from formgen.check.inbox.config import (
+    MailboxSettings,
+    ServerSettings,
+    parse_mailbox,
+    server_settings,
+)
 from formgen.check.inbox.connection import Connection, decode_utf7, encode_utf7
 from formgen.check.inbox.run import process
 from formgen.check.inbox.state import StateStore
@@ -64,51 +69,6 @@ def formgen(server: dovecot.Dovecot, *args: str, key: bytes | None = None,
                           env=full_env, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
 
 
-def snapshot(server: dovecot.Dovecot) -> dict[str, list[tuple[str, str, tuple[str, ...]]]]:
-    """Every folder: (Message-ID, In-Reply-To, flags) of each message, sorted."""
-    imap = server.client()
-    try:
-        _, listing = imap.list('""', "*")
-        names = []
-        for line in listing:
-            m = re.match(rb'\(([^)]*)\) "." (.*)$', line)
-            assert m, line
-            if b"\\Noselect" not in m[1]:
-                names.append(decode_utf7(m[2].strip(b'"')))
-        state = {}
-        for name in sorted(names):
-            typ, count = imap.select(f'"{name}"', readonly=True)
-            assert typ == "OK"
-            if count[0] == b"0":
-                state[name] = []
-                continue
-            _, data = imap.fetch("1:*", "(FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID IN-REPLY-TO)])")
-            items = []
-            for item in data:
-                if isinstance(item, tuple):
-                    flags = re.search(rb"FLAGS \(([^)]*)\)", item[0])
-                    head = email.message_from_bytes(item[1])
-                    items.append((str(head["Message-ID"]), str(head["In-Reply-To"] or ""),
-                                  tuple(sorted((flags[1].decode() if flags else "").split()))))
-            state[name] = sorted(items)
-        return state
-    finally:
-        imap.logout()
-
-
-def drafts(server: dovecot.Dovecot) -> list[email.message.Message]:
-    imap = server.client()
-    try:
-        _, count = imap.select("Drafts", readonly=True)
-        if count[0] == b"0":
-            return []
-        _, data = imap.fetch("1:*", "(BODY.PEEK[])")
-        return [email.message_from_bytes(i[1], policy=email.policy.default)
-                for i in data if isinstance(i, tuple)]
-    finally:
-        imap.logout()
-
-
 def where(snap: dict[str, list[tuple[str, str, tuple[str, ...]]]], message_id: str) -> list[str]:
     return [folder for folder, items in snap.items() if folder != "Drafts"
             for mid, _, _ in items if mid == message_id]
@@ -116,11 +76,11 @@ def where(snap: dict[str, list[tuple[str, str, tuple[str, ...]]]], message_id: s
 
 def assert_filed_once(server: dovecot.Dovecot, mails: list[msgs.Mail],
                       verdicts: dict[str, str]) -> dict:
-    snap = snapshot(server)
+    snap = dovecot.snapshot(server)
     assert snap.get("INBOX") == [], snap.get("INBOX")
     for mail in mails:
         assert where(snap, mail.message_id) == [FOLDERS[verdicts[mail.message_id]]], mail.kind
-    replies = [d["In-Reply-To"] for d in drafts(server)]
+    replies = [d["In-Reply-To"] for d in dovecot.drafts(server)]
     wanted = sorted(m.message_id for m in mails
                     if verdicts[m.message_id] in ("incomplete", "unreadable"))
     assert sorted(replies) == wanted  # exactly one draft per incomplete or unreadable message
@@ -161,9 +121,11 @@ def test_inbox_checks_files_and_drafts_like_check(server: dovecot.Dovecot, tmp_p
     expected = json.loads(check.stdout)["submissions"]
 
     state = tmp_path / "state.sqlite"
-    run = formgen(server, "--state", str(state), "--json", key=key)
+    run = formgen(server, "--state", str(state), "--json", "--report", str(tmp_path / "rapport"),
+                  key=key)
     assert run.returncode == 1, run.stderr
     got = json.loads(run.stdout)["submissions"]
+    assert (tmp_path / "rapport" / "index.html").is_file()
     assert len(got) == len(expected)
     for mine, theirs in zip(got, expected, strict=True):
         assert re.fullmatch(r"imap://klantenservice@127\.0\.0\.1:\d+/INBOX;UIDVALIDITY=\d+/;"
@@ -186,7 +148,7 @@ def test_inbox_checks_files_and_drafts_like_check(server: dovecot.Dovecot, tmp_p
     for path in reply_files:
         reply = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         by_sender[reply["To"]] = reply.get_content()
-    for draft in drafts(server):
+    for draft in dovecot.drafts(server):
         original = next(m for m in mails if m.message_id == draft["In-Reply-To"])
         assert draft["References"].endswith(original.message_id)
         assert draft.get_content().replace("\r\n", "\n") == by_sender[draft["To"]]
@@ -202,7 +164,7 @@ def test_inbox_checks_files_and_drafts_like_check(server: dovecot.Dovecot, tmp_p
     again = formgen(server, "--state", str(state), key=key)
     assert again.returncode == 0, again.stderr
     assert "geen nieuwe berichten" in again.stderr
-    assert snapshot(server) == snap
+    assert dovecot.snapshot(server) == snap
     after_rows = sqlite3.connect(state).execute("SELECT * FROM messages ORDER BY uid").fetchall()
     assert [r[:6] for r in after_rows] == [r[:6] for r in before_rows]
 
@@ -328,7 +290,7 @@ def test_tls_is_required_and_verified(server: dovecot.Dovecot, tmp_path: Path,
                              str(server.imaps_port), "--state", state], env=server.env(),
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 1, result.stderr
-    assert where(snapshot(server), mail.message_id) == [FOLDERS["unreadable"]]
+    assert where(dovecot.snapshot(server), mail.message_id) == [FOLDERS["unreadable"]]
     # plain IMAP only with --insecure, on loopback
     mail = next(m for m in cheap_mails if m.kind == "no_attachment")
     server.deliver(mail.raw)
@@ -336,7 +298,7 @@ def test_tls_is_required_and_verified(server: dovecot.Dovecot, tmp_path: Path,
                              str(server.imap_port), "--insecure", "--state", state],
                             env=server.env(), capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 1, result.stderr
-    assert where(snapshot(server), mail.message_id) == [FOLDERS["unreadable"]]
+    assert where(dovecot.snapshot(server), mail.message_id) == [FOLDERS["unreadable"]]
 
 
 def test_dropped_connection_loses_nothing(server: dovecot.Dovecot, tmp_path: Path,
@@ -389,10 +351,10 @@ def test_too_large_message_goes_to_review_unread(server: dovecot.Dovecot, tmp_pa
     assert result.returncode == 1, result.stderr
     assert re.search(r"te groot om te controleren \(2\d kB, de grens is 10 kB\)",
                      result.stderr)
-    snap = snapshot(server)
+    snap = dovecot.snapshot(server)
     assert where(snap, big.message_id) == ["Wijzigingen/Zelf bekijken"]
     assert where(snap, small.message_id) == [FOLDERS["unreadable"]]
-    assert [d["In-Reply-To"] for d in drafts(server)] == [small.message_id]
+    assert [d["In-Reply-To"] for d in dovecot.drafts(server)] == [small.message_id]
 
 
 def test_vanished_folders(server: dovecot.Dovecot, tmp_path: Path,
@@ -402,20 +364,35 @@ def test_vanished_folders(server: dovecot.Dovecot, tmp_path: Path,
     line = one_error_line(formgen(server, "--state", state,
                                   env={"FORMGEN_CONFIG_DIR": str(config)}))
     assert "de map 'Aanvragen' bestaat niet (meer)" in line
-    first, second = cheap_mails[1], cheap_mails[2]  # both unreadable
+    first, second, third = cheap_mails[1], cheap_mails[2], cheap_mails[3]  # all unreadable
     server.deliver(first.raw)
     assert formgen(server, "--state", state).returncode == 1
-    imap = server.client()  # support deletes the (empty after moving) target folder
-    imap.select("Wijzigingen/Onleesbaar")
-    imap.store("1:*", "+FLAGS", "\\Deleted")
-    imap.expunge()
-    imap.close()
-    assert imap.delete("Wijzigingen/Onleesbaar")[0] == "OK"
-    imap.logout()
+    _delete_folder(server, "Wijzigingen/Onleesbaar")  # between runs
     server.deliver(second.raw)
     result = formgen(server, "--state", state)
     assert result.returncode == 1, result.stderr
-    assert where(snapshot(server), second.message_id) == [FOLDERS["unreadable"]]
+    assert where(dovecot.snapshot(server), second.message_id) == [FOLDERS["unreadable"]]
+    # during a run: after the first message, the folder the next one goes to disappears
+    server.deliver(cheap_mails[4].raw)
+    server.deliver(third.raw)
+    settings = ServerSettings("127.0.0.1", server.imap_port, "starttls", dovecot.USER,
+                              dovecot.PASSWORD, server.cafile)
+    with StateStore(Path(state)) as store, Connection(settings) as conn:
+        summary = process(conn, store, MailboxSettings(), key=None, on_message=lambda o: (
+            _delete_folder(server, "Wijzigingen/Onleesbaar") if o.uid == 3 else None))
+    assert [o.uid for o in summary.outcomes] == [3, 4]
+    assert where(dovecot.snapshot(server), third.message_id) == [FOLDERS["unreadable"]]
+
+
+def _delete_folder(server: dovecot.Dovecot, name: str) -> None:
+    """What support might do: empty a folder and delete it."""
+    imap = server.client()
+    imap.select(name)
+    imap.store("1:*", "+FLAGS", "\\Deleted")
+    imap.expunge()
+    imap.close()
+    assert imap.delete(name)[0] == "OK"
+    imap.logout()
 
 
 # ------------------------------------------------------------------------------------------------
@@ -451,7 +428,7 @@ def test_watch_idles_and_stops_cleanly_on_ctrl_c(server: dovecot.Dovecot, tmp_pa
     assert proc.returncode == 0, err
     assert "Traceback" not in err
     assert "IDLE" in err and "gestopt" in err
-    assert where(snapshot(server), mail.message_id) == [FOLDERS["unreadable"]]
+    assert where(dovecot.snapshot(server), mail.message_id) == [FOLDERS["unreadable"]]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -474,6 +451,25 @@ def test_folder_names_in_modified_utf7() -> None:
     for name in ("Wijzigingen/Compleet", "Één & ander", "Überprüfung/日本"):
         assert decode_utf7(encode_utf7(name).encode()) == name
     assert encode_utf7("Één & ander") == "&AMkA6Q-n &- ander"
+
+
+def test_server_settings_from_the_environment(tmp_path: Path) -> None:
+    secret = tmp_path / "wachtwoord"
+    secret.write_text("geheim\n", encoding="utf-8")
+    env = {"FORMGEN_IMAP_USER": "ks", "FORMGEN_IMAP_PASSWORD_FILE": str(secret)}
+    settings = server_settings("imap.voorbeeld.nl", None, starttls=False, insecure=False,
+                               cafile=None, env=env)
+    assert (settings.security, settings.port, settings.password) == ("imaps", 993, "geheim")
+    assert "geheim" not in repr(settings)
+    starttls = server_settings("imap.voorbeeld.nl", None, starttls=True, insecure=False,
+                               cafile=None, env=env)
+    assert (starttls.security, starttls.port) == ("starttls", 143)
+    with pytest.raises(MailboxError, match="FORMGEN_IMAP_PASSWORD"):
+        server_settings("imap.voorbeeld.nl", None, starttls=False, insecure=False, cafile=None,
+                        env={"FORMGEN_IMAP_USER": "ks"})
+    with pytest.raises(MailboxError, match="wachtwoordbestand"):
+        server_settings("imap.voorbeeld.nl", None, starttls=False, insecure=False, cafile=None,
+                        env={**env, "FORMGEN_IMAP_PASSWORD_FILE": str(tmp_path / "weg")})
 
 
 def test_settings_never_from_the_command_line(tmp_path: Path) -> None:
