@@ -1,6 +1,6 @@
 """`formgen inbox` on a real Dovecot with 50 delivered submissions: time, second run, kill+resume.
 
-    python benchmarks/bench_inbox.py [--mails 50] [--seed 3] [--workers 2]
+    python benchmarks/bench_inbox.py [--mails 50] [--seed 3] [--workers 2] [--jobs 1]
 
 Builds the messages with the corpus helpers (scanned prefilled forms with and without an ID
 photo, unsigned forms, corrupt PDFs, messages without attachments, malformed MIME, plain
@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mails", type=int, default=50)
     ap.add_argument("--seed", type=int, default=3)
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=2, help="processes building the messages")
+    ap.add_argument("--jobs", type=int, default=1, help="formgen inbox --jobs")
     args = ap.parse_args(argv)
     problems: list[str] = []
     with tempfile.TemporaryDirectory(prefix="bench-inbox-") as tmp_name:
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                 server.deliver(mail.raw)
             state = tmp / "a.sqlite"
             t0 = time.perf_counter()
-            run = _inbox(server, state, "--json")
+            run = _inbox(server, state, "--json", "--jobs", str(args.jobs))
             out, err = run.communicate()
             one_run = time.perf_counter() - t0
             results = json.loads(out)["submissions"]
@@ -132,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
                 server.deliver(mail.raw)
             state = tmp / "b.sqlite"
             t0 = time.perf_counter()
-            run = _inbox(server, state)
+            run = _inbox(server, state, "--jobs", str(args.jobs))
             while _filed(state) < len(built) // 2 and run.poll() is None:
                 time.sleep(0.05)
             run.kill()

@@ -246,12 +246,14 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
 @click.option("--watch", is_flag=True, help="Blijf wachten op nieuwe berichten (Ctrl+C stopt).")
 @click.option("--interval", type=click.FloatRange(1, 3600), default=60, show_default=True,
               help="Seconden tussen twee rondes als de server geen IDLE kent.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Aantal berichten dat tegelijk wordt gecontroleerd.")
 @click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Sleutelbestand (anders FORMGEN_SECRET of FORMGEN_KEY_FILE).")
 @_friendly
 def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
           cafile: Path | None, state_path: Path, report_dir: Path | None, as_json: bool,
-          watch: bool, interval: float, key_file: Path | None) -> None:
+          watch: bool, interval: float, jobs: int, key_file: Path | None) -> None:
     """Controleer de mailbox van de klantenservice en berg elk bericht op per oordeel.
 
     Gebruiker en wachtwoord komen uit FORMGEN_IMAP_USER en FORMGEN_IMAP_PASSWORD (of
@@ -288,7 +290,7 @@ def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
 
             try:
                 watch_mailbox(lambda: Connection(server), store, settings, key=key,
-                              interval=interval, on_message=on_message,
+                              interval=interval, on_message=on_message, jobs=jobs,
                               on_event=lambda text: err.print(text, soft_wrap=True,
                                                               markup=False))
             except KeyboardInterrupt:
@@ -306,7 +308,7 @@ def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
                 if not terminal:
                     line(outcome)
 
-            summary = process(conn, store, settings, key=key, on_message=advance,
+            summary = process(conn, store, settings, key=key, jobs=jobs, on_message=advance,
                               on_total=lambda n: bar.update(task, total=n))
     results = [o.result for o in summary.outcomes]
     if as_json:

@@ -185,7 +185,8 @@ def test_run_killed_halfway_then_resumed(server: dovecot.Dovecot, tmp_path: Path
     state = tmp_path / "state.sqlite"
     env = server.env()
     proc = subprocess.Popen([sys.executable, "-m", "formgen", "inbox", "--port",
-                             str(server.imap_port), "--starttls", "--state", str(state)],
+                             str(server.imap_port), "--starttls", "--state", str(state),
+                             "--jobs", "2"],  # killed with checks in flight in two workers
                             env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 300
     while filed_count(state) < 3 and time.monotonic() < deadline and proc.poll() is None:
@@ -240,8 +241,8 @@ def test_two_runs_at_once_share_the_work(server: dovecot.Dovecot, tmp_path: Path
     env = server.env()
     args = [sys.executable, "-m", "formgen", "inbox", "--port", str(server.imap_port),
             "--starttls", "--state", str(state)]
-    runs = [subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    runs = [subprocess.Popen(args + extra, env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for extra in ([], ["--jobs", "2"])]
     outputs = [r.communicate(timeout=300) for r in runs]
     assert all(r.returncode == 1 for r in runs), outputs
     assert_filed_once(server, cheap_mails, {m.message_id: CHEAP_VERDICT[m.kind]

@@ -9,9 +9,13 @@ without checking, drafting or filing anything twice.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
+import threading
 import time
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,10 +98,14 @@ def result_from_json(data: dict[str, Any]) -> SubmissionResult:
 
 
 def process(conn: Connection, store: StateStore, settings: MailboxSettings, *,
-            key: bytes | None, today: dt.date | None = None,
+            key: bytes | None, today: dt.date | None = None, jobs: int = 1,
             on_total: Callable[[int], None] | None = None,
             on_message: Callable[[Outcome], None] | None = None) -> RunSummary:
-    """Check and file every message in the inbox folder that no run has handled yet."""
+    """Check and file every message in the inbox folder that no run has handled yet.
+
+    With ``jobs`` > 1 the checks run in that many processes while this one fetches the next
+    message and files the last; IMAP and the state file stay in this process.
+    """
     account = conn.settings.account
     inbox = conn.server_name(settings.inbox)
     targets = {Verdict(v): conn.server_name(name) for v, name in settings.folders.items()}
@@ -105,6 +113,7 @@ def process(conn: Connection, store: StateStore, settings: MailboxSettings, *,
     for name in [*dict.fromkeys(targets.values()), drafts]:
         conn.ensure_folder(name)
     selected = conn.select(inbox)
+    one = _Pass(conn, store, inbox, drafts, targets)
     summary = RunSummary(inbox)
     pending = conn.pending()
     present = {m.uid for m in pending}
@@ -114,65 +123,115 @@ def process(conn: Connection, store: StateStore, settings: MailboxSettings, *,
             summary.finished_elsewhere += 1
     if on_total:
         on_total(len(pending))
-    for info in pending:
-        claim = store.claim(account, inbox, selected.uidvalidity, info.uid, info.message_id)
-        if claim.action == "skip":
-            summary.busy += claim.reason == "busy"
-            continue
-        entry = claim.entry
-        assert entry is not None
-        source = message_url(conn, inbox, selected.uidvalidity, info.uid)
-        try:
-            outcome = _handle(conn, store, entry, info, source, claim.action == "check",
-                              targets, drafts, inbox, settings, key, today)
-        except BaseException:
-            store.release(entry)
-            raise
-        if outcome is None:
-            continue
+
+    def settle(entry: Entry, info: MessageInfo, source: str, result: SubmissionResult,
+               fresh: bool) -> None:
+        if fresh:
+            one.record(entry, result)
+        outcome = one.finish(entry, info, source, result, fresh)
         summary.outcomes.append(outcome)
         if on_message:
             on_message(outcome)
+
+    waiting: deque[tuple[Entry, MessageInfo, str, Future[SubmissionResult]]] = deque()
+
+    def drain(keep: int) -> None:
+        while len(waiting) > keep:
+            entry, info, source, future = waiting[0]
+            settle(entry, info, source, future.result(), True)
+            waiting.popleft()
+
+    pool = (ProcessPoolExecutor(max_workers=jobs, initializer=_follow_parent,
+                                initargs=(os.getpid(),)) if jobs > 1 else None)
+    current: Entry | None = None
+    try:
+        for info in pending:
+            claim = store.claim(account, inbox, selected.uidvalidity, info.uid, info.message_id)
+            if claim.action == "skip":
+                summary.busy += claim.reason == "busy"
+                continue
+            current = claim.entry
+            assert current is not None
+            source = message_url(conn, inbox, selected.uidvalidity, info.uid)
+            if claim.action == "finish":
+                assert current.result is not None
+                settle(current, info, source, result_from_json(current.result), False)
+            elif info.size > settings.max_message_bytes:
+                settle(current, info, source,
+                       too_large(source, info.size, settings.max_message_bytes), True)
+            elif (raw := conn.fetch(info.uid)) is None:  # gone since the listing
+                store.release(current)
+            elif pool is None:
+                settle(current, info, source,
+                       check_message(raw, source, info.uid, key=key, today=today), True)
+            else:
+                waiting.append((current, info, source, pool.submit(
+                    check_message, raw, source, info.uid, key=key, today=today)))
+                current = None
+                drain(jobs - 1)
+            current = None
+        drain(0)
+    except BaseException:
+        for entry, _, _, future in waiting:
+            future.cancel()
+            store.release(entry)
+        if current is not None:
+            store.release(current)
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
     return summary
 
 
-def _handle(conn: Connection, store: StateStore, entry: Entry, info: MessageInfo, source: str,
-            fresh: bool, targets: dict[Verdict, str], drafts: str, inbox: str,
-            settings: MailboxSettings, key: bytes | None, today: dt.date | None
-            ) -> Outcome | None:
-    if fresh:
-        if info.size > settings.max_message_bytes:
-            result = too_large(source, info.size, settings.max_message_bytes)
-        else:
-            raw = conn.fetch(info.uid)
-            if raw is None:  # gone between listing and fetching (another client moved it)
-                store.release(entry)
-                return None
-            result = check_message(raw, source, info.uid, key=key, today=today)
+def _follow_parent(parent: int) -> None:
+    """In a check process: end when the run that started it is gone (killed, not stopped)."""
+
+    def watch_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
+
+
+@dataclass
+class _Pass:
+    """The steps after the check, for one pass over one folder."""
+
+    conn: Connection
+    store: StateStore
+    inbox: str
+    drafts: str
+    targets: dict[Verdict, str]
+
+    def record(self, entry: Entry, result: SubmissionResult) -> None:
         draft_id = new_draft_id() if result.verdict in REPLY_VERDICTS else None
-        store.checked(entry, str(result.verdict), targets[result.verdict], result.to_json(),
-                      draft_id)
-    else:
-        assert entry.result is not None and entry.verdict is not None
-        result = result_from_json(entry.result)
-    verdict = result.verdict
-    target = targets[verdict]  # the folder names may have changed since: use today's
-    drafted = False
-    if entry.draft_state == "pending" and entry.draft_id:
-        message = draft_message(result, entry.draft_id, info.message_id, info.references)
-        if message is not None:
-            drafted = store_draft(conn, drafts, message, entry.draft_id, retry=not fresh)
-            if not fresh:
-                conn.select(inbox)
-        store.draft_done(entry)
-    conn.file(info.uid, target)
-    store.filed(entry)
-    return Outcome(info.uid, info.message_id, source, verdict, target, drafted, fresh, result)
+        self.store.checked(entry, str(result.verdict), self.targets[result.verdict],
+                           result.to_json(), draft_id)
+
+    def finish(self, entry: Entry, info: MessageInfo, source: str, result: SubmissionResult,
+               fresh: bool) -> Outcome:
+        """The draft (when due and not yet there), then the filing."""
+        target = self.targets[result.verdict]  # names may have changed since: use today's
+        drafted = False
+        if entry.draft_state == "pending" and entry.draft_id:
+            message = draft_message(result, entry.draft_id, info.message_id, info.references)
+            if message is not None:
+                drafted = store_draft(self.conn, self.drafts, message, entry.draft_id,
+                                      retry=not fresh)
+                if not fresh:
+                    self.conn.select(self.inbox)
+            self.store.draft_done(entry)
+        self.conn.file(info.uid, target)
+        self.store.filed(entry)
+        return Outcome(info.uid, info.message_id, source, result.verdict, target, drafted,
+                       fresh, result)
 
 
 def watch(connect: Callable[[], Connection], store: StateStore, settings: MailboxSettings, *,
           key: bytes | None, interval: float, on_event: Callable[[str], None],
-          on_message: Callable[[Outcome], None] | None = None,
+          on_message: Callable[[Outcome], None] | None = None, jobs: int = 1,
           rounds: int | None = None) -> None:
     """Keep the inbox checked: IDLE (or polling every interval) and reconnect after a drop.
 
@@ -187,7 +246,7 @@ def watch(connect: Callable[[], Connection], store: StateStore, settings: Mailbo
                 how = "IDLE" if "IDLE" in conn.capabilities else f"elke {interval:g} s kijken"
                 on_event(f"verbonden met {conn.where}; wachten op nieuwe berichten ({how})")
                 while rounds is None or done < rounds:
-                    process(conn, store, settings, key=key, on_message=on_message)
+                    process(conn, store, settings, key=key, jobs=jobs, on_message=on_message)
                     done += 1
                     if rounds is not None and done >= rounds:
                         return
