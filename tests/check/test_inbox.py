@@ -30,7 +30,7 @@ from formgen.check.inbox.config import (
     server_settings,
 )
 from formgen.check.inbox.connection import Connection, decode_utf7, encode_utf7
-from formgen.check.inbox.run import process
+from formgen.check.inbox.run import process, watch
 from formgen.check.inbox.state import StateStore
 from formgen.errors import ConnectionLost, DefinitionError, MailboxError
 from formgen.resources import default_config_dir
@@ -231,6 +231,47 @@ def test_crash_between_steps_is_finished_once(server: dovecot.Dovecot, tmp_path:
     assert_filed_once(server, [mail], {mail.message_id: "unreadable"})
     assert [e.status for e in state.entries()] == ["filed"]
     assert len(summary.outcomes) + summary.finished_elsewhere == 1
+
+
+def test_copy_and_keyword_where_the_server_has_no_move(server: dovecot.Dovecot, tmp_path: Path,
+                                                      cheap_mails: list[msgs.Mail]) -> None:
+    mail = next(m for m in cheap_mails if m.kind == "plain_text")
+    server.deliver(mail.raw)
+    settings = ServerSettings("127.0.0.1", server.imap_port, "starttls", dovecot.USER,
+                              dovecot.PASSWORD, server.cafile)
+    with StateStore(tmp_path / "state.sqlite") as store:
+        for _ in range(2):  # the second pass must leave the copied original alone
+            with Connection(settings) as conn:
+                conn.capabilities = conn.capabilities - {"MOVE"}
+                summary = process(conn, store, MailboxSettings(), key=None)
+    assert summary.outcomes == []
+    snap = dovecot.snapshot(server)
+    assert snap["INBOX"] == [(mail.message_id, "", ("$FormgenFiled",))]  # kept, not read
+    assert where(snap, mail.message_id) == ["INBOX", FOLDERS["unreadable"]]
+    assert len(snap["Drafts"]) == 1
+
+
+def test_watch_polls_where_the_server_has_no_idle(server: dovecot.Dovecot, tmp_path: Path,
+                                                  cheap_mails: list[msgs.Mail]) -> None:
+    settings = ServerSettings("127.0.0.1", server.imap_port, "starttls", dovecot.USER,
+                              dovecot.PASSWORD, server.cafile)
+    events: list[str] = []
+    mail = next(m for m in cheap_mails if m.kind == "no_attachment")
+
+    def connect() -> Connection:
+        conn = Connection(settings)
+        conn.capabilities = conn.capabilities - {"IDLE"}
+        server.deliver(mail.raw)  # arrives while the first pass is about to run
+        return conn
+
+    started = time.monotonic()
+    with StateStore(tmp_path / "state.sqlite") as store:
+        watch(connect, store, MailboxSettings(), key=None, interval=1.0, on_event=events.append,
+              rounds=2)
+    assert time.monotonic() - started >= 1.0  # waited one interval between the passes
+    assert events == [f"verbonden met 127.0.0.1:{server.imap_port}; wachten op nieuwe "
+                      "berichten (elke 1 s kijken)"]
+    assert where(dovecot.snapshot(server), mail.message_id) == [FOLDERS["unreadable"]]
 
 
 def test_two_runs_at_once_share_the_work(server: dovecot.Dovecot, tmp_path: Path,
