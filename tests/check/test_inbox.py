@@ -274,6 +274,31 @@ def test_watch_polls_where_the_server_has_no_idle(server: dovecot.Dovecot, tmp_p
     assert where(dovecot.snapshot(server), mail.message_id) == [FOLDERS["unreadable"]]
 
 
+def test_watch_reconnects_after_a_dropped_connection(server: dovecot.Dovecot, tmp_path: Path,
+                                                      cheap_mails: list[msgs.Mail]) -> None:
+    for mail in cheap_mails:
+        server.deliver(mail.raw)
+    settings = ServerSettings("127.0.0.1", server.imap_port, "starttls", dovecot.USER,
+                              dovecot.PASSWORD, server.cafile)
+    events: list[str] = []
+    handled = []
+
+    def kick_once(outcome: object) -> None:
+        handled.append(outcome)
+        if len(handled) == 1:
+            subprocess.run(["doveadm", "-c", str(server.root / "dovecot.conf"), "kick",
+                            dovecot.USER], check=True, capture_output=True)
+
+    with StateStore(tmp_path / "state.sqlite") as store:
+        watch(lambda: Connection(settings), store, MailboxSettings(), key=None, interval=1.0,
+              on_event=events.append, on_message=kick_once, rounds=1, retry_delay=0.2)
+    assert len(events) == 3 and "de verbinding is verbroken" in events[1], events
+    assert events[1].endswith("opnieuw verbinden over 0.2 s")
+    assert len(handled) == len(cheap_mails)
+    assert_filed_once(server, cheap_mails, {m.message_id: CHEAP_VERDICT[m.kind]
+                                            for m in cheap_mails})
+
+
 def test_two_runs_at_once_share_the_work(server: dovecot.Dovecot, tmp_path: Path,
                                          cheap_mails: list[msgs.Mail]) -> None:
     for mail in cheap_mails:

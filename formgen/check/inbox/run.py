@@ -232,17 +232,17 @@ class _Pass:
 def watch(connect: Callable[[], Connection], store: StateStore, settings: MailboxSettings, *,
           key: bytes | None, interval: float, on_event: Callable[[str], None],
           on_message: Callable[[Outcome], None] | None = None, jobs: int = 1,
-          rounds: int | None = None) -> None:
+          rounds: int | None = None, retry_delay: float = 5.0) -> None:
     """Keep the inbox checked: IDLE (or polling every interval) and reconnect after a drop.
 
     Runs until interrupted (Ctrl+C: KeyboardInterrupt) or, for tests, ``rounds`` passes.
     A refused login or a missing folder stops it; a dropped connection does not.
     """
-    delay, done = 5.0, 0
+    delay, done = retry_delay, 0
     while rounds is None or done < rounds:
         try:
             with connect() as conn:
-                delay = 5.0
+                delay = retry_delay
                 how = "IDLE" if "IDLE" in conn.capabilities else f"elke {interval:g} s kijken"
                 on_event(f"verbonden met {conn.where}; wachten op nieuwe berichten ({how})")
                 while rounds is None or done < rounds:
