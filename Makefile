@@ -8,8 +8,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Set up and run the main job: the forms (blank + prefilled sample in out/), the help center
 # with the current form built in, served on localhost.
 run: demo site
-	@echo "Helpcentrum: http://127.0.0.1:$(PORT)/  (stoppen met Ctrl+C)"
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site $(PORT)
+	$(BIN)/formgen site serve --dir site --port $(PORT)
 
 site: setup
 	$(BIN)/mkdocs build --strict
@@ -30,11 +29,15 @@ $(VENV)/.installed: pyproject.toml
 system:
 	bash scripts/system-packages.sh
 
-node_modules/axe-core/axe.min.js:
-	npm install --no-save --no-audit --no-fund axe-core@4
+# Browser-side test tools, in one npm call (a second --no-save install would prune the first):
+# axe-core for the site, pdfjs-dist 5.6 (pdf.js; 5.7+ needs Node >= 22.13) for the form.
+NPM_TOOLS := axe-core@4 pdfjs-dist@5.6
+
+node_modules/axe-core/axe.min.js node_modules/pdfjs-dist/build/pdf.mjs:
+	npm install --no-save --no-audit --no-fund $(NPM_TOOLS)
 
 # Run all tests (installs the Debian packages they need when run as root), after the linters.
-test: system setup node_modules/axe-core/axe.min.js
+test: system setup node_modules/axe-core/axe.min.js node_modules/pdfjs-dist/build/pdf.mjs
 	$(BIN)/ruff check formgen tests benchmarks site_config
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q

@@ -15,17 +15,24 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
-from formgen import keys
+from formgen import cli_texts, keys
 from formgen.errors import ExitCode, FormgenError
 from formgen.form.batch import build_batch
 from formgen.form.build import blank_form, layout_contract, prefilled_form, write_bytes
 from formgen.form.customers import load_customer
 from formgen.resources import CONFIG_ENV
 
+INTERNAL_LOG = "interne-fouten.log"
+
 F = TypeVar("F", bound=Callable[..., Any])
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+# markup=False, emoji=False: names, paths and customer data are printed as they are, never read
+# as Rich markup or emoji codes (':100:' in 'klanten.jsonl:100:' stays a line number).
+# soft_wrap=True: a long line (a path, a request id) is not broken by an inserted newline.
+err = Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
+out = Console(highlight=False, markup=False, emoji=False)
+cli_texts.install()
 
 
 def _friendly(func: F) -> F:
@@ -36,7 +43,7 @@ def _friendly(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except FormgenError as exc:
-            err.print(f"[red]formgen: fout:[/red] {exc.line()}", markup=True, soft_wrap=True)
+            err.print(Text.assemble(("formgen: fout:", "red"), " ", exc.line()))
             sys.exit(int(exc.exit_code))
         except KeyboardInterrupt:
             err.print("formgen: afgebroken")
@@ -45,7 +52,7 @@ def _friendly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=cli_texts.DutchGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="formgen")
 @click.option("--config", "config_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Map met form.yaml en company.yaml van uw bedrijf "
@@ -66,7 +73,7 @@ def _date(value: str | None) -> dt.date | None:
         raise click.BadParameter(f"'{value}' is geen datum (JJJJ-MM-DD)") from None
 
 
-@main.command()
+@main.command(short_help="Maak het formulier: leeg, voor één klant of voor veel klanten.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Pdf-bestand om te schrijven (leeg of voor één klant).")
 @click.option("--customer", type=click.Path(dir_okay=False, path_type=Path),
@@ -76,9 +83,12 @@ def _date(value: str | None) -> dt.date | None:
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Map voor de pdf's bij --customers.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              metavar="AANTAL",
               help="Aantal processen bij --customers.")
-@click.option("--request-id", help="Aanvraagnummer (anders wordt een uniek nummer gemaakt).")
-@click.option("--date", "issued", help="Datum van uitgifte, JJJJ-MM-DD (standaard vandaag).")
+@click.option("--request-id", metavar="NUMMER",
+              help="Aanvraagnummer (anders wordt een uniek nummer gemaakt).")
+@click.option("--date", "issued", metavar="DATUM",
+              help="Datum van uitgifte, JJJJ-MM-DD (standaard vandaag).")
 @click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Sleutelbestand (anders FORMGEN_SECRET of FORMGEN_KEY_FILE).")
 @_friendly
@@ -94,6 +104,9 @@ def form(out_path: Path | None, customer: Path | None, customers: Path | None,
     """
     if customer and customers:
         raise click.UsageError("kies --customer of --customers, niet allebei")
+    from formgen.form import cache
+
+    cache.enable()  # the built template is kept on disk for the next run (form/cache.py)
     if customers:
         if out_dir is None:
             raise click.UsageError("--customers heeft --out-dir nodig")
@@ -128,7 +141,7 @@ def _batch(source: Path, out_dir: Path, jobs: int, issued: dt.date | None,
 
         result = build_batch(source, out_dir, key, jobs=jobs, issued=issued, progress=progress)
     for line, message in result.failures:
-        err.print(f"{source}:{line}: overgeslagen: {message}", soft_wrap=True)
+        err.print(f"{source}:{line}: overgeslagen: {message}")
     err.print(f"{result.written} formulieren geschreven in {out_dir}"
               + (f", overzicht in {result.manifest}" if result.manifest else "")
               + (f"; {len(result.failures)} regels overgeslagen" if result.failures else ""))
@@ -136,7 +149,7 @@ def _batch(source: Path, out_dir: Path, jobs: int, issued: dt.date | None,
         sys.exit(int(ExitCode.PARTIAL))
 
 
-@main.command()
+@main.command(short_help="Toon alle velden en hun plaats (het layoutcontract).")
 @click.option("--json", "as_json", is_flag=True, help="Druk het layoutcontract af als JSON.")
 @_friendly
 def fields(as_json: bool) -> None:
@@ -156,7 +169,7 @@ def fields(as_json: bool) -> None:
     out.print(table)
 
 
-@main.command()
+@main.command(short_help="Maak een nieuwe geheime sleutel.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
               required=True, help="Waar de nieuwe sleutel komt (wordt nooit overschreven).")
 @_friendly
@@ -168,39 +181,44 @@ def key(out_path: Path) -> None:
               "Zet FORMGEN_KEY_FILE naar dit pad.")
 
 
-@main.command()
+@main.command(short_help="Maak een leeg formulier en een ingevuld voorbeeld.")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("out"), show_default=True)
+              default=Path("out"), show_default=True, help="Map voor de twee pdf's.")
 @_friendly
 def demo(out_dir: Path) -> None:
     """Maak een leeg formulier en een vooraf ingevuld voorbeeld (met een ontwikkelsleutel)."""
     from formgen.form.demo import run_demo
 
     for line in run_demo(out_dir):
-        err.print(line, soft_wrap=True)
+        err.print(line)
 
 
-@main.command()
-@click.argument("paths", nargs=-1, required=True,
+@main.command(short_help="Controleer teruggestuurde inzendingen: is alles er?")
+@click.argument("paths", nargs=-1, required=True, metavar="PAD...",
                 type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Druk het resultaat af als JSON.")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Map voor een HTML-rapport met uitsneden van elk veld en de handtekening.")
 @click.option("--reply", "reply_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Map voor een antwoordmail (.eml) per onvolledige inzending.")
-@click.option("--from", "from_address", help="E-mailadres van de klant (als het nergens staat).")
+@click.option("--from", "from_address", metavar="ADRES",
+              help="E-mailadres van de klant (als het nergens staat).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              metavar="AANTAL",
               help="Aantal inzendingen tegelijk.")
 @click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Sleutelbestand (anders FORMGEN_SECRET of FORMGEN_KEY_FILE).")
+@click.option("--verbose", is_flag=True,
+              help="Toon de technische details van een interne fout (voor ontwikkelaars).")
 @_friendly
 def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
           reply_dir: Path | None, from_address: str | None, jobs: int,
-          key_file: Path | None) -> None:
+          key_file: Path | None, verbose: bool) -> None:
     """Controleer teruggestuurde inzendingen: is alles er?
 
     Elk PAD is één inzending: een e-mail (.eml), een map of één bestand.
-    Afsluitcode 0 als alles compleet is, 1 als iets niet compleet is.
+    Afsluitcode 0 als alles compleet is, 1 als iets niet compleet is, 3 als een
+    inzending door een interne fout niet is beoordeeld (de andere wel).
 
     \b
       formgen check inbox/*.eml --report rapport/ --reply antwoorden/
@@ -224,11 +242,28 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
     if reply_dir:
         replies = write_replies(results, reply_dir)
         err.print(f"{len(replies)} antwoordmail(s) in {reply_dir}")
+    failed = [r for r in results if r.internal_error]
+    if failed:
+        _report_internal_errors(failed, report_dir, verbose)
+        sys.exit(int(ExitCode.INTERNAL))
     complete = all(r.verdict == "complete" for r in results)
     sys.exit(int(ExitCode.OK if complete else ExitCode.PARTIAL))
 
 
-@main.command()
+def _report_internal_errors(failed: list[Any], report_dir: Path | None, verbose: bool) -> None:
+    """Tracebacks go to a log under --report, or to stderr with --verbose; never to the customer."""
+    details = "".join(f"== {r.source}\n{r.internal_error}\n" for r in failed)
+    where = "gebruik --verbose of --report MAP voor de details"
+    if report_dir:
+        log = report_dir / INTERNAL_LOG
+        write_bytes(log, details.encode("utf-8", errors="replace"))
+        where = f"details in {log}"
+    if verbose:
+        err.print(details)
+    err.print(f"{len(failed)} inzending(en) niet beoordeeld door een interne fout; {where}")
+
+
+@main.command(short_help="Controleer de mailbox van de klantenservice en berg berichten op.")
 @click.option("--host", help="Mailserver (anders FORMGEN_IMAP_HOST).")
 @click.option("--port", type=click.IntRange(1, 65535),
               help="Poort (standaard 993 voor IMAPS, 143 voor STARTTLS).")
@@ -328,12 +363,12 @@ def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
     sys.exit(int(ExitCode.OK if summary.complete else ExitCode.PARTIAL))
 
 
-@main.group()
+@main.group(short_help="Het helpcentrum: het formulier in de site zetten, de site tonen.")
 def site() -> None:
-    """Het helpcentrum: het formulier in de site zetten."""
+    """Het helpcentrum: het formulier in de site zetten en de gebouwde site tonen."""
 
 
-@site.command("prepare")
+@site.command("prepare", short_help="Zet het actuele formulier klaar voor de site.")
 @click.option("--docs-dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("docs"), show_default=True)
 @click.option("--generated-dir", type=click.Path(file_okay=False, path_type=Path),
@@ -346,3 +381,24 @@ def site_prepare(docs_dir: Path, generated_dir: Path) -> None:
     published = prepare_site(docs_dir, generated_dir)
     err.print(f"Formulier versie {published.version} ({published.size_label}) klaar: "
               f"{published.path}")
+
+
+@site.command("serve", short_help="Toon de gebouwde site op deze computer.")
+@click.option("--dir", "site_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("site"), show_default=True, help="Map met de gebouwde site.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              metavar="POORT", help="Poort op 127.0.0.1 (0: een vrije poort).")
+@_friendly
+def site_serve(site_dir: Path, port: int) -> None:
+    """Toon de gebouwde site op http://127.0.0.1:POORT/ (alleen op deze computer).
+
+    Een onbekend adres geeft de Nederlandse foutpagina van de site (404.html).
+    """
+    from formgen.site.serve import site_server
+
+    server = site_server(site_dir, port)
+    err.print(f"Helpcentrum: http://127.0.0.1:{server.server_port}/  (stoppen met Ctrl+C)")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()

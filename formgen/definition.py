@@ -37,8 +37,14 @@ class Field:
     required: bool = False
     group: str | None = None
     prefill: str | None = None
-    locked: bool = False
+    locked: bool = False  # can never be changed with this form (customer number, ID number)
     send_back: bool = False
+
+    @property
+    def read_only_prefilled(self) -> bool:
+        """Read-only in a prefilled form: the locked fields and every prefilled field (the
+        current details; changes go in the new_* fields). The contract's "locked"."""
+        return self.locked or self.prefill is not None
 
 
 @dataclass(frozen=True)

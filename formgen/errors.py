@@ -9,6 +9,7 @@ class ExitCode(IntEnum):
     OK = 0
     PARTIAL = 1  # some rows failed, or a submission is not complete
     USAGE = 2  # usage error or unreadable input
+    INTERNAL = 3  # a submission could not be checked: an internal error (see the log)
 
 
 class FormgenError(Exception):

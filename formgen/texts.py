@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import jinja2
 
@@ -11,12 +12,21 @@ from formgen.errors import DefinitionError
 from formgen.resources import templates_dir
 
 
+def _escapes_html(template_name: str | None) -> bool:
+    """Escape every template that makes HTML, by its name's extensions (`report/x.html.j2`).
+
+    jinja2.select_autoescape looks at the last extension only, so `.html.j2` went unescaped.
+    """
+    suffixes = Path(template_name or "").suffixes
+    return any(s.lower() in (".html", ".htm", ".xhtml") for s in suffixes)
+
+
 @cache
 def environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(["html", "htm"]),
+        autoescape=_escapes_html,
         keep_trailing_newline=False,
     )
 

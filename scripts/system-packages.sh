@@ -2,14 +2,14 @@
 # Debian packages the tests and the site need. Installs only what is missing; needs root.
 set -euo pipefail
 packages=(
-  qpdf poppler-utils          # qpdf --check, pdftoppm in tests
+  qpdf poppler-utils          # qpdf --check, pdftoppm, pdffonts in tests
   hunspell hunspell-nl         # Dutch spell check of the help center
   chromium                     # browser and accessibility tests (driven by Playwright)
   fonts-ocr-b                  # OCR-B for synthetic ID documents in the test corpus
   fonts-dancingscript fonts-humor-sans   # handwriting in the test corpus
   dovecot-imapd openssl        # a throw-away IMAP server (and its certificate) for `formgen inbox`
 )
-command -v npm >/dev/null || packages+=(npm)   # axe-core for the accessibility tests
+command -v npm >/dev/null || packages+=(npm)   # axe-core and pdfjs-dist for the accessibility tests
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

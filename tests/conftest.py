@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
+from collections.abc import Iterator
 
 import pytest
 
 from formgen.form.build import blank_form, prefilled_form
 from formgen.form.customers import Customer
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _template_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests (and the commands they run) keep the on-disk template cache in a temporary
+    folder: nothing is read from or written to the developer's ~/.cache."""
+    before = os.environ.get("FORMGEN_CACHE_DIR")
+    os.environ["FORMGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("formgen-cache"))
+    yield
+    if before is None:
+        del os.environ["FORMGEN_CACHE_DIR"]
+    else:
+        os.environ["FORMGEN_CACHE_DIR"] = before
 
 
 @pytest.fixture(scope="session")

@@ -39,7 +39,7 @@ def key_file(tmp_path: Path) -> Path:
 def test_every_command_has_help() -> None:
     for args in ([], ["form"], ["fields"], ["key"], ["demo"], ["site"], ["site", "prepare"]):
         result = run([*args, "--help"])
-        assert result.exit_code == 0 and "Usage" in result.output
+        assert result.exit_code == 0 and "Gebruik:" in result.output
 
 
 def test_blank_form(tmp_path: Path) -> None:
@@ -217,3 +217,47 @@ def test_demo_creates_dev_key_and_both_forms(tmp_path: Path, monkeypatch: pytest
     assert len(list((tmp_path / "out").glob("*.pdf"))) == 2
     again = run(["demo", "--out-dir", str(tmp_path / "out")])
     assert "aangemaakt" not in again.output
+
+
+def _help_texts() -> list[tuple[str, str]]:
+    """The --help output of the command and every sub-command, at 80 columns."""
+    runner = CliRunner()
+    names = [[], ["form"], ["fields"], ["key"], ["demo"], ["check"], ["site"],
+             ["site", "prepare"], ["site", "serve"]]
+    out = []
+    for words in names:
+        result = runner.invoke(main, [*words, "--help"], terminal_width=80)
+        assert result.exit_code == 0, result.output
+        out.append((" ".join(words) or "formgen", result.output))
+    return out
+
+
+def test_help_is_dutch_and_not_cut() -> None:
+    english = ("Show this message", "Show the version", "Usage:", "Options:", "Commands:",
+               "[OPTIONS]", "COMMAND", "TEXT", "INTEGER")
+    for name, text in _help_texts():
+        assert not [w for w in english if w in text], f"{name}: English in --help:\n{text}"
+        assert "..." not in text.replace("PAD...", "").replace("[ARGUMENTEN]...", ""), \
+            f"{name}: a summary is cut:\n{text}"
+
+
+def test_click_errors_are_dutch() -> None:
+    result = CliRunner().invoke(main, ["form", "--jobs", "0"])
+    assert result.exit_code == 2
+    assert "Fout:" in result.output and "Error" not in result.output
+    result = CliRunner().invoke(main, ["bestaat-niet"])
+    assert "Onbekende opdracht" in result.output
+
+
+def test_prefilled_line_is_not_broken_in_80_columns(tmp_path: Path, key: bytes) -> None:
+    customer = tmp_path / "klant.json"
+    customer.write_text(json.dumps({"customer_id": "K1234567", "name": "Anna de Vries"}),
+                        encoding="utf-8")
+    out = tmp_path / ("een-nogal-lange-mapnaam-voor-formulieren" * 2) / "formulier.pdf"
+    env = {**os.environ, "FORMGEN_SECRET": key.decode(), "COLUMNS": "80"}
+    result = subprocess.run([sys.executable, "-m", "formgen", "form", "--customer", str(customer),
+                             "--out", str(out), "--request-id", "R-2026-ABCDEFGH-0001"],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "R-2026-ABCDEFGH-0001" in result.stderr  # whole, not broken by a newline
+    assert str(out) in result.stderr

@@ -24,10 +24,13 @@ class Alignment:
     form_to_image: np.ndarray
     markers: int  # how many of the four marks were found (0 when aligned on the QR code)
 
-    def warp(self, image: np.ndarray, layout: PageLayout, dpi: float) -> np.ndarray:
-        """The page as it would look rendered at dpi, upright, from the scan or photo."""
+    def warp(self, image: np.ndarray, dpi: float, size: tuple[int, int]) -> np.ndarray:
+        """The page as it would look rendered at dpi, upright, from the scan or photo.
+
+        size (width, height in pixels) is the caller's: the blank form it will be compared
+        with decides it, so the two arrays always have the same shape.
+        """
         scale = np.diag([72 / dpi, 72 / dpi, 1.0])
-        size = (round(layout.width * dpi / 72), round(layout.height * dpi / 72))
         return cv2.warpPerspective(image, self.form_to_image @ scale, size,
                                    flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP,
                                    borderMode=cv2.BORDER_REPLICATE)

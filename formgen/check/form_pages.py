@@ -34,15 +34,21 @@ class FormPage:
 
 def _warp(image: np.ndarray, alignment: Alignment, template: FormTemplate,
           number: int) -> np.ndarray:
+    """The page upright at CHECK_DPI, exactly the shape of the blank page it is compared with."""
     grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
-    return alignment.warp(grey, template.layout.page(number), CHECK_DPI)
+    height, width = reference_pages(template.pdf)[number - 1].shape
+    return alignment.warp(grey, CHECK_DPI, (width, height))
 
 
 def _guess_number(warped_first: np.ndarray, template: FormTemplate) -> int:
     """Which page of the form this is, by comparing printed ink with each blank page."""
     ink = warped_first < 140
-    scores = [float((ink & printed).sum()) / max(1.0, float(printed.sum()))
-              for printed in reference_pages(template.pdf)]
+    scores = []
+    for printed in reference_pages(template.pdf):
+        h = min(ink.shape[0], printed.shape[0])  # pages of one form share a size; be safe
+        w = min(ink.shape[1], printed.shape[1])
+        overlap = ink[:h, :w] & printed[:h, :w]
+        scores.append(float(overlap.sum()) / max(1.0, float(printed.sum())))
     return int(np.argmax(scores)) + 1
 
 

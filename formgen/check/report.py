@@ -13,6 +13,7 @@ from typing import Any
 import cv2
 import numpy as np
 from rich.table import Table
+from rich.text import Text
 
 from formgen.check.submission import SubmissionResult
 from formgen.check.verdict import Status, Verdict
@@ -26,6 +27,8 @@ STATUSES = {Status.OK: "in orde", Status.MISSING: "ontbreekt", Status.REVIEW: "n
             Status.WARNING: "let op"}
 STYLE = {Verdict.COMPLETE: "green", Verdict.INCOMPLETE: "red", Verdict.REVIEW: "yellow",
          Verdict.UNREADABLE: "red"}
+# A reply lists at most this many unreadable files, then how many more there are.
+MAX_REPLY_PROBLEMS = 10
 # When the ID document itself is missing, its name and expiry need no separate line.
 IMPLIED_BY = {"id_name": "id_document", "id_expiry": "id_document"}
 
@@ -41,8 +44,10 @@ def table(results: list[SubmissionResult]) -> Table:
                       if c.status in (Status.MISSING, Status.REVIEW, Status.WARNING)]
         open_items += [f"{p.file_name}: {p.message}" for p in result.problems]
         verdict = result.verdict
-        grid.add_row(result.source, f"[{STYLE[verdict]}]{VERDICTS[verdict]}[/]",
-                     result.form.get("request_id") or "", "\n".join(open_items) or "-")
+        # Text cells: a source or message with '[/x]' in it is data, never Rich markup.
+        grid.add_row(Text(result.source), Text(VERDICTS[verdict], style=STYLE[verdict]),
+                     Text(result.form.get("request_id") or ""),
+                     Text("\n".join(open_items) or "-"))
     return grid
 
 
@@ -51,8 +56,9 @@ def json_document(results: list[SubmissionResult]) -> dict[str, Any]:
 
 
 def _slug(source: str, index: int) -> str:
+    """A safe file name for a submission's page or reply: ASCII, no path, unique by index."""
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(source).name).strip("-.")[:60] or "inzending"
-    digest = hashlib.sha1(source.encode()).hexdigest()[:6]
+    digest = hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()[:6]
     return f"{index:03d}-{name}-{digest}"
 
 
@@ -91,8 +97,11 @@ def reply_items(result: SubmissionResult) -> list[str]:
             continue
         text = check.message
         items.append(text[0].upper() + text[1:] + ("" if text.endswith(".") else "."))
-    for problem in result.problems:
+    for problem in result.problems[:MAX_REPLY_PROBLEMS]:
         items.append(f"Het bestand {problem.file_name} kunnen wij niet openen: {problem.message}.")
+    rest = len(result.problems) - MAX_REPLY_PROBLEMS
+    if rest > 0:
+        items.append(f"Nog {rest} andere bestanden kunnen wij niet openen.")
     return items
 
 
@@ -101,8 +110,8 @@ REPLY_VERDICTS = (Verdict.INCOMPLETE, Verdict.UNREADABLE)
 
 def reply_message(result: SubmissionResult) -> EmailMessage | None:
     """The Dutch reply email to an incomplete or unreadable submission (None for the others)."""
-    if result.verdict not in REPLY_VERDICTS:
-        return None
+    if result.verdict not in REPLY_VERDICTS or result.internal_error:
+        return None  # internal error: our fault, not the customer's; support looks first
     company, form = load_company(), load_form()
     template = environment().get_template("reply/incomplete.txt.j2")
     body = template.render(result=result, items=reply_items(result), company=company,

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from formgen.check.email import check_email
 from formgen.check.fields import FormFindings, account_name_crop, check_form_pages
 from formgen.check.form_pages import FormPage, find_form_page
-from formgen.check.identity.checks import check_id, read_printed_name
+from formgen.check.identity.checks import IdSearch, id_checks, read_printed_name
 from formgen.check.ink import measure, reference_pages
-from formgen.check.intake import FileProblem, load_submission
+from formgen.check.intake import FileProblem, SubmissionReader
 from formgen.check.verdict import Check, Status, Verdict, decide
 from formgen.form.template import FormTemplate, get_template
 
@@ -29,6 +31,7 @@ class SubmissionResult:
     files: list[str] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     reply_to: str | None = None
+    internal_error: str | None = field(default=None, repr=False)  # traceback, for the log only
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,28 +59,38 @@ def check_submission(path: Path, *, key: bytes | None, from_address: str | None 
     """Every check on one submission, and its verdict. Never raises for bad content."""
     template = template or get_template()
     today = today or dt.date.today()
-    submission = load_submission(path)
+    reader = SubmissionReader(path)
     form_pages: list[FormPage] = []
-    other_pages = []
-    for page in submission.pages:
-        found = find_form_page(page, template, key)
+    problems: list[FileProblem] = []
+    id_search = IdSearch(today)
+    readable = False
+    for item in reader.items():  # one decoded page in memory at a time
+        if isinstance(item, FileProblem):
+            problems.append(item)
+            continue
+        readable = True
+        found = find_form_page(item, template, key)
         if found is None:
-            other_pages.append(page)
+            id_search.offer(item)
         else:
+            found.source = replace(found.source, image=_NO_IMAGE)  # the warped copy is kept
             form_pages.append(found)
+        del item, found
     checks, findings = check_form_pages(form_pages, template)
     name, typed = _account_name(findings, template)
-    checks += check_id(other_pages, name, typed, today)
+    checks += id_checks(id_search.found(), name, typed, today)
     email_check, reply_to = check_email(
-        from_address, submission.sender, findings.values.get("reply_email"),
+        from_address, reader.sender, findings.values.get("reply_email"),
         _handwritten(findings, template, "reply_email"))
     checks.append(email_check)
     checks.sort(key=_order)
-    readable = bool(submission.pages)
     return SubmissionResult(
-        source=str(path), verdict=decide(checks, readable), checks=checks,
-        form=_summary(findings, template, form_pages), files=submission.files,
-        problems=submission.problems, reply_to=reply_to)
+        source=reader.source, verdict=decide(checks, readable), checks=checks,
+        form=_summary(findings, template, form_pages), files=reader.files,
+        problems=problems, reply_to=reply_to)
+
+
+_NO_IMAGE = np.zeros((0, 0, 3), np.uint8)
 
 
 def _account_name(findings: FormFindings, template: FormTemplate) -> tuple[str | None, bool]:

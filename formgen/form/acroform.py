@@ -21,13 +21,19 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from formgen.form import qr
-from formgen.form.fonts import FIELD_FONT_NAME, field_font, field_font_objects
+from formgen.form.appearance import (
+    CAPTION_FONT_NAME,
+    FIELD_FONT_SIZE,
+    QR_BBOX,
+    field_flags,
+    font_names,
+    qr_content,
+    text_content,
+)
+from formgen.form.fonts import FIELD_FONT_NAME, field_font_objects
 from formgen.form.layout import FieldBox, Layout, Rect
 
-FIELD_FONT_SIZE = 10.0
 QR_XOBJECT = "/WZLQR"
-READ_ONLY = 1
 CHECK_ON = "/Yes"
 
 
@@ -49,25 +55,15 @@ def form_xobject(bbox: tuple[float, float, float, float], content: bytes,
     return stream.flate_encode()
 
 
-def font_resources(font_ref: IndirectObject) -> DictionaryObject:
-    return DictionaryObject({_name("/Font"): DictionaryObject({
-        _name("/" + FIELD_FONT_NAME): font_ref})})
+def font_resources(font_ref: IndirectObject, name: str = FIELD_FONT_NAME) -> DictionaryObject:
+    return DictionaryObject({_name("/Font"): DictionaryObject(
+        {_name("/" + alias): font_ref for alias in font_names(name)})})
 
 
 def text_appearance(rect: Rect, value: str, font_ref: IndirectObject) -> StreamObject:
     """Appearance of a text field: the value, left-aligned, shrunk to fit the box."""
-    if not value:
-        return form_xobject((0, 0, rect.width, rect.height), b"/Tx BMC\nEMC",
-                            font_resources(font_ref))
-    font = field_font()
-    size = FIELD_FONT_SIZE
-    room = rect.width - 6
-    while size > 6 and font.width(value, size) > room:
-        size -= 0.5
-    baseline = (rect.height - size * 0.72) / 2
-    content = (f"/Tx BMC\nq BT /{FIELD_FONT_NAME} {size} Tf 0 g 3 {baseline:.2f} Td "
-               f"<{font.encode(value)}> Tj ET Q\nEMC").encode("ascii")
-    return form_xobject((0, 0, rect.width, rect.height), content, font_resources(font_ref))
+    return form_xobject((0, 0, rect.width, rect.height), text_content(rect, value),
+                        font_resources(font_ref))
 
 
 def _check_appearance(rect: Rect, on: bool) -> StreamObject:
@@ -93,6 +89,8 @@ def _widget(box: FieldBox, page_ref: IndirectObject, page_height: float, kind: s
         _name("/F"): NumberObject(4),  # print
         _name("/P"): page_ref,
     })
+    if flags := field_flags(box):
+        widget[_name("/Ff")] = NumberObject(flags)
     widget.update({_name("/" + key): value for key, value in entries.items()})
     return widget
 
@@ -119,19 +117,21 @@ def _checkbox(box: FieldBox, page_ref: IndirectObject, page_height: float,
 
 def qr_xobject(text: str, caption: str, font_ref: IndirectObject) -> StreamObject:
     """The page's QR code with a small human-readable caption under it."""
-    content = qr.qr_content(text, field_font().encode(caption), FIELD_FONT_NAME)
-    return form_xobject((0, -qr.CAPTION_PT - 4, qr.SIZE_PT, qr.SIZE_PT), content,
-                        font_resources(font_ref))
+    return form_xobject(QR_BBOX, qr_content(text, caption),
+                        font_resources(font_ref, CAPTION_FONT_NAME))
 
 
-def add_form(writer: PdfWriter, layout: Layout, qr_texts: list[tuple[str, str]]) -> None:
-    """Add the field font, every field (empty) and a QR XObject per page to the writer."""
+def add_form(writer: PdfWriter, layout: Layout,
+             qr_texts: list[tuple[str, str]]) -> dict[str, IndirectObject]:
+    """Add the field font, every field (empty) and a QR XObject per page to the writer;
+    returns each field's widget by field id."""
     add = writer._add_object
     font_ref = add(field_font_objects(add))
     zadb = add(DictionaryObject({
         _name("/Type"): _name("/Font"), _name("/Subtype"): _name("/Type1"),
         _name("/BaseFont"): _name("/ZapfDingbats")}))
     fields = ArrayObject()
+    widgets: dict[str, IndirectObject] = {}
     for page_layout, page, (qr_text, caption) in zip(layout.pages, writer.pages, qr_texts,
                                                      strict=True):
         page_ref = page.indirect_reference
@@ -146,6 +146,7 @@ def add_form(writer: PdfWriter, layout: Layout, qr_texts: list[tuple[str, str]])
                 ap = add(text_appearance(box.rect, "", font_ref))
                 widget = text_field(box, page_ref, page_layout.height, ap)
             ref = add(widget)
+            widgets[box.field.id] = ref
             annots.append(ref)
             fields.append(ref)
         page[_name("/Annots")] = annots
@@ -158,6 +159,7 @@ def add_form(writer: PdfWriter, layout: Layout, qr_texts: list[tuple[str, str]])
         _name("/DA"): TextStringObject(f"/{FIELD_FONT_NAME} {FIELD_FONT_SIZE} Tf 0 g"),
         _name("/NeedAppearances"): BooleanObject(False),
     })
+    return widgets
 
 
 def _place_qr(writer: PdfWriter, page: Any, rect: Rect, page_height: float,
@@ -172,7 +174,8 @@ def _place_qr(writer: PdfWriter, page: Any, rect: Rect, page_height: float,
     page[_name("/Resources")] = resources
     llx, lly, _, _ = rect.to_pdf(page_height)
     draw = DecodedStreamObject()
-    draw.set_data(f"q 1 0 0 1 {llx:.3f} {lly:.3f} cm {QR_XOBJECT} Do Q".encode("ascii"))
+    draw.set_data(f"/Artifact BMC q 1 0 0 1 {llx:.3f} {lly:.3f} cm {QR_XOBJECT} Do Q EMC"
+                  .encode("ascii"))
     contents = page.raw_get(_name("/Contents"))
     existing = contents.get_object()
     parts = ArrayObject(existing) if isinstance(existing, ArrayObject) else ArrayObject([contents])

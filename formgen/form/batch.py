@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from formgen.errors import InputFileError, TokenError
 from formgen.form.build import prefilled_form, write_bytes
 from formgen.form.customers import Customer, Row, iter_customers
 
@@ -29,10 +31,15 @@ class _Job:
     path: Path
 
 
-def _build_one(job: _Job, key: bytes, issued: dt.date, config: Path | None) -> tuple[int, str]:
-    pdf, request_id = prefilled_form(job.customer, key, issued=issued, config=config)
-    write_bytes(job.path, pdf)
-    return job.line, request_id
+def _build_one(job: _Job, key: bytes, issued: dt.date, config: Path | None
+               ) -> tuple[int, str | None, str | None]:
+    """(line, request id, None) when written; (line, None, reason) when this one failed."""
+    try:
+        pdf, request_id = prefilled_form(job.customer, key, issued=issued, config=config)
+        write_bytes(job.path, pdf)
+    except (InputFileError, TokenError) as exc:  # this row's file or values, not the batch
+        return job.line, None, exc.line()
+    return job.line, request_id, None
 
 
 def _jobs(rows: Iterable[Row], out_dir: Path, result: BatchResult) -> list[_Job]:
@@ -65,19 +72,33 @@ def build_batch(source: Path, out_dir: Path, key: bytes, *, jobs: int = 1,
     if progress:
         progress(0, total)
 
-    def record(job: _Job, request_id: str) -> None:
-        done.append((job, request_id))
-        if progress:
-            progress(len(done), total)
+    finished = 0
 
+    def record(job: _Job, outcome: tuple[int, str | None, str | None]) -> None:
+        nonlocal finished
+        _, request_id, reason = outcome
+        if request_id is not None:
+            done.append((job, request_id))
+        else:
+            result.failures.append((job.line, reason or "formulier niet gemaakt"))
+        finished += 1
+        if progress:
+            progress(finished, total)
+
+    if work:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputFileError(f"map kan niet worden gemaakt ({exc.strerror})",
+                                 source=str(out_dir)) from None
     if jobs <= 1 or total < 2:
         for job in work:
-            record(job, _build_one(job, key, issued, config)[1])
+            record(job, _build_one(job, key, issued, config))
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(_build_one, job, key, issued, config) for job in work]
             for job, future in zip(work, futures, strict=True):
-                record(job, future.result()[1])
+                record(job, future.result())
     result.written = len(done)
     if done:
         result.manifest = out_dir / MANIFEST
@@ -87,10 +108,11 @@ def build_batch(source: Path, out_dir: Path, key: bytes, *, jobs: int = 1,
 
 
 def _write_manifest(path: Path, done: list[tuple[_Job, str]], issued: dt.date) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["customer_id", "request_id", "issued", "file", "line"])
-        for job, request_id in sorted(done, key=lambda d: d[0].line):
-            writer.writerow([job.customer.customer_id, request_id, issued.isoformat(),
-                             job.path.name, job.line])
+    """The list of request ids, written at once (like the PDFs) so it is whole or absent."""
+    handle = io.StringIO(newline="")
+    writer = csv.writer(handle)
+    writer.writerow(["customer_id", "request_id", "issued", "file", "line"])
+    for job, request_id in sorted(done, key=lambda d: d[0].line):
+        writer.writerow([job.customer.customer_id, request_id, issued.isoformat(),
+                         job.path.name, job.line])
+    write_bytes(path, handle.getvalue().encode("utf-8"))

@@ -2,38 +2,48 @@
 
 Field values are not known when the template is built (a customer may be called Nguyễn or
 Łukasz, or type anything in a viewer), so form fields use a subset that covers all Latin
-scripts, embedded once as a Type0/Identity-H font.
+scripts (Latin-1, Latin Extended-A and -B, Latin Extended Additional with Vietnamese,
+combining accents), embedded once as a Type0/Identity-H font with a ToUnicode map.
+
+Viewers build a field's appearance themselves when someone types, with the font in /DA and
+/AcroForm /DR, so that font must already hold every glyph a customer may type.
+
+PDFium (Chrome, Edge) picks the font per typed character in `CPDF_BAFontMap::GetWordFontIndex`:
+it asks the /DA font only when the character's Windows charset (from its Unicode block: Ł is
+Eastern European, ễ Vietnamese) equals the font's charset, which is ANSI for every embedded
+font, or when that font's resource name is one of the symbol names (Wingdings, Webdings...).
+Otherwise it adds a system font that is not embedded, or draws nothing (ễ ị ặ). So the field
+font is named /Wingdings: PDFium then asks it for every character, finds the glyph through
+the ToUnicode map and writes the appearance in the embedded font. A symbol-named /DA font also
+makes PDFium add Helvetica under the name /Helvetica_00 to the appearance's resources (unused,
+not embedded); every field appearance already names the field font so, and PDFium keeps an
+existing name. Other viewers read the font dictionary, not its resource name.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    NumberObject,
-    PdfObject,
-    TextStringObject,
-)
+if TYPE_CHECKING:  # pypdf is needed only to build the template, not to prefill
+    from pypdf.generic import DictionaryObject, IndirectObject, PdfObject
 
+from formgen.form.cache import cached, file_digest, library_versions
 from formgen.resources import fonts_dir
 
 REGULAR = "DejaVuSans.ttf"
 BOLD = "DejaVuSans-Bold.ttf"
-FIELD_FONT_NAME = "FGF"
+FIELD_FONT_NAME = "Wingdings"  # a symbol name: see the module docstring (PDFium)
+PDFIUM_ANSI_ALIAS = "Helvetica_00"  # the name PDFium gives its own ANSI fallback font
 _LATIN = [
     *range(0x20, 0x7F), *range(0xA0, 0x180),  # Basic Latin, Latin-1, Latin Extended-A
-    0x18F, 0x1A0, 0x1A1, 0x1AF, 0x1B0, 0x1CD, 0x1CE, 0x1CF, 0x1D0, 0x1D1, 0x1D2, 0x1D3, 0x1D4,
-    *range(0x218, 0x21C), 0x259,  # Romanian comma-below letters, schwa (Azerbaijani)
+    *range(0x180, 0x250),  # Latin Extended-B (Romanian ș ț, Vietnamese ơ ư, pinyin ǎ, Hausa ɓ)
+    0x254, 0x259, 0x25B, 0x263, 0x272,  # IPA letters used in names (Akan ɔ ɛ, Azerbaijani ə)
+    *range(0x300, 0x370),  # combining accents (text typed decomposed, as macOS may send it)
     *range(0x1E00, 0x1F00),  # Latin Extended Additional (Vietnamese and others)
     0x2013, 0x2014, 0x2018, 0x2019, 0x201A, 0x201C, 0x201D, 0x201E, 0x2022, 0x2026, 0x20AC,
 ]
@@ -65,13 +75,24 @@ class FieldFont:
 
 @cache
 def field_font() -> FieldFont:
-    font = TTFont(str(fonts_dir() / REGULAR))
+    """The field font subset, from the on-disk cache when the font file is unchanged."""
+    key = [file_digest([fonts_dir() / REGULAR]), repr(_LATIN).encode(),
+           library_versions("fonttools")]
+    return cached("field-font", key, _subset_field_font)
+
+
+def _subset_field_font() -> FieldFont:
+    from fontTools import subset  # slow to import; only needed when the cache is cold
+    from fontTools.ttLib import TTFont
+
+    # recalcTimestamp=False: the subset keeps the font's own date, so the PDF is reproducible
+    font = TTFont(str(fonts_dir() / REGULAR), recalcTimestamp=False)
     options = subset.Options()
     options.layout_features = []
     options.hinting = False
     options.notdef_outline = True
     options.glyph_names = False
-    options.drop_tables += ["FFTM"]
+    options.drop_tables += ["FFTM", "MATH", "GDEF", "GPOS", "GSUB", "gasp"]  # no shaping in fields
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=_LATIN)
     subsetter.subset(font)
@@ -91,6 +112,15 @@ def field_font() -> FieldFont:
 
 def field_font_objects(add_object: Callable[[PdfObject], IndirectObject]) -> DictionaryObject:
     """Build the Type0 font dictionaries; add_object(obj) returns an IndirectObject."""
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
     ff = field_font()
     base = NameObject("/WZLFGF+DejaVuSans")
     font_file = DecodedStreamObject()
@@ -152,3 +182,36 @@ def _to_unicode_cmap(ff: FieldFont) -> str:
         "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
         f"{body}\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
     )
+
+
+def unique_subset_tags(writer: Any) -> None:
+    """Give every embedded subset its own tag (fpdf2 tags all of them MPDFAA+).
+
+    The tag is six capitals derived from the font's name, so the output stays reproducible.
+    """
+    from pypdf.generic import NameObject
+
+    for font in _type0_fonts(writer):
+        base = str(font["/BaseFont"])
+        if not base.startswith("/MPDFAA+"):
+            continue
+        name = base[len("/MPDFAA+"):]
+        digest = hashlib.sha256(name.encode()).digest()
+        tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
+        new = NameObject(f"/{tag}+{name}")
+        font[NameObject("/BaseFont")] = new
+        for cid in font["/DescendantFonts"]:
+            cid = cid.get_object()
+            cid[NameObject("/BaseFont")] = new
+            cid["/FontDescriptor"].get_object()[NameObject("/FontName")] = new
+
+
+def _type0_fonts(writer: Any) -> list[Any]:
+    seen: dict[int, Any] = {}
+    for page in writer.pages:
+        fonts = page["/Resources"].get_object().get("/Font")
+        for ref in (fonts.get_object().values() if fonts is not None else ()):
+            font = ref.get_object()
+            if font.get("/Subtype") == "/Type0":
+                seen[id(font)] = font
+    return list(seen.values())

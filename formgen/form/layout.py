@@ -89,7 +89,7 @@ class Layout:
                 "required": b.field.required,
                 "group": b.field.group,
                 "prefill": b.field.prefill,
-                "locked": b.field.locked,
+                "locked": b.field.read_only_prefilled,
                 "page": b.field.page,
                 "rect": b.rect.to_json(),
             } for b in self.boxes],

@@ -7,11 +7,13 @@ or photographed at an angle maps back onto the page with one homography.
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-import cv2
 import numpy as np
 
-DICTIONARY = cv2.aruco.DICT_4X4_50
+if TYPE_CHECKING:
+    import cv2
+
 CORNERS = ("top-left", "top-right", "bottom-right", "bottom-left")  # marker ids 0..3
 SIZE_PT = 36.0  # 12.7 mm: 6 modules of 2.1 mm, ~12 px per module at 150 dpi
 INSET_PT = 20.0  # distance from the paper edge; inside the printable area of office printers
@@ -20,13 +22,17 @@ INSET_PT = 20.0  # distance from the paper edge; inside the printable area of of
 @cache
 def marker_modules(marker_id: int) -> np.ndarray:
     """6x6 array (border included), True where the module is black."""
-    dictionary = cv2.aruco.getPredefinedDictionary(DICTIONARY)
+    import cv2  # not imported with the module: making forms needs no OpenCV at all
+
+    dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
     image = cv2.aruco.generateImageMarker(dictionary, marker_id, 6)
     return image < 128
 
 
 def detector() -> cv2.aruco.ArucoDetector:
-    dictionary = cv2.aruco.getPredefinedDictionary(DICTIONARY)
+    import cv2
+
+    dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
     params = cv2.aruco.DetectorParameters()
     params.cornerRefinementMethod = cv2.aruco.CORNER_REFINE_SUBPIX
     return cv2.aruco.ArucoDetector(dictionary, params)

@@ -1,12 +1,15 @@
 """Lay out the static pages of the form with fpdf2 and record the layout contract.
 
 Everything that is the same for every customer is drawn here once: texts, boxes, marks.
-Fields, QR codes and values are added afterwards (see acroform.py and prefill.py).
+Fields, QR codes and values are added afterwards (see acroform.py and prefill.py). Texts are
+drawn as tagged content (tags.py), lines and marks as artifacts, so that structure.py can
+write the document structure once the fields exist.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -15,6 +18,7 @@ from formgen.definition import Company, Field, FormDefinition, Section
 from formgen.form import marks, qr
 from formgen.form.fonts import BOLD, REGULAR
 from formgen.form.layout import FieldBox, Layout, Mark, PageLayout, Rect
+from formgen.form.tags import Node, Tagger
 from formgen.resources import fonts_dir
 from formgen.texts import form_text
 
@@ -37,10 +41,12 @@ class _Pdf(FPDF):
         self.add_font(FONT, "", str(fonts_dir() / REGULAR))
         self.add_font(FONT, "B", str(fonts_dir() / BOLD))
         self.set_text_color(0)
+        self.tags = Tagger(self)
 
 
-def render_static(form: FormDefinition, company: Company) -> tuple[bytes, Layout]:
-    """The static pages as PDF bytes, and where each field, mark and QR code was drawn."""
+def render_static(form: FormDefinition, company: Company) -> tuple[bytes, Layout, Node]:
+    """The static pages as PDF bytes, where each field, mark and QR code was drawn, and the
+    document structure (the root node of the tags)."""
     pdf = _Pdf()
     pdf.set_title(form.title)
     pdf.set_lang("nl-NL")
@@ -54,18 +60,20 @@ def render_static(form: FormDefinition, company: Company) -> tuple[bytes, Layout
     boxes: list[FieldBox] = []
     for number in range(1, form.page_count + 1):
         pdf.add_page()
-        page_marks = _draw_marks(pdf)
+        with pdf.tags.artifact():
+            page_marks = _draw_marks(pdf)
         qr_rect = _draw_header(pdf, form, company, number)
         for section in form.sections_on(number):
             boxes += _draw_section(pdf, form, company, section)
-        _draw_footer(pdf, form, company, number)
+        with pdf.tags.artifact():
+            _draw_footer(pdf, form, company, number)
         if pdf.get_y() > pdf.h - MARGIN - marks.SIZE_PT:
             raise RuntimeError(f"pagina {number} loopt over: maak de teksten korter")
         pages.append(PageLayout(number, pdf.w, pdf.h, page_marks, qr_rect))
-    return bytes(pdf.output()), Layout(tuple(pages), tuple(boxes))
+    return bytes(pdf.output()), Layout(tuple(pages), tuple(boxes)), pdf.tags.root
 
 
-def _draw_marks(pdf: FPDF) -> tuple[Mark, ...]:
+def _draw_marks(pdf: _Pdf) -> tuple[Mark, ...]:
     size, inset = marks.SIZE_PT, marks.INSET_PT
     origins = ((inset, inset), (pdf.w - inset - size, inset),
                (pdf.w - inset - size, pdf.h - inset - size), (inset, pdf.h - inset - size))
@@ -79,60 +87,75 @@ def _draw_marks(pdf: FPDF) -> tuple[Mark, ...]:
     return tuple(placed)
 
 
-def _draw_header(pdf: FPDF, form: FormDefinition, company: Company, number: int) -> Rect:
+def _draw_header(pdf: _Pdf, form: FormDefinition, company: Company, number: int) -> Rect:
+    """Title, company and version; a heading on page 1, a running header after that."""
     qr_x = pdf.w - marks.INSET_PT - marks.SIZE_PT - 14 - qr.SIZE_PT
     qr_rect = Rect(qr_x, marks.INSET_PT, qr.SIZE_PT, qr.SIZE_PT)
     left = marks.INSET_PT + marks.SIZE_PT + 14
+    root = pdf.tags.root
+    first = number == 1
     pdf.set_xy(left, marks.INSET_PT + 2)
-    pdf.set_font(FONT, "B", 15 if number == 1 else 12)
-    pdf.cell(qr_x - left - 10, 18, form.title, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "B", 15 if first else 12)
+    with pdf.tags.content(root, "H1") if first else pdf.tags.artifact():
+        pdf.cell(qr_x - left - 10, 18, form.title, new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_font(FONT, "", 8.5)
-    pdf.cell(qr_x - left - 10, 12, f"{company.name} · {company.support_email}",
-             new_x=XPos.LEFT, new_y=YPos.NEXT)
-    pdf.cell(qr_x - left - 10, 12, f"Versie {form.version} · pagina {number} van "
-             f"{form.page_count}", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    with pdf.tags.content(root, "P") if first else pdf.tags.artifact():
+        pdf.cell(qr_x - left - 10, 12, f"{company.name} · {company.support_email}",
+                 new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.cell(qr_x - left - 10, 12, f"Versie {form.version} · pagina {number} van "
+                 f"{form.page_count}", new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_y(qr_rect.y + qr_rect.height + 16)
-    if number == 1:
-        _paragraph(pdf, form_text("intro", form, company))
+    if first:
+        _paragraph(pdf, root, form_text("intro", form, company))
     return qr_rect
 
 
-def _paragraph(pdf: FPDF, text: str, size: float = TEXT_SIZE, gap: float = 6) -> None:
+def _paragraph(pdf: _Pdf, parent: Node, text: str, size: float = TEXT_SIZE,
+               gap: float = 6) -> None:
     pdf.set_x(MARGIN)
     pdf.set_font(FONT, "", size)
-    pdf.multi_cell(pdf.w - 2 * MARGIN, size * 1.3, text, markdown=True, align="L",
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    with pdf.tags.content(parent, "P"):
+        pdf.multi_cell(pdf.w - 2 * MARGIN, size * 1.3, text, markdown=True, align="L",
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_y(pdf.get_y() + gap)
 
 
-def _draw_section(pdf: FPDF, form: FormDefinition, company: Company,
+def _draw_section(pdf: _Pdf, form: FormDefinition, company: Company,
                   section: Section) -> list[FieldBox]:
+    sect = pdf.tags.root.add(Node("Sect"))
     pdf.set_fill_color(232)
     pdf.set_font(FONT, "B", 11)
     pdf.set_x(MARGIN)
-    pdf.cell(pdf.w - 2 * MARGIN, 17, " " + section.title, fill=True,
-             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    with pdf.tags.content(sect, "H2"):
+        pdf.cell(pdf.w - 2 * MARGIN, 17, " " + section.title, fill=True,
+                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_y(pdf.get_y() + 3)
     intro = section.intro
     groups: set[str | None] = {f.group for f in section.fields if f.group}
     if groups and section is _first_with_group(form, groups):
         intro += " **" + form_text("group_rule", form, company) + "**"
     if intro:
-        _paragraph(pdf, intro, gap=3)
+        _paragraph(pdf, sect, intro, gap=3)
     boxes = []
+    checklist: Node | None = None
     for fld in section.fields:
         if fld.kind == "checkbox":
-            boxes.append(_checkbox_row(pdf, fld))
-        elif fld.kind == "signature":
-            boxes.append(_signature_box(pdf, fld))
+            if checklist is None:
+                checklist = sect.add(Node("L"))
+            boxes.append(_checkbox_row(pdf, checklist, fld))
+            continue
+        checklist = None
+        if fld.kind == "signature":
+            boxes.append(_signature_box(pdf, sect, fld, form_text("signature_area", form,
+                                                                   company)))
         else:
-            boxes.append(_text_row(pdf, fld))
+            boxes.append(_text_row(pdf, sect, fld))
     if any(f.locked for f in section.fields):
-        _paragraph(pdf, form_text("locked_note", form, company), size=8, gap=4)
+        _paragraph(pdf, sect, form_text("locked_note", form, company), size=8, gap=4)
     if section.id == "new_contact":
-        _paragraph(pdf, form_text("domain_note", form, company), size=8, gap=4)
+        _paragraph(pdf, sect, form_text("domain_note", form, company), size=8, gap=4)
     if any(f.send_back for f in section.fields):
-        _paragraph(pdf, form_text("privacy_note", form, company), size=8, gap=4)
+        _paragraph(pdf, sect, form_text("privacy_note", form, company), size=8, gap=4)
     pdf.set_y(pdf.get_y() + 6)
     return boxes
 
@@ -145,46 +168,57 @@ def _label(fld: Field) -> str:
     return fld.label + (" *" if fld.required else "")
 
 
-def _text_row(pdf: FPDF, fld: Field) -> FieldBox:
+def _text_row(pdf: _Pdf, parent: Node, fld: Field) -> FieldBox:
+    """Label, then the field (a Form element for its widget, added by structure.py)."""
     y = pdf.get_y()
     pdf.set_font(FONT, "", TEXT_SIZE)
     pdf.set_xy(MARGIN, y)
-    pdf.cell(LABEL_WIDTH, BOX_HEIGHT, _label(fld))
+    with pdf.tags.content(parent, "P"):
+        pdf.cell(LABEL_WIDTH, BOX_HEIGHT, _label(fld))
+    parent.add(Node("Form", pdf.page, field_id=fld.id, alt=fld.label))
     rect = Rect(MARGIN + LABEL_WIDTH, y, pdf.w - 2 * MARGIN - LABEL_WIDTH, BOX_HEIGHT)
     _box(pdf, rect)
     pdf.set_y(y + ROW_PITCH)
     return FieldBox(fld, rect)
 
 
-def _checkbox_row(pdf: FPDF, fld: Field) -> FieldBox:
+def _checkbox_row(pdf: _Pdf, checklist: Node, fld: Field) -> FieldBox:
+    """A list item: the check box as its label, the text as its body."""
+    item = checklist.add(Node("LI"))
+    item.add(Node("Lbl")).add(Node("Form", pdf.page, field_id=fld.id, alt=fld.label))
     y = pdf.get_y()
     rect = Rect(MARGIN + 2, y + 2, CHECK_SIZE, CHECK_SIZE)
     _box(pdf, rect)
     pdf.set_font(FONT, "", TEXT_SIZE)
     pdf.set_xy(MARGIN + CHECK_SIZE + 10, y)
-    pdf.cell(pdf.w - 2 * MARGIN - CHECK_SIZE - 10, 16, _label(fld))
+    with pdf.tags.content(item, "LBody"):
+        pdf.cell(pdf.w - 2 * MARGIN - CHECK_SIZE - 10, 16, _label(fld))
     pdf.set_y(y + 19)
     return FieldBox(fld, rect)
 
 
-def _signature_box(pdf: FPDF, fld: Field) -> FieldBox:
+def _signature_box(pdf: _Pdf, parent: Node, fld: Field, description: str) -> FieldBox:
+    """The box for a pen signature: a figure described in words (not a digital field)."""
     y = pdf.get_y()
     pdf.set_font(FONT, "", TEXT_SIZE)
     pdf.set_xy(MARGIN, y)
-    pdf.cell(LABEL_WIDTH, 14, _label(fld))
+    with pdf.tags.content(parent, "P"):
+        pdf.cell(LABEL_WIDTH, 14, _label(fld))
     rect = Rect(MARGIN + LABEL_WIDTH, y, *SIGNATURE_SIZE)
-    _box(pdf, rect)
+    with pdf.tags.content(parent, "Figure", alt=description):
+        _box(pdf, rect, artifact=False)
     pdf.set_y(y + SIGNATURE_SIZE[1] + 6)
     return FieldBox(fld, rect)
 
 
-def _box(pdf: FPDF, rect: Rect) -> None:
-    pdf.set_draw_color(LINE_GREY)
-    pdf.set_line_width(0.7)
-    pdf.rect(rect.x, rect.y, rect.width, rect.height)
+def _box(pdf: _Pdf, rect: Rect, artifact: bool = True) -> None:
+    with pdf.tags.artifact() if artifact else nullcontext():
+        pdf.set_draw_color(LINE_GREY)
+        pdf.set_line_width(0.7)
+        pdf.rect(rect.x, rect.y, rect.width, rect.height)
 
 
-def _draw_footer(pdf: FPDF, form: FormDefinition, company: Company, number: int) -> None:
+def _draw_footer(pdf: _Pdf, form: FormDefinition, company: Company, number: int) -> None:
     y = pdf.get_y()
     pdf.set_font(FONT, "", 7)
     left = marks.INSET_PT + marks.SIZE_PT + 8

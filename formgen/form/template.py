@@ -1,7 +1,9 @@
-"""The blank form, built once per process and kept: everything that does not change per customer.
+"""The blank form, built once and kept: everything that does not change per customer.
 
 Prefilled forms are this template plus a small incremental update (see prefill.py), which is
-why a batch of prefilled forms costs little more than writing bytes.
+why a batch of prefilled forms costs little more than writing bytes. The template, its layout
+and the object numbers an update replaces are kept on disk too (cache.py): a run with a warm
+cache loads no layout or PDF library at all.
 """
 
 from __future__ import annotations
@@ -14,16 +16,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject
-
 from formgen import token as tokens
 from formgen.definition import Company, FormDefinition, load_company, load_form
-from formgen.form.acroform import QR_XOBJECT, add_form
+from formgen.form.cache import cached, file_digest, library_versions
 from formgen.form.fonts import FIELD_FONT_NAME
 from formgen.form.layout import Layout
-from formgen.form.render import render_static
-from formgen.resources import config_dir
+from formgen.resources import config_dir, fonts_dir, templates_dir
 
 
 @dataclass(frozen=True)
@@ -39,7 +37,8 @@ class FormTemplate:
     file_id: bytes
     font_ref: int
     qr_refs: tuple[int, ...]  # per page, the QR XObject's object number
-    fields: dict[str, tuple[int, DictionaryObject]]  # field id -> (object number, dictionary)
+    fields: dict[str, int]  # field id -> object number of its (merged) field and widget
+    field_heads: dict[str, bytes]  # field id -> its dictionary without /V /AP /Ff, unclosed
 
 
 def blank_caption(form: FormDefinition, page: int) -> str:
@@ -47,49 +46,102 @@ def blank_caption(form: FormDefinition, page: int) -> str:
 
 
 def build_template(form: FormDefinition, company: Company) -> FormTemplate:
-    static, layout = render_static(form, company)
+    pdf, layout, index = _build(form, company)
+    return FormTemplate(form=form, company=company, layout=layout, pdf=pdf, **index)
+
+
+def _build(form: FormDefinition, company: Company) -> tuple[bytes, Layout, dict[str, Any]]:
+    """The blank form's bytes, its layout and the index of what an update replaces."""
+    pdf, layout = _build_pdf(form, company)
+    return pdf, layout, _index(pdf)
+
+
+def _build_pdf(form: FormDefinition, company: Company) -> tuple[bytes, Layout]:
+    """The blank form's bytes and its layout (fpdf2 layout, then fields and structure)."""
+    from pypdf import PdfWriter  # the layout and PDF libraries load on a cold cache only
+    from pypdf.generic import ArrayObject, ByteStringObject
+
+    from formgen.form.acroform import add_form
+    from formgen.form.fonts import unique_subset_tags
+    from formgen.form.render import render_static
+    from formgen.form.structure import add_structure
+
+    static, layout, structure = render_static(form, company)
     writer = PdfWriter(clone_from=io.BytesIO(static))
     writer.pdf_header = b"%PDF-1.7"  # /Lang, Type0 fonts with AcroForm: newer than fpdf2's 1.3
     blank = tokens.Token(form.id, form.version, 1, form.page_count)
     qr_texts = [(tokens.encode(blank.for_page(p), None), blank_caption(form, p))
                 for p in range(1, form.page_count + 1)]
-    add_form(writer, layout, qr_texts)
+    widgets = add_form(writer, layout, qr_texts)
+    add_structure(writer, structure, widgets, title=form.title, author=company.name,
+                  subject=f"{form.title}, versie {form.version}", date=form.date)
+    unique_subset_tags(writer)
     digest = hashlib.sha256(static).digest()[:16]
     writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
     buffer = io.BytesIO()
     writer.write(buffer)
-    pdf = buffer.getvalue()
-    return _index(form, company, layout, pdf)
+    return _compact(buffer.getvalue()), layout
 
 
-def _index(form: FormDefinition, company: Company, layout: Layout, pdf: bytes) -> FormTemplate:
-    """Find the object numbers that a prefilled form replaces."""
+def _compact(pdf: bytes) -> bytes:
+    """Rewrite with object streams: the ~90 structure elements and the field dictionaries
+    are small objects that cost 30 KB written one by one. qpdf's output is deterministic
+    and the /ID is derived from the content, so the blank form stays reproducible."""
+    import pikepdf  # only needed when a template is built
+
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        document.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                      compress_streams=True, deterministic_id=True, min_version="1.7")
+    return out.getvalue()
+
+
+def _index(pdf: bytes) -> dict[str, Any]:
+    """The object numbers a prefilled form replaces, and the fields' unchanging syntax."""
+    from pypdf import PdfReader
+
+    from formgen.form.acroform import QR_XOBJECT
+
     reader = PdfReader(io.BytesIO(pdf))
     trailer: Any = reader.trailer
     acroform: Any = trailer["/Root"]["/AcroForm"]
-    fields = {}
+    fields, heads = {}, {}
     for ref in acroform["/Fields"]:
         obj = ref.get_object()
-        fields[str(obj["/T"])] = (ref.idnum, obj)
+        fields[str(obj["/T"])] = ref.idnum
+        head = io.BytesIO()
+        for key, entry in obj.items():
+            if key not in ("/V", "/AP", "/Ff"):
+                head.write(key.encode("ascii") + b" ")
+                entry.write_to_stream(head)
+                head.write(b"\n")
+        heads[str(obj["/T"])] = b"<<" + head.getvalue()
     pages: list[Any] = list(reader.pages)
     qr_refs = tuple(page["/Resources"]["/XObject"].raw_get(QR_XOBJECT).idnum for page in pages)
     match = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", pdf)
-    if not match or b"/Type /XRef" in pdf[int(match.group(1)):int(match.group(1)) + 200]:
-        raise RuntimeError("template moet een klassieke xref-tabel hebben")
+    if not match:
+        raise RuntimeError("het sjabloon is geen volledige pdf")
     info = trailer.raw_get("/Info") if "/Info" in trailer else None
-    return FormTemplate(
-        form=form, company=company, layout=layout, pdf=pdf, startxref=int(match.group(1)),
-        size=int(trailer["/Size"]), root_ref=trailer.raw_get("/Root").idnum,
-        info_ref=info.idnum if info is not None else None,
-        file_id=bytes(trailer["/ID"][0].original_bytes),
-        font_ref=acroform["/DR"]["/Font"].raw_get("/" + FIELD_FONT_NAME).idnum,
-        qr_refs=qr_refs, fields=fields,
-    )
+    return {
+        "startxref": int(match.group(1)), "size": int(trailer["/Size"]),
+        "root_ref": trailer.raw_get("/Root").idnum,
+        "info_ref": info.idnum if info is not None else None,
+        "file_id": bytes(trailer["/ID"][0].original_bytes),
+        "font_ref": acroform["/DR"]["/Font"].raw_get("/" + FIELD_FONT_NAME).idnum,
+        "qr_refs": qr_refs, "fields": fields, "field_heads": heads,
+    }
 
 
 @cache
 def _cached(config: Path) -> FormTemplate:
-    return build_template(load_form(config), load_company(config))
+    form, company = load_form(config), load_company(config)
+    inputs = [*config.glob("*.yaml"), *(templates_dir() / "form").glob("*"),
+              *fonts_dir().glob("*.ttf")]
+    # the definition and company are part of the key through their files and their repr
+    key = [file_digest(inputs), repr((form, company)).encode(),
+           library_versions("fpdf2", "pypdf", "pikepdf", "fonttools", "zxing-cpp")]
+    pdf, layout, index = cached("template", key, lambda: _build(form, company))
+    return FormTemplate(form=form, company=company, layout=layout, pdf=pdf, **index)
 
 
 def get_template(config: Path | None = None) -> FormTemplate:

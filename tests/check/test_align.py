@@ -68,7 +68,8 @@ def test_marks_and_token_are_found(page_600: np.ndarray, key: bytes, dpi: int, a
     assert len(hits) == 1
     assert tokens.verify(hits[0].text, key).page == 1
     # the warped page lines up with the layout: the QR code sits where the contract says
-    warped = alignment.warp(image, LAYOUT, 150)
+    size = (round(LAYOUT.width * 150 / 72), round(LAYOUT.height * 150 / 72))
+    warped = alignment.warp(image, 150, size)
     s = 150 / 72
     r = LAYOUT.qr
     qr_box = warped[int(r.y * s):int((r.y + r.height) * s), int(r.x * s):int((r.x + r.width) * s)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from difflib import SequenceMatcher
 
 import cv2
@@ -21,16 +22,57 @@ def _rank(result: IdDocumentResult) -> tuple[bool, bool, bool]:
     return (result.mrz_valid, result.mrz_found, result.looks_like_id)
 
 
+class IdSearch:
+    """Looks for the identity document page by page, keeping only the best result so far.
+
+    Pages are offered as they are decoded and not kept (only their name and number), so a
+    submission of many pages never holds them all in memory. After a valid MRZ, the remaining
+    pages are not read.
+    """
+
+    def __init__(self, today: dt.date) -> None:
+        self.today = today
+        self.best: tuple[IdDocumentResult, Page] | None = None
+
+    def offer(self, page: Page) -> None:
+        if self.best is not None and self.best[0].mrz_valid:
+            return
+        if _blank(page.image):  # nothing printed or written: no document, and OCR is slow
+            return
+        result = analyse_id_page(page.image, today=self.today)
+        if self.best is None or _rank(result) > _rank(self.best[0]):
+            self.best = (result, replace(page, image=_NO_IMAGE))
+
+    def found(self) -> tuple[IdDocumentResult, Page] | None:
+        return self.best if self.best and self.best[0].looks_like_id else None
+
+
+_NO_IMAGE = np.zeros((0, 0, 3), np.uint8)
+BLANK_SIDE = 800  # px: the page is judged on a copy this long
+BLANK_CONTRAST = 60  # grey levels darker than the paper around it: print or writing
+BLANK_SHARE = 0.0005  # a page with less of that than this share holds no document
+
+
+def _blank(image: np.ndarray) -> bool:
+    """True for an empty sheet (also photographed, with shadows): nothing darker than the
+    paper around it. Any document, even a small one, has text and a photo well above this."""
+    if image.size == 0:
+        return True
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    scale = BLANK_SIDE / max(grey.shape)
+    if scale < 1:
+        grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    paper = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    dark = (paper.astype(np.int16) - grey.astype(np.int16)) > BLANK_CONTRAST
+    return float(dark.mean()) < BLANK_SHARE
+
+
 def find_id_document(pages: list[Page], today: dt.date) -> tuple[IdDocumentResult, Page] | None:
     """The best identity document among pages that are not form pages."""
-    best: tuple[IdDocumentResult, Page] | None = None
+    search = IdSearch(today)
     for page in pages:
-        result = analyse_id_page(page.image, today=today)
-        if best is None or _rank(result) > _rank(best[0]):
-            best = (result, page)
-        if result.mrz_valid:
-            break
-    return best if best and best[0].looks_like_id else None
+        search.offer(page)
+    return search.found()
 
 
 def read_printed_name(name_crop: np.ndarray | None) -> str | None:
@@ -54,7 +96,12 @@ def read_printed_name(name_crop: np.ndarray | None) -> str | None:
 
 def check_id(pages: list[Page], account_name: str | None, name_is_typed: bool,
              today: dt.date) -> list[Check]:
-    found = find_id_document(pages, today)
+    return id_checks(find_id_document(pages, today), account_name, name_is_typed, today)
+
+
+def id_checks(found: tuple[IdDocumentResult, Page] | None, account_name: str | None,
+              name_is_typed: bool, today: dt.date) -> list[Check]:
+    """The identity checks for what an IdSearch found (or None)."""
     if found is None:
         none = "geen kopie van een identiteitsbewijs gevonden"
         return [Check("id_document", Status.MISSING, none),

@@ -6,11 +6,17 @@ threads. Nothing recognised here is logged.
 
 The number of CPU threads the engine uses can be set with :func:`configure` (before first use) or
 with the environment variable ``FORMGEN_OCR_THREADS``; by default onnxruntime decides.
+
+onnxruntime's telemetry is switched off when this module is imported: otherwise onnxruntime
+(1.2x on Linux) writes a telemetry database and a device id under
+``~/.cache/Microsoft/DeveloperTools/.onnxruntime/`` as soon as it is imported, and a check must
+write nothing outside the folders it was given.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +25,20 @@ from typing import Any, Protocol
 import numpy as np
 
 Point = tuple[float, float]
+
+# Read by onnxruntime once, when it is imported, so it must be set before that; worker processes
+# inherit it. "1" turns telemetry off completely: no uploader, no events, no device id file.
+TELEMETRY_SWITCH = "ORT_DISABLE_TELEMETRY"
+
+
+def _telemetry_off() -> None:
+    os.environ[TELEMETRY_SWITCH] = "1"
+    onnxruntime = sys.modules.get("onnxruntime")
+    if onnxruntime is not None:  # imported by someone else first: stop what can still be stopped
+        onnxruntime.disable_telemetry_events()
+
+
+_telemetry_off()
 
 
 @dataclass(frozen=True)
@@ -84,6 +104,7 @@ class RapidOcrEngine:
     """:class:`OcrEngine` backed by rapidocr-onnxruntime (PP-OCRv4 det/rec + angle classifier)."""
 
     def __init__(self, threads: int | None = None) -> None:
+        _telemetry_off()  # again: the environment may have been changed since the import
         from rapidocr_onnxruntime import RapidOCR  # heavy import: only when needed
 
         kwargs: dict[str, Any] = {"print_verbose": False}

@@ -14,13 +14,14 @@ Identity documents are personal data: this module never logs file contents, neve
 anything to disk, and never uses a name from the submission (attachment name) as a path.
 """
 
-from formgen.check.intake.load import iter_pages, load_submission
+from formgen.check.intake.load import SubmissionReader, iter_pages, load_submission
 from formgen.check.intake.model import FileProblem, Page, Submission
 
 __all__ = [
     "FileProblem",
     "Page",
     "Submission",
+    "SubmissionReader",
     "iter_pages",
     "load_submission",
 ]

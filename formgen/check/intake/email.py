@@ -10,6 +10,7 @@ import email.utils
 import quopri
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from formgen.check.intake.files import Opened, ReadError, too_big
 from formgen.check.intake.limits import MAX_EMAIL_NESTING, MAX_FILE_BYTES
@@ -62,16 +63,26 @@ def collect_email(
         opened.sender = _sender(msg)
         opened.subject = one_line(_header(msg, "Subject")) or None
 
-    before = len(opened.sources)
-    counter = [0]
+    before = len(opened.sources) + opened.skipped
+    walk = _Walk()
     try:
-        _collect_parts(msg, opened, prefix, counter, depth=0)
+        _collect_parts(msg, opened, prefix, walk, depth=0)
     except RecursionError:
-        opened.problems.append(
-            FileProblem(eml_name, "de e-mail is te diep genest; niet alle bijlagen zijn gelezen")
-        )
-    if len(opened.sources) == before:
+        walk.too_deep = True
+    if walk.too_deep:
+        opened.problems.append(FileProblem(
+            eml_name, f"een doorgestuurd bericht zit dieper dan {MAX_EMAIL_NESTING} lagen in "
+            "de e-mail; de bijlagen daarin zijn niet gelezen"))
+    elif len(opened.sources) + opened.skipped == before:
         opened.problems.append(FileProblem(eml_name, "de e-mail bevat geen bijlagen"))
+
+
+@dataclass
+class _Walk:
+    """What the walk through the MIME tree has seen so far."""
+
+    attachments: int = 0
+    too_deep: bool = False
 
 
 def _header(msg: email.message.Message, name: str) -> str:
@@ -94,34 +105,38 @@ def _sender(msg: email.message.Message) -> str | None:
 
 
 def _collect_parts(
-    part: email.message.Message, opened: Opened, prefix: str, counter: list[int], depth: int
+    part: email.message.Message, opened: Opened, prefix: str, walk: _Walk, depth: int
 ) -> None:
     ctype = part.get_content_type()
     if ctype == "message/rfc822" or (part.is_multipart() and ctype.startswith("message/")):
         if depth >= MAX_EMAIL_NESTING:
+            walk.too_deep = True
             return
         payload = part.get_payload()
         inner = payload if isinstance(payload, list) else [payload]
         inner = [_reparse_encoded_message(part, sub) for sub in inner]
         for sub in inner:
             if isinstance(sub, email.message.Message):
-                _collect_parts(sub, opened, prefix, counter, depth + 1)
+                _collect_parts(sub, opened, prefix, walk, depth + 1)
         return
     if part.is_multipart():
         payload = part.get_payload()
         for sub in payload if isinstance(payload, list) else []:
             if isinstance(sub, email.message.Message):
-                _collect_parts(sub, opened, prefix, counter, depth)
+                _collect_parts(sub, opened, prefix, walk, depth)
         return
     if ctype in _IGNORED_EMAIL_TYPES:
         return
-    if ctype == "message/global" and depth < MAX_EMAIL_NESTING:  # RFC 6532 forwarded message
+    if ctype == "message/global" and depth >= MAX_EMAIL_NESTING:
+        walk.too_deep = True
+        return
+    if ctype == "message/global":  # RFC 6532 forwarded message
         try:
             inner_msg = email.message_from_bytes(_part_bytes(part), policy=email.policy.default)
         except Exception:
             inner_msg = None
         if inner_msg is not None and inner_msg.keys():
-            _collect_parts(inner_msg, opened, prefix, counter, depth + 1)
+            _collect_parts(inner_msg, opened, prefix, walk, depth + 1)
             return
 
     try:
@@ -141,8 +156,8 @@ def _collect_parts(
     elif not raw_name and not str(part.get_payload() or "").strip():
         return  # empty unnamed part
 
-    counter[0] += 1
-    fallback = f"bijlage {counter[0]}"
+    walk.attachments += 1
+    fallback = f"bijlage {walk.attachments}"
     name = display_name(raw_name, fallback) if raw_name else fallback
     opened.add(prefix + name, _part_reader(part))
 

@@ -7,7 +7,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from formgen.check.intake.limits import MAX_FILE_BYTES
+from formgen.check.intake.limits import MAX_FILE_BYTES, MAX_FILES
 from formgen.check.intake.model import FileProblem
 
 
@@ -23,9 +23,13 @@ class Opened:
     subject: str | None = None
     sources: list[Source] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
+    skipped: int = 0  # files beyond MAX_FILES
     _names: set[str] = field(default_factory=set)
 
     def add(self, name: str, read: Callable[[], bytes]) -> None:
+        if len(self.sources) >= MAX_FILES:
+            self.skipped += 1  # counted and reported, never silently lost
+            return
         unique = name
         n = 2
         while unique.casefold() in self._names:

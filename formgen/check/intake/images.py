@@ -6,9 +6,11 @@ import io
 import math
 from collections.abc import Iterator
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
+from formgen.check.intake.limits import WORK_MAX_PIXELS
 from formgen.check.intake.model import FileProblem, Page
 from formgen.check.intake.quiet import quiet
 
@@ -99,9 +101,15 @@ def _decode_frame(
             raise ValueError("empty image")
         if width * height > max_pixels:
             return FileProblem(name, f"{what} is te groot (mogelijke decompressiebom)")
+        if im.format == "JPEG" and width * height > WORK_MAX_PIXELS:
+            # decode a large JPEG at a reduced scale straight away (DCT scaling): less memory
+            f = math.sqrt(WORK_MAX_PIXELS / (width * height))
+            im.draft("RGB", (math.ceil(width * f), math.ceil(height * f)))
         im.load()  # (called under quiet(): DecompressionBombWarning is silenced)
-        rgb = _to_rgb(_exif_upright(im))
+        rgb = _at_most_work_size(_to_rgb(_exif_upright(_reduced(im))))
         dpi = _image_dpi(im)
+        if dpi is not None:
+            dpi = round(dpi * max(rgb.shape[:2]) / max(width, height), 2)
     except Image.DecompressionBombError:
         return FileProblem(name, f"{what} is te groot (mogelijke decompressiebom)")
     except _ColourError:
@@ -117,6 +125,27 @@ def _decode_frame(
         digital=False,
         pdf_fields=None,
     )
+
+
+def _reduced(im: Image.Image) -> Image.Image:
+    """A large image shrunk by a whole factor in Pillow, before any full-size copy is made."""
+    width, height = im.size
+    factor = math.ceil(math.sqrt(width * height / WORK_MAX_PIXELS))
+    if factor <= 1:
+        return im
+    try:
+        return im.reduce(factor)
+    except (ValueError, NotImplementedError):  # modes reduce() does not know: resized later
+        return im
+
+
+def _at_most_work_size(rgb: np.ndarray) -> np.ndarray:
+    height, width = rgb.shape[:2]
+    if width * height <= WORK_MAX_PIXELS:
+        return rgb
+    f = math.sqrt(WORK_MAX_PIXELS / (width * height))
+    size = (max(1, int(width * f)), max(1, int(height * f)))
+    return np.ascontiguousarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA))
 
 
 _registered: set[str] | None = None

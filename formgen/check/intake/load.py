@@ -7,11 +7,65 @@ from pathlib import Path
 
 from formgen.check.intake.files import ReadError, Source, too_big
 from formgen.check.intake.images import decode_image
-from formgen.check.intake.limits import MAX_FILE_BYTES
+from formgen.check.intake.limits import (
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    MAX_SUBMISSION_PAGES,
+    MAX_SUBMISSION_PIXELS,
+)
 from formgen.check.intake.model import FileProblem, Page, Submission
+from formgen.check.intake.names import shown_path
 from formgen.check.intake.pdf import decode_pdf
 from formgen.check.intake.sniff import sniff, unsupported_message
 from formgen.check.intake.sources import open_path
+
+
+class SubmissionReader:
+    """One opened PATH: sender, subject, files, and its pages decoded one at a time.
+
+    The whole submission shares one budget (MAX_SUBMISSION_PAGES pages and
+    MAX_SUBMISSION_PIXELS decoded pixels): past it, nothing more is decoded and one problem
+    line says what was left out. Only the page being yielded is in memory here.
+    """
+
+    def __init__(self, path: Path, *, pdf_dpi: int = 200, max_pixels: int = 80_000_000,
+                 max_pages: int = 50) -> None:
+        self.source = shown_path(path)
+        self._opened = open_path(Path(path))
+        self._settings = (pdf_dpi, max_pixels, max_pages)
+        self.sender = self._opened.sender
+        self.subject = self._opened.subject
+        self.files = [src.name for src in self._opened.sources]
+
+    def items(self) -> Iterator[Page | FileProblem]:
+        """The pages and per-file problems, in file order, within the submission's budget."""
+        opened = self._opened
+        yield from opened.problems
+        if opened.skipped:
+            yield FileProblem(Path(self.source).name or self.source, (
+                f"de inzending bevat {len(opened.sources) + opened.skipped} bestanden; alleen "
+                f"de eerste {MAX_FILES} zijn bekeken, de andere {opened.skipped} niet"))
+        pages = pixels = 0
+        for number, src in enumerate(opened.sources):
+            for item in decode_source(src, *self._settings):
+                if isinstance(item, Page):
+                    pages += 1
+                    pixels += item.image.shape[0] * item.image.shape[1]
+                yield item
+                if pages >= MAX_SUBMISSION_PAGES or pixels >= MAX_SUBMISSION_PIXELS:
+                    rest = len(opened.sources) - number - 1
+                    yield FileProblem(src.name, _over_budget(pages, rest))
+                    return
+
+
+def _over_budget(pages: int, rest: int) -> str:
+    what = f"na {pages} pagina's is het lezen gestopt"
+    if rest:
+        what += f"; de rest van dit bestand en {rest} andere bestand(en) zijn niet bekeken"
+    else:
+        what += "; de rest van dit bestand is niet bekeken"
+    return (f"de inzending is te groot om helemaal te controleren ({what}); stuur alleen het "
+            "formulier en de kopie van het identiteitsbewijs")
 
 
 def load_submission(
@@ -24,22 +78,17 @@ def load_submission(
     """Read one PATH (``.eml``, folder or file) into pages and per-file problems.
 
     Always returns a :class:`Submission`; raises :class:`InputFileError` only when PATH does
-    not exist or cannot be read at all.
+    not exist or cannot be read at all. Holds every page in memory: the validator itself
+    uses :class:`SubmissionReader` and keeps one page at a time.
     """
-    opened = open_path(Path(path))
-    sub = Submission(
-        source=str(path),
-        sender=opened.sender,
-        subject=opened.subject,
-        files=[src.name for src in opened.sources],
-        problems=list(opened.problems),
-    )
-    for src in opened.sources:
-        for item in decode_source(src, pdf_dpi, max_pixels, max_pages):
-            if isinstance(item, Page):
-                sub.pages.append(item)
-            else:
-                sub.problems.append(item)
+    reader = SubmissionReader(path, pdf_dpi=pdf_dpi, max_pixels=max_pixels, max_pages=max_pages)
+    sub = Submission(source=reader.source, sender=reader.sender, subject=reader.subject,
+                     files=reader.files)
+    for item in reader.items():
+        if isinstance(item, Page):
+            sub.pages.append(item)
+        else:
+            sub.problems.append(item)
     return sub
 
 
@@ -55,10 +104,8 @@ def iter_pages(
     Keeps only one file's decoded data alive at a time (besides what the caller keeps).
     Raises :class:`InputFileError` on the first ``next()`` when PATH is unusable.
     """
-    opened = open_path(Path(path))
-    yield from opened.problems
-    for src in opened.sources:
-        yield from decode_source(src, pdf_dpi, max_pixels, max_pages)
+    yield from SubmissionReader(path, pdf_dpi=pdf_dpi, max_pixels=max_pixels,
+                                max_pages=max_pages).items()
 
 
 def decode_source(

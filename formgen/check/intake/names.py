@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
+from pathlib import Path
 
 
 def display_name(
@@ -47,3 +49,13 @@ def natural_key(name: str) -> list[tuple[int, int | str]]:
         for part in re.split(r"(\d+)", name)
         if part
     ] + [(2, name)]
+
+
+def shown_path(path: Path | str) -> str:
+    """A PATH as valid UTF-8 text for JSON, reports and the terminal.
+
+    Bytes that are not UTF-8 (kept by Python as surrogate escapes) and control characters
+    become U+FFFD; any other path comes back unchanged.
+    """
+    text = os.fsencode(path).decode("utf-8", "replace")
+    return "".join("\ufffd" if unicodedata.category(ch) == "Cc" else ch for ch in text)

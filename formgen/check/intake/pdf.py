@@ -16,6 +16,7 @@ from formgen.check.intake.limits import (
     MAX_OBJECTS_INSPECTED,
     MAX_PAGE_SIDE_M,
     MIN_PDF_DPI,
+    WORK_MAX_PIXELS,
 )
 from formgen.check.intake.model import FileProblem, Page
 from formgen.check.intake.quiet import quiet
@@ -54,7 +55,8 @@ def decode_pdf(
             fields = _pdf_fields(data)
         for i in range(min(count, max_pages)):
             with quiet():
-                item = _render_pdf_page(pdf, i, count, name, pdf_dpi, max_pixels, fields)
+                item = _render_pdf_page(pdf, i, count, name, pdf_dpi,
+                                        min(max_pixels, WORK_MAX_PIXELS), fields)
             yield item  # (not inside quiet: the consumer runs while we are suspended)
             del item
         if count > max_pages:

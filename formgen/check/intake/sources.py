@@ -10,7 +10,7 @@ from formgen.check.intake.email import collect_email, looks_like_email
 from formgen.check.intake.files import Opened, ReadError, file_reader, once, raiser, too_big
 from formgen.check.intake.limits import MAX_FILE_BYTES, MAX_FOLDER_DEPTH
 from formgen.check.intake.model import FileProblem
-from formgen.check.intake.names import display_name, natural_key
+from formgen.check.intake.names import display_name, natural_key, shown_path
 from formgen.errors import InputFileError
 
 # Operating-system litter in folders (hidden files are skipped anyway).
@@ -18,7 +18,7 @@ _IGNORED_FILE_NAMES = {"thumbs.db", "desktop.ini", "ehthumbs.db"}
 
 
 def open_path(path: Path) -> Opened:
-    shown = str(path)
+    shown = shown_path(path)
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -68,7 +68,8 @@ def _collect_folder(root: Path, opened: Opened) -> None:
                 entries = sorted(it, key=lambda e: natural_key(e.name))
         except OSError:
             if depth == 0:
-                raise InputFileError("map kan niet worden gelezen", source=str(root)) from None
+                raise InputFileError("map kan niet worden gelezen",
+                                     source=shown_path(root)) from None
             opened.problems.append(
                 FileProblem(
                     display_name(rel, "map", keep_dirs=True), "de map kan niet worden gelezen"

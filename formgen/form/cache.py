@@ -1,0 +1,94 @@
+"""A small on-disk cache for things that are slow to build and the same every run.
+
+The blank form template (fpdf2 layout, fonts, fields, structure) takes most of a second to
+build but only changes when the code, the configuration, the texts or the fonts change. A
+batch run, and every worker process of a parallel batch, loads it from here instead.
+The key is a hash of everything the value is built from, so a stale entry is never used.
+
+Only the form commands use it (`formgen form` calls enable()): the library, the validator and
+the help-center build write nothing outside the folders they are given.
+FORMGEN_CACHE=1 turns it on and FORMGEN_CACHE=0 off for any caller; FORMGEN_CACHE_DIR names
+the folder (default: $XDG_CACHE_HOME/formgen or ~/.cache/formgen).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # formgen/
+
+
+SWITCH = "FORMGEN_CACHE"
+
+
+def enable() -> None:
+    """Use the cache in this process and the processes it starts (unless switched off)."""
+    os.environ.setdefault(SWITCH, "1")
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or None when the cache is not in use."""
+    if os.environ.get(SWITCH) != "1":
+        return None
+    if folder := os.environ.get("FORMGEN_CACHE_DIR"):
+        return Path(folder)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "formgen"
+
+
+def code_digest() -> bytes:
+    """Hash of the package's own source: a code change invalidates every entry."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def library_versions(*names: str) -> bytes:
+    """The installed versions of the libraries a value is built with: an upgrade rebuilds."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=?")
+    return ";".join(found).encode()
+
+
+def file_digest(paths: Iterable[Path]) -> bytes:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    return digest.digest()
+
+
+def cached(kind: str, key: Iterable[bytes], build: Callable[[], T]) -> T:
+    """The value stored under (kind, key), built and stored when missing or unreadable."""
+    folder = cache_dir()
+    if folder is None:
+        return build()
+    name = hashlib.sha256(b"\0".join([kind.encode(), code_digest(), *key])).hexdigest()[:40]
+    path = folder / f"{kind}-{name}.pickle"
+    try:
+        return pickle.loads(path.read_bytes())  # noqa: S301 - our own cache folder
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        pass
+    value = build()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only home: build every run, as before
+    return value

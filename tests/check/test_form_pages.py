@@ -1,0 +1,88 @@
+"""Form pages whose QR code cannot be read: still recognised, never a crash.
+
+The class: the page is aligned on its corner marks, the token is unreadable, so the page number
+is guessed by comparing the page with every blank page. That comparison once assumed the warped
+scan and the blank rendering had the same pixel size; renderers round sizes differently (poppler
+and PDFium at 150 dpi give 1240 and 1241 pixels), so it crashed. Generated here at several
+resolutions, from two renderers, with the QR code painted over, crossed out or cut off.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image, ImageDraw
+
+from formgen.check.submission import check_submission
+from formgen.check.verdict import Verdict
+from formgen.form import blank_form, layout_contract
+
+
+def _render_poppler(pdf: bytes, dpi: int, tmp: Path) -> list[Image.Image]:
+    source = tmp / "blank.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(source), str(tmp / "pg")],
+                   check=True, timeout=120)
+    return [Image.open(p).convert("RGB") for p in sorted(tmp.glob("pg-*.png"))]
+
+
+def _render_pdfium(pdf: bytes, dpi: int) -> list[Image.Image]:
+    document = pdfium.PdfDocument(pdf)
+    return [page.render(scale=dpi / 72).to_pil().convert("RGB") for page in document]
+
+
+def _qr_box(dpi: int) -> tuple[int, int, int, int]:
+    rect = layout_contract()["pages"][0]["qr"]
+    s = dpi / 72
+    return (int(rect["x"] * s) - 4, int(rect["y"] * s) - 4,
+            int((rect["x"] + rect["width"]) * s) + 4, int((rect["y"] + rect["height"]) * s) + 4)
+
+
+def _damage(image: Image.Image, how: str, dpi: int) -> Image.Image:
+    image = image.copy()
+    draw = ImageDraw.Draw(image)
+    x0, y0, x1, y1 = _qr_box(dpi)
+    if how == "painted-over":
+        draw.rectangle((x0, y0, x1, y1), fill="white")
+    elif how == "crossed-out":
+        width = max(3, dpi // 25)
+        for k in range(-2, 3):
+            draw.line((x0, y0 + k * width * 3, x1, y1 + k * width * 3), fill=(20, 20, 120),
+                      width=width)
+            draw.line((x0, y1 + k * width * 3, x1, y0 + k * width * 3), fill=(20, 20, 120),
+                      width=width)
+    elif how == "stain":
+        draw.ellipse((x0, y0, x1, y1), fill=(120, 90, 40))
+    return image
+
+
+@pytest.mark.parametrize("renderer", ["poppler", "pdfium"])
+@pytest.mark.parametrize("dpi", [100, 150, 200, 300])
+@pytest.mark.parametrize("how", ["painted-over", "crossed-out", "stain"])
+def test_unreadable_qr_gives_a_verdict(tmp_path: Path, renderer: str, dpi: int,
+                                       how: str) -> None:
+    pdf = blank_form()
+    pages = (_render_poppler(pdf, dpi, tmp_path) if renderer == "poppler"
+             else _render_pdfium(pdf, dpi))
+    scan = tmp_path / "scan.png"
+    _damage(pages[0], how, dpi).save(scan, dpi=(dpi, dpi))
+    result = check_submission(scan, key=None)
+    assert result.verdict in (Verdict.INCOMPLETE, Verdict.REVIEW)
+    assert result.form, "the page must still be recognised as a form page"
+    codes = {c.code for c in result.checks}
+    assert "signature" in codes and "token" in codes
+
+
+def test_second_page_with_unreadable_qr_is_recognised_as_page_two(tmp_path: Path) -> None:
+    pages = _render_pdfium(blank_form(), 150)
+    assert len(pages) >= 2
+    scan = tmp_path / "p2.png"
+    _damage(pages[1], "painted-over", 150).save(scan)
+    result = check_submission(scan, key=None)
+    pages_check = next(c for c in result.checks if c.code == "pages")
+    assert "1" in pages_check.message  # page 1 reported missing, so this one counted as 2
+    assert np.asarray(Image.open(scan)).size  # the input is untouched

@@ -1,0 +1,225 @@
+"""Hostile submissions: everything in them is written by someone outside the company.
+
+One table of cases, by class. For each: the validator gives a verdict (never a traceback), the
+outputs (JSON, table, HTML report, reply) are written, nothing lands outside the output folders,
+and what the attacker wrote stays data: escaped in HTML, literal in the terminal, bounded in the
+reply. The report is also opened in headless Chromium: no script may run, no dialog may open.
+Older classes (corrupt, encrypted, bombs, path names in attachments, forged tokens) have their
+own tests in test_intake.py and test_submission.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+
+import numpy as np
+import pytest
+from corpus import forms
+from corpus import submissions as S
+from PIL import Image
+
+from formgen.check.intake.limits import MAX_EMAIL_NESTING, MAX_FILES
+from formgen.check.report import MAX_REPLY_PROBLEMS
+
+PAYLOADS = ("<script>alert('x')</script>", "<img src=x onerror=alert('x')>",
+            "javascript:alert('x')")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+KEY = "hostile-test-key-0123456789abcdef"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    make: Callable[[Path], Path]  # builds the submission in a folder, returns its PATH
+    expect_verdict: set[str]
+    expect_text: str | None = None  # must appear (literally) in the table, the JSON or a reply
+
+
+def _png(tmp: Path, name: str = "blad.png", size: tuple[int, int] = (400, 560)) -> bytes:
+    image = Image.fromarray(np.full((size[1], size[0], 3), 250, np.uint8))
+    path = tmp / name
+    image.save(path)
+    return path.read_bytes()
+
+
+def _eml(path: Path, sender: str, attachments: list[tuple[str, bytes]],
+         subject: str = "Formulier") -> Path:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = "klantenservice@voorbeeld.nl"
+    message["Subject"] = subject
+    message.set_content("Zie de bijlage.")
+    for name, data in attachments:
+        message.add_attachment(data, maintype="application", subtype="octet-stream",
+                               filename=name)
+    path.write_bytes(bytes(message))
+    return path
+
+
+def _typed_reply_address(tmp: Path) -> Path:
+    """A digital form whose typed reply address is markup: it reaches the report's messages."""
+    rng = np.random.default_rng(5)
+    person = S.make_person(rng)
+    pdf = S.form_pdf(person, KEY.encode(), True, rng)
+    values = S.form_values(person, rng, prefilled=True)
+    values["reply_email"] = "'" + PAYLOADS[0] + "'@x.nl [/x]"
+    path = tmp / "digitaal.pdf"
+    path.write_bytes(forms.fill_digital(pdf, values))
+    return path
+
+
+def _sender_quoted_local_part(tmp: Path) -> Path:
+    return _eml(tmp / "afzender.eml", '"<script>alert(1)</script>[/x]"@voorbeeld.nl',
+                [("blad.png", _png(tmp))])
+
+
+def _attachment_names(tmp: Path) -> Path:
+    return _eml(tmp / "namen.eml", "klant@voorbeeld.nl",
+                [(p + ".png", b"not really a png") for p in PAYLOADS])
+
+
+def _hostile_path(tmp: Path) -> Path:
+    folder = tmp / "<img src=x onerror=alert('pad')> [red]pad"  # no '/': it is one name
+    folder.mkdir()
+    (folder / "blad.png").write_bytes(_png(tmp))
+    return folder
+
+
+def _non_utf8_path(tmp: Path) -> Path:
+    folder = Path(os.fsdecode(bytes(tmp) + b"/map-\xff\xfe"))
+    folder.mkdir()
+    (folder / "blad.png").write_bytes(_png(tmp))
+    return folder
+
+
+def _nested_too_deep(tmp: Path) -> Path:
+    inner = EmailMessage()
+    inner["From"] = "klant@voorbeeld.nl"
+    inner["Subject"] = "diep"
+    inner.set_content("x")
+    inner.add_attachment(_png(tmp), maintype="image", subtype="png", filename="diep.png")
+    for level in range(MAX_EMAIL_NESTING + 2):
+        outer = EmailMessage()
+        outer["From"] = "klant@voorbeeld.nl"
+        outer["Subject"] = f"Fwd {level}"
+        outer.set_content("doorgestuurd")
+        outer.add_attachment(inner)
+        inner = outer
+    path = tmp / "genest.eml"
+    path.write_bytes(bytes(inner))
+    return path
+
+
+def _many_parts(tmp: Path) -> Path:
+    return _eml(tmp / "veel.eml", "klant@voorbeeld.nl",
+                [(f"bestand-{i}.txt", b"tekst") for i in range(5000)])
+
+
+def _many_pages(tmp: Path) -> Path:
+    page = _png(tmp)
+    return _eml(tmp / "pagina-s.eml", "klant@voorbeeld.nl",
+                [(f"p{i}.png", page) for i in range(MAX_FILES - 5)])
+
+
+CASES = [
+    Case("typed value with markup", _typed_reply_address, {"incomplete", "review"}, "[/x]"),
+    Case("sender with quoted local part", _sender_quoted_local_part,
+         {"incomplete", "unreadable"}, "[/x]"),
+    Case("attachment names with markup", _attachment_names, {"unreadable"}, "onerror"),
+    Case("submission path with markup", _hostile_path, {"incomplete", "unreadable"},
+         "[red]pad"),
+    Case("non-UTF-8 bytes in the path", _non_utf8_path, {"incomplete", "unreadable"},
+         "map-\ufffd\ufffd"),
+    Case("forwarded deeper than the limit", _nested_too_deep, {"incomplete", "unreadable"},
+         f"dieper dan {MAX_EMAIL_NESTING} lagen"),
+    Case("5000 attachments", _many_parts, {"incomplete", "unreadable"},
+         f"Nog {MAX_FILES + 1 - MAX_REPLY_PROBLEMS} andere bestanden"),
+    Case("more pages than the submission budget", _many_pages, {"incomplete", "unreadable"},
+         "te groot om helemaal te controleren"),
+]
+
+
+def _tree(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*")}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} ontbreekt (apt-get install chromium)", pytrace=False)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_hostile_submission(case: Case, tmp_path: Path, browser: object) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    submission = case.make(inbox)
+    home = tmp_path / "home"
+    home.mkdir()
+    out = tmp_path / "uit"
+    before = _tree(tmp_path)
+    env = {**os.environ, "FORMGEN_SECRET": KEY, "HOME": str(home), "COLUMNS": "120"}
+    env.pop("XDG_CACHE_HOME", None)
+    common = [sys.executable, "-m", "formgen", "check", os.fsdecode(submission)]
+    as_json = subprocess.run([*common, "--json", "--report", str(out / "rapport"),
+                              "--reply", str(out / "antwoord")],
+                             capture_output=True, env=env, timeout=600)
+    table = subprocess.run(common, capture_output=True, env=env, timeout=600)
+
+    for run in (as_json, table):
+        assert run.returncode in (0, 1), run.stderr.decode("utf-8", "replace")
+        assert b"Traceback" not in run.stderr
+    document = json.loads(as_json.stdout.decode("utf-8"))  # valid UTF-8 JSON
+    result = document["submissions"][0]
+    assert result["verdict"] in case.expect_verdict
+    replies = [p.read_text(encoding="utf-8") for p in (out / "antwoord").glob("*.eml")]
+    for reply in replies:
+        assert len(reply) < 20_000
+    if case.expect_text:
+        shown = table.stdout.decode("utf-8") + as_json.stdout.decode("utf-8") + "".join(replies)
+        assert case.expect_text in shown
+
+    # Nothing written outside the output folder (the fresh HOME included).
+    after = _tree(tmp_path)
+    new = {p for p in after - before if not p.startswith("uit")}
+    assert not new, f"written outside the output folder: {sorted(new)[:5]}"
+
+    # The report: everything escaped, a strict CSP, and no script runs in a browser.
+    pages = sorted((out / "rapport").glob("*.html"))
+    assert pages
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "<script" not in html and "<img src=x" not in html
+        assert 'href="javascript:' not in html
+        assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    context = browser.new_context(java_script_enabled=True)  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for html_file in pages:
+            page.goto(html_file.as_uri())
+            page.wait_for_load_state("load")
+            for link in page.locator("a").all():
+                href = link.get_attribute("href") or ""
+                assert not href.lower().startswith("javascript:")
+        assert dialogs == []
+    finally:
+        context.close()
