@@ -10,9 +10,12 @@ export NO_MKDOCS_2_WARNING := 1
 run: demo site
 	$(BIN)/formgen site serve --dir site --port $(PORT)
 
+# The form and the company values first (mkdocs.yml inherits generated/site-config.yml), then
+# the build, then the search index with the Dutch search terms (needs hunspell-nl for compounds).
 site: setup
+	$(BIN)/formgen site prepare
 	$(BIN)/mkdocs build --strict
-	$(BIN)/python -m pagefind --site site
+	$(BIN)/formgen site index site
 
 # A blank form and a prefilled sample in out/ (creates a local development key once).
 demo: setup

@@ -363,9 +363,10 @@ def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
     sys.exit(int(ExitCode.OK if summary.complete else ExitCode.PARTIAL))
 
 
-@main.group(short_help="Het helpcentrum: het formulier in de site zetten, de site tonen.")
+@main.group(short_help="Het helpcentrum: formulier klaarzetten, zoekindex maken, site tonen.")
 def site() -> None:
-    """Het helpcentrum: het formulier in de site zetten en de gebouwde site tonen."""
+    """Het helpcentrum: het formulier in de site zetten, de zoekindex maken en de gebouwde site
+    tonen."""
 
 
 @site.command("prepare", short_help="Zet het actuele formulier klaar voor de site.")
@@ -381,6 +382,25 @@ def site_prepare(docs_dir: Path, generated_dir: Path) -> None:
     published = prepare_site(docs_dir, generated_dir)
     err.print(f"Formulier versie {published.version} ({published.size_label}) klaar: "
               f"{published.path}")
+
+
+@site.command("index", short_help="Maak na het bouwen de zoekindex met Nederlandse zoekwoorden.")
+@click.argument("site_dir", type=click.Path(file_okay=False, path_type=Path),
+                default=Path("site"))
+@click.option("--synonyms", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("site_config/synoniemen.yaml"), show_default=True,
+              help="Zoekwoorden van klanten bij de woorden van de site.")
+@_friendly
+def site_index(site_dir: Path, synonyms: Path) -> None:
+    """Maak na het bouwen van de site de zoekindex (Pagefind) met Nederlandse zoekwoorden."""
+    from formgen.site import index_site
+
+    indexed = index_site(site_dir, synonyms)
+    if indexed.missing:
+        err.print(f"Let op: {indexed.missing}; zoeken werkt, maar zonder delen van "
+                  "samenstellingen.")
+    err.print(f"Zoekindex klaar: {len(indexed.pages)} pagina's, {indexed.words} woorden in de "
+              f"woordenlijst, in {site_dir / 'pagefind'}")
 
 
 @site.command("serve", short_help="Toon de gebouwde site op deze computer.")

@@ -97,6 +97,17 @@ class FormDefinition:
         return tuple(f for f in self.fields if f.send_back)
 
 
+# Facts only the company can decide (company.yaml, 'facts'). Left empty, nobody has decided it,
+# and no text (site, form, reply) names it: nothing is made up in its place.
+COMPANY_FACTS: dict[str, type] = {
+    "processing_time": str,
+    "customer_number_location": str,
+    "control_panel_url": str,
+    "domain_contacts_instructions_url": str,
+    "authorized_request_steps": list,
+}
+
+
 @dataclass(frozen=True)
 class Company:
     name: str
@@ -104,7 +115,14 @@ class Company:
     support_email: str
     help_center_url: str
     articles: dict[str, str] = field(default_factory=dict)
+    facts: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
     mailbox: dict[str, Any] = field(default_factory=dict)  # read by formgen.check.inbox
+
+    def fact(self, name: str) -> str | tuple[str, ...] | None:
+        """A decided fact, or None when the company has not set it."""
+        if name not in COMPANY_FACTS:
+            raise DefinitionError(f"onbekend feit '{name}'", source="company.yaml")
+        return self.facts.get(name)
 
     def article_url(self, key: str) -> str:
         try:
@@ -224,7 +242,7 @@ def parse_company(data: dict[str, Any], src: str = "company.yaml") -> Company:
     articles = data.get("articles") or {}
     if not isinstance(articles, dict):
         raise DefinitionError("'articles' moet een mapping zijn", source=src)
-    return Company(
+    return Company(facts=_parse_facts(data.get("facts") or {}, src),
         name=_need(data, "name", str, "bedrijf", src),
         short_name=str(data.get("short_name") or data["name"]),
         support_email=_need(data, "support_email", str, "bedrijf", src),
@@ -232,6 +250,28 @@ def parse_company(data: dict[str, Any], src: str = "company.yaml") -> Company:
         articles={str(k): str(v) for k, v in articles.items()},
         mailbox=data.get("mailbox") or {},
     )
+
+
+def _parse_facts(data: Any, src: str) -> dict[str, str | tuple[str, ...]]:
+    if not isinstance(data, dict):
+        raise DefinitionError("'facts' moet een mapping zijn", source=src)
+    facts: dict[str, str | tuple[str, ...]] = {}
+    for key, value in data.items():
+        kind = COMPANY_FACTS.get(str(key))
+        if kind is None:
+            raise DefinitionError(f"'facts': onbekend feit '{key}' (bekend: "
+                                  f"{', '.join(COMPANY_FACTS)})", source=src)
+        if value in (None, "", []):
+            continue  # not decided
+        if kind is list:
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                raise DefinitionError(f"'facts.{key}': verwacht een lijst met tekst", source=src)
+            facts[str(key)] = tuple(value)
+        elif not isinstance(value, str):
+            raise DefinitionError(f"'facts.{key}': verwacht tekst", source=src)
+        else:
+            facts[str(key)] = value.strip()
+    return facts
 
 
 def load_form(directory: Path | None = None) -> FormDefinition:

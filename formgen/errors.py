@@ -48,3 +48,7 @@ class MailboxError(FormgenError):
 
 class ConnectionLost(MailboxError):
     """The mail server cannot be reached or dropped the connection; a later run carries on."""
+
+
+class SiteBuildError(FormgenError):
+    """The help center's search index cannot be built (missing tool, bad synonym list)."""

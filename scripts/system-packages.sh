@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(
   qpdf poppler-utils          # qpdf --check, pdftoppm, pdffonts in tests
-  hunspell hunspell-nl         # Dutch spell check of the help center
+  hunspell hunspell-nl         # Dutch spell check; compound words for the site search
   chromium                     # browser and accessibility tests (driven by Playwright)
   fonts-ocr-b                  # OCR-B for synthetic ID documents in the test corpus
   fonts-dancingscript fonts-humor-sans   # handwriting in the test corpus

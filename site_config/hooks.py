@@ -11,11 +11,15 @@ from typing import Any
 
 
 def on_config(config: Any, **kwargs: Any) -> Any:
-    """Company details come from the company file only (formgen.resources), never mkdocs.yml."""
+    """Company details come from the company file only (formgen.resources), never mkdocs.yml.
+
+    mkdocs.yml inherits the same values from generated/site-config.yml (for Zensical, which runs
+    no hook); reading them here again keeps a MkDocs build right even when that file is stale.
+    """
     from formgen.site import theme_settings
 
     settings = theme_settings()
-    config.extra["company"] = settings["company"]
+    config.extra["company"] = settings["extra"]["company"]
     config.copyright = settings["copyright"]
     return config
 

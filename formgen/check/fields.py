@@ -168,7 +168,7 @@ def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
             if field.kind == "signature" and best.source.digital:
                 check.status = Status.REVIEW if status is Status.OK else Status.MISSING
                 check.message = ("het formulier is digitaal ingevuld: print het en onderteken "
-                                 "het met pen" if status is not Status.OK else
+                                 "het met een pen" if status is not Status.OK else
                                  "handtekening in een digitaal formulier: niet met de hand "
                                  "gezet, controleer dit")
         if field.group:
@@ -197,7 +197,7 @@ def _message(field: Field, status: Status, page: FormPage, typed: str) -> str:
         what = "de handtekening" if field.kind == "signature" else field.label
         return f"{what}: er staat weinig of het is erg licht, controleer het"
     if field.kind == "signature":
-        return "de handtekening ontbreekt: onderteken het formulier met pen"
+        return "de handtekening ontbreekt: onderteken het formulier met een pen"
     return f"het veld '{field.label}' op pagina {field.page} is niet ingevuld"
 
 

@@ -1,7 +1,10 @@
 """Publish the current blank form into the help center, before any site generator runs.
 
 MkDocs calls prepare_site() from a thin hook; `formgen site prepare` does the same from the
-shell, so another generator (Zensical) only has to run that command first.
+shell, so another generator (Zensical) only has to run that command first. Besides the PDF and
+its snippets it writes the company's decided facts as snippets (an undecided fact gives an empty
+snippet or a neutral sentence, never a made-up value) and `site-config.yml`, which mkdocs.yml
+inherits: the company values for the theme, because Zensical runs no hook.
 """
 
 from __future__ import annotations
@@ -11,10 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from formgen.definition import FormDefinition, load_company, load_form
+import yaml
+
+from formgen.definition import Company, FormDefinition, load_company, load_form
 from formgen.form.build import blank_form, write_bytes
 
 PDF_NAME = "wijzigingsformulier.pdf"
+SITE_CONFIG = "site-config.yml"  # mkdocs.yml: INHERIT: generated/site-config.yml
 DOWNLOAD_DIR = "downloads"
 FORM_PAGE = "klantenkaart/wijzigingsformulier.md"
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
@@ -60,6 +66,9 @@ def prepare_site(docs_dir: Path, generated_dir: Path, config: Path | None = None
         + f"\nStuur alles in één e-mail naar [{company.support_email}]"
           f"(mailto:{company.support_email}).\n",
         "formulier-velden.md": _fields_snippet(form),
+        **fact_snippets(company),
+        SITE_CONFIG: "# Gemaakt door 'formgen site prepare' uit company.yaml; niet met de hand "
+        "wijzigen.\n" + yaml.safe_dump(theme_settings(config), allow_unicode=True, sort_keys=True),
     }
     generated_dir.mkdir(parents=True, exist_ok=True)
     for name, text in snippets.items():
@@ -68,17 +77,49 @@ def prepare_site(docs_dir: Path, generated_dir: Path, config: Path | None = None
 
 
 def theme_settings(config: Path | None = None) -> dict[str, Any]:
-    """What the theme shows of the company (klantenservice box, copyright)."""
+    """What the theme shows of the company (klantenservice box, copyright), as mkdocs.yml keys."""
     company = load_company(config)
-    return {"company": {"name": company.name, "support_email": company.support_email,
-                        "help_center_url": company.help_center_url},
+    return {"extra": {"company": {"name": company.name, "support_email": company.support_email,
+                                  "help_center_url": company.help_center_url}},
             "copyright": f"&copy; {company.name}"}
+
+
+def fact_snippets(company: Company) -> dict[str, str]:
+    """One snippet per company fact an article needs; undecided facts name nothing."""
+    def line(text: str | None) -> str:
+        return text + "\n" if text else ""
+
+    when = _text(company, "processing_time")
+    where = _text(company, "customer_number_location")
+    panel = _text(company, "control_panel_url")
+    domain = _text(company, "domain_contacts_instructions_url")
+    steps = company.fact("authorized_request_steps") or ()
+    return {
+        "feit-verwerkingstijd.md": line(when and f"Meestal is de wijziging binnen {when} klaar."),
+        "feit-klantnummer.md": line(
+            f"Uw klantnummer vindt u {where}." if where
+            else "Weet u uw klantnummer niet? Vraag het de klantenservice."),
+        "feit-controlepaneel.md": line(panel and f"U logt in op het controlepaneel via <{panel}>."),
+        "feit-domeinnaam.md": line(
+            f"Hoe u ze wijzigt, leest u in het artikel [Contactgegevens wijzigen bij "
+            f"domeinregistratie]({domain})." if domain
+            else "Wilt u de contactgegevens van een domeinnaam wijzigen? Vraag de klantenservice "
+                 "hoe dat gaat."),
+        "feit-geautoriseerde-aanvraag.md": (
+            "".join(f"{i}. {s}\n" for i, s in enumerate(steps, start=1)) if steps
+            else "Vraag de klantenservice hoe u een geautoriseerde aanvraag doet.\n"),
+    }
+
+
+def _text(company: Company, name: str) -> str | None:
+    value = company.fact(name)
+    return value if isinstance(value, str) else None
 
 
 def _fields_snippet(form: FormDefinition) -> str:
     lines = ["Deze velden zijn verplicht (op het formulier staat er een * bij):", ""]
     lines += [f"- {f.label}" for f in form.required_fields]
     for group in form.groups.values():
-        labels = ", ".join(form.field(fid).label for fid in group.field_ids)
-        lines += ["", f"{group.rule} Dat kan een van deze velden zijn: {labels}."]
+        lines += ["", f"{group.rule} Het gaat om deze velden:", ""]
+        lines += [f"- {form.field(fid).label}" for fid in group.field_ids]
     return "\n".join(lines) + "\n"

@@ -151,7 +151,7 @@ def test_digital_form_without_handwritten_signature(tmp_path: Path, person: S.Pe
     result = check_submission(path, key=corpus_key, from_address=person.email, today=TODAY)
     assert result.form["digital"] is True
     signature = next(c for c in result.checks if c.code == "signature")
-    assert signature.status is Status.MISSING and "met pen" in signature.message
+    assert signature.status is Status.MISSING and "met een pen" in signature.message
     assert next(c for c in result.checks if c.code == "field:name").status is Status.OK
     assert "id_document" in _codes(result, Status.MISSING)
 

@@ -1,7 +1,9 @@
 """Gedeelde fixtures voor de sitetests.
 
-Eén keer per sessie: `mkdocs build --strict` naar een tijdelijke map, daarna Pagefind, daarna
-een http.server op 127.0.0.1 op een vrije poort. De browser is Debian's Chromium via Playwright.
+Eén keer per sessie: `formgen site prepare`, `mkdocs build --strict` naar een tijdelijke map, daarna
+`formgen site index` (Pagefind met de Nederlandse zoekwoorden), daarna een http.server op 127.0.0.1
+op een vrije poort. De browser is Debian's Chromium via Playwright. Zensical bouwt (alleen als een
+test erom vraagt) dezelfde bronnen in een eigen tijdelijke map.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -57,15 +60,44 @@ def _run(cmd: list[str], what: str) -> str:
     return log
 
 
+def prepare() -> str:
+    """`formgen site prepare`: mkdocs.yml erft generated/site-config.yml, dus eerst dit."""
+    return _run([sys.executable, "-m", "formgen", "site", "prepare"], "formgen site prepare")
+
+
+def index(site: Path) -> str:
+    return _run([sys.executable, "-m", "formgen", "site", "index", str(site)], "formgen site index")
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     site = tmp_path_factory.mktemp("site") / "site"
+    prepare()
     log = _run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-d", str(site)],
         "mkdocs build --strict",
     )
-    _run([sys.executable, "-m", "pagefind", "--site", str(site)], "pagefind")
+    index(site)
     return BuiltSite(site, log)
+
+
+@pytest.fixture(scope="session")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """`formgen site prepare`, then `zensical build` on a copy of the sources (Zensical has no
+    option for the output folder; a copy keeps the repo clean), then `formgen site index`."""
+    prepare()
+    work = tmp_path_factory.mktemp("zensical")
+    for name in ("docs", "overrides", "generated"):
+        shutil.copytree(REPO / name, work / name)
+    shutil.copy2(REPO / "mkdocs.yml", work / "mkdocs.yml")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run([sys.executable, "-m", "zensical", "build", "--clean"], cwd=work,
+                          env=env, capture_output=True, text=True, timeout=300)
+    log = proc.stdout + proc.stderr
+    if proc.returncode != 0:
+        pytest.fail(f"zensical build mislukt (code {proc.returncode}):\n{log}", pytrace=False)
+    index(work / "site")
+    return BuiltSite(work / "site", log)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -65,9 +65,17 @@ SEARCHES = [
 ]
 
 
+# Klaar als elk resultaat geladen is: Pagefind toont ze eerst als lege plek, dan een voor een.
+_ALL_LOADED = """() => {
+    const rs = [...document.querySelectorAll('.pagefind-ui__result')];
+    return rs.length > 0 && rs.every(r => r.querySelector('.pagefind-ui__result-link'));
+}"""
+
+
 def _results(pg) -> list[str]:
     """Gevonden artikelen (pad vanaf de root), in volgorde, zonder dubbele (subresultaten)."""
     pg.wait_for_selector(".pagefind-ui__result-link")
+    pg.wait_for_function(_ALL_LOADED)
     hrefs = pg.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
     return list(dict.fromkeys(urlsplit(h).path.lstrip("/") for h in hrefs))
 
@@ -160,3 +168,18 @@ def test_navigation_reachable_at_375(page_at, site_url) -> None:
     target.click()
     pg.wait_for_url("**/controlepaneel/nieuw-wachtwoord/")
     assert pg.locator("h1").inner_text().startswith("Nieuw wachtwoord")
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_site_name_fits_in_header(page_at, site_url, width) -> None:
+    """Bij een smal scherm staat de naam heel in de kop, niet als "Helpcentrum Wijzigingslo…"."""
+    pg, _ = page_at({"width": width, "height": 740})
+    pg.goto(site_url + "klantenkaart/contactgegevens-wijzigen/")
+    name = pg.locator(".md-header__topic").first.locator(".md-ellipsis")
+    text, sw, cw, sh, ch, bottom, header_bottom = name.evaluate(
+        """e => [e.innerText.trim(), e.scrollWidth, e.clientWidth, e.scrollHeight, e.clientHeight,
+                 e.getBoundingClientRect().bottom,
+                 e.closest('.md-header').getBoundingClientRect().bottom]""")
+    assert " ".join(text.split()) == "Helpcentrum Wijzigingsloket"
+    assert sw <= cw and sh <= ch, f"naam afgekapt bij {width} px: {sw}x{sh} in {cw}x{ch}"
+    assert bottom <= header_bottom, "naam steekt onder de kop uit"
