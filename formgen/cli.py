@@ -312,7 +312,7 @@ def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
     def line(outcome: Outcome) -> None:
         text = (f"{outcome.source}: {VERDICTS[outcome.verdict]} -> {outcome.target}"
                 + (", concept-antwoord gemaakt" if outcome.draft else ""))
-        extra = [c.message for c in outcome.result.checks if c.code == "message"]
+        extra = [c.message for c in outcome.result.checks if c.code in ("message", "internal")]
         err.print(text + (f" ({extra[0]})" if extra else ""), soft_wrap=True, markup=False)
 
     with StateStore(state_path) as store:
@@ -353,6 +353,9 @@ def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
     if report_dir and results:
         err.print(f"Rapport: {write_report(results, report_dir)}")
     drafts = sum(o.draft for o in summary.outcomes)
+    failed = [r for r in results if r.internal_error]
+    if failed:
+        _report_internal_errors(failed, report_dir, verbose=False)
     if not results:
         err.print(f"{summary.folder}: geen nieuwe berichten"
                   + (f" ({summary.busy} worden door een andere ronde gecontroleerd)"
@@ -360,7 +363,8 @@ def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
     else:
         err.print(f"{len(results)} bericht(en) gecontroleerd en opgeborgen, "
                   f"{drafts} concept-antwoord(en) gemaakt")
-    sys.exit(int(ExitCode.OK if summary.complete else ExitCode.PARTIAL))
+    sys.exit(int(ExitCode.INTERNAL if failed else ExitCode.OK if summary.complete
+                 else ExitCode.PARTIAL))
 
 
 @main.group(short_help="Het helpcentrum: formulier klaarzetten, zoekindex maken, site tonen.")

@@ -299,6 +299,31 @@ def test_watch_reconnects_after_a_dropped_connection(server: dovecot.Dovecot, tm
                                             for m in cheap_mails})
 
 
+def test_internal_error_goes_to_review_without_a_draft(server: dovecot.Dovecot, tmp_path: Path,
+                                                        cheap_mails: list[msgs.Mail],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    mail = next(m for m in cheap_mails if m.kind == "plain_text")
+    server.deliver(mail.raw)
+    settings = ServerSettings("127.0.0.1", server.imap_port, "starttls", dovecot.USER,
+                              dovecot.PASSWORD, server.cafile)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug in the validator")
+
+    monkeypatch.setattr("formgen.check.inbox.run.check_submission", broken)
+    with StateStore(tmp_path / "state.sqlite") as store:
+        with Connection(settings) as conn:
+            summary = process(conn, store, MailboxSettings(), key=None)
+        (outcome,) = summary.outcomes
+        assert outcome.result.internal_error and "a bug in the validator" in \
+            outcome.result.internal_error
+        assert [c.code for c in outcome.result.checks] == ["internal"]
+        assert (outcome.target, outcome.draft) == (FOLDERS["review"], False)
+        assert [e.draft_id for e in store.entries()] == [None]
+    snap = dovecot.snapshot(server)
+    assert where(snap, mail.message_id) == [FOLDERS["review"]] and snap["Drafts"] == []
+
+
 def test_two_runs_at_once_share_the_work(server: dovecot.Dovecot, tmp_path: Path,
                                          cheap_mails: list[msgs.Mail]) -> None:
     for mail in cheap_mails:

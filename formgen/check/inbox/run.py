@@ -13,9 +13,11 @@ import os
 import tempfile
 import threading
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,9 +28,10 @@ from formgen.check.inbox.drafts import draft_message, new_draft_id, store_draft
 from formgen.check.inbox.state import Entry, StateStore
 from formgen.check.intake import FileProblem
 from formgen.check.report import REPLY_VERDICTS
+from formgen.check.run import INTERNAL, INTERNAL_MESSAGE, internal_failure
 from formgen.check.submission import SubmissionResult, check_submission
 from formgen.check.verdict import Check, Status, Verdict
-from formgen.errors import ConnectionLost, MailboxError
+from formgen.errors import ConnectionLost, FormgenError, MailboxError
 
 
 @dataclass
@@ -65,13 +68,21 @@ def message_url(conn: Connection, folder: str, uidvalidity: int, uid: int) -> st
 
 def check_message(raw: bytes, source: str, uid: int, *, key: bytes | None,
                   today: dt.date | None) -> SubmissionResult:
-    """`formgen check` on the message as an .eml file."""
+    """`formgen check` on the message as an .eml file; an internal error is isolated as there."""
     with tempfile.TemporaryDirectory(prefix="formgen-inbox-") as tmp:
         path = Path(tmp) / f"bericht-{uid}.eml"
         path.write_bytes(raw)
-        result = check_submission(path, key=key, today=today)
+        try:
+            result = check_submission(path, key=key, today=today)
+        except (Exception, MemoryError, RecursionError):  # a poison message must not block
+            result = internal_failure(path, INTERNAL_MESSAGE, traceback.format_exc())
     result.source = source
     return result
+
+
+def is_internal(result: SubmissionResult) -> bool:
+    """Not judged (our fault): support looks at it, no reply draft (also for stored results)."""
+    return bool(result.internal_error) or any(c.code == INTERNAL for c in result.checks)
 
 
 def _size(n: int) -> str:
@@ -138,7 +149,13 @@ def process(conn: Connection, store: StateStore, settings: MailboxSettings, *,
     def drain(keep: int) -> None:
         while len(waiting) > keep:
             entry, info, source, future = waiting[0]
-            settle(entry, info, source, future.result(), True)
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                raise FormgenError(
+                    "een controleproces stopte onverwacht (bijvoorbeeld geheugen vol); niets is "
+                    "verloren: start opnieuw, met --jobs 1 om het bericht te vinden") from None
+            settle(entry, info, source, result, True)
             waiting.popleft()
 
     pool = (ProcessPoolExecutor(max_workers=jobs, initializer=_follow_parent,
@@ -205,15 +222,19 @@ class _Pass:
     drafts: str
     targets: dict[Verdict, str]
 
+    def target(self, result: SubmissionResult) -> str:
+        """The folder for the verdict; a message not judged goes to the review folder."""
+        return self.targets[Verdict.REVIEW if is_internal(result) else result.verdict]
+
     def record(self, entry: Entry, result: SubmissionResult) -> None:
-        draft_id = new_draft_id() if result.verdict in REPLY_VERDICTS else None
-        self.store.checked(entry, str(result.verdict), self.targets[result.verdict],
-                           result.to_json(), draft_id)
+        due = result.verdict in REPLY_VERDICTS and not is_internal(result)
+        self.store.checked(entry, str(result.verdict), self.target(result), result.to_json(),
+                           new_draft_id() if due else None)
 
     def finish(self, entry: Entry, info: MessageInfo, source: str, result: SubmissionResult,
                fresh: bool) -> Outcome:
         """The draft (when due and not yet there), then the filing."""
-        target = self.targets[result.verdict]  # names may have changed since: use today's
+        target = self.target(result)  # names may have changed since: use today's
         drafted = False
         if entry.draft_state == "pending" and entry.draft_id:
             message = draft_message(result, entry.draft_id, info.message_id, info.references)
