@@ -263,6 +263,110 @@ def _report_internal_errors(failed: list[Any], report_dir: Path | None, verbose:
     err.print(f"{len(failed)} inzending(en) niet beoordeeld door een interne fout; {where}")
 
 
+@main.command(short_help="Controleer de mailbox van de klantenservice en berg berichten op.")
+@click.option("--host", help="Mailserver (anders FORMGEN_IMAP_HOST).")
+@click.option("--port", type=click.IntRange(1, 65535),
+              help="Poort (standaard 993 voor IMAPS, 143 voor STARTTLS).")
+@click.option("--starttls", is_flag=True, help="STARTTLS in plaats van IMAPS.")
+@click.option("--insecure", is_flag=True,
+              help="Zonder versleuteling; alleen voor een testserver op deze computer.")
+@click.option("--cafile", type=click.Path(dir_okay=False, path_type=Path),
+              help="Certificaat om de server te vertrouwen (anders FORMGEN_IMAP_CAFILE).")
+@click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("formgen-inbox.sqlite"), show_default=True,
+              help="Statusbestand: welke berichten al zijn gecontroleerd en opgeborgen.")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Map voor een HTML-rapport van de berichten van deze ronde.")
+@click.option("--json", "as_json", is_flag=True, help="Druk het resultaat af als JSON.")
+@click.option("--watch", is_flag=True, help="Blijf wachten op nieuwe berichten (Ctrl+C stopt).")
+@click.option("--interval", type=click.FloatRange(1, 3600), default=60, show_default=True,
+              help="Seconden tussen twee rondes als de server geen IDLE kent.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Aantal berichten dat tegelijk wordt gecontroleerd.")
+@click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sleutelbestand (anders FORMGEN_SECRET of FORMGEN_KEY_FILE).")
+@_friendly
+def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
+          cafile: Path | None, state_path: Path, report_dir: Path | None, as_json: bool,
+          watch: bool, interval: float, jobs: int, key_file: Path | None) -> None:
+    """Controleer de mailbox van de klantenservice en berg elk bericht op per oordeel.
+
+    Gebruiker en wachtwoord komen uit FORMGEN_IMAP_USER en FORMGEN_IMAP_PASSWORD (of
+    FORMGEN_IMAP_PASSWORD_FILE), nooit van de opdrachtregel. Onvolledige en onleesbare
+    inzendingen krijgen een concept-antwoord; er wordt nooit mail verstuurd of verwijderd.
+    Afsluitcode 0 als alles compleet is, 1 als iets niet compleet is.
+
+    \b
+      formgen inbox --host imap.voorbeeld.nl --state /var/lib/formgen/inbox.sqlite
+    """
+    from formgen.check.inbox import Connection, Outcome, StateStore, mailbox_settings, process
+    from formgen.check.inbox import server_settings as make_server_settings
+    from formgen.check.inbox import watch as watch_mailbox
+    from formgen.check.report import VERDICTS, json_document, table, write_report
+
+    server = make_server_settings(host, port, starttls=starttls, insecure=insecure, cafile=cafile)
+    settings = mailbox_settings()
+    key = keys.load_key(key_file)
+    terminal = err.is_terminal and not as_json
+
+    def line(outcome: Outcome) -> None:
+        text = (f"{outcome.source}: {VERDICTS[outcome.verdict]} -> {outcome.target}"
+                + (", concept-antwoord gemaakt" if outcome.draft else ""))
+        extra = [c.message for c in outcome.result.checks if c.code in ("message", "internal")]
+        err.print(text + (f" ({extra[0]})" if extra else ""), soft_wrap=True, markup=False)
+
+    with StateStore(state_path) as store:
+        if watch:
+            count = [0]
+
+            def on_message(outcome: Outcome) -> None:
+                count[0] += 1
+                line(outcome)
+
+            try:
+                watch_mailbox(lambda: Connection(server), store, settings, key=key,
+                              interval=interval, on_message=on_message, jobs=jobs,
+                              on_event=lambda text: err.print(text, soft_wrap=True,
+                                                              markup=False))
+            except KeyboardInterrupt:
+                err.print(f"gestopt na {count[0]} bericht(en); de volgende keer gaat het "
+                          "verder waar het bleef")
+            return
+        with Connection(server) as conn, Progress(
+                TextColumn("Berichten"), BarColumn(), MofNCompleteColumn(),
+                TimeRemainingColumn(), console=err, transient=True,
+                disable=not terminal) as bar:
+            task = bar.add_task("berichten", total=None)
+
+            def advance(outcome: Outcome) -> None:
+                bar.advance(task)
+                if not terminal:
+                    line(outcome)
+
+            summary = process(conn, store, settings, key=key, jobs=jobs, on_message=advance,
+                              on_total=lambda n: bar.update(task, total=n))
+    results = [o.result for o in summary.outcomes]
+    if as_json:
+        click.echo(json.dumps(json_document(results), indent=2, ensure_ascii=False))
+    elif terminal and results:
+        out.print(table(results))
+    if report_dir and results:
+        err.print(f"Rapport: {write_report(results, report_dir)}")
+    drafts = sum(o.draft for o in summary.outcomes)
+    failed = [r for r in results if r.internal_error]
+    if failed:
+        _report_internal_errors(failed, report_dir, verbose=False)
+    if not results:
+        err.print(f"{summary.folder}: geen nieuwe berichten"
+                  + (f" ({summary.busy} worden door een andere ronde gecontroleerd)"
+                     if summary.busy else ""))
+    else:
+        err.print(f"{len(results)} bericht(en) gecontroleerd en opgeborgen, "
+                  f"{drafts} concept-antwoord(en) gemaakt")
+    sys.exit(int(ExitCode.INTERNAL if failed else ExitCode.OK if summary.complete
+                 else ExitCode.PARTIAL))
+
+
 @main.group(short_help="Het helpcentrum: formulier klaarzetten, zoekindex maken, site tonen.")
 def site() -> None:
     """Het helpcentrum: het formulier in de site zetten, de zoekindex maken en de gebouwde site

@@ -116,6 +116,7 @@ class Company:
     help_center_url: str
     articles: dict[str, str] = field(default_factory=dict)
     facts: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
+    mailbox: dict[str, Any] = field(default_factory=dict)  # read by formgen.check.inbox
 
     def fact(self, name: str) -> str | tuple[str, ...] | None:
         """A decided fact, or None when the company has not set it."""
@@ -247,6 +248,7 @@ def parse_company(data: dict[str, Any], src: str = "company.yaml") -> Company:
         support_email=_need(data, "support_email", str, "bedrijf", src),
         help_center_url=_need(data, "help_center_url", str, "bedrijf", src),
         articles={str(k): str(v) for k, v in articles.items()},
+        mailbox=data.get("mailbox") or {},
     )
 
 

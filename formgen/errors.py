@@ -42,5 +42,13 @@ class TokenError(FormgenError):
     """A form token cannot be parsed or does not verify."""
 
 
+class MailboxError(FormgenError):
+    """The mailbox cannot be used: refused login, missing folder, bad settings."""
+
+
+class ConnectionLost(MailboxError):
+    """The mail server cannot be reached or dropped the connection; a later run carries on."""
+
+
 class SiteBuildError(FormgenError):
     """The help center's search index cannot be built (missing tool, bad synonym list)."""

@@ -105,29 +105,38 @@ def reply_items(result: SubmissionResult) -> list[str]:
     return items
 
 
-def write_replies(results: list[SubmissionResult], out_dir: Path) -> list[Path]:
-    """A Dutch reply email (.eml) for every submission that is incomplete or unreadable."""
+REPLY_VERDICTS = (Verdict.INCOMPLETE, Verdict.UNREADABLE)
+
+
+def reply_message(result: SubmissionResult) -> EmailMessage | None:
+    """The Dutch reply email to an incomplete or unreadable submission (None for the others)."""
+    if result.verdict not in REPLY_VERDICTS or result.internal_error:
+        return None  # internal error: our fault, not the customer's; support looks first
     company, form = load_company(), load_form()
     template = environment().get_template("reply/incomplete.txt.j2")
+    body = template.render(result=result, items=reply_items(result), company=company,
+                           form=form, form_url=company.article_url("form"))
+    message = EmailMessage()
+    message["From"] = company.support_email
+    if result.reply_to:
+        message["To"] = result.reply_to
+    subject = "Uw wijzigingsformulier is nog niet compleet"
+    if result.form.get("request_id"):
+        subject += f" (aanvraag {result.form['request_id']})"
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain=company.support_email.split("@")[-1])
+    message.set_content(body)
+    return message
+
+
+def write_replies(results: list[SubmissionResult], out_dir: Path) -> list[Path]:
+    """A Dutch reply email (.eml) for every submission that is incomplete or unreadable."""
     written = []
     for index, result in enumerate(results, start=1):
-        if result.verdict not in (Verdict.INCOMPLETE, Verdict.UNREADABLE):
+        message = reply_message(result)
+        if message is None:
             continue
-        if result.internal_error:  # our fault, not the customer's: support looks first
-            continue
-        body = template.render(result=result, items=reply_items(result), company=company,
-                               form=form, form_url=company.article_url("form"))
-        message = EmailMessage()
-        message["From"] = company.support_email
-        if result.reply_to:
-            message["To"] = result.reply_to
-        subject = "Uw wijzigingsformulier is nog niet compleet"
-        if result.form.get("request_id"):
-            subject += f" (aanvraag {result.form['request_id']})"
-        message["Subject"] = subject
-        message["Date"] = formatdate(localtime=True)
-        message["Message-ID"] = make_msgid(domain=company.support_email.split("@")[-1])
-        message.set_content(body)
         path = out_dir / (_slug(result.source, index) + ".eml")
         write_bytes(path, bytes(message))
         written.append(path)

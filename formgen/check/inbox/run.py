@@ -1,0 +1,280 @@
+"""One pass over the mailbox, and the watch loop around it.
+
+Per message: claim it in the state store, check it exactly as ``formgen check`` checks an
+``.eml``, store the verdict, put the reply draft (incomplete and unreadable ones), then file it.
+Each step is recorded before the next, so a run that stops anywhere is finished by the next one
+without checking, drafting or filing anything twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from formgen.check.inbox.config import MailboxSettings
+from formgen.check.inbox.connection import Connection, MessageInfo
+from formgen.check.inbox.drafts import draft_message, new_draft_id, store_draft
+from formgen.check.inbox.state import Entry, StateStore
+from formgen.check.intake import FileProblem
+from formgen.check.report import REPLY_VERDICTS
+from formgen.check.run import INTERNAL, INTERNAL_MESSAGE, internal_failure
+from formgen.check.submission import SubmissionResult, check_submission
+from formgen.check.verdict import Check, Status, Verdict
+from formgen.errors import ConnectionLost, FormgenError, MailboxError
+
+
+@dataclass
+class Outcome:
+    """What happened to one message in this run."""
+
+    uid: int
+    message_id: str | None
+    source: str
+    verdict: Verdict
+    target: str
+    draft: bool  # a draft reply was stored by this run
+    checked: bool  # checked by this run (False: verdict taken from the state file)
+    result: SubmissionResult
+
+
+@dataclass
+class RunSummary:
+    folder: str
+    outcomes: list[Outcome] = field(default_factory=list)
+    busy: int = 0  # held by another run at the same moment
+    finished_elsewhere: int = 0  # filed by an earlier run that stopped before recording it
+
+    @property
+    def complete(self) -> bool:
+        return all(o.verdict is Verdict.COMPLETE for o in self.outcomes)
+
+
+def message_url(conn: Connection, folder: str, uidvalidity: int, uid: int) -> str:
+    """RFC 5092 IMAP URL: names the message in reports and JSON as a path does for check."""
+    s = conn.settings
+    return f"imap://{s.user}@{s.host}:{s.port}/{folder};UIDVALIDITY={uidvalidity}/;UID={uid}"
+
+
+def check_message(raw: bytes, source: str, uid: int, *, key: bytes | None,
+                  today: dt.date | None) -> SubmissionResult:
+    """`formgen check` on the message as an .eml file; an internal error is isolated as there."""
+    with tempfile.TemporaryDirectory(prefix="formgen-inbox-") as tmp:
+        path = Path(tmp) / f"bericht-{uid}.eml"
+        path.write_bytes(raw)
+        try:
+            result = check_submission(path, key=key, today=today)
+        except (Exception, MemoryError, RecursionError):  # a poison message must not block
+            result = internal_failure(path, INTERNAL_MESSAGE, traceback.format_exc())
+    result.source = source
+    return result
+
+
+def is_internal(result: SubmissionResult) -> bool:
+    """Not judged (our fault): support looks at it, no reply draft (also for stored results)."""
+    return bool(result.internal_error) or any(c.code == INTERNAL for c in result.checks)
+
+
+def _size(n: int) -> str:
+    if n < 1024 * 1024:
+        return f"{round(n / 1024)} kB"
+    return f"{n / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+def too_large(source: str, size: int, limit: int) -> SubmissionResult:
+    check = Check("message", Status.REVIEW,
+                  f"het bericht is te groot om te controleren ({_size(size)}, de grens is "
+                  f"{_size(limit)}): bekijk het zelf")
+    return SubmissionResult(source=source, verdict=Verdict.REVIEW, checks=[check])
+
+
+def result_from_json(data: dict[str, Any]) -> SubmissionResult:
+    """A stored result, enough for the report table, the JSON and the reply text."""
+    checks = [Check(c["code"], Status(c["status"]), c["message"], c.get("page"), c.get("file"))
+              for c in data.get("checks", [])]
+    problems = [FileProblem(f["name"], f["problem"]) for f in data.get("files", [])]
+    return SubmissionResult(source=data["source"], verdict=Verdict(data["verdict"]),
+                            checks=checks, form=data.get("form") or {}, problems=problems,
+                            reply_to=data.get("reply_to"))
+
+
+def process(conn: Connection, store: StateStore, settings: MailboxSettings, *,
+            key: bytes | None, today: dt.date | None = None, jobs: int = 1,
+            on_total: Callable[[int], None] | None = None,
+            on_message: Callable[[Outcome], None] | None = None) -> RunSummary:
+    """Check and file every message in the inbox folder that no run has handled yet.
+
+    With ``jobs`` > 1 the checks run in that many processes while this one fetches the next
+    message and files the last; IMAP and the state file stay in this process.
+    """
+    account = conn.settings.account
+    inbox = conn.server_name(settings.inbox)
+    targets = {Verdict(v): conn.server_name(name) for v, name in settings.folders.items()}
+    drafts = conn.drafts_folder(settings.drafts)
+    for name in [*dict.fromkeys(targets.values()), drafts]:
+        conn.ensure_folder(name)
+    selected = conn.select(inbox)
+    one = _Pass(conn, store, inbox, drafts, targets)
+    summary = RunSummary(inbox)
+    pending = conn.pending()
+    present = {m.uid for m in pending}
+    for stale in store.unfinished(account, inbox, selected.uidvalidity):
+        if stale.uid not in present:  # moved by a run that stopped before it could record it
+            store.filed(stale)
+            summary.finished_elsewhere += 1
+    if on_total:
+        on_total(len(pending))
+
+    def settle(entry: Entry, info: MessageInfo, source: str, result: SubmissionResult,
+               fresh: bool) -> None:
+        if fresh:
+            one.record(entry, result)
+        outcome = one.finish(entry, info, source, result, fresh)
+        summary.outcomes.append(outcome)
+        if on_message:
+            on_message(outcome)
+
+    waiting: deque[tuple[Entry, MessageInfo, str, Future[SubmissionResult]]] = deque()
+
+    def drain(keep: int) -> None:
+        while len(waiting) > keep:
+            entry, info, source, future = waiting[0]
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                raise FormgenError(
+                    "een controleproces stopte onverwacht (bijvoorbeeld geheugen vol); niets is "
+                    "verloren: start opnieuw, met --jobs 1 om het bericht te vinden") from None
+            settle(entry, info, source, result, True)
+            waiting.popleft()
+
+    pool = (ProcessPoolExecutor(max_workers=jobs, initializer=_follow_parent,
+                                initargs=(os.getpid(),)) if jobs > 1 else None)
+    current: Entry | None = None
+    try:
+        for info in pending:
+            claim = store.claim(account, inbox, selected.uidvalidity, info.uid, info.message_id)
+            if claim.action == "skip":
+                summary.busy += claim.reason == "busy"
+                continue
+            current = claim.entry
+            assert current is not None
+            source = message_url(conn, inbox, selected.uidvalidity, info.uid)
+            if claim.action == "finish":
+                assert current.result is not None
+                settle(current, info, source, result_from_json(current.result), False)
+            elif info.size > settings.max_message_bytes:
+                settle(current, info, source,
+                       too_large(source, info.size, settings.max_message_bytes), True)
+            elif (raw := conn.fetch(info.uid)) is None:  # gone since the listing
+                store.release(current)
+            elif pool is None:
+                settle(current, info, source,
+                       check_message(raw, source, info.uid, key=key, today=today), True)
+            else:
+                waiting.append((current, info, source, pool.submit(
+                    check_message, raw, source, info.uid, key=key, today=today)))
+                current = None
+                drain(jobs - 1)
+            current = None
+        drain(0)
+    except BaseException:
+        for entry, _, _, future in waiting:
+            future.cancel()
+            store.release(entry)
+        if current is not None:
+            store.release(current)
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+    return summary
+
+
+def _follow_parent(parent: int) -> None:
+    """In a check process: end when the run that started it is gone (killed, not stopped)."""
+
+    def watch_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
+
+
+@dataclass
+class _Pass:
+    """The steps after the check, for one pass over one folder."""
+
+    conn: Connection
+    store: StateStore
+    inbox: str
+    drafts: str
+    targets: dict[Verdict, str]
+
+    def target(self, result: SubmissionResult) -> str:
+        """The folder for the verdict; a message not judged goes to the review folder."""
+        return self.targets[Verdict.REVIEW if is_internal(result) else result.verdict]
+
+    def record(self, entry: Entry, result: SubmissionResult) -> None:
+        due = result.verdict in REPLY_VERDICTS and not is_internal(result)
+        self.store.checked(entry, str(result.verdict), self.target(result), result.to_json(),
+                           new_draft_id() if due else None)
+
+    def finish(self, entry: Entry, info: MessageInfo, source: str, result: SubmissionResult,
+               fresh: bool) -> Outcome:
+        """The draft (when due and not yet there), then the filing."""
+        target = self.target(result)  # names may have changed since: use today's
+        drafted = False
+        if entry.draft_state == "pending" and entry.draft_id:
+            message = draft_message(result, entry.draft_id, info.message_id, info.references)
+            if message is not None:
+                drafted = store_draft(self.conn, self.drafts, message, entry.draft_id,
+                                      retry=not fresh)
+                if not fresh:
+                    self.conn.select(self.inbox)
+            self.store.draft_done(entry)
+        self.conn.file(info.uid, target)
+        self.store.filed(entry)
+        return Outcome(info.uid, info.message_id, source, result.verdict, target, drafted,
+                       fresh, result)
+
+
+def watch(connect: Callable[[], Connection], store: StateStore, settings: MailboxSettings, *,
+          key: bytes | None, interval: float, on_event: Callable[[str], None],
+          on_message: Callable[[Outcome], None] | None = None, jobs: int = 1,
+          rounds: int | None = None, retry_delay: float = 5.0) -> None:
+    """Keep the inbox checked: IDLE (or polling every interval) and reconnect after a drop.
+
+    Runs until interrupted (Ctrl+C: KeyboardInterrupt) or, for tests, ``rounds`` passes.
+    A refused login or a missing folder stops it; a dropped connection does not.
+    """
+    delay, done = retry_delay, 0
+    while rounds is None or done < rounds:
+        try:
+            with connect() as conn:
+                delay = retry_delay
+                how = "IDLE" if "IDLE" in conn.capabilities else f"elke {interval:g} s kijken"
+                on_event(f"verbonden met {conn.where}; wachten op nieuwe berichten ({how})")
+                while rounds is None or done < rounds:
+                    process(conn, store, settings, key=key, jobs=jobs, on_message=on_message)
+                    done += 1
+                    if rounds is not None and done >= rounds:
+                        return
+                    conn.wait(interval)
+        except ConnectionLost as exc:
+            on_event(f"{exc.line()}; opnieuw verbinden over {delay:g} s")
+            time.sleep(delay)
+            delay = min(delay * 2, 300.0)
+        except MailboxError:
+            raise
