@@ -57,9 +57,23 @@ def check_submission(path: Path, *, key: bytes | None, from_address: str | None 
                      today: dt.date | None = None, template: FormTemplate | None = None
                      ) -> SubmissionResult:
     """Every check on one submission, and its verdict. Never raises for bad content."""
+    return check_reader(SubmissionReader(path), key=key, from_address=from_address, today=today,
+                        template=template)
+
+
+def check_email_message(data: bytes, source: str, *, key: bytes | None,
+                        today: dt.date | None = None, name: str = "e-mail.eml"
+                        ) -> SubmissionResult:
+    """The same checks on an e-mail message given as bytes (from a mailbox), all in memory;
+    name is what the message is called in problem lines, as a saved .eml file would be."""
+    return check_reader(SubmissionReader.from_email(data, source, name), key=key, today=today)
+
+
+def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: str | None = None,
+                 today: dt.date | None = None, template: FormTemplate | None = None
+                 ) -> SubmissionResult:
     template = template or get_template()
     today = today or dt.date.today()
-    reader = SubmissionReader(path)
     form_pages: list[FormPage] = []
     problems: list[FileProblem] = []
     id_search = IdSearch(today)

@@ -310,7 +310,7 @@ def test_internal_error_goes_to_review_without_a_draft(server: dovecot.Dovecot, 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug in the validator")
 
-    monkeypatch.setattr("formgen.check.inbox.run.check_submission", broken)
+    monkeypatch.setattr("formgen.check.inbox.run.check_email_message", broken)
     with StateStore(tmp_path / "state.sqlite") as store:
         with Connection(settings) as conn:
             summary = process(conn, store, MailboxSettings(), key=None)

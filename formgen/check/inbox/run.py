@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 import threading
 import time
 import traceback
@@ -29,7 +28,7 @@ from formgen.check.inbox.state import Entry, StateStore
 from formgen.check.intake import FileProblem
 from formgen.check.report import REPLY_VERDICTS
 from formgen.check.run import INTERNAL, INTERNAL_MESSAGE, internal_failure
-from formgen.check.submission import SubmissionResult, check_submission
+from formgen.check.submission import SubmissionResult, check_email_message
 from formgen.check.verdict import Check, Status, Verdict
 from formgen.errors import ConnectionLost, FormgenError, MailboxError
 
@@ -68,14 +67,14 @@ def message_url(conn: Connection, folder: str, uidvalidity: int, uid: int) -> st
 
 def check_message(raw: bytes, source: str, uid: int, *, key: bytes | None,
                   today: dt.date | None) -> SubmissionResult:
-    """`formgen check` on the message as an .eml file; an internal error is isolated as there."""
-    with tempfile.TemporaryDirectory(prefix="formgen-inbox-") as tmp:
-        path = Path(tmp) / f"bericht-{uid}.eml"
-        path.write_bytes(raw)
-        try:
-            result = check_submission(path, key=key, today=today)
-        except (Exception, MemoryError, RecursionError):  # a poison message must not block
-            result = internal_failure(path, INTERNAL_MESSAGE, traceback.format_exc())
+    """`formgen check` on the message, as on an .eml file, but in memory: no copy on disk.
+
+    An internal error is isolated as there."""
+    try:
+        result = check_email_message(raw, source, key=key, today=today, name=f"bericht-{uid}.eml")
+    except (Exception, MemoryError, RecursionError):  # a poison message must not block
+        result = internal_failure(Path(f"bericht-{uid}.eml"), INTERNAL_MESSAGE,
+                                  traceback.format_exc())
     result.source = source
     return result
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from formgen.check.intake.files import ReadError, Source, too_big
+from formgen.check.intake.files import Opened, ReadError, Source, too_big
 from formgen.check.intake.images import decode_image
 from formgen.check.intake.limits import (
     MAX_FILE_BYTES,
@@ -17,7 +17,7 @@ from formgen.check.intake.model import FileProblem, Page, Submission
 from formgen.check.intake.names import shown_path
 from formgen.check.intake.pdf import decode_pdf
 from formgen.check.intake.sniff import sniff, unsupported_message
-from formgen.check.intake.sources import open_path
+from formgen.check.intake.sources import open_email_bytes, open_path
 
 
 class SubmissionReader:
@@ -30,12 +30,22 @@ class SubmissionReader:
 
     def __init__(self, path: Path, *, pdf_dpi: int = 200, max_pixels: int = 80_000_000,
                  max_pages: int = 50) -> None:
-        self.source = shown_path(path)
-        self._opened = open_path(Path(path))
-        self._settings = (pdf_dpi, max_pixels, max_pages)
-        self.sender = self._opened.sender
-        self.subject = self._opened.subject
-        self.files = [src.name for src in self._opened.sources]
+        self._start(shown_path(path), open_path(Path(path)), (pdf_dpi, max_pixels, max_pages))
+
+    @classmethod
+    def from_email(cls, data: bytes, source: str, name: str = "e-mail.eml") -> SubmissionReader:
+        """An e-mail message given as bytes (from a mailbox): nothing is written to disk."""
+        reader = cls.__new__(cls)
+        reader._start(source, open_email_bytes(data, name), (200, 80_000_000, 50))
+        return reader
+
+    def _start(self, source: str, opened: Opened, settings: tuple[int, int, int]) -> None:
+        self.source = source
+        self._opened = opened
+        self._settings = settings
+        self.sender = opened.sender
+        self.subject = opened.subject
+        self.files = [src.name for src in opened.sources]
 
     def items(self) -> Iterator[Page | FileProblem]:
         """The pages and per-file problems, in file order, within the submission's budget."""

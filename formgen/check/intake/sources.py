@@ -112,3 +112,13 @@ def _collect_folder(root: Path, opened: Opened) -> None:
                 visit(full, rel + name + "/", depth + 1)
 
     visit(str(root), "", 0)
+
+
+def open_email_bytes(data: bytes, name: str) -> Opened:
+    """An e-mail given as bytes (from a mailbox), read as an .eml file would be: in memory."""
+    opened = Opened()
+    if len(data) > MAX_FILE_BYTES:
+        opened.add(name, raiser(too_big(len(data))))
+        return opened
+    collect_email(data, name, opened, prefix="", set_header=True)
+    return opened
