@@ -105,7 +105,8 @@ def today() -> dt.date:
 # --------------------------------------------------------------------------------------------
 
 GIVEN = ["Anna", "Pieter", "Fatima", "Daan", "Sanne", "Mohammed", "Lotte", "Jeroen", "Eva",
-         "Bram", "Noor", "Kees", "Ilse", "Thijs", "Yara", "Wouter", "Mila", "Ruben", "Femke", "Joost"]
+         "Bram", "Noor", "Kees", "Ilse", "Thijs", "Yara", "Wouter", "Mila", "Ruben", "Femke",
+         "Joost"]
 SURNAMES = ["Jansen", "de Vries", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder",
             "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit",
             "Dijkstra", "Kok", "Yilmaz", "El Amrani", "Verhoeven", "Kuipers", "Postma", "Hoekstra"]
@@ -242,9 +243,11 @@ def write_text(page: np.ndarray, fid: str, text: str, dpi: int, font: str,
         pts = np.array([[x0 + bw * 0.2, y0 + bh * 0.2], [x1 - bw * 0.2, y1 - bh * 0.2],
                         [x0 + bw * 0.5, y0 + bh * 0.5], [x1 - bw * 0.2, y0 + bh * 0.2],
                         [x0 + bw * 0.2, y1 - bh * 0.2]], np.int32)
-        layer = np.zeros(page.shape[:2], np.uint8)
-        cv2.polylines(layer, [pts[:2], pts[3:]], False, 255, max(1, dpi // 80), cv2.LINE_AA)
-        _ink_onto(page, layer / 255.0, colour, 0, 0, pencil, rng)
+        ox, oy = x0 - bw, y0 - bh
+        layer = np.zeros((3 * bh, 3 * bw), np.uint8)
+        shifted = [(q - [ox, oy]).astype(np.int32) for q in (pts[:2], pts[3:])]
+        cv2.polylines(layer, shifted, False, 255, max(1, dpi // 80), cv2.LINE_AA)
+        _ink_onto(page, layer / 255.0, colour, ox, oy, pencil, rng)
         return
     size = int(bh * rng.uniform(0.7, 0.95))
     f = _font(font, size)
@@ -275,7 +278,8 @@ def signature(page: np.ndarray, dpi: int, colour: tuple[int, int, int], rng: ran
     xs = left + (right - left) * t + bw * 0.04 * np.sin(2 * np.pi * loops * t + rng.random())
     ys = mid + bh * rng.uniform(0.15, 0.3) * np.sin(2 * np.pi * loops * t * rng.uniform(0.9, 1.3))
     ys += bh * 0.08 * np.sin(2 * np.pi * t * rng.uniform(0.5, 1.5))
-    layer = np.zeros(page.shape[:2], np.uint8)
+    ox, oy = x0 - bw // 2, y0 - bh // 2  # strokes may leave the box a little
+    layer = np.zeros((2 * bh, 2 * bw), np.uint8)
     thick = max(1, round(pen_mm / 25.4 * dpi))
     strokes = [np.stack([xs, ys], 1)]
     if rng.random() < 0.6:  # underline flourish
@@ -283,8 +287,9 @@ def signature(page: np.ndarray, dpi: int, colour: tuple[int, int, int], rng: ran
         uy = y0 + bh * 0.8 + bh * 0.05 * np.sin(np.linspace(0, 3, 30))
         strokes.append(np.stack([ux, uy], 1))
     for s in strokes:
-        cv2.polylines(layer, [np.round(s).astype(np.int32)], False, 255, thick, cv2.LINE_AA)
-    _ink_onto(page, layer / 255.0, colour, 0, 0, pencil, rng)
+        cv2.polylines(layer, [np.round(s - [ox, oy]).astype(np.int32)], False, 255, thick,
+                      cv2.LINE_AA)
+    _ink_onto(page, layer / 255.0, colour, ox, oy, pencil, rng)
 
 
 def fill(pdf: bytes, dpi: int, values: dict[str, str], rng: random.Random, *, sign: str = "pen",
@@ -405,7 +410,9 @@ def augraphy_pass(page: np.ndarray, names: list[str], seed: int) -> np.ndarray:
     np.random.seed(seed % 2 ** 32)
     ops: dict[str, Callable[[], Any]] = {
         "DirtyDrum": lambda: ag.DirtyDrum(p=1),
-        "BadPhotoCopy": lambda: ag.BadPhotoCopy(noise_iteration=(1, 1), p=1),
+        # noise type 4 (Worley) takes a minute per page in pure Python: left out
+        "BadPhotoCopy": lambda: ag.BadPhotoCopy(noise_type=random.choice([1, 2, 3, 5]),
+                                                noise_iteration=(1, 1), p=1),
         "LowInkLines": lambda: (ag.LowInkRandomLines(p=1) if random.random() < 0.5
                                 else ag.LowInkPeriodicLines(p=1)),
         "InkBleed": lambda: ag.InkBleed(p=1),
@@ -437,8 +444,9 @@ def scan(page: np.ndarray, rng: random.Random, *, bw: bool = False, tilt: float 
     m = cv2.getRotationMatrix2D((w / 2, h / 2), rng.uniform(-tilt, tilt), 1.0)
     out = cv2.warpAffine(page, m, (w, h), borderValue=(245, 245, 245),
                          flags=cv2.INTER_LINEAR)
-    noise = np.random.default_rng(rng.randint(0, 2 ** 31)).normal(0, rng.uniform(1, 4), out.shape)
-    out = (out.astype(np.float32) + noise).clip(0, 255).astype(np.uint8)
+    noise = np.random.default_rng(rng.randint(0, 2 ** 31)).normal(
+        0, rng.uniform(1, 4), out.shape[:2]).astype(np.float32)
+    out = (out.astype(np.float32) + noise[..., None]).clip(0, 255).astype(np.uint8)
     if bw:
         grey = cv2.cvtColor(out, cv2.COLOR_RGB2GRAY)
         if rng.random() < 0.5:
@@ -482,7 +490,7 @@ def jpeg(image: np.ndarray, quality: int) -> bytes:
 
 def png(image: np.ndarray) -> bytes:
     buf = io.BytesIO()
-    Image.fromarray(image).save(buf, "PNG")
+    Image.fromarray(image).save(buf, "PNG", compress_level=1)
     return buf.getvalue()
 
 
@@ -619,11 +627,12 @@ Recipe = Callable[[Draw, Path], Result]
 
 def _scanned(d: Draw, pp: Paper, *, noise: bool, bw: bool = False, turns: int = 0,
              noise_ops: tuple[str, ...] = AUGRAPHY) -> list[np.ndarray]:
-    pages = pp.form_pages + ([pp.id_page] if pp.id_page is not None else [])
+    pages = pp.form_pages
     if bw:  # a copier's black-and-white mode after toner trouble, not on top of a bad copy
         noise_ops = tuple(n for n in noise_ops if n in BW_SAFE)
-    if noise:
+    if noise:  # on the form pages (the boxes); augraphy costs seconds per page
         pages = _noise(d, pages, ops=noise_ops)
+    pages = pages + ([pp.id_page] if pp.id_page is not None else [])
     if bw:
         d.tags.append("bw")
     if turns:
@@ -765,6 +774,7 @@ RECIPES: list[Recipe] = [
 
 def build_one(out_dir: Path, key: bytes, seed: int, index: int) -> ExternalCase:
     recipe = RECIPES[index % len(RECIPES)]
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
     case_seed = int.from_bytes(hashlib.sha256(f"{seed}:{index}".encode()).digest()[:6], "big")
     d = Draw(random.Random(case_seed), case_seed, key)
     name = f"ext-{index:04d}-{recipe.__name__.removeprefix('r_')}"
