@@ -7,6 +7,7 @@ packages=(
   chromium                     # browser and accessibility tests (driven by Playwright)
   fonts-ocr-b                  # OCR-B for synthetic ID documents in the test corpus
   fonts-dancingscript fonts-humor-sans   # handwriting in the test corpus
+  fonts-breip fonts-kaushanscript        # more handwriting in the external corpus
   dovecot-imapd openssl        # a throw-away IMAP server (and its certificate) for `formgen inbox`
 )
 command -v npm >/dev/null || packages+=(npm)   # axe-core and pdfjs-dist for the accessibility tests

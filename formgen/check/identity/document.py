@@ -702,6 +702,30 @@ def _maybe_upside_down(lines: Sequence[OcrLine]) -> bool:
     return float(np.mean([line.score for line in lines])) < UPRIGHT_MIN_SCORE
 
 
+ZOOM_MAX_AREA = 0.4  # text on at most this share of the page: read that region again, larger
+ZOOM_MAX_FACTOR = 3.0
+
+
+def _text_region(read: _PageRead) -> np.ndarray | None:
+    """The part of the (upright, full-resolution) page around the text found, enlarged to the
+    working size; None when the text covers most of the page or none was found."""
+    if not read.lines:
+        return None
+    points = np.vstack([np.asarray(line.box, np.float32) for line in read.lines]) / read.scale
+    h, w = read.page.shape[:2]
+    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+    margin = 0.4 * max(x1 - x0, y1 - y0) + 20  # the MRZ may not have been found yet
+    x0, y0 = max(0, int(x0 - margin)), max(0, int(y0 - margin))
+    x1, y1 = min(w, int(x1 + margin)), min(h, int(y1 + margin))
+    if (x1 - x0) * (y1 - y0) > ZOOM_MAX_AREA * w * h or min(x1 - x0, y1 - y0) < 16:
+        return None
+    region = read.page[y0:y1, x0:x1]
+    factor = min(ZOOM_MAX_FACTOR, WORK_MAX_SIDE / max(region.shape[:2]))
+    if factor > 1.05:
+        region = cv2.resize(region, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+    return np.ascontiguousarray(region)
+
+
 def analyse_id_page(image: np.ndarray, *, today: dt.date | None = None) -> IdDocumentResult:
     """Look for an identity document on a page image and check its MRZ.
 
@@ -719,6 +743,23 @@ def analyse_id_page(image: np.ndarray, *, today: dt.date | None = None) -> IdDoc
         result2, _ = _read_mrz(turned, today)
         if _quality(result2) > _quality(result):
             read, result = turned, result2
+    if result is None or not result.valid:
+        # a small document on a big page (a low-resolution scan, a card far from the camera):
+        # read the region with text again, enlarged, the way up it was found
+        region = _text_region(read)
+        if region is not None:
+            closer = _read_page(region)
+            result2, _ = _read_mrz(closer, today)
+            if result2 is None and _maybe_upside_down(closer.lines):
+                turned = _read_page(_rotate(closer.page, 180), vote=False)
+                turned.rotation = (closer.rotation + 180) % 360
+                result3, _ = _read_mrz(turned, today)
+                if _quality(result3) > _quality(result2):
+                    closer, result2 = turned, result3
+            if _quality(result2) > _quality(result):
+                closer.rotation = (read.rotation + closer.rotation) % 360
+                closer.lines = read.lines + closer.lines  # keywords and BSN seen on either
+                read, result = closer, result2
 
     text_bsn = any(text_has_bsn(line.text) for line in read.lines
                    if _mrz_like(line.text) is None)

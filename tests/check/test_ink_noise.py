@@ -1,0 +1,101 @@
+"""Issue 10, class 3: scanner noise is not a signature, and not writing in a required box.
+
+Page 2 of the blank form (signature block) is rendered by poppler, left empty or signed with pen
+strokes, and dirtied: speckle bands like a dirty copier drum, a low-ink streak across the page.
+An empty box under noise must never be "ok"; a signed box on a clean copy stays "ok".
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from corpus.external import poppler_pages, signature, write_text
+
+from formgen.check.fields import check_form_pages
+from formgen.check.form_pages import find_form_page
+from formgen.check.intake.model import Page
+from formgen.check.verdict import Status
+from formgen.form import blank_form
+from formgen.form.template import get_template
+
+DPI = 150
+
+
+def _page2() -> np.ndarray:
+    return poppler_pages(blank_form(), DPI)[1].copy()
+
+
+def _speckle_bands(page: np.ndarray, seed: int, vertical: bool = True) -> np.ndarray:
+    """Bands of toner speckle across the whole page, as a dirty drum leaves them."""
+    rng = np.random.default_rng(seed)
+    h, w = page.shape[:2]
+    out = page.copy()
+    for _ in range(6):
+        centre = int(rng.integers(0, w if vertical else h))
+        width = int(rng.integers(8, 30))
+        lo, hi = max(0, centre - width), centre + width
+        region = out[:, lo:hi] if vertical else out[lo:hi, :]
+        dots = rng.random(region.shape[:2]) < rng.uniform(0.05, 0.25)
+        region[dots] = rng.integers(0, 90, (int(dots.sum()), 1))
+    return out
+
+
+def _streak(page: np.ndarray, y: int) -> np.ndarray:
+    out = page.copy()
+    out[y:y + 2, :] = 60
+    return out
+
+
+def _statuses(image: np.ndarray) -> dict[str, Status]:
+    template = get_template()
+    page = Page("scan.png", 1, 1, image, DPI, False, None)
+    found = find_form_page(page, template, None)
+    assert found is not None and found.number == 2
+    checks, _ = check_form_pages([found], template)
+    return {c.code: c.status for c in checks}
+
+
+def _signed(page: np.ndarray, seed: int, pen_mm: float = 0.5) -> np.ndarray:
+    out = page.copy()
+    signature(out, DPI, (30, 50, 165), random.Random(seed), pen_mm=pen_mm)
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_speckle_bands_in_an_empty_signature_box_are_not_a_signature(seed: int) -> None:
+    page = _page2()
+    sig = get_template().layout.box("signature").rect
+    # make sure one band crosses the box
+    x = int((sig.x + sig.width / 2) * DPI / 72)
+    rng = np.random.default_rng(seed)
+    band = page[:, x - 15:x + 15]
+    dots = rng.random(band.shape[:2]) < 0.2
+    band[dots] = 30
+    noisy = _speckle_bands(page, seed)
+    assert _statuses(noisy)["signature"] is not Status.OK
+
+
+def test_a_low_ink_streak_through_empty_boxes_is_not_writing() -> None:
+    template = get_template()
+    rect = template.layout.box("sign_place").rect
+    y = int((rect.y + rect.height / 2) * DPI / 72)
+    statuses = _statuses(_streak(_page2(), y))
+    assert statuses["field:sign_place"] is not Status.OK
+
+
+def test_a_signature_on_a_clean_copy_stays_ok() -> None:
+    page = _page2()
+    for fid, text in (("signer_name", "Anna Jansen"), ("sign_place", "Utrecht"),
+                      ("sign_date", "20-11-2026")):
+        write_text(page, fid, text, DPI, "/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf",
+                   (30, 50, 165), random.Random(fid))
+    statuses = _statuses(_signed(page, 4))
+    assert statuses["signature"] is Status.OK
+    assert statuses["field:sign_place"] is Status.OK
+
+
+def test_a_thin_blue_signature_on_a_clean_copy_is_ok() -> None:
+    """Class 7: a clearly signed box in thin blue ink (0.2 mm) is a signature."""
+    assert _statuses(_signed(_page2(), 5, pen_mm=0.2))["signature"] is Status.OK
