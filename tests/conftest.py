@@ -1,4 +1,4 @@
-"""Shared fixtures: a test key generated per session, built forms, a customer."""
+"""Shared fixtures: a test key generated per session, built forms, a customer, a browser."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +57,25 @@ def _no_key_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests decide about keys themselves; a developer's FORMGEN_SECRET must not leak in."""
     monkeypatch.delenv("FORMGEN_SECRET", raising=False)
     monkeypatch.delenv("FORMGEN_KEY_FILE", raising=False)
+
+
+# Headless Chromium (Debian's, driven by Playwright) with no network use of its own; one per
+# test session for the site, report and pdf.js tests.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} ontbreekt (apt-get install chromium)", pytrace=False)
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()

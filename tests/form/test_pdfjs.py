@@ -21,10 +21,6 @@ from formgen.definition import load_form
 REPO = Path(__file__).resolve().parents[2]
 PDFJS = REPO / "node_modules" / "pdfjs-dist"
 VIEWER = Path(__file__).with_name("pdfjs") / "viewer.html"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 FORM = load_form()
 
 pytestmark = pytest.mark.skipif(
@@ -79,18 +75,9 @@ def server() -> Iterator[tuple[str, type[_Files]]]:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} ontbreekt (apt-get install chromium)", pytrace=False)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                     headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def chromium(browser: Any) -> Any:
+    """The session's headless Chromium (tests/conftest.py)."""
+    return browser
 
 
 def _accessibility_tree(chromium: Any, server: tuple[str, type[_Files]],
