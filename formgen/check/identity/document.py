@@ -726,6 +726,19 @@ def _text_region(read: _PageRead) -> np.ndarray | None:
     return np.ascontiguousarray(region)
 
 
+def _either_way_up(read: _PageRead, today: dt.date) -> tuple[_PageRead, MrzResult | None]:
+    """The MRZ of a page reading, or of the page turned 180 degrees when nothing MRZ-like was
+    found and the text reads badly (the angle classifier may have been wrong)."""
+    result, _ = _read_mrz(read, today)
+    if result is None and _maybe_upside_down(read.lines):
+        turned = _read_page(_rotate(read.page, 180), vote=False)
+        turned.rotation = (read.rotation + 180) % 360
+        turned_result, _ = _read_mrz(turned, today)
+        if _quality(turned_result) > _quality(result):
+            return turned, turned_result
+    return read, result
+
+
 def analyse_id_page(image: np.ndarray, *, today: dt.date | None = None) -> IdDocumentResult:
     """Look for an identity document on a page image and check its MRZ.
 
@@ -734,28 +747,13 @@ def analyse_id_page(image: np.ndarray, *, today: dt.date | None = None) -> IdDoc
     ``expired``.
     """
     today = today or dt.date.today()
-    read = _read_page(image)
-    result, _ = _read_mrz(read, today)
-    if result is None and _maybe_upside_down(read.lines):
-        # nothing MRZ-like and the text reads badly: the angle classifier may have been wrong
-        turned = _read_page(_rotate(read.page, 180), vote=False)
-        turned.rotation = (read.rotation + 180) % 360
-        result2, _ = _read_mrz(turned, today)
-        if _quality(result2) > _quality(result):
-            read, result = turned, result2
+    read, result = _either_way_up(_read_page(image), today)
     if result is None or not result.valid:
         # a small document on a big page (a low-resolution scan, a card far from the camera):
         # read the region with text again, enlarged, the way up it was found
         region = _text_region(read)
         if region is not None:
-            closer = _read_page(region)
-            result2, _ = _read_mrz(closer, today)
-            if result2 is None and _maybe_upside_down(closer.lines):
-                turned = _read_page(_rotate(closer.page, 180), vote=False)
-                turned.rotation = (closer.rotation + 180) % 360
-                result3, _ = _read_mrz(turned, today)
-                if _quality(result3) > _quality(result2):
-                    closer, result2 = turned, result3
+            closer, result2 = _either_way_up(_read_page(region), today)
             if _quality(result2) > _quality(result):
                 closer.rotation = (read.rotation + closer.rotation) % 360
                 closer.lines = read.lines + closer.lines  # keywords and BSN seen on either
