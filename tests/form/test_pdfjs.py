@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from formgen.definition import load_form
+from formgen.form.customers import Customer
 
 REPO = Path(__file__).resolve().parents[2]
 PDFJS = REPO / "node_modules" / "pdfjs-dist"
@@ -127,6 +128,21 @@ def test_check_boxes_and_signature_area_are_described(chromium: Any, server: Any
     assert len(_controls(nodes, "checkbox")) == sum(f.kind == "checkbox" for f in FORM.fields)
     figures = [name for name, _ in _controls(nodes, "figure")]
     assert len(figures) == 1 and "handtekening" in figures[0]
+
+
+def test_prefilled_values_are_read_with_their_labels(chromium: Any, server: Any,
+                                                     prefilled_pdf: bytes,
+                                                     customer: Customer) -> None:
+    """pdf.js draws a read-only field on a canvas and hides its input, so a screen reader
+    gets only the wrapper's name (the field's /TU): that name carries the value."""
+    nodes = _accessibility_tree(chromium, server, prefilled_pdf)
+    names = {name for role in ("region", "textbox") for name, _ in _controls(nodes, role)}
+    prefilled = [f for f in FORM.fields if f.prefill and customer.value(f.prefill)]
+    assert prefilled
+    for f in prefilled:
+        assert f"{f.label}: {customer.value(f.prefill)}" in names, f.id
+    # the fields a customer fills in keep their plain label
+    assert {f.label for f in FORM.fields if f.kind == "text" and not f.prefill} <= names
 
 
 def test_before_tagging_inputs_had_no_name(chromium: Any, server: Any, blank_pdf: bytes) -> None:
