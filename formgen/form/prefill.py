@@ -2,8 +2,10 @@
 
 The update replaces the QR code of every page (a signed token) and the prefilled fields
 (value, appearance, read-only flag: every prefilled field, as the contract's "locked" says).
-Nothing else is rewritten, and the update is written directly (pdfsyntax.py), without pypdf:
-a batch spends its time on the customers, not on start-up.
+A read-only field is drawn, not typed in, by pdf.js, so a screen reader would get its label
+but not its value: the field's alternate name (/TU) and its Form element's /Alt become
+"label: value" (spoken_name). Nothing else is rewritten, and the update is written directly
+(pdfsyntax.py), without pypdf: a batch spends its time on the customers, not on start-up.
 """
 
 from __future__ import annotations
@@ -54,23 +56,35 @@ def build_prefilled(template: FormTemplate, customer: Customer, key: bytes, requ
         appearance = update.add(syntax.form_xobject(
             (0, 0, rect.width, rect.height), text_content(rect, value), field_fonts))
         flags = field_flags(box, read_only=fld.read_only_prefilled)
+        name = syntax.text(spoken_name(fld.label, value))
         # the field's other entries never change: their PDF syntax was written once
-        update.replace(template.fields[fld.id], b"%b/V %b/AP<</N %d 0 R>>/Ff %d>>" % (
-            template.field_heads[fld.id], syntax.text(value), appearance, flags))
+        update.replace(template.fields[fld.id], b"%b/TU %b/V %b/AP<</N %d 0 R>>/Ff %d>>" % (
+            template.field_heads[fld.id], name, syntax.text(value), appearance, flags),
+            packed=True)
+        update.replace(template.form_elements[fld.id], b"%b/Alt %b>>" % (
+            template.form_element_heads[fld.id], name), packed=True)
     return update.write(seed=f"{request_id}:{customer.customer_id}".encode())
+
+
+def spoken_name(label: str, value: str) -> str:
+    """What a screen reader says for a prefilled field: its label and, when set, its value."""
+    return f"{label}: {value}" if value else label
 
 
 class _Update:
     """Collects replaced and new objects (as PDF syntax) and writes them as one incremental
-    section with a cross-reference stream (the template uses one too)."""
+    section with a cross-reference stream (the template uses one too). Streams are written
+    as they are; "packed" dictionaries go into one compressed object stream (PDF 1.5), as
+    in the template: written one by one, the fields and their structure elements cost 4 KB."""
 
     def __init__(self, template: FormTemplate) -> None:
         self.template = template
         self.objects: dict[int, bytes] = {}
+        self.packed: dict[int, bytes] = {}
         self.next_number = template.size
 
-    def replace(self, number: int, obj: bytes) -> None:
-        self.objects[number] = obj
+    def replace(self, number: int, obj: bytes, *, packed: bool = False) -> None:
+        (self.packed if packed else self.objects)[number] = obj
 
     def add(self, obj: bytes) -> int:
         number = self.next_number
@@ -80,18 +94,23 @@ class _Update:
 
     def write(self, seed: bytes) -> bytes:
         t = self.template
+        if self.packed:
+            self.add(_object_stream(self.packed))
+        object_stream = self.next_number - 1
         out = io.BytesIO()
         out.write(t.pdf)
         if not t.pdf.endswith(b"\n"):
             out.write(b"\n")
-        offsets: dict[int, int] = {}
+        rows: dict[int, bytes] = {}
         for number in sorted(self.objects):
-            offsets[number] = out.tell()
+            rows[number] = b"\x01" + out.tell().to_bytes(4, "big") + b"\x00"
             out.write(b"%d 0 obj\n%b\nendobj\n" % (number, self.objects[number]))
+        for position, number in enumerate(sorted(self.packed)):
+            rows[number] = b"\x02" + object_stream.to_bytes(4, "big") + bytes([position])
         xref_number = self.next_number
-        offsets[xref_number] = xref = out.tell()
-        numbers = sorted(offsets)
-        rows = b"".join(b"\x01" + offsets[n].to_bytes(4, "big") + b"\x00" for n in numbers)
+        xref = out.tell()
+        rows[xref_number] = b"\x01" + xref.to_bytes(4, "big") + b"\x00"
+        numbers = sorted(rows)
         index: list[int] = []
         for start, run in _runs(numbers):
             index += [start, len(run)]
@@ -104,8 +123,22 @@ class _Update:
         if t.info_ref is not None:
             entries["Info"] = syntax.Ref(t.info_ref)
         out.write(b"%d 0 obj\n%b\nendobj\nstartxref\n%d\n%%%%EOF\n" % (
-            xref_number, syntax.stream(entries, rows), xref))
+            xref_number, syntax.stream(entries, b"".join(rows[n] for n in numbers)), xref))
         return out.getvalue()
+
+
+def _object_stream(objects: dict[int, bytes]) -> bytes:
+    """An object stream holding `objects` (sorted by number; at most 256 of them)."""
+    if len(objects) > 256:
+        raise ValueError("te veel objecten voor één objectstroom")
+    numbers = sorted(objects)
+    offsets, body = [], io.BytesIO()
+    for number in numbers:
+        offsets.append(b"%d %d" % (number, body.tell()))
+        body.write(objects[number] + b"\n")
+    header = b" ".join(offsets) + b"\n"
+    return syntax.stream({"Type": syntax.Name("ObjStm"), "N": len(numbers),
+                          "First": len(header)}, header + body.getvalue())
 
 
 def _runs(numbers: list[int]) -> list[tuple[int, list[int]]]:

@@ -38,7 +38,9 @@ class FormTemplate:
     font_ref: int
     qr_refs: tuple[int, ...]  # per page, the QR XObject's object number
     fields: dict[str, int]  # field id -> object number of its (merged) field and widget
-    field_heads: dict[str, bytes]  # field id -> its dictionary without /V /AP /Ff, unclosed
+    field_heads: dict[str, bytes]  # field id -> its dictionary without /TU /V /AP /Ff, unclosed
+    form_elements: dict[str, int]  # field id -> object number of its Form structure element
+    form_element_heads: dict[str, bytes]  # field id -> that element without /Alt, unclosed
 
 
 def blank_caption(form: FormDefinition, page: int) -> str:
@@ -105,17 +107,18 @@ def _index(pdf: bytes) -> dict[str, Any]:
     reader = PdfReader(io.BytesIO(pdf))
     trailer: Any = reader.trailer
     acroform: Any = trailer["/Root"]["/AcroForm"]
-    fields, heads = {}, {}
+    root: Any = trailer["/Root"]
+    nums = root["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    parent_tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    fields, heads, elements, element_heads = {}, {}, {}, {}
     for ref in acroform["/Fields"]:
         obj = ref.get_object()
-        fields[str(obj["/T"])] = ref.idnum
-        head = io.BytesIO()
-        for key, entry in obj.items():
-            if key not in ("/V", "/AP", "/Ff"):
-                head.write(key.encode("ascii") + b" ")
-                entry.write_to_stream(head)
-                head.write(b"\n")
-        heads[str(obj["/T"])] = b"<<" + head.getvalue()
+        name = str(obj["/T"])
+        fields[name] = ref.idnum
+        heads[name] = _head(obj, ("/TU", "/V", "/AP", "/Ff"))
+        element = parent_tree[int(obj["/StructParent"])]
+        elements[name] = element.idnum
+        element_heads[name] = _head(element.get_object(), ("/Alt",))
     pages: list[Any] = list(reader.pages)
     qr_refs = tuple(page["/Resources"]["/XObject"].raw_get(QR_XOBJECT).idnum for page in pages)
     match = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", pdf)
@@ -129,7 +132,19 @@ def _index(pdf: bytes) -> dict[str, Any]:
         "file_id": bytes(trailer["/ID"][0].original_bytes),
         "font_ref": acroform["/DR"]["/Font"].raw_get("/" + FIELD_FONT_NAME).idnum,
         "qr_refs": qr_refs, "fields": fields, "field_heads": heads,
+        "form_elements": elements, "form_element_heads": element_heads,
     }
+
+
+def _head(obj: Any, leave_out: tuple[str, ...]) -> bytes:
+    """A dictionary's syntax without the keys an update rewrites, left open ("<<...")."""
+    head = io.BytesIO()
+    for key, entry in obj.items():
+        if key not in leave_out:
+            head.write(key.encode("ascii") + b" ")
+            entry.write_to_stream(head)
+            head.write(b"\n")
+    return b"<<" + head.getvalue()
 
 
 @cache

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from formgen.definition import load_form
+from formgen.form.customers import Customer
 
 REPO = Path(__file__).resolve().parents[2]
 PDFJS = REPO / "node_modules" / "pdfjs-dist"
@@ -118,7 +119,13 @@ def test_every_text_input_has_its_dutch_label(chromium: Any, server: Any,
 def test_check_boxes_and_signature_area_are_described(chromium: Any, server: Any,
                                                       blank_pdf: bytes) -> None:
     """pdf.js 5.6 puts a check box's label on the box's wrapper, not on the input: the
-    wrapper (a region a screen reader announces around the box) carries the Dutch label."""
+    wrapper (a region a screen reader announces around the box) carries the Dutch label.
+
+    Nothing in the file can name the input itself: the annotation layer sets the structure
+    tree's /Alt (as aria-label) and /TU (as title) on an annotation's `contentElement`, which
+    is the <input> for a text field but the wrapping <section> for a check box
+    (CheckboxWidgetAnnotationElement never sets it; upstream master of 2026-08-21 neither).
+    Only a document script setting the field's userName reaches the input (as its title)."""
     nodes = _accessibility_tree(chromium, server, blank_pdf)
     regions = {name for name, _ in _controls(nodes, "region")}
     for f in FORM.fields:
@@ -127,6 +134,31 @@ def test_check_boxes_and_signature_area_are_described(chromium: Any, server: Any
     assert len(_controls(nodes, "checkbox")) == sum(f.kind == "checkbox" for f in FORM.fields)
     figures = [name for name, _ in _controls(nodes, "figure")]
     assert len(figures) == 1 and "handtekening" in figures[0]
+
+
+@pytest.mark.xfail(strict=True, reason="pdf.js 5.6 names the check box's wrapper, not its input "
+                   "(see the test above); this fails, and should be turned into a plain "
+                   "test, once a pdf.js upgrade names the input")
+def test_check_box_inputs_have_their_dutch_label(chromium: Any, server: Any,
+                                                 blank_pdf: bytes) -> None:
+    nodes = _accessibility_tree(chromium, server, blank_pdf)
+    found = sorted(name for name, _ in _controls(nodes, "checkbox"))
+    assert found == sorted(f.label for f in FORM.fields if f.kind == "checkbox")
+
+
+def test_prefilled_values_are_read_with_their_labels(chromium: Any, server: Any,
+                                                     prefilled_pdf: bytes,
+                                                     customer: Customer) -> None:
+    """pdf.js draws a read-only field on a canvas and hides its input, so a screen reader
+    gets only the wrapper's name (the field's /TU): that name carries the value."""
+    nodes = _accessibility_tree(chromium, server, prefilled_pdf)
+    names = {name for role in ("region", "textbox") for name, _ in _controls(nodes, role)}
+    prefilled = [f for f in FORM.fields if f.prefill and customer.value(f.prefill)]
+    assert prefilled
+    for f in prefilled:
+        assert f"{f.label}: {customer.value(f.prefill)}" in names, f.id
+    # the fields a customer fills in keep their plain label
+    assert {f.label for f in FORM.fields if f.kind == "text" and not f.prefill} <= names
 
 
 def test_before_tagging_inputs_had_no_name(chromium: Any, server: Any, blank_pdf: bytes) -> None:

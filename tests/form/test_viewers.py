@@ -23,6 +23,7 @@ from pypdf import PdfReader
 
 from formgen.definition import load_form
 from formgen.form.build import layout_contract
+from formgen.form.customers import Customer
 
 FORM = load_form()
 # Names the form promises to print (Latin-1, Latin Extended-A/-B, Vietnamese), per field.
@@ -189,7 +190,9 @@ def _structure(pdf: bytes) -> tuple[PdfReader, dict[int, object]]:
 
 @pytest.mark.parametrize("which", ["blank", "prefilled"])
 def test_every_widget_has_a_form_element(which: str, blank_pdf: bytes,
-                                         prefilled_pdf: bytes) -> None:
+                                         prefilled_pdf: bytes, customer: Customer) -> None:
+    """Form element for every widget, its /Alt the field's /TU: the label, and in a prefilled
+    form "label: value" for a prefilled field (pdf.js draws those, a reader hears the value)."""
     reader, forms = _structure(blank_pdf if which == "blank" else prefilled_pdf)
     root = reader.trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"])
@@ -203,7 +206,11 @@ def test_every_widget_has_a_form_element(which: str, blank_pdf: bytes,
             widget = ref.get_object()
             element = forms[ref.idnum]
             assert element["/S"] == "/Form"
-            assert element["/Alt"] == widget["/TU"] == FORM.field(str(widget["/T"])).label
+            fld = FORM.field(str(widget["/T"]))
+            name = fld.label
+            if which == "prefilled" and fld.prefill and customer.value(fld.prefill):
+                name = f"{fld.label}: {customer.value(fld.prefill)}"
+            assert element["/Alt"] == widget["/TU"] == name
             objr = element["/K"]
             assert objr["/Type"] == "/OBJR" and objr.raw_get("/Obj").idnum == ref.idnum
             required = FORM.field(str(widget["/T"])).required
