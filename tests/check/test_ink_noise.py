@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 
+import cv2
 import numpy as np
 import pytest
 from corpus.external import poppler_pages, signature, write_text
@@ -99,3 +100,87 @@ def test_a_signature_on_a_clean_copy_stays_ok() -> None:
 def test_a_thin_blue_signature_on_a_clean_copy_is_ok() -> None:
     """Class 7: a clearly signed box in thin blue ink (0.2 mm) is a signature."""
     assert _statuses(_signed(_page2(), 5, pen_mm=0.2))["signature"] is Status.OK
+
+
+def _page(number: int) -> np.ndarray:
+    return poppler_pages(blank_form(), DPI)[number - 1].copy()
+
+
+def _line_across(page: np.ndarray, y: int, slope: float, thickness: int = 2) -> np.ndarray:
+    """A fold or low-ink line right across the page, slightly slanted."""
+    out = page.copy()
+    w = out.shape[1]
+    cv2.line(out, (0, y), (w - 1, int(y + slope * w)), (70, 70, 70), thickness)
+    return out
+
+
+def _toner_blots(page: np.ndarray, x: int, seed: int, width: int = 40) -> np.ndarray:
+    """A dirty-drum band: clumps of toner blots down the whole page around column x."""
+    rng = np.random.default_rng(seed)
+    out = page.copy()
+    h = out.shape[0]
+    dots = np.zeros((h, 2 * width), np.float32)
+    dots[rng.random(dots.shape) < 0.08] = 1.0
+    clumps = cv2.GaussianBlur(dots, (0, 0), 2.0) > 0.12
+    band = out[:, x - width:x + width]
+    band[clumps] = rng.integers(20, 90, (int(clumps.sum()), 1))
+    return out
+
+
+def _box_y(field_id: str) -> int:
+    rect = get_template().layout.box(field_id).rect
+    return int((rect.y + rect.height / 2) * DPI / 72)
+
+
+@pytest.mark.parametrize("slope", [0.0, 0.02, -0.035])
+def test_a_fold_line_through_written_boxes_leaves_them_written(slope: float) -> None:
+    """A line across the page through a written box is not the writing, and does not hide it."""
+    page = _page(2)
+    for fid, text in (("signer_name", "Anna Jansen"), ("sign_place", "Utrecht"),
+                      ("sign_date", "20-11-2026")):
+        write_text(page, fid, text, DPI, "/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf",
+                   (30, 50, 165), random.Random(fid))
+    y = _box_y("sign_place")
+    statuses = _statuses(_line_across(_signed(page, 6), y, slope))
+    assert statuses["field:sign_place"] is Status.OK
+    assert statuses["signature"] is Status.OK
+
+
+@pytest.mark.parametrize("slope", [0.0, 0.02, -0.035])
+def test_a_fold_line_through_empty_boxes_is_not_writing(slope: float) -> None:
+    statuses = _statuses(_line_across(_page(2), _box_y("sign_place"), slope))
+    assert statuses["field:sign_place"] is not Status.OK
+
+
+def _page1_statuses(image: np.ndarray) -> dict[str, Status]:
+    template = get_template()
+    found = find_form_page(Page("scan.png", 1, 1, image, DPI, False, None), template, None)
+    assert found is not None and found.number == 1
+    checks, _ = check_form_pages([found], template)
+    return {c.code: c.status for c in checks}
+
+
+def _change_columns() -> list[int]:
+    rect = get_template().layout.box("new_name").rect
+    x0, x1 = rect.x * DPI / 72, (rect.x + rect.width) * DPI / 72
+    return [int(x0 + f * (x1 - x0)) for f in (0.15, 0.5, 0.85)]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_dirty_drum_bands_through_the_empty_change_group_are_no_change(seed: int) -> None:
+    """Toner blots in bands down the page cross every box of the 'at least one' group: that
+    is no new value, never "ok"."""
+    page = _page(1)
+    for x in _change_columns()[: 1 + seed % 3]:
+        page = _toner_blots(page, x, seed * 10 + x)
+    assert _page1_statuses(page)["group:change"] is not Status.OK
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_new_value_under_dirty_drum_bands_is_still_written(seed: int) -> None:
+    page = _page(1)
+    write_text(page, "new_phone", "06-12345678", DPI,
+               "/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf", (20, 20, 20),
+               random.Random(seed))
+    page = _toner_blots(page, _change_columns()[1], seed)
+    assert _page1_statuses(page)["group:change"] is Status.OK
