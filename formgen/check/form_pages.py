@@ -15,6 +15,8 @@ from formgen.check.qr import read_tokens
 from formgen.errors import TokenError
 from formgen.form.template import FormTemplate
 
+GUESS_CONTRAST = 30  # grey levels darker than the paper: print, on a faded copy too
+
 
 @dataclass
 class FormPage:
@@ -41,14 +43,17 @@ def _warp(image: np.ndarray, alignment: Alignment, template: FormTemplate,
 
 
 def _guess_number(warped_first: np.ndarray, template: FormTemplate) -> int:
-    """Which page of the form this is, by comparing printed ink with each blank page."""
-    ink = warped_first < 140
+    """Which page of the form this is, by comparing printed ink with each blank page: the share
+    of each page's print that is dark in the scan, less the share of its blank paper that is
+    (a faded or speckled copy darkens both alike). Dark is darker than the paper around it."""
+    paper = cv2.morphologyEx(warped_first, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    ink = (paper.astype(np.int16) - warped_first.astype(np.int16)) > GUESS_CONTRAST
     scores = []
     for printed in reference_pages(template.pdf):
         h = min(ink.shape[0], printed.shape[0])  # pages of one form share a size; be safe
         w = min(ink.shape[1], printed.shape[1])
-        overlap = ink[:h, :w] & printed[:h, :w]
-        scores.append(float(overlap.sum()) / max(1.0, float(printed.sum())))
+        on, page = printed[:h, :w], ink[:h, :w]
+        scores.append(float(page[on].mean()) - float(page[~on].mean()))
     return int(np.argmax(scores)) + 1
 
 

@@ -44,7 +44,8 @@ def read_tokens(image: np.ndarray, hint: np.ndarray | None = None) -> list[QrHit
             scale = min(4.0, max(1.0, 480 / side))
             if scale > 1:
                 crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-            for candidate in (crop, _binarise(crop)):
+            # thin light lines (low ink, letterpress speckle) break the modules: closed last
+            for candidate in (crop, _binarise(crop), _binarise(_close_light_lines(crop))):
                 hits = _read(candidate, (x0, y0), scale)
                 if hits:
                     return hits
@@ -54,6 +55,10 @@ def read_tokens(image: np.ndarray, hint: np.ndarray | None = None) -> list[QrHit
         # binarised look is only worth its time where the marks say the code must be
         return hits
     return _read(_binarise(gray))
+
+
+def _close_light_lines(gray: np.ndarray) -> np.ndarray:
+    return cv2.morphologyEx(gray, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
 
 
 def _binarise(gray: np.ndarray) -> np.ndarray:

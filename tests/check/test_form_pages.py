@@ -86,3 +86,70 @@ def test_second_page_with_unreadable_qr_is_recognised_as_page_two(tmp_path: Path
     pages_check = next(c for c in result.checks if c.code == "pages")
     assert "1" in pages_check.message  # page 1 reported missing, so this one counted as 2
     assert np.asarray(Image.open(scan)).size  # the input is untouched
+
+
+# Copier damage that breaks the marks' and the QR code's black modules: thin light lines
+# (low ink, a black-and-white copier's white streaks), light speckle (letterpress), fading.
+
+
+def _light_lines(image: Image.Image, every: int, seed: int) -> Image.Image:
+    out = np.asarray(image).copy()
+    rng = np.random.default_rng(seed)
+    y = int(rng.integers(0, every))
+    while y < out.shape[0]:
+        out[y:y + int(rng.integers(1, 3)), :] = 245
+        y += every + int(rng.integers(-3, 4))
+    return Image.fromarray(out)
+
+
+def _faded(image: Image.Image, seed: int) -> Image.Image:
+    grey = np.asarray(image.convert("L")).astype(np.float32)
+    rng = np.random.default_rng(seed)
+    grey = 255 - (255 - grey) * 0.55  # ink at 45 % of its strength
+    speckle = rng.random(grey.shape) < 0.12
+    grey[speckle] = np.maximum(grey[speckle], 200)
+    return Image.fromarray(grey.clip(0, 255).astype(np.uint8)).convert("RGB")
+
+
+def _two_marks_only(image: Image.Image, dpi: int) -> Image.Image:
+    image = image.copy()
+    draw = ImageDraw.Draw(image)
+    for r in layout_contract()["pages"][0]["marks"][:2]:  # the two top marks
+        s = dpi / 72
+        draw.rectangle((r["x"] * s - 3, r["y"] * s - 3, (r["x"] + r["width"]) * s + 3,
+                        (r["y"] + r["height"]) * s + 3), fill="white")
+    return image
+
+
+def _page_numbers(images: list[Image.Image], tmp: Path) -> list[int]:
+    from formgen.check.form_pages import find_form_page
+    from formgen.check.intake.model import Page
+    from formgen.form.template import get_template
+
+    numbers = []
+    for i, image in enumerate(images, 1):
+        found = find_form_page(Page("scan.png", i, i, np.asarray(image), 150, False, None),
+                               get_template(), None)
+        numbers.append(found.number if found else 0)
+    return numbers
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("every", [9, 14])
+def test_pages_under_light_lines_are_found(tmp_path: Path, seed: int, every: int) -> None:
+    pages = _render_pdfium(blank_form(), 150)
+    assert _page_numbers([_light_lines(p, every, seed) for p in pages], tmp_path) == [1, 2]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_faded_speckled_pages_without_qr_get_their_page_number(tmp_path: Path,
+                                                               seed: int) -> None:
+    pages = _render_pdfium(blank_form(), 150)
+    damaged = [_faded(_damage(p, "painted-over", 150), seed) for p in pages]
+    assert _page_numbers(damaged, tmp_path) == [1, 2]
+
+
+def test_a_page_with_two_marks_left_is_still_a_form_page(tmp_path: Path) -> None:
+    pages = _render_pdfium(blank_form(), 150)
+    damaged = [_two_marks_only(_damage(p, "painted-over", 150), 150) for p in pages]
+    assert _page_numbers(damaged, tmp_path) == [1, 2]
