@@ -172,6 +172,7 @@ class _PageRead:
     scale: float  # work / page
     lines: list[OcrLine]  # in work coordinates (upright)
     rotation: int
+    located: bool = False  # page is only the part of the page given that holds print
 
 
 MAX_SKEW_DEGREES = 1.0  # straighter than this, the MRZ reader copes as it is
@@ -223,14 +224,66 @@ def _detect_near(work: np.ndarray, hint: Sequence[np.ndarray]) -> list[np.ndarra
     return _sort_boxes([b + offset for b in ocr.detect(work[y0:y1, x0:x1])])
 
 
-def _read_page(image: np.ndarray, *, vote: bool = True) -> _PageRead:
+LOCATE_SIDE = 800  # longest side of the page copy on which the ink is first located
+LOCATE_INK = 25  # grey levels darker than the paper around it: print, not a tint or a shadow
+LOCATE_SPECK = 0.012  # clusters of ink smaller than this share of the page side are specks
+LOCATE_MAX_AREA = 0.45  # ink spread over more of the page than this: read the whole page
+REGION_SIDE = 800  # a located region is read at least this long (work pixels), at most 3x
+
+
+def _ink_region(page: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The box (x0, y0, x1, y1, page pixels) around all print on the page, specks left out,
+    with a margin; None when there is none or it covers most of the page."""
+    h, w = page.shape[:2]
+    s = min(1.0, LOCATE_SIDE / max(h, w))
+    grey = cv2.cvtColor(page, cv2.COLOR_RGB2GRAY)
+    if s < 1.0:
+        grey = cv2.resize(grey, (max(1, int(round(w * s))), max(1, int(round(h * s)))),
+                          interpolation=cv2.INTER_AREA)
+    ink = cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, np.ones((9, 9), np.uint8)) > LOCATE_INK
+    side = max(grey.shape)
+    k = max(3, int(0.02 * side) | 1)
+    blobs = cv2.dilate(ink.astype(np.uint8), np.ones((k, k), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
+    speck = LOCATE_SPECK * side + k
+    keep = [st for st in stats[1:n] if max(st[2], st[3]) > speck]
+    if not keep:
+        return None
+    x0 = min(st[0] for st in keep) / s
+    y0 = min(st[1] for st in keep) / s
+    x1 = max(st[0] + st[2] for st in keep) / s
+    y1 = max(st[1] + st[3] for st in keep) / s
+    margin = 0.02 * max(h, w)
+    x0, y0 = max(0, int(x0 - margin)), max(0, int(y0 - margin))
+    x1, y1 = min(w, int(x1 + margin)), min(h, int(y1 + margin))
+    if (x1 - x0) * (y1 - y0) > LOCATE_MAX_AREA * w * h or min(x1 - x0, y1 - y0) < 16:
+        return None
+    return x0, y0, x1, y1
+
+
+def _read_page(image: np.ndarray, *, vote: bool = True, locate: bool = True,
+               scale: float | None = None) -> _PageRead:
     """Detect and recognise the text of a page; ``vote``: let the angle classifier decide
-    whether the page is upside down (otherwise it is taken as it comes)."""
+    whether the page is upside down (otherwise it is taken as it comes); ``locate``: read only
+    the part of the page with print on it (text detection costs in proportion to the area
+    read), at a size that suits the detector; ``scale``: read the page as it is, reduced by
+    this factor."""
     page = _as_rgb(image)
     h, w = page.shape[:2]
-    scale = min(1.0, WORK_MAX_SIDE / max(h, w))
-    work = page if scale >= 1.0 else cv2.resize(page, (int(round(w * scale)),
-                                                      int(round(h * scale))),
+    located = _ink_region(page) if locate and scale is None else None
+    if scale is None:
+        scale = min(1.0, WORK_MAX_SIDE / max(h, w))
+    if located is not None:
+        x0, y0, x1, y1 = located
+        page = page[y0:y1, x0:x1]
+        h, w = page.shape[:2]
+        scale = min(ZOOM_MAX_FACTOR, WORK_MAX_SIDE / max(h, w), max(scale, REGION_SIDE / max(h, w)))
+        if scale > 1.05:  # a small document on a coarse page: enlarge it once, read it 1:1
+            page = cv2.resize(page, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+            h, w = page.shape[:2]
+        scale = min(scale, 1.0)
+    work = page if scale >= 1.0 else cv2.resize(page, (max(1, int(round(w * scale))),
+                                                      max(1, int(round(h * scale)))),
                                                 interpolation=cv2.INTER_AREA)
     rotation = 0
     boxes = ocr.detect(work)
@@ -271,7 +324,8 @@ def _read_page(image: np.ndarray, *, vote: bool = True) -> _PageRead:
         for b, (text, score) in zip(boxes, texts, strict=True)
         if text.strip() and score >= 0.4
     ]
-    return _PageRead(_rotate(page, rotation), scale, lines, rotation)  # rotation: of 90s
+    return _PageRead(_rotate(page, rotation), scale, lines, rotation,  # rotation: of 90s
+                     located is not None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -731,11 +785,31 @@ def _either_way_up(read: _PageRead, today: dt.date) -> tuple[_PageRead, MrzResul
     found and the text reads badly (the angle classifier may have been wrong)."""
     result, _ = _read_mrz(read, today)
     if result is None and _maybe_upside_down(read.lines):
-        turned = _read_page(_rotate(read.page, 180), vote=False)
+        turned = _read_page(_rotate(read.page, 180), vote=False, scale=read.scale)
         turned.rotation = (read.rotation + 180) % 360
+        turned.located = read.located
         turned_result, _ = _read_mrz(turned, today)
         if _quality(turned_result) > _quality(result):
             return turned, turned_result
+    return read, result
+
+
+def _read_document(image: np.ndarray, today: dt.date, *,
+                   locate: bool) -> tuple[_PageRead, MrzResult | None]:
+    """Read a page and its MRZ, either way up; when no valid MRZ comes out, read the region
+    with text again, enlarged."""
+    read, result = _either_way_up(_read_page(image, locate=locate), today)
+    if result is None or not result.valid:
+        # a small document on a big page (a low-resolution scan, a card far from the camera):
+        # read the region with text again, enlarged, the way up it was found
+        region = _text_region(read)
+        if region is not None:
+            closer, result2 = _either_way_up(_read_page(region, locate=False), today)
+            if _quality(result2) > _quality(result):
+                closer.rotation = (read.rotation + closer.rotation) % 360
+                closer.lines = read.lines + closer.lines  # keywords and BSN seen on either
+                closer.located = read.located
+                read, result = closer, result2
     return read, result
 
 
@@ -747,17 +821,15 @@ def analyse_id_page(image: np.ndarray, *, today: dt.date | None = None) -> IdDoc
     ``expired``.
     """
     today = today or dt.date.today()
-    read, result = _either_way_up(_read_page(image), today)
-    if result is None or not result.valid:
-        # a small document on a big page (a low-resolution scan, a card far from the camera):
-        # read the region with text again, enlarged, the way up it was found
-        region = _text_region(read)
-        if region is not None:
-            closer, result2 = _either_way_up(_read_page(region), today)
-            if _quality(result2) > _quality(result):
-                closer.rotation = (read.rotation + closer.rotation) % 360
-                closer.lines = read.lines + closer.lines  # keywords and BSN seen on either
-                read, result = closer, result2
+    read, result = _read_document(image, today, locate=True)
+    if (result is None or not result.valid) and read.located:
+        # the print found on the small copy may not have held the whole document: read the
+        # whole page
+        again, result2 = _read_document(image, today, locate=False)
+        seen = read.lines + again.lines  # keywords and BSN seen on either
+        if _quality(result2) > _quality(result):
+            read, result = again, result2
+        read.lines = seen
 
     text_bsn = any(text_has_bsn(line.text) for line in read.lines
                    if _mrz_like(line.text) is None)
