@@ -261,6 +261,14 @@ def _ink_region(page: np.ndarray) -> tuple[int, int, int, int] | None:
     return x0, y0, x1, y1
 
 
+def _resized(page: np.ndarray, scale: float) -> np.ndarray:
+    if abs(scale - 1.0) < 1e-6:
+        return page
+    h, w = page.shape[:2]
+    return cv2.resize(page, (max(1, int(round(w * scale))), max(1, int(round(h * scale)))),
+                      interpolation=cv2.INTER_AREA if scale < 1.0 else cv2.INTER_CUBIC)
+
+
 def _read_page(image: np.ndarray, *, vote: bool = True, locate: bool = True,
                scale: float | None = None) -> _PageRead:
     """Detect and recognise the text of a page; ``vote``: let the angle classifier decide
@@ -277,14 +285,9 @@ def _read_page(image: np.ndarray, *, vote: bool = True, locate: bool = True,
         x0, y0, x1, y1 = located
         page = page[y0:y1, x0:x1]
         h, w = page.shape[:2]
+        # a small document on a coarse page is enlarged for the detector (at most 3x)
         scale = min(ZOOM_MAX_FACTOR, WORK_MAX_SIDE / max(h, w), max(scale, REGION_SIDE / max(h, w)))
-        if scale > 1.05:  # a small document on a coarse page: enlarge it once, read it 1:1
-            page = cv2.resize(page, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-            h, w = page.shape[:2]
-        scale = min(scale, 1.0)
-    work = page if scale >= 1.0 else cv2.resize(page, (max(1, int(round(w * scale))),
-                                                      max(1, int(round(h * scale)))),
-                                                interpolation=cv2.INTER_AREA)
+    work = _resized(page, scale)
     rotation = 0
     boxes = ocr.detect(work)
     if boxes and _mostly_vertical(boxes):
@@ -299,8 +302,7 @@ def _read_page(image: np.ndarray, *, vote: bool = True, locate: bool = True,
         page, matrix = _straighten(_rotate(page, rotation), skew)
         rotation = 0
         h, w = page.shape[:2]
-        work = cv2.resize(page, (int(round(w * scale)), int(round(h * scale))),
-                          interpolation=cv2.INTER_AREA) if scale < 1.0 else page
+        work = _resized(page, scale)
         moved = [(np.column_stack([b / scale, np.ones(len(b))]) @ matrix.T * scale)
                  .astype(np.float32) for b in boxes]
         boxes = _detect_near(work, moved)
