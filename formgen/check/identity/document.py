@@ -452,6 +452,7 @@ def _quality(result: MrzResult | None) -> tuple[int, int]:
 
 
 CHUNK_CHARS = 6  # characters per recognition when reading an MRZ row piece by piece
+PIECE_MIN_WIDTH = 0  # recogniser padding for those pieces: none beyond the piece itself
 
 
 def _row_quad(row: list[_Segment], block: list[list[_Segment]], n: int) -> np.ndarray:
@@ -641,7 +642,7 @@ def _read_cells(cells: list[_RowCells], jobs: list[tuple[int, int]]) -> list[str
             pieces.append(piece)
             plan.append((len(keep), bar))
         plans.append(plan)
-    texts = iter(ocr.recognize(pieces))
+    texts = iter(ocr.recognize(pieces, min_width=PIECE_MIN_WIDTH))
     out = []
     for plan in plans:
         text = ""
