@@ -482,27 +482,28 @@ def _pitch_estimate(block: list[list[_Segment]]) -> float:
 def _fit_comb(profiles: list[np.ndarray], lefts: list[int], pitch_guess: float,
               n: int) -> tuple[float, list[float]]:
     """Character pitch and per-row start of the first cell: the comb of ``n`` cells whose
-    centres hold the most ink and whose borders (the gaps between letters) the least."""
-    best: tuple[float, float, list[float]] | None = None
-    for pitch in np.linspace(0.72, 1.12, 81) * pitch_guess:
-        k = np.arange(n + 1)
-        total, starts = 0.0, []
-        for prof, left in zip(profiles, lefts, strict=True):
-            row_best, row_start = -1e18, float(left)
-            for frac in np.linspace(0.0, 0.45, 10):
-                o = left - frac * pitch
-                edges = np.clip(np.round(o + k * pitch).astype(int), 0, len(prof) - 1)
-                centres = np.clip(np.round(o + (k[:-1] + 0.5) * pitch).astype(int), 0,
-                                  len(prof) - 1)
-                score = float(prof[centres].mean() - prof[edges].mean())
-                if score > row_best:
-                    row_best, row_start = score, o
-            total += row_best
-            starts.append(row_start)
-        if best is None or total > best[0]:
-            best = (total, float(pitch), starts)
-    assert best is not None
-    return best[1], best[2]
+    centres hold the most ink and whose borders (the gaps between letters) the least.
+
+    All candidate pitches (81) and start offsets (10 per row) are scored at once; ties go to
+    the smallest pitch and offset, as a loop over them in that order would decide."""
+    pitches = np.linspace(0.72, 1.12, 81) * pitch_guess  # (P,)
+    fracs = np.linspace(0.0, 0.45, 10)  # (F,)
+    k = np.arange(n + 1, dtype=np.float64)
+    total = np.zeros(len(pitches))
+    row_starts = []
+    for prof, left in zip(profiles, lefts, strict=True):
+        o = left - fracs[None, :] * pitches[:, None]  # (P, F)
+        edge_pos = o[..., None] + k * pitches[:, None, None]  # (P, F, n+1)
+        centre_pos = o[..., None] + (k[:-1] + 0.5) * pitches[:, None, None]  # (P, F, n)
+        last = len(prof) - 1
+        edges = np.clip(np.round(edge_pos).astype(int), 0, last)
+        centres = np.clip(np.round(centre_pos).astype(int), 0, last)
+        score = prof[centres].mean(axis=-1) - prof[edges].mean(axis=-1)  # (P, F)
+        pick = np.argmax(score, axis=1)  # first best offset per pitch
+        total += score[np.arange(len(pitches)), pick]
+        row_starts.append(o[np.arange(len(pitches)), pick])
+    best = int(np.argmax(total))  # first best pitch
+    return float(pitches[best]), [float(r[best]) for r in row_starts]
 
 
 def _fit_chunk(text: str, size: int, cell_ink: Sequence[float] = ()) -> str:
