@@ -1,6 +1,14 @@
 """Find and check an identity document (ID card or passport) on a scanned or photographed page.
 
-``analyse_id_page`` runs text detection once on a reduced copy of the page, turns the page upright
+``analyse_id_page`` first locates the print on the page (OpenCV, on an 800-px copy: dark strokes
+on lighter paper, specks left out). When the print covers at most 45 % of the page (a document
+copied or photographed on a sheet), only that part is read, at a size that suits the text
+detector: at least 800 px long, enlarged up to 3x for a small document on a coarse scan. This is
+faster (text detection costs in proportion to the area read) and finds small documents, whose
+MRZ rows are too small to detect on a reduced copy of the whole page. When that reading gives no
+valid MRZ, the whole page is read as before.
+
+Text detection then runs once on a reduced copy of that part, turns it upright
 (90/180/270 degrees) from the shape of the detected lines and a vote of the angle classifier,
 straightens a skewed page and detects again, recognises the lines (within a time
 budget), and picks out the machine readable zone (MRZ). Each MRZ row is then cut from the
