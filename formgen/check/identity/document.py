@@ -834,9 +834,11 @@ def analyse_id_page(image: np.ndarray, *, today: dt.date | None = None) -> IdDoc
     """
     today = today or dt.date.today()
     read, result = _read_document(image, today, locate=True)
-    if (result is None or not result.valid) and read.located:
-        # the print found on the small copy may not have held the whole document: read the
-        # whole page
+    if (read.located and (result is None or not result.valid)
+            and (result is not None or _keywords_found(read.lines))):
+        # an ID document, but no valid MRZ read in the part with print: read the whole page
+        # as well (on a tuning set, one page in 48 was read right only that way). A page with
+        # nothing like an ID on it, such as a letter, is not read twice.
         again, result2 = _read_document(image, today, locate=False)
         seen = read.lines + again.lines  # keywords and BSN seen on either
         if _quality(result2) > _quality(result):
