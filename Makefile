@@ -3,7 +3,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: run site demo setup system test bench lint
+.PHONY: run site demo setup system test bench lint template
 
 # Set up and run the main job: the forms (blank + prefilled sample in out/), the help center
 # with the current form built in, served on localhost.
@@ -20,6 +20,12 @@ site: setup
 # A blank form and a prefilled sample in out/ (creates a local development key once).
 demo: setup
 	$(BIN)/formgen demo --out-dir out
+
+# The prebuilt form template and field font the package ships (formgen/data/prebuilt/): write
+# them again after changing the code, the definition, the fonts or a library version (a test
+# fails until you do; see formgen/form/shipped.py).
+template: setup
+	$(BIN)/python -m formgen.form.shipped
 
 setup: $(VENV)/.installed
 

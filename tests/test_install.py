@@ -45,9 +45,15 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return bin_dir
 
 
-def _run(bin_dir: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"PYTHONPATH", "FORMGEN_CONFIG_DIR", "FORMGEN_TEMPLATES_DIR"}}
+def _run(bin_dir: Path, cwd: Path, *args: str,
+         home: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The installed command; with `home`, as a new user: that HOME, no cache settings."""
+    leave_out = {"PYTHONPATH", "FORMGEN_CONFIG_DIR", "FORMGEN_TEMPLATES_DIR"}
+    if home is not None:
+        leave_out |= {"FORMGEN_CACHE", "FORMGEN_CACHE_DIR", "XDG_CACHE_HOME"}
+    env = {k: v for k, v in os.environ.items() if k not in leave_out}
+    if home is not None:
+        env["HOME"] = str(home)
     env["FORMGEN_SECRET"] = "a-test-key-for-the-installed-wheel"
     return subprocess.run([str(bin_dir / "formgen"), *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=300)
@@ -75,6 +81,30 @@ def test_installed_wheel_runs_from_an_empty_folder(installed: Path, tmp_path: Pa
     result = json.loads(check.stdout)["submissions"][0]
     assert result["verdict"] == "incomplete"
     assert any(c["code"] == "signature" and c["status"] == "missing" for c in result["checks"])
+
+
+def test_first_run_after_install_loads_the_shipped_template(installed: Path,
+                                                             tmp_path: Path) -> None:
+    """The wheel carries the prebuilt template (formgen/data/prebuilt/) and a new user's first
+    batch loads it: nothing is built, so nothing is written to the empty ~/.cache/formgen."""
+    package = subprocess.run([str(installed / "python"), "-c",
+                              "import formgen; print(formgen.__file__)"],
+                             cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    prebuilt = Path(package.stdout.strip()).parent / "data" / "prebuilt"
+    assert sorted(p.name.split("-")[0] for p in prebuilt.glob("*.pickle")) == ["field",
+                                                                               "template"]
+    home = tmp_path / "home"
+    home.mkdir()
+    table = tmp_path / "klanten.csv"
+    table.write_text("customer_id,name,email,street,postcode,city,country\n"
+                     "K1,Łukasz Nowak,l@voorbeeld.nl,Dorpsstraat 1,1234 AB,Utrecht,Nederland\n"
+                     "K2,Nguyễn Thị Mai,n@voorbeeld.nl,Dorpsstraat 2,1234 AB,Utrecht,Nederland\n",
+                     encoding="utf-8")
+    batch = _run(installed, tmp_path, "form", "--customers", str(table), "--out-dir", "uit",
+                 home=home)
+    assert batch.returncode == 0, batch.stderr
+    assert len(list((tmp_path / "uit").glob("K*.pdf"))) == 2
+    assert not list(home.rglob("*.pickle")), "the template was built, not loaded"
 
 
 def test_config_option_reads_another_definition(installed: Path, tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,6 +94,8 @@ def build_batch(source: Path, out_dir: Path, key: bytes, *, jobs: int = 1,
         for job in work:
             record(job, _build_one(job, key, issued, config))
     else:
+        from concurrent.futures import ProcessPoolExecutor  # start-up cost only with --jobs
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(_build_one, job, key, issued, config) for job in work]
             for job, future in zip(work, futures, strict=True):

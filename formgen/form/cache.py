@@ -9,6 +9,12 @@ Only the form commands use it (`formgen form` calls enable()): the library, the 
 the help-center build write nothing outside the folders they are given.
 FORMGEN_CACHE=1 turns it on and FORMGEN_CACHE=0 off for any caller; FORMGEN_CACHE_DIR names
 the folder (default: $XDG_CACHE_HOME/formgen or ~/.cache/formgen).
+
+The package ships entries of its own in the same format under the same names
+(formgen/data/prebuilt/, written by `make template`, see shipped.py): the template of its own
+definition and the field font. A caller that allows it (shipped=True) reads one of those when
+its name, the hash of the full key, matches; so the first run after an install builds nothing,
+and a changed definition, font, library or line of code simply misses and builds as before.
 """
 
 from __future__ import annotations
@@ -17,11 +23,13 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # formgen/
+SHIPPED_DIR = PACKAGE_DIR / "data" / "prebuilt"  # entries built for the package's own defaults
 
 
 SWITCH = "FORMGEN_CACHE"
@@ -42,6 +50,7 @@ def cache_dir() -> Path | None:
     return Path(base) / "formgen"
 
 
+@cache
 def code_digest() -> bytes:
     """Hash of the package's own source: a code change invalidates every entry."""
     digest = hashlib.sha256()
@@ -72,22 +81,41 @@ def file_digest(paths: Iterable[Path]) -> bytes:
     return digest.digest()
 
 
-def cached(kind: str, key: Iterable[bytes], build: Callable[[], T]) -> T:
-    """The value stored under (kind, key), built and stored when missing or unreadable."""
+def entry_name(kind: str, key: Iterable[bytes]) -> str:
+    """The file name of the entry for (kind, key): the same in the user cache and shipped."""
+    name = hashlib.sha256(b"\0".join([kind.encode(), code_digest(), *key])).hexdigest()[:40]
+    return f"{kind}-{name}.pickle"
+
+
+def dump(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load(path: Path) -> tuple[bool, object]:
+    try:
+        return True, pickle.loads(path.read_bytes())  # noqa: S301 - our own files
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return False, None
+
+
+def cached(kind: str, key: Iterable[bytes], build: Callable[[], T], *,
+           shipped: bool = False) -> T:
+    """The value stored under (kind, key), built and stored when missing or unreadable.
+    With shipped=True, an entry the package ships under the same name is read first."""
     folder = cache_dir()
     if folder is None:
         return build()
-    name = hashlib.sha256(b"\0".join([kind.encode(), code_digest(), *key])).hexdigest()[:40]
-    path = folder / f"{kind}-{name}.pickle"
-    try:
-        return pickle.loads(path.read_bytes())  # noqa: S301 - our own cache folder
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-        pass
+    name = entry_name(kind, key)
+    path = folder / name
+    for candidate in ([SHIPPED_DIR / name] if shipped else []) + [path]:
+        found, value = _load(candidate)
+        if found:
+            return value  # type: ignore[return-value]
     value = build()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.write_bytes(dump(value))
         tmp.replace(path)
     except OSError:
         pass  # a read-only home: build every run, as before

@@ -75,10 +75,14 @@ class FieldFont:
 
 @cache
 def field_font() -> FieldFont:
-    """The field font subset, from the on-disk cache when the font file is unchanged."""
-    key = [file_digest([fonts_dir() / REGULAR]), repr(_LATIN).encode(),
-           library_versions("fonttools")]
-    return cached("field-font", key, _subset_field_font)
+    """The field font subset, from the on-disk cache when the font file is unchanged (or
+    the one the package ships, built from the same font: see cache.py)."""
+    return cached("field-font", field_font_key(), _subset_field_font, shipped=True)
+
+
+def field_font_key() -> list[bytes]:
+    return [file_digest([fonts_dir() / REGULAR]), repr(_LATIN).encode(),
+            library_versions("fonttools")]
 
 
 def _subset_field_font() -> FieldFont:

@@ -21,7 +21,7 @@ from formgen.definition import Company, FormDefinition, load_company, load_form
 from formgen.form.cache import cached, file_digest, library_versions
 from formgen.form.fonts import FIELD_FONT_NAME
 from formgen.form.layout import Layout
-from formgen.resources import config_dir, fonts_dir, templates_dir
+from formgen.resources import config_dir, default_config_dir, fonts_dir, templates_dir
 
 
 @dataclass(frozen=True)
@@ -147,15 +147,31 @@ def _head(obj: Any, leave_out: tuple[str, ...]) -> bytes:
     return b"<<" + head.getvalue()
 
 
-@cache
-def _cached(config: Path) -> FormTemplate:
+def template_key(config: Path) -> list[bytes]:
+    """The cache key of the template built from the definition in `config`: its files, the
+    form templates and fonts, the values read from them and the libraries' versions (the
+    package's own code is in every key, see cache.py)."""
     form, company = load_form(config), load_company(config)
     inputs = [*config.glob("*.yaml"), *(templates_dir() / "form").glob("*"),
               *fonts_dir().glob("*.ttf")]
     # the definition and company are part of the key through their files and their repr
-    key = [file_digest(inputs), repr((form, company)).encode(),
-           library_versions("fpdf2", "pypdf", "pikepdf", "fonttools", "zxing-cpp")]
-    pdf, layout, index = cached("template", key, lambda: _build(form, company))
+    return [file_digest(inputs), repr((form, company)).encode(),
+            library_versions("fpdf2", "pypdf", "pikepdf", "fonttools", "zxing-cpp")]
+
+
+def build_entry(config: Path) -> tuple[bytes, Layout, dict[str, Any]]:
+    """What the cache keeps for a template: its bytes, layout and index (built now)."""
+    return _build(load_form(config), load_company(config))
+
+
+@cache
+def _cached(config: Path) -> FormTemplate:
+    form, company = load_form(config), load_company(config)
+    # the package ships this entry for its own definition (cache.py, shipped.py); any other
+    # folder builds, even an identical copy, and keeps the result in the user's cache
+    own = config == default_config_dir().resolve()
+    pdf, layout, index = cached("template", template_key(config),
+                                lambda: _build(form, company), shipped=own)
     return FormTemplate(form=form, company=company, layout=layout, pdf=pdf, **index)
 
 

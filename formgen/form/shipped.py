@@ -1,0 +1,66 @@
+"""The prebuilt entries the package ships: its own form template and the field font.
+
+They are cache entries (cache.py) written to formgen/data/prebuilt/ under the names the user
+cache would use, so the first `formgen form` after an install loads them instead of building
+the template (about a second: fpdf2, fontTools, pypdf and pikepdf). Their names hash the full
+key, the package's code included: after any change to the code, the definition, the fonts or
+a library version they no longer match and are not used (a test then fails until they are
+written again). Write them again with `make template`, i.e.
+
+    python -m formgen.form.shipped
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from formgen.form import cache
+
+
+def expected() -> dict[str, bytes]:
+    """File name -> contents of every shipped entry, built from scratch now."""
+    from formgen.form import fonts, template
+    from formgen.resources import default_config_dir
+
+    before = os.environ.get(cache.SWITCH)
+    os.environ[cache.SWITCH] = "0"  # build everything, read no cache entry
+    fonts.field_font.cache_clear()
+    try:
+        config = default_config_dir().resolve()
+        return {
+            cache.entry_name("field-font", fonts.field_font_key()):
+                cache.dump(fonts._subset_field_font()),
+            cache.entry_name("template", template.template_key(config)):
+                cache.dump(template.build_entry(config)),
+        }
+    finally:
+        fonts.field_font.cache_clear()
+        if before is None:
+            del os.environ[cache.SWITCH]
+        else:
+            os.environ[cache.SWITCH] = before
+
+
+def write(folder: Path = cache.SHIPPED_DIR) -> list[Path]:
+    """Replace the shipped entries in `folder` with freshly built ones."""
+    entries = expected()
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.pickle"):
+        if old.name not in entries:
+            old.unlink()
+    written = []
+    for name, data in sorted(entries.items()):
+        (folder / name).write_bytes(data)
+        written.append(folder / name)
+    return written
+
+
+def main() -> None:
+    for path in write():
+        print(f"{path} ({path.stat().st_size / 1000:.1f} KB)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""The template and field font the package ships (formgen/data/prebuilt/, shipped.py).
+
+They are what a build from scratch gives now, byte for byte; the first `formgen form` with an
+empty cache loads them and no layout, font or PDF library; any other definition, and any change
+to the code, builds as before.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from formgen.form import cache, shipped
+from formgen.resources import default_config_dir
+
+REPO = Path(__file__).resolve().parents[2]
+BUILD_LIBRARIES = ("fpdf", "pypdf", "pikepdf", "fontTools")
+
+
+def test_shipped_entries_are_the_ones_built_now() -> None:
+    """A stale shipped template (code, definition, fonts or a library changed) fails here."""
+    on_disk = {p.name: p.read_bytes() for p in cache.SHIPPED_DIR.glob("*.pickle")}
+    fresh = shipped.expected()
+    assert sorted(on_disk) == sorted(fresh), "run 'make template' and commit formgen/data/prebuilt"
+    for name, data in fresh.items():
+        assert on_disk[name] == data, f"{name} differs from a fresh build: run 'make template'"
+
+
+def _customers(path: Path) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["customer_id", "name", "id_number", "email", "street", "postcode",
+                         "city", "country"])
+        for i, name in enumerate(["Łukasz Nowak", "Nguyễn Thị Mai", "Ștefan Țurcanu"]):
+            writer.writerow([f"K{100 + i}", name, f"X{i:07d}Z", f"k{i}@voorbeeld.nl",
+                             "Dorpsstraat 1", "1234 AB", "Utrecht", "Nederland"])
+    return path
+
+
+# Runs the command in this process and prints which build libraries it imported.
+_RUN_AND_LIST_IMPORTS = f"""
+import sys
+from formgen.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as stop:
+    assert not stop.code, stop.code
+print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(BUILD_LIBRARIES)!r}))
+"""
+
+
+def _formgen(tmp_path: Path, cache_dir: Path, *args: str,
+             **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items()
+                   if k not in {"FORMGEN_CACHE", "FORMGEN_CONFIG_DIR", "FORMGEN_TEMPLATES_DIR"}}
+    environment.update({"FORMGEN_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(REPO),
+                        "FORMGEN_SECRET": "een-testsleutel-" * 3, **env})
+    result = subprocess.run([sys.executable, "-c", _RUN_AND_LIST_IMPORTS, *args], cwd=tmp_path,
+                            env=environment, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_first_run_loads_the_shipped_template(tmp_path: Path) -> None:
+    table = _customers(tmp_path / "klanten.csv")
+    empty = tmp_path / "cache"
+    batch = _formgen(tmp_path, empty, "form", "--customers", str(table), "--out-dir", "uit")
+    assert len(list((tmp_path / "uit").glob("K*.pdf"))) == 3
+    assert batch.stdout.strip() == "[]", "a build library was imported: " + batch.stdout
+    assert not list(empty.glob("*.pickle")), "the template was built, not loaded"
+
+    _formgen(tmp_path, empty, "form", "--out", "geladen.pdf")
+    _formgen(tmp_path, empty, "form", "--out", "gebouwd.pdf", FORMGEN_CACHE="0")
+    assert (tmp_path / "geladen.pdf").read_bytes() == (tmp_path / "gebouwd.pdf").read_bytes()
+
+
+def test_own_definition_builds_and_keeps_its_template(tmp_path: Path) -> None:
+    """--config / FORMGEN_CONFIG_DIR: built and kept in the user's cache, even when the
+    folder is a copy of the package's own definition."""
+    config = tmp_path / "eigen"
+    shutil.copytree(default_config_dir(), config)
+    empty = tmp_path / "cache"
+    result = _formgen(tmp_path, empty, "form", "--out", "eigen.pdf",
+                      FORMGEN_CONFIG_DIR=str(config))
+    assert "fpdf" in result.stdout
+    assert [p.name.split("-")[0] for p in empty.glob("*.pickle")] == ["template"]
+
+
+def test_a_code_change_misses_the_shipped_template(tmp_path: Path) -> None:
+    """The entry's name hashes the package's code: a changed renderer builds anew."""
+    shutil.copytree(REPO / "formgen", tmp_path / "formgen",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    render = tmp_path / "formgen" / "form" / "render.py"
+    render.write_text(render.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    empty = tmp_path / "cache"
+    result = _formgen(tmp_path, empty, "form", "--out", "x.pdf", PYTHONPATH=str(tmp_path))
+    assert "fpdf" in result.stdout
+    assert {p.name.split("-")[0] for p in empty.glob("*.pickle")} == {"template", "field"}
