@@ -22,8 +22,8 @@ demo: setup
 	$(BIN)/formgen demo --out-dir out
 
 # The prebuilt form template and field font the package ships (formgen/data/prebuilt/): write
-# them again after changing the code, the definition, the fonts or a library version (a test
-# fails until you do; see formgen/form/shipped.py).
+# them again after changing the form code, the definition or the fonts (a test fails until you
+# do; see formgen/form/shipped.py).
 template: setup
 	$(BIN)/python -m formgen.form.shipped
 

@@ -10,11 +10,13 @@ the help-center build write nothing outside the folders they are given.
 FORMGEN_CACHE=1 turns it on and FORMGEN_CACHE=0 off for any caller; FORMGEN_CACHE_DIR names
 the folder (default: $XDG_CACHE_HOME/formgen or ~/.cache/formgen).
 
-The package ships entries of its own in the same format under the same names
-(formgen/data/prebuilt/, written by `make template`, see shipped.py): the template of its own
-definition and the field font. A caller that allows it (shipped=True) reads one of those when
-its name, the hash of the full key, matches; so the first run after an install builds nothing,
-and a changed definition, font, library or line of code simply misses and builds as before.
+The package ships entries of its own in the same format (formgen/data/prebuilt/, written by
+`make template`, see shipped.py): the template of its own definition and the field font. A
+caller that allows it (shipped=True) reads one of those when its name, a hash of the code and
+the inputs, matches; so the first run after an install builds nothing, and a changed
+definition, font or line of the form code misses and builds as before. Library versions are
+left out of a shipped entry's name (an upgrade of fpdf2 does not make the form wrong; the
+user's cache does rebuild then): MANIFEST.json next to them records the versions used.
 """
 
 from __future__ import annotations
@@ -50,11 +52,20 @@ def cache_dir() -> Path | None:
     return Path(base) / "formgen"
 
 
+# The code a cached value is built from: the form package and the core modules it uses. The
+# validator, the site build and the command line are left out, so changing them neither
+# invalidates a user's cache nor the entries the package ships.
+BUILD_SOURCES = ("form/**/*.py", "definition.py", "errors.py", "resources.py", "texts.py",
+                 "token.py")
+
+
 @cache
 def code_digest() -> bytes:
-    """Hash of the package's own source: a code change invalidates every entry."""
+    """Hash of the source the values are built from (BUILD_SOURCES): a change invalidates
+    every entry."""
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+    paths = {path for pattern in BUILD_SOURCES for path in PACKAGE_DIR.glob(pattern)}
+    for path in sorted(paths):
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.digest()
@@ -98,16 +109,17 @@ def _load(path: Path) -> tuple[bool, object]:
         return False, None
 
 
-def cached(kind: str, key: Iterable[bytes], build: Callable[[], T], *,
-           shipped: bool = False) -> T:
-    """The value stored under (kind, key), built and stored when missing or unreadable.
-    With shipped=True, an entry the package ships under the same name is read first."""
+def cached(kind: str, key: list[bytes], build: Callable[[], T], *,
+           libraries: tuple[str, ...] = (), shipped: bool = False) -> T:
+    """The value stored under (kind, key and the versions of the libraries it is built
+    with), built and stored when missing or unreadable. With shipped=True, an entry the
+    package ships for (kind, key) is read first: built with the libraries of its day
+    (MANIFEST.json says which), it is what a build gives for this code and these inputs."""
     folder = cache_dir()
     if folder is None:
         return build()
-    name = entry_name(kind, key)
-    path = folder / name
-    for candidate in ([SHIPPED_DIR / name] if shipped else []) + [path]:
+    path = folder / entry_name(kind, [*key, library_versions(*libraries)])
+    for candidate in ([SHIPPED_DIR / entry_name(kind, key)] if shipped else []) + [path]:
         found, value = _load(candidate)
         if found:
             return value  # type: ignore[return-value]

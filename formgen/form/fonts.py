@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pypdf is needed only to build the template, not to prefill
     from pypdf.generic import DictionaryObject, IndirectObject, PdfObject
 
-from formgen.form.cache import cached, file_digest, library_versions
+from formgen.form.cache import cached, file_digest
 from formgen.resources import fonts_dir
 
 REGULAR = "DejaVuSans.ttf"
@@ -77,12 +77,15 @@ class FieldFont:
 def field_font() -> FieldFont:
     """The field font subset, from the on-disk cache when the font file is unchanged (or
     the one the package ships, built from the same font: see cache.py)."""
-    return cached("field-font", field_font_key(), _subset_field_font, shipped=True)
+    return cached("field-font", field_font_key(), _subset_field_font,
+                  libraries=FIELD_FONT_LIBRARIES, shipped=True)
+
+
+FIELD_FONT_LIBRARIES = ("fonttools",)
 
 
 def field_font_key() -> list[bytes]:
-    return [file_digest([fonts_dir() / REGULAR]), repr(_LATIN).encode(),
-            library_versions("fonttools")]
+    return [file_digest([fonts_dir() / REGULAR]), repr(_LATIN).encode()]
 
 
 def _subset_field_font() -> FieldFont:

@@ -18,7 +18,7 @@ from typing import Any
 
 from formgen import token as tokens
 from formgen.definition import Company, FormDefinition, load_company, load_form
-from formgen.form.cache import cached, file_digest, library_versions
+from formgen.form.cache import cached, file_digest
 from formgen.form.fonts import FIELD_FONT_NAME
 from formgen.form.layout import Layout
 from formgen.resources import config_dir, default_config_dir, fonts_dir, templates_dir
@@ -149,14 +149,16 @@ def _head(obj: Any, leave_out: tuple[str, ...]) -> bytes:
 
 def template_key(config: Path) -> list[bytes]:
     """The cache key of the template built from the definition in `config`: its files, the
-    form templates and fonts, the values read from them and the libraries' versions (the
-    package's own code is in every key, see cache.py)."""
+    form templates and fonts and the values read from them (the form code is in every key,
+    the libraries' versions are added by cached(), see cache.py)."""
     form, company = load_form(config), load_company(config)
     inputs = [*config.glob("*.yaml"), *(templates_dir() / "form").glob("*"),
               *fonts_dir().glob("*.ttf")]
     # the definition and company are part of the key through their files and their repr
-    return [file_digest(inputs), repr((form, company)).encode(),
-            library_versions("fpdf2", "pypdf", "pikepdf", "fonttools", "zxing-cpp")]
+    return [file_digest(inputs), repr((form, company)).encode()]
+
+
+TEMPLATE_LIBRARIES = ("fpdf2", "pypdf", "pikepdf", "fonttools", "zxing-cpp")
 
 
 def build_entry(config: Path) -> tuple[bytes, Layout, dict[str, Any]]:
@@ -171,7 +173,8 @@ def _cached(config: Path) -> FormTemplate:
     # folder builds, even an identical copy, and keeps the result in the user's cache
     own = config == default_config_dir().resolve()
     pdf, layout, index = cached("template", template_key(config),
-                                lambda: _build(form, company), shipped=own)
+                                lambda: _build(form, company), libraries=TEMPLATE_LIBRARIES,
+                                shipped=own)
     return FormTemplate(form=form, company=company, layout=layout, pdf=pdf, **index)
 
 
