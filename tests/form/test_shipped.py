@@ -8,8 +8,8 @@ to the code, builds as before.
 from __future__ import annotations
 
 import csv
-import pickle
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -112,25 +112,27 @@ def test_own_definition_builds_and_keeps_its_template(tmp_path: Path) -> None:
     assert [p.name.split("-")[0] for p in empty.glob("*.pickle")] == ["template"]
 
 
-def test_a_code_change_misses_the_shipped_template(tmp_path: Path) -> None:
-    """The entry's name hashes the package's code: a changed renderer builds anew."""
+def _form_with_changed(tmp_path: Path, module: str) -> tuple[str, set[str]]:
+    """`formgen form` from a copy of the package with one module changed: what it imported
+    of the build libraries, and the kinds of cache entry it wrote."""
     shutil.copytree(REPO / "formgen", tmp_path / "formgen",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    render = tmp_path / "formgen" / "form" / "render.py"
-    render.write_text(render.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    changed = tmp_path / "formgen" / module
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     empty = tmp_path / "cache"
     result = _formgen(tmp_path, empty, "form", "--out", "x.pdf", PYTHONPATH=str(tmp_path))
-    assert "fpdf" in result.stdout
-    assert {p.name.split("-")[0] for p in empty.glob("*.pickle")} == {"template", "field"}
+    return result.stdout, {p.name.split("-")[0] for p in empty.glob("*.pickle")}
+
+
+def test_a_code_change_misses_the_shipped_template(tmp_path: Path) -> None:
+    """The entry's name hashes the form code: a changed renderer builds anew."""
+    imported, written = _form_with_changed(tmp_path, "form/render.py")
+    assert "fpdf" in imported
+    assert written == {"template", "field"}
 
 
 def test_a_change_outside_the_form_code_keeps_the_shipped_template(tmp_path: Path) -> None:
     """Only the form code is in the name: a changed validator module still loads it."""
-    shutil.copytree(REPO / "formgen", tmp_path / "formgen",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    ink = tmp_path / "formgen" / "check" / "ink.py"
-    ink.write_text(ink.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
-    empty = tmp_path / "cache"
-    result = _formgen(tmp_path, empty, "form", "--out", "x.pdf", PYTHONPATH=str(tmp_path))
-    assert "fpdf" not in result.stdout
-    assert not list(empty.glob("*.pickle"))
+    imported, written = _form_with_changed(tmp_path, "check/ink.py")
+    assert "fpdf" not in imported
+    assert not written
