@@ -92,6 +92,7 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
         del item, found
     checks, findings = check_form_pages(form_pages, template)
     name, typed = _account_name(findings, template)
+    _name_read_back(checks, findings, name)
     checks += id_checks(id_search.found(), name, typed, today)
     email_check, reply_to = check_email(
         from_address, reader.sender, findings.values.get("reply_email"),
@@ -105,6 +106,19 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
 
 
 _NO_IMAGE = np.zeros((0, 0, 3), np.uint8)
+NAME_MIN_LETTERS = 3  # a name read back from the box has at least this many letters
+
+
+def _name_read_back(checks: list[Check], findings: FormFindings, name: str | None) -> None:
+    """A name box judged doubtful because of noise is written when, on a prefilled form with
+    a verified token, the name was read back from it (OCR, for the identity check)."""
+    if not (findings.request_id and findings.verified and name
+            and sum(ch.isalpha() for ch in name) >= NAME_MIN_LETTERS):
+        return
+    for check in checks:
+        if check.code == "field:name" and check.status is Status.REVIEW:
+            check.status = Status.OK
+            check.message = check.message.split(":", 1)[0] + ": ingevuld (gelezen)"
 
 
 def _account_name(findings: FormFindings, template: FormTemplate) -> tuple[str | None, bool]:

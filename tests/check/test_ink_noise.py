@@ -8,6 +8,7 @@ An empty box under noise must never be "ok"; a signed box on a clean copy stays 
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -184,3 +185,49 @@ def test_a_new_value_under_dirty_drum_bands_is_still_written(seed: int) -> None:
                random.Random(seed))
     page = _toner_blots(page, _change_columns()[1], seed)
     assert _page1_statuses(page)["group:change"] is Status.OK
+
+
+def _texture(page: np.ndarray, dashes: int, seed: int) -> np.ndarray:
+    """A bad photocopy's texture: short dark dashes all over the page (not on the QR code)."""
+    from formgen.form import layout_contract
+
+    rng = np.random.default_rng(seed)
+    h, w = page.shape[:2]
+    layer = np.zeros((h, w), np.uint8)
+    for _ in range(dashes):
+        x, y, angle = int(rng.integers(0, w)), int(rng.integers(0, h)), rng.uniform(0, np.pi)
+        length = int(rng.integers(3, 9))
+        cv2.line(layer, (x, y), (int(x + length * np.cos(angle)), int(y + length * np.sin(angle))),
+                 255, 1)
+    qr, s = layout_contract()["pages"][0]["qr"], DPI / 72
+    layer[int(qr["y"] * s) - 8:int((qr["y"] + qr["height"]) * s) + 8,
+          int(qr["x"] * s) - 8:int((qr["x"] + qr["width"]) * s) + 8] = 0
+    out = page.copy()
+    out[layer > 0] = rng.integers(30, 110, (int((layer > 0).sum()), 1))
+    return out
+
+
+@pytest.mark.parametrize("dashes", [25000, 35000])
+def test_printed_prefilled_values_under_texture_are_written(tmp_path: Path, dashes: int) -> None:
+    """On a prefilled form the klantnummer is printed by us and signed in the token, and the
+    name is read back from its box: texture noise over them is no reason to doubt them. Without
+    the key the token is not verified, and the boxes stay doubtful."""
+    import datetime as dt
+
+    from PIL import Image
+
+    from formgen.check.submission import check_submission
+    from formgen.form import prefilled_form
+    from formgen.form.customers import Customer
+
+    key = b"test-key-" * 4
+    customer = Customer(customer_id="K4711", name="Anna de Vries", id_number="X1234567Z",
+                        email="anna@voorbeeld.nl")
+    pdf, _ = prefilled_form(customer, key, request_id="REQ1", issued=dt.date.today())
+    scan = tmp_path / "scan.png"
+    Image.fromarray(_texture(poppler_pages(pdf, DPI)[0], dashes, 5)).save(scan)
+    codes = ("field:customer_id", "field:name")
+    verified = {c.code: c.status for c in check_submission(scan, key=key).checks}
+    unverified = {c.code: c.status for c in check_submission(scan, key=None).checks}
+    assert [verified[c] for c in codes] == [Status.OK, Status.OK]
+    assert [unverified[c] for c in codes] == [Status.REVIEW, Status.REVIEW]
