@@ -32,6 +32,7 @@ NOISE_MIN_PAPER = 40  # blank-paper pixels a window needs before its density cou
 # half of the external corpus (tests/corpus/external.py, seed 7): 1.0 let 122 of 1504 empty boxes
 # pass, 2.0 lost 55 of 1386 written ones; 1.5 gave 51 and 38.
 NOISE_MARGIN = 1.5
+NOISE_POOL = 2 * NOISE_WINDOW + 1  # columns (or rows) in one pooling window
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def boxes_mask(shape: tuple[int, int], rects: tuple[Rect, ...]) -> np.ndarray:
 
 
 def _pooled(values: np.ndarray) -> np.ndarray:
-    return np.convolve(values, np.ones(2 * NOISE_WINDOW + 1, np.float32), "same")
+    return np.convolve(values, np.ones(NOISE_POOL, np.float32), "same")
 
 
 def _noise_density(marks: np.ndarray, paper: np.ndarray, axis: int) -> np.ndarray:
@@ -174,9 +175,8 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
         = False  # the box itself and its border
     expected = np.maximum(_noise_density(marks, blank, 0)[box[1]][None, :],
                           _noise_density(marks, blank, 1)[box[0]][:, None])
-    window = 2 * NOISE_WINDOW + 1
     beyond = np.maximum(0.0, _pooled(ink.sum(axis=0).astype(np.float32))
-                        - NOISE_MARGIN * _pooled(expected.sum(axis=0))) / window
+                        - NOISE_MARGIN * _pooled(expected.sum(axis=0))) / NOISE_POOL
     fraction = pixels / size
     noise = min(fraction, fraction - float(beyond.sum()) / size)
     columns = np.flatnonzero(beyond > 0)

@@ -13,6 +13,7 @@ import io
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -37,20 +38,20 @@ TYPED = {
 TAB = 0x09
 
 
-def _name_of(env: object, annot: object) -> str:
-    size = pdfium_c.FPDFAnnot_GetFormFieldName(env, annot, None, 0)
+def _field_text(getter: Any, env: object, annot: object) -> str:
+    """A UTF-16 string from one of PDFium's FPDFAnnot_GetFormField* getters."""
+    size = getter(env, annot, None, 0)
     buf = ctypes.create_string_buffer(size)
-    pdfium_c.FPDFAnnot_GetFormFieldName(env, annot, ctypes.cast(
-        buf, ctypes.POINTER(pdfium_c.FPDF_WCHAR)), size)
+    getter(env, annot, ctypes.cast(buf, ctypes.POINTER(pdfium_c.FPDF_WCHAR)), size)
     return buf.raw[:size - 2].decode("utf-16-le")
+
+
+def _name_of(env: object, annot: object) -> str:
+    return _field_text(pdfium_c.FPDFAnnot_GetFormFieldName, env, annot)
 
 
 def _alternate_name_of(env: object, annot: object) -> str:
-    size = pdfium_c.FPDFAnnot_GetFormFieldAlternateName(env, annot, None, 0)
-    buf = ctypes.create_string_buffer(size)
-    pdfium_c.FPDFAnnot_GetFormFieldAlternateName(env, annot, ctypes.cast(
-        buf, ctypes.POINTER(pdfium_c.FPDF_WCHAR)), size)
-    return buf.raw[:size - 2].decode("utf-16-le")
+    return _field_text(pdfium_c.FPDFAnnot_GetFormFieldAlternateName, env, annot)
 
 
 def _widgets(pdf: pdfium.PdfDocument) -> list[tuple[int, str, str]]:
