@@ -33,6 +33,7 @@ NOISE_MIN_PAPER = 40  # blank-paper pixels a window needs before its density cou
 # pass, 2.0 lost 55 of 1386 written ones; 1.5 gave 51 and 38.
 NOISE_MARGIN = 1.5
 NOISE_POOL = 2 * NOISE_WINDOW + 1  # columns (or rows) in one pooling window
+PRINT_PERCENTILE = 97  # the printed form's darkness: this percentile of its (widened) area
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Ink:
     faint_fraction: float = 0.0  # the same for faint marks (pencil), ink included
     contrast: float = 0.0  # median darkness of the ink against the paper (grey levels)
     noise: float = 0.0  # the part of fraction that the noise of the paper around explains
+    print_contrast: float = 0.0  # how dark the printed form came out near the box (grey levels)
 
     @property
     def beyond_noise(self) -> float:
@@ -162,12 +164,13 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
     lines = np.zeros(dark.shape, bool)
     lines[near] = _lines(dark[near], (slice(box[0].start - ny0, box[0].stop - ny0), box[1]))
     marks = dark & ~on_form & ~lines
+    print_contrast = _print_darkness(contrast[near], on_form[near])
     ink = _strokes(marks[box])
     faint = _strokes(((contrast > FAINT_CONTRAST) & ~on_form & ~lines)[box])
     size = ink.size
     pixels = int(ink.sum())
     if not pixels:
-        return Ink(0, 0.0, 0.0, float(faint.sum()) / size)
+        return Ink(0, 0.0, 0.0, float(faint.sum()) / size, print_contrast=print_contrast)
     blank = ~on_form & ~lines
     if boxes is not None:  # writing in the other boxes is no noise
         blank &= ~boxes[cy0:cy1, cx0:cx1]
@@ -182,7 +185,15 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
     columns = np.flatnonzero(beyond > 0)
     span = (columns[-1] - columns[0] + 1) / ink.shape[1] if columns.size else 0.0
     return Ink(pixels, fraction, span, float(faint.sum()) / size,
-               float(np.median(contrast[box][ink])), max(0.0, noise))
+               float(np.median(contrast[box][ink])), max(0.0, noise), print_contrast)
+
+
+def _print_darkness(contrast: np.ndarray, on_form: np.ndarray) -> float:
+    """How dark the printed form came out near a box (grey levels against the paper): a high
+    percentile of its widened area, so the strokes' cores count and not their edges; no
+    threshold, so a faded copy gives a low value rather than none."""
+    values = contrast[on_form]
+    return float(np.percentile(values, PRINT_PERCENTILE)) if values.size else 0.0
 
 
 def crop(page: np.ndarray, rect: Rect, pad: int = 6) -> np.ndarray:

@@ -13,7 +13,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from corpus.external import poppler_pages, signature, write_text
+from corpus.external import PENS, poppler_pages, signature, write_text
 
 from formgen.check.fields import check_form_pages
 from formgen.check.form_pages import find_form_page
@@ -231,3 +231,27 @@ def test_printed_prefilled_values_under_texture_are_written(tmp_path: Path, dash
     unverified = {c.code: c.status for c in check_submission(scan, key=None).checks}
     assert [verified[c] for c in codes] == [Status.OK, Status.OK]
     assert [unverified[c] for c in codes] == [Status.REVIEW, Status.REVIEW]
+
+
+def _faded(page: np.ndarray, keep: float) -> np.ndarray:
+    """The whole copy lighter: print and pen alike keep this share of their darkness."""
+    return (255 - (255 - page.astype(np.float32)) * keep).astype(np.uint8)
+
+
+def _pencil_signed(page: np.ndarray, seed: int) -> np.ndarray:
+    out = page.copy()
+    signature(out, DPI, PENS["pencil"], random.Random(seed), pencil=True)
+    return out
+
+
+@pytest.mark.parametrize("keep", [0.3, 0.4])
+def test_a_pen_signature_on_a_faded_copy_is_a_signature(keep: float) -> None:
+    """A faded copy makes the pen lighter than a pencil on a clean copy, and the print too:
+    the signature's darkness is judged against the print of the same copy."""
+    assert _statuses(_faded(_signed(_page2(), 8), keep))["signature"] is Status.OK
+
+
+@pytest.mark.parametrize("keep", [1.0, 0.6])
+def test_a_pencil_signature_is_for_a_person_to_look_at(keep: float) -> None:
+    """Pencil stays lighter than the print, on a clean copy and on a faded one."""
+    assert _statuses(_faded(_pencil_signed(_page2(), 9), keep))["signature"] is Status.REVIEW
