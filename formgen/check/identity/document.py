@@ -19,6 +19,9 @@ row (no check digit) is read three times with different cuts and voted on unless
 with the whole-line reading. The rows are checked with :mod:`formgen.check.identity.mrz`;
 if the result still does not validate, the whole band is detected and read again at full
 resolution. When nothing MRZ-like is found, the page is read once more turned by 180 degrees.
+When all that gives no valid MRZ on what looks like an ID, the MRZ rows may be bent by a fold
+in the page (which makes the text detector drop them): they are then looked for in the
+detector's text map, straightened and read (:mod:`formgen.check.identity.fold`).
 
 Identity documents are personal data: nothing here logs, prints or writes the page or what was
 read from it; it only lands in the returned :class:`IdDocumentResult` (whose ``repr`` leaves the
@@ -28,6 +31,7 @@ personal fields out).
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import itertools
 import re
 from collections.abc import Sequence
@@ -37,7 +41,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from formgen.check.identity import ocr
+from formgen.check.identity import fold, ocr
 from formgen.check.identity.mrz import UNKNOWN as UNKNOWN_CHAR
 from formgen.check.identity.mrz import MrzResult, normalize_line, parse_mrz, text_has_bsn
 from formgen.check.identity.ocr import OcrLine
@@ -237,24 +241,41 @@ LOCATE_INK = 25  # grey levels darker than the paper around it: print, not a tin
 LOCATE_SPECK = 0.012  # clusters of ink smaller than this share of the page side are specks
 LOCATE_MAX_AREA = 0.45  # ink spread over more of the page than this: read the whole page
 REGION_SIDE = 800  # a located region is read at least this long (work pixels), at most 3x
+# print is letters: a cluster of ink in fewer separate pieces than this is a line, a corner
+# mark, a pair of specks or the dark wedge a folded page shows at its edge, not print
+LOCATE_MIN_PIECES = 3
+
+
+def _ink_pieces(ink: np.ndarray, labels: np.ndarray, n: int) -> np.ndarray:
+    """Per cluster label (0..n-1): how many separate pieces of ink (2 pixels or more) it holds."""
+    m, pieces, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    at = ink > 0
+    pairs = np.unique(labels[at].astype(np.int64) * m + pieces[at])
+    cluster, piece = pairs // m, pairs % m
+    big = stats[piece, cv2.CC_STAT_AREA] >= 2
+    return np.bincount(cluster[big], minlength=n)
 
 
 def _ink_region(page: np.ndarray) -> tuple[int, int, int, int] | None:
-    """The box (x0, y0, x1, y1, page pixels) around all print on the page, specks left out,
-    with a margin; None when there is none or it covers most of the page."""
+    """The box (x0, y0, x1, y1, page pixels) around all print on the page, with a margin
+    (specks, lines, corner marks and the dark wedges a folded page shows at its edges left
+    out); None when there is none or it covers most of the page."""
     h, w = page.shape[:2]
     s = min(1.0, LOCATE_SIDE / max(h, w))
     grey = cv2.cvtColor(page, cv2.COLOR_RGB2GRAY)
     if s < 1.0:
         grey = cv2.resize(grey, (max(1, int(round(w * s))), max(1, int(round(h * s)))),
                           interpolation=cv2.INTER_AREA)
-    ink = cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, np.ones((9, 9), np.uint8)) > LOCATE_INK
+    ink = (cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, np.ones((9, 9), np.uint8))
+           > LOCATE_INK).astype(np.uint8)
     side = max(grey.shape)
     k = max(3, int(0.02 * side) | 1)
-    blobs = cv2.dilate(ink.astype(np.uint8), np.ones((k, k), np.uint8))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
+    blobs = cv2.dilate(ink, np.ones((k, k), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
     speck = LOCATE_SPECK * side + k
-    keep = [st for st in stats[1:n] if max(st[2], st[3]) > speck]
+    pieces = _ink_pieces(ink, labels, n)
+    keep = [st for st, count in zip(stats[1:n], pieces[1:n], strict=True)
+            if max(st[2], st[3]) > speck and count >= LOCATE_MIN_PIECES]
     if not keep:
         return None
     x0 = min(st[0] for st in keep) / s
@@ -756,6 +777,23 @@ def _keywords_found(lines: Sequence[OcrLine]) -> bool:
     return sum(1 for k in ID_LABELS if k in flat) >= 2
 
 
+HINT_SIMILARITY = 0.85  # a line this like a keyword (difflib ratio) is that keyword misread
+
+
+def _id_hints(lines: Sequence[OcrLine]) -> bool:
+    """Weaker signs of an identity document than :func:`_keywords_found`: also a keyword read
+    with a letter or two wrong, or a piece of an MRZ."""
+    if _keywords_found(lines) or any(_mrz_like(line.text) for line in lines):
+        return True
+    for line in lines:
+        flat = re.sub(r"[^A-Z]", "", line.text.upper())
+        if len(flat) >= 8 and any(
+                difflib.SequenceMatcher(None, flat, k).ratio() >= HINT_SIMILARITY
+                for k in ID_KEYWORDS):
+            return True
+    return False
+
+
 UPRIGHT_MIN_SCORE = 0.9  # mean recognition score of a page that is surely read the right way up
 
 
@@ -825,6 +863,38 @@ def _read_document(image: np.ndarray, today: dt.date, *,
     return read, result
 
 
+BENT_MARGIN = 0.4  # the MRZ is looked for this share of the text's extent around it
+
+
+def _read_bent(read: _PageRead, today: dt.date) -> MrzResult | None:
+    """The MRZ of a document on a folded page: its rows found bent in the detector's text map
+    (where the detector dropped them), straightened, and read. None when no bent zone of
+    stacked rows is found or nothing MRZ-like is read from it."""
+    work = _resized(read.page, read.scale)
+    h, w = work.shape[:2]
+    x0, y0, x1, y1 = 0, 0, w, h
+    if read.lines:
+        points = np.vstack([np.asarray(line.box, np.float32) for line in read.lines])
+        (lx0, ly0), (lx1, ly1) = points.min(axis=0), points.max(axis=0)
+        margin = BENT_MARGIN * max(lx1 - lx0, ly1 - ly0) + 20
+        x0, y0 = max(0, int(lx0 - margin)), max(0, int(ly0 - margin))
+        x1, y1 = min(w, int(lx1 + margin)), min(h, int(ly1 + margin))
+    rows = fold.mrz_rows(fold.find_rows(ocr.text_map(work[y0:y1, x0:x1]), origin=(x0, y0)))
+    if not rows or fold.bend(rows) < fold.MIN_BEND:
+        return None  # no zone, or a straight one: the readings so far have seen it as it is
+    band = fold.straighten(read.page, rows, read.scale)
+    # the rows' boxes are known: no detection on the band (the detector is unsure of rows
+    # this close to the edge of an image)
+    texts = ocr.recognize([ocr.crop_box(band.image, box) for box in band.boxes])
+    lines = [
+        OcrLine(text, tuple((float(x), float(y)) for x, y in b), score)  # type: ignore[arg-type]
+        for b, (text, score) in zip(band.boxes, texts, strict=True)
+        if text.strip()
+    ]
+    result, _ = _read_mrz(_PageRead(band.image, 1.0, lines, read.rotation), today)
+    return result
+
+
 def analyse_id_page(image: np.ndarray, *, today: dt.date | None = None) -> IdDocumentResult:
     """Look for an identity document on a page image and check its MRZ.
 
@@ -844,6 +914,12 @@ def analyse_id_page(image: np.ndarray, *, today: dt.date | None = None) -> IdDoc
         if _quality(result2) > _quality(result):
             read, result = again, result2
         read.lines = seen
+    if (result is None or not result.valid) and (result is not None or _id_hints(read.lines)):
+        # an ID document (or a piece of an MRZ was seen) but no valid MRZ read: on a folded
+        # page its rows may be bent, and then the text detector drops them
+        bent = _read_bent(read, today)
+        if _quality(bent) > _quality(result):
+            result = bent
 
     text_bsn = any(text_has_bsn(line.text) for line in read.lines
                    if _mrz_like(line.text) is None)

@@ -81,6 +81,12 @@ class OcrEngine(Protocol):
         """Only detect text lines at the image's own resolution; 4x2 float32 corner arrays."""
         ...
 
+    def text_map(self, image: np.ndarray) -> np.ndarray:
+        """Where text is: a float32 map (same height and width as ``image``, values 0..1) of how
+        likely each pixel belongs to a text line, as the detector sees it before it draws boxes
+        (a bent line is still one band here, where the detector may drop its box)."""
+        ...
+
     def recognize(self, crops: Sequence[np.ndarray], *,
                   min_width: int | None = None) -> list[tuple[str, float]]:
         """Recognise already cropped, upright single text lines (RGB or grayscale).
@@ -145,6 +151,22 @@ class RapidOcrEngine:
         if boxes is None or len(boxes) == 0:
             return []
         return [np.asarray(b, dtype=np.float32) for b in self._ocr.sorted_boxes(boxes)]
+
+    def text_map(self, image: np.ndarray) -> np.ndarray:
+        import cv2
+
+        bgr = _to_bgr(image)
+        det = self._ocr.text_det
+        h, w = bgr.shape[:2]
+        with self._lock:
+            prepared = det.get_preprocess(max(h, w))
+            prepared.limit_type, prepared.limit_side_len = "max", max(h, w)
+            tensor = prepared(bgr)
+            if tensor is None:
+                return np.zeros((h, w), np.float32)
+            pred = det.infer(tensor)[0]
+        return cv2.resize(np.asarray(pred[0, 0], np.float32), (w, h),
+                          interpolation=cv2.INTER_LINEAR)
 
     def recognize(self, crops: Sequence[np.ndarray], *,
                   min_width: int | None = None) -> list[tuple[str, float]]:
@@ -216,6 +238,11 @@ def read_lines(image: np.ndarray, *, use_cls: bool = True) -> list[OcrLine]:
 def detect(image: np.ndarray) -> list[np.ndarray]:
     """Only detect text lines in ``image``; returns 4x2 corner arrays (x, y)."""
     return get_engine().detect(image)
+
+
+def text_map(image: np.ndarray) -> np.ndarray:
+    """How likely each pixel of ``image`` belongs to a text line (float32 HxW, 0..1)."""
+    return get_engine().text_map(image)
 
 
 def recognize(crops: Sequence[np.ndarray], *,
