@@ -11,7 +11,7 @@ from formgen import token as tokens
 from formgen.check.align import Alignment, align_on_marks, align_on_qr
 from formgen.check.ink import CHECK_DPI, reference_pages
 from formgen.check.intake import Page
-from formgen.check.qr import read_tokens
+from formgen.check.qr import read_tokens, read_upright
 from formgen.errors import TokenError
 from formgen.form.template import FormTemplate
 
@@ -65,6 +65,9 @@ def find_form_page(page: Page, template: FormTemplate, key: bytes | None) -> For
     hits = read_tokens(page.image, hint)
     if not hits and alignment is None:
         return None
+    if not hits and alignment is not None:
+        qr = layout.qr
+        hits = read_upright(page.image, alignment.form_to_image, qr.x, qr.y, qr.width)
     if alignment is None:
         alignment = align_on_qr(hits[0].corners, layout)
     if not hits:

@@ -10,6 +10,10 @@ import zxingcpp
 
 from formgen.token import PREFIX
 
+UPRIGHT_SCALE = 3.0  # pixels per point of the upright cut-out: ~8 px per module of a blank form
+UPRIGHT_QUIET = 0.1  # white margin kept around the code, as a share of its side
+UPRIGHT_BLURS = (5, 3, 7)  # smoothing windows tried (px): about half a module, less, more
+
 
 @dataclass(frozen=True)
 class QrHit:
@@ -55,6 +59,32 @@ def read_tokens(image: np.ndarray, hint: np.ndarray | None = None) -> list[QrHit
         # binarised look is only worth its time where the marks say the code must be
         return hits
     return _read(_binarise(gray))
+
+
+def read_upright(image: np.ndarray, form_to_image: np.ndarray, x: float, y: float,
+                 side: float) -> list[QrHit]:
+    """The code cut out upright through the corner marks' homography (form points to image
+    pixels), for when it could not be read where it lies: faded or speckled modules, as a
+    letterpress copy leaves them. The upright code is smoothed over about half a module and
+    thresholded. x, y, side: the code's square on the form, in points."""
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    pad = side * UPRIGHT_QUIET
+    size = round((side + 2 * pad) * UPRIGHT_SCALE)
+    to_view = np.array([[1 / UPRIGHT_SCALE, 0, x - pad], [0, 1 / UPRIGHT_SCALE, y - pad],
+                        [0, 0, 1]])
+    view = cv2.warpPerspective(gray, form_to_image @ to_view, (size, size),
+                               flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP,
+                               borderMode=cv2.BORDER_REPLICATE)
+    for k in UPRIGHT_BLURS:
+        smooth = cv2.blur(view, (k, k))
+        _, binary = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        for candidate in (binary, smooth):
+            hits = _read(candidate)
+            if hits:
+                view_to_image = form_to_image @ to_view
+                return [QrHit(h.text, cv2.perspectiveTransform(h.corners[None], view_to_image)[0])
+                        for h in hits]
+    return []
 
 
 def _close_light_lines(gray: np.ndarray) -> np.ndarray:

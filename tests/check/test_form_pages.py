@@ -153,3 +153,50 @@ def test_a_page_with_two_marks_left_is_still_a_form_page(tmp_path: Path) -> None
     pages = _render_pdfium(blank_form(), 150)
     damaged = [_two_marks_only(_damage(p, "painted-over", 150), 150) for p in pages]
     assert _page_numbers(damaged, tmp_path) == [1, 2]
+
+
+def _letterpress_qr(image: Image.Image, seed: int, keep: float, dpi: int = 150) -> Image.Image:
+    """A letterpress-like copy of the QR code: its ink at `keep` of its strength and the
+    modules riddled with white specks, so the code is not readable where it lies."""
+    grey = np.asarray(image.convert("L")).astype(np.float32)
+    rng = np.random.default_rng(seed)
+    x0, y0, x1, y1 = _qr_box(dpi)
+    code = 255 - (255 - grey[y0:y1, x0:x1]) * keep
+    holes = rng.random(code.shape) < 0.4
+    code[holes] = np.maximum(code[holes], 235)
+    grey[y0:y1, x0:x1] = code
+    return Image.fromarray(grey.clip(0, 255).astype(np.uint8)).convert("RGB")
+
+
+def _token_texts(images: list[Image.Image], key: bytes | None = None) -> list[str | None]:
+    from formgen.check.form_pages import find_form_page
+    from formgen.check.intake.model import Page
+    from formgen.form.template import get_template
+
+    texts = []
+    for i, image in enumerate(images, 1):
+        found = find_form_page(Page("scan.png", i, i, np.asarray(image), 150, False, None),
+                               get_template(), key)
+        texts.append(found.token_text if found else None)
+    return texts
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("keep", [0.5, 0.35])
+def test_a_faded_speckled_qr_code_is_read_upright(seed: int, keep: float) -> None:
+    """Where the marks are found but the code is not readable where it lies, it is cut out
+    upright through the marks, smoothed and read: blank and prefilled (more modules) alike."""
+    import datetime as dt
+
+    from formgen.form import prefilled_form
+    from formgen.form.customers import Customer
+
+    key = b"test-key-" * 4
+    customer = Customer(customer_id="K4711", name="Anna de Vries", id_number="X1234567Z",
+                        email="anna@voorbeeld.nl")
+    prefilled, _ = prefilled_form(customer, key, request_id="REQ1", issued=dt.date.today())
+    for pdf in (blank_form(), prefilled):
+        pages = _render_pdfium(pdf, 150)
+        clean = _token_texts(pages, key)
+        assert all(clean)
+        assert _token_texts([_letterpress_qr(p, seed, keep) for p in pages], key) == clean
