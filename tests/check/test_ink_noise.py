@@ -13,7 +13,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from corpus.external import PENS, poppler_pages, signature, write_text
+from corpus.external import HANDWRITING, PENS, poppler_pages, signature, write_text
 
 from formgen.check.fields import check_form_pages
 from formgen.check.form_pages import find_form_page
@@ -255,3 +255,53 @@ def test_a_pen_signature_on_a_faded_copy_is_a_signature(keep: float) -> None:
 def test_a_pencil_signature_is_for_a_person_to_look_at(keep: float) -> None:
     """Pencil stays lighter than the print, on a clean copy and on a faded one."""
     assert _statuses(_faded(_pencil_signed(_page2(), 9), keep))["signature"] is Status.REVIEW
+
+
+def _on_the_line(page: np.ndarray, field_id: str, text: str, font: str, size: float) -> None:
+    """A word in a broad felt-tip written right on the box's bottom line: bold strokes, the
+    baseline on the line, the letters' lowest points a few pixels through it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    rect = get_template().layout.box(field_id).rect
+    s = DPI / 72
+    x0, y1 = int(rect.x * s), int((rect.y + rect.height) * s)
+    face = ImageFont.truetype(HANDWRITING[font], int(rect.height * s * size))
+    layer = Image.new("L", (int(face.getlength(text)) + 10, face.size * 2), 0)
+    ImageDraw.Draw(layer).text((5, 0), text, font=face, fill=255)
+    alpha = cv2.dilate(np.asarray(layer), np.ones((3, 3), np.uint8)).astype(np.float32) / 255
+    top = y1 - face.getmetrics()[0]
+    x = x0 + 420
+    region = page[top:top + alpha.shape[0], x:x + alpha.shape[1]].astype(np.float32)
+    region *= 1 - alpha[: region.shape[0], :, None] * (1 - np.array(PENS["black"]) / 255)
+    page[top:top + alpha.shape[0], x:x + alpha.shape[1]] = region.astype(np.uint8)
+
+
+@pytest.mark.parametrize(("text", "size"), [("Assen", 0.7), ("Emmen", 0.7), ("Assen", 0.85)])
+def test_a_bold_word_on_the_bottom_line_is_writing(text: str, size: float) -> None:
+    """Strokes that dip a few pixels through the box's bottom line are no line reaching out
+    of the box: only runs that go on past the border are."""
+    page = _page2()
+    _on_the_line(page, "sign_place", text, "breip", size)
+    assert _statuses(page)["field:sign_place"] is Status.OK
+
+
+@pytest.mark.parametrize(("dx", "dy"), [(0, 5), (0, -5), (5, 0), (4, 4)])
+def test_box_borders_a_few_pixels_off_are_not_writing(dx: int, dy: int) -> None:
+    """A page bent in the scanner: the print sits a few pixels off where the marks put it, so
+    each box's own border runs inside the box. That is the border, not writing."""
+    from formgen.form import layout_contract
+
+    page = _page2()
+    moved = np.full_like(page, 255)
+    h, w = page.shape[:2]
+    moved[max(0, dy):h + min(0, dy), max(0, dx):w + min(0, dx)] = \
+        page[max(0, -dy):h - max(0, dy), max(0, -dx):w - max(0, dx)]
+    s = DPI / 72
+    for r in layout_contract()["pages"][1]["marks"]:  # the marks stay where they were
+        x0, y0 = int(r["x"] * s) - 2, int(r["y"] * s) - 2
+        x1, y1 = int((r["x"] + r["width"]) * s) + 3, int((r["y"] + r["height"]) * s) + 3
+        moved[y0:y1, x0:x1] = page[y0:y1, x0:x1]
+    statuses = _statuses(moved)
+    assert statuses["field:sign_place"] is not Status.OK
+    assert statuses["field:signer_name"] is not Status.OK
+    assert statuses["signature"] is not Status.OK
