@@ -29,6 +29,10 @@ FAINT_FACTOR = 0.35  # below the threshold but above this part of it: a person s
 # should look. Chosen on the tuning half of the external corpus (seed 7): 0.25 let 46 of 1504
 # empty boxes pass where 0 let 54, for 6 more written boxes to look at (37 of 1542).
 WRITING_MIN_SHARE = 0.25
+# Writing is at least a letter wide; specks of bleed-through or toner scattered over a box are
+# not. Ink.widest (px at CHECK_DPI, 12 px = 2 mm) on the tuning half (seed 7): the narrowest
+# written box judged "ok" had 14 px, two empty boxes judged "ok" had 8 and 10.
+WRITING_MIN_WIDTH = 12
 
 
 @dataclass
@@ -66,7 +70,8 @@ def _written(ink: Ink, signature: bool = False) -> Status:
     minimum = SIGNATURE_MIN_FRACTION if signature else FIELD_MIN_FRACTION
     writing = ink.beyond_noise
     if writing >= minimum and writing >= WRITING_MIN_SHARE * ink.fraction and \
-            ink.pixels * writing / ink.fraction >= FIELD_MIN_PIXELS and (
+            ink.pixels * writing / ink.fraction >= FIELD_MIN_PIXELS and \
+            ink.widest >= WRITING_MIN_WIDTH and (
             not signature or (ink.span >= SIGNATURE_MIN_SPAN
                               and _dark_as_pen(ink))):
         return Status.OK

@@ -40,6 +40,7 @@ NOISE_MIN_PAPER = 40  # blank-paper pixels a window needs before its density cou
 # pass, 2.0 lost 55 of 1386 written ones; 1.5 gave 51 and 38.
 NOISE_MARGIN = 1.5
 NOISE_POOL = 2 * NOISE_WINDOW + 1  # columns (or rows) in one pooling window
+WORD_GAP = 8  # px at CHECK_DPI: the gap between letters, or a pen's lift within a word
 PRINT_PERCENTILE = 97  # the printed form's darkness: this percentile of its (widened) area
 
 
@@ -52,6 +53,7 @@ class Ink:
     contrast: float = 0.0  # median darkness of the ink against the paper (grey levels)
     noise: float = 0.0  # the part of fraction that the noise of the paper around explains
     print_contrast: float = 0.0  # how dark the printed form came out near the box (grey levels)
+    widest: int = 0  # px: the widest stretch of columns with ink (gaps up to WORD_GAP px closed)
 
     @property
     def beyond_noise(self) -> float:
@@ -195,7 +197,20 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
     columns = np.flatnonzero(beyond > 0)
     span = (columns[-1] - columns[0] + 1) / ink.shape[1] if columns.size else 0.0
     return Ink(pixels, fraction, span, float(faint.sum()) / size,
-               float(np.median(contrast[box][ink])), max(0.0, noise), print_contrast)
+               float(np.median(contrast[box][ink])), max(0.0, noise), print_contrast,
+               _widest(ink))
+
+
+def _widest(ink: np.ndarray) -> int:
+    """The widest stretch of columns that hold ink (two pixels or more), gaps of up to WORD_GAP
+    px closed: a word or a signature is wide, scattered specks are not."""
+    columns = np.flatnonzero(ink.sum(axis=0) >= 2)
+    if not columns.size:
+        return 0
+    breaks = np.flatnonzero(np.diff(columns) > WORD_GAP)
+    starts = np.r_[columns[0], columns[breaks + 1]]
+    ends = np.r_[columns[breaks], columns[-1]]
+    return int((ends - starts + 1).max())
 
 
 def _print_darkness(contrast: np.ndarray, on_form: np.ndarray) -> float:

@@ -305,3 +305,33 @@ def test_box_borders_a_few_pixels_off_are_not_writing(dx: int, dy: int) -> None:
     assert statuses["field:sign_place"] is not Status.OK
     assert statuses["field:signer_name"] is not Status.OK
     assert statuses["signature"] is not Status.OK
+
+
+def _specks(page: np.ndarray, field_id: str, seed: int, count: int = 9) -> np.ndarray:
+    """Small dark specks scattered over one box only (bleed-through, toner), none near another:
+    ink the noise around the box does not explain, but no letter."""
+    rect = get_template().layout.box(field_id).rect
+    s = DPI / 72
+    x0, y0 = int(rect.x * s) + 10, int(rect.y * s) + 10
+    x1, y1 = int((rect.x + rect.width) * s) - 16, int((rect.y + rect.height) * s) - 16
+    rng = np.random.default_rng(seed)
+    out = page.copy()
+    xs = np.linspace(x0, x1, count).astype(int) + rng.integers(-8, 9, count)
+    for x in xs:
+        y = int(rng.integers(y0, y1))
+        out[y:y + 5, x:x + 6] = int(rng.integers(40, 110))
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_scattered_specks_in_an_empty_change_box_are_no_new_value(seed: int) -> None:
+    statuses = _page1_statuses(_specks(_page(1), "new_country", seed))
+    assert statuses["group:change"] is not Status.OK
+
+
+@pytest.mark.parametrize("text", ["NL", "BE"])
+def test_a_short_new_value_is_written(text: str) -> None:
+    page = _page(1)
+    write_text(page, "new_country", text, DPI, HANDWRITING["humor"], PENS["black"],
+               random.Random(text))
+    assert _page1_statuses(page)["group:change"] is Status.OK
