@@ -241,9 +241,15 @@ def _message(field: Field, status: Status, page: FormPage, typed: str) -> str:
     return f"het veld '{field.label}' op pagina {field.page} is niet ingevuld"
 
 
+def box_crop(findings: FormFindings, template: FormTemplate,
+             field_id: str) -> np.ndarray | None:
+    """A field's box (upright, CHECK_DPI) on the first copy of its page, for reading it back."""
+    pages = findings.pages.get(template.form.field(field_id).page)
+    if not pages:
+        return None
+    return crop(pages[0].warped, template.layout.box(field_id).rect, pad=2)
+
+
 def account_name_crop(findings: FormFindings, template: FormTemplate) -> np.ndarray | None:
     """The name box of page 1 (upright, CHECK_DPI), for reading the account holder's name."""
-    first = findings.pages.get(template.form.field("name").page)
-    if not first:
-        return None
-    return crop(first[0].warped, template.layout.box("name").rect, pad=2)
+    return box_crop(findings, template, "name")

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 
 from formgen.check.email import check_email
-from formgen.check.fields import FormFindings, account_name_crop, check_form_pages
+from formgen.check.fields import FormFindings, account_name_crop, box_crop, check_form_pages
 from formgen.check.form_pages import FormPage, find_form_page
-from formgen.check.identity.checks import IdSearch, id_checks, read_printed_name
+from formgen.check.identity.checks import IdSearch, id_checks, read_printed_code, read_printed_name
 from formgen.check.ink import measure, reference_pages
 from formgen.check.intake import FileProblem, SubmissionReader
 from formgen.check.verdict import Check, Status, Verdict, decide
@@ -93,6 +93,7 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
     checks, findings = check_form_pages(form_pages, template)
     name, typed = _account_name(findings, template)
     _name_read_back(checks, findings, name)
+    _id_number_read_back(checks, findings, template)
     checks += id_checks(id_search.found(), name, typed, today)
     email_check, reply_to = check_email(
         from_address, reader.sender, findings.values.get("reply_email"),
@@ -119,6 +120,20 @@ def _name_read_back(checks: list[Check], findings: FormFindings, name: str | Non
         if check.code == "field:name" and check.status is Status.REVIEW:
             check.status = Status.OK
             check.message = check.message.split(":", 1)[0] + ": ingevuld (gelezen)"
+
+
+def _id_number_read_back(checks: list[Check], findings: FormFindings,
+                         template: FormTemplate) -> None:
+    """An ID number box judged doubtful because of noise is written when, on a prefilled form
+    with a verified token (we printed the value, if the customer record had one), an ID number
+    was read back from it."""
+    check = next((c for c in checks if c.code == "field:id_number"), None)
+    if check is None or check.status is not Status.REVIEW or not (
+            findings.request_id and findings.verified):
+        return
+    if read_printed_code(box_crop(findings, template, "id_number")):
+        check.status = Status.OK
+        check.message = check.message.split(":", 1)[0] + ": ingevuld (gelezen)"
 
 
 def _account_name(findings: FormFindings, template: FormTemplate) -> tuple[str | None, bool]:

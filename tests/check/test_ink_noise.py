@@ -210,8 +210,8 @@ def _texture(page: np.ndarray, dashes: int, seed: int) -> np.ndarray:
 @pytest.mark.parametrize("dashes", [25000, 35000])
 def test_printed_prefilled_values_under_texture_are_written(tmp_path: Path, dashes: int) -> None:
     """On a prefilled form the klantnummer is printed by us and signed in the token, and the
-    name is read back from its box: texture noise over them is no reason to doubt them. Without
-    the key the token is not verified, and the boxes stay doubtful."""
+    name and the ID number are read back from their boxes: texture noise over them is no reason
+    to doubt them. Without the key the token is not verified, and the boxes stay doubtful."""
     import datetime as dt
 
     from PIL import Image
@@ -226,11 +226,33 @@ def test_printed_prefilled_values_under_texture_are_written(tmp_path: Path, dash
     pdf, _ = prefilled_form(customer, key, request_id="REQ1", issued=dt.date.today())
     scan = tmp_path / "scan.png"
     Image.fromarray(_texture(poppler_pages(pdf, DPI)[0], dashes, 5)).save(scan)
-    codes = ("field:customer_id", "field:name")
+    codes = ("field:customer_id", "field:name", "field:id_number")
     verified = {c.code: c.status for c in check_submission(scan, key=key).checks}
     unverified = {c.code: c.status for c in check_submission(scan, key=None).checks}
-    assert [verified[c] for c in codes] == [Status.OK, Status.OK]
-    assert [unverified[c] for c in codes] == [Status.REVIEW, Status.REVIEW]
+    assert [verified[c] for c in codes] == [Status.OK] * 3
+    assert [unverified[c] for c in codes] == [Status.REVIEW] * 3
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_an_empty_id_number_box_under_texture_is_not_read_as_written(tmp_path: Path,
+                                                                     seed: int) -> None:
+    """A customer record without an ID number leaves the box empty for the customer to fill
+    in: texture over it is not read as a printed number, even with a verified token."""
+    import datetime as dt
+
+    from PIL import Image
+
+    from formgen.check.submission import check_submission
+    from formgen.form import prefilled_form
+    from formgen.form.customers import Customer
+
+    key = b"test-key-" * 4
+    customer = Customer(customer_id="K4711", name="Anna de Vries", email="anna@voorbeeld.nl")
+    pdf, _ = prefilled_form(customer, key, request_id="REQ1", issued=dt.date.today())
+    scan = tmp_path / "scan.png"
+    Image.fromarray(_texture(poppler_pages(pdf, DPI)[0], 35000, seed)).save(scan)
+    statuses = {c.code: c.status for c in check_submission(scan, key=key).checks}
+    assert statuses["field:id_number"] is not Status.OK
 
 
 def _faded(page: np.ndarray, keep: float) -> np.ndarray:

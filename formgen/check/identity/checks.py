@@ -94,6 +94,32 @@ def read_printed_name(name_crop: np.ndarray | None) -> str | None:
     return text.strip() if score > 0.5 and text.strip() else None
 
 
+PRINT_DARK = 140  # grey level: the form's own printed values are darker than this
+CODE_MIN_CHARS, CODE_MIN_DIGITS, CODE_MIN_SCORE = 6, 2, 0.6
+
+
+def read_printed_code(box: np.ndarray | None) -> str | None:
+    """A code of letters and digits (an ID number) printed by us in a form box, read under
+    copier noise: only strokes at least 2 px thick and dark are kept (texture dashes and specks
+    are thinner or lighter), and the left half of the box is read, where the value is printed.
+    None unless at least CODE_MIN_CHARS letters and digits, CODE_MIN_DIGITS digits among them,
+    were read with a score of CODE_MIN_SCORE."""
+    if box is None or box.size == 0:
+        return None
+    grey = box if box.ndim == 2 else cv2.cvtColor(box, cv2.COLOR_RGB2GRAY)
+    inner = grey[4:-4, 4:grey.shape[1] // 2]
+    if inner.size == 0:
+        return None
+    strokes = cv2.morphologyEx((inner < PRINT_DARK).astype(np.uint8), cv2.MORPH_OPEN,
+                               np.ones((2, 2), np.uint8))
+    text, score = ocr.recognize([np.where(strokes > 0, 0, 255).astype(np.uint8)])[0]
+    code = "".join(ch for ch in text if ch.isascii() and ch.isalnum())
+    if score < CODE_MIN_SCORE or len(code) < CODE_MIN_CHARS or \
+            sum(ch.isdigit() for ch in code) < CODE_MIN_DIGITS:
+        return None
+    return code
+
+
 def check_id(pages: list[Page], account_name: str | None, name_is_typed: bool,
              today: dt.date) -> list[Check]:
     return id_checks(find_id_document(pages, today), account_name, name_is_typed, today)
