@@ -108,7 +108,7 @@ def _lines(dark: np.ndarray, inside: tuple[slice, slice]) -> np.ndarray:
     """The dark pixels on straight runs of LINE_LENGTH or more (see LINE_LENGTH) that reach
     out of the box (inside: its interior) through its printed border and past it: a pen's
     straight stroke within the box, or a word resting on its bottom line, is writing; a fold
-    line across the page is not. So is the box's own border on a page a few pixels off."""
+    line across the page is not, nor is the box's own border on a page a few pixels off."""
     m = cv2.dilate(dark.astype(np.uint8), np.ones((3, 3), np.uint8))  # slanted thin lines
     runs = np.zeros(dark.shape, np.uint8)
     for kernel in _line_kernels():
