@@ -59,7 +59,8 @@ def _ink(pages: list[FormPage], field: Field, template: FormTemplate) -> tuple[I
     printed = reference_pages(template.pdf)[field.page - 1]
     others = boxes_mask(printed.shape, tuple(b.rect for b in template.layout.boxes
                                              if b.field.page == field.page))
-    measured = [(measure(p.warped, printed, box.rect, boxes=others), p) for p in pages]
+    measured = [(measure(p.warped, printed, box.rect, boxes=others,
+                         print_darkness=field.kind == "signature"), p) for p in pages]
     return max(measured, key=lambda m: m[0].pixels)
 
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from formgen import token as tokens
 from formgen.check.align import Alignment, align_on_marks, align_on_qr
-from formgen.check.ink import CHECK_DPI, reference_pages
+from formgen.check.ink import CHECK_DPI, darker_than_paper, reference_pages
 from formgen.check.intake import Page
 from formgen.check.qr import read_tokens, read_upright
 from formgen.errors import TokenError
@@ -46,8 +46,7 @@ def _guess_number(warped_first: np.ndarray, template: FormTemplate) -> int:
     """Which page of the form this is, by comparing printed ink with each blank page: the share
     of each page's print that is dark in the scan, less the share of its blank paper that is
     (a faded or speckled copy darkens both alike). Dark is darker than the paper around it."""
-    paper = cv2.morphologyEx(warped_first, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
-    ink = (paper.astype(np.int16) - warped_first.astype(np.int16)) > GUESS_CONTRAST
+    ink = darker_than_paper(warped_first) > GUESS_CONTRAST
     scores = []
     for printed in reference_pages(template.pdf):
         h = min(ink.shape[0], printed.shape[0])  # pages of one form share a size; be safe
@@ -65,11 +64,11 @@ def find_form_page(page: Page, template: FormTemplate, key: bytes | None) -> For
     hits = read_tokens(page.image, hint)
     if not hits and alignment is None:
         return None
-    if not hits and alignment is not None:
-        qr = layout.qr
-        hits = read_upright(page.image, alignment.form_to_image, qr.x, qr.y, qr.width)
     if alignment is None:
         alignment = align_on_qr(hits[0].corners, layout)
+    elif not hits:  # look again where the marks say the code lies
+        qr = layout.qr
+        hits = read_upright(page.image, alignment.form_to_image, qr.x, qr.y, qr.width)
     if not hits:
         # every page has the same size, so one warp serves for guessing and for checking
         warped = _warp(page.image, alignment, template, 1)

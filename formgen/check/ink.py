@@ -12,6 +12,7 @@ import pypdfium2 as pdfium
 from formgen.form.layout import Rect
 
 CHECK_DPI = 150  # pages are warped to this resolution before any box is measured
+PAPER_WINDOW = 15  # px at CHECK_DPI: strokes thinner than this are not taken for paper
 MIN_COMPONENT = 8  # px at CHECK_DPI: smaller specks are scanner noise or JPEG artefacts
 
 
@@ -73,6 +74,14 @@ def reference_pages(pdf: bytes) -> tuple[np.ndarray, ...]:
         printed = (grey < 200).astype(np.uint8)
         pages.append(cv2.dilate(printed, np.ones((7, 7), np.uint8)).astype(bool))
     return tuple(pages)
+
+
+def darker_than_paper(grey: np.ndarray) -> np.ndarray:
+    """How much darker each pixel is than the paper around it (grey levels, int16): the paper's
+    own brightness is estimated by a closing that wipes out strokes thinner than PAPER_WINDOW,
+    so shadows and uneven light do not count as ink."""
+    paper = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, np.ones((PAPER_WINDOW, PAPER_WINDOW), np.uint8))
+    return paper.astype(np.int16) - grey.astype(np.int16)
 
 
 def _px(rect: Rect) -> tuple[int, int, int, int]:
@@ -148,7 +157,7 @@ def _noise_density(marks: np.ndarray, paper: np.ndarray, axis: int) -> np.ndarra
 
 
 def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
-            boxes: np.ndarray | None = None) -> Ink:
+            boxes: np.ndarray | None = None, print_darkness: bool = False) -> Ink:
     """Ink inside rect (form points) on a page warped to CHECK_DPI (grey, uint8).
 
     The paper's own brightness is estimated around each pixel (a morphological closing wipes
@@ -158,6 +167,8 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
     the blank paper around the box (CONTEXT, leaving out the form's other boxes: ``boxes``, a
     mask of them all from :func:`boxes_mask`) is measured per column and per row, and only
     the ink beyond NOISE_MARGIN times it counts as writing (``Ink.beyond_noise``).
+    print_darkness: also tell how dark the printed form came out near the box
+    (``Ink.print_contrast``; a signature's darkness is judged against it).
     """
     x0, y0, x1, y1 = _px(rect)
     x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
@@ -170,13 +181,12 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
     box = (slice(y0 - cy0, y1 - cy0), slice(x0 - cx0, x1 - cx0))
     ny0 = max(0, y0 - CONTEXT) - cy0  # lines are looked for near the box only
     near = slice(ny0, min(h, y1 + CONTEXT) - cy0)
-    paper = cv2.morphologyEx(region, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
-    contrast = paper.astype(np.int16) - region.astype(np.int16)
+    contrast = darker_than_paper(region)
     dark = contrast > INK_CONTRAST
     lines = np.zeros(dark.shape, bool)
     lines[near] = _lines(dark[near], (slice(box[0].start - ny0, box[0].stop - ny0), box[1]))
     marks = dark & ~on_form & ~lines
-    print_contrast = _print_darkness(contrast[near], on_form[near])
+    print_contrast = _print_darkness(contrast[near], on_form[near]) if print_darkness else 0.0
     ink = _strokes(marks[box])
     faint = _strokes(((contrast > FAINT_CONTRAST) & ~on_form & ~lines)[box])
     size = ink.size

@@ -72,7 +72,8 @@ def read_upright(image: np.ndarray, form_to_image: np.ndarray, x: float, y: floa
     size = round((side + 2 * pad) * UPRIGHT_SCALE)
     to_view = np.array([[1 / UPRIGHT_SCALE, 0, x - pad], [0, 1 / UPRIGHT_SCALE, y - pad],
                         [0, 0, 1]])
-    view = cv2.warpPerspective(gray, form_to_image @ to_view, (size, size),
+    view_to_image = form_to_image @ to_view
+    view = cv2.warpPerspective(gray, view_to_image, (size, size),
                                flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP,
                                borderMode=cv2.BORDER_REPLICATE)
     for k in UPRIGHT_BLURS:
@@ -81,7 +82,6 @@ def read_upright(image: np.ndarray, form_to_image: np.ndarray, x: float, y: floa
         for candidate in (binary, smooth):
             hits = _read(candidate)
             if hits:
-                view_to_image = form_to_image @ to_view
                 return [QrHit(h.text, cv2.perspectiveTransform(h.corners[None], view_to_image)[0])
                         for h in hits]
     return []
