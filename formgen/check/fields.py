@@ -9,6 +9,7 @@ import numpy as np
 
 from formgen.check.form_pages import FormPage
 from formgen.check.ink import Ink, boxes_mask, crop, measure, reference_pages
+from formgen.check.text_lines import TextSeen, text_in_box
 from formgen.check.verdict import Check, Status
 from formgen.definition import Field
 from formgen.form.template import FormTemplate
@@ -193,6 +194,8 @@ def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
             ink, best = _ink(on_page, field, template)
             status = _written(ink, signature=field.kind == "signature")
             typed = _field_text(findings.values, field.id)
+            if not typed and not best.source.digital:
+                status = _second_opinion(status, ink, field, best, template)
             if typed and status is not Status.OK:
                 status = Status.OK
             if status is Status.REVIEW and _printed_by_us(field, findings):
@@ -223,6 +226,36 @@ def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
         else:
             checks.append(Check(f"group:{group_id}", Status.MISSING, group.rule))
     return checks
+
+
+def _second_opinion(status: Status, ink: Ink, field: Field, page: FormPage,
+                    template: FormTemplate) -> Status:
+    """Ask the text detector (:mod:`formgen.check.text_lines`) where the ink rules are least
+    sure, each time in the direction that cannot make an incomplete submission complete:
+    a change box taken for written in which it sees nothing like text goes to a person; a
+    required box or the signature left to a person for the noise around it, over enough ink
+    (for a signature: dark as a pen), is written when it sees a clear line of writing there
+    (for a signature: as wide as one must be)."""
+    if field.group:
+        if status is Status.OK and not _text_seen(field, page, template).anything:
+            return Status.REVIEW
+        return status
+    if status is not Status.REVIEW or ink.widest < WRITING_MIN_WIDTH:
+        return status
+    if field.kind == "signature":
+        if ink.fraction < SIGNATURE_MIN_FRACTION or not _dark_as_pen(ink):
+            return status
+        seen = _text_seen(field, page, template)
+        wide = seen.line_width >= SIGNATURE_MIN_SPAN * seen.box_width
+        return Status.OK if seen.line and wide else status
+    if field.required and ink.fraction >= FIELD_MIN_FRACTION:
+        return Status.OK if _text_seen(field, page, template).line else status
+    return status
+
+
+def _text_seen(field: Field, page: FormPage, template: FormTemplate) -> TextSeen:
+    printed = reference_pages(template.pdf)[field.page - 1]
+    return text_in_box(page.warped, printed, template.layout.box(field.id).rect)
 
 
 def _printed_by_us(field: Field, findings: FormFindings) -> bool:

@@ -76,12 +76,16 @@ def reference_pages(pdf: bytes) -> tuple[np.ndarray, ...]:
     return tuple(pages)
 
 
+def paper(grey: np.ndarray) -> np.ndarray:
+    """The paper's own brightness around each pixel: a closing that wipes out strokes thinner
+    than PAPER_WINDOW, so shadows and uneven light stay while ink goes."""
+    return cv2.morphologyEx(grey, cv2.MORPH_CLOSE, np.ones((PAPER_WINDOW, PAPER_WINDOW), np.uint8))
+
+
 def darker_than_paper(grey: np.ndarray) -> np.ndarray:
-    """How much darker each pixel is than the paper around it (grey levels, int16): the paper's
-    own brightness is estimated by a closing that wipes out strokes thinner than PAPER_WINDOW,
-    so shadows and uneven light do not count as ink."""
-    paper = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, np.ones((PAPER_WINDOW, PAPER_WINDOW), np.uint8))
-    return paper.astype(np.int16) - grey.astype(np.int16)
+    """How much darker each pixel is than the paper around it (grey levels, int16), so shadows
+    and uneven light do not count as ink (see :func:`paper`)."""
+    return paper(grey).astype(np.int16) - grey.astype(np.int16)
 
 
 def _px(rect: Rect) -> tuple[int, int, int, int]:
