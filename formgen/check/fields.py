@@ -231,11 +231,12 @@ def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
 def _second_opinion(status: Status, ink: Ink, field: Field, page: FormPage,
                     template: FormTemplate) -> Status:
     """Ask the text detector (:mod:`formgen.check.text_lines`) where the ink rules are least
-    sure, each time in the direction that cannot make an incomplete submission complete:
-    a change box taken for written in which it sees nothing like text goes to a person; a
-    required box or the signature left to a person for the noise around it, over enough ink
-    (for a signature: dark as a pen), is written when it sees a clear line of writing there
-    (for a signature: as wide as one must be)."""
+    sure. A change box taken for written in which it sees nothing like text goes to a person
+    (one falsely written change box makes a no-change request look complete). A required box
+    or the signature left to a person, with enough ink (for a signature: dark as a pen), is
+    written when it sees a clear line of writing there (for a signature: as wide as one must
+    be). Change boxes are never promoted this way: in a request without a change all of them
+    are empty, and any one promoted would make it complete (see text_lines)."""
     if field.group:
         if status is Status.OK and not _text_seen(field, page, template).anything:
             return Status.REVIEW
