@@ -23,16 +23,17 @@ from formgen.form.layout import Rect
 SURROUNDINGS = 40  # px at CHECK_DPI around the box given to the detector with it
 TEXT_LEVEL = 0.3  # the detector's own threshold on its text map
 INSET = 3  # px: the box's interior starts this far inside its printed border
-# Chosen on the tuning half of the external corpus (seed 7, 4,255 boxes on 261 submissions),
-# with the printed form wiped off:
-# - nothing of ANYTHING_MIN_AREA px or more in 11 of the 15 empty change boxes that the ink
-#   rules took for written, and in 1 of the 322 written ones (a long IBAN the detector splits
-#   finely, which is why a change box needs only "anything", not a line);
+# Chosen on the tuning half of the external corpus (seed 7, 4,255 boxes on 261 submissions):
+# - with the print wiped off, nothing of ANYTHING_MIN_AREA px or more in 11 of the 15 empty
+#   change boxes that the ink rules took for written, and in 1 of the 322 written ones (a long
+#   IBAN the detector splits finely: a change box needs only "anything" to stay written);
 # - a line of LINE_MIN_AREA px or more, mostly in the box, less than LINE_MAX_ASPECT times as
-#   long as high, in 22 of the 56 written required boxes the ink rules left to a person (with
-#   enough ink), and in 11 of the 15 pen signatures left to a person (as wide as a signature
-#   must be); in none of the empty ones. In change boxes the same rule would also have said
-#   "written" for 2 of 324 empty ones: there it is not used, that way lies a false "complete".
+#   long as high, with the print wiped off or as the box is (wiping the print of a page a few
+#   pixels off wipes writing that touches it), in 34 of the 56 written required boxes that the
+#   ink rules left to a person with enough ink in them (22 with the print wiped off only), and
+#   in 11 of the 15 such pen signatures (as wide as a signature must be), in none of the 2
+#   empty ones. Empty boxes in that state are rare among the required ones; among the change
+#   boxes, 7 of 118 would have passed (6 %), which is why change boxes are not promoted.
 # Long thin strips are the toner of a dirty drum along a row of the form.
 ANYTHING_MIN_AREA = 100
 LINE_MIN_AREA = 400
@@ -51,9 +52,11 @@ class TextSeen:
         return self.line_width > 0
 
 
-def text_in_box(page: np.ndarray, printed: np.ndarray, rect: Rect) -> TextSeen:
+def text_in_box(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
+                wipe_print: bool = True) -> TextSeen:
     """What the text detector sees in rect (form points) on a page warped to CHECK_DPI (grey,
-    uint8); printed: the blank form's (widened) ink on that page, wiped off first."""
+    uint8); printed: the blank form's (widened) ink on that page, wiped off first when
+    wipe_print."""
     s = CHECK_DPI / 72
     x0, y0 = round(rect.x * s), round(rect.y * s)
     x1, y1 = round((rect.x + rect.width) * s), round((rect.y + rect.height) * s)
@@ -63,7 +66,8 @@ def text_in_box(page: np.ndarray, printed: np.ndarray, rect: Rect) -> TextSeen:
     box_width = max(0, x1 - x0 - 2 * INSET)
     if region.size == 0 or min(region.shape) < 8 or on_form.shape != region.shape:
         return TextSeen(False, 0, box_width)
-    region[on_form] = paper(region)[on_form]
+    if wipe_print:
+        region[on_form] = paper(region)[on_form]
     text = (ocr.text_map(region) > TEXT_LEVEL).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(text, connectivity=8)
     interior = labels[y0 - cy0 + INSET:y1 - cy0 - INSET, x0 - cx0 + INSET:x1 - cx0 - INSET]
