@@ -9,7 +9,8 @@ of the paper around it:
 - one small mark in an otherwise clean, empty box (a smudge, a hair, a clump of specks) is ink
   the noise around it does not explain, so it passes for a short new value.
 
-The detector sees the writing between the bands, and sees no text in the marks.
+The detector sees the writing between the bands, and sees no text in the marks. Light toner
+clumps in a row it may take for a word: a new value must also be written darker than that.
 """
 
 from __future__ import annotations
@@ -197,3 +198,39 @@ def test_a_word_on_the_bottom_line_between_toner_bands_is_written(text: str, siz
     _on_the_line(page, "sign_place", text, "breip", size)
     statuses = _statuses(_bands_around_the_signature_block(page, 1), 2)
     assert statuses["field:sign_place"] is Status.OK
+
+
+def _light_toner_clumps(page: np.ndarray, field_id: str, seed: int, count: int) -> np.ndarray:
+    """Clumps of light toner in a row, word-sized (a bad photocopy): ink barely darker than
+    the faintest ink the rules count, which the detector may take for a word."""
+    rng = np.random.default_rng(seed)
+    rect = get_template().layout.box(field_id).rect
+    out = page.copy()
+    y = int((rect.y + rect.height / 2) * S) - 10
+    start = int((rect.x + rng.uniform(0.1, 0.6) * rect.width) * S)
+    outline = np.zeros((22, 44), np.uint8)
+    cv2.ellipse(outline, (22, 11), (20, 9), 0, 0, 360, 1, -1)
+    for k in range(count):
+        dots = np.zeros((22, 44), np.float32)
+        dots[rng.random(dots.shape) < 0.5] = 1.0
+        clump = (cv2.GaussianBlur(dots, (0, 0), 1.0) > 0.4) & outline.astype(bool)
+        region = out[y:y + 22, start + 50 * k:start + 50 * k + 44]
+        region[clump] = rng.integers(196, 214, (int(clump.sum()), 1))
+    return out
+
+
+@pytest.mark.parametrize("count", [2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_light_toner_clumps_in_an_empty_change_box_are_no_new_value(count: int,
+                                                                    seed: int) -> None:
+    page = _light_toner_clumps(_page(2), "new_account_holder", seed, count)
+    assert _statuses(page, 2)["group:change"] is not Status.OK
+
+
+def test_a_new_value_on_a_faded_copy_is_written() -> None:
+    """A pen stays well darker than toner clumps, also on a copy at 40 % of its darkness."""
+    page = _page(2)
+    write_text(page, "new_account_holder", "J. de Vries", DPI, HANDWRITING["humor"],
+               PENS["blue"], random.Random(4))
+    faded = (255 - (255 - page.astype(np.float32)) * 0.4).astype(np.uint8)
+    assert _statuses(faded, 2)["group:change"] is Status.OK
