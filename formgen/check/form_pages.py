@@ -11,6 +11,7 @@ from formgen import token as tokens
 from formgen.check.align import Alignment, align_on_marks, align_on_qr
 from formgen.check.ink import CHECK_DPI, darker_than_paper, reference_pages
 from formgen.check.intake import Page
+from formgen.check.locate import locate_by_print
 from formgen.check.qr import read_tokens, read_upright
 from formgen.errors import TokenError
 from formgen.form.template import FormTemplate
@@ -89,3 +90,13 @@ def find_form_page(page: Page, template: FormTemplate, key: bytes | None) -> For
     number = token.page if token and token.page <= template.form.page_count else 1
     return FormPage(page, text, token, error, unverified, number,
                     _warp(page.image, alignment, template, number), alignment)
+
+
+def place_by_print(page: Page, template: FormTemplate) -> FormPage | None:
+    """A FormPage for a page found by its print alone (see check.locate), else None."""
+    alignment = locate_by_print(page.image, template)
+    if alignment is None:
+        return None
+    warped = _warp(page.image, alignment, template, 1)  # every page has the same size
+    return FormPage(page, None, None, "de QR-code is niet leesbaar", False,
+                    _guess_number(warped, template), warped, alignment)

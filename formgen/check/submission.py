@@ -7,14 +7,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 
 from formgen.check.email import check_email
 from formgen.check.fields import FormFindings, account_name_crop, box_crop, check_form_pages
-from formgen.check.form_pages import FormPage, find_form_page
+from formgen.check.form_pages import FormPage, find_form_page, place_by_print
 from formgen.check.identity.checks import IdSearch, id_checks, read_printed_code, read_printed_name
 from formgen.check.ink import measure, reference_pages
-from formgen.check.intake import FileProblem, SubmissionReader
+from formgen.check.intake import FileProblem, Page, SubmissionReader
 from formgen.check.verdict import Check, Status, Verdict, decide
 from formgen.form.template import FormTemplate, get_template
 
@@ -78,6 +79,7 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
     problems: list[FileProblem] = []
     id_search = IdSearch(today)
     readable = False
+    unplaced: list[Page] = []  # small grey copies of pages that were not recognised
     for item in reader.items():  # one decoded page in memory at a time
         if isinstance(item, FileProblem):
             problems.append(item)
@@ -86,10 +88,14 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
         found = find_form_page(item, template, key)
         if found is None:
             id_search.offer(item)
+            if len(unplaced) < MAX_UNPLACED:
+                unplaced.append(_small_grey(item))
         else:
             found.source = replace(found.source, image=_NO_IMAGE)  # the warped copy is kept
             form_pages.append(found)
         del item, found
+    form_pages += _placed_by_print(unplaced, form_pages, template)
+    del unplaced
     checks, findings = check_form_pages(form_pages, template)
     name, typed = _account_name(findings, template)
     _name_read_back(checks, findings, name)
@@ -107,6 +113,36 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
 
 
 _NO_IMAGE = np.zeros((0, 0, 3), np.uint8)
+MAX_UNPLACED = 8  # pages not recognised that are kept to be looked for by their print
+UNPLACED_LONG_SIDE = 2339  # px: A4 at 200 dpi, enough to check the boxes at CHECK_DPI
+
+
+def _small_grey(page: Page) -> Page:
+    """A grey copy of the page, no larger than UNPLACED_LONG_SIDE, to keep after its turn."""
+    grey = cv2.cvtColor(page.image, cv2.COLOR_RGB2GRAY) if page.image.ndim == 3 else page.image
+    factor = min(1.0, UNPLACED_LONG_SIDE / max(grey.shape))
+    if factor < 1:
+        grey = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    return replace(page, image=np.ascontiguousarray(grey))
+
+
+def _placed_by_print(unplaced: list[Page], form_pages: list[FormPage],
+                     template: FormTemplate) -> list[FormPage]:
+    """When a page of the form is missing, look for it by its print among the pages that
+    nothing else recognised (marks and QR code both unreadable): see check.locate."""
+    missing = set(range(1, template.form.page_count + 1)) - {p.number for p in form_pages}
+    placed = []
+    for page in unplaced:
+        if not missing:
+            break
+        found = place_by_print(page, template)
+        if found is not None and found.number in missing:
+            missing.discard(found.number)
+            found.source = replace(found.source, image=_NO_IMAGE)
+            placed.append(found)
+    return placed
+
+
 NAME_MIN_LETTERS = 3  # a name read back from the box has at least this many letters
 
 
