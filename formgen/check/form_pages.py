@@ -71,10 +71,7 @@ def find_form_page(page: Page, template: FormTemplate, key: bytes | None) -> For
         qr = layout.qr
         hits = read_upright(page.image, alignment.form_to_image, qr.x, qr.y, qr.width)
     if not hits:
-        # every page has the same size, so one warp serves for guessing and for checking
-        warped = _warp(page.image, alignment, template, 1)
-        return FormPage(page, None, None, "de QR-code is niet leesbaar", False,
-                        _guess_number(warped, template), warped, alignment)
+        return _without_code(page, alignment, template)
     text = hits[0].text
     token: tokens.Token | None = None
     error = None
@@ -95,8 +92,12 @@ def find_form_page(page: Page, template: FormTemplate, key: bytes | None) -> For
 def place_by_print(page: Page, template: FormTemplate) -> FormPage | None:
     """A FormPage for a page found by its print alone (see check.locate), else None."""
     alignment = locate_by_print(page.image, template)
-    if alignment is None:
-        return None
-    warped = _warp(page.image, alignment, template, 1)  # every page has the same size
+    return None if alignment is None else _without_code(page, alignment, template)
+
+
+def _without_code(page: Page, alignment: Alignment, template: FormTemplate) -> FormPage:
+    """A form page placed without its QR code: its number is guessed from the print. Every
+    page has the same size, so one warp serves for guessing and for checking."""
+    warped = _warp(page.image, alignment, template, 1)
     return FormPage(page, None, None, "de QR-code is niet leesbaar", False,
                     _guess_number(warped, template), warped, alignment)

@@ -88,7 +88,8 @@ def darker_than_paper(grey: np.ndarray) -> np.ndarray:
     return paper(grey).astype(np.int16) - grey.astype(np.int16)
 
 
-def _px(rect: Rect) -> tuple[int, int, int, int]:
+def pixel_box(rect: Rect) -> tuple[int, int, int, int]:
+    """rect (form points) in pixels at CHECK_DPI: x0, y0, x1, y1."""
     s = CHECK_DPI / 72
     return (round(rect.x * s), round(rect.y * s), round((rect.x + rect.width) * s),
             round((rect.y + rect.height) * s))
@@ -143,7 +144,7 @@ def boxes_mask(shape: tuple[int, int], rects: tuple[Rect, ...]) -> np.ndarray:
     """Pixels inside any of the rects (the form's boxes) on a page warped to CHECK_DPI."""
     mask = np.zeros(shape, bool)
     for rect in rects:
-        x0, y0, x1, y1 = _px(rect)
+        x0, y0, x1, y1 = pixel_box(rect)
         mask[max(0, y0):y1, max(0, x0):x1] = True
     return mask
 
@@ -174,7 +175,7 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
     print_darkness: also tell how dark the printed form came out near the box
     (``Ink.print_contrast``; a signature's darkness is judged against it).
     """
-    x0, y0, x1, y1 = _px(rect)
+    x0, y0, x1, y1 = pixel_box(rect)
     x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
     if x1 <= x0 or y1 <= y0:
         return Ink(0, 0.0, 0.0)
@@ -236,5 +237,5 @@ def _print_darkness(contrast: np.ndarray, on_form: np.ndarray) -> float:
 
 
 def crop(page: np.ndarray, rect: Rect, pad: int = 6) -> np.ndarray:
-    x0, y0, x1, y1 = _px(rect)
+    x0, y0, x1, y1 = pixel_box(rect)
     return page[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad]

@@ -21,6 +21,7 @@ import numpy as np
 import pypdfium2 as pdfium
 
 from formgen.check.align import Alignment
+from formgen.form.layout import Rect
 from formgen.form.template import FormTemplate
 
 LOCATE_DPI = 100  # the blank pages and the page are compared at about this resolution
@@ -88,8 +89,7 @@ def _plausible(form_to_image: np.ndarray, template: FormTemplate,
                shape: tuple[int, ...]) -> bool:
     """The page maps to a convex quadrilateral that covers a fair part of the image."""
     page = template.layout.page(1)
-    corners = np.array([[[0, 0], [page.width, 0], [page.width, page.height], [0, page.height]]],
-                       np.float64)
-    quad = cv2.perspectiveTransform(corners, form_to_image)[0].astype(np.float32)
+    quad = Alignment(form_to_image, 0).image_quad(Rect(0, 0, page.width, page.height))
+    quad = quad.astype(np.float32)
     return bool(cv2.isContourConvex(quad)) and \
         cv2.contourArea(quad) >= MIN_AREA * shape[0] * shape[1]

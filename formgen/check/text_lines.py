@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from formgen.check.identity import ocr
-from formgen.check.ink import CHECK_DPI, paper
+from formgen.check.ink import paper, pixel_box
 from formgen.form.layout import Rect
 
 SURROUNDINGS = 40  # px at CHECK_DPI around the box given to the detector with it
@@ -57,9 +57,7 @@ def text_in_box(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
     """What the text detector sees in rect (form points) on a page warped to CHECK_DPI (grey,
     uint8); printed: the blank form's (widened) ink on that page, wiped off first when
     wipe_print."""
-    s = CHECK_DPI / 72
-    x0, y0 = round(rect.x * s), round(rect.y * s)
-    x1, y1 = round((rect.x + rect.width) * s), round((rect.y + rect.height) * s)
+    x0, y0, x1, y1 = pixel_box(rect)
     cx0, cy0 = max(0, x0 - SURROUNDINGS), max(0, y0 - SURROUNDINGS)
     region = page[cy0:y1 + SURROUNDINGS, cx0:x1 + SURROUNDINGS].copy()
     on_form = printed[cy0:y1 + SURROUNDINGS, cx0:x1 + SURROUNDINGS]
