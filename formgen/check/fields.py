@@ -10,7 +10,13 @@ import numpy as np
 
 from formgen.check.form_pages import FormPage
 from formgen.check.ink import Ink, boxes_mask, crop, measure, reference_pages
-from formgen.check.text_lines import TextSeen, text_in_box
+from formgen.check.text_lines import (
+    VALUE_MIN_CHARACTERS,
+    TextSeen,
+    letters_and_digits,
+    read_box,
+    text_in_box,
+)
 from formgen.check.verdict import Check, Status
 from formgen.definition import Field
 from formgen.form.template import FormTemplate
@@ -240,15 +246,17 @@ def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
 
 def _second_opinion(status: Status, ink: Ink, field: Field, page: FormPage,
                     template: FormTemplate) -> Status:
-    """Ask the text detector (:mod:`formgen.check.text_lines`) where the ink rules are least
-    sure. A change box taken for written in which it sees nothing like text goes to a person
-    (one falsely written change box makes a no-change request look complete). A required box
-    or the signature left to a person, with enough ink (for a signature: dark as a pen), is
-    written when it sees a clear line of writing there (for a signature: as wide as one must
-    be). Change boxes are never promoted this way: in a request without a change all of them
-    are empty, and any one promoted would make it complete (see text_lines)."""
+    """Ask PP-OCR (:mod:`formgen.check.text_lines`) where the ink rules are least sure. A
+    change box taken for written in which the recogniser reads no value (too few letters or
+    digits) goes to a person: one falsely written change box makes a no-change request look
+    complete. A required box or the signature left to a person, with enough ink (for a
+    signature: dark as a pen), is written when the detector sees a clear line of writing
+    there (for a signature: as wide as one must be). Change boxes are never promoted this way:
+    in a request without a change all of them are empty, and any one promoted would make it
+    complete (see text_lines)."""
     if field.group:
-        if status is Status.OK and not _text_seen(field, page, template).anything:
+        if status is Status.OK and letters_and_digits(_reading(field, page, template)) \
+                < VALUE_MIN_CHARACTERS:
             return Status.REVIEW
         return status
     if status is not Status.REVIEW or ink.widest < WRITING_MIN_WIDTH:
@@ -276,6 +284,11 @@ def _text_seen(field: Field, page: FormPage, template: FormTemplate, *,
     printed = reference_pages(template.pdf)[field.page - 1]
     return text_in_box(page.warped, printed, template.layout.box(field.id).rect,
                        wipe_print=wipe_print)
+
+
+def _reading(field: Field, page: FormPage, template: FormTemplate) -> str:
+    printed = reference_pages(template.pdf)[field.page - 1]
+    return read_box(page.warped, printed, template.layout.box(field.id).rect)
 
 
 def _printed_by_us(field: Field, findings: FormFindings) -> bool:
