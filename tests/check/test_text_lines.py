@@ -308,3 +308,34 @@ def test_only_latin_letters_and_digits_count() -> None:
     assert letters_and_digits("Zoë Łęcka") == 8
     assert letters_and_digits("不 国 #") == 0
     assert letters_and_digits("") == 0
+
+
+def _dashed_border(page: np.ndarray, field_id: str, seed: int, offset: int = 6) -> np.ndarray:
+    """The box's top border once more, a few px lower and light, broken into dashes (a worn
+    copier's ghost of the page a few pixels off): no dash is long enough for the line rule."""
+    rng = np.random.default_rng(seed)
+    rect = get_template().layout.box(field_id).rect
+    out = page.copy()
+    y = int(rect.y * S) + offset
+    x, end = int(rect.x * S) - 4, int((rect.x + rect.width) * S) + 4
+    while x < end:
+        n = int(rng.integers(8, 36))
+        out[y:y + 2, x:min(x + n, end)] = 190 + int(rng.integers(-10, 10))
+        x += n + int(rng.integers(3, 9))
+    return out
+
+
+@pytest.mark.parametrize("field_id", ["name", "customer_id"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_dashed_border_in_an_empty_required_box_is_no_answer(field_id: str, seed: int) -> None:
+    """Before PP-OCR was asked about light ink in required boxes, all six were "ok"."""
+    statuses = _statuses(_dashed_border(_page(1), field_id, seed), 1)
+    assert statuses[f"field:{field_id}"] is Status.REVIEW
+
+
+@pytest.mark.parametrize("fade", [0.3, 0.35])
+def test_an_answer_on_a_faded_copy_is_written(fade: float) -> None:
+    page = _page(1)
+    write_text(page, "name", "Jansen", DPI, HANDWRITING["humor"], PENS["blue"], random.Random(2))
+    faded = (255 - (255 - page.astype(np.float32)) * fade).astype(np.uint8)
+    assert _statuses(faded, 1)["field:name"] is Status.OK
