@@ -11,6 +11,9 @@ import numpy as np
 from formgen.check.form_pages import FormPage
 from formgen.check.ink import Ink, boxes_mask, crop, measure, reference_pages
 from formgen.check.text_lines import (
+    ANSWER_MIN_CHARACTERS,
+    CLOSER_SCALE,
+    READ_SCALE,
     VALUE_MIN_CHARACTERS,
     TextSeen,
     letters_and_digits,
@@ -257,7 +260,8 @@ def _second_opinion(status: Status, ink: Ink, field: Field, page: FormPage,
     digits) goes to a person: one falsely written change box makes a no-change request look
     complete. A required box or the signature left to a person, with enough ink (for a
     signature: dark as a pen), is written when the detector sees a clear line of writing
-    there (for a signature: as wide as one must be). Change boxes are never promoted this way:
+    there (for a signature: as wide as one must be), or, for a required box, when the
+    recogniser reads an answer there (ANSWER_MIN_CHARACTERS). Change boxes are never promoted:
     in a request without a change all of them are empty, and any one promoted would make it
     complete (see text_lines). A required box taken for written in ink lighter than a pen's
     (LIGHT_ANSWER_CONTRAST) must look like text to the detector or read as letters, or a
@@ -270,8 +274,9 @@ def _second_opinion(status: Status, ink: Ink, field: Field, page: FormPage,
         return status
     if status is Status.OK and field.required and field.kind != "signature" \
             and ink.contrast < LIGHT_ANSWER_CONTRAST:
-        if any(seen.line for seen in _both_looks(field, page, template)) or \
-                letters_and_digits(_reading(field, page, template)) >= VALUE_MIN_CHARACTERS:
+        if any(seen.line for seen in _both_looks(field, page, template)) or any(
+                letters_and_digits(_reading(field, page, template, scale)) >= VALUE_MIN_CHARACTERS
+                for scale in (READ_SCALE, CLOSER_SCALE)):
             return status
         return Status.REVIEW
     if status is not Status.REVIEW or ink.widest < WRITING_MIN_WIDTH:
@@ -281,9 +286,10 @@ def _second_opinion(status: Status, ink: Ink, field: Field, page: FormPage,
             return status
         return Status.OK if any(seen.line and seen.line_width >= SIGNATURE_MIN_SPAN * seen.box_width
                                 for seen in _both_looks(field, page, template)) else status
-    if field.required and ink.fraction >= FIELD_MIN_FRACTION:
-        return Status.OK if any(seen.line for seen in _both_looks(field, page, template)) \
-            else status
+    if field.required and ink.fraction >= FIELD_MIN_FRACTION and (
+            any(seen.line for seen in _both_looks(field, page, template))
+            or letters_and_digits(_reading(field, page, template)) >= ANSWER_MIN_CHARACTERS):
+        return Status.OK
     return status
 
 
@@ -301,9 +307,10 @@ def _text_seen(field: Field, page: FormPage, template: FormTemplate, *,
                        wipe_print=wipe_print)
 
 
-def _reading(field: Field, page: FormPage, template: FormTemplate) -> str:
+def _reading(field: Field, page: FormPage, template: FormTemplate,
+             scale: float = READ_SCALE) -> str:
     printed = reference_pages(template.pdf)[field.page - 1]
-    return read_box(page.warped, printed, template.layout.box(field.id).rect)
+    return read_box(page.warped, printed, template.layout.box(field.id).rect, scale=scale)
 
 
 def _printed_by_us(field: Field, findings: FormFindings) -> bool:

@@ -339,3 +339,28 @@ def test_an_answer_on_a_faded_copy_is_written(fade: float) -> None:
     write_text(page, "name", "Jansen", DPI, HANDWRITING["humor"], PENS["blue"], random.Random(2))
     faded = (255 - (255 - page.astype(np.float32)) * fade).astype(np.uint8)
     assert _statuses(faded, 1)["field:name"] is Status.OK
+
+
+def _toner_columns(page: np.ndarray, columns: list[int], seed: int) -> np.ndarray:
+    """Dirty-drum bands down the page (the drum turned the other way), through the boxes."""
+    across = np.ascontiguousarray(page.transpose(1, 0, 2))
+    return np.ascontiguousarray(_toner_rows(across, columns, seed, half=16).transpose(1, 0, 2))
+
+
+def test_an_answer_the_detector_misses_between_toner_columns_is_read() -> None:
+    """Bands of toner down the page, one through the word: the ink rules leave the box to a
+    person, the detector sees no line in it, the recogniser reads the place."""
+    template = get_template()
+    rect = template.layout.box("sign_place").rect
+    page = _page(2)
+    write_text(page, "sign_place", "Leiden", DPI, HANDWRITING["dancing"], PENS["black"],
+               random.Random(2))
+    x = int((rect.x + 0.12 * rect.width) * S)
+    page = _toner_columns(page, [x, x + 70, x + 150], 2)
+    found = find_form_page(Page("scan.png", 1, 1, page, DPI, False, None), template, None)
+    assert found is not None
+    printed = reference_pages(template.pdf)[1]
+    assert not text_in_box(found.warped, printed, rect).line
+    assert not text_in_box(found.warped, printed, rect, wipe_print=False).line
+    assert letters_and_digits(read_box(found.warped, printed, rect)) >= 5
+    assert _statuses(page, 2)["field:sign_place"] is Status.OK
