@@ -54,7 +54,8 @@ CHANGE_MIN_CONTRAST = 55
 # SIGNATURE_MIN_CONTRAST) is asked of PP-OCR too (see _second_opinion). Tuning-side cases (the
 # tuning half of seed 7 and 511 more built like it from tuning-side seeds): 3,367 required
 # boxes judged written, one of them empty (a border a few pixels off, in dashes, median 56);
-# 169 of the written ones were lighter than this, 7 of those looked like no text to PP-OCR.
+# 169 of the written ones were lighter than this; 7 of those looked like no text to PP-OCR
+# at 1.5 times, 4 also at 2.5 times (text_lines.CLOSER_SCALE).
 LIGHT_ANSWER_CONTRAST = 80
 
 
