@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from formgen.check.form_pages import FormPage
 from formgen.check.ink import Ink, boxes_mask, crop, measure, reference_pages
+from formgen.check.placement import Offset, find_box, moved, thin_print
 from formgen.check.text_lines import (
     ANSWER_MIN_CHARACTERS,
     CLOSER_SCALE,
     READ_SCALE,
     VALUE_MIN_CHARACTERS,
     TextSeen,
+    is_form_print,
     letters_and_digits,
     read_box,
     text_in_box,
@@ -78,13 +80,23 @@ def _field_text(values: dict[str, str], field_id: str) -> str:
     return "" if value in ("", "/Off", "Off") else value.strip()
 
 
-def _ink(pages: list[FormPage], field: Field, template: FormTemplate) -> tuple[Ink, FormPage]:
+def _ink(pages: list[FormPage], field: Field, template: FormTemplate
+         ) -> tuple[Ink, FormPage, Offset]:
+    """The ink in the field's box on the copy of its page with the most, measured where the
+    box's printed border was found (see :mod:`formgen.check.placement`); that copy (moved
+    so that the box is at its place) and the offset."""
     box = template.layout.box(field.id)
     printed = reference_pages(template.pdf)[field.page - 1]
+    thin = thin_print(template.pdf)[field.page - 1]
     others = boxes_mask(printed.shape, tuple(b.rect for b in template.layout.boxes
                                              if b.field.page == field.page))
-    measured = [(measure(p.warped, printed, box.rect, boxes=others,
-                         print_darkness=field.kind == "signature"), p) for p in pages]
+    measured = []
+    for page in pages:
+        offset = find_box(page.warped, thin, box.rect)
+        if offset.found and not offset.in_place:
+            page = replace(page, warped=moved(page.warped, offset))
+        measured.append((measure(page.warped, printed, box.rect, boxes=others,
+                                 print_darkness=field.kind == "signature"), page, offset))
     return max(measured, key=lambda m: m[0].pixels)
 
 
@@ -216,12 +228,12 @@ def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
             check = Check(code, Status.MISSING, f"{field.label}: pagina {field.page} "
                           "ontbreekt", page=field.page)
         else:
-            ink, best = _ink(on_page, field, template)
+            ink, best, offset = _ink(on_page, field, template)
             status = _written(ink, signature=field.kind == "signature",
                               change=bool(field.group))
             typed = _field_text(findings.values, field.id)
             if not typed and not best.source.digital:
-                status = _second_opinion(status, ink, field, best, template)
+                status = _second_opinion(status, ink, field, best, template, offset)
             if typed and status is not Status.OK:
                 status = Status.OK
             if status is Status.REVIEW and _printed_by_us(field, findings):
@@ -255,7 +267,7 @@ def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
 
 
 def _second_opinion(status: Status, ink: Ink, field: Field, page: FormPage,
-                    template: FormTemplate) -> Status:
+                    template: FormTemplate, offset: Offset) -> Status:
     """Ask PP-OCR (:mod:`formgen.check.text_lines`) where the ink rules are least sure. A
     change box taken for written in which the recogniser reads no value (too few letters or
     digits) goes to a person: one falsely written change box makes a no-change request look
@@ -267,10 +279,13 @@ def _second_opinion(status: Status, ink: Ink, field: Field, page: FormPage,
     complete (see text_lines). A required box taken for written in ink lighter than a pen's
     (LIGHT_ANSWER_CONTRAST) must look like text to the detector or read as letters, or a
     person looks: a box's own border a few pixels off, broken into dashes by a worn copier,
-    is light ink that the line rule does not see as a line."""
+    is light ink that the line rule does not see as a line. A reading counts only where the
+    box's border was found (offset, see :mod:`formgen.check.placement`; elsewhere what is read
+    may belong to the box above or below, or to the other page) and when it is not the form's
+    own print."""
     if field.group:
-        if status is Status.OK and letters_and_digits(_reading(field, page, template)) \
-                < VALUE_MIN_CHARACTERS:
+        if status is Status.OK and not (offset.found and _value_read(
+                _reading(field, page, template), VALUE_MIN_CHARACTERS, field, template)):
             return Status.REVIEW
         return status
     if status is Status.OK and field.required and field.kind != "signature" \
@@ -289,9 +304,16 @@ def _second_opinion(status: Status, ink: Ink, field: Field, page: FormPage,
                                 for seen in _both_looks(field, page, template)) else status
     if field.required and ink.fraction >= FIELD_MIN_FRACTION and (
             any(seen.line for seen in _both_looks(field, page, template))
-            or letters_and_digits(_reading(field, page, template)) >= ANSWER_MIN_CHARACTERS):
+            or offset.found and _value_read(_reading(field, page, template),
+                                            ANSWER_MIN_CHARACTERS, field, template)):
         return Status.OK
     return status
+
+
+def _value_read(reading: str, minimum: int, field: Field, template: FormTemplate) -> bool:
+    """The reading holds at least minimum letters or digits and is not the form's own print."""
+    return letters_and_digits(reading) >= minimum and not is_form_print(
+        reading, template.pdf, field.page)
 
 
 def _both_looks(field: Field, page: FormPage, template: FormTemplate) -> Iterator[TextSeen]:

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import cache
 
 import cv2
 import numpy as np
+import pypdfium2 as pdfium
 
 from formgen.check.identity import ocr
 from formgen.check.ink import paper, pixel_box
@@ -65,6 +68,11 @@ CLOSER_SCALE = 2.5
 # change boxes left to a person (the same kind of box, far more often empty), 9 read 2 or more
 # and 5 read 5 or more, those 5 all on a page placed a row off or taken for the other page.
 ANSWER_MIN_CHARACTERS = 5
+# A reading that shares PRINT_RUN letters and digits in a row with the form's own print is that
+# print, not a value: a fold moves a line of the form's text into a box, where the wipe (at the
+# print's place) does not reach it. Handwritten values share words with the form ("factuur",
+# "straat"), but not ten letters in a row.
+PRINT_RUN = 10
 
 
 @dataclass(frozen=True)
@@ -143,3 +151,22 @@ def letters_and_digits(text: str) -> int:
     noise: the recogniser also knows Chinese)."""
     return sum(1 for c in text if c.isalnum() and (
         c.isdigit() and c.isascii() or unicodedata.name(c, "").startswith("LATIN ")))
+
+
+def _plain(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+@cache
+def _form_print(pdf: bytes) -> tuple[str, ...]:
+    """The text printed on each page of the blank form, letters and digits only, lower case."""
+    return tuple(_plain(page.get_textpage().get_text_range()) for page in pdfium.PdfDocument(pdf))
+
+
+def is_form_print(reading: str, pdf: bytes, page: int) -> bool:
+    """Whether a box's reading is the form's own print from page (see PRINT_RUN)."""
+    plain, printed = _plain(reading), _form_print(pdf)[page - 1]
+    if len(plain) < PRINT_RUN:
+        return False
+    match = SequenceMatcher(None, plain, printed, autojunk=False).find_longest_match()
+    return match.size >= PRINT_RUN

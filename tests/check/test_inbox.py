@@ -411,7 +411,10 @@ def test_dropped_connection_loses_nothing(server: dovecot.Dovecot, tmp_path: Pat
     with Connection(settings) as conn, pytest.raises(ConnectionLost) as caught:
         process(conn, state, MailboxSettings(), key=None, on_message=kick)
     assert "de verbinding is verbroken" in caught.value.line()
-    assert [e.status for e in state.entries()] == ["filed", "filed"]  # nothing half-done
+    # nothing half-done: every message taken is filed (the server may close the session a
+    # message later than the kick on a busy machine)
+    statuses = [e.status for e in state.entries()]
+    assert len(statuses) >= 2 and set(statuses) == {"filed"}
     with Connection(settings) as conn:
         process(conn, state, MailboxSettings(), key=None)
     assert_filed_once(server, cheap_mails, {m.message_id: CHEAP_VERDICT[m.kind]

@@ -1,0 +1,116 @@
+"""Is a box where the page's placement says? Find its printed border nearby.
+
+The corner marks (or the QR code, or the print) place a page as a whole. A fold, a curled
+photo or a placement found on the print alone can leave one part of the page a few pixels
+off: a box's border then lies inside the box, and what is read there may belong to the box
+above or below it. Each box's own printed border is looked for around where it should be (the
+blank form's thin print matched with the dark pixels of the page); the box is then measured
+and read where its border was found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+
+from formgen.check.ink import CHECK_DPI, darker_than_paper, pixel_box
+from formgen.form.layout import Rect
+
+MARGIN = 6  # px at CHECK_DPI around the box: its four sides, not the next box (10 px away)
+SEARCH = 12  # px: how far from its place a box's border is looked for
+# Dark is darker than the paper by DARK grey levels, or on a faded copy by DARK_SHARE of the
+# darkest ink around the box (its 99th percentile), but at least FAINT: print faded to 30 %
+# is about 28 grey levels darker than the paper.
+DARK, DARK_SHARE, FAINT = 30, 0.4, 14
+# The border is found when the blank form's print around the box matches the page's dark
+# pixels that well (normalised cross-correlation; dense noise lowers it), with at least
+# FOUND_COVER of the print of each half of the box dark there, and not at the edge of the
+# search. Chosen on tuning-side cases (the tuning half of seed 7 and the sets built from
+# tuning-side seeds for issue 10: 10,950 required and change boxes): 5 empty change boxes were
+# taken for written and read as a value, all on pages placed off or taken for the other page,
+# and matched at 0.07 to 0.22; at 0.25 689 of the 705 such written boxes are found (at 0.2 696,
+# and 1 of the empty ones, once moved). A box's reading is used only where it is found: of 357
+# written required boxes read as an answer, 342 are, and the one empty one read (a page taken
+# for the other page, at the edge of the search) is not. Boxes whose print a test moved onto
+# the next box's border, or a line of text onto it, have less than 0.01 of one half covered;
+# on the tuning side 1 written box found at 0.25 has less than 0.05.
+FOUND_SCORE = 0.25
+FOUND_COVER = 0.05
+IN_PLACE = 2  # px: a box found this close to its place is where the placement says
+
+
+@dataclass(frozen=True)
+class Offset:
+    dx: int  # px at CHECK_DPI: where the box's border was found, from where it should be
+    dy: int
+    score: float  # how well the print matched there (0-1)
+    cover: float = 0.0  # the share of the border's print dark there, in the half with least
+
+    @property
+    def found(self) -> bool:
+        """The border matched well enough, and not at the edge of the search (where the best
+        place may lie beyond it)."""
+        return self.score >= FOUND_SCORE and self.cover >= FOUND_COVER and \
+            max(abs(self.dx), abs(self.dy)) < SEARCH
+
+    @property
+    def in_place(self) -> bool:
+        return self.found and max(abs(self.dx), abs(self.dy)) <= IN_PLACE
+
+
+@cache
+def thin_print(pdf: bytes) -> tuple[np.ndarray, ...]:
+    """The blank form's print at CHECK_DPI, one bool mask per page, not widened."""
+    document = pdfium.PdfDocument(pdf)
+    document.init_forms()
+    return tuple(np.asarray(page.render(scale=CHECK_DPI / 72, may_draw_forms=True,
+                                        grayscale=True).to_pil().convert("L")) < 200
+                 for page in document)
+
+
+def find_box(page: np.ndarray, print_mask: np.ndarray, rect: Rect) -> Offset:
+    """Where the box's printed border lies on the page (grey, warped to CHECK_DPI), from
+    where the placement puts it; print_mask is the page's :func:`thin_print`."""
+    x0, y0, x1, y1 = pixel_box(rect)
+    reach = MARGIN + SEARCH
+    h, w = page.shape[:2]
+    if x0 - reach < 0 or y0 - reach < 0 or x1 + reach > w or y1 + reach > h:
+        return Offset(0, 0, 0.0)
+    pad = 8  # paper around the region, so the paper's brightness is judged at its edges too
+    ry0, rx0 = max(0, y0 - reach - pad), max(0, x0 - reach - pad)
+    region = page[ry0:min(h, y1 + reach + pad), rx0:min(w, x1 + reach + pad)]
+    contrast = darker_than_paper(region)[y0 - reach - ry0:y1 + reach - ry0,
+                                         x0 - reach - rx0:x1 + reach - rx0]
+    level = min(DARK, max(FAINT, DARK_SHARE * float(np.percentile(contrast, 99))))
+    dark = (contrast > level).astype(np.float32)
+    template = print_mask[y0 - MARGIN:y1 + MARGIN, x0 - MARGIN:x1 + MARGIN].astype(np.float32)
+    if not dark.any() or not template.any():
+        return Offset(0, 0, 0.0)
+    scores = cv2.matchTemplate(dark, template, cv2.TM_CCORR_NORMED)
+    _, best, _, (bx, by) = cv2.minMaxLoc(scores)
+    there = cv2.dilate(dark, np.ones((3, 3), np.uint8))[by:by + template.shape[0],
+                                                      bx:bx + template.shape[1]] > 0
+    return Offset(bx - SEARCH, by - SEARCH, float(best), _covered(template > 0, there))
+
+
+def _covered(template: np.ndarray, there: np.ndarray) -> float:
+    """The share of the print that is dark on the page (give or take a pixel), in the half of
+    the box where less of it is: the top and the bottom border must both be there. A box
+    whose top border lies on the bottom border of the box above, where a fold moved part of
+    the page, matches well on that one line and on the sides, which all boxes of a column
+    share."""
+    half = template.shape[0] // 2
+    shares = [float(there[part][template[part]].mean()) if template[part].any() else 0.0
+              for part in (slice(0, half), slice(half, None))]
+    return min(shares)
+
+
+def moved(page: np.ndarray, offset: Offset) -> np.ndarray:
+    """The page moved so that what lies at the offset comes to the box's place."""
+    matrix = np.array([[1, 0, -offset.dx], [0, 1, -offset.dy]], np.float32)
+    return cv2.warpAffine(page, matrix, (page.shape[1], page.shape[0]),
+                          flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE)
