@@ -8,17 +8,19 @@ pixels off, differently in each part. The pages here are the blank form rendered
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import cv2
 import numpy as np
 import pytest
 from corpus.external import HANDWRITING, PENS, poppler_pages, signature, write_text
 
+from formgen.check import fields
 from formgen.check.fields import check_form_pages
 from formgen.check.form_pages import FormPage
-from formgen.check.ink import CHECK_DPI, measure, reference_pages
+from formgen.check.ink import CHECK_DPI, Ink, measure, reference_pages
 from formgen.check.intake.model import Page
-from formgen.check.placement import SEARCH, find_box, moved, thin_print
+from formgen.check.placement import SEARCH, Offset, find_box, moved, thin_print
 from formgen.check.text_lines import is_form_print
 from formgen.check.verdict import Status
 from formgen.form import blank_form
@@ -168,6 +170,32 @@ def test_answers_in_boxes_a_fold_moved_stay_written(seed: int) -> None:
     statuses = {c.code: c.status for c in checks}
     for code in ("field:signer_name", "field:sign_place", "field:sign_date", "signature"):
         assert statuses[code] is Status.OK, (code, seed)
+
+
+def test_a_moved_answer_is_also_read_where_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In dense noise what PP-OCR reads changes with a shift of a few pixels: a required box
+    left to a person, moved to where its border was found, that reads as no answer there is
+    read on the page as it came too. (The reader is replaced here by one that reads the answer
+    on the unmoved page only, so the rule is what is tested, not PP-OCR.)"""
+    template = get_template()
+    field = template.form.field("sign_place")
+    page = _blank(2)
+    as_it_came = FormPage(Page("scan.png", 1, 1, page, CHECK_DPI, False, None), None, None,
+                          None, False, 2, page, None)
+    offset = Offset(0, 4, 0.5, 1.0)
+    moved_view = replace(as_it_came, warped=moved(page, offset))
+    monkeypatch.setattr(fields, "_both_looks", lambda *args: iter(()))
+    monkeypatch.setattr(fields, "_reading", lambda field, view, template, scale=1.5:
+                        "Zwolle" if view is as_it_came else "")
+    ink = Ink(400, 0.02, 0.3, 0.02, 120.0, 0.017, 0.0, 60)  # mostly explained by noise
+    assert fields._written(ink) is Status.REVIEW
+    assert fields._second_opinion(Status.REVIEW, ink, field, moved_view, template, offset,
+                                  as_it_came) is Status.OK
+    assert fields._second_opinion(Status.REVIEW, ink, field, moved_view, template, offset,
+                                  moved_view) is Status.REVIEW
+    not_found = Offset(0, 4, 0.1, 1.0)
+    assert fields._second_opinion(Status.REVIEW, ink, field, moved_view, template, not_found,
+                                  as_it_came) is Status.REVIEW
 
 
 def test_moving_keeps_the_page_size() -> None:
