@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from formgen.check.form_pages import FormPage
-from formgen.check.ink import Ink, boxes_mask, crop, measure, reference_pages
-from formgen.check.placement import Offset, find_box, moved, thin_print
+from formgen.check.ink import Ink, boxes_mask, crop, measure, reference_pages, thin_print
+from formgen.check.placement import Offset, find_box, moved
 from formgen.check.text_lines import (
     ANSWER_MIN_CHARACTERS,
     CLOSER_SCALE,

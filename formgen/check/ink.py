@@ -63,17 +63,20 @@ class Ink:
 
 
 @cache
-def reference_pages(pdf: bytes) -> tuple[np.ndarray, ...]:
-    """The blank form rendered at CHECK_DPI, grey, with its printed ink slightly widened."""
+def thin_print(pdf: bytes) -> tuple[np.ndarray, ...]:
+    """The blank form's printed ink at CHECK_DPI, one bool mask per page, as printed."""
     document = pdfium.PdfDocument(pdf)
     document.init_forms()
-    pages = []
-    for page in document:
-        grey = np.asarray(page.render(scale=CHECK_DPI / 72, may_draw_forms=True,
-                                      grayscale=True).to_pil().convert("L"))
-        printed = (grey < 200).astype(np.uint8)
-        pages.append(cv2.dilate(printed, np.ones((7, 7), np.uint8)).astype(bool))
-    return tuple(pages)
+    return tuple(np.asarray(page.render(scale=CHECK_DPI / 72, may_draw_forms=True,
+                                        grayscale=True).to_pil().convert("L")) < 200
+                 for page in document)
+
+
+@cache
+def reference_pages(pdf: bytes) -> tuple[np.ndarray, ...]:
+    """The blank form's printed ink at CHECK_DPI, slightly widened (see :func:`thin_print`)."""
+    return tuple(cv2.dilate(printed.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)
+                 for printed in thin_print(pdf))
 
 
 def paper(grey: np.ndarray) -> np.ndarray:

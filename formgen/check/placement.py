@@ -11,13 +11,11 @@ and read where its border was found.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import cv2
 import numpy as np
-import pypdfium2 as pdfium
 
-from formgen.check.ink import CHECK_DPI, darker_than_paper, pixel_box
+from formgen.check.ink import darker_than_paper, pixel_box
 from formgen.form.layout import Rect
 
 MARGIN = 6  # px at CHECK_DPI around the box: its four sides, not the next box (10 px away)
@@ -62,19 +60,10 @@ class Offset:
         return self.found and max(abs(self.dx), abs(self.dy)) <= IN_PLACE
 
 
-@cache
-def thin_print(pdf: bytes) -> tuple[np.ndarray, ...]:
-    """The blank form's print at CHECK_DPI, one bool mask per page, not widened."""
-    document = pdfium.PdfDocument(pdf)
-    document.init_forms()
-    return tuple(np.asarray(page.render(scale=CHECK_DPI / 72, may_draw_forms=True,
-                                        grayscale=True).to_pil().convert("L")) < 200
-                 for page in document)
-
-
 def find_box(page: np.ndarray, print_mask: np.ndarray, rect: Rect) -> Offset:
     """Where the box's printed border lies on the page (grey, warped to CHECK_DPI), from
-    where the placement puts it; print_mask is the page's :func:`thin_print`."""
+    where the placement puts it; print_mask is the page's
+    :func:`formgen.check.ink.thin_print`."""
     x0, y0, x1, y1 = pixel_box(rect)
     reach = MARGIN + SEARCH
     h, w = page.shape[:2]

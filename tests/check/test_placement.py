@@ -18,9 +18,9 @@ from corpus.external import HANDWRITING, PENS, poppler_pages, signature, write_t
 from formgen.check import fields
 from formgen.check.fields import check_form_pages
 from formgen.check.form_pages import FormPage
-from formgen.check.ink import CHECK_DPI, Ink, measure, reference_pages
+from formgen.check.ink import CHECK_DPI, Ink, measure, reference_pages, thin_print
 from formgen.check.intake.model import Page
-from formgen.check.placement import SEARCH, Offset, find_box, moved, thin_print
+from formgen.check.placement import SEARCH, Offset, find_box, moved
 from formgen.check.text_lines import is_form_print
 from formgen.check.verdict import Status
 from formgen.form import blank_form
