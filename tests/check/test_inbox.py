@@ -581,3 +581,32 @@ def test_settings_never_from_the_command_line(tmp_path: Path) -> None:
                             capture_output=True, text=True, cwd=ROOT)
     assert "FORMGEN_IMAP_USER" in one_error_line(result)
     assert isinstance(MailboxError("x"), Exception)
+
+
+def test_a_run_waits_while_another_opens_the_state_file(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two runs started together: SQLite tells one of them "database is locked" while the other
+    switches the file to WAL, without waiting. That one tries again instead of giving up."""
+    from formgen.check.inbox import state as state_module
+
+    real_connect = sqlite3.connect
+    refusals = []
+
+    class Busy:
+        def __init__(self, db: sqlite3.Connection) -> None:
+            self.db = db
+
+        def execute(self, sql: str, *args: object) -> object:
+            if sql.startswith("PRAGMA journal_mode") and len(refusals) < 2:
+                refusals.append(sql)
+                raise sqlite3.OperationalError("database is locked")
+            return self.db.execute(sql, *args)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.db, name)
+
+    monkeypatch.setattr(state_module.sqlite3, "connect",
+                        lambda *args, **kwargs: Busy(real_connect(*args, **kwargs)))
+    with StateStore(tmp_path / "state.sqlite") as store:
+        assert store.entries() == []
+    assert len(refusals) == 2

@@ -85,15 +85,34 @@ def _owner_alive(owner: str | None, updated_at: float) -> bool:
     return True
 
 
+OPEN_WAIT = 60.0  # s: how long a run waits for another run that is opening the same file
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """The state database, in WAL mode, with its tables. Two runs started together both switch
+    the file to WAL and create the tables; SQLite answers "database is locked" to one of them
+    without waiting, so that one tries again, for up to OPEN_WAIT seconds."""
+    deadline = time.monotonic() + OPEN_WAIT
+    while True:
+        db = sqlite3.connect(path, timeout=OPEN_WAIT, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
+            return db
+        except sqlite3.OperationalError as exc:
+            db.close()
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class StateStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=60, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(SCHEMA)
+            self._db = _open(path)
         except sqlite3.DatabaseError as exc:
             raise MailboxError(f"het statusbestand kan niet worden gebruikt ({exc})",
                                source=str(path)) from None
