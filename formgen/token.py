@@ -68,6 +68,12 @@ def encode(token: Token, key: bytes | None) -> str:
     return f"{body}:{_tag(body, key)}"
 
 
+def blank_texts(form_id: str, version: int, page_count: int) -> list[str]:
+    """The QR text of each page of the blank form, page 1 first."""
+    blank = Token(form_id, version, 1, page_count)
+    return [encode(blank.for_page(page), None) for page in range(1, page_count + 1)]
+
+
 def new_request_id() -> str:
     """A unique request id: 'R' + 12 random base32 characters (60 bits)."""
     return "R" + base64.b32encode(secrets.token_bytes(8)).decode("ascii")[:12]

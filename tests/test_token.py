@@ -42,6 +42,22 @@ def test_blank_token_is_unsigned() -> None:
     assert tokens.verify(text, None) == blank
 
 
+def test_blank_texts_are_the_codes_printed_on_the_blank_form() -> None:
+    import numpy as np
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    from formgen.form import blank_form
+    from formgen.form.template import get_template
+
+    form = get_template().form
+    texts = tokens.blank_texts(form.id, form.version, form.page_count)
+    assert [tokens.verify(text, None).page for text in texts] == list(range(1, form.page_count + 1))
+    printed = [[r.text for r in zxingcpp.read_barcodes(np.asarray(page.render(scale=3).to_pil()))]
+               for page in pdfium.PdfDocument(blank_form())]
+    assert printed == [[text] for text in texts]
+
+
 def test_page_tokens_differ(key: bytes) -> None:
     assert tokens.encode(PREFILLED, key) != tokens.encode(PREFILLED.for_page(2), key)
 

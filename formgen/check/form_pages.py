@@ -69,7 +69,9 @@ def find_form_page(page: Page, template: FormTemplate, key: bytes | None) -> For
         alignment = align_on_qr(hits[0].corners, layout)
     elif not hits:  # look again where the marks say the code lies
         qr = layout.qr
-        hits = read_upright(page.image, alignment.form_to_image, qr.x, qr.y, qr.width)
+        form = template.form
+        hits = read_upright(page.image, alignment.form_to_image, qr.x, qr.y, qr.width,
+                            tokens.blank_texts(form.id, form.version, form.page_count))
     if not hits:
         return _without_code(page, alignment, template)
     text = hits[0].text

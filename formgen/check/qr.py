@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import cv2
 import numpy as np
 import zxingcpp
 
+from formgen.check.qr_grid import bent_matrices, known_matrices
+from formgen.form.qr import qr_rows
 from formgen.token import PREFIX
 
 UPRIGHT_SCALE = 3.0  # pixels per point of the upright cut-out: ~8 px per module of a blank form
@@ -62,11 +66,13 @@ def read_tokens(image: np.ndarray, hint: np.ndarray | None = None) -> list[QrHit
 
 
 def read_upright(image: np.ndarray, form_to_image: np.ndarray, x: float, y: float,
-                 side: float) -> list[QrHit]:
+                 side: float, known: Sequence[str] = ()) -> list[QrHit]:
     """The code cut out upright through the corner marks' homography (form points to image
     pixels), for when it could not be read where it lies: faded or speckled modules, as a
     letterpress copy leaves them. The upright code is smoothed over about half a module and
-    thresholded. x, y, side: the code's square on the form, in points."""
+    thresholded. Failing that, its modules are looked for on a bent grid (a fold through the
+    code; see qr_grid): first as one of the known codes (their texts), then as any code.
+    x, y, side: the code's square on the form, in points."""
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
     pad = side * UPRIGHT_QUIET
     size = round((side + 2 * pad) * UPRIGHT_SCALE)
@@ -84,7 +90,29 @@ def read_upright(image: np.ndarray, form_to_image: np.ndarray, x: float, y: floa
             if hits:
                 return [QrHit(h.text, cv2.perspectiveTransform(h.corners[None], view_to_image)[0])
                         for h in hits]
+    code_px, quiet_px = side * UPRIGHT_SCALE, pad * UPRIGHT_SCALE
+    codes = [_modules(text) for text in known]
+    for modules in chain(known_matrices(view, code_px, quiet_px, codes),
+                         bent_matrices(view, code_px, quiet_px)):
+        texts = [h.text for h in _read(_render(modules))]
+        if texts:  # where the code is on the page: its square as the marks place it
+            square = np.array([[quiet_px, quiet_px], [quiet_px + code_px, quiet_px],
+                               [quiet_px + code_px, quiet_px + code_px],
+                               [quiet_px, quiet_px + code_px]])
+            corners = cv2.perspectiveTransform(square[None], view_to_image)[0]
+            return [QrHit(text, corners) for text in texts]
     return []
+
+
+def _modules(text: str) -> np.ndarray:
+    """The module matrix of a code as the form prints it (0 dark, 255 light)."""
+    return np.where(np.array([list(row) for row in qr_rows(text)]) > 0, 255, 0).astype(np.uint8)
+
+
+def _render(modules: np.ndarray) -> np.ndarray:
+    """A clean image of a module matrix, for the decoder: 4 px per module, 4 modules quiet."""
+    big = cv2.resize(modules, None, fx=4, fy=4, interpolation=cv2.INTER_NEAREST)
+    return cv2.copyMakeBorder(big, 16, 16, 16, 16, cv2.BORDER_CONSTANT, value=255)
 
 
 def _close_light_lines(gray: np.ndarray) -> np.ndarray:

@@ -71,9 +71,8 @@ def _build_pdf(form: FormDefinition, company: Company) -> tuple[bytes, Layout]:
     static, layout, structure = render_static(form, company)
     writer = PdfWriter(clone_from=io.BytesIO(static))
     writer.pdf_header = b"%PDF-1.7"  # /Lang, Type0 fonts with AcroForm: newer than fpdf2's 1.3
-    blank = tokens.Token(form.id, form.version, 1, form.page_count)
-    qr_texts = [(tokens.encode(blank.for_page(p), None), blank_caption(form, p))
-                for p in range(1, form.page_count + 1)]
+    qr_texts = [(text, blank_caption(form, p)) for p, text in
+                enumerate(tokens.blank_texts(form.id, form.version, form.page_count), start=1)]
     widgets = add_form(writer, layout, qr_texts)
     add_structure(writer, structure, widgets, title=form.title, author=company.name,
                   subject=f"{form.title}, versie {form.version}", date=form.date)
