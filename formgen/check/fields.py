@@ -22,6 +22,7 @@ from formgen.check.text_lines import (
     read_box,
     text_in_box,
 )
+from formgen.check.value_shape import looks_like
 from formgen.check.verdict import Check, Status
 from formgen.definition import Field
 from formgen.form.template import FormTemplate
@@ -275,12 +276,15 @@ def _second_opinion(status: Status, ink: Ink, field: Field, page: FormPage,
     complete. A required box or the signature left to a person, with enough ink (for a
     signature: dark as a pen), is written when the detector sees a clear line of writing
     there (for a signature: as wide as one must be), or, for a required box, when the
-    recogniser reads an answer there (ANSWER_MIN_CHARACTERS). Change boxes are never promoted:
-    in a request without a change all of them are empty, and any one promoted would make it
-    complete (see text_lines). A required box taken for written in ink lighter than a pen's
-    (LIGHT_ANSWER_CONTRAST) must look like text to the detector or read as letters, or a
-    person looks: a box's own border a few pixels off, broken into dashes by a worn copier,
-    is light ink that the line rule does not see as a line. A reading counts only where the
+    recogniser reads an answer there (ANSWER_MIN_CHARACTERS). A change box is promoted only
+    when its border is found and what is read there has the shape of a whole value of its kind
+    (an e-mail address, a phone number, an IBAN that checks, a name or a street with its number;
+    see value_shape): in a request without a change all of them are empty, and any one promoted
+    would make it complete; read in noise, an empty box gives scraps, not values. A required
+    box taken for written in ink lighter than a pen's (LIGHT_ANSWER_CONTRAST) must look like
+    text to the detector or read as letters, or a person looks: a box's own border a few
+    pixels off, broken into dashes by a worn copier, is light ink that the line rule does not
+    see as a line. A reading counts only where the
     box's border was found (offset, see :mod:`formgen.check.placement`; elsewhere what is read
     may belong to the box above or below, or to the other page) and when it is not the form's
     own print. A required box that was moved (unmoved: the page as it came) is read there too
@@ -291,6 +295,9 @@ def _second_opinion(status: Status, ink: Ink, field: Field, page: FormPage,
         if status is Status.OK and not (offset.found and _value_read(
                 _reading(field, page, template), VALUE_MIN_CHARACTERS, field, template)):
             return Status.REVIEW
+        if status is Status.REVIEW and offset.found and ink.fraction >= FIELD_MIN_FRACTION \
+                and ink.widest >= WRITING_MIN_WIDTH and _shaped_value(field, page, template):
+            return Status.OK
         return status
     if status is Status.OK and field.required and field.kind != "signature" \
             and ink.contrast < LIGHT_ANSWER_CONTRAST:
@@ -313,6 +320,14 @@ def _second_opinion(status: Status, ink: Ink, field: Field, page: FormPage,
                                     for view in ([page] if page is unmoved else [page, unmoved]))):
         return Status.OK
     return status
+
+
+def _shaped_value(field: Field, page: FormPage, template: FormTemplate) -> bool:
+    """The box reads as a whole value of its kind (see :mod:`formgen.check.value_shape`), not
+    the form's own print."""
+    reading = _reading(field, page, template)
+    return looks_like(field.kind, reading) and not is_form_print(reading, template.pdf,
+                                                                 field.page)
 
 
 def _value_read(reading: str, minimum: int, field: Field, template: FormTemplate) -> bool:
