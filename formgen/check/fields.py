@@ -284,13 +284,13 @@ def _second_opinion(status: Status, ink: Ink, field: Field, page: FormPage,
     box taken for written in ink lighter than a pen's (LIGHT_ANSWER_CONTRAST) must look like
     text to the detector or read as letters, or a person looks: a box's own border a few
     pixels off, broken into dashes by a worn copier, is light ink that the line rule does not
-    see as a line. A reading counts only where the
-    box's border was found (offset, see :mod:`formgen.check.placement`; elsewhere what is read
-    may belong to the box above or below, or to the other page) and when it is not the form's
-    own print. A required box that was moved (unmoved: the page as it came) is read there too
-    when it reads as no answer where its border was found: in dense noise what PP-OCR reads
-    changes with a shift of a few pixels (tuning side: 4 of 75 written boxes in that state read
-    as an answer only where they were, the one empty box at neither place)."""
+    see as a line. A reading counts only where the box's border was found (offset, see
+    :mod:`formgen.check.placement`; elsewhere what is read may belong to the box above or
+    below, or to the other page) and when it is not the form's own print. A required box
+    that was moved (unmoved: the page as it came) is read there too when it reads as no answer
+    where its border was found: in dense noise what PP-OCR reads changes with a shift of a few
+    pixels (tuning side: 4 of 75 written boxes in that state read as an answer only where they
+    were, the one empty box at neither place)."""
     if field.group:
         if status is Status.OK and not (offset.found and _value_read(
                 _reading(field, page, template), VALUE_MIN_CHARACTERS, field, template)):

@@ -33,13 +33,17 @@ SHIFT_COST = 0.05  # score lost per module that a column moves from the last one
 FLOW_SMOOTH = 1.5  # modules: the flow to a known code is smoothed over this width
 
 
+# a finder pattern with its separator, 9 x 9 modules: 0 dark, 1 light (rings 0, 1 and 3 dark)
+_FINDER = np.where(np.isin(np.maximum(*np.abs(np.mgrid[-4:5, -4:5])), (0, 1, 3)), 0,
+                   1).astype(np.uint8)
+
+
 def function_patterns(n: int) -> np.ndarray:
     """n x n: 0 where every code of this size is dark, 255 light, 128 data (finder patterns with
     their separators, timing patterns, alignment patterns, the dark module)."""
     version = (n - 17) // 4
     grid = np.full((n, n), 128, np.uint8)
-    ring = np.maximum(*np.abs(np.mgrid[-4:5, -4:5]))  # 9x9 around a finder's centre
-    finder = np.where(np.isin(ring, (0, 1, 3)), 0, 255).astype(np.uint8)
+    finder = _FINDER * 255
     for r0, c0 in ((0, 0), (0, n - 7), (n - 7, 0)):
         top, left = r0 - 1, c0 - 1
         t, lft = max(top, 0), max(left, 0)
@@ -56,9 +60,8 @@ def function_patterns(n: int) -> np.ndarray:
 
 
 def _finder_kernel(m: float) -> np.ndarray:
-    ring = np.maximum(*np.abs(np.mgrid[-4:5, -4:5]))
-    cells = np.where(np.isin(ring, (0, 1, 3)), 0.0, 1.0).astype(np.float32)
-    return cv2.resize(cells, None, fx=m, fy=m, interpolation=cv2.INTER_NEAREST)
+    return cv2.resize(_FINDER.astype(np.float32), None, fx=m, fy=m,
+                      interpolation=cv2.INTER_NEAREST)
 
 
 def _find_finder(view: np.ndarray, m: float, x: float, y: float,
