@@ -314,7 +314,8 @@ def _second_opinion(status: Status, ink: Ink, field: Field, page: FormPage,
     were, the one empty box at neither place). A required box or the signature left to a
     person whose ink is mostly noise and holds no pen strokes is not written by any of these;
     one whose whole border was found is written when the ink along pen strokes alone is
-    writing by the ink rules (see STROKE_MIN_COVER)."""
+    writing by the ink rules (see STROKE_MIN_COVER). One taken for written amid much noise
+    (NOISY_SHARE) that holds no pen strokes goes to a person."""
     if field.group:
         if status is Status.OK and not (offset.found and _value_read(
                 _reading(field, page, template), VALUE_MIN_CHARACTERS, field, template)):
