@@ -110,8 +110,7 @@ def _ink(pages: list[FormPage], field: Field, template: FormTemplate
     box = template.layout.box(field.id)
     printed = reference_pages(template.pdf)[field.page - 1]
     thin = thin_print(template.pdf)[field.page - 1]
-    others = boxes_mask(printed.shape, tuple(b.rect for b in template.layout.boxes
-                                             if b.field.page == field.page))
+    others = _boxes_on_page(field, template, printed.shape)
     measured = []
     for page in pages:
         offset = find_box(page.warped, thin, box.rect)
@@ -121,6 +120,12 @@ def _ink(pages: list[FormPage], field: Field, template: FormTemplate
         measured.append((measure(view.warped, printed, box.rect, boxes=others,
                                  print_darkness=field.kind == "signature"), view, offset, page))
     return max(measured, key=lambda m: m[0].pixels)
+
+
+def _boxes_on_page(field: Field, template: FormTemplate, shape: tuple[int, ...]) -> np.ndarray:
+    """A mask of all boxes on the field's page (see :func:`formgen.check.ink.boxes_mask`)."""
+    return boxes_mask((shape[0], shape[1]), tuple(b.rect for b in template.layout.boxes
+                                                  if b.field.page == field.page))
 
 
 def _written(ink: Ink, signature: bool = False, change: bool = False) -> Status:
@@ -387,8 +392,7 @@ def _stroke_ink(field: Field, page: FormPage, template: FormTemplate) -> Ink:
     """The ink in the box along pen strokes only (see :func:`formgen.check.ink.stroke_strength`),
     with the noise of the paper around it measured the same way."""
     printed = reference_pages(template.pdf)[field.page - 1]
-    others = boxes_mask(printed.shape, tuple(b.rect for b in template.layout.boxes
-                                             if b.field.page == field.page))
+    others = _boxes_on_page(field, template, printed.shape)
     return measure(page.warped, printed, template.layout.box(field.id).rect, boxes=others,
                    print_darkness=field.kind == "signature", strokes=True)
 
