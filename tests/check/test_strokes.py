@@ -80,16 +80,16 @@ def _textured_copy(seed: int) -> tuple[set[str], np.ndarray]:
 def _stroke_rule(on: bool) -> Iterator[None]:
     """The validator with the stroke rule, or as it was before it: no strokes seen, so no box
     is written by them, and none is held back for want of them."""
-    saved = fields._stroke_ink, fields._noise_without_strokes, fields._noise_taken_for_writing
+    saved = fields._stroke_ink, fields._noise_without_strokes, fields._amid_grain
     if not on:
         fields._stroke_ink = lambda *args: Ink(0, 0.0, 0.0)  # type: ignore[assignment]
         fields._noise_without_strokes = lambda *args: False  # type: ignore[assignment]
-        fields._noise_taken_for_writing = lambda *args: False  # type: ignore[assignment]
+        fields._amid_grain = lambda *args: False  # type: ignore[assignment]
     try:
         yield
     finally:
         (fields._stroke_ink, fields._noise_without_strokes,  # type: ignore[assignment]
-         fields._noise_taken_for_writing) = saved
+         fields._amid_grain) = saved
 
 
 def _statuses(image: np.ndarray, dpi: int, strokes: bool) -> dict[str, Status]:
