@@ -8,8 +8,8 @@ import cv2
 import numpy as np
 
 from formgen import token as tokens
-from formgen.check.align import Alignment, align_on_marks, align_on_qr
-from formgen.check.ink import CHECK_DPI, darker_than_paper, reference_pages
+from formgen.check.align import Alignment, marks_alignments, qr_alignments
+from formgen.check.ink import CHECK_DPI, darker_than_paper, reference_pages, thin_print
 from formgen.check.intake import Page
 from formgen.check.locate import locate_by_print
 from formgen.check.qr import read_tokens, read_upright
@@ -44,29 +44,49 @@ def _warp(image: np.ndarray, alignment: Alignment, template: FormTemplate,
 
 
 def _guess_number(warped_first: np.ndarray, template: FormTemplate) -> int:
-    """Which page of the form this is, by comparing printed ink with each blank page: the share
-    of each page's print that is dark in the scan, less the share of its blank paper that is
-    (a faded or speckled copy darkens both alike). Dark is darker than the paper around it."""
+    """Which page of the form this is, by comparing printed ink with each blank page (see
+    :func:`_print_agreement`)."""
     ink = darker_than_paper(warped_first) > GUESS_CONTRAST
-    scores = []
-    for printed in reference_pages(template.pdf):
-        h = min(ink.shape[0], printed.shape[0])  # pages of one form share a size; be safe
-        w = min(ink.shape[1], printed.shape[1])
-        on, page = printed[:h, :w], ink[:h, :w]
-        scores.append(float(page[on].mean()) - float(page[~on].mean()))
+    scores = [_print_agreement(ink, printed) for printed in reference_pages(template.pdf)]
     return int(np.argmax(scores)) + 1
+
+
+def _print_agreement(ink: np.ndarray, printed: np.ndarray) -> float:
+    """The share of a blank page's print that is dark in the scan, less the share of its blank
+    paper that is (a faded or speckled copy darkens both alike). Dark is darker than the paper
+    around it."""
+    h = min(ink.shape[0], printed.shape[0])  # pages of one form share a size; be safe
+    w = min(ink.shape[1], printed.shape[1])
+    on, page = printed[:h, :w], ink[:h, :w]
+    return float(page[on].mean()) - float(page[~on].mean())
+
+
+def _best_fit(fits: tuple[Alignment, ...], image: np.ndarray,
+              template: FormTemplate) -> Alignment:
+    """Of the ways the marks or the QR code place the page (at least one), the one under which
+    the page's print lies best on the print of a blank page, as printed (a few pixels off,
+    thin print misses)."""
+    if len(fits) == 1:
+        return fits[0]
+
+    def agreement(fit: Alignment) -> float:
+        ink = darker_than_paper(_warp(image, fit, template, 1)) > GUESS_CONTRAST
+        return max(_print_agreement(ink, printed) for printed in thin_print(template.pdf))
+
+    return max(fits, key=agreement)
 
 
 def find_form_page(page: Page, template: FormTemplate, key: bytes | None) -> FormPage | None:
     """A FormPage when this page carries our QR token or our corner marks, else None."""
     layout = template.layout.page(1)  # marks and QR sit at the same place on every page
-    alignment = align_on_marks(page.image, layout)
+    fits = marks_alignments(page.image, layout)
+    alignment = _best_fit(fits, page.image, template) if fits else None
     hint = alignment.image_quad(layout.qr) if alignment else None
     hits = read_tokens(page.image, hint)
     if not hits and alignment is None:
         return None
     if alignment is None:
-        alignment = align_on_qr(hits[0].corners, layout)
+        alignment = _best_fit(qr_alignments(hits[0].corners, layout), page.image, template)
     elif not hits:  # look again where the marks say the code lies
         qr = layout.qr
         form = template.form
