@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 from mrz.generator.td1 import TD1CodeGenerator
@@ -13,6 +14,7 @@ from formgen.check.identity.mrz import (
     check_digit,
     icao_name,
     icao_name_variants,
+    normalize_line,
     parse_mrz,
     surname_matches,
     text_has_bsn,
@@ -136,6 +138,35 @@ def test_ocr_confusions_in_numeric_positions() -> None:
     assert r is not None and r.valid, r.check_failures
     assert r.birth_date == dt.date(1985, 3, 10)
     assert r.expiry == dt.date(2031, 3, 9)
+
+
+# Symbols a recogniser gives for an MRZ letter or digit (PP-OCR read the C of a document number
+# as the degree-Celsius sign): accented letters, full-width forms, circled digits, unit signs.
+STAND_INS = {"A": "ÅÄÁ", "C": "℃Ç", "E": "ÉËÈ", "F": "℉", "I": "ÍÏ", "N": "Ñ", "O": "ÖÓ",
+             "U": "ÜÚ", "K": "ｋK", "1": "①１", "0": "０", "8": "⑧", "5": "５"}
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_symbols_standing_for_one_letter_or_digit_are_read_as_it(seed: int) -> None:
+    rng = random.Random(seed)
+    lines = dutch_td1() if seed % 2 else dutch_td3()
+    read = []
+    for line in lines:
+        chars = list(line)
+        spots = [i for i, ch in enumerate(chars) if ch in STAND_INS]
+        for i in rng.sample(spots, min(3, len(spots))):
+            chars[i] = rng.choice(STAND_INS[chars[i]])
+        read.append("".join(chars))
+    assert read != lines
+    r = parse_mrz(read, today=TODAY)
+    expected = parse_mrz(lines, today=TODAY)
+    assert r is not None and expected is not None and r.valid, (seed, r and r.check_failures)
+    assert (r.document_number, r.surname, r.expiry) == (
+        expected.document_number, expected.surname, expected.expiry)
+
+
+def test_symbols_standing_for_no_single_character_are_kept() -> None:
+    assert normalize_line("12 ½ °") == "121⁄2°"  # no MRZ line holds them: it is not taken
 
 
 def test_filler_count_off_in_the_middle() -> None:

@@ -37,6 +37,7 @@ _TO_ALPHA = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"}
 # letters and digits OCR confuses inside alphanumeric fields (document number)
 _AMBIGUOUS = {"O": "0", "0": "O", "I": "1", "1": "I", "S": "5", "5": "S", "B": "8", "8": "B",
               "Z": "2", "2": "Z", "G": "6", "6": "G", "D": "0", "Q": "0"}
+_MRZ_ALPHABET = re.compile(r"[A-Z0-9<]+")
 _FILLER_LOOKALIKES = {"«": "<<", "‹": "<", "〈": "<", "《": "<<", "く": "<", "≤": "<", "＜": "<",
                       "×": "X", "Ø": "0", "—": "<", "-": "<"}
 
@@ -143,13 +144,22 @@ class MrzResult:
 
 
 def normalize_line(text: str) -> str:
-    """Upper case, no spaces, filler look-alikes turned into ``<``."""
-    out = []
-    for ch in unicodedata.normalize("NFKC", text).upper():
-        if ch.isspace():
-            continue
-        out.append(_FILLER_LOOKALIKES.get(ch, ch))
-    return "".join(out)
+    """Upper case, no spaces, filler look-alikes turned into ``<``, and each symbol that stands
+    for one MRZ letter or digit turned into it (see :func:`_as_mrz`)."""
+    return "".join(_as_mrz(ch) for ch in text if not ch.isspace())
+
+
+def _as_mrz(symbol: str) -> str:
+    """One recognised symbol in the MRZ alphabet where it stands for one letter or digit: its
+    compatibility form (full-width letters, circled digits), the letter under an accent (Ö is
+    O), or the one letter or digit in it (the recogniser reads a C as ℃, which is °C). Others
+    stay as they are (a line holding them is no MRZ line)."""
+    folded = "".join(_FILLER_LOOKALIKES.get(ch, ch)
+                     for ch in unicodedata.normalize("NFKC", symbol).upper())
+    if _MRZ_ALPHABET.fullmatch(folded):
+        return folded
+    kept = [ch for ch in unicodedata.normalize("NFKD", folded) if _MRZ_ALPHABET.fullmatch(ch)]
+    return kept[0] if len(kept) == 1 else folded
 
 
 def _fix(segment: str, kind: str) -> str:
