@@ -159,8 +159,11 @@ def _dark_as_pen(ink: Ink) -> bool:
         ink.print_contrast > 0 and ink.contrast >= PEN_VS_PRINT * ink.print_contrast)
 
 
-def check_form_pages(form_pages: list[FormPage], template: FormTemplate
-                     ) -> tuple[list[Check], FormFindings]:
+def check_form_pages(form_pages: list[FormPage], template: FormTemplate, *,
+                     unread: list[str] | None = None) -> tuple[list[Check], FormFindings]:
+    """The checks of the form's pages. unread: pages that look like the form (one of its
+    corner marks) but could not be placed; while a page is missing, it and its boxes go to a
+    person instead of being missing."""
     form = template.form
     checks: list[Check] = []
     ours = [p for p in form_pages if p.token is None or p.token.form_id == form.id]
@@ -209,7 +212,13 @@ def check_form_pages(form_pages: list[FormPage], template: FormTemplate
         pages[p.number].append(p)
     findings.pages = dict(pages)
     missing_pages = [n for n in range(1, form.page_count + 1) if n not in pages]
-    if missing_pages:
+    if missing_pages and unread:
+        checks.append(Check("pages", Status.REVIEW,
+                            "pagina " + " en ".join(map(str, missing_pages)) + " van "
+                            f"{form.page_count} niet gevonden; deze pagina lijkt op het "
+                            "formulier, maar is niet leesbaar: controleer of het die pagina is",
+                            file=", ".join(unread)))
+    elif missing_pages:
         checks.append(Check("pages", Status.MISSING,
                             "pagina " + " en ".join(map(str, missing_pages)) + " van "
                             f"{form.page_count} ontbreekt"))
@@ -225,7 +234,7 @@ def check_form_pages(form_pages: list[FormPage], template: FormTemplate
         if p.source.pdf_fields:
             findings.values.update({k: v for k, v in p.source.pdf_fields.items()
                                     if _field_text(p.source.pdf_fields, k)})
-    checks += _field_checks(pages, template, findings)
+    checks += _field_checks(pages, template, findings, unread=bool(unread))
     return checks, findings
 
 
@@ -248,7 +257,7 @@ def _token_check(ours: list[FormPage]) -> Check:
 
 
 def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
-                  findings: FormFindings) -> list[Check]:
+                  findings: FormFindings, *, unread: bool = False) -> list[Check]:
     form = template.form
     checks: list[Check] = []
     groups: dict[str, list[Check]] = defaultdict(list)
@@ -257,7 +266,10 @@ def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
             continue
         code = "signature" if field.kind == "signature" else f"field:{field.id}"
         on_page = pages.get(field.page, [])
-        if not on_page:
+        if not on_page and unread:
+            check = Check(code, Status.REVIEW, f"{field.label}: pagina {field.page} is niet "
+                          "leesbaar", page=field.page)
+        elif not on_page:
             check = Check(code, Status.MISSING, f"{field.label}: pagina {field.page} "
                           "ontbreekt", page=field.page)
         else:

@@ -10,6 +10,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from formgen.check.align import find_marks
 from formgen.check.email import check_email
 from formgen.check.fields import FormFindings, account_name_crop, box_crop, check_form_pages
 from formgen.check.form_pages import FormPage, find_form_page, place_by_print
@@ -94,9 +95,11 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
             found.source = replace(found.source, image=_NO_IMAGE)  # the warped copy is kept
             form_pages.append(found)
         del item, found
-    form_pages += _placed_by_print(unplaced, form_pages, template)
+    placed = _placed_by_print(unplaced, form_pages, template)
+    form_pages += placed
+    unread = _unread_form_pages(unplaced, placed, form_pages, template)
     del unplaced
-    checks, findings = check_form_pages(form_pages, template)
+    checks, findings = check_form_pages(form_pages, template, unread=unread)
     name, typed = _account_name(findings, template)
     _name_read_back(checks, findings, name)
     _id_number_read_back(checks, findings, template)
@@ -141,6 +144,18 @@ def _placed_by_print(unplaced: list[Page], form_pages: list[FormPage],
             found.source = replace(found.source, image=_NO_IMAGE)
             placed.append(found)
     return placed
+
+
+def _unread_form_pages(unplaced: list[Page], placed: list[FormPage], form_pages: list[FormPage],
+                       template: FormTemplate) -> list[str]:
+    """While a page of the form is missing: the pages that carry one of its corner marks but
+    that neither marks, QR code nor print could place (a copy so worn that one mark is all
+    that is left). The missing page may well be among them: a person looks."""
+    if {p.number for p in form_pages} >= set(range(1, template.form.page_count + 1)):
+        return []
+    taken = {(p.source.file_name, p.source.index) for p in placed}
+    return [f"{page.file_name} p. {page.index}" for page in unplaced
+            if (page.file_name, page.index) not in taken and find_marks(page.image)]
 
 
 NAME_MIN_LETTERS = 3  # a name read back from the box has at least this many letters

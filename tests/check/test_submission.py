@@ -17,6 +17,8 @@ from corpus import submissions as S
 from corpus.id_documents import id_card_page, letter_page
 from PIL import Image
 
+from formgen.check.align import find_marks
+from formgen.check.qr import read_tokens
 from formgen.check.submission import SubmissionResult, check_submission
 from formgen.check.verdict import Status, Verdict
 from formgen.cli import main
@@ -125,6 +127,50 @@ def test_missing_page_and_other_request(tmp_path: Path, person: S.Person,
     pages_check = next(c for c in result.checks if c.code == "pages")
     assert pages_check.status is Status.REVIEW and "andere aanvraag" in pages_check.message
     assert result.verdict is Verdict.REVIEW
+
+
+def _worn_to_one_mark(page: Image.Image, keep_mark: bool) -> bytes:
+    """Page 2 worn beyond reading: its QR code and three marks (all four unless keep_mark)
+    gone, its print buried in toner; only the bottom-right mark may be left."""
+    image = np.array(page.convert("RGB"))
+    marks = find_marks(image)
+    assert set(marks) == {0, 1, 2, 3}
+    keep = marks[2].astype(int)
+    x0, y0 = keep.min(axis=0) - 25
+    x1, y1 = keep.max(axis=0) + 25
+    rng = np.random.default_rng(5)
+    toner = rng.random(image.shape[:2]) < 0.45
+    toner[y0:y1, x0:x1] = False
+    image[toner] = 40
+    gone = [quad for mark_id, quad in marks.items() if mark_id != 2 or not keep_mark]
+    for quad in gone + [hit.corners for hit in read_tokens(np.array(page.convert("RGB")))]:
+        (a, b), (c, d) = quad.min(axis=0).astype(int) - 25, quad.max(axis=0).astype(int) + 25
+        image[b:d, a:c] = 255
+    return forms.jpeg_bytes(Image.fromarray(image), 85)
+
+
+@pytest.mark.parametrize("keep_mark", [True, False])
+def test_a_page_worn_to_one_mark_goes_to_a_person(tmp_path: Path, person: S.Person,
+                                                  corpus_key: bytes, keep_mark: bool) -> None:
+    """Page 2 present but unreadable: with one of the form's marks left it may be the missing
+    page, so the page and its boxes go to a person; without any mark it is just a page."""
+    pages = _paper(person, corpus_key)
+    (tmp_path / "p1.jpg").write_bytes(forms.jpeg_bytes(pages[0], 85))
+    (tmp_path / "p2.jpg").write_bytes(_worn_to_one_mark(pages[1], keep_mark))
+    (tmp_path / "id.jpg").write_bytes(_id_jpeg(person))
+    result = check_submission(tmp_path, key=corpus_key, from_address=person.email, today=TODAY)
+    assert result.form["pages_missing"] == [2]
+    page_two = {f"field:{f.id}" for f in get_template().form.fields
+                if f.page == 2 and f.required and f.kind != "signature"} | {"signature"}
+    if keep_mark:
+        assert result.verdict is Verdict.REVIEW, [(c.code, c.status) for c in result.checks]
+        pages_check = next(c for c in result.checks if c.code == "pages")
+        assert pages_check.status is Status.REVIEW and pages_check.file == "p2.jpg p. 1"
+        assert page_two <= _codes(result, Status.REVIEW)
+        assert not _codes(result, Status.MISSING)
+    else:
+        assert result.verdict is Verdict.INCOMPLETE
+        assert {"pages"} | page_two <= _codes(result, Status.MISSING)
 
 
 def test_tampered_and_forged_tokens(tmp_path: Path, person: S.Person, corpus_key: bytes) -> None:
