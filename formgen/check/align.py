@@ -83,7 +83,8 @@ def align_on_marks(image: np.ndarray, layout: PageLayout) -> Alignment | None:
     return fits[0] if fits else None
 
 
-def marks_alignments(image: np.ndarray, layout: PageLayout) -> tuple[Alignment, ...]:
+def marks_alignments(image: np.ndarray, layout: PageLayout,
+                     found: dict[int, np.ndarray] | None = None) -> tuple[Alignment, ...]:
     """The ways the marks found place the page: the homography from their corners, and with
     fewer than four marks also the similarity (a turn, one scale and a shift: a flat scan).
 
@@ -93,8 +94,10 @@ def marks_alignments(image: np.ndarray, layout: PageLayout) -> tuple[Alignment, 
     the 150 dpi dirty-drum set cd3, 112 pages with two or three marks, against the alignment
     by the page's print): the homography was more than 8 px (at 150 dpi) off on 24 pages,
     up to 35 px; the similarity on 1 (a folded page). A phone photo in perspective needs the
-    homography: the caller keeps the fit that the page's print agrees with best."""
-    found = find_marks(image)
+    homography: the caller keeps the fit that the page's print agrees with best. found: the
+    marks already found on the image (see :func:`find_marks`)."""
+    if found is None:
+        found = find_marks(image)
     if len(found) < MIN_MARKS:
         return ()
     src, dst = [], []

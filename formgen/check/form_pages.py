@@ -76,10 +76,12 @@ def _best_fit(fits: tuple[Alignment, ...], image: np.ndarray,
     return max(fits, key=agreement)
 
 
-def find_form_page(page: Page, template: FormTemplate, key: bytes | None) -> FormPage | None:
-    """A FormPage when this page carries our QR token or our corner marks, else None."""
+def find_form_page(page: Page, template: FormTemplate, key: bytes | None, *,
+                   marks: dict[int, np.ndarray] | None = None) -> FormPage | None:
+    """A FormPage when this page carries our QR token or our corner marks, else None. marks:
+    the corner marks already found on the page (see :func:`formgen.check.align.find_marks`)."""
     layout = template.layout.page(1)  # marks and QR sit at the same place on every page
-    fits = marks_alignments(page.image, layout)
+    fits = marks_alignments(page.image, layout, marks)
     alignment = _best_fit(fits, page.image, template) if fits else None
     hint = alignment.image_quad(layout.qr) if alignment else None
     hits = read_tokens(page.image, hint)

@@ -81,23 +81,27 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
     id_search = IdSearch(today)
     readable = False
     unplaced: list[Page] = []  # small grey copies of pages that were not recognised
+    marked: set[tuple[str, int]] = set()  # those of them with one of the form's corner marks
     for item in reader.items():  # one decoded page in memory at a time
         if isinstance(item, FileProblem):
             problems.append(item)
             continue
         readable = True
-        found = find_form_page(item, template, key)
+        marks = find_marks(item.image)
+        found = find_form_page(item, template, key, marks=marks)
         if found is None:
             id_search.offer(item)
             if len(unplaced) < MAX_UNPLACED:
                 unplaced.append(_small_grey(item))
+                if marks:
+                    marked.add((item.file_name, item.index))
         else:
             found.source = replace(found.source, image=_NO_IMAGE)  # the warped copy is kept
             form_pages.append(found)
         del item, found
     placed = _placed_by_print(unplaced, form_pages, template)
     form_pages += placed
-    unread = _unread_form_pages(unplaced, placed, form_pages, template)
+    unread = _unread_form_pages(unplaced, marked, placed, form_pages, template)
     del unplaced
     checks, findings = check_form_pages(form_pages, template, unread=unread)
     name, typed = _account_name(findings, template)
@@ -146,16 +150,17 @@ def _placed_by_print(unplaced: list[Page], form_pages: list[FormPage],
     return placed
 
 
-def _unread_form_pages(unplaced: list[Page], placed: list[FormPage], form_pages: list[FormPage],
+def _unread_form_pages(unplaced: list[Page], marked: set[tuple[str, int]],
+                       placed: list[FormPage], form_pages: list[FormPage],
                        template: FormTemplate) -> list[str]:
-    """While a page of the form is missing: the pages that carry one of its corner marks but
-    that neither marks, QR code nor print could place (a copy so worn that one mark is all
-    that is left). The missing page may well be among them: a person looks."""
+    """While a page of the form is missing: the pages that carry one of its corner marks
+    (marked) but that neither marks, QR code nor print could place (a copy so worn that one
+    mark is all that is left). The missing page may well be among them: a person looks."""
     if {p.number for p in form_pages} >= set(range(1, template.form.page_count + 1)):
         return []
     taken = {(p.source.file_name, p.source.index) for p in placed}
     return [f"{page.file_name} p. {page.index}" for page in unplaced
-            if (page.file_name, page.index) not in taken and find_marks(page.image)]
+            if (page.file_name, page.index) in marked - taken]
 
 
 NAME_MIN_LETTERS = 3  # a name read back from the box has at least this many letters

@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 CheckStatus = Literal["ok", "fout", "niet te controleren"]
@@ -149,6 +150,7 @@ def normalize_line(text: str) -> str:
     return "".join(_as_mrz(ch) for ch in text if not ch.isspace())
 
 
+@cache  # one recognised symbol at a time: lines are normalised over and over
 def _as_mrz(symbol: str) -> str:
     """One recognised symbol in the MRZ alphabet where it stands for one letter or digit: its
     compatibility form (full-width letters, circled digits), the letter under an accent (Ö is
