@@ -99,9 +99,8 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
             found.source = replace(found.source, image=_NO_IMAGE)  # the warped copy is kept
             form_pages.append(found)
         del item, found
-    placed = _placed_by_print(unplaced, form_pages, template)
-    form_pages += placed
-    unread = _unread_form_pages(unplaced, marked, placed, form_pages, template)
+    form_pages += _placed_by_print(unplaced, form_pages, template)
+    unread = _unread_form_pages(unplaced, marked, form_pages, template)
     del unplaced
     checks, findings = check_form_pages(form_pages, template, unread=unread)
     name, typed = _account_name(findings, template)
@@ -151,14 +150,13 @@ def _placed_by_print(unplaced: list[Page], form_pages: list[FormPage],
 
 
 def _unread_form_pages(unplaced: list[Page], marked: set[tuple[str, int]],
-                       placed: list[FormPage], form_pages: list[FormPage],
-                       template: FormTemplate) -> list[str]:
+                       form_pages: list[FormPage], template: FormTemplate) -> list[str]:
     """While a page of the form is missing: the pages that carry one of its corner marks
     (marked) but that neither marks, QR code nor print could place (a copy so worn that one
     mark is all that is left). The missing page may well be among them: a person looks."""
     if {p.number for p in form_pages} >= set(range(1, template.form.page_count + 1)):
         return []
-    taken = {(p.source.file_name, p.source.index) for p in placed}
+    taken = {(p.source.file_name, p.source.index) for p in form_pages}
     return [f"{page.file_name} p. {page.index}" for page in unplaced
             if (page.file_name, page.index) in marked - taken]
 
