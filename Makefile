@@ -3,7 +3,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: run site demo setup system test bench lint template
+.PHONY: run site demo setup setup-test system test bench lint template
 
 # Set up and run the main job: the forms (blank + prefilled sample in out/), the help center
 # with the current form built in, served on localhost.
@@ -27,12 +27,23 @@ demo: setup
 template: setup
 	$(BIN)/python -m formgen.form.shipped
 
-setup: $(VENV)/.installed
+# Two installs, each with a stamp: `make run` needs the package and the site tools only; the
+# tests add the development tools (playwright, augraphy, scipy, mypy: most of the venv's size).
+# scripts/opencv_headless.py keeps one OpenCV, the headless build (see README, "Install").
+setup: $(VENV)/.installed-run
 
-$(VENV)/.installed: pyproject.toml
+setup-test: $(VENV)/.installed-test
+
+$(VENV)/.installed-run: pyproject.toml scripts/opencv_headless.py
 	python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[site,dev]"
+	$(BIN)/python scripts/opencv_headless.py $(VENV)/wheels site
+	$(BIN)/pip install -q --find-links $(VENV)/wheels -e ".[site]"
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-run
+	$(BIN)/python scripts/opencv_headless.py $(VENV)/wheels site dev
+	$(BIN)/pip install -q --find-links $(VENV)/wheels -e ".[site,dev]"
 	touch $@
 
 system:
@@ -46,15 +57,15 @@ node_modules/axe-core/axe.min.js node_modules/pdfjs-dist/build/pdf.mjs:
 	npm install --no-save --no-audit --no-fund $(NPM_TOOLS)
 
 # Run all tests (installs the Debian packages they need when run as root), after the linters.
-test: system setup node_modules/axe-core/axe.min.js node_modules/pdfjs-dist/build/pdf.mjs
+test: system setup-test node_modules/axe-core/axe.min.js node_modules/pdfjs-dist/build/pdf.mjs
 	$(BIN)/ruff check formgen tests benchmarks site_config
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
-bench: setup
+bench: setup-test
 	$(BIN)/python benchmarks/bench_forms.py
 	$(BIN)/python benchmarks/bench_check.py
 
-lint: setup
+lint: setup-test
 	$(BIN)/ruff check formgen tests benchmarks site_config
 	$(BIN)/mypy

@@ -7,8 +7,10 @@ So what runs is only what the wheel carries: code, form definition, templates an
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
+import re
 import subprocess
 import sys
 import sysconfig
@@ -136,3 +138,117 @@ def test_installs_print_no_setuptools_banner(tmp_path: Path) -> None:
     output = result.stdout + result.stderr
     for banner in ("BuildBackendWarning", "SetuptoolsWarning", "!!", "absent from the"):
         assert banner not in output, f"install printed '{banner}':\n{output}"
+
+
+# --- One OpenCV, the headless build (scripts/opencv_headless.py) -------------------------------
+
+OPENCV_DISTRIBUTIONS = {"opencv-python", "opencv-contrib-python", "opencv-python-headless",
+                        "opencv-contrib-python-headless"}
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_only_the_headless_opencv_is_installed() -> None:
+    """The GUI build writes the same cv2/ folder and needs libGL, which a server lacks."""
+    installed = {_normalized(d.metadata["Name"]) for d in importlib.metadata.distributions()}
+    assert installed & OPENCV_DISTRIBUTIONS == {"opencv-python-headless"}
+    asking = sorted(f"{d.metadata['Name']} ({r})" for d in importlib.metadata.distributions()
+                    for r in d.requires or ()
+                    if "extra ==" not in r  # an extra of another package is not installed
+                    and _normalized(re.split(r"[\s;<>=!~\[(]", r, maxsplit=1)[0])
+                    in OPENCV_DISTRIBUTIONS - {"opencv-python-headless"})
+    assert not asking, f"installed packages ask for another OpenCV: {asking}"
+
+
+def test_cv2_links_no_libgl() -> None:
+    """Imported in a fresh process, cv2 maps no libGL (nor any X11 or GTK library)."""
+    probe = ("import cv2, json, pathlib\n"
+             "maps = pathlib.Path('/proc/self/maps').read_text()\n"
+             "print(cv2.__file__)\n"
+             "libs = {l.split()[-1] for l in maps.splitlines() if '.so' in l}\n"
+             "print(json.dumps(sorted(libs)))\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    location, libraries = result.stdout.splitlines()[:2]
+    gui = [lib for lib in json.loads(libraries)
+           if re.search(r"/lib(GL|GLX|X11|gtk|gdk|Qt)[^/]*$", lib)]
+    assert not gui, f"cv2 ({location}) loads GUI libraries: {gui}"
+    ldd = subprocess.run(["ldd", *Path(location).parent.rglob("cv2*.so")], capture_output=True,
+                         text=True, timeout=60)
+    assert "libGL" not in ldd.stdout, ldd.stdout
+
+
+FAILING_IMPORT = '''
+import importlib.abc, sys
+FAIL = {failing!r}
+class Refuse(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == FAIL:
+            raise ImportError("lib{failing}.so.1: cannot open shared object file: "
+                              "No such file or directory")
+        return None
+sys.meta_path.insert(0, Refuse())
+'''
+
+
+@pytest.mark.parametrize("module", ["cv2", "pypdfium2"])
+def test_a_part_that_cannot_load_is_one_dutch_line(module: str, tmp_path: Path) -> None:
+    """A compiled part whose system library is missing: `formgen check` says which part and
+    what to do, in one line with exit code 2, instead of a traceback."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(FAILING_IMPORT.format(failing=module),
+                                           encoding="utf-8")
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hook), str(REPO)])}
+    result = subprocess.run([sys.executable, "-m", "formgen", "check", str(scan)], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"({module}) kan niet worden geladen" in lines[0], lines[0]
+    assert "installeer" in lines[0]
+
+
+def test_the_ocr_engine_that_cannot_load_is_a_formgen_error(tmp_path: Path) -> None:
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        FAILING_IMPORT.format(failing="rapidocr_onnxruntime"), encoding="utf-8")
+    probe = ("from formgen.check.identity.ocr import RapidOcrEngine\n"
+             "from formgen.errors import FormgenError\n"
+             "try:\n    RapidOcrEngine()\nexcept FormgenError as exc:\n    print(exc.line())\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hook), str(REPO)])}
+    result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "RapidOCR" in result.stdout and "kan niet worden geladen" in result.stdout
+
+
+# --- make run installs what running needs, make test adds the development tools ------------------
+
+def _make_dry_run(target: str, venv_dir: Path) -> str:
+    result = subprocess.run(["make", "-n", target, f"VENV={venv_dir}"], cwd=REPO,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def _installs(commands: str) -> list[str]:
+    return re.findall(r"pip install .*-e \"?\.\[([\w,]+)\]", commands)
+
+
+def test_make_run_installs_no_development_tools(tmp_path: Path) -> None:
+    """On a fresh machine `make run` installs the site tools only; `make test` adds `dev`, and
+    after a `make run` it upgrades the same venv (two stamps)."""
+    venv_dir = tmp_path / "venv"
+    assert _installs(_make_dry_run("run", venv_dir)) == ["site"]
+    assert _installs(_make_dry_run("test", venv_dir)) == ["site", "site,dev"]
+    venv_dir.mkdir()
+    (venv_dir / ".installed-run").touch()  # as a finished `make run` leaves it
+    assert _installs(_make_dry_run("test", venv_dir)) == ["site,dev"]
+    assert _installs(_make_dry_run("run", venv_dir)) == []

@@ -115,14 +115,17 @@ class RapidOcrEngine:
 
     def __init__(self, threads: int | None = None) -> None:
         _telemetry_off()  # again: the environment may have been changed since the import
-        from rapidocr_onnxruntime import RapidOCR  # heavy import: only when needed
+        from formgen.parts import require
+
+        # heavy import: only when needed; a missing system library is one Dutch line
+        (rapidocr,) = require("rapidocr_onnxruntime")
 
         kwargs: dict[str, Any] = {"print_verbose": False}
         if threads:
             # rapidocr copies the global values to the det/cls/rec sessions
             kwargs["intra_op_num_threads"] = threads
             kwargs["inter_op_num_threads"] = 1
-        self._ocr = RapidOCR(**kwargs)
+        self._ocr = rapidocr.RapidOCR(**kwargs)
         # one line per recogniser run: measured faster than batches of 6 (long lines get padded,
         # and rapidocr disables the onnxruntime memory arena)
         self._ocr.text_rec.rec_batch_num = 1
