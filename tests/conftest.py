@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from figures import figures, pytest_terminal_summary  # noqa: F401  (a plugin: see figures.py)
 
 from formgen.form.build import blank_form, prefilled_form
 from formgen.form.customers import Customer

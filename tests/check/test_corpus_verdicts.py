@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from corpus.submissions import RECIPES, CorpusCase, build_corpus, today
+from figures import Figures
 
 from formgen.check.submission import SubmissionResult, check_submission
 from formgen.check.verdict import Status
@@ -37,11 +38,9 @@ def judged(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[CorpusCase, S
 
 
 def test_confusion_matrix_and_no_false_complete(
-        judged: list[tuple[CorpusCase, SubmissionResult]], capsys: pytest.CaptureFixture[str]
-) -> None:
-    with capsys.disabled():
-        print()
-        rates = report([c for c, _ in judged], [r for _, r in judged])
+        judged: list[tuple[CorpusCase, SubmissionResult]], figures: Figures) -> None:
+    rates = figures.printed("confusion matrix", report, [c for c, _ in judged],
+                            [r for _, r in judged])
     wrong = [c.path.name for c, r in judged if c.expected != "complete"
              and r.verdict == "complete"]
     assert not wrong, f"judged complete but not complete: {wrong}"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from corpus.external import ExternalCase, build_external, half_of
+from figures import Figures
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from bench_external import KEY, Judged, judge, report  # noqa: E402
@@ -42,13 +43,11 @@ def test_the_same_seed_builds_the_same_case(tmp_path: Path) -> None:
     assert one.expected == two.expected and one.pages == two.pages >= 1
 
 
-def test_slice_matrix_no_crash_and_no_false_complete(
-        judged: list[Judged], capsys: pytest.CaptureFixture[str]) -> None:
+def test_slice_matrix_no_crash_and_no_false_complete(judged: list[Judged],
+                                                      figures: Figures) -> None:
     assert len(judged) >= 6
     assert {j.case.half for j in judged} == {"report"}
-    with capsys.disabled():
-        print()
-        rates = report(judged)
+    rates = figures.printed("confusion matrix (report half slice)", report, judged)
     crashed = [(j.case.name, j.messages.get("crash")) for j in judged if j.verdict == "crash"]
     assert not crashed, crashed
     false_complete = [j.case.name for j in judged

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
+from figures import Figures
 
 C = "klantenkaart/contactgegevens-wijzigen/"
 F = "klantenkaart/wijzigingsformulier/"
@@ -78,7 +79,7 @@ def search(browser, site_url):
     ctx.close()
 
 
-def test_customer_queries_find_the_right_article(search) -> None:
+def test_customer_queries_find_the_right_article(search, figures: Figures) -> None:
     assert len(QUERIES) >= 40
     misses = []
     for query, expected in QUERIES:
@@ -86,8 +87,8 @@ def test_customer_queries_find_the_right_article(search) -> None:
         if expected not in found[:3]:
             misses.append(f"  '{query}': verwacht {expected}, kreeg {found[:3]}")
     score = 1 - len(misses) / len(QUERIES)
-    print(f"\nzoekscore: {len(QUERIES) - len(misses)}/{len(QUERIES)} = {score:.1%} goed bij de "
-          "eerste drie" + "".join("\n" + m for m in misses))
+    figures("zoekscore", f"{len(QUERIES) - len(misses)}/{len(QUERIES)} = {score:.1%} goed bij "
+            "de eerste drie" + "".join("\n" + m for m in misses))
     assert score >= TARGET, (f"zoekscore {score:.1%} < {TARGET:.0%}; gemist:\n" + "\n".join(misses))
 
 
