@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
@@ -21,7 +22,7 @@ from formgen import cli_texts, keys
 from formgen.errors import ExitCode, FormgenError
 from formgen.form.batch import build_batch
 from formgen.form.build import blank_form, layout_contract, prefilled_form, write_bytes
-from formgen.form.customers import load_customer
+from formgen.form.customers import check_readable, load_customer
 from formgen.resources import CONFIG_ENV
 
 INTERNAL_LOG = "interne-fouten.log"
@@ -131,15 +132,24 @@ def form(out_path: Path | None, customer: Path | None, customers: Path | None,
 
 def _batch(source: Path, out_dir: Path, jobs: int, issued: dt.date | None,
            key_file: Path | None) -> None:
+    check_readable(source, batch=True)  # the input file's problem first, then the key's
     key = keys.require_key(key_file)
-    with Progress(TextColumn("Formulieren"), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=err, transient=False) as bar:
-        task = bar.add_task("formulieren", total=None)
+    # The bar appears once the file is read and the number of rows known, never as '0/?'
+    # before an error.
+    bar = Progress(TextColumn("Formulieren"), BarColumn(), MofNCompleteColumn(),
+                   TimeRemainingColumn(), console=err, transient=False)
+    tasks: list[Any] = []  # the bar's one task, once the total is known
 
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+    def progress(done: int, total: int) -> None:
+        if not tasks:
+            bar.start()
+            tasks.append(bar.add_task("formulieren", total=total))
+        bar.update(tasks[0], completed=done, total=total)
 
+    try:
         result = build_batch(source, out_dir, key, jobs=jobs, issued=issued, progress=progress)
+    finally:
+        bar.stop()
     for line, message in result.failures:
         err.print(f"{source}:{line}: overgeslagen: {message}")
     err.print(f"{result.written} formulieren geschreven in {out_dir}"
@@ -158,9 +168,17 @@ def fields(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(contract, indent=2, ensure_ascii=False))
         return
-    table = Table(title=f"{contract['form']['id']} versie {contract['form']['version']}")
-    for column in ("id", "label", "soort", "regel", "pagina", "x", "y", "breedte", "hoogte"):
-        table.add_column(column)
+    table = Table(title=f"{contract['form']['id']} versie {contract['form']['version']}",
+                  caption="pag.: pagina; x, y, b(reedte), h(oogte): in punten, oorsprong "
+                          "linksboven", box=box.SIMPLE_HEAD, pad_edge=False)
+    # Nothing is cut, whatever the terminal's width: an id (typed, copied) and the numbers stay
+    # whole on one line; label, kind and rule wrap.
+    id_width = max(len(f["id"]) for f in contract["fields"])
+    table.add_column("id", no_wrap=True, min_width=id_width)
+    for column in ("label", "soort", "regel"):
+        table.add_column(column, overflow="fold")
+    for column in ("pag.", "x", "y", "b", "h"):
+        table.add_column(column, no_wrap=True, justify="right")
     for f in contract["fields"]:
         rule = "verplicht" if f["required"] else (f"groep {f['group']}" if f["group"] else "")
         r = f["rect"]
@@ -382,7 +400,12 @@ def site() -> None:
 def site_prepare(docs_dir: Path, generated_dir: Path) -> None:
     """Zet het actuele lege formulier en de lijsten die ervan afhangen klaar voor de site."""
     from formgen.site import prepare_site
+    from formgen.site.prepare import require_site_folder
 
+    given = click.get_current_context().get_parameter_source
+    if any(given(name) is click.core.ParameterSource.DEFAULT
+           for name in ("docs_dir", "generated_dir")):
+        require_site_folder(Path.cwd())  # the default folders only where the help center is
     published = prepare_site(docs_dir, generated_dir)
     err.print(f"Formulier versie {published.version} ({published.size_label}) klaar: "
               f"{published.path}")
@@ -424,5 +447,7 @@ def site_serve(site_dir: Path, port: int) -> None:
     err.print(f"Helpcentrum: http://127.0.0.1:{server.server_port}/  (stoppen met Ctrl+C)")
     try:
         server.serve_forever()
+    except KeyboardInterrupt:  # Ctrl+C is how this command ends: no error (make run stays quiet)
+        err.print("Helpcentrum gestopt.")
     finally:
         server.server_close()

@@ -37,13 +37,17 @@ DUTCH = {
     "Invalid value: {message}": "Ongeldige waarde: {message}",
     "default: {default}": "standaard: {default}",
     "env var: {var}": "omgevingsvariabele: {var}",
-    "{value} is not in the range {range}.": "{value} ligt niet tussen {range}.",
-    "{value!r} is not a valid {number_type}.": "{value!r} is geen geldig {number_type}.",
+    "{value} is not in the range {range}.": "{value} valt buiten het bereik: {range}.",
+    "{value!r} is not a valid {number_type}.": "{value!r} is geen {number_type}.",
+    "{value!r} is not a valid UUID.": "{value!r} is geen geldige UUID.",
     "{name} {filename!r} does not exist.": "{name} {filename!r} bestaat niet.",
     "{name} {filename!r} is a directory.": "{name} {filename!r} is een map.",
     "{name} {filename!r} is a file.": "{name} {filename!r} is een bestand.",
     "{name} {filename!r} is not readable.": "{name} {filename!r} is niet leesbaar.",
     "{name} {filename!r} is not writable.": "{name} {filename!r} is niet schrijfbaar.",
+    "{name} {filename!r} is not executable.": "{name} {filename!r} is niet uitvoerbaar.",
+    "required": "verplicht",
+    "deprecated": "verouderd",
     "Could not open file {filename!r}: {message}":
         "Kan bestand {filename!r} niet openen: {message}",
     "file": "bestand",
@@ -76,6 +80,31 @@ def translate_plural(singular: str, plural: str, n: int) -> str:
     return translate(singular if n == 1 else plural)
 
 
+# The number types' names fill "{value!r} is not a valid {number_type}." ('integer range').
+NUMBER_NAMES: dict[type[click.ParamType], str] = {
+    click.types.IntParamType: "geheel getal", click.types.IntRange: "geheel getal",
+    click.types.FloatParamType: "getal", click.types.FloatRange: "getal"}
+NUMBER_METAVAR = "GETAL"
+
+
+def describe_range(number_range: Any) -> str:
+    """A range as words ("1 tot en met 64", "minstens 1"), for errors and help, not '1<=x<=64'."""
+    low, high = number_range.min, number_range.max
+    lower = None if low is None else (f"meer dan {low}" if number_range.min_open
+                                      else f"minstens {low}")
+    upper = None if high is None else (f"minder dan {high}" if number_range.max_open
+                                       else f"hoogstens {high}")
+    if lower and upper:
+        if not (number_range.min_open or number_range.max_open):
+            return f"{low} tot en met {high}"
+        return f"{lower} en {upper}"
+    return lower or upper or ""
+
+
+def _number_metavar(self: Any, param: Any, ctx: Any) -> str:
+    return NUMBER_METAVAR
+
+
 def install() -> None:
     """Make Click answer in Dutch; safe to call more than once."""
     for name in _CLICK_MODULES:
@@ -84,6 +113,10 @@ def install() -> None:
         for attr, func in bindings.items():
             if hasattr(module, attr):
                 setattr(module, attr, func)
+    for number_type, dutch in NUMBER_NAMES.items():
+        number_type.name = dutch
+        number_type.get_metavar = _number_metavar  # type: ignore[method-assign]
+    click.types._NumberRangeBase._describe_range = describe_range  # type: ignore[method-assign,assignment]
 
 
 class DutchCommand(click.Command):

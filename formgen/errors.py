@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 
 
@@ -52,3 +53,37 @@ class ConnectionLost(MailboxError):
 
 class SiteBuildError(FormgenError):
     """The help center's search index cannot be built (missing tool, bad synonym list)."""
+
+
+# What the operating system says, in Dutch: its own texts (strerror) follow the system's
+# language, mostly English on a server. Errors not listed name their code (ENOTSUP).
+SYSTEM_REASONS = {
+    "ENOENT": "bestaat niet",
+    "ENOTDIR": "een deel van het pad is een bestand, geen map",
+    "EISDIR": "is een map",
+    "EEXIST": "bestaat al",
+    "EACCES": "geen toegang",
+    "EPERM": "niet toegestaan",
+    "EROFS": "de schijf is alleen te lezen",
+    "ENOSPC": "de schijf is vol",
+    "EDQUOT": "de ruimte voor deze gebruiker is op",
+    "ENAMETOOLONG": "de naam is te lang",
+    "EMFILE": "te veel bestanden tegelijk open",
+    "ENFILE": "te veel bestanden tegelijk open",
+    "ELOOP": "te veel verwijzingen in het pad",
+    "EIO": "lees- of schrijffout van de schijf",
+    "EBUSY": "in gebruik",
+    "ETXTBSY": "in gebruik",
+    "EADDRINUSE": "al in gebruik",
+    "EADDRNOTAVAIL": "adres niet beschikbaar",
+    "ECONNREFUSED": "verbinding geweigerd",
+    "ETIMEDOUT": "geen antwoord binnen de tijd",
+}
+
+
+def system_reason(exc: OSError) -> str:
+    """The reason of an OSError in Dutch, for the brackets of a one-line error."""
+    code = errno.errorcode.get(exc.errno or 0)
+    if code in SYSTEM_REASONS:
+        return SYSTEM_REASONS[code]
+    return f"systeemfout {code}" if code else "systeemfout"

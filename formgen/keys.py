@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from formgen.errors import SigningKeyError
+from formgen.errors import SigningKeyError, system_reason
 
 MIN_KEY_BYTES = 16
 # The demo's development key: in the folder the demo runs from (ignored by git), never shipped.
@@ -30,7 +30,7 @@ def load_key(key_file: Path | None = None) -> bytes | None:
     try:
         key = key_file.read_bytes().strip()
     except OSError as exc:
-        raise SigningKeyError(f"sleutelbestand niet leesbaar ({exc.strerror})",
+        raise SigningKeyError(f"sleutelbestand niet leesbaar ({system_reason(exc)})",
                         source=str(key_file)) from None
     if len(key) < MIN_KEY_BYTES:
         raise SigningKeyError(f"sleutel is te kort (minstens {MIN_KEY_BYTES} tekens)",

@@ -6,6 +6,8 @@ that and on quieter drift (a Makefile target or a subcommand that no longer exis
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import subprocess
 import sys
@@ -104,3 +106,46 @@ def test_every_formgen_command_answers_help(command: tuple[str, ...]) -> None:
     result = subprocess.run([sys.executable, "-m", "formgen", *command, "--help"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, f"formgen {' '.join(command)} --help: {result.stderr}"
+
+
+def test_the_batch_manifest_columns_are_the_readmes(tmp_path: Path) -> None:
+    """The README names every column of `aanvragen.csv`, in order, and the count it gives."""
+    from formgen.form.batch import build_batch
+
+    table = tmp_path / "klanten.csv"
+    table.write_text("customer_id,name,email,street,postcode,city,country\n"
+                     "K1,Ana Smit,a@voorbeeld.nl,Dorpsstraat 1,1234 AB,Ede,Nederland\n",
+                     encoding="utf-8")
+    result = build_batch(table, tmp_path / "uit", b"k" * 32)
+    assert result.manifest is not None
+    header = next(csv.reader(io.StringIO(result.manifest.read_text(encoding="utf-8"))))
+    said = re.search(r"`aanvragen\.csv` with (\w+) columns:(.*?)A bad row", _text(), re.S)
+    assert said, "README: 'aanvragen.csv` with N columns: ...' not found"
+    assert re.findall(r"`(\w+)`", said.group(2)) == header
+    numbers = {"three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+    assert numbers.get(said.group(1)) == len(header), said.group(1)
+
+
+def test_the_check_json_keys_are_the_readmes(tmp_path: Path) -> None:
+    """Every key the README shows for `formgen check --json` is one the output has, and the
+    other way round (the form's own keys aside, which the README leaves out as {...})."""
+    from formgen.check import check_submission
+
+    folder = tmp_path / "inzending"
+    folder.mkdir()
+    (folder / "notitie.txt").write_text("geen formulier", encoding="utf-8")
+    document = {"submissions": [check_submission(folder, key=None).to_json()]}
+    submission = document["submissions"][0]
+    assert submission["checks"] and submission["files"], submission
+
+    def keys(value: object) -> set[str]:
+        if isinstance(value, dict):
+            return set(value) | {k for name, v in value.items() if name != "form"
+                                 for k in keys(v)}
+        if isinstance(value, list):
+            return {k for v in value for k in keys(v)}
+        return set()
+
+    shown = re.search(r"`--json` prints `(\{\"submissions\".*?)`", _text(), re.S)
+    assert shown, "README: the --json shape not found"
+    assert set(re.findall(r'"(\w+)"', shown.group(1))) == keys(document)

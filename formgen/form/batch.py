@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from formgen.errors import InputFileError, TokenError
+from formgen.errors import InputFileError, TokenError, system_reason
 from formgen.form.build import prefilled_form, write_bytes
 from formgen.form.customers import Customer, Row, iter_customers
 
@@ -68,7 +68,13 @@ def build_batch(source: Path, out_dir: Path, key: bytes, *, jobs: int = 1,
     issued = issued or dt.date.today()
     done: list[tuple[_Job, str]] = []
     total = len(work)
-    if progress:
+    if work:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputFileError(f"map kan niet worden gemaakt ({system_reason(exc)})",
+                                 source=str(out_dir)) from None
+    if progress:  # after everything that can refuse the batch as a whole
         progress(0, total)
 
     finished = 0
@@ -84,12 +90,6 @@ def build_batch(source: Path, out_dir: Path, key: bytes, *, jobs: int = 1,
         if progress:
             progress(finished, total)
 
-    if work:
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputFileError(f"map kan niet worden gemaakt ({exc.strerror})",
-                                 source=str(out_dir)) from None
     if jobs <= 1 or total < 2:
         for job in work:
             record(job, _build_one(job, key, issued, config))

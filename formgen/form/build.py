@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from formgen import token as tokens
-from formgen.errors import InputFileError
+from formgen.errors import SYSTEM_REASONS, InputFileError, system_reason
 from formgen.form.customers import Customer
 from formgen.form.prefill import build_prefilled
 from formgen.form.template import get_template
@@ -44,4 +44,7 @@ def write_bytes(path: Path, data: bytes) -> None:
         tmp.write_bytes(data)
         tmp.replace(path)
     except OSError as exc:
-        raise InputFileError(f"kan niet schrijven ({exc.strerror})", source=str(path)) from None
+        # mkdir answers 'exists' when a file stands where a folder of the path must come
+        reason = (SYSTEM_REASONS["ENOTDIR"] if isinstance(exc, FileExistsError)
+                  else system_reason(exc))
+        raise InputFileError(f"kan niet schrijven ({reason})", source=str(path)) from None

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from formgen.definition import CUSTOMER_KEYS
-from formgen.errors import InputFileError
+from formgen.errors import InputFileError, system_reason
 from formgen.token import ID_PATTERN
 
 MAX_VALUE_LENGTH = 200
@@ -147,17 +147,32 @@ def _read(path: Path, limit: int) -> bytes:
     try:
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise InputFileError("bestand niet gevonden", source=str(path)) from None
-    except IsADirectoryError:
-        raise InputFileError("is een map, geen bestand", source=str(path)) from None
     except OSError as exc:
-        raise InputFileError(f"niet leesbaar ({exc.strerror})", source=str(path)) from None
+        raise _unreadable(path, exc) from None
     if len(data) > limit:
         size = f"{limit >> 20} MB" if limit >= 1 << 20 else f"{limit >> 10} KB"
         raise InputFileError(f"groter dan {size}; dat is te groot voor een bestand met "
                              "klantgegevens", source=str(path))
     return data.removeprefix(codecs.BOM_UTF8)
+
+
+def _unreadable(path: Path, exc: OSError) -> InputFileError:
+    if isinstance(exc, FileNotFoundError):
+        return InputFileError("bestand niet gevonden", source=str(path))
+    if isinstance(exc, IsADirectoryError):
+        return InputFileError("is een map, geen bestand", source=str(path))
+    return InputFileError(f"niet leesbaar ({system_reason(exc)})", source=str(path))
+
+
+def check_readable(path: Path, *, batch: bool = False) -> None:
+    """Refuse a customer file that cannot be read before anything else is asked (the key)."""
+    if batch:
+        _batch_suffix(path)
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
 
 
 def load_customer(path: Path) -> Customer:
@@ -186,14 +201,19 @@ def iter_customers(path: Path) -> Iterator[Row]:
     Bytes that are not UTF-8 spoil only their own row: they are kept as surrogates
     (surrogateescape) and refused by the value check of that row.
     """
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".jsonl", ".ndjson"):
-        raise InputFileError("verwacht een .csv- of .jsonl-bestand", source=str(path))
+    suffix = _batch_suffix(path)
     text = _read(path, MAX_BATCH_FILE_BYTES).decode("utf-8", errors="surrogateescape")
     if suffix == ".csv":
         yield from _csv_rows(text, path)
     else:
         yield from _jsonl_rows(text)
+
+
+def _batch_suffix(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".jsonl", ".ndjson"):
+        raise InputFileError("verwacht een .csv- of .jsonl-bestand", source=str(path))
+    return suffix
 
 
 def _csv_rows(text: str, path: Path) -> Iterator[Row]:

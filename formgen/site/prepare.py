@@ -17,12 +17,14 @@ from typing import Any
 import yaml
 
 from formgen.definition import Company, FormDefinition, load_company, load_form
+from formgen.errors import SiteBuildError
 from formgen.form.build import blank_form, write_bytes
 
 PDF_NAME = "wijzigingsformulier.pdf"
 SITE_CONFIG = "site-config.yml"  # mkdocs.yml: INHERIT: generated/site-config.yml
 DOWNLOAD_DIR = "downloads"
 FORM_PAGE = "klantenkaart/wijzigingsformulier.md"
+PROJECT_FILE = "mkdocs.yml"  # where it is, is the help center's folder
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")
 
@@ -41,6 +43,15 @@ class PublishedForm:
 
 def dutch_date(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def require_site_folder(folder: Path) -> None:
+    """Refuse to write docs/ and generated/ into a folder that holds no help center (mkdocs.yml),
+    as `formgen site prepare` run by mistake elsewhere would, without a word."""
+    if not (folder / PROJECT_FILE).is_file():
+        raise SiteBuildError(f"hier staat geen {PROJECT_FILE}, dus geen helpcentrum: ga naar de "
+                             "map van het helpcentrum, of geef --docs-dir en --generated-dir",
+                             source=str(folder))
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:

@@ -11,7 +11,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from formgen.errors import InputFileError
+from formgen.errors import InputFileError, system_reason
 
 LOOPBACK = "127.0.0.1"
 NOT_FOUND_PAGE = "404.html"
@@ -44,5 +44,5 @@ def site_server(site_dir: Path, port: int, host: str = LOOPBACK) -> ThreadingHTT
     try:
         return ThreadingHTTPServer((host, port), handler)
     except OSError as exc:
-        raise InputFileError(f"poort {port} is niet beschikbaar ({exc.strerror})",
+        raise InputFileError(f"poort {port} is niet beschikbaar ({system_reason(exc)})",
                              source=f"{host}:{port}") from None

@@ -437,8 +437,9 @@ def test_an_out_dir_that_cannot_be_made_is_one_line(tmp_path: Path, key_file: Pa
     result = run(["form", "--customers", str(source), "--out-dir", str(out_dir),
                   "--key-file", str(key_file)])
     assert result.exit_code == 2
-    assert result.output.strip().endswith(
-        f"{out_dir}: map kan niet worden gemaakt (Not a directory)")
+    assert result.output.strip() == (
+        f"formgen: fout: {out_dir}: map kan niet worden gemaakt (een deel van het pad is een "
+        "bestand, geen map)")
 
 
 def test_a_manifest_that_cannot_be_written_is_one_line(tmp_path: Path, key_file: Path) -> None:
@@ -450,4 +451,4 @@ def test_a_manifest_that_cannot_be_written_is_one_line(tmp_path: Path, key_file:
                   "--key-file", str(key_file)])
     assert result.exit_code == 2
     assert result.output.strip().endswith(
-        f"{out_dir / 'aanvragen.csv'}: kan niet schrijven (Is a directory)")
+        f"{out_dir / 'aanvragen.csv'}: kan niet schrijven (is een map)")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from formgen.errors import MailboxError
+from formgen.errors import MailboxError, system_reason
 
 LEASE_SECONDS = 3600.0  # a claim by a run on another host expires after this long
 SCHEMA = """
@@ -117,7 +117,7 @@ class StateStore:
             raise MailboxError(f"het statusbestand kan niet worden gebruikt ({exc})",
                                source=str(path)) from None
         except OSError as exc:
-            raise MailboxError(f"het statusbestand kan niet worden gemaakt ({exc.strerror})",
+            raise MailboxError(f"het statusbestand kan niet worden gemaakt ({system_reason(exc)})",
                                source=str(path)) from None
 
     def close(self) -> None:
