@@ -169,8 +169,8 @@ def fields(as_json: bool) -> None:
         click.echo(json.dumps(contract, indent=2, ensure_ascii=False))
         return
     table = Table(title=f"{contract['form']['id']} versie {contract['form']['version']}",
-                  caption="pag.: pagina; x, y, b(reedte), h(oogte): in punten, oorsprong "
-                          "linksboven", box=box.SIMPLE_HEAD, pad_edge=False)
+                  caption="pag.: pagina; x, y: linkerbovenhoek, b: breedte, h: hoogte, in "
+                          "punten vanaf linksboven", box=box.SIMPLE_HEAD, pad_edge=False)
     # Nothing is cut, whatever the terminal's width: an id (typed, copied) and the numbers stay
     # whole on one line; label, kind and rule wrap.
     id_width = max(len(f["id"]) for f in contract["fields"])
@@ -402,8 +402,8 @@ def site_prepare(docs_dir: Path, generated_dir: Path) -> None:
     from formgen.site import prepare_site
     from formgen.site.prepare import require_site_folder
 
-    given = click.get_current_context().get_parameter_source
-    if any(given(name) is click.core.ParameterSource.DEFAULT
+    source_of = click.get_current_context().get_parameter_source
+    if any(source_of(name) is click.core.ParameterSource.DEFAULT
            for name in ("docs_dir", "generated_dir")):
         require_site_folder(Path.cwd())  # the default folders only where the help center is
     published = prepare_site(docs_dir, generated_dir)

@@ -77,6 +77,35 @@ def test_a_bad_number_is_refused_in_dutch(path: tuple[str, ...], option: click.O
     assert not ENGLISH.search(text.split("Fout:", 1)[-1]), text
 
 
+def _path_params() -> list[tuple[tuple[str, ...], click.Parameter]]:
+    return [(path, param) for path, command in _commands() for param in command.params
+            if isinstance(param.type, click.Path)]
+
+
+PATH_PARAMS = _path_params()
+
+
+@pytest.mark.parametrize(("path", "param"), PATH_PARAMS,
+                         ids=[f"{' '.join(p)} {q.name}" for p, q in PATH_PARAMS])
+def test_a_bad_path_is_refused_in_dutch(path: tuple[str, ...], param: click.Parameter,
+                                        tmp_path: Path) -> None:
+    """Each check Click makes of a path option or argument (exists, a file, a folder)."""
+    kind = param.type
+    assert isinstance(kind, click.Path)
+    (tmp_path / "bestand").write_text("x", encoding="utf-8")
+    wrong = [tmp_path / "bestand"] if not kind.file_okay else []
+    wrong += [tmp_path] if not kind.dir_okay else []
+    wrong += [tmp_path / "weg"] if kind.exists else []
+    for value in wrong:
+        words = [str(value)] if isinstance(param, click.Argument) else [param.opts[0],
+                                                                        str(value)]
+        result = run([*path, *words])
+        assert result.exit_code == 2, result.output
+        said = result.output.split("Fout:", 1)[-1].replace(str(tmp_path), "")
+        assert re.search(r"bestaat niet|is een map|is een bestand", said), result.output
+        assert not ENGLISH.search(said), result.output
+
+
 @pytest.mark.parametrize("path", [p for p, _ in _commands()], ids=lambda p: " ".join(p) or "-")
 def test_help_has_no_click_english(path: tuple[str, ...]) -> None:
     """Metavars, ranges and the required mark of every command's help read Dutch."""
