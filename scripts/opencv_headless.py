@@ -103,39 +103,38 @@ def rewrite(wheel: Path, out_dir: Path) -> Path | None:
     return target
 
 
+# The project's dependencies whose metadata names the GUI build; looking into every
+# requirement would download them all. tests/test_install.py fails when an installed
+# distribution still asks for the GUI build, so a new one is noticed.
+GUI_USERS = {"rapidocr-onnxruntime", "augraphy"}
+
+
 def headless_wheels(wheel_dir: Path, extras: list[str]) -> list[Path]:
-    """Download the project's requirements that want GUI OpenCV and rewrite them."""
+    """Download the project's requirements that want GUI OpenCV and rewrite them; a wheel made
+    before for the same requirement line (kept beside it as NAME.requirement) is reused."""
     wheel_dir.mkdir(parents=True, exist_ok=True)
     made: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
         for requirement in requirements(extras):
-            if _name(requirement) in {GUI, HEADLESS}:
+            if _name(requirement) not in GUI_USERS:
                 continue
             dist = _name(requirement).replace("-", "_")
-            ready = sorted(wheel_dir.glob(f"{dist}-*+{LOCAL}-*.whl"))
+            ready = [w for w in sorted(wheel_dir.glob(f"{dist}-*+{LOCAL}-*.whl"))
+                     if _note(w).is_file() and _note(w).read_text("utf-8") == requirement]
             if ready:
                 made.append(ready[-1])
-                continue
-            if not _known_gui_user(requirement):
                 continue
             _pip("download", "-q", "--no-deps", "--only-binary=:all:", "-d", tmp, requirement)
             wheel = next(Path(tmp).glob(f"{dist}-*.whl"))
             target = rewrite(wheel, wheel_dir)
             if target is not None:
+                _note(target).write_text(requirement, encoding="utf-8")
                 made.append(target)
     return made
 
 
-def _known_gui_user(requirement: str) -> bool:
-    """Whether the requirement (or its installed version) is one that asks for GUI OpenCV.
-
-    Checking every requirement would download them all; these are the ones that do."""
-    return _name(requirement) in GUI_USERS
-
-
-# The project's dependencies whose metadata names the GUI build (tests/test_install.py checks
-# that no installed distribution asks for it, so a new one is noticed).
-GUI_USERS = {"rapidocr-onnxruntime", "augraphy"}
+def _note(wheel: Path) -> Path:
+    return wheel.with_name(wheel.name.removesuffix(".whl") + ".requirement")
 
 
 def installed(name: str) -> str | None:

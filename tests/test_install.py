@@ -11,6 +11,7 @@ import importlib.metadata
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -27,8 +28,16 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bin folder of a fresh venv holding only the freshly built wheel."""
     root = tmp_path_factory.mktemp("install")
     wheels = root / "wheels"
+    # Built from a copy without the checkout's build/ folder: setuptools adds to what an
+    # earlier build left there, so a wheel built in place can carry files deleted since.
+    source = root / "source"
+    top_level_only = {"build", ".git", "node_modules", "site", "out", ".venv", "generated"}
+    shutil.copytree(REPO, source, ignore=lambda folder, names: [
+        n for n in names if (Path(folder) == REPO and (n in top_level_only
+                                                       or n.startswith(".venv")))
+        or n == "__pycache__" or n.endswith(".egg-info")])
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(wheels), str(REPO)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(wheels), str(source)],
         capture_output=True, text=True, timeout=600)
     assert build.returncode == 0, build.stderr
     # setuptools warns when a data folder is not in the packages configuration: installs stay quiet
