@@ -223,6 +223,27 @@ def test_a_part_that_cannot_load_is_one_dutch_line(module: str, tmp_path: Path) 
     assert "installeer" in lines[0]
 
 
+def test_a_form_built_without_opencv_is_one_dutch_line(tmp_path: Path) -> None:
+    """Another definition (--config) builds its template, and the corner marks need OpenCV."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(FAILING_IMPORT.format(failing="cv2"),
+                                           encoding="utf-8")
+    config = tmp_path / "eigen"
+    config.mkdir()
+    shipped = REPO / "formgen" / "data" / "config"
+    for name in ("form.yaml", "company.yaml"):
+        (config / name).write_bytes((shipped / name).read_bytes())
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hook), str(REPO)]),
+           "FORMGEN_CACHE": "0"}
+    result = subprocess.run([sys.executable, "-m", "formgen", "--config", str(config), "form",
+                             "--out", str(tmp_path / "leeg.pdf")], env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "(cv2) kan niet worden geladen" in result.stderr
+
+
 def test_the_ocr_engine_that_cannot_load_is_a_formgen_error(tmp_path: Path) -> None:
     hook = tmp_path / "hook"
     hook.mkdir()

@@ -22,11 +22,13 @@ INSET_PT = 20.0  # distance from the paper edge; inside the printable area of of
 @cache
 def marker_modules(marker_id: int) -> np.ndarray:
     """6x6 array (border included), True where the module is black."""
-    import cv2  # not imported with the module: making forms needs no OpenCV at all
+    from formgen.parts import require
 
-    dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
-    image = cv2.aruco.generateImageMarker(dictionary, marker_id, 6)
-    return image < 128
+    # not imported with the module: making forms from the shipped template needs no OpenCV
+    (opencv,) = require("cv2")
+    dictionary = opencv.aruco.getPredefinedDictionary(opencv.aruco.DICT_4X4_50)
+    image = opencv.aruco.generateImageMarker(dictionary, marker_id, 6)
+    return np.asarray(image) < 128
 
 
 def detector() -> cv2.aruco.ArucoDetector:
