@@ -15,6 +15,7 @@ import numpy as np
 from rich.table import Table
 from rich.text import Text
 
+from formgen.check.intake import FileProblem
 from formgen.check.submission import SubmissionResult
 from formgen.check.verdict import Status, Verdict
 from formgen.definition import load_company, load_form
@@ -98,11 +99,24 @@ def reply_items(result: SubmissionResult) -> list[str]:
         text = check.message
         items.append(text[0].upper() + text[1:] + ("" if text.endswith(".") else "."))
     for problem in result.problems[:MAX_REPLY_PROBLEMS]:
-        items.append(f"Het bestand {problem.file_name} kunnen wij niet openen: {problem.message}.")
+        items.append(_problem_line(problem))
     rest = len(result.problems) - MAX_REPLY_PROBLEMS
     if rest > 0:
         items.append(f"Nog {rest} andere bestanden kunnen wij niet openen.")
     return items
+
+
+def _problem_line(problem: FileProblem) -> str:
+    """A file the customer sent is named as they named it (never a path); the submission's
+    own .eml or folder is ours: its problem is told without its name."""
+    if problem.whole:
+        return _sentence(problem.message)
+    name = problem.file_name.replace("\\", "/").rsplit("/", 1)[-1]
+    return f"Het bestand {name} kunnen wij niet openen: {problem.message}."
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 REPLY_VERDICTS = (Verdict.INCOMPLETE, Verdict.UNREADABLE)
@@ -113,14 +127,16 @@ def reply_message(result: SubmissionResult) -> EmailMessage | None:
     if result.verdict not in REPLY_VERDICTS or result.internal_error:
         return None  # internal error: our fault, not the customer's; support looks first
     company, form = load_company(), load_form()
-    template = environment().get_template("reply/incomplete.txt.j2")
+    name = "no_form" if result.not_a_submission else "incomplete"
+    template = environment().get_template(f"reply/{name}.txt.j2")
     body = template.render(result=result, items=reply_items(result), company=company,
                            form=form, form_url=company.article_url("form"))
     message = EmailMessage()
     message["From"] = company.support_email
     if result.reply_to:
         message["To"] = result.reply_to
-    subject = "Uw wijzigingsformulier is nog niet compleet"
+    subject = ("Wij hebben geen wijzigingsformulier van u ontvangen" if result.not_a_submission
+               else "Uw wijzigingsformulier is nog niet compleet")
     if result.form.get("request_id"):
         subject += f" (aanvraag {result.form['request_id']})"
     message["Subject"] = subject

@@ -20,6 +20,9 @@ from formgen.check.intake import FileProblem, Page, SubmissionReader
 from formgen.check.verdict import Check, Status, Verdict, decide
 from formgen.form.template import FormTemplate, get_template
 
+# The reason when nothing came to check (an e-mail without attachments, an empty folder): a
+# message without a form or ID is not a submission.
+NOT_A_SUBMISSION = "geen formulier of bijlage"
 ORDER = ("form", "token", "pages", "field:", "group:", "signature", "id_document", "id_name",
          "id_expiry", "bsn", "email")
 
@@ -41,13 +44,20 @@ class SubmissionResult:
             "verdict": str(self.verdict),
             "form": self.form,
             "checks": [c.to_json() for c in self.checks],
-            "files": [{"name": p.file_name, "problem": p.message} for p in self.problems],
+            "files": [{"name": p.file_name, "problem": p.message, "whole": p.whole}
+                      for p in self.problems],
             "reply_to": self.reply_to,
         }
 
     @property
     def missing(self) -> list[Check]:
         return [c for c in self.checks if c.status is Status.MISSING]
+
+    @property
+    def not_a_submission(self) -> bool:
+        """Nothing came to check: a question by e-mail, not a form sent back."""
+        return any(c.code == "form" and c.message.startswith(NOT_A_SUBMISSION)
+                   for c in self.checks)
 
 
 def _order(check: Check) -> int:
@@ -112,6 +122,10 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
         _handwritten(findings, template, "reply_email"))
     checks.append(email_check)
     checks.sort(key=_order)
+    if not reader.files and not readable:
+        for check in checks:
+            if check.code == "form":
+                check.message = f"{NOT_A_SUBMISSION}: er zit geen bestand bij"
     return SubmissionResult(
         source=reader.source, verdict=decide(checks, readable), checks=checks,
         form=_summary(findings, template, form_pages), files=reader.files,

@@ -57,7 +57,8 @@ def collect_email(
     try:
         msg = email.message_from_bytes(data, policy=email.policy.default)
     except Exception:  # the stdlib parser is lenient; this is a last resort
-        opened.problems.append(FileProblem(eml_name, "de e-mail kan niet worden gelezen"))
+        opened.problems.append(FileProblem(eml_name, "de e-mail kan niet worden gelezen",
+                                           whole=set_header))
         return
     if set_header:
         opened.sender = _sender(msg)
@@ -72,9 +73,10 @@ def collect_email(
     if walk.too_deep:
         opened.problems.append(FileProblem(
             eml_name, f"een doorgestuurd bericht zit dieper dan {MAX_EMAIL_NESTING} lagen in "
-            "de e-mail; de bijlagen daarin zijn niet gelezen"))
+            "de e-mail; de bijlagen daarin zijn niet gelezen", whole=set_header))
     elif len(opened.sources) + opened.skipped == before:
-        opened.problems.append(FileProblem(eml_name, "de e-mail bevat geen bijlagen"))
+        opened.problems.append(FileProblem(eml_name, "de e-mail bevat geen bijlagen",
+                                           whole=set_header))
 
 
 @dataclass

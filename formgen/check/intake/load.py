@@ -54,7 +54,8 @@ class SubmissionReader:
         if opened.skipped:
             yield FileProblem(Path(self.source).name or self.source, (
                 f"de inzending bevat {len(opened.sources) + opened.skipped} bestanden; alleen "
-                f"de eerste {MAX_FILES} zijn bekeken, de andere {opened.skipped} niet"))
+                f"de eerste {MAX_FILES} zijn bekeken, de andere {opened.skipped} niet"),
+                whole=True)
         pages = pixels = 0
         for number, src in enumerate(opened.sources):
             for item in decode_source(src, *self._settings):
