@@ -316,13 +316,18 @@ def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
     for group_id, members in groups.items():
         group = form.groups[group_id]
         filled = [c for c in members if c.status is Status.OK]
+        # The report shows every box written or in doubt: the data support types in.
+        crops = [(form.field(c.code.split(":", 1)[1]).label, c.crop) for c in members
+                 if c.status is not Status.MISSING and c.crop is not None]
         if filled:
             names = ", ".join(form.field(c.code.split(":", 1)[1]).label for c in filled)
             checks.append(Check(f"group:{group_id}", Status.OK, f"ingevuld: {names}",
-                                page=filled[0].page, file=filled[0].file, crop=filled[0].crop))
+                                page=filled[0].page, file=filled[0].file, crop=filled[0].crop,
+                                crops=crops))
         elif any(c.status is Status.REVIEW for c in members):
             checks.append(Check(f"group:{group_id}", Status.REVIEW,
-                                f"{group.rule} Er staat weinig in; controleer het."))
+                                f"{group.rule} Er staat weinig in; controleer het.",
+                                crops=crops))
         else:
             checks.append(Check(f"group:{group_id}", Status.MISSING, group.rule))
     return checks

@@ -17,7 +17,8 @@ from rich.text import Text
 
 from formgen.check.intake import FileProblem
 from formgen.check.submission import SubmissionResult
-from formgen.check.verdict import Status, Verdict
+from formgen.check.summary import check_label, open_lines, sentence
+from formgen.check.verdict import Check, Status, Verdict
 from formgen.definition import load_company, load_form
 from formgen.form.build import write_bytes
 from formgen.texts import environment
@@ -30,8 +31,6 @@ STYLE = {Verdict.COMPLETE: "green", Verdict.INCOMPLETE: "red", Verdict.REVIEW: "
          Verdict.UNREADABLE: "red"}
 # A reply lists at most this many unreadable files, then how many more there are.
 MAX_REPLY_PROBLEMS = 10
-# When the ID document itself is missing, its name and expiry need no separate line.
-IMPLIED_BY = {"id_name": "id_document", "id_expiry": "id_document"}
 
 
 def table(results: list[SubmissionResult]) -> Table:
@@ -70,34 +69,49 @@ def _png_data_uri(image: np.ndarray | None) -> str | None:
     return "data:image/png;base64," + base64.b64encode(buffer.tobytes()).decode() if ok else None
 
 
+OPEN = (Status.MISSING, Status.REVIEW, Status.WARNING)
+
+
+def _crops(check: Check) -> list[tuple[str | None, str]]:
+    """The check's crops as (label, data URI): every labelled box, else its one crop."""
+    shown: list[tuple[str | None, str | None]] = [
+        (label, _png_data_uri(image)) for label, image in check.crops]
+    shown = shown or [(None, _png_data_uri(check.crop))]
+    return [(label, uri) for label, uri in shown if uri]
+
+
+def _to_copy(result: SubmissionResult) -> list[dict[str, Any]]:
+    """The boxes support types in: the new values of a change and a handwritten reply address."""
+    return [{"label": check_label(c.code), "status": c.status, "crops": _crops(c)}
+            for c in result.checks
+            if c.crops and (c.code.startswith("group:") or c.code == "email")]
+
+
 def write_report(results: list[SubmissionResult], out_dir: Path) -> Path:
     """One HTML page per submission (with crops of every checked box) and an index."""
     env = environment()
     entries = []
     for index, result in enumerate(results, start=1):
         name = _slug(result.source, index) + ".html"
-        crops = [_png_data_uri(c.crop) for c in result.checks]
+        lines = open_lines(result, OPEN)
+        unaddressed = reply_message(result) is not None and not result.reply_to
+        rows = [{"check": c, "label": check_label(c.code), "crops": _crops(c)}
+                for c in result.checks]
         html = env.get_template("report/submission.html.j2").render(
-            result=result, crops=crops, verdicts=VERDICTS, statuses=STATUSES)
+            result=result, rows=rows, lines=lines, to_copy=_to_copy(result),
+            unaddressed=unaddressed, verdicts=VERDICTS, statuses=STATUSES)
         write_bytes(out_dir / name, html.encode("utf-8"))
-        open_items = [f"{c.code}" for c in result.checks
-                      if c.status in (Status.MISSING, Status.REVIEW, Status.WARNING)]
-        entries.append({"href": name, "result": result, "open": open_items})
-    index_html = env.get_template("report/index.html.j2").render(entries=entries,
-                                                                  verdicts=VERDICTS)
+        entries.append({"href": name, "result": result, "lines": lines})
+    index_html = env.get_template("report/index.html.j2").render(
+        entries=entries, verdicts=VERDICTS, statuses=STATUSES)
     write_bytes(out_dir / "index.html", index_html.encode("utf-8"))
     return out_dir / "index.html"
 
 
 def reply_items(result: SubmissionResult) -> list[str]:
-    """What is missing, one sentence each, in the customer's words (no internal codes)."""
-    missing = {c.code for c in result.missing}
-    items = []
-    for check in result.missing:
-        if IMPLIED_BY.get(check.code) in missing:
-            continue
-        text = check.message
-        items.append(text[0].upper() + text[1:] + ("" if text.endswith(".") else "."))
+    """What is missing, one sentence each, in the customer's words (no internal codes): the
+    same lines as the report's index (see check.summary)."""
+    items = [line.text for line in open_lines(result)]
     for problem in result.problems[:MAX_REPLY_PROBLEMS]:
         items.append(_problem_line(problem))
     rest = len(result.problems) - MAX_REPLY_PROBLEMS
@@ -110,13 +124,9 @@ def _problem_line(problem: FileProblem) -> str:
     """A file the customer sent is named as they named it (never a path); the submission's
     own .eml or folder is ours: its problem is told without its name."""
     if problem.whole:
-        return _sentence(problem.message)
+        return sentence(problem.message)
     name = problem.file_name.replace("\\", "/").rsplit("/", 1)[-1]
     return f"Het bestand {name} kunnen wij niet openen: {problem.message}."
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 REPLY_VERDICTS = (Verdict.INCOMPLETE, Verdict.UNREADABLE)

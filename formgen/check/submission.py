@@ -117,9 +117,13 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
     _name_read_back(checks, findings, name)
     _id_number_read_back(checks, findings, template)
     checks += id_checks(id_search.found(), name, typed, today)
+    handwritten = _handwritten(findings, template, "reply_email")
     email_check, reply_to = check_email(
-        from_address, reader.sender, findings.values.get("reply_email"),
-        _handwritten(findings, template, "reply_email"))
+        from_address, reader.sender, findings.values.get("reply_email"), handwritten)
+    if handwritten and reply_to is None:  # support copies the address from this crop
+        email_check.crop = box_crop(findings, template, "reply_email")
+        if email_check.crop is not None:
+            email_check.crops = [(template.form.field("reply_email").label, email_check.crop)]
     checks.append(email_check)
     checks.sort(key=_order)
     if not reader.files and not readable:
