@@ -12,10 +12,12 @@ from typing import Any
 
 import cv2
 import numpy as np
+from email_validator import EmailNotValidError, validate_email
 from rich.table import Table
 from rich.text import Text
 
 from formgen.check.intake import FileProblem
+from formgen.check.msgid import first_id, thread_ids
 from formgen.check.submission import SubmissionResult
 from formgen.check.summary import check_label, open_lines, sentence
 from formgen.check.verdict import Check, Status, Verdict
@@ -56,8 +58,11 @@ def json_document(results: list[SubmissionResult]) -> dict[str, Any]:
 
 
 def _slug(source: str, index: int) -> str:
-    """A safe file name for a submission's page or reply: ASCII, no path, unique by index."""
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(source).name).strip("-.")[:60] or "inzending"
+    """A safe file name for a submission's page or reply, without its extension: ASCII, no
+    path, unique by index (`003-vraag-e5c134`, never `…eml-e5c134.eml`)."""
+    path = Path(source)
+    stem = path.stem if re.fullmatch(r"\.[A-Za-z0-9]{1,5}", path.suffix) else path.name
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")[:60] or "inzending"
     digest = hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()[:6]
     return f"{index:03d}-{name}-{digest}"
 
@@ -94,12 +99,12 @@ def write_report(results: list[SubmissionResult], out_dir: Path) -> Path:
     for index, result in enumerate(results, start=1):
         name = _slug(result.source, index) + ".html"
         lines = open_lines(result, OPEN)
-        unaddressed = reply_message(result) is not None and not result.reply_to
+        note = recipient(result)[1] if reply_message(result) is not None else None
         rows = [{"check": c, "label": check_label(c.code), "crops": _crops(c)}
                 for c in result.checks]
         html = env.get_template("report/submission.html.j2").render(
             result=result, rows=rows, lines=lines, to_copy=_to_copy(result),
-            unaddressed=unaddressed, verdicts=VERDICTS, statuses=STATUSES)
+            reply_note=note, verdicts=VERDICTS, statuses=STATUSES)
         write_bytes(out_dir / name, html.encode("utf-8"))
         entries.append({"href": name, "result": result, "lines": lines})
     index_html = env.get_template("report/index.html.j2").render(
@@ -143,8 +148,10 @@ def reply_message(result: SubmissionResult) -> EmailMessage | None:
                            form=form, form_url=company.article_url("form"))
     message = EmailMessage()
     message["From"] = company.support_email
-    if result.reply_to:
-        message["To"] = result.reply_to
+    to, _ = recipient(result)
+    if to:
+        message["To"] = to
+    message["X-Unsent"] = "1"  # not ready to send: mail clients open it as a draft
     subject = ("Wij hebben geen wijzigingsformulier van u ontvangen" if result.not_a_submission
                else "Uw wijzigingsformulier is nog niet compleet")
     if result.form.get("request_id"):
@@ -152,8 +159,41 @@ def reply_message(result: SubmissionResult) -> EmailMessage | None:
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=company.support_email.split("@")[-1])
+    thread(message, result.message_id, result.references)
     message.set_content(body)
     return message
+
+
+def thread(message: EmailMessage, message_id: str | None, references: str | None) -> None:
+    """In-Reply-To and References under the customer's e-mail (when it has a Message-ID),
+    with References trimmed to its first and last few valid ids (see check.msgid)."""
+    del message["In-Reply-To"]
+    del message["References"]
+    own = first_id(message_id)
+    if own:
+        message["In-Reply-To"] = own
+        message["References"] = " ".join(thread_ids(references, own))
+
+
+def recipient(result: SubmissionResult) -> tuple[str | None, str | None]:
+    """The reply's To (its domain in IDNA, ASCII) and, when there is none, why: a note for
+    support. An address with letters outside ASCII before the @ needs a mail server with
+    SMTPUTF8; support types such an address in themselves."""
+    if not result.reply_to:
+        return None, ("Het antwoord aan de klant heeft nog geen geadresseerde: er is geen "
+                      "e-mailadres dat wij zeker weten. Neem het adres over uit de uitsnede "
+                      "hieronder en controleer het voordat u het antwoord verstuurt.")
+    try:
+        address = validate_email(result.reply_to, check_deliverability=False)
+    except EmailNotValidError:
+        return None, (f"Het antwoordadres {result.reply_to} is niet geldig; zet het juiste "
+                      "adres zelf in het antwoord.")
+    if address.ascii_email:
+        return address.ascii_email, None
+    return None, (f"Het antwoordadres {result.reply_to} heeft letters buiten het Latijnse "
+                  "alfabet vóór de @. Niet elke mailserver kan daarheen sturen, daarom staat "
+                  "het niet in het antwoord: zet het zelf in het antwoord als uw mailserver "
+                  "dat aankan.")
 
 
 def write_replies(results: list[SubmissionResult], out_dir: Path) -> list[Path]:

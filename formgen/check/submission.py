@@ -36,6 +36,8 @@ class SubmissionResult:
     files: list[str] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     reply_to: str | None = None
+    message_id: str | None = None  # of the customer's e-mail: the reply is threaded under it
+    references: str | None = None  # its References, trimmed to the first and last few ids
     internal_error: str | None = field(default=None, repr=False)  # traceback, for the log only
 
     def to_json(self) -> dict[str, Any]:
@@ -47,6 +49,8 @@ class SubmissionResult:
             "files": [{"name": p.file_name, "problem": p.message, "whole": p.whole}
                       for p in self.problems],
             "reply_to": self.reply_to,
+            "message_id": self.message_id,
+            "references": self.references,
         }
 
     @property
@@ -133,7 +137,8 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
     return SubmissionResult(
         source=reader.source, verdict=decide(checks, readable), checks=checks,
         form=_summary(findings, template, form_pages), files=reader.files,
-        problems=problems, reply_to=reply_to)
+        problems=problems, reply_to=reply_to, message_id=reader.message_id,
+        references=reader.references)
 
 
 _NO_IMAGE = np.zeros((0, 0, 3), np.uint8)

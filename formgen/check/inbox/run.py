@@ -105,7 +105,8 @@ def result_from_json(data: dict[str, Any]) -> SubmissionResult:
                 for f in data.get("files", [])]
     return SubmissionResult(source=data["source"], verdict=Verdict(data["verdict"]),
                             checks=checks, form=data.get("form") or {}, problems=problems,
-                            reply_to=data.get("reply_to"))
+                            reply_to=data.get("reply_to"), message_id=data.get("message_id"),
+                            references=data.get("references"))
 
 
 def process(conn: Connection, store: StateStore, settings: MailboxSettings, *,

@@ -45,6 +45,8 @@ class SubmissionReader:
         self._settings = settings
         self.sender = opened.sender
         self.subject = opened.subject
+        self.message_id = opened.message_id
+        self.references = opened.references
         self.files = [src.name for src in opened.sources]
 
     def items(self) -> Iterator[Page | FileProblem]:
