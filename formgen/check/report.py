@@ -18,6 +18,7 @@ from rich.text import Text
 
 from formgen.check.intake import FileProblem
 from formgen.check.msgid import first_id, thread_ids
+from formgen.check.outdir import REPLY_MANIFEST, REPORT_MANIFEST, OutputFolder
 from formgen.check.submission import SubmissionResult
 from formgen.check.summary import check_label, open_lines, sentence
 from formgen.check.verdict import Check, Status, Verdict
@@ -93,11 +94,15 @@ def _to_copy(result: SubmissionResult) -> list[dict[str, Any]]:
 
 
 def write_report(results: list[SubmissionResult], out_dir: Path) -> Path:
-    """One HTML page per submission (with crops of every checked box) and an index."""
+    """One HTML page per submission (with crops of every checked box) and an index. The files
+    an earlier report wrote into the folder are removed first (see check.outdir)."""
     env = environment()
     entries = []
-    for index, result in enumerate(results, start=1):
-        name = _slug(result.source, index) + ".html"
+    names = [_slug(result.source, index) + ".html"
+             for index, result in enumerate(results, start=1)]
+    folder = OutputFolder(out_dir, REPORT_MANIFEST)
+    folder.replace([*names, "index.html"])
+    for name, result in zip(names, results, strict=True):
         lines = open_lines(result, OPEN)
         note = recipient(result)[1] if reply_message(result) is not None else None
         rows = [{"check": c, "label": check_label(c.code), "crops": _crops(c)}
@@ -197,13 +202,15 @@ def recipient(result: SubmissionResult) -> tuple[str | None, str | None]:
 
 
 def write_replies(results: list[SubmissionResult], out_dir: Path) -> list[Path]:
-    """A Dutch reply email (.eml) for every submission that is incomplete or unreadable."""
+    """A Dutch reply email (.eml) for every submission that is incomplete or unreadable. The
+    replies an earlier run wrote into the folder are removed first: none is sent twice."""
+    replies = [(_slug(result.source, index) + ".eml", message)
+               for index, result in enumerate(results, start=1)
+               if (message := reply_message(result)) is not None]
+    OutputFolder(out_dir, REPLY_MANIFEST).replace([name for name, _ in replies])
     written = []
-    for index, result in enumerate(results, start=1):
-        message = reply_message(result)
-        if message is None:
-            continue
-        path = out_dir / (_slug(result.source, index) + ".eml")
+    for name, message in replies:
+        path = out_dir / name
         write_bytes(path, bytes(message))
         written.append(path)
     return written
