@@ -110,6 +110,12 @@ def test_no_customer_message_speaks_of_tokens_or_forgery() -> None:
             "check/intake/email.py"} <= set(messages)
     form = load_form()
     messages["form.yaml"] = [g.rule for g in form.groups.values()] + [f.label for f in form.fields]
+    for module, names in (("check/report.py", ("reply_items", "_problem_line")),
+                          ("check/summary.py", ("open_lines", "sentence"))):
+        tree = ast.parse((PACKAGE / module).read_text(encoding="utf-8"))
+        made = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name in names]
+        assert len(made) == len(names), module
+        messages[module] = [text for function in made for text in _strings(function)]
     templates = PACKAGE / "data" / "templates" / "reply"
     for template in templates.glob("*.j2"):
         messages[template.name] = [template.read_text(encoding="utf-8")]
