@@ -23,6 +23,8 @@ from formgen.form.template import FormTemplate, get_template
 # The reason when nothing came to check (an e-mail without attachments, an empty folder): a
 # message without a form or ID is not a submission.
 NOT_A_SUBMISSION = "geen formulier of bijlage"
+NO_FILE = f"{NOT_A_SUBMISSION}: er zit geen bestand bij"
+NEITHER = f"{NOT_A_SUBMISSION}: er zit geen formulier en geen identiteitsbewijs bij"
 ORDER = ("form", "token", "pages", "field:", "group:", "signature", "id_document", "id_name",
          "id_expiry", "bsn", "email")
 
@@ -59,9 +61,13 @@ class SubmissionResult:
 
     @property
     def not_a_submission(self) -> bool:
-        """Nothing came to check: a question by e-mail, not a form sent back."""
-        return any(c.code == "form" and c.message.startswith(NOT_A_SUBMISSION)
-                   for c in self.checks)
+        """Neither a form nor an ID came: a question by e-mail, not a form sent back."""
+        return any(c.code == "form" and c.message in (NO_FILE, NEITHER) for c in self.checks)
+
+    @property
+    def no_file(self) -> bool:
+        """Not a single file came (an e-mail without attachments, an empty folder)."""
+        return any(c.code == "form" and c.message == NO_FILE for c in self.checks)
 
 
 def _order(check: Check) -> int:
@@ -120,7 +126,8 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
     name, typed = _account_name(findings, template)
     _name_read_back(checks, findings, name)
     _id_number_read_back(checks, findings, template)
-    checks += id_checks(id_search.found(), name, typed, today)
+    found_id = id_search.found()
+    checks += id_checks(found_id, name, typed, today)
     handwritten = _handwritten(findings, template, "reply_email")
     email_check, reply_to = check_email(
         from_address, reader.sender, findings.values.get("reply_email"), handwritten)
@@ -130,10 +137,11 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
             email_check.crops = [(template.form.field("reply_email").label, email_check.crop)]
     checks.append(email_check)
     checks.sort(key=_order)
-    if not reader.files and not readable:
+    if not (form_pages or unread or found_id) and all(p.whole for p in problems):
+        readable = False  # neither a form nor an ID, nor a file we failed to read: a question
         for check in checks:
             if check.code == "form":
-                check.message = f"{NOT_A_SUBMISSION}: er zit geen bestand bij"
+                check.message = NEITHER if reader.files else NO_FILE
     return SubmissionResult(
         source=reader.source, verdict=decide(checks, readable), checks=checks,
         form=_summary(findings, template, form_pages), files=reader.files,

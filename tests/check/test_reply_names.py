@@ -5,12 +5,14 @@ to the article. Attachment names the customer chose may be named, without any fo
 
 from __future__ import annotations
 
+import io
 from email.message import EmailMessage
 from pathlib import Path
 
 import numpy as np
 import pytest
 from corpus import submissions as S
+from PIL import Image, ImageDraw
 
 from formgen.check.report import reply_message
 from formgen.check.submission import (
@@ -95,3 +97,21 @@ def test_attachment_names_without_paths(tmp_path: Path) -> None:
         for ours in ("klant-123", "bijlagen", "diep", "07-kapotte-bijlage", str(tmp_path)):
             assert ours not in body
         assert "Bedankt voor uw e-mail" in body
+
+
+def test_message_with_only_a_logo_is_no_submission(tmp_path: Path) -> None:
+    """A question whose only attachment is the logo of the sender's e-mail signature: neither
+    the form nor an ID copy came; the reply says so without naming the logo."""
+    logo = Image.new("RGB", (320, 90), (20, 70, 140))
+    ImageDraw.Draw(logo).text((12, 30), "Bakkerij Jansen B.V.", fill=(255, 255, 255))
+    buffer = io.BytesIO()
+    logo.save(buffer, format="PNG")
+    path = tmp_path / "12-vraag-met-logo.eml"
+    S.write_eml(path, "info@bakkerij.example.nl", [("image001.png", buffer.getvalue())],
+                np.random.default_rng(2))
+    result = check_submission(path, key=None, today=S.today())
+    assert result.verdict is Verdict.UNREADABLE and result.not_a_submission
+    assert not result.no_file
+    body = _body(result)
+    assert "geen wijzigingsformulier en geen kopie van een identiteitsbewijs" in body
+    assert "image001" not in body and "12-vraag" not in body
