@@ -187,7 +187,8 @@ def recipient(result: SubmissionResult) -> tuple[str | None, str | None]:
     if not result.reply_to:
         return None, ("Het antwoord aan de klant heeft nog geen geadresseerde: er is geen "
                       "e-mailadres dat wij zeker weten. Neem het adres over uit de uitsnede "
-                      "hieronder en controleer het voordat u het antwoord verstuurt.")
+                      "hieronder en controleer het. Controleer de inzending daarna opnieuw "
+                      "met --from en dat adres, dan krijgt het antwoord die geadresseerde.")
     try:
         address = validate_email(result.reply_to, check_deliverability=False)
     except EmailNotValidError:
