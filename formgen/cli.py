@@ -273,8 +273,10 @@ def _report_internal_errors(failed: list[Any], report_dir: Path | None, verbose:
     details = "".join(f"== {r.source}\n{r.internal_error}\n" for r in failed)
     where = "gebruik --verbose of --report MAP voor de details"
     if report_dir:
-        log = report_dir / INTERNAL_LOG
-        write_bytes(log, details.encode("utf-8", errors="replace"))
+        from formgen.check.outdir import REPORT_MANIFEST, OutputFolder
+
+        log = OutputFolder(report_dir, REPORT_MANIFEST).add(
+            INTERNAL_LOG, details.encode("utf-8", errors="replace"))
         where = f"details in {log}"
     if verbose:
         err.print(details)

@@ -12,11 +12,16 @@ from typing import Any
 
 import cv2
 import numpy as np
+from email_validator import EmailNotValidError, validate_email
 from rich.table import Table
 from rich.text import Text
 
+from formgen.check.intake import FileProblem
+from formgen.check.msgid import first_id, thread_ids
+from formgen.check.outdir import REPLY_MANIFEST, REPORT_MANIFEST, OutputFolder
 from formgen.check.submission import SubmissionResult
-from formgen.check.verdict import Status, Verdict
+from formgen.check.summary import check_label, open_lines, sentence
+from formgen.check.verdict import Check, Status, Verdict
 from formgen.definition import load_company, load_form
 from formgen.form.build import write_bytes
 from formgen.texts import environment
@@ -29,8 +34,6 @@ STYLE = {Verdict.COMPLETE: "green", Verdict.INCOMPLETE: "red", Verdict.REVIEW: "
          Verdict.UNREADABLE: "red"}
 # A reply lists at most this many unreadable files, then how many more there are.
 MAX_REPLY_PROBLEMS = 10
-# When the ID document itself is missing, its name and expiry need no separate line.
-IMPLIED_BY = {"id_name": "id_document", "id_expiry": "id_document"}
 
 
 def table(results: list[SubmissionResult]) -> Table:
@@ -56,8 +59,11 @@ def json_document(results: list[SubmissionResult]) -> dict[str, Any]:
 
 
 def _slug(source: str, index: int) -> str:
-    """A safe file name for a submission's page or reply: ASCII, no path, unique by index."""
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(source).name).strip("-.")[:60] or "inzending"
+    """A safe file name for a submission's page or reply, without its extension: ASCII, no
+    path, unique by index (`003-vraag-e5c134`, never `…eml-e5c134.eml`)."""
+    path = Path(source)
+    stem = path.stem if re.fullmatch(r"\.[A-Za-z0-9]{1,5}", path.suffix) else path.name
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")[:60] or "inzending"
     digest = hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()[:6]
     return f"{index:03d}-{name}-{digest}"
 
@@ -69,40 +75,68 @@ def _png_data_uri(image: np.ndarray | None) -> str | None:
     return "data:image/png;base64," + base64.b64encode(buffer.tobytes()).decode() if ok else None
 
 
+OPEN = (Status.MISSING, Status.REVIEW, Status.WARNING)
+
+
+def _crops(check: Check) -> list[tuple[str | None, str]]:
+    """The check's crops as (label, data URI): every labelled box, else its one crop."""
+    shown: list[tuple[str | None, str | None]] = [
+        (label, _png_data_uri(image)) for label, image in check.crops]
+    shown = shown or [(None, _png_data_uri(check.crop))]
+    return [(label, uri) for label, uri in shown if uri]
+
+
+def _to_copy(result: SubmissionResult) -> list[dict[str, Any]]:
+    """The boxes support types in: the new values of a change and a handwritten reply address."""
+    return [{"label": check_label(c.code), "status": c.status, "crops": _crops(c)}
+            for c in result.checks
+            if c.crops and (c.code.startswith("group:") or c.code == "email")]
+
+
 def write_report(results: list[SubmissionResult], out_dir: Path) -> Path:
-    """One HTML page per submission (with crops of every checked box) and an index."""
+    """One HTML page per submission (with crops of every checked box) and an index. The files
+    an earlier report wrote into the folder are removed first (see check.outdir)."""
     env = environment()
     entries = []
-    for index, result in enumerate(results, start=1):
-        name = _slug(result.source, index) + ".html"
-        crops = [_png_data_uri(c.crop) for c in result.checks]
+    names = [_slug(result.source, index) + ".html"
+             for index, result in enumerate(results, start=1)]
+    folder = OutputFolder(out_dir, REPORT_MANIFEST)
+    folder.replace([*names, "index.html"])
+    for name, result in zip(names, results, strict=True):
+        lines = open_lines(result, OPEN)
+        note = recipient(result)[1] if reply_message(result) is not None else None
+        rows = [{"check": c, "label": check_label(c.code), "crops": _crops(c)}
+                for c in result.checks]
         html = env.get_template("report/submission.html.j2").render(
-            result=result, crops=crops, verdicts=VERDICTS, statuses=STATUSES)
+            result=result, rows=rows, lines=lines, to_copy=_to_copy(result),
+            reply_note=note, verdicts=VERDICTS, statuses=STATUSES)
         write_bytes(out_dir / name, html.encode("utf-8"))
-        open_items = [f"{c.code}" for c in result.checks
-                      if c.status in (Status.MISSING, Status.REVIEW, Status.WARNING)]
-        entries.append({"href": name, "result": result, "open": open_items})
-    index_html = env.get_template("report/index.html.j2").render(entries=entries,
-                                                                  verdicts=VERDICTS)
+        entries.append({"href": name, "result": result, "lines": lines})
+    index_html = env.get_template("report/index.html.j2").render(
+        entries=entries, verdicts=VERDICTS, statuses=STATUSES)
     write_bytes(out_dir / "index.html", index_html.encode("utf-8"))
     return out_dir / "index.html"
 
 
 def reply_items(result: SubmissionResult) -> list[str]:
-    """What is missing, one sentence each, in the customer's words (no internal codes)."""
-    missing = {c.code for c in result.missing}
-    items = []
-    for check in result.missing:
-        if IMPLIED_BY.get(check.code) in missing:
-            continue
-        text = check.message
-        items.append(text[0].upper() + text[1:] + ("" if text.endswith(".") else "."))
+    """What is missing, one sentence each, in the customer's words (no internal codes): the
+    same lines as the report's index (see check.summary)."""
+    items = [line.text for line in open_lines(result)]
     for problem in result.problems[:MAX_REPLY_PROBLEMS]:
-        items.append(f"Het bestand {problem.file_name} kunnen wij niet openen: {problem.message}.")
+        items.append(_problem_line(problem))
     rest = len(result.problems) - MAX_REPLY_PROBLEMS
     if rest > 0:
         items.append(f"Nog {rest} andere bestanden kunnen wij niet openen.")
     return items
+
+
+def _problem_line(problem: FileProblem) -> str:
+    """A file the customer sent is named as they named it (never a path); the submission's
+    own .eml or folder is ours: its problem is told without its name."""
+    if problem.whole:
+        return sentence(problem.message)
+    name = problem.file_name.replace("\\", "/").rsplit("/", 1)[-1]
+    return f"Het bestand {name} kunnen wij niet openen: {problem.message}."
 
 
 REPLY_VERDICTS = (Verdict.INCOMPLETE, Verdict.UNREADABLE)
@@ -113,31 +147,71 @@ def reply_message(result: SubmissionResult) -> EmailMessage | None:
     if result.verdict not in REPLY_VERDICTS or result.internal_error:
         return None  # internal error: our fault, not the customer's; support looks first
     company, form = load_company(), load_form()
-    template = environment().get_template("reply/incomplete.txt.j2")
+    name = "no_form" if result.not_a_submission else "incomplete"
+    template = environment().get_template(f"reply/{name}.txt.j2")
     body = template.render(result=result, items=reply_items(result), company=company,
                            form=form, form_url=company.article_url("form"))
     message = EmailMessage()
     message["From"] = company.support_email
-    if result.reply_to:
-        message["To"] = result.reply_to
-    subject = "Uw wijzigingsformulier is nog niet compleet"
+    to, _ = recipient(result)
+    if to:
+        message["To"] = to
+    message["X-Unsent"] = "1"  # not ready to send: mail clients open it as a draft
+    subject = ("Wij hebben geen wijzigingsformulier van u ontvangen" if result.not_a_submission
+               else "Uw wijzigingsformulier is nog niet compleet")
     if result.form.get("request_id"):
         subject += f" (aanvraag {result.form['request_id']})"
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=company.support_email.split("@")[-1])
+    thread(message, result.message_id, result.references)
     message.set_content(body)
     return message
 
 
+def thread(message: EmailMessage, message_id: str | None, references: str | None) -> None:
+    """In-Reply-To and References under the customer's e-mail (when it has a Message-ID),
+    with References trimmed to its first and last few valid ids (see check.msgid)."""
+    del message["In-Reply-To"]
+    del message["References"]
+    own = first_id(message_id)
+    if own:
+        message["In-Reply-To"] = own
+        message["References"] = " ".join(thread_ids(references, own))
+
+
+def recipient(result: SubmissionResult) -> tuple[str | None, str | None]:
+    """The reply's To (its domain in IDNA, ASCII) and, when there is none, why: a note for
+    support. An address with letters outside ASCII before the @ needs a mail server with
+    SMTPUTF8; support types such an address in themselves."""
+    if not result.reply_to:
+        return None, ("Het antwoord aan de klant heeft nog geen geadresseerde: er is geen "
+                      "e-mailadres dat wij zeker weten. Neem het adres over uit de uitsnede "
+                      "hieronder en controleer het. Controleer de inzending daarna opnieuw "
+                      "met --from en dat adres, dan krijgt het antwoord die geadresseerde.")
+    try:
+        address = validate_email(result.reply_to, check_deliverability=False)
+    except EmailNotValidError:
+        return None, (f"Het antwoordadres {result.reply_to} is niet geldig; zet het juiste "
+                      "adres zelf in het antwoord.")
+    if address.ascii_email:
+        return address.ascii_email, None
+    return None, (f"Het antwoordadres {result.reply_to} heeft letters buiten het Latijnse "
+                  "alfabet vóór de @. Niet elke mailserver kan daarheen sturen, daarom staat "
+                  "het niet in het antwoord: zet het zelf in het antwoord als uw mailserver "
+                  "dat aankan.")
+
+
 def write_replies(results: list[SubmissionResult], out_dir: Path) -> list[Path]:
-    """A Dutch reply email (.eml) for every submission that is incomplete or unreadable."""
+    """A Dutch reply email (.eml) for every submission that is incomplete or unreadable. The
+    replies an earlier run wrote into the folder are removed first: none is sent twice."""
+    replies = [(_slug(result.source, index) + ".eml", message)
+               for index, result in enumerate(results, start=1)
+               if (message := reply_message(result)) is not None]
+    OutputFolder(out_dir, REPLY_MANIFEST).replace([name for name, _ in replies])
     written = []
-    for index, result in enumerate(results, start=1):
-        message = reply_message(result)
-        if message is None:
-            continue
-        path = out_dir / (_slug(result.source, index) + ".eml")
+    for name, message in replies:
+        path = out_dir / name
         write_bytes(path, bytes(message))
         written.append(path)
     return written

@@ -20,6 +20,11 @@ from formgen.check.intake import FileProblem, Page, SubmissionReader
 from formgen.check.verdict import Check, Status, Verdict, decide
 from formgen.form.template import FormTemplate, get_template
 
+# The reason when nothing came to check (an e-mail without attachments, an empty folder): a
+# message without a form or ID is not a submission.
+NOT_A_SUBMISSION = "geen formulier of bijlage"
+NO_FILE = f"{NOT_A_SUBMISSION}: er zit geen bestand bij"
+NEITHER = f"{NOT_A_SUBMISSION}: er zit geen formulier en geen identiteitsbewijs bij"
 ORDER = ("form", "token", "pages", "field:", "group:", "signature", "id_document", "id_name",
          "id_expiry", "bsn", "email")
 
@@ -33,6 +38,8 @@ class SubmissionResult:
     files: list[str] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     reply_to: str | None = None
+    message_id: str | None = None  # of the customer's e-mail: the reply is threaded under it
+    references: str | None = None  # its References, trimmed to the first and last few ids
     internal_error: str | None = field(default=None, repr=False)  # traceback, for the log only
 
     def to_json(self) -> dict[str, Any]:
@@ -41,13 +48,26 @@ class SubmissionResult:
             "verdict": str(self.verdict),
             "form": self.form,
             "checks": [c.to_json() for c in self.checks],
-            "files": [{"name": p.file_name, "problem": p.message} for p in self.problems],
+            "files": [{"name": p.file_name, "problem": p.message, "whole": p.whole}
+                      for p in self.problems],
             "reply_to": self.reply_to,
+            "message_id": self.message_id,
+            "references": self.references,
         }
 
     @property
     def missing(self) -> list[Check]:
         return [c for c in self.checks if c.status is Status.MISSING]
+
+    @property
+    def not_a_submission(self) -> bool:
+        """Neither a form nor an ID came: a question by e-mail, not a form sent back."""
+        return any(c.code == "form" and c.message in (NO_FILE, NEITHER) for c in self.checks)
+
+    @property
+    def no_file(self) -> bool:
+        """Not a single file came (an e-mail without attachments, an empty folder)."""
+        return any(c.code == "form" and c.message == NO_FILE for c in self.checks)
 
 
 def _order(check: Check) -> int:
@@ -106,16 +126,27 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
     name, typed = _account_name(findings, template)
     _name_read_back(checks, findings, name)
     _id_number_read_back(checks, findings, template)
-    checks += id_checks(id_search.found(), name, typed, today)
+    found_id = id_search.found()
+    checks += id_checks(found_id, name, typed, today)
+    handwritten = _handwritten(findings, template, "reply_email")
     email_check, reply_to = check_email(
-        from_address, reader.sender, findings.values.get("reply_email"),
-        _handwritten(findings, template, "reply_email"))
+        from_address, reader.sender, findings.values.get("reply_email"), handwritten)
+    if handwritten and reply_to is None:  # support copies the address from this crop
+        email_check.crop = box_crop(findings, template, "reply_email")
+        if email_check.crop is not None:
+            email_check.crops = [(template.form.field("reply_email").label, email_check.crop)]
     checks.append(email_check)
     checks.sort(key=_order)
+    if not (form_pages or unread or found_id) and all(p.whole for p in problems):
+        readable = False  # neither a form nor an ID, nor a file we failed to read: a question
+        for check in checks:
+            if check.code == "form":
+                check.message = NEITHER if reader.files else NO_FILE
     return SubmissionResult(
         source=reader.source, verdict=decide(checks, readable), checks=checks,
         form=_summary(findings, template, form_pages), files=reader.files,
-        problems=problems, reply_to=reply_to)
+        problems=problems, reply_to=reply_to, message_id=reader.message_id,
+        references=reader.references)
 
 
 _NO_IMAGE = np.zeros((0, 0, 3), np.uint8)

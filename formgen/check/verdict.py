@@ -31,6 +31,9 @@ class Check:
     page: int | None = None  # form page the check looked at
     file: str | None = None  # file (and page) the evidence came from
     crop: np.ndarray | None = field(default=None, repr=False)  # for the HTML report only
+    # For the HTML report only: every box support must look at or copy, with its Dutch label
+    # (the written boxes of a group); when empty, the report shows crop.
+    crops: list[tuple[str, np.ndarray]] = field(default_factory=list, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {"code": self.code, "status": str(self.status), "message": self.message,

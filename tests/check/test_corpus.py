@@ -143,4 +143,4 @@ def test_build_corpus_small(tmp_path: Path) -> None:
         elif case.path.is_dir():
             assert any(case.path.iterdir())
     tampered = [c for c in cases if c.kind == "tampered"]
-    assert tampered and tampered[0].missing == {"token"}
+    assert tampered and tampered[0].review == {"token"} and not tampered[0].missing

@@ -442,8 +442,8 @@ def r_no_id(ctx: Ctx) -> CorpusCase:
 
 def r_tampered(ctx: Ctx) -> CorpusCase:
     path, frm, p = scanned_case(ctx, prefilled=True, dpi=200, tamper=True)
-    return _case(path, "incomplete", {"token"}, "prefilled form whose QR codes were replaced by "
-                 "tokens with one character changed", frm, p)
+    return _case(path, "review", set(), "prefilled form whose QR codes were replaced by "
+                 "tokens with one character changed", frm, p, review={"token"})
 
 
 def r_bw_rot180_single(ctx: Ctx) -> CorpusCase:

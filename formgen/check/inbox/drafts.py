@@ -6,7 +6,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from formgen.check.inbox.connection import Connection
-from formgen.check.report import reply_message
+from formgen.check.report import reply_message, thread
 from formgen.check.submission import SubmissionResult
 from formgen.definition import load_company
 
@@ -25,8 +25,7 @@ def draft_message(result: SubmissionResult, draft_id: str, in_reply_to: str | No
     del message["Message-ID"]
     message["Message-ID"] = draft_id
     if in_reply_to:
-        message["In-Reply-To"] = in_reply_to
-        message["References"] = " ".join(filter(None, [references, in_reply_to]))
+        thread(message, in_reply_to, references)
     return message
 
 

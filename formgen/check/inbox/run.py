@@ -101,10 +101,12 @@ def result_from_json(data: dict[str, Any]) -> SubmissionResult:
     """A stored result, enough for the report table, the JSON and the reply text."""
     checks = [Check(c["code"], Status(c["status"]), c["message"], c.get("page"), c.get("file"))
               for c in data.get("checks", [])]
-    problems = [FileProblem(f["name"], f["problem"]) for f in data.get("files", [])]
+    problems = [FileProblem(f["name"], f["problem"], bool(f.get("whole")))
+                for f in data.get("files", [])]
     return SubmissionResult(source=data["source"], verdict=Verdict(data["verdict"]),
                             checks=checks, form=data.get("form") or {}, problems=problems,
-                            reply_to=data.get("reply_to"))
+                            reply_to=data.get("reply_to"), message_id=data.get("message_id"),
+                            references=data.get("references"))
 
 
 def process(conn: Connection, store: StateStore, settings: MailboxSettings, *,

@@ -17,6 +17,7 @@ from formgen.check.intake.limits import MAX_EMAIL_NESTING, MAX_FILE_BYTES
 from formgen.check.intake.model import FileProblem
 from formgen.check.intake.names import display_name, one_line
 from formgen.check.intake.sniff import sniff
+from formgen.check.msgid import first_id, trimmed_references
 
 # MIME types in an e-mail that are machinery, not something the customer attached.
 _IGNORED_EMAIL_TYPES = {
@@ -57,11 +58,14 @@ def collect_email(
     try:
         msg = email.message_from_bytes(data, policy=email.policy.default)
     except Exception:  # the stdlib parser is lenient; this is a last resort
-        opened.problems.append(FileProblem(eml_name, "de e-mail kan niet worden gelezen"))
+        opened.problems.append(FileProblem(eml_name, "de e-mail kan niet worden gelezen",
+                                           whole=set_header))
         return
     if set_header:
         opened.sender = _sender(msg)
         opened.subject = one_line(_header(msg, "Subject")) or None
+        opened.message_id = first_id(_raw_header(msg, "Message-ID"))
+        opened.references = trimmed_references(_raw_header(msg, "References"))
 
     before = len(opened.sources) + opened.skipped
     walk = _Walk()
@@ -72,9 +76,10 @@ def collect_email(
     if walk.too_deep:
         opened.problems.append(FileProblem(
             eml_name, f"een doorgestuurd bericht zit dieper dan {MAX_EMAIL_NESTING} lagen in "
-            "de e-mail; de bijlagen daarin zijn niet gelezen"))
+            "de e-mail; de bijlagen daarin zijn niet gelezen", whole=set_header))
     elif len(opened.sources) + opened.skipped == before:
-        opened.problems.append(FileProblem(eml_name, "de e-mail bevat geen bijlagen"))
+        opened.problems.append(FileProblem(eml_name, "de e-mail bevat geen bijlagen",
+                                           whole=set_header))
 
 
 @dataclass
@@ -91,6 +96,15 @@ def _header(msg: email.message.Message, name: str) -> str:
         return "" if value is None else str(value)
     except Exception:
         return ""
+
+
+def _raw_header(msg: email.message.Message, name: str) -> str:
+    """A header's value as it came, unparsed: parsing a References header of megabytes takes
+    the stdlib minutes, and only the msg-ids in it are wanted."""
+    for key, value in msg.raw_items():
+        if key.lower() == name.lower():
+            return str(value)
+    return ""
 
 
 def _sender(msg: email.message.Message) -> str | None:

@@ -21,6 +21,8 @@ class Source:
 class Opened:
     sender: str | None = None
     subject: str | None = None
+    message_id: str | None = None  # of an .eml: the reply is threaded under it
+    references: str | None = None  # of an .eml, trimmed (see check.msgid)
     sources: list[Source] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     skipped: int = 0  # files beyond MAX_FILES

@@ -45,6 +45,8 @@ class SubmissionReader:
         self._settings = settings
         self.sender = opened.sender
         self.subject = opened.subject
+        self.message_id = opened.message_id
+        self.references = opened.references
         self.files = [src.name for src in opened.sources]
 
     def items(self) -> Iterator[Page | FileProblem]:
@@ -54,7 +56,8 @@ class SubmissionReader:
         if opened.skipped:
             yield FileProblem(Path(self.source).name or self.source, (
                 f"de inzending bevat {len(opened.sources) + opened.skipped} bestanden; alleen "
-                f"de eerste {MAX_FILES} zijn bekeken, de andere {opened.skipped} niet"))
+                f"de eerste {MAX_FILES} zijn bekeken, de andere {opened.skipped} niet"),
+                whole=True)
         pages = pixels = 0
         for number, src in enumerate(opened.sources):
             for item in decode_source(src, *self._settings):

@@ -22,6 +22,9 @@ class Page:
 class FileProblem:
     file_name: str
     message: str  # one line, Dutch
+    # About the submission itself (its .eml, its folder or a folder in it), not a file the
+    # customer sent: its name is support's, never shown to the customer.
+    whole: bool = False
 
 
 @dataclass

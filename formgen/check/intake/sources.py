@@ -31,7 +31,8 @@ def open_path(path: Path) -> Opened:
         _collect_folder(path, opened)
         if not opened.sources and not opened.problems:
             opened.problems.append(
-                FileProblem(display_name(path.name, "map"), "de map bevat geen bestanden")
+                FileProblem(display_name(path.name, "map"), "de map bevat geen bestanden",
+                            whole=True)
             )
         return opened
     if not stat.S_ISREG(st.st_mode):
@@ -72,8 +73,8 @@ def _collect_folder(root: Path, opened: Opened) -> None:
                                      source=shown_path(root)) from None
             opened.problems.append(
                 FileProblem(
-                    display_name(rel, "map", keep_dirs=True), "de map kan niet worden gelezen"
-                )
+                    display_name(rel, "map", keep_dirs=True), "de map kan niet worden gelezen",
+                    whole=True)
             )
             return
         files: list[tuple[str, str]] = []
