@@ -22,7 +22,7 @@ def prefilled_form(customer: Customer, key: bytes, *, request_id: str | None = N
                    issued: dt.date | None = None, config: Path | None = None) -> tuple[bytes, str]:
     """A form prefilled for one customer, and its request id (generated when not given)."""
     request_id = request_id or tokens.new_request_id()
-    if not tokens.ID_PATTERN.match(request_id):
+    if not tokens.ID_PATTERN.fullmatch(request_id):
         raise InputFileError(f"aanvraagnummer '{request_id}' mag alleen letters, cijfers, '.', "
                              "'_' en '-' bevatten (max. 32 tekens)")
     pdf = build_prefilled(get_template(config), customer, key, request_id,
