@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from formgen import token as tokens
+from formgen.atomic import write_atomic
 from formgen.errors import InputFileError
 from formgen.form.customers import Customer
 from formgen.form.prefill import build_prefilled
@@ -37,11 +38,10 @@ def layout_contract(config: Path | None = None) -> dict[str, Any]:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write atomically, so an interrupted run never leaves half a PDF behind."""
+    """Write atomically, so an interrupted run never leaves half a PDF behind, and never
+    through a link planted where the temporary file goes (see formgen.atomic)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write_atomic(path, data)
     except OSError as exc:
         raise InputFileError(f"kan niet schrijven ({exc.strerror})", source=str(path)) from None

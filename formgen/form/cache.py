@@ -29,6 +29,8 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
+from formgen.atomic import write_atomic
+
 T = TypeVar("T")
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # formgen/
 SHIPPED_DIR = PACKAGE_DIR / "data" / "prebuilt"  # entries built for the package's own defaults
@@ -126,9 +128,7 @@ def cached(kind: str, key: list[bytes], build: Callable[[], T], *,
     value = build()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(dump(value))
-        tmp.replace(path)
+        write_atomic(path, dump(value), mode=0o600)
     except OSError:
         pass  # a read-only home: build every run, as before
     return value

@@ -17,6 +17,7 @@ import os
 import sys
 from pathlib import Path
 
+from formgen.atomic import write_atomic
 from formgen.form import cache
 
 
@@ -72,7 +73,7 @@ def write(folder: Path = cache.SHIPPED_DIR) -> list[Path]:
             old.unlink()
     written = []
     for name, data in sorted(entries.items()):
-        (folder / name).write_bytes(data)
+        write_atomic(folder / name, data, mode=0o644)
         written.append(folder / name)
     return written
 
