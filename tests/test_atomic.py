@@ -81,10 +81,11 @@ def test_a_cache_entry_does_not_follow_a_planted_link(tmp_path: Path,
     folder.mkdir(mode=0o700)
     monkeypatch.setenv("FORMGEN_CACHE_DIR", str(folder))
     monkeypatch.setenv("FORMGEN_CACHE", "1")
-    key = [b"a", cache.library_versions()]
-    for name in [cache.entry_name("thing", key)]:
-        _plant(folder, name, victim)
-    assert cache.cached("thing", [b"a"], lambda: {"n": 1}) == {"n": 1}
+    codec = cache.Codec(".bin", lambda v: (b"", v), lambda blob, v: v)
+    name = cache.entry_name("thing", [b"a", cache.library_versions()])
+    for file_name in {name, *cache.entry_files(name, codec)}:  # the old name and the new ones
+        _plant(folder, file_name, victim)
+    assert cache.cached("thing", [b"a"], lambda: {"n": 1}, codec) == {"n": 1}
     assert victim.read_bytes() == VICTIM
 
 
