@@ -11,8 +11,10 @@ import email
 import email.policy
 import subprocess
 import sys
+from email.message import EmailMessage
 from pathlib import Path
 
+import imap_server as dovecot
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
@@ -55,3 +57,32 @@ def test_a_request_id_ending_in_a_line_end_gets_a_reply(end: str, tmp_path: Path
     message = email.message_from_bytes(reply.read_bytes(), policy=email.policy.default)
     assert message["Subject"].startswith("Uw wijzigingsformulier is nog niet compleet")
     assert "R123" not in message["Subject"]  # a damaged token's id is not trusted
+
+
+def test_the_inbox_drafts_a_reply_to_such_a_message(tmp_path: Path) -> None:
+    """`formgen inbox` (no key) files the message and drafts its reply, run after run."""
+    scans = tmp_path / "scan"
+    scans.mkdir()
+    _scans(scans, "R123\n")
+    mail = EmailMessage()
+    mail["From"], mail["To"] = "klant@voorbeeld.nl", "klantenservice@voorbeeld.nl"
+    mail["Subject"], mail["Message-ID"] = "Mijn formulier", "<regeleinde@voorbeeld.nl>"
+    mail.set_content("Hierbij het formulier.")
+    for page in sorted(scans.iterdir()):
+        mail.add_attachment(page.read_bytes(), maintype="image", subtype="png",
+                            filename=page.name)
+    server = dovecot.start()
+    try:
+        server.deliver(bytes(mail))
+        for _ in range(2):
+            run = subprocess.run([sys.executable, "-m", "formgen", "inbox", "--port",
+                                  str(server.imap_port), "--starttls", "--state",
+                                  str(tmp_path / "state.sqlite")], env=server.env(),
+                                 capture_output=True, text=True, timeout=600)
+            assert "Traceback" not in run.stderr, run.stderr
+            assert run.returncode in (0, 1), run.stderr
+        [draft] = dovecot.drafts(server)
+        assert draft["In-Reply-To"] == "<regeleinde@voorbeeld.nl>"
+        assert draft["Subject"].startswith("Uw wijzigingsformulier is nog niet compleet")
+    finally:
+        server.stop()
