@@ -146,7 +146,9 @@ def load(meta_file: bytes, blob: bytes, codec: Codec[T]) -> T:
         raise ValueError(f"not an entry of this kind ({exc})") from None
 
 
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+# not through a link, and without waiting on a FIFO put where an entry goes
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+               | getattr(os, "O_NONBLOCK", 0))
 
 
 def _owned(st: os.stat_result) -> bool:

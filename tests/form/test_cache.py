@@ -8,6 +8,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,21 @@ def test_an_entry_reached_through_a_link_is_not_used(tmp_path: Path,
         (folder / entry.name).symlink_to(entry)
     monkeypatch.setenv("FORMGEN_CACHE_DIR", str(folder))
     assert cache.cached("thing", [b"a"], lambda: {"n": 2}, THING) == {"n": 2}
+
+
+def test_a_fifo_where_an_entry_goes_does_not_stop_the_run(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening a FIFO for reading waits for a writer: an entry's file is opened without
+    waiting, and a FIFO is no entry."""
+    monkeypatch.setenv("FORMGEN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("FORMGEN_CACHE", "1")
+    assert cache.cached("thing", [b"a"], lambda: {"n": 1}, THING) == {"n": 1}
+    for entry in tmp_path.iterdir():
+        entry.unlink()
+        os.mkfifo(entry, 0o600)
+    found: list[object] = []
+    reader = threading.Thread(target=lambda: found.append(
+        cache.cached("thing", [b"a"], lambda: {"n": 2}, THING)), daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    assert found == [{"n": 2}]
