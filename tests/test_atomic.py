@@ -106,3 +106,33 @@ def test_modes_follow_the_umask_and_private_files_stay_private(mask: int,
         write_atomic(tmp_path / "private", b"x", mode=0o600)
     assert stat.S_IMODE((tmp_path / "open.pdf").stat().st_mode) == 0o666 & ~mask
     assert stat.S_IMODE((tmp_path / "private").stat().st_mode) == 0o600
+
+
+def test_check_report_and_reply_do_not_follow_planted_links(tmp_path: Path) -> None:
+    """`formgen check --report --reply` on a scanned blank form (incomplete: a reply is
+    written), with links planted at the names its report and reply get, and their .tmp."""
+    import pypdfium2 as pdfium
+
+    from formgen.check.report import _slug
+    from formgen.form import blank_form
+
+    victim = _victim(tmp_path)
+    scans = tmp_path / "scan"
+    scans.mkdir()
+    for number, page in enumerate(pdfium.PdfDocument(blank_form()), start=1):
+        page.render(scale=200 / 72).to_pil().convert("L").save(scans / f"pagina-{number}.png")
+    report, replies = tmp_path / "rapport", tmp_path / "antwoorden"
+    report.mkdir()
+    replies.mkdir()
+    slug = _slug(str(scans), 1)
+    for folder, name in ((report, "index.html"), (report, f"{slug}.html"),
+                         (replies, f"{slug}.eml")):
+        _plant(folder, name, victim)
+        (folder / name).symlink_to(victim)
+    result = subprocess.run([sys.executable, "-m", "formgen", "check", str(scans), "--report",
+                             str(report), "--reply", str(replies)], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 1, result.stderr  # a blank form is incomplete
+    assert victim.read_bytes() == VICTIM
+    for written in (report / "index.html", report / f"{slug}.html", replies / f"{slug}.eml"):
+        assert not written.is_symlink() and written.stat().st_size > 0
