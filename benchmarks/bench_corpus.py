@@ -11,7 +11,8 @@ Targets: no incomplete submission judged complete; >= 95% of complete ones judge
 from __future__ import annotations
 
 import argparse
-import pickle
+import dataclasses
+import json
 import sys
 import tempfile
 import time
@@ -28,6 +29,20 @@ from formgen.check.verdict import Status  # noqa: E402
 
 KEY = b"corpus-benchmark-key-0123456789abcdef"
 VERDICTS = ("complete", "incomplete", "review", "unreadable")
+
+
+def save_cases(path: Path, cases: list[CorpusCase]) -> None:
+    """The cases as JSON (data, not a pickle: a kept corpus folder runs no code)."""
+    rows = [{k: sorted(v) if isinstance(v, set) else str(v) if isinstance(v, Path) else v
+             for k, v in dataclasses.asdict(case).items()} for case in cases]
+    path.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def load_cases(path: Path) -> list[CorpusCase]:
+    sets = {f.name for f in dataclasses.fields(CorpusCase) if f.type in ("set[str]", set)}
+    return [CorpusCase(**{k: Path(v) if k == "path" else set(v) if k in sets else v
+                          for k, v in row.items()})
+            for row in json.loads(path.read_text(encoding="utf-8"))]
 
 
 def _check(case: CorpusCase) -> SubmissionResult:
@@ -90,13 +105,13 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         where = args.corpus or Path(tmp)
-        saved = where / "cases.pickle"
+        saved = where / "cases.json"
         start = time.perf_counter()
         if saved.exists():
-            cases = pickle.loads(saved.read_bytes())
+            cases = load_cases(saved)
         else:
             cases = build_corpus(where, KEY, args.cases, args.seed)
-            saved.write_bytes(pickle.dumps(cases))
+            save_cases(saved, cases)
         built = time.perf_counter() - start
         start = time.perf_counter()
         results = run(cases, args.jobs)

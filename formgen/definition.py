@@ -23,8 +23,8 @@ CUSTOMER_KEYS = (
     "customer_id", "name", "company", "id_number", "email",
     "phone", "street", "postcode", "city", "country",
 )
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_FORM_ID = re.compile(r"^[A-Z0-9-]{1,24}$")
+_ID = re.compile(r"\A[a-z][a-z0-9_]*\Z")  # \Z: "$" would let a final newline through
+FORM_ID_PATTERN = re.compile(r"\A[A-Z0-9-]{1,24}\Z")
 
 
 @dataclass(frozen=True)
@@ -157,8 +157,8 @@ def _need(data: dict[str, Any], key: str, kind: type, where: str, src: str) -> A
 def parse_form(data: dict[str, Any], src: str = "form.yaml") -> FormDefinition:
     """Check the raw YAML mapping and build a FormDefinition; any flaw is one DefinitionError."""
     form_id = _need(data, "id", str, "formulier", src)
-    if not _FORM_ID.match(form_id):
-        raise DefinitionError(f"formulier-id '{form_id}' mag alleen A-Z, 0-9 en - bevatten",
+    if not FORM_ID_PATTERN.fullmatch(form_id):
+        raise DefinitionError(f"formulier-id {form_id!r} mag alleen A-Z, 0-9 en - bevatten",
                               source=src)
     version = _need(data, "version", int, "formulier", src)
     date = data.get("date")
@@ -186,8 +186,8 @@ def parse_form(data: dict[str, Any], src: str = "form.yaml") -> FormDefinition:
                 raise DefinitionError(f"{where}: onbekende sleutel(s) {sorted(unknown)}",
                                       source=src)
             fid = _need(rf, "id", str, where, src)
-            where = f"veld '{fid}'"
-            if not _ID.match(fid):
+            where = f"veld {fid!r}"
+            if not _ID.fullmatch(fid):
                 raise DefinitionError(f"{where}: id mag alleen a-z, 0-9 en _ bevatten", source=src)
             if fid in seen:
                 raise DefinitionError(f"{where}: id komt twee keer voor", source=src)

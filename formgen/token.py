@@ -16,11 +16,17 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from formgen.definition import FORM_ID_PATTERN
 from formgen.errors import TokenError
 
 PREFIX = "WZL1"
 TAG_CHARS = 26
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+# \A...\Z and fullmatch: "$" also matches before a final newline, and a request id with one
+# breaks the reply's subject line
+ID_PATTERN = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,31}\Z")
+_NUMBER = re.compile(r"\A[0-9]{1,9}\Z")  # int() would also take " 1", "+1", "1_0", "١"
+_DATE = re.compile(r"\A[0-9]{8}\Z")
+_TAG = re.compile(rf"\A[A-Z2-7]{{{TAG_CHARS}}}\Z")
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,7 @@ def _tag(body: str, key: bytes) -> str:
 def encode(token: Token, key: bytes | None) -> str:
     """The QR text; a prefilled token must be signed, a blank one carries no tag."""
     for value, what in ((token.request_id, "aanvraagnummer"), (token.customer_id, "klantnummer")):
-        if value is not None and not ID_PATTERN.match(value):
+        if value is not None and not ID_PATTERN.fullmatch(value):
             raise TokenError(f"{what} '{value}' mag alleen letters, cijfers, '.', '_' en '-' "
                              "bevatten (max. 32 tekens)")
     body = token.body()
@@ -84,22 +90,25 @@ def parse(text: str) -> tuple[Token, str | None]:
     parts = text.strip().split(":")
     if len(parts) not in (4, 8) or parts[0] != PREFIX:
         raise TokenError("geen token van dit formulier")
-    try:
-        version = int(parts[2])
-        page_s, count_s = parts[3].split("/")
-        page, count = int(page_s), int(count_s)
-    except ValueError:
-        raise TokenError("token is beschadigd") from None
+    numbers = [parts[2], *parts[3].split("/")]
+    if not FORM_ID_PATTERN.fullmatch(parts[1]) or len(numbers) != 3 \
+            or not all(_NUMBER.fullmatch(n) for n in numbers):
+        raise TokenError("token is beschadigd")
+    version, page, count = map(int, numbers)
     if not 1 <= page <= count:
         raise TokenError("token is beschadigd (paginanummer)")
     if len(parts) == 4:
         return Token(parts[1], version, page, count), None
     try:
+        if not _DATE.fullmatch(parts[6]):
+            raise ValueError(parts[6])
         issued = dt.datetime.strptime(parts[6], "%Y%m%d").date()
     except ValueError:
         raise TokenError("token is beschadigd (datum)") from None
-    if not ID_PATTERN.match(parts[4]) or not ID_PATTERN.match(parts[5]):
+    if not ID_PATTERN.fullmatch(parts[4]) or not ID_PATTERN.fullmatch(parts[5]):
         raise TokenError("token is beschadigd (nummer)")
+    if not _TAG.fullmatch(parts[7]):
+        raise TokenError("token is beschadigd")
     return Token(parts[1], version, page, count, parts[4], parts[5], issued), parts[7]
 
 

@@ -81,3 +81,16 @@ def test_broken_yaml_file(tmp_path: Path) -> None:
     (tmp_path / "form.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     with pytest.raises(DefinitionError, match=r"geen geldige YAML \(regel \d+\)"):
         load_form(tmp_path)
+
+
+@pytest.mark.parametrize("end", ["\n", "\r", " ", "\t", "\x85", "\u2028"])
+def test_ids_with_a_line_end_or_space_after_them_are_refused(raw: dict[str, Any],
+                                                              end: str) -> None:
+    def form_id(d):  # type: ignore[no-untyped-def]
+        d["id"] += end
+
+    def field_id(d):  # type: ignore[no-untyped-def]
+        d["sections"][0]["fields"][0]["id"] += end
+
+    assert "formulier-id" in _broken(raw, form_id)
+    assert "mag alleen a-z" in _broken(raw, field_id)

@@ -102,8 +102,10 @@ def test_first_run_after_install_loads_the_shipped_template(installed: Path,
                               "import formgen; print(formgen.__file__)"],
                              cwd=tmp_path, capture_output=True, text=True, timeout=60)
     prebuilt = Path(package.stdout.strip()).parent / "data" / "prebuilt"
-    assert sorted(p.name.split("-")[0] for p in prebuilt.glob("*.pickle")) == ["field",
+    assert sorted(p.name.split("-")[0] for p in prebuilt.glob("*-*.json")) == ["field",
                                                                                "template"]
+    assert sorted(p.suffix for p in prebuilt.glob("*-*.*")) == [".json", ".json", ".pdf",
+                                                                 ".ttf"]
     home = tmp_path / "home"
     home.mkdir()
     table = tmp_path / "klanten.csv"
@@ -115,7 +117,7 @@ def test_first_run_after_install_loads_the_shipped_template(installed: Path,
                  home=home)
     assert batch.returncode == 0, batch.stderr
     assert len(list((tmp_path / "uit").glob("K*.pdf"))) == 2
-    assert not list(home.rglob("*.pickle")), "the template was built, not loaded"
+    assert not list(home.rglob("*.json")), "the template was built, not loaded"
 
 
 def test_config_option_reads_another_definition(installed: Path, tmp_path: Path) -> None:

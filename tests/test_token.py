@@ -73,3 +73,49 @@ def test_request_ids_are_unique() -> None:
     ids = {tokens.new_request_id() for _ in range(2000)}
     assert len(ids) == 2000
     assert all(tokens.ID_PATTERN.match(i) for i in ids)
+
+
+# Whitespace and line ends a validator written with "$" or match() lets through at the end
+# (or, for int(), anywhere around a number).
+TRAILING = ["\n", "\r", "\r\n", " ", "\t", "\v", "\f", "\x85", "\u2028", "\x00"]
+
+
+@pytest.mark.parametrize("end", TRAILING)
+def test_an_id_with_trailing_whitespace_is_no_id(end: str) -> None:
+    assert not tokens.ID_PATTERN.fullmatch("R123" + end)
+    assert not tokens.ID_PATTERN.match("R123" + end)  # the pattern itself is anchored at \Z
+    for request_id, customer_id in (("R123" + end, "K42"), ("R123", "K42" + end)):
+        with pytest.raises(TokenError, match="mag alleen"):
+            tokens.encode(tokens.Token("WIJZIGING-KK", 1, 1, 2, request_id, customer_id,
+                                       dt.date(2026, 11, 25)), b"k" * 32)
+
+
+def _parts(key: bytes) -> list[str]:
+    return tokens.encode(PREFILLED, key).split(":")
+
+
+@pytest.mark.parametrize("end", TRAILING)
+@pytest.mark.parametrize("index", range(1, 8))
+def test_a_token_part_with_trailing_whitespace_is_rejected(key: bytes, index: int,
+                                                           end: str) -> None:
+    """Every part of a token read from a QR code, with a line end or space after it (the last
+    part too: only the whole text's ends are stripped, not a part's before a ':')."""
+    parts = _parts(key)
+    parts[index] += end
+    if index == 7:
+        parts.append("")  # the tag's end is not the text's end
+    with pytest.raises(TokenError):
+        tokens.parse(":".join(parts))
+
+
+@pytest.mark.parametrize("number", [" 1", "+1", "1_0", "\u0661", "-1", "0x1"])
+def test_numbers_are_plain_digits(number: str) -> None:
+    for text in (f"WZL1:WIJZIGING-KK:{number}:1/2", f"WZL1:WIJZIGING-KK:1:{number}/2",
+                 f"WZL1:WIJZIGING-KK:1:1/{number}"):
+        with pytest.raises(TokenError):
+            tokens.parse(text)
+
+
+def test_a_whole_token_keeps_tolerating_space_around_it(key: bytes) -> None:
+    text = tokens.encode(PREFILLED, key)
+    assert tokens.verify(text + "\n", key) == tokens.verify(" " + text + "\r\n", key) == PREFILLED

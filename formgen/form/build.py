@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from formgen import token as tokens
+from formgen.atomic import write_atomic
 from formgen.errors import SYSTEM_REASONS, InputFileError, system_reason
 from formgen.form.customers import Customer
 from formgen.form.prefill import build_prefilled
@@ -22,7 +23,7 @@ def prefilled_form(customer: Customer, key: bytes, *, request_id: str | None = N
                    issued: dt.date | None = None, config: Path | None = None) -> tuple[bytes, str]:
     """A form prefilled for one customer, and its request id (generated when not given)."""
     request_id = request_id or tokens.new_request_id()
-    if not tokens.ID_PATTERN.match(request_id):
+    if not tokens.ID_PATTERN.fullmatch(request_id):
         raise InputFileError(f"aanvraagnummer '{request_id}' mag alleen letters, cijfers, '.', "
                              "'_' en '-' bevatten (max. 32 tekens)")
     pdf = build_prefilled(get_template(config), customer, key, request_id,
@@ -37,12 +38,11 @@ def layout_contract(config: Path | None = None) -> dict[str, Any]:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write atomically, so an interrupted run never leaves half a PDF behind."""
+    """Write atomically, so an interrupted run never leaves half a PDF behind, and never
+    through a link planted where the temporary file goes (see formgen.atomic)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write_atomic(path, data)
     except OSError as exc:
         # mkdir answers 'exists' when a file stands where a folder of the path must come
         reason = (SYSTEM_REASONS["ENOTDIR"] if isinstance(exc, FileExistsError)

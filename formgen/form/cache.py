@@ -5,6 +5,13 @@ build but only changes when the code, the configuration, the texts or the fonts 
 batch run, and every worker process of a parallel batch, loads it from here instead.
 The key is a hash of everything the value is built from, so a stale entry is never used.
 
+An entry is data that cannot run: its bytes (the template's PDF, the field font's TrueType
+file) and a JSON file with the rest and the bytes' SHA-256; a codec per kind turns a value
+into those two and back. Nothing is ever unpickled: a pickle planted in a cache folder would
+run code as the user of `formgen form`. The user's cache folder is made 0700 whatever the
+umask, its entries 0600; a folder or entry that is not the user's own or that others may
+write is not used (the value is built in memory, as without a cache).
+
 Only the form commands use it (`formgen form` calls enable()): the library, the validator and
 the help-center build write nothing outside the folders they are given.
 FORMGEN_CACHE=1 turns it on and FORMGEN_CACHE=0 off for any caller; FORMGEN_CACHE_DIR names
@@ -21,13 +28,18 @@ user's cache does rebuild then): MANIFEST.json next to them records the versions
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
-import pickle
+import stat
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
+
+from formgen.atomic import write_atomic
 
 T = TypeVar("T")
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # formgen/
@@ -92,24 +104,112 @@ def file_digest(paths: Iterable[Path]) -> bytes:
     return digest.digest()
 
 
+@dataclass(frozen=True)
+class Codec(Generic[T]):
+    """How a kind of value is kept: its bytes (in a file ending in `suffix`) and JSON."""
+
+    suffix: str  # ".pdf", ".ttf": the bytes file is what it says
+    encode: Callable[[T], tuple[bytes, dict[str, Any]]]
+    decode: Callable[[bytes, dict[str, Any]], T]  # raises KeyError, TypeError, ValueError
+
+
 def entry_name(kind: str, key: Iterable[bytes]) -> str:
-    """The file name of the entry for (kind, key): the same in the user cache and shipped."""
+    """The name of the entry for (kind, key) without suffix: the same in the user cache and
+    shipped. Its files are `name.json` and `name` + the codec's suffix."""
     name = hashlib.sha256(b"\0".join([kind.encode(), code_digest(), *key])).hexdigest()[:40]
-    return f"{kind}-{name}.pickle"
+    return f"{kind}-{name}"
 
 
-def dump(value: object) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+def entry_files(name: str, codec: Codec[Any]) -> tuple[str, str]:
+    """The file names of an entry: its JSON and its bytes."""
+    return f"{name}.json", f"{name}{codec.suffix}"
 
 
-def _load(path: Path) -> tuple[bool, object]:
+def dump(value: T, codec: Codec[T]) -> tuple[bytes, bytes]:
+    """The JSON file and the bytes file of an entry holding `value`."""
+    blob, data = codec.encode(value)
+    meta = {"sha256": hashlib.sha256(blob).hexdigest(), "size": len(blob), "value": data}
+    return (json.dumps(meta, ensure_ascii=True, separators=(",", ":"))  # order kept: it counts
+            .encode("ascii") + b"\n"), blob
+
+
+def load(meta_file: bytes, blob: bytes, codec: Codec[T]) -> T:
+    """The value in an entry's two files; ValueError when they do not belong together or
+    do not hold a value of this kind."""
+    meta = json.loads(meta_file)
+    if not isinstance(meta, dict) or meta.get("size") != len(blob) \
+            or meta.get("sha256") != hashlib.sha256(blob).hexdigest():
+        raise ValueError("the entry's files do not belong together")
     try:
-        return True, pickle.loads(path.read_bytes())  # noqa: S301 - our own files
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-        return False, None
+        return codec.decode(blob, meta["value"])
+    except (KeyError, TypeError, IndexError, AttributeError) as exc:
+        raise ValueError(f"not an entry of this kind ({exc})") from None
 
 
-def cached(kind: str, key: list[bytes], build: Callable[[], T], *,
+# not through a link, and without waiting on a FIFO put where an entry goes
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+               | getattr(os, "O_NONBLOCK", 0))
+
+
+def _owned(st: os.stat_result) -> bool:
+    """The user's own and writable by no one else (group or others)."""
+    return st.st_uid == os.geteuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _read(path: Path, check_owner: bool) -> bytes | None:
+    """A regular file's bytes, not through a link; with check_owner, only the user's own
+    file that no one else may write. None otherwise."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or (check_owner and not _owned(st)):
+            return None
+        try:
+            return handle.read()
+        except OSError:
+            return None
+
+
+def _load(folder: Path, name: str, codec: Codec[T], check_owner: bool) -> tuple[T] | None:
+    """(the value,) of a usable entry, else None."""
+    meta_name, blob_name = entry_files(name, codec)
+    meta, blob = _read(folder / meta_name, check_owner), _read(folder / blob_name, check_owner)
+    if meta is None or blob is None:
+        return None
+    try:
+        return (load(meta, blob, codec),)
+    except ValueError:  # also a JSON or Unicode error: damaged, or written by other code
+        return None
+
+
+def _private_folder(folder: Path) -> bool:
+    """Make the cache folder (and any missing folder above it) 0700, whatever the umask;
+    True when it is the user's own and no one else may write it."""
+    missing = []
+    for path in [folder, *folder.parents]:
+        if path.exists():
+            break
+        missing.append(path)
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            continue  # made meanwhile: judged below like any folder that was there
+        except OSError:
+            return False
+        with contextlib.suppress(OSError):
+            os.chmod(path, 0o700)  # the umask may have taken bits away
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and _owned(st)
+
+
+def cached(kind: str, key: list[bytes], build: Callable[[], T], codec: Codec[T], *,
            libraries: tuple[str, ...] = (), shipped: bool = False) -> T:
     """The value stored under (kind, key and the versions of the libraries it is built
     with), built and stored when missing or unreadable. With shipped=True, an entry the
@@ -118,17 +218,20 @@ def cached(kind: str, key: list[bytes], build: Callable[[], T], *,
     folder = cache_dir()
     if folder is None:
         return build()
-    path = folder / entry_name(kind, [*key, library_versions(*libraries)])
-    for candidate in ([SHIPPED_DIR / entry_name(kind, key)] if shipped else []) + [path]:
-        found, value = _load(candidate)
-        if found:
-            return value  # type: ignore[return-value]
+    if shipped and (found := _load(SHIPPED_DIR, entry_name(kind, key), codec,
+                                   check_owner=False)):
+        return found[0]
+    if not _private_folder(folder):
+        return build()  # another user's folder, or one others may write: not used
+    name = entry_name(kind, [*key, library_versions(*libraries)])
+    if found := _load(folder, name, codec, check_owner=True):
+        return found[0]
     value = build()
+    meta, blob = dump(value, codec)
+    meta_name, blob_name = entry_files(name, codec)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(dump(value))
-        tmp.replace(path)
+        write_atomic(folder / blob_name, blob, mode=0o600)
+        write_atomic(folder / meta_name, meta, mode=0o600)  # last: the entry is whole
     except OSError:
         pass  # a read-only home: build every run, as before
     return value

@@ -67,7 +67,7 @@ def customer_from_mapping(data: Any) -> Customer:
     values = {key: _text(key, data.get(key)) for key in CUSTOMER_KEYS}
     if not values["customer_id"]:
         raise ValueError("'customer_id' ontbreekt")
-    if not ID_PATTERN.match(values["customer_id"]):
+    if not ID_PATTERN.fullmatch(values["customer_id"]):
         raise ValueError("'customer_id' mag alleen letters, cijfers, '.', '_' en '-' bevatten "
                          "(max. 32 tekens)")
     return Customer(**values)

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pypdf is needed only to build the template, not to prefill
     from pypdf.generic import DictionaryObject, IndirectObject, PdfObject
 
-from formgen.form.cache import cached, file_digest
+from formgen.form.cache import Codec, cached, file_digest
 from formgen.resources import fonts_dir
 
 REGULAR = "DejaVuSans.ttf"
@@ -73,11 +73,30 @@ class FieldFont:
         return all(ord(c) in self.gid for c in text)
 
 
+def _font_to_data(font: FieldFont) -> tuple[bytes, dict[str, Any]]:
+    return font.data, {"codepoints": list(font.gid), "glyphs": list(font.gid.values()),
+                       "widths": list(font.widths.items()), "ascent": font.ascent,
+                       "descent": font.descent, "bbox": list(font.bbox)}
+
+
+def _font_from_data(data: bytes, value: dict[str, Any]) -> FieldFont:
+    codepoints, glyphs = value["codepoints"], value["glyphs"]
+    if not all(type(v) is int for v in (*codepoints, *glyphs)):
+        raise TypeError("code points and glyph ids are numbers")
+    left, bottom, right, top = (int(v) for v in value["bbox"])
+    return FieldFont(data, dict(zip(codepoints, glyphs, strict=True)),
+                     {int(g): int(w) for g, w in value["widths"]}, int(value["ascent"]),
+                     int(value["descent"]), (left, bottom, right, top))
+
+
+FIELD_FONT_CODEC = Codec(".ttf", _font_to_data, _font_from_data)  # the subset font file
+
+
 @cache
 def field_font() -> FieldFont:
     """The field font subset, from the on-disk cache when the font file is unchanged (or
     the one the package ships, built from the same font: see cache.py)."""
-    return cached("field-font", field_font_key(), _subset_field_font,
+    return cached("field-font", field_font_key(), _subset_field_font, FIELD_FONT_CODEC,
                   libraries=FIELD_FONT_LIBRARIES, shipped=True)
 
 

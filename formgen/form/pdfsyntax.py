@@ -20,8 +20,8 @@ class Ref(int):
     """A reference to object number n (generation 0)."""
 
 
-_PLAIN_TEXT = re.compile(r"^[ -~]*$")  # printable ASCII: the same bytes in PDFDocEncoding
-_NAME = re.compile(r"^[A-Za-z0-9_.+-]+$")
+_PLAIN_TEXT = re.compile(r"\A[ -~]*\Z")  # printable ASCII: the same bytes in PDFDocEncoding
+_NAME = re.compile(r"\A[A-Za-z0-9_.+-]+\Z")  # \Z: "$" lets a final newline through
 
 
 def value(v: object) -> bytes:
@@ -30,7 +30,7 @@ def value(v: object) -> bytes:
     if isinstance(v, bytes):
         return v
     if isinstance(v, Name):
-        if not _NAME.match(v):
+        if not _NAME.fullmatch(v):
             raise ValueError(f"PDF name {v!r}")
         return b"/" + v.encode("ascii")
     if isinstance(v, Ref):
@@ -53,7 +53,7 @@ def value(v: object) -> bytes:
 
 def text(s: str) -> bytes:
     """A text string: literal when plain ASCII, else UTF-16BE with a byte order mark."""
-    if _PLAIN_TEXT.match(s):
+    if _PLAIN_TEXT.fullmatch(s):
         escaped = s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
         return b"(" + escaped.encode("ascii") + b")"
     return b"<FEFF" + s.encode("utf-16-be").hex().upper().encode("ascii") + b">"

@@ -1,8 +1,9 @@
 """The prebuilt entries the package ships: its own form template and the field font.
 
-They are cache entries (cache.py) written to formgen/data/prebuilt/, so the first `formgen
-form` after an install loads them instead of building the template (about a second: fpdf2,
-fontTools, pypdf and pikepdf). Their names hash the form code and the inputs: after a change
+They are cache entries (cache.py: a PDF or TrueType file and a JSON file each, data that
+cannot run) written to formgen/data/prebuilt/, so the first `formgen form` after an install
+loads them instead of building the template (about a second: fpdf2, fontTools, pypdf and
+pikepdf). Their names hash the form code and the inputs: after a change
 to either they no longer match and are not used (a test then fails until they are written
 again). MANIFEST.json records the library versions they were built with. Write them again
 with `make template`, i.e.
@@ -16,12 +17,17 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TypeVar
 
+from formgen.atomic import write_atomic
 from formgen.form import cache
+
+T = TypeVar("T")
 
 
 def expected() -> dict[str, bytes]:
     """File name -> contents of every shipped entry, built from scratch now."""
+    from formgen.definition import load_form
     from formgen.form import fonts, template
     from formgen.resources import default_config_dir
 
@@ -30,11 +36,12 @@ def expected() -> dict[str, bytes]:
     fonts.field_font.cache_clear()
     try:
         config = default_config_dir().resolve()
+        form = load_form(config)
         return {
-            cache.entry_name("field-font", fonts.field_font_key()):
-                cache.dump(fonts._subset_field_font()),
-            cache.entry_name("template", template.template_key(config)):
-                cache.dump(template.build_entry(config)),
+            **_files(cache.entry_name("field-font", fonts.field_font_key()),
+                     fonts._subset_field_font(), fonts.FIELD_FONT_CODEC),
+            **_files(cache.entry_name("template", template.template_key(config)),
+                     template.build_entry(config), template.template_codec(form)),
             MANIFEST: manifest(),
         }
     finally:
@@ -45,7 +52,15 @@ def expected() -> dict[str, bytes]:
             os.environ[cache.SWITCH] = before
 
 
+def _files(name: str, value: T, codec: cache.Codec[T]) -> dict[str, bytes]:
+    """File name -> contents of one entry."""
+    meta_name, blob_name = cache.entry_files(name, codec)
+    meta, blob = cache.dump(value, codec)
+    return {meta_name: meta, blob_name: blob}
+
+
 MANIFEST = "MANIFEST.json"
+SUFFIXES = (".json", ".pdf", ".ttf", ".pickle")  # of the files write() replaces (and the old)
 
 
 def manifest() -> bytes:
@@ -67,12 +82,12 @@ def write(folder: Path = cache.SHIPPED_DIR) -> list[Path]:
     """Replace the shipped entries in `folder` with freshly built ones."""
     entries = expected()
     folder.mkdir(parents=True, exist_ok=True)
-    for old in [*folder.glob("*.pickle"), *folder.glob(MANIFEST)]:
-        if old.name not in entries:
+    for old in folder.iterdir():
+        if old.name not in entries and old.suffix in SUFFIXES:
             old.unlink()
     written = []
     for name, data in sorted(entries.items()):
-        (folder / name).write_bytes(data)
+        write_atomic(folder / name, data, mode=0o644)
         written.append(folder / name)
     return written
 

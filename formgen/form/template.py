@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 from formgen import token as tokens
 from formgen.definition import Company, FormDefinition, load_company, load_form
-from formgen.form.cache import cached, file_digest
+from formgen.form.cache import Codec, cached, file_digest
 from formgen.form.fonts import FIELD_FONT_NAME
 from formgen.form.layout import Layout
 from formgen.resources import config_dir, default_config_dir, fonts_dir, templates_dir
@@ -165,6 +166,47 @@ def build_entry(config: Path) -> tuple[bytes, Layout, dict[str, Any]]:
     return _build(load_form(config), load_company(config))
 
 
+Entry = tuple[bytes, Layout, dict[str, Any]]
+_BYTES = ("file_id",)  # index values that are bytes: kept as hex
+_SYNTAX = ("field_heads", "form_element_heads")  # field id -> PDF syntax: kept as Latin-1 text
+
+
+def _entry_to_data(entry: Entry) -> tuple[bytes, dict[str, Any]]:
+    """The template's PDF as it is, and its layout and index as JSON data."""
+    pdf, layout, index = entry
+    data = {**index, "file_id": index["file_id"].hex(),
+            **{k: {name: head.decode("latin-1") for name, head in index[k].items()}
+               for k in _SYNTAX}}
+    return pdf, {"layout": layout.to_data(), "index": data}
+
+
+def _entry_from_data(form: FormDefinition) -> Callable[[bytes, dict[str, Any]], Entry]:
+    def decode(pdf: bytes, value: dict[str, Any]) -> Entry:
+        data = value["index"]
+        index = {key: data[key] for key in INDEX_KEYS}
+        index["file_id"] = bytes.fromhex(data["file_id"])
+        index["qr_refs"] = tuple(data["qr_refs"])
+        for key in _SYNTAX:
+            index[key] = {str(name): head.encode("latin-1") for name, head in data[key].items()}
+        numbers = [*(index[k] for k in ("startxref", "size", "root_ref", "font_ref")),
+                   *index["qr_refs"], *index["fields"].values(),
+                   *index["form_elements"].values()]
+        if not all(type(n) is int for n in numbers) or type(index["info_ref"]) not in (int,
+                                                                                      type(None)):
+            raise TypeError("object numbers and offsets are numbers")
+        return pdf, Layout.from_data(value["layout"], form), index
+    return decode
+
+
+INDEX_KEYS = ("startxref", "size", "root_ref", "info_ref", "file_id", "font_ref", "qr_refs",
+              "fields", "field_heads", "form_elements", "form_element_heads")
+
+
+def template_codec(form: FormDefinition) -> Codec[Entry]:
+    """A template entry: the blank form itself (a PDF file) and its layout and index."""
+    return Codec(".pdf", _entry_to_data, _entry_from_data(form))
+
+
 @cache
 def _cached(config: Path) -> FormTemplate:
     form, company = load_form(config), load_company(config)
@@ -172,8 +214,8 @@ def _cached(config: Path) -> FormTemplate:
     # folder builds, even an identical copy, and keeps the result in the user's cache
     own = config == default_config_dir().resolve()
     pdf, layout, index = cached("template", template_key(config),
-                                lambda: _build(form, company), libraries=TEMPLATE_LIBRARIES,
-                                shipped=own)
+                                lambda: _build(form, company), template_codec(form),
+                                libraries=TEMPLATE_LIBRARIES, shipped=own)
     return FormTemplate(form=form, company=company, layout=layout, pdf=pdf, **index)
 
 

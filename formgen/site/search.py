@@ -29,6 +29,7 @@ from pathlib import Path
 
 import yaml
 
+from formgen.atomic import write_atomic
 from formgen.errors import SiteBuildError
 from formgen.site.compounds import compound_terms
 
@@ -256,7 +257,7 @@ def index_site(site: Path, synonyms_file: Path) -> IndexedSite:
     vocabulary: set[str] = set(every)
     for _, (strong, weak) in augmented.values():
         vocabulary |= strong | weak
-    (site / INDEX_DIR / WORD_LIST).write_text(json.dumps(sorted(vocabulary), ensure_ascii=False),
-                                              encoding="utf-8")
+    write_atomic(site / INDEX_DIR / WORD_LIST,
+                 json.dumps(sorted(vocabulary), ensure_ascii=False).encode("utf-8"))
     return IndexedSite({rel: tuple(sorted(s | w)) for rel, (_, (s, w)) in augmented.items()},
                        len(vocabulary), missing)

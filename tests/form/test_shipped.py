@@ -8,8 +8,8 @@ to the code, builds as before.
 from __future__ import annotations
 
 import csv
+import json
 import os
-import pickle
 import shutil
 import subprocess
 import sys
@@ -26,17 +26,24 @@ def test_shipped_entries_are_the_ones_built_now() -> None:
     """A stale shipped template (form code, definition or fonts changed) fails here. Built
     with the libraries installed here, the entries are the same byte for byte; built with
     other versions (a newer fpdf2 in CI), they still have the layout a build gives now."""
-    on_disk = {p.name: p.read_bytes() for p in cache.SHIPPED_DIR.iterdir()
-               if p.suffix in (".pickle", ".json")}
+    on_disk = {p.name: p.read_bytes() for p in cache.SHIPPED_DIR.iterdir() if p.is_file()}
     fresh = shipped.expected()
     assert sorted(on_disk) == sorted(fresh), "run 'make template' and commit formgen/data/prebuilt"
     same_libraries = on_disk[shipped.MANIFEST] == fresh[shipped.MANIFEST]
     for name, data in fresh.items():
         if same_libraries:
             assert on_disk[name] == data, f"{name} differs from a fresh build: run 'make template'"
-        elif name.startswith("template-"):
-            shipped_layout, fresh_layout = pickle.loads(on_disk[name])[1], pickle.loads(data)[1]
+        elif name.startswith("template-") and name.endswith(".json"):
+            shipped_layout = json.loads(on_disk[name])["value"]["layout"]
+            fresh_layout = json.loads(data)["value"]["layout"]
             assert shipped_layout == fresh_layout, f"{name}: layout differs: run 'make template'"
+
+
+def test_the_package_ships_no_pickle_and_loads_none() -> None:
+    """Shipped entries are data (PDF, TrueType, JSON); nothing in formgen unpickles."""
+    assert sorted({p.suffix for p in cache.SHIPPED_DIR.iterdir()}) == [".json", ".pdf", ".ttf"]
+    sources = [p.read_text(encoding="utf-8") for p in (REPO / "formgen").rglob("*.py")]
+    assert not [s for s in sources if "import pickle" in s or "pickle.load" in s]
 
 
 def test_a_library_upgrade_does_not_miss_the_shipped_entries() -> None:
@@ -45,7 +52,7 @@ def test_a_library_upgrade_does_not_miss_the_shipped_entries() -> None:
 
     key = template.template_key(default_config_dir().resolve())
     shipped_name = cache.entry_name("template", key)
-    assert (cache.SHIPPED_DIR / shipped_name).is_file()
+    assert (cache.SHIPPED_DIR / f"{shipped_name}.json").is_file()
     user_name = cache.entry_name("template", [*key, cache.library_versions(
         *template.TEMPLATE_LIBRARIES)])
     assert user_name != shipped_name
@@ -93,7 +100,7 @@ def test_first_run_loads_the_shipped_template(tmp_path: Path) -> None:
     batch = _formgen(tmp_path, empty, "form", "--customers", str(table), "--out-dir", "uit")
     assert len(list((tmp_path / "uit").glob("K*.pdf"))) == 3
     assert batch.stdout.strip() == "[]", "a build library was imported: " + batch.stdout
-    assert not list(empty.glob("*.pickle")), "the template was built, not loaded"
+    assert not list(empty.glob("*")), "the template was built, not loaded"
 
     _formgen(tmp_path, empty, "form", "--out", "geladen.pdf")
     _formgen(tmp_path, empty, "form", "--out", "gebouwd.pdf", FORMGEN_CACHE="0")
@@ -109,7 +116,7 @@ def test_own_definition_builds_and_keeps_its_template(tmp_path: Path) -> None:
     result = _formgen(tmp_path, empty, "form", "--out", "eigen.pdf",
                       FORMGEN_CONFIG_DIR=str(config))
     assert "fpdf" in result.stdout
-    assert [p.name.split("-")[0] for p in empty.glob("*.pickle")] == ["template"]
+    assert [p.name.split("-")[0] for p in empty.glob("*.json")] == ["template"]
 
 
 def _form_with_changed(tmp_path: Path, module: str) -> tuple[str, set[str]]:
@@ -121,7 +128,7 @@ def _form_with_changed(tmp_path: Path, module: str) -> tuple[str, set[str]]:
     changed.write_text(changed.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     empty = tmp_path / "cache"
     result = _formgen(tmp_path, empty, "form", "--out", "x.pdf", PYTHONPATH=str(tmp_path))
-    return result.stdout, {p.name.split("-")[0] for p in empty.glob("*.pickle")}
+    return result.stdout, {p.name.split("-")[0] for p in empty.glob("*.json")}
 
 
 def test_a_code_change_misses_the_shipped_template(tmp_path: Path) -> None:
