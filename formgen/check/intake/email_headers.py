@@ -153,12 +153,12 @@ def sender_address(msg: email.message.Message, budget: Budget) -> str | None:
     if not raw.strip():
         return None
     if len(raw) > MAX_ADDRESS_HEADER_CHARS:
-        budget.note(f"de afzender (From) is langer dan {MAX_ADDRESS_HEADER_CHARS} tekens en "
+        budget.note(f"het adres van de afzender is langer dan {MAX_ADDRESS_HEADER_CHARS} tekens en "
                     "is niet als e-mailadres gebruikt")
         return None
     text = _from_8bit(raw)
     if text is None:
-        budget.note("de afzender (From) bevat tekens die geen geldige UTF-8 zijn en is niet "
+        budget.note("het adres van de afzender bevat tekens die geen geldige UTF-8 zijn en is niet "
                     "als e-mailadres gebruikt")
         return None
     for _display, addr in email.utils.getaddresses([text]):
