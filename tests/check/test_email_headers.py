@@ -207,3 +207,28 @@ def test_from_in_utf8_is_read(raw: bytes, address: str) -> None:
     opened = open_email_bytes(eml(b"From: " + raw + b"\r\nSubject: x\r\n"), "post.eml")
     assert opened.sender == address
     assert opened.problems == []
+
+
+@pytest.mark.parametrize("line_end", [b"\r\n", b"\n"])
+def test_parsing_in_pieces_reads_what_one_parse_reads(line_end: bytes) -> None:
+    """The parser is fed in pieces (so it can stop); a piece may end inside a CR LF."""
+    import email
+    import email.policy
+
+    from formgen.check.intake.email_headers import Budget, parse
+
+    rng = np.random.default_rng(7)
+    parts = [_attachment(b'filename="p%d.png"' % i) for i in range(6)] + [
+        b"Content-Type: text/plain\r\n\r\n" + bytes(rng.integers(32, 127, 20_000, np.uint8))
+        + b"\r\n"]
+    data = eml(b"Subject: =?utf-8?q?f=C3=A9?= x\r\n", parts).replace(b"\r\n", line_end)
+    for shift in (0, 1, 8191, 8192, 8193):  # pieces of 8 KB: the cut lands anywhere
+        padded = data.replace(b"Subject:", b"X-Pad: " + b"p" * shift + line_end + b"Subject:")
+        ours = parse(padded, Budget())
+        theirs = email.message_from_bytes(padded, policy=email.policy.compat32)
+        assert [(p.get_filename(), p.get_payload(decode=True)) for p in ours.walk()] == [
+            (p.get_filename(), p.get_payload(decode=True)) for p in theirs.walk()]
+        assert ours.get("Subject") == theirs.get("Subject")
+    opened = open_email_bytes(data, "post.eml")
+    assert opened.subject == "fé x"
+    assert [s.name for s in opened.sources] == [f"p{i}.png" for i in range(6)]
