@@ -241,9 +241,12 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
     \b
       formgen check inbox/*.eml --report rapport/ --reply antwoorden/
     """
+    from formgen.check.intake.sources import require_usable_path
     from formgen.check.report import json_document, table, write_replies, write_report
     from formgen.check.run import run_checks
 
+    for path in paths:  # a FIFO or a device is a usage error, found before anything is read
+        require_usable_path(path)
     key = keys.load_key(key_file)
     with Progress(TextColumn("Inzendingen"), BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), console=err, transient=True,

@@ -10,8 +10,11 @@ own tests in test_intake.py and test_submission.py.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import resource
+import stat
 import subprocess
 import sys
 from collections.abc import Callable
@@ -28,6 +31,10 @@ from PIL import Image
 from formgen.check.intake.limits import MAX_EMAIL_NESTING, MAX_FILES
 from formgen.check.report import MAX_REPLY_PROBLEMS
 
+CAP_BYTES = 1536 * 1024 * 1024
+# Bidi controls and other format characters that reorder or hide shown text.
+BIDI = ("\u202e", "\u202d", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f",
+        "\u061c", "\u200b")
 PAYLOADS = ("<script>alert('x')</script>", "<img src=x onerror=alert('x')>",
             "javascript:alert('x')")
 KEY = "hostile-test-key-0123456789abcdef"
@@ -39,6 +46,9 @@ class Case:
     make: Callable[[Path], Path]  # builds the submission in a folder, returns its PATH
     expect_verdict: set[str]
     expect_text: str | None = None  # must appear (literally) in the table, the JSON or a reply
+    capped: bool = False  # a memory bomb: checked under CAP_BYTES of address space
+    forbid: tuple[str, ...] = ()  # must not appear in the table, the JSON, a reply or the report
+    reply: bool = False  # a reply is written, and expect_text is in it
 
 
 def _png(tmp: Path, name: str = "blad.png", size: tuple[int, int] = (400, 560)) -> bytes:
@@ -127,6 +137,79 @@ def _many_pages(tmp: Path) -> Path:
                 [(f"p{i}.png", page) for i in range(MAX_FILES - 5)])
 
 
+def _raw_eml(path: Path, headers: bytes, parts: list[bytes] | None = None,
+             png: bytes = b"") -> Path:
+    """A multipart e-mail written byte by byte: headers as given, then a PNG and parts."""
+    import base64
+
+    attachment = (b"Content-Type: image/png\r\nContent-Disposition: attachment; "
+                  b'filename="blad.png"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+                  + base64.encodebytes(png).replace(b"\n", b"\r\n"))
+    body = b"".join(b"--B\r\n" + part for part in [attachment, *(parts or [])])
+    path.write_bytes(headers + b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; "
+                     b"boundary=B\r\n\r\n" + body + b"--B--\r\n")
+    return path
+
+
+def _encoded_word_subject(tmp: Path) -> Path:
+    words = b"\r\n ".join([b"=?utf-8?q?ab=C3=A9?="] * 200_000)  # 2.8 MB: 22 GB before
+    return _raw_eml(tmp / "onderwerp.eml", b"From: klant@voorbeeld.nl\r\nSubject: " + words
+                    + b"\r\n", png=_png(tmp))
+
+
+def _long_from(tmp: Path) -> Path:
+    words = b"woord " * 170_000  # 1 MB: 102 s before
+    return _raw_eml(tmp / "afzender-lang.eml", b"From: " + words + b"<klant@voorbeeld.nl>\r\n"
+                    b"Subject: Formulier\r\n", png=_png(tmp))
+
+
+def _million_empty_parts(tmp: Path) -> Path:
+    return _raw_eml(tmp / "delen.eml", b"From: klant@voorbeeld.nl\r\nSubject: x\r\n",
+                    [b"\r\n"] * 1_000_000, png=_png(tmp))
+
+
+def _raw_8bit_from(tmp: Path) -> Path:
+    return _raw_eml(tmp / "acht-bits.eml", b"From: j\xe9n@voorbeeld.nl\r\nSubject: x\r\n",
+                    png=_png(tmp))
+
+
+def _bidi_eml(tmp: Path, sender: str) -> Path:
+    """U+202E and friends in the PATH, the subject and an attachment name, from sender."""
+    name = "scan-" + "".join(BIDI) + "gnp.exe"
+    message = EmailMessage()
+    message["Subject"] = "Formulier " + "".join(BIDI)
+    message["To"] = "klantenservice@voorbeeld.nl"
+    message.set_content("Zie de bijlage.")
+    message.add_attachment(_png(tmp), maintype="image", subtype="png", filename="blad.png")
+    message.add_attachment(b"geen plaatje", maintype="image", subtype="png", filename=name)
+    data = f"From: {sender}\n".encode() + bytes(message)  # raw UTF-8, as sent by a mailer
+    path = tmp / ("post-" + "".join(BIDI) + "lme.eml")
+    path.write_bytes(data)
+    return path
+
+
+def _bidi_names(tmp: Path) -> Path:
+    return _bidi_eml(tmp, "Klant " + "".join(BIDI) + " <klant@voorbeeld.nl>")
+
+
+def _bidi_address(tmp: Path) -> Path:
+    return _bidi_eml(tmp, "klant" + "".join(BIDI) + "@voorbeeld.nl")
+
+
+def _folder_with_special_files(tmp: Path) -> Path:
+    folder = tmp / "map"
+    deep = folder / "1" / "2" / "3" / "4" / "5"
+    deep.mkdir(parents=True)
+    (folder / "blad.png").write_bytes(_png(tmp))
+    (deep / "pagina-2.png").write_bytes(_png(tmp))
+    os.mkfifo(folder / "pijp.png")
+    os.symlink("/etc/passwd", folder / "wachtwoorden.png")
+    os.symlink(folder / "1", folder / "naar-map")
+    with contextlib.suppress(OSError):  # not allowed here: the FIFO stands for the kind
+        os.mknod(folder / "apparaat.png", 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+    return folder
+
+
 CASES = [
     Case("typed value with markup", _typed_reply_address, {"incomplete", "review"}, "[/x]"),
     Case("sender with quoted local part", _sender_quoted_local_part,
@@ -138,11 +221,30 @@ CASES = [
          "map-\ufffd\ufffd"),
     Case("forwarded deeper than the limit", _nested_too_deep, {"incomplete", "unreadable"},
          f"dieper dan {MAX_EMAIL_NESTING} lagen"),
+    # 50 files read, one line for the files not taken, one for the MIME parts not parsed.
     Case("5000 attachments", _many_parts, {"incomplete", "unreadable"},
-         f"Nog {MAX_FILES + 1 - MAX_REPLY_PROBLEMS} andere bestanden"),
+         f"Nog {MAX_FILES + 2 - MAX_REPLY_PROBLEMS} andere bestanden"),
     Case("more pages than the submission budget", _many_pages, {"incomplete", "unreadable"},
          "te groot om helemaal te controleren"),
+    Case("subject of 200,000 encoded words", _encoded_word_subject,
+         {"incomplete", "unreadable"}, "gecodeerde stukken", capped=True),
+    Case("From of 1 MB", _long_from, {"incomplete", "unreadable"},
+         "is niet als e-mailadres gebruikt", capped=True),
+    Case("1,000,000 empty MIME parts", _million_empty_parts, {"incomplete", "unreadable"},
+         "meer dan 200 delen", capped=True),
+    Case("From with raw bytes that are not UTF-8", _raw_8bit_from,
+         {"incomplete", "unreadable"}, "geen geldige UTF-8", forbid=("j\ufffdn", "j\xe9n")),
+    Case("bidi controls in path, subject, display name and file name", _bidi_names,
+         {"incomplete", "unreadable"}, "scan-gnp.exe", forbid=BIDI, reply=True),
+    Case("bidi controls in the sender address", _bidi_address, {"incomplete", "unreadable"},
+         "klant" + "\ufffd" * len(BIDI) + "@voorbeeld.nl", forbid=BIDI),
+    Case("folder with a FIFO, symlinks, a device, too deep", _folder_with_special_files,
+         {"incomplete", "unreadable"}, "dieper dan 4 mappen"),
 ]
+
+
+def _cap() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (CAP_BYTES, CAP_BYTES))
 
 
 def _tree(root: Path) -> set[str]:
@@ -161,10 +263,11 @@ def test_hostile_submission(case: Case, tmp_path: Path, browser: object) -> None
     env = {**os.environ, "FORMGEN_SECRET": KEY, "HOME": str(home), "COLUMNS": "120"}
     env.pop("XDG_CACHE_HOME", None)
     common = [sys.executable, "-m", "formgen", "check", os.fsdecode(submission)]
+    cap = _cap if case.capped else None
     as_json = subprocess.run([*common, "--json", "--report", str(out / "rapport"),
                               "--reply", str(out / "antwoord")],
-                             capture_output=True, env=env, timeout=600)
-    table = subprocess.run(common, capture_output=True, env=env, timeout=600)
+                             capture_output=True, env=env, timeout=600, preexec_fn=cap)
+    table = subprocess.run(common, capture_output=True, env=env, timeout=600, preexec_fn=cap)
 
     for run in (as_json, table):
         assert run.returncode in (0, 1), run.stderr.decode("utf-8", "replace")
@@ -175,9 +278,14 @@ def test_hostile_submission(case: Case, tmp_path: Path, browser: object) -> None
     replies = [p.read_text(encoding="utf-8") for p in (out / "antwoord").glob("*.eml")]
     for reply in replies:
         assert len(reply) < 20_000
+    shown = table.stdout.decode("utf-8") + as_json.stdout.decode("utf-8") + "".join(replies)
     if case.expect_text:
-        shown = table.stdout.decode("utf-8") + as_json.stdout.decode("utf-8") + "".join(replies)
         assert case.expect_text in shown
+    if case.reply:
+        assert replies and all(case.expect_text in reply for reply in replies)
+    for text in case.forbid:
+        assert text not in shown, f"{text!r} shown"
+        assert text not in json.dumps(document)  # also as a JSON escape
 
     # Nothing written outside the output folder (the fresh HOME included).
     after = _tree(tmp_path)
@@ -189,6 +297,7 @@ def test_hostile_submission(case: Case, tmp_path: Path, browser: object) -> None
     assert pages
     for page in pages:
         html = page.read_text(encoding="utf-8")
+        assert not [text for text in case.forbid if text in html]
         assert "<script" not in html and "<img src=x" not in html
         assert 'href="javascript:' not in html
         assert "Content-Security-Policy" in html and "default-src 'none'" in html

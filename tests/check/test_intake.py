@@ -6,7 +6,11 @@ import functools
 import io
 import math
 import os
+import socket
+import stat
 import struct
+import subprocess
+import sys
 import zlib
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -34,7 +38,13 @@ from formgen.check.intake import (
     iter_pages,
     load_submission,
 )
-from formgen.errors import InputFileError
+from formgen.check.intake.names import shown_path
+from formgen.errors import ExitCode, InputFileError
+
+# Unicode bidi controls and other format characters that reorder or hide shown text.
+BIDI_CONTROLS = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067",
+                 "\u2068", "\u2069", "\u200e", "\u200f", "\u061c", "\u200b", "\u200d",
+                 "\ufeff"]
 
 # ---------------------------------------------------------------------------------------------
 # Generators
@@ -678,7 +688,9 @@ def test_folder(tmp_path: Path) -> None:
 
     sub = load_submission(root, pdf_dpi=50)
     assert sub.sender is None
-    assert sub.problems == []
+    assert [(p.file_name, p.message) for p in sub.problems] == [
+        ("link-naar-buiten.jpg",
+         "is een snelkoppeling naar iets buiten de map; niet gelezen")]
     assert sub.files == [
         "a-formulier.pdf",
         "b-id.jpg",
@@ -711,6 +723,101 @@ def test_missing_path_raises_input_file_error(tmp_path: Path) -> None:
         load_submission(path)
     assert str(path) in str(info.value)
     assert "bestaat niet" in str(info.value)
+
+
+def _special_files(folder: Path) -> list[str]:
+    """A FIFO, a socket and (where allowed) a character device in folder; their names."""
+    os.mkfifo(folder / "pijp")
+    names = ["pijp"]
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(folder / "contact"))
+    names.append("contact")
+    try:
+        os.mknod(folder / "apparaat", 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+        names.append("apparaat")
+    except (PermissionError, OSError):
+        pass  # not allowed here: FIFO and socket still stand for the kind
+    return names
+
+
+def test_folder_names_every_entry_it_does_not_read(tmp_path: Path) -> None:
+    root = tmp_path / "inzending"
+    deep = root / "a" / "b" / "c" / "d" / "e"
+    deep.mkdir(parents=True)
+    (root / "blad.png").write_bytes(png_bytes(scan_image("blad")))
+    (root / "a" / "b" / "c" / "d" / "vier.png").write_bytes(png_bytes(scan_image("4")))
+    (deep / "vijf.png").write_bytes(png_bytes(scan_image("5")))
+    outside = tmp_path / "buiten.png"
+    outside.write_bytes(png_bytes(scan_image("buiten")))
+    os.symlink(outside, root / "naar-buiten.png")
+    os.symlink(root / "a", root / "naar-map")
+    os.symlink(root / "weg.png", root / "kapot.png")
+    special = _special_files(root)
+    os.symlink(root / "pijp", root / "naar-pijp")
+
+    sub = load_submission(root)  # a FIFO opened for reading would block here
+    assert sub.files == ["blad.png", "a/b/c/d/vier.png"]
+    why = {p.file_name: p.message for p in sub.problems}
+    assert why["naar-buiten.png"] == ("is een snelkoppeling naar iets buiten de map; "
+                                      "niet gelezen")
+    assert why["naar-map"] == "is een snelkoppeling naar een map; niet gevolgd"
+    assert why["kapot.png"] == "is een snelkoppeling die nergens naar wijst; niet gelezen"
+    link = "een verbinding tussen programma's"  # a FIFO or a socket
+    assert why["naar-pijp"] == f"is een snelkoppeling naar {link}; niet gelezen"
+    assert why["pijp"] == why["contact"] == f"is {link}, geen gewoon bestand; niet gelezen"
+    if "apparaat" in special:
+        assert why["apparaat"] == "is een apparaat, geen gewoon bestand; niet gelezen"
+    assert why["a/b/c/d/e"] == ("deze map zit dieper dan 4 mappen in de inzending; wat erin "
+                                "staat is niet gelezen")
+    assert len(why) == len(sub.problems) == 7 + ("apparaat" in special)
+
+
+def test_folder_with_many_entries_not_read_sums_them_up(tmp_path: Path) -> None:
+    (tmp_path / "blad.png").write_bytes(png_bytes(scan_image("blad")))
+    for i in range(25):
+        os.mkfifo(tmp_path / f"pijp-{i:02d}")
+    sub = load_submission(tmp_path)
+    assert sub.files == ["blad.png"] and len(sub.pages) == 1
+    assert [p.file_name for p in sub.problems[:10]] == [f"pijp-{i:02d}" for i in range(10)]
+    assert sub.problems[10].message == (
+        "nog 15 andere bestanden of mappen in de map zijn niet gelezen (snelkoppelingen, "
+        "verbindingen tussen programma's, apparaten of te diep)")
+    assert len(sub.problems) == 11
+
+
+def test_path_that_is_a_fifo_socket_or_device_is_a_usage_error(tmp_path: Path) -> None:
+    special = _special_files(tmp_path)
+    paths = [tmp_path / name for name in special] + [Path("/dev/null")]
+    os.symlink(tmp_path / "pijp", tmp_path / "naar-pijp")
+    paths.append(tmp_path / "naar-pijp")
+    for path in paths:
+        # The command: one line naming the path, exit 2, and it never opens (blocks on) the FIFO.
+        run = subprocess.run([sys.executable, "-m", "formgen", "check", str(path)],
+                             capture_output=True, text=True, timeout=120,
+                             env={**os.environ, "FORMGEN_SECRET": "intake-test-key-0123456789"})
+        assert run.returncode == 2, run.stderr
+        assert run.stdout == ""
+        with pytest.raises(InputFileError) as info:
+            load_submission(path)
+        assert info.value.exit_code == ExitCode.USAGE
+        assert str(path) in info.value.line() and "geen bestand of map" in info.value.line()
+        assert run.stderr.strip().splitlines() == [f"formgen: fout: {info.value.line()}"]
+
+
+def test_shown_path_neutralises_bidi_and_other_format_characters() -> None:
+    for ch in BIDI_CONTROLS:
+        shown = shown_path(f"/tmp/inzending-{ch}gpj.exe")
+        assert shown == "/tmp/inzending-\ufffdgpj.exe"
+    assert shown_path("/tmp/één map/scan.pdf") == "/tmp/één map/scan.pdf"  # text stays
+
+
+def test_folder_with_bidi_names_shows_none(tmp_path: Path) -> None:
+    root = tmp_path / "map-\u202egpj.exe"
+    root.mkdir()
+    (root / "scan-\u2067x\u2069.png").write_bytes(png_bytes(scan_image("x")))
+    sub = load_submission(root)
+    assert sub.files == ["scan-x.png"]
+    assert "\u202e" not in sub.source and sub.source.endswith("map-\ufffdgpj.exe")
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can read everything")

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import base64
-import email
 import email.message
-import email.policy
-import email.utils
 import quopri
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from formgen.check.intake.email_headers import (
+    Budget,
+    decoded_text,
+    filename,
+    parse,
+    raw_header,
+    sender_address,
+)
+from formgen.check.intake.email_limits import MAX_MIME_PARTS
 from formgen.check.intake.files import Opened, ReadError, too_big
 from formgen.check.intake.limits import MAX_EMAIL_NESTING, MAX_FILE_BYTES
 from formgen.check.intake.model import FileProblem
@@ -55,29 +61,32 @@ def looks_like_email(data: bytes) -> bool:
 def collect_email(
     data: bytes, eml_name: str, opened: Opened, *, prefix: str, set_header: bool
 ) -> None:
+    budget = Budget()
     try:
-        msg = email.message_from_bytes(data, policy=email.policy.default)
-    except Exception:  # the stdlib parser is lenient; this is a last resort
+        msg = parse(data, budget)
+    except Exception:  # the parser is lenient; this is a last resort
         opened.problems.append(FileProblem(eml_name, "de e-mail kan niet worden gelezen",
                                            whole=set_header))
         return
     if set_header:
-        opened.sender = _sender(msg)
-        opened.subject = one_line(_header(msg, "Subject")) or None
-        opened.message_id = first_id(_raw_header(msg, "Message-ID"))
-        opened.references = trimmed_references(_raw_header(msg, "References"))
+        opened.sender = sender_address(msg, budget)
+        subject = decoded_text(raw_header(msg, "Subject"), budget, "het onderwerp")
+        opened.subject = one_line(subject) or None
+        opened.message_id = first_id(raw_header(msg, "Message-ID"))
+        opened.references = trimmed_references(raw_header(msg, "References"))
 
     before = len(opened.sources) + opened.skipped
-    walk = _Walk()
+    walk = _Walk(budget)
     try:
         _collect_parts(msg, opened, prefix, walk, depth=0)
     except RecursionError:
         walk.too_deep = True
+    opened.problems += [FileProblem(eml_name, note, whole=set_header) for note in budget.notes]
     if walk.too_deep:
         opened.problems.append(FileProblem(
             eml_name, f"een doorgestuurd bericht zit dieper dan {MAX_EMAIL_NESTING} lagen in "
             "de e-mail; de bijlagen daarin zijn niet gelezen", whole=set_header))
-    elif len(opened.sources) + opened.skipped == before:
+    elif len(opened.sources) + opened.skipped == before and not budget.parts_full:
         opened.problems.append(FileProblem(eml_name, "de e-mail bevat geen bijlagen",
                                            whole=set_header))
 
@@ -86,41 +95,20 @@ def collect_email(
 class _Walk:
     """What the walk through the MIME tree has seen so far."""
 
+    budget: Budget
     attachments: int = 0
+    parts: int = 0
     too_deep: bool = False
-
-
-def _header(msg: email.message.Message, name: str) -> str:
-    try:
-        value = msg.get(name)
-        return "" if value is None else str(value)
-    except Exception:
-        return ""
-
-
-def _raw_header(msg: email.message.Message, name: str) -> str:
-    """A header's value as it came, unparsed: parsing a References header of megabytes takes
-    the stdlib minutes, and only the msg-ids in it are wanted."""
-    for key, value in msg.raw_items():
-        if key.lower() == name.lower():
-            return str(value)
-    return ""
-
-
-def _sender(msg: email.message.Message) -> str | None:
-    raw = _header(msg, "From")
-    if not raw:
-        return None
-    for _display, addr in email.utils.getaddresses([raw]):
-        addr = addr.strip()
-        if "@" in addr and not any(ch.isspace() for ch in addr):
-            return addr
-    return None
 
 
 def _collect_parts(
     part: email.message.Message, opened: Opened, prefix: str, walk: _Walk, depth: int
 ) -> None:
+    walk.parts += 1
+    if walk.parts > MAX_MIME_PARTS:
+        walk.budget.note(f"de e-mail bestaat uit meer dan {MAX_MIME_PARTS} delen; de rest is "
+                         "niet gelezen")
+        return
     ctype = part.get_content_type()
     if ctype == "message/rfc822" or (part.is_multipart() and ctype.startswith("message/")):
         if depth >= MAX_EMAIL_NESTING:
@@ -128,7 +116,7 @@ def _collect_parts(
             return
         payload = part.get_payload()
         inner = payload if isinstance(payload, list) else [payload]
-        inner = [_reparse_encoded_message(part, sub) for sub in inner]
+        inner = [_reparse_encoded_message(part, sub, walk.budget) for sub in inner]
         for sub in inner:
             if isinstance(sub, email.message.Message):
                 _collect_parts(sub, opened, prefix, walk, depth + 1)
@@ -146,17 +134,14 @@ def _collect_parts(
         return
     if ctype == "message/global":  # RFC 6532 forwarded message
         try:
-            inner_msg = email.message_from_bytes(_part_bytes(part), policy=email.policy.default)
+            inner_msg = parse(_part_bytes(part), walk.budget)
         except Exception:
             inner_msg = None
         if inner_msg is not None and inner_msg.keys():
             _collect_parts(inner_msg, opened, prefix, walk, depth + 1)
             return
 
-    try:
-        raw_name = part.get_filename()
-    except Exception:
-        raw_name = None
+    raw_name = filename(part, walk.budget)
     try:
         disposition = part.get_content_disposition()
     except Exception:
@@ -176,7 +161,8 @@ def _collect_parts(
     opened.add(prefix + name, _part_reader(part))
 
 
-def _reparse_encoded_message(part: email.message.Message, inner: object) -> object:
+def _reparse_encoded_message(part: email.message.Message, inner: object,
+                             budget: Budget) -> object:
     """Some mailers base64-encode a forwarded message/rfc822 (not allowed, but seen): decode it."""
     try:
         cte = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
@@ -189,7 +175,7 @@ def _reparse_encoded_message(part: email.message.Message, inner: object) -> obje
             return inner
         raw = text.encode("ascii", errors="ignore")
         decoded = base64.b64decode(raw) if cte == "base64" else quopri.decodestring(raw)
-        return email.message_from_bytes(decoded, policy=email.policy.default)
+        return parse(decoded, budget)
     except Exception:
         return inner
 

@@ -54,8 +54,20 @@ def natural_key(name: str) -> list[tuple[int, int | str]]:
 def shown_path(path: Path | str) -> str:
     """A PATH as valid UTF-8 text for JSON, reports and the terminal.
 
-    Bytes that are not UTF-8 (kept by Python as surrogate escapes) and control characters
-    become U+FFFD; any other path comes back unchanged.
+    Bytes that are not UTF-8 (kept by Python as surrogate escapes) become U+FFFD, and so do
+    control and format characters (see :func:`shown_text`); any other path comes back unchanged.
     """
-    text = os.fsencode(path).decode("utf-8", "replace")
-    return "".join("\ufffd" if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    return shown_text(os.fsencode(path).decode("utf-8", "replace"))
+
+
+def shown_text(text: str) -> str:
+    """text with every control or format character replaced by U+FFFD, visibly.
+
+    Format characters include the bidi controls (U+202E RIGHT-TO-LEFT OVERRIDE, U+2066-U+2069
+    isolates, U+200E/U+200F marks) that make "gpj.exe" show as "exe.jpg"; U+FFFD keeps their
+    place visible in the table, the JSON, the report and a reply without letting them act.
+    """
+    return "".join("\ufffd" if unicodedata.category(ch) in _HIDDEN else ch for ch in text)
+
+
+_HIDDEN = {"Cc", "Cf", "Cs"}  # control, format (bidi, zero-width) and lone surrogates

@@ -17,7 +17,15 @@ from formgen.errors import InputFileError
 _IGNORED_FILE_NAMES = {"thumbs.db", "desktop.ini", "ehthumbs.db"}
 
 
-def open_path(path: Path) -> Opened:
+# Folder entries not read are named one per line up to this many, then counted in one line.
+_SKIPPED_NAMED = 10
+
+
+def require_usable_path(path: Path) -> os.stat_result:
+    """Stat PATH (never open it: a FIFO would block) and refuse anything but a file or folder.
+
+    Raises InputFileError (a usage error) naming PATH.
+    """
     shown = shown_path(path)
     try:
         st = os.stat(path)
@@ -25,7 +33,23 @@ def open_path(path: Path) -> Opened:
         raise InputFileError("bestand of map bestaat niet", source=shown) from None
     except OSError:
         raise InputFileError("bestand of map kan niet worden gelezen", source=shown) from None
+    if not (stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode)):
+        raise InputFileError(f"is {_special_kind(st.st_mode)}, geen bestand of map; geef een "
+                             "e-mail (.eml), een map of één bestand", source=shown)
+    return st
 
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):  # a FIFO or a socket
+        return "een verbinding tussen programma's"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "een apparaat"
+    return "geen gewoon bestand"
+
+
+def open_path(path: Path) -> Opened:
+    shown = shown_path(path)
+    st = require_usable_path(path)
     opened = Opened()
     if stat.S_ISDIR(st.st_mode):
         _collect_folder(path, opened)
@@ -35,8 +59,6 @@ def open_path(path: Path) -> Opened:
                             whole=True)
             )
         return opened
-    if not stat.S_ISREG(st.st_mode):
-        raise InputFileError("is geen gewoon bestand of map", source=shown)
 
     name = display_name(path.name, "bestand")
     if st.st_size > MAX_FILE_BYTES:  # readable, but not by us: a problem, not an error
@@ -56,12 +78,16 @@ def open_path(path: Path) -> Opened:
 
 def _collect_folder(root: Path, opened: Opened) -> None:
     root_real = os.path.realpath(root)
+    skipped: list[FileProblem] = []  # entries not read, each with the reason
 
     def inside(p: str) -> bool:
         try:
             return os.path.commonpath([root_real, p]) == root_real
         except ValueError:
             return False
+
+    def skip(rel_name: str, why: str) -> None:
+        skipped.append(FileProblem(display_name(rel_name, "bestand", keep_dirs=True), why))
 
     def visit(directory: str, rel: str, depth: int) -> None:
         try:
@@ -84,19 +110,24 @@ def _collect_folder(root: Path, opened: Opened) -> None:
                 continue
             try:
                 if entry.is_symlink():
+                    # Directory symlinks are not followed (no loops), nor symlinks out of the
+                    # folder; file symlinks inside the folder are read.
                     target = os.path.realpath(entry.path)
-                    # Symlinks out of the folder are skipped; directory symlinks are not
-                    # followed (no loops); file symlinks inside the folder are read.
-                    if not inside(target) or not os.path.isfile(target):
-                        continue
-                    files.append((entry.name, target))
+                    why = _symlink_skipped(target, inside(target))
+                    if why:
+                        skip(rel + entry.name, why)
+                    else:
+                        files.append((entry.name, target))
                 elif entry.is_dir(follow_symlinks=False):
                     dirs.append((entry.name, entry.path))
                 elif entry.is_file(follow_symlinks=False):
                     files.append((entry.name, entry.path))
-                # FIFOs, sockets, devices: never opened.
+                else:  # FIFOs, sockets, devices: never opened
+                    mode = entry.stat(follow_symlinks=False).st_mode
+                    skip(rel + entry.name, f"is {_special_kind(mode)}, geen gewoon bestand; "
+                         "niet gelezen")
             except OSError:
-                continue
+                skip(rel + entry.name, "kan niet worden gelezen")
         for name, full in files:
             shown = display_name(rel + name, "bestand", keep_dirs=True)
             if name.lower().endswith(".eml"):
@@ -108,11 +139,34 @@ def _collect_folder(root: Path, opened: Opened) -> None:
                 collect_email(data, shown, opened, prefix=shown + ": ", set_header=False)
             else:
                 opened.add(shown, file_reader(full))
-        if depth < MAX_FOLDER_DEPTH:
-            for name, full in dirs:
+        for name, full in dirs:
+            if depth < MAX_FOLDER_DEPTH:
                 visit(full, rel + name + "/", depth + 1)
+            else:
+                skip(rel + name + "/", f"deze map zit dieper dan {MAX_FOLDER_DEPTH} mappen in "
+                     "de inzending; wat erin staat is niet gelezen")
 
     visit(str(root), "", 0)
+    opened.problems += skipped[:_SKIPPED_NAMED]
+    if len(skipped) > _SKIPPED_NAMED:
+        opened.problems.append(FileProblem(
+            display_name(root.name, "map"), f"nog {len(skipped) - _SKIPPED_NAMED} andere "
+            "bestanden of mappen in de map zijn niet gelezen (snelkoppelingen, verbindingen "
+            "tussen programma's, apparaten of te diep)"))
+
+
+def _symlink_skipped(target: str, inside: bool) -> str | None:
+    """Why a symlink in a folder is not read, or None when it is (a file in the folder)."""
+    if not os.path.exists(target):
+        return "is een snelkoppeling die nergens naar wijst; niet gelezen"
+    if not inside:
+        return "is een snelkoppeling naar iets buiten de map; niet gelezen"
+    if os.path.isdir(target):
+        return "is een snelkoppeling naar een map; niet gevolgd"
+    if not os.path.isfile(target):
+        mode = os.stat(target).st_mode
+        return f"is een snelkoppeling naar {_special_kind(mode)}; niet gelezen"
+    return None
 
 
 def open_email_bytes(data: bytes, name: str) -> Opened:
