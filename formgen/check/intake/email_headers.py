@@ -65,6 +65,8 @@ class _Policy(Compat32):
 
     def header_source_parse(self, sourcelines: list[str]) -> tuple[str, str]:
         name, first = sourcelines[0].split(":", 1)
+        if name.strip().lower() == "references":
+            return name, self._ends(first, sourcelines[1:])
         pieces = [first.lstrip(" \t")]
         size = len(pieces[0])
         for line in sourcelines[1:]:
@@ -83,6 +85,18 @@ class _Policy(Compat32):
                              f"{MAX_HEADER_TOTAL_CHARS} tekens; de rest ervan is niet gelezen")
             value = ""
         return name, value
+
+    def _ends(self, first: str, rest: list[str]) -> str:
+        """A long References header keeps its first and its last ids (the thread's start and
+        the message replied to), as RFC 5322 trims it; the ones in between go."""
+        if len(first) + sum(len(line) for line in rest) <= MAX_HEADER_CHARS:
+            return (first.lstrip(" \t") + "".join(rest)).rstrip("\r\n")
+        value = first.lstrip(" \t") + "".join(rest)
+        half = MAX_HEADER_CHARS // 2
+        head = value[:half].rsplit(" ", 1)[0]
+        tail = value[-half:].split(" ", 1)[-1]
+        self.budget.header_chars += len(head) + len(tail)
+        return f"{head} {tail}".rstrip("\r\n")
 
     def header_fetch_parse(self, name: str, value: str) -> str:
         return value  # raw 8-bit bytes stay visible (as surrogates) to the readers below
