@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from corpus import bombs as B
 from corpus import forms
 from corpus import submissions as S
 from PIL import Image
@@ -206,3 +207,67 @@ def test_hostile_submission(case: Case, tmp_path: Path, browser: object) -> None
         assert dialogs == []
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Bombs: small files that would cost a decoder gigabytes. Each is read in a child process under
+# a memory cap and a time limit (the test machine stays safe even when a guard is missing); the
+# bomb must become one problem line for its file, and the other file must still be read.
+# ---------------------------------------------------------------------------------------------
+
+BOMB_CAP_BYTES = 1536 * 1024 * 1024  # address space of the child reading a bomb
+BOMB_SECONDS = 120
+
+_READ_FOLDER = """
+import json, resource, sys
+from pathlib import Path
+from formgen.check.intake import load_submission
+sub = load_submission(Path(sys.argv[1]))
+print(json.dumps({"pages": [[p.file_name, p.index] for p in sub.pages],
+                  "problems": [[p.file_name, p.message] for p in sub.problems],
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _capped() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (BOMB_CAP_BYTES, BOMB_CAP_BYTES))
+
+
+def read_bomb(tmp: Path, name: str, data: bytes) -> dict[str, list[list[object]]]:
+    """Intake of a folder with the bomb and one ordinary page, under the cap."""
+    folder = tmp / "inzending"
+    folder.mkdir()
+    (folder / name).write_bytes(data)
+    (folder / "gewoon.png").write_bytes(_png(tmp))
+    run = subprocess.run([sys.executable, "-c", _READ_FOLDER, str(folder)], capture_output=True,
+                         timeout=BOMB_SECONDS, preexec_fn=_capped)
+    assert run.returncode == 0, run.stderr.decode("utf-8", "replace")[-500:]
+    return dict(json.loads(run.stdout))
+
+
+def assert_refused(result: dict[str, list[list[object]]], name: str, words: str) -> None:
+    mine = [message for file, message in result["problems"] if file == name]
+    assert len(mine) == 1 and words in str(mine[0]), result["problems"]
+    assert ["gewoon.png", 1] in result["pages"]
+
+
+@pytest.mark.parametrize("make", [
+    lambda: B.xobject_fanout(24),  # 2^24 drawings of a 4 KB form
+    lambda: B.xobject_fanout(10, fanout=8),
+    lambda: B.xobject_fanout(24, where="annotation"),
+    lambda: B.xobject_fanout(24, where="pattern"),
+    lambda: B.xobject_cycle(1),  # a form that draws itself twice
+    lambda: B.xobject_cycle(3),
+], ids=["nested-2x", "nested-8x", "annotation", "pattern", "self", "ring-of-3"])
+def test_pdf_whose_drawings_multiply_is_refused_per_page(make: Callable[[], bytes],
+                                                         tmp_path: Path) -> None:
+    result = read_bomb(tmp_path, "bom.pdf", make())
+    assert_refused(result, "bom.pdf", "pagina 1 van de pdf is te ingewikkeld")
+
+
+def test_pdf_with_modest_nesting_is_still_read(tmp_path: Path) -> None:
+    result = read_bomb(tmp_path, "logo.pdf", B.xobject_fanout(8))  # 256 drawings: ordinary
+    assert ["logo.pdf", 1] in result["pages"]
+    assert not [m for f, m in result["problems"] if f == "logo.pdf"]
