@@ -271,3 +271,42 @@ def test_pdf_with_modest_nesting_is_still_read(tmp_path: Path) -> None:
     result = read_bomb(tmp_path, "logo.pdf", B.xobject_fanout(8))  # 256 drawings: ordinary
     assert ["logo.pdf", 1] in result["pages"]
     assert not [m for f, m in result["problems"] if f == "logo.pdf"]
+
+
+GB = 1024 * 1024 * 1024
+
+
+@pytest.mark.parametrize("make", [
+    lambda: B.flate_content(GB),  # 1 MB of deflate: a gigabyte of page content
+    lambda: B.double_flate_content(4 * GB),  # deflated twice: 5 KB
+    lambda: B.hex_wrapped_flate_content(GB),
+    lambda: B.flate_font(GB),  # an embedded font file
+    lambda: B.flate_object_stream(GB),  # decoded as soon as the file is opened
+], ids=["content", "twice-deflated", "hex-wrapped", "font-file", "object-stream"])
+def test_pdf_stream_bomb_is_refused(make: Callable[[], bytes], tmp_path: Path) -> None:
+    result = read_bomb(tmp_path, "bom.pdf", make())
+    assert_refused(result, "bom.pdf", "mogelijke decompressiebom")
+
+
+def test_pdf_with_a_huge_declared_image_is_refused(tmp_path: Path) -> None:
+    result = read_bomb(tmp_path, "bom.pdf", B.huge_image(40_000, 40_000, colour=False))
+    assert_refused(result, "bom.pdf", "afbeelding die te groot is")
+
+
+@pytest.mark.parametrize("count,per_page", [(3000, None), (3000, 600)],
+                         ids=["one-page", "five-pages"])
+def test_pdf_with_thousands_of_fields_is_refused_fast(count: int, per_page: int | None,
+                                                      tmp_path: Path) -> None:
+    import time
+
+    data = B.many_fields(count, per_page)
+    start = time.perf_counter()
+    result = read_bomb(tmp_path, "velden.pdf", data)
+    assert time.perf_counter() - start < 20
+    assert_refused(result, "velden.pdf", "invulvelden")
+
+
+def test_pdf_with_a_large_but_ordinary_content_stream_is_read(tmp_path: Path) -> None:
+    result = read_bomb(tmp_path, "groot.pdf", B.flate_content(32 * 1024 * 1024))
+    assert ["groot.pdf", 1] in result["pages"]
+    assert not [m for f, m in result["problems"] if f == "groot.pdf"]

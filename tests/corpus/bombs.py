@@ -241,3 +241,13 @@ def double_flate_content(decoded: int) -> bytes:
     stream.Filter = Array([Name.FlateDecode, Name.FlateDecode])
     page.obj.Contents = stream
     return _save(pdf)
+
+
+def hex_wrapped_flate_content(decoded: int) -> bytes:
+    """A flate bomb written as hexadecimal text ([/ASCIIHexDecode /FlateDecode])."""
+    pdf = pikepdf.Pdf.new()
+    page = _page(pdf, b"")
+    stream = pikepdf.Stream(pdf, flate_zeros(decoded).hex().encode() + b">")
+    stream.Filter = Array([Name.ASCIIHexDecode, Name.FlateDecode])
+    page.obj.Contents = stream
+    return _save(pdf)
