@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -235,7 +236,7 @@ def _capped() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (BOMB_CAP_BYTES, BOMB_CAP_BYTES))
 
 
-def read_bomb(tmp: Path, name: str, data: bytes) -> dict[str, list[list[object]]]:
+def read_bomb(tmp: Path, name: str, data: bytes) -> dict[str, Any]:
     """Intake of a folder with the bomb and one ordinary page, under the cap."""
     folder = tmp / "inzending"
     folder.mkdir()
@@ -247,7 +248,7 @@ def read_bomb(tmp: Path, name: str, data: bytes) -> dict[str, list[list[object]]
     return dict(json.loads(run.stdout))
 
 
-def assert_refused(result: dict[str, list[list[object]]], name: str, words: str) -> None:
+def assert_refused(result: dict[str, Any], name: str, words: str) -> None:
     mine = [message for file, message in result["problems"] if file == name]
     assert len(mine) == 1 and words in str(mine[0]), result["problems"]
     assert ["gewoon.png", 1] in result["pages"]
@@ -310,3 +311,27 @@ def test_pdf_with_a_large_but_ordinary_content_stream_is_read(tmp_path: Path) ->
     result = read_bomb(tmp_path, "groot.pdf", B.flate_content(32 * 1024 * 1024))
     assert ["groot.pdf", 1] in result["pages"]
     assert not [m for f, m in result["problems"] if f == "groot.pdf"]
+
+
+WORKER_MB = 1024  # the README's memory per worker
+
+
+@pytest.mark.parametrize("make,name", [
+    (lambda: B.webp_rgba(10_300, 7_700), "foto.webp"),  # 79 MP in a 38-byte WebP
+    (lambda: B.png_raw(10_300, 7_700, 8, 6), "scan.png"),  # 79 MP with transparency
+], ids=["webp-79mp", "png-rgba-79mp"])
+def test_image_that_would_take_over_a_worker_is_refused_before_decoding(
+        make: Callable[[], bytes], name: str, tmp_path: Path) -> None:
+    result = read_bomb(tmp_path, name, make())
+    assert_refused(result, name, "te groot om te lezen")
+    assert float(str(result["peak_mb"])) < WORKER_MB
+
+
+@pytest.mark.parametrize("bit_depth,colour_type", [(16, 0), (16, 2), (8, 0)],
+                         ids=["gray-16", "rgb-16", "gray-8"])
+def test_large_deep_image_is_read_within_a_worker(bit_depth: int, colour_type: int,
+                                                  tmp_path: Path) -> None:
+    result = read_bomb(tmp_path, "scan.png", B.png_raw(10_300, 7_700, bit_depth, colour_type))
+    assert ["scan.png", 1] in result["pages"]
+    assert not [m for f, m in result["problems"] if f == "scan.png"]
+    assert float(str(result["peak_mb"])) < WORKER_MB

@@ -49,3 +49,10 @@ MAX_PDF_IMAGE_PIXELS = 1_000_000_000
 MAX_PDF_PAGE_DRAWINGS = 20_000
 MAX_PDF_FIELDS = 1000  # AcroForm fields and widgets; the form has 27, PDFium builds each one
 MAX_PDF_PAGE_ANNOTATIONS = 500  # annotations on one page (the form's pages have 17 at most)
+
+# An image file: the memory Pillow needs to decode it at full size and shrink it to
+# WORK_MAX_PIXELS, in bytes per pixel by mode (measured: with transparency the shrinking holds a
+# second full copy) and by format (the WebP decoder holds four: 79 megapixels took 1.2 GB).
+# Beyond the bound the file is refused: with the checks' own work a worker stays under 1 GB.
+MAX_IMAGE_DECODE_BYTES = 480 * 1024 * 1024
+DECODE_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "RGBA": 8, "WEBP": 16}  # else 4
