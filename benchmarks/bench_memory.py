@@ -8,7 +8,9 @@ peak resident memory (ru_maxrss) and wall time are printed:
 
 Cases: 50 pages of 14000 x 14000 pt in a 7 KB PDF; an .eml with 100 blank A4 PNGs (300 dpi);
 an 80-megapixel PNG; a 48-megapixel JPEG photo; an ID card page scanned at 600 dpi (35 MP, read
-with OCR); a plain blank form page for comparison.
+with OCR); a plain blank form page for comparison. With --bombs: PDFs whose drawings multiply,
+that inflate to gigabytes or hold 20000 fields, and 79-megapixel WebP and 16-bit PNG images,
+each under a 4 GB address-space cap (a crash is shown as such).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -116,6 +119,8 @@ def _measure(path: Path) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only the three largest cases")
+    parser.add_argument("--bombs", action="store_true",
+                        help="only the PDF and image bombs (each under a 4 GB cap)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -124,7 +129,9 @@ def main() -> None:
             ("100 blank A4 PNGs (.eml)", lambda: _eml_many_pngs(root / "many.eml")),
             ("80-megapixel PNG", lambda: _big_png(root / "big.png")),
         ]
-        if not args.quick:
+        if args.bombs:
+            cases = bomb_cases(root)
+        elif not args.quick:
             cases += [("48-megapixel JPEG photo", lambda: _big_jpeg(root / "photo.jpg")),
                       ("ID card page at 600 dpi (OCR)", lambda: _id_page_600dpi(root / "id.jpg")),
                       ("blank form page, 200 dpi", lambda: _blank_form_page(root / "p.png"))]
@@ -132,13 +139,69 @@ def main() -> None:
         worst = 0.0
         for label, make in cases:
             path = make()
-            row = _measure(path)
+            row = _measure_capped(path) if args.bombs else _measure(path)
             worst = max(worst, float(str(row["peak_mb"])))
             problems = row.get("problems") or [""]
             print(f"{label:30} {row['verdict']!s:11} {float(str(row['peak_mb'])):8.0f} "
                   f"{float(str(row['seconds'])):8.1f}  {str(problems[0])[:70]}")
             path.unlink()
         print(f"worst peak: {worst:.0f} MB (target < {TARGET_MB} MB per worker process)")
+
+
+# -- Bombs: small PDFs and images that cost a decoder gigabytes (tests/corpus/bombs.py) ------
+
+BOMB_CAP_BYTES = 4 * 1024 ** 3  # a bomb that gets through dies here instead of taking the machine
+
+
+def bomb_cases(root: Path) -> list[tuple[str, Callable[[], Path]]]:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from corpus import bombs
+
+    def write(name: str, make: Callable[[], bytes]) -> Callable[[], Path]:
+        def build() -> Path:
+            path = root / name
+            path.write_bytes(make())
+            return path
+        return build
+
+    gb = 1024 ** 3
+    return [
+        ("PDF form drawn 2^20 times", write("fanout.pdf", lambda: bombs.xobject_fanout(20))),
+        ("PDF form that draws itself", write("cycle.pdf", lambda: bombs.xobject_cycle(1))),
+        ("PDF content inflating to 1 GB", write("flate.pdf", lambda: bombs.flate_content(gb))),
+        ("PDF deflated twice, 4 GB", write("twice.pdf",
+                                           lambda: bombs.double_flate_content(4 * gb))),
+        ("PDF object stream of 1 GB", write("objstm.pdf",
+                                            lambda: bombs.flate_object_stream(gb))),
+        ("PDF with 20000 form fields", write("fields.pdf", lambda: bombs.many_fields(20000))),
+        ("79-megapixel WebP", write("big.webp", lambda: bombs.webp_rgba(10300, 7700))),
+        ("79 MP 16-bit gray PNG", write("gray16.png",
+                                        lambda: bombs.png_raw(10300, 7700, 16, 0))),
+        ("79 MP 16-bit RGB PNG", write("rgb16.png", lambda: bombs.png_raw(10300, 7700, 16, 2))),
+        ("79 MP RGBA PNG", write("rgba.png", lambda: bombs.png_raw(10300, 7700, 8, 6))),
+    ]
+
+
+def _measure_capped(path: Path) -> dict[str, object]:
+    import resource
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (BOMB_CAP_BYTES, BOMB_CAP_BYTES))
+
+    import time
+
+    start = time.perf_counter()
+    try:
+        result = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True,
+                                text=True, timeout=300, preexec_fn=cap)
+    except subprocess.TimeoutExpired:
+        return {"verdict": "timeout", "peak_mb": float("nan"), "seconds": 300.0,
+                "problems": ["over 300 s"]}
+    if result.returncode != 0:
+        return {"verdict": "crash", "peak_mb": float("nan"),
+                "seconds": time.perf_counter() - start,
+                "problems": [f"exit {result.returncode} (over the 4 GB cap?)"]}
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
 if __name__ == "__main__":

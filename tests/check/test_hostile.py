@@ -335,3 +335,9 @@ def test_large_deep_image_is_read_within_a_worker(bit_depth: int, colour_type: i
     assert ["scan.png", 1] in result["pages"]
     assert not [m for f, m in result["problems"] if f == "scan.png"]
     assert float(str(result["peak_mb"])) < WORKER_MB
+
+
+def test_pdf_page_with_thousands_of_annotations_is_skipped(tmp_path: Path) -> None:
+    result = read_bomb(tmp_path, "notities.pdf", B.many_annotations(5000))
+    assert_refused(result, "notities.pdf", "pagina 1 van de pdf is te ingewikkeld")
+    assert ["notities.pdf", 2] in result["pages"]

@@ -251,3 +251,16 @@ def hex_wrapped_flate_content(decoded: int) -> bytes:
     stream.Filter = Array([Name.ASCIIHexDecode, Name.FlateDecode])
     page.obj.Contents = stream
     return _save(pdf)
+
+
+def many_annotations(count: int) -> bytes:
+    """One page with `count` square annotations (no form): PDFium builds an appearance each."""
+    pdf = pikepdf.Pdf.new()
+    page = _page(pdf, b"")
+    page.obj.Annots = pdf.make_indirect(Array([
+        pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Square,
+                                     Rect=Array([i % 500, i % 800, i % 500 + 20, i % 800 + 20]),
+                                     C=Array([1, 0, 0])))
+        for i in range(count)]))
+    _page(pdf, b"0 0 m 100 100 l S")  # a second, ordinary page is still read
+    return _save(pdf, object_stream_mode=pikepdf.ObjectStreamMode.generate)

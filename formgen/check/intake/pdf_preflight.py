@@ -60,36 +60,39 @@ def preflight(data: bytes) -> Preflight:
     """
     try:
         budget = [MAX_PDF_STREAM_BYTES]
-        if not _object_streams_fit(data, budget):
-            return Preflight(BOMB)
-        return _inspect(data, budget)
+        measured = _object_streams(data, budget)
+        return _inspect(data, budget, measured)
     except _OverBudget:
         return Preflight(BOMB)
     except Exception:
         return Preflight()
 
 
-def _object_streams_fit(data: bytes, budget: list[int]) -> bool:
-    """Object streams (and cross-reference streams) are decoded when qpdf opens a file, so
-    they are measured first, with pypdf (which bounds what it decodes itself)."""
+def _object_streams(data: bytes, budget: list[int]) -> set[int]:
+    """Object streams are decoded when qpdf opens a file, so they are measured first, with
+    pypdf (which also bounds what it decodes of cross-reference streams). Their numbers."""
     from pypdf import PdfReader
     from pypdf.errors import LimitReachedError
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
-            return True  # PDFium reports the password
-        numbers = {stream for stream, _ in reader.xref_objStm.values()}
+            return set()  # PDFium reports the password
+        numbers = {int(stream) for stream, _ in reader.xref_objStm.values()}
         for number in sorted(numbers):
             stream: Any = reader.get_object(number)
             raw = getattr(stream, "_data", b"")
             _decoded_size(raw, _filters(stream.get("/Filter")), budget)
-    except LimitReachedError:
-        return False
-    return True
+    except LimitReachedError as exc:
+        raise _OverBudget from exc
+    except _OverBudget:
+        raise
+    except Exception:  # pypdf cannot read the file's structure: qpdf may
+        return set()
+    return numbers
 
 
-def _inspect(data: bytes, budget: list[int]) -> Preflight:
+def _inspect(data: bytes, budget: list[int], measured: set[int]) -> Preflight:
     import pikepdf
 
     try:
@@ -99,7 +102,7 @@ def _inspect(data: bytes, budget: list[int]) -> Preflight:
     with pdf:
         # Every stream is a top-level object: measured before any page is looked at.
         for (number, generation), entry in pdf.get_xref_table().items():
-            if entry.type != 1:
+            if entry.type != 1 or number in measured:
                 continue
             obj = pdf.get_object((number, generation))
             if not isinstance(obj, pikepdf.Stream):
@@ -119,12 +122,14 @@ def _inspect(data: bytes, budget: list[int]) -> Preflight:
         result = Preflight()
         walker = _Drawings()
         for index, page in enumerate(pdf.pages):
-            annots = page.obj.get("/Annots")
-            if isinstance(annots, pikepdf.Array) and len(annots) > MAX_PDF_PAGE_ANNOTATIONS:
-                result.page_problems[index] = too_complex_page(index + 1)
+            try:
+                annots = page.obj.get("/Annots")
+                crowded = isinstance(annots, pikepdf.Array) and (
+                    len(annots) > MAX_PDF_PAGE_ANNOTATIONS)
+                if crowded or walker.page(page.obj) > MAX_PDF_PAGE_DRAWINGS:
+                    result.page_problems[index] = too_complex_page(index + 1)
+            except Exception:  # a page qpdf cannot walk: PDFium may still draw it
                 continue
-            if walker.page(page.obj) > MAX_PDF_PAGE_DRAWINGS:
-                result.page_problems[index] = too_complex_page(index + 1)
         return result
 
 
