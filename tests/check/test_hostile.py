@@ -261,7 +261,10 @@ def assert_refused(result: dict[str, Any], name: str, words: str) -> None:
     lambda: B.xobject_fanout(24, where="pattern"),
     lambda: B.xobject_cycle(1),  # a form that draws itself twice
     lambda: B.xobject_cycle(3),
-], ids=["nested-2x", "nested-8x", "annotation", "pattern", "self", "ring-of-3"])
+    lambda: B.xobject_cycle(1, inherit=True),  # through the page's resources
+    lambda: B.xobject_cycle(2, inherit=True),
+], ids=["nested-2x", "nested-8x", "annotation", "pattern", "self", "ring-of-3",
+        "self-via-page", "ring-via-page"])
 def test_pdf_whose_drawings_multiply_is_refused_per_page(make: Callable[[], bytes],
                                                          tmp_path: Path) -> None:
     result = read_bomb(tmp_path, "bom.pdf", make())

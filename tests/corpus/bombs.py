@@ -86,13 +86,21 @@ def xobject_fanout(depth: int, fanout: int = 2, where: str = "page") -> bytes:
     return _save(pdf)
 
 
-def xobject_cycle(length: int = 1) -> bytes:
-    """A form XObject that draws itself (length 1) or a ring of `length` forms, twice each."""
+def xobject_cycle(length: int = 1, inherit: bool = False) -> bytes:
+    """A form XObject that draws itself (length 1) or a ring of `length` forms, twice each.
+
+    inherit: the forms have no /Resources of their own and find each other through the page's
+    (which PDFium allows, as PDF 1.1 did)."""
     pdf = pikepdf.Pdf.new()
-    forms = [_form(pdf, b"/X Do /X Do") for _ in range(length)]
+    names = [f"/X{k}" for k in range(length)]
+    forms = [_form(pdf, f"{names[(k + 1) % length]} Do ".encode() * 2) for k in range(length)]
+    if inherit:
+        _page(pdf, b"/X0 Do", Dictionary(XObject=Dictionary(dict(zip(names, forms)))))
+        return _save(pdf)
     for k, form in enumerate(forms):
-        form.Resources = Dictionary(XObject=Dictionary(X=forms[(k + 1) % length]))
-    _page(pdf, b"/X Do", Dictionary(XObject=Dictionary(X=forms[0])))
+        nxt = (k + 1) % length
+        form.Resources = Dictionary(XObject=Dictionary({names[nxt]: forms[nxt]}))
+    _page(pdf, b"/X0 Do", Dictionary(XObject=Dictionary(X0=forms[0])))
     return _save(pdf)
 
 

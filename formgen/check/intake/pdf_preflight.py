@@ -236,49 +236,56 @@ def _count_fields(fields: object) -> int:
 class _Drawings:
     """How many form XObjects, patterns, Type3 glyphs and appearance streams a page draws,
     expanded (a form drawn twice inside a form drawn twice is four drawings), memoised per
-    object so the walk costs one visit per object. A cycle counts as over the bound."""
+    object so the walk costs one visit per object. A cycle counts as over the bound.
+
+    A form without its own /Resources draws with those of what draws it (as PDFium does), so
+    such a form is counted once per place it is drawn from."""
 
     def __init__(self) -> None:
-        self._size: dict[tuple[int, int], int] = {}
-        self._open: set[tuple[int, int]] = set()
+        self._size: dict[object, int] = {}
+        self._open: set[object] = set()
 
     def page(self, page: Any) -> int:
         import pikepdf
 
         assert isinstance(page, pikepdf.Dictionary)
-        total = self._content(page, page.get("/Resources"))
+        resources = page.get("/Resources")
+        where = ("page", page.objgen)
+        total = self._content(page, resources, where)
         annots = page.get("/Annots")
         if isinstance(annots, pikepdf.Array):
             for annot in annots:
                 if isinstance(annot, pikepdf.Dictionary):
-                    total += sum(self._node(ap) for ap in _appearances(annot.get("/AP")))
+                    for ap in _appearances(annot.get("/AP")):
+                        total += self._node(ap, resources, where)
                 if total > MAX_PDF_PAGE_DRAWINGS:
                     break
         return total
 
-    def _node(self, stream: Any) -> int:
+    def _node(self, stream: Any, inherited: Any, where: object) -> int:
         """1 for drawing this stream, plus everything it draws."""
         import pikepdf
 
-        if not isinstance(stream, pikepdf.Stream):
+        if not isinstance(stream, pikepdf.Stream) or str(stream.get("/Subtype")) == "/Image":
             return 1
-        key = stream.objgen
+        own = stream.get("/Resources")
+        key: object = stream.objgen if own is not None else (stream.objgen, where)
         if key in self._size:
             return self._size[key]
-        if key in self._open:
+        if key in self._open or stream.objgen in self._open:
             return MAX_PDF_PAGE_DRAWINGS + 1  # it draws itself
         self._open.add(key)
+        self._open.add(stream.objgen)
         try:
-            size = 1
-            if str(stream.get("/Subtype")) != "/Image":
-                size += self._content(stream, stream.get("/Resources"))
+            size = 1 + self._content(stream, own if own is not None else inherited, key)
         finally:
             self._open.discard(key)
+            self._open.discard(stream.objgen)
         size = min(size, MAX_PDF_PAGE_DRAWINGS + 1)
         self._size[key] = size
         return size
 
-    def _content(self, owner: Any, resources: Any) -> int:
+    def _content(self, owner: Any, resources: Any, where: object) -> int:
         """What a content stream (a page's or a form's) draws through its resources."""
         import pikepdf
 
@@ -296,15 +303,15 @@ class _Drawings:
             for name, times in uses.items():
                 child = xobjects.get(name)
                 if child is not None:
-                    total += times * self._node(child)
+                    total += times * self._node(child, resources, where)
                 if total > MAX_PDF_PAGE_DRAWINGS:
                     return total
         # Patterns and Type3 glyphs: drawn once each when used (PDFium caches a tile / glyph).
         for kind, children in (("/Pattern", _patterns), ("/Font", _type3_glyphs)):
             group = resources.get(kind)
             if isinstance(group, pikepdf.Dictionary):
-                for drawn in children(group):
-                    total += self._node(drawn)
+                for drawn, own_resources in children(group):
+                    total += self._node(drawn, own_resources or resources, where)
                     if total > MAX_PDF_PAGE_DRAWINGS:
                         return total
         return total
@@ -323,35 +330,23 @@ def _appearances(ap: object) -> Iterator[object]:
             yield from (v for v in entry.values() if isinstance(v, pikepdf.Stream))
 
 
-def _patterns(group: object) -> Iterator[object]:
+def _patterns(group: Any) -> Iterator[tuple[object, object]]:
     import pikepdf
 
-    assert isinstance(group, pikepdf.Dictionary)
     for pattern in group.values():
         if isinstance(pattern, pikepdf.Stream):  # a tiling pattern has a content stream
-            yield pattern
+            yield pattern, None
 
 
-def _type3_glyphs(group: object) -> Iterator[object]:
+def _type3_glyphs(group: Any) -> Iterator[tuple[object, object]]:
+    """Each glyph procedure of a Type3 font, with the font's resources."""
     import pikepdf
 
-    assert isinstance(group, pikepdf.Dictionary)
     for font in group.values():
         if not (isinstance(font, pikepdf.Dictionary) and str(font.get("/Subtype")) == "/Type3"):
             continue
         procs = font.get("/CharProcs")
-        resources = font.get("/Resources")
         if isinstance(procs, pikepdf.Dictionary):
             for proc in procs.values():
                 if isinstance(proc, pikepdf.Stream):
-                    yield _with_resources(proc, resources)
-
-
-def _with_resources(proc: object, resources: object) -> object:
-    """A Type3 glyph draws with its font's resources, unless it names its own."""
-    import pikepdf
-
-    assert isinstance(proc, pikepdf.Stream)
-    if "/Resources" not in proc and isinstance(resources, pikepdf.Dictionary):
-        proc.Resources = resources  # in the preflight's own copy of the file only
-    return proc
+                    yield proc, font.get("/Resources")
