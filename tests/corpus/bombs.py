@@ -95,7 +95,7 @@ def xobject_cycle(length: int = 1, inherit: bool = False) -> bytes:
     names = [f"/X{k}" for k in range(length)]
     forms = [_form(pdf, f"{names[(k + 1) % length]} Do ".encode() * 2) for k in range(length)]
     if inherit:
-        _page(pdf, b"/X0 Do", Dictionary(XObject=Dictionary(dict(zip(names, forms)))))
+        _page(pdf, b"/X0 Do", Dictionary(XObject=Dictionary(dict(zip(names, forms, strict=True)))))
         return _save(pdf)
     for k, form in enumerate(forms):
         nxt = (k + 1) % length
