@@ -284,9 +284,11 @@ GB = 1024 * 1024 * 1024
     lambda: B.flate_content(GB),  # 1 MB of deflate: a gigabyte of page content
     lambda: B.double_flate_content(4 * GB),  # deflated twice: 5 KB
     lambda: B.hex_wrapped_flate_content(GB),
+    lambda: B.lzw_wrapped_flate_content(GB // 4),  # (LZW is encoded in Python: slow)
     lambda: B.flate_font(GB),  # an embedded font file
     lambda: B.flate_object_stream(GB),  # decoded as soon as the file is opened
-], ids=["content", "twice-deflated", "hex-wrapped", "font-file", "object-stream"])
+], ids=["content", "twice-deflated", "hex-wrapped", "lzw-wrapped", "font-file",
+        "object-stream"])
 def test_pdf_stream_bomb_is_refused(make: Callable[[], bytes], tmp_path: Path) -> None:
     result = read_bomb(tmp_path, "bom.pdf", make())
     assert_refused(result, "bom.pdf", "mogelijke decompressiebom")

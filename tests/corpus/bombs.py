@@ -272,3 +272,15 @@ def many_annotations(count: int) -> bytes:
         for i in range(count)]))
     _page(pdf, b"0 0 m 100 100 l S")  # a second, ordinary page is still read
     return _save(pdf, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+
+
+def lzw_wrapped_flate_content(decoded: int) -> bytes:
+    """A flate bomb under LZW ([/LZWDecode /FlateDecode]): LZW is undone first, then inflated."""
+    from pypdf._codecs._codecs import LzwCodec
+
+    pdf = pikepdf.Pdf.new()
+    page = _page(pdf, b"")
+    stream = pikepdf.Stream(pdf, LzwCodec().encode(flate_zeros(decoded)))
+    stream.Filter = Array([Name.LZWDecode, Name.FlateDecode])
+    page.obj.Contents = stream
+    return _save(pdf)
