@@ -217,8 +217,8 @@ def _count_fields(fields: object) -> int:
     stack = [fields]
     while stack and count <= MAX_PDF_FIELDS:
         node = stack.pop()
-        if isinstance(node, pikepdf.Array):
-            stack.extend(node)
+        if isinstance(node, pikepdf.Array):  # (only as many as can still matter are resolved)
+            stack.extend(node[k] for k in range(min(len(node), MAX_PDF_FIELDS + 1 - count)))
             continue
         if not isinstance(node, pikepdf.Dictionary):
             continue
