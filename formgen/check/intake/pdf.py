@@ -29,7 +29,7 @@ def decode_pdf(
     name: str, data: bytes, pdf_dpi: int, max_pixels: int, max_pages: int
 ) -> Iterator[Page | FileProblem]:
     with quiet():
-        checked = preflight(data)  # before PDFium: bombs are refused here, cheaply
+        checked = preflight(data, max_pages)  # before PDFium: bombs are refused here, cheaply
     if checked.problem is not None:
         yield FileProblem(name, checked.problem)
         return

@@ -52,8 +52,8 @@ _IMAGE_CODECS = {"/DCTDecode", "/DCT", "/JPXDecode", "/CCITTFaxDecode", "/CCF", 
 _FLATE = {"/FlateDecode", "/Fl"}
 
 
-def preflight(data: bytes) -> Preflight:
-    """What PDFium must not be given: the whole file, or some of its pages.
+def preflight(data: bytes, max_pages: int | None = None) -> Preflight:
+    """What PDFium must not be given: the whole file, or some of its first max_pages pages.
 
     A file pypdf or qpdf cannot parse gets no verdict here (PDFium may still read it, and the
     worker's memory limit stays the last guard).
@@ -61,7 +61,7 @@ def preflight(data: bytes) -> Preflight:
     try:
         budget = [MAX_PDF_STREAM_BYTES]
         measured = _object_streams(data, budget)
-        return _inspect(data, budget, measured)
+        return _inspect(data, budget, measured, max_pages)
     except _OverBudget:
         return Preflight(BOMB)
     except Exception:
@@ -92,7 +92,8 @@ def _object_streams(data: bytes, budget: list[int]) -> set[int]:
     return numbers
 
 
-def _inspect(data: bytes, budget: list[int], measured: set[int]) -> Preflight:
+def _inspect(data: bytes, budget: list[int], measured: set[int],
+             max_pages: int | None) -> Preflight:
     import pikepdf
 
     try:
@@ -121,8 +122,10 @@ def _inspect(data: bytes, budget: list[int], measured: set[int]) -> Preflight:
 
         result = Preflight()
         walker = _Drawings()
-        for index, page in enumerate(pdf.pages):
+        pages = pdf.pages
+        for index in range(len(pages) if max_pages is None else min(len(pages), max_pages)):
             try:
+                page = pages[index]
                 annots = page.obj.get("/Annots")
                 crowded = isinstance(annots, pikepdf.Array) and (
                     len(annots) > MAX_PDF_PAGE_ANNOTATIONS)
