@@ -52,7 +52,9 @@ MAX_PDF_PAGE_ANNOTATIONS = 500  # annotations on one page (the form's pages have
 
 # An image file: the memory Pillow needs to decode it at full size and shrink it to
 # WORK_MAX_PIXELS, in bytes per pixel by mode (measured: with transparency the shrinking holds a
-# second full copy) and by format (the WebP decoder holds four: 79 megapixels took 1.2 GB).
+# second full copy) and by format (the WebP decoder holds four: 79 megapixels took 1.2 GB;
+# libheif seven bytes a pixel: a 48-megapixel HEIC photo took 337 MB).
 # Beyond the bound the file is refused: with the checks' own work a worker stays under 1 GB.
 MAX_IMAGE_DECODE_BYTES = 480 * 1024 * 1024
-DECODE_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "RGBA": 8, "WEBP": 16}  # else 4
+DECODE_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "RGBA": 8,  # else 4
+                          "WEBP": 16, "HEIF": 7, "AVIF": 7}
