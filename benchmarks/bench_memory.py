@@ -12,11 +12,12 @@ an 80-megapixel PNG; a 48-megapixel JPEG photo; an ID card page scanned at 600 d
 with OCR); a plain blank form page for comparison. E-mail cases (--email, also in the full
 run): a plain e-mail with the same blank PNG for comparison, a subject of many RFC 2047 encoded
 words, a long file name of them, a 1 MB From of words, a From of 0.5 MB commas, 1,000,000 empty
-MIME parts, 200,000 named attachments.
+MIME parts, 200,000 named attachments. With --bombs: PDFs whose drawings multiply, that
+inflate to gigabytes or hold 20000 fields, and 79-megapixel WebP and 16-bit PNG images.
 
 Each child runs under a time limit (--timeout, default 1800 s); an e-mail case also under an
-address-space cap (--cap-mb, default 3072), so a parser that blows up shows as "cap" or ">Ns"
-instead of taking the machine down.
+address-space cap (--cap-mb, default 3072), a bomb under a 4 GB cap, so a parser that blows up
+shows as "cap" or ">Ns" instead of taking the machine down.
 """
 
 from __future__ import annotations
@@ -183,6 +184,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only the three largest cases")
     parser.add_argument("--email", action="store_true", help="only the e-mail cases")
+    parser.add_argument("--bombs", action="store_true",
+                        help="only the PDF and image bombs (each under a 4 GB cap)")
     parser.add_argument("--cap-mb", type=int, default=3072, help="address space per child")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per child")
     args = parser.parse_args()
@@ -195,6 +198,8 @@ def main() -> None:
         ]
         if args.email:
             cases = _email_cases(root)
+        elif args.bombs:
+            cases = bomb_cases(root)
         elif not args.quick:
             cases += [("48-megapixel JPEG photo", lambda: _big_jpeg(root / "photo.jpg")),
                       ("ID card page at 600 dpi (OCR)", lambda: _id_page_600dpi(root / "id.jpg")),
@@ -205,13 +210,48 @@ def main() -> None:
         worst = 0.0
         for label, make in cases:
             path = make()
-            row = _measure(path, args.cap_mb if label in capped else None, args.timeout)
+            cap = BOMB_CAP_MB if args.bombs else args.cap_mb if label in capped else None
+            row = _measure(path, cap, args.timeout)
             worst = max(worst, float(str(row["peak_mb"])))
             problems = row.get("problems") or [""]
             print(f"{label:32} {row['verdict']!s:11} {float(str(row['peak_mb'])):8.0f} "
                   f"{float(str(row['seconds'])):8.1f}  {str(problems[0])[:70]}")
             path.unlink()
         print(f"worst peak: {worst:.0f} MB (target < {TARGET_MB} MB per worker process)")
+
+
+# -- Bombs: small PDFs and images that cost a decoder gigabytes (tests/corpus/bombs.py) ------
+
+BOMB_CAP_MB = 4096  # a bomb that gets through dies here instead of taking the machine
+
+
+def bomb_cases(root: Path) -> list[tuple[str, Callable[[], Path]]]:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from corpus import bombs
+
+    def write(name: str, make: Callable[[], bytes]) -> Callable[[], Path]:
+        def build() -> Path:
+            path = root / name
+            path.write_bytes(make())
+            return path
+        return build
+
+    gb = 1024 ** 3
+    return [
+        ("PDF form drawn 2^20 times", write("fanout.pdf", lambda: bombs.xobject_fanout(20))),
+        ("PDF form that draws itself", write("cycle.pdf", lambda: bombs.xobject_cycle(1))),
+        ("PDF content inflating to 1 GB", write("flate.pdf", lambda: bombs.flate_content(gb))),
+        ("PDF deflated twice, 4 GB", write("twice.pdf",
+                                           lambda: bombs.double_flate_content(4 * gb))),
+        ("PDF object stream of 1 GB", write("objstm.pdf",
+                                            lambda: bombs.flate_object_stream(gb))),
+        ("PDF with 20000 form fields", write("fields.pdf", lambda: bombs.many_fields(20000))),
+        ("79-megapixel WebP", write("big.webp", lambda: bombs.webp_rgba(10300, 7700))),
+        ("79 MP 16-bit gray PNG", write("gray16.png",
+                                        lambda: bombs.png_raw(10300, 7700, 16, 0))),
+        ("79 MP 16-bit RGB PNG", write("rgb16.png", lambda: bombs.png_raw(10300, 7700, 16, 2))),
+        ("79 MP RGBA PNG", write("rgba.png", lambda: bombs.png_raw(10300, 7700, 8, 6))),
+    ]
 
 
 if __name__ == "__main__":

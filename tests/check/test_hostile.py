@@ -21,9 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from corpus import bombs as B
 from corpus import forms
 from corpus import submissions as S
 from PIL import Image
@@ -315,3 +317,141 @@ def test_hostile_submission(case: Case, tmp_path: Path, browser: object) -> None
         assert dialogs == []
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Bombs: small files that would cost a decoder gigabytes. Each is read in a child process under
+# a memory cap and a time limit (the test machine stays safe even when a guard is missing); the
+# bomb must become one problem line for its file, and the other file must still be read.
+# ---------------------------------------------------------------------------------------------
+
+BOMB_CAP_BYTES = 1536 * 1024 * 1024  # address space of the child reading a bomb
+BOMB_SECONDS = 120
+
+_READ_FOLDER = """
+import json, resource, sys
+from pathlib import Path
+from formgen.check.intake import load_submission
+sub = load_submission(Path(sys.argv[1]))
+print(json.dumps({"pages": [[p.file_name, p.index] for p in sub.pages],
+                  "problems": [[p.file_name, p.message] for p in sub.problems],
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _capped() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (BOMB_CAP_BYTES, BOMB_CAP_BYTES))
+
+
+def read_bomb(tmp: Path, name: str, data: bytes) -> dict[str, Any]:
+    """Intake of a folder with the bomb and one ordinary page, under the cap."""
+    folder = tmp / "inzending"
+    folder.mkdir()
+    (folder / name).write_bytes(data)
+    (folder / "gewoon.png").write_bytes(_png(tmp))
+    run = subprocess.run([sys.executable, "-c", _READ_FOLDER, str(folder)], capture_output=True,
+                         timeout=BOMB_SECONDS, preexec_fn=_capped)
+    assert run.returncode == 0, run.stderr.decode("utf-8", "replace")[-500:]
+    return dict(json.loads(run.stdout))
+
+
+def assert_refused(result: dict[str, Any], name: str, words: str) -> None:
+    mine = [message for file, message in result["problems"] if file == name]
+    assert len(mine) == 1 and words in str(mine[0]), result["problems"]
+    assert ["gewoon.png", 1] in result["pages"]
+
+
+@pytest.mark.parametrize("make", [
+    lambda: B.xobject_fanout(24),  # 2^24 drawings of a 4 KB form
+    lambda: B.xobject_fanout(10, fanout=8),
+    lambda: B.xobject_fanout(24, where="annotation"),
+    lambda: B.xobject_fanout(24, where="pattern"),
+    lambda: B.xobject_cycle(1),  # a form that draws itself twice
+    lambda: B.xobject_cycle(3),
+    lambda: B.xobject_cycle(1, inherit=True),  # through the page's resources
+    lambda: B.xobject_cycle(2, inherit=True),
+], ids=["nested-2x", "nested-8x", "annotation", "pattern", "self", "ring-of-3",
+        "self-via-page", "ring-via-page"])
+def test_pdf_whose_drawings_multiply_is_refused_per_page(make: Callable[[], bytes],
+                                                         tmp_path: Path) -> None:
+    result = read_bomb(tmp_path, "bom.pdf", make())
+    assert_refused(result, "bom.pdf", "pagina 1 van de pdf is te ingewikkeld")
+
+
+def test_pdf_with_modest_nesting_is_still_read(tmp_path: Path) -> None:
+    result = read_bomb(tmp_path, "logo.pdf", B.xobject_fanout(8))  # 256 drawings: ordinary
+    assert ["logo.pdf", 1] in result["pages"]
+    assert not [m for f, m in result["problems"] if f == "logo.pdf"]
+
+
+GB = 1024 * 1024 * 1024
+
+
+@pytest.mark.parametrize("make", [
+    lambda: B.flate_content(GB),  # 1 MB of deflate: a gigabyte of page content
+    lambda: B.double_flate_content(4 * GB),  # deflated twice: 5 KB
+    lambda: B.hex_wrapped_flate_content(GB),
+    lambda: B.lzw_wrapped_flate_content(GB // 4),  # (LZW is encoded in Python: slow)
+    lambda: B.flate_font(GB),  # an embedded font file
+    lambda: B.flate_object_stream(GB),  # decoded as soon as the file is opened
+], ids=["content", "twice-deflated", "hex-wrapped", "lzw-wrapped", "font-file",
+        "object-stream"])
+def test_pdf_stream_bomb_is_refused(make: Callable[[], bytes], tmp_path: Path) -> None:
+    result = read_bomb(tmp_path, "bom.pdf", make())
+    assert_refused(result, "bom.pdf", "mogelijke decompressiebom")
+
+
+def test_pdf_with_a_huge_declared_image_is_refused(tmp_path: Path) -> None:
+    result = read_bomb(tmp_path, "bom.pdf", B.huge_image(40_000, 40_000, colour=False))
+    assert_refused(result, "bom.pdf", "afbeelding die te groot is")
+
+
+@pytest.mark.parametrize("count,per_page", [(3000, None), (3000, 600)],
+                         ids=["one-page", "five-pages"])
+def test_pdf_with_thousands_of_fields_is_refused_fast(count: int, per_page: int | None,
+                                                      tmp_path: Path) -> None:
+    import time
+
+    data = B.many_fields(count, per_page)
+    start = time.perf_counter()
+    result = read_bomb(tmp_path, "velden.pdf", data)
+    assert time.perf_counter() - start < 20
+    assert_refused(result, "velden.pdf", "invulvelden")
+
+
+def test_pdf_with_a_large_but_ordinary_content_stream_is_read(tmp_path: Path) -> None:
+    result = read_bomb(tmp_path, "groot.pdf", B.flate_content(32 * 1024 * 1024))
+    assert ["groot.pdf", 1] in result["pages"]
+    assert not [m for f, m in result["problems"] if f == "groot.pdf"]
+
+
+WORKER_MB = 1024  # the README's memory per worker
+
+
+@pytest.mark.parametrize("make,name", [
+    (lambda: B.webp_rgba(10_300, 7_700), "foto.webp"),  # 79 MP in a 38-byte WebP
+    (lambda: B.png_raw(10_300, 7_700, 8, 6), "scan.png"),  # 79 MP with transparency
+], ids=["webp-79mp", "png-rgba-79mp"])
+def test_image_that_would_take_over_a_worker_is_refused_before_decoding(
+        make: Callable[[], bytes], name: str, tmp_path: Path) -> None:
+    result = read_bomb(tmp_path, name, make())
+    assert_refused(result, name, "te groot om te lezen")
+    assert float(str(result["peak_mb"])) < WORKER_MB
+
+
+@pytest.mark.parametrize("bit_depth,colour_type", [(16, 0), (16, 2), (8, 0)],
+                         ids=["gray-16", "rgb-16", "gray-8"])
+def test_large_deep_image_is_read_within_a_worker(bit_depth: int, colour_type: int,
+                                                  tmp_path: Path) -> None:
+    result = read_bomb(tmp_path, "scan.png", B.png_raw(10_300, 7_700, bit_depth, colour_type))
+    assert ["scan.png", 1] in result["pages"]
+    assert not [m for f, m in result["problems"] if f == "scan.png"]
+    assert float(str(result["peak_mb"])) < WORKER_MB
+
+
+def test_pdf_page_with_thousands_of_annotations_is_skipped(tmp_path: Path) -> None:
+    result = read_bomb(tmp_path, "notities.pdf", B.many_annotations(5000))
+    assert_refused(result, "notities.pdf", "pagina 1 van de pdf is te ingewikkeld")
+    assert ["notities.pdf", 2] in result["pages"]

@@ -917,3 +917,30 @@ def test_damaged_files_never_raise(tmp_path: Path, make) -> None:
         sub = load_submission(path, pdf_dpi=36)
         assert sub.pages or sub.problems
         assert all(p.file_name == path.name for p in [*sub.pages, *sub.problems])
+
+
+def test_preflight_passes_ordinary_pdfs_quickly() -> None:
+    """The bomb checks find nothing in what customers send: the form, a scan, a digital form."""
+    import time
+
+    from formgen.check.intake.pdf_preflight import preflight
+    from formgen.form import blank_form
+
+    for data in (blank_form(), scan_pdf(pages=5, resolution=300), digital_pdf()):
+        start = time.perf_counter()
+        result = preflight(data)
+        assert time.perf_counter() - start < 1.0
+        assert result.problem is None and result.page_problems == {}
+
+
+def test_sixteen_bit_gray_png_is_shrunk_to_eight_bits(tmp_path: Path) -> None:
+    """A 16-bit gray scan larger than the work size: shrunk in 16 bits, then 0..65535 -> 0..255."""
+    arr = np.full((6000, 5000), 40000, np.uint16)
+    arr[:, :2500] = 1000
+    (tmp_path / "diep.png").write_bytes(png_bytes(Image.fromarray(arr)))
+    sub = load_submission(tmp_path / "diep.png")
+    assert not sub.problems
+    page = sub.pages[0]
+    assert_rgb(page)
+    assert page.image.shape[0] * page.image.shape[1] <= 25_000_000
+    assert page.image[10, 10, 0] == 1000 // 257 and page.image[10, -10, 0] == 40000 // 257

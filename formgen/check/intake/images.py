@@ -10,7 +10,11 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
-from formgen.check.intake.limits import WORK_MAX_PIXELS
+from formgen.check.intake.limits import (
+    DECODE_BYTES_PER_PIXEL,
+    MAX_IMAGE_DECODE_BYTES,
+    WORK_MAX_PIXELS,
+)
 from formgen.check.intake.model import FileProblem, Page
 from formgen.check.intake.quiet import quiet
 
@@ -101,6 +105,9 @@ def _decode_frame(
             raise ValueError("empty image")
         if width * height > max_pixels:
             return FileProblem(name, f"{what} is te groot (mogelijke decompressiebom)")
+        if decode_bytes(im) > MAX_IMAGE_DECODE_BYTES:
+            return FileProblem(name, f"{what} is te groot om te lezen ({width * height / 1e6:.0f} "
+                                     "megapixel in dit bestandstype); stuur een kleinere foto")
         if im.format == "JPEG" and width * height > WORK_MAX_PIXELS:
             # decode a large JPEG at a reduced scale straight away (DCT scaling): less memory
             f = math.sqrt(WORK_MAX_PIXELS / (width * height))
@@ -127,6 +134,26 @@ def _decode_frame(
     )
 
 
+def decode_bytes(im: Image.Image) -> int:
+    """Memory Pillow needs to decode the image at full size (the checks' own work comes after
+    it is reduced): its pixels times the bytes per pixel its decoder uses for this mode."""
+    width, height = im.size
+    if im.format == "JPEG":
+        width, height = _draft_size(width, height)
+    mode = "RGBA" if im.mode in ("LA", "PA", "RGBa", "La") or "transparency" in im.info else (
+        "I;16" if im.mode.startswith("I;16") else im.mode)
+    per_pixel = DECODE_BYTES_PER_PIXEL.get(mode, 4)
+    return width * height * max(per_pixel, DECODE_BYTES_PER_PIXEL.get(str(im.format), 0))
+
+
+def _draft_size(width: int, height: int) -> tuple[int, int]:
+    """The size a large JPEG is decoded at: DCT scaling by 1/2, 1/4 or 1/8 (see draft)."""
+    scale = 1
+    while scale < 8 and (width // (scale * 2)) * (height // (scale * 2)) >= WORK_MAX_PIXELS:
+        scale *= 2
+    return math.ceil(width / scale), math.ceil(height / scale)
+
+
 def _reduced(im: Image.Image) -> Image.Image:
     """A large image shrunk by a whole factor in Pillow, before any full-size copy is made."""
     width, height = im.size
@@ -135,7 +162,12 @@ def _reduced(im: Image.Image) -> Image.Image:
         return im
     try:
         return im.reduce(factor)
-    except (ValueError, NotImplementedError):  # modes reduce() does not know: resized later
+    except (ValueError, NotImplementedError):  # modes reduce() does not know (16 bits, ...)
+        pass
+    try:
+        size = (max(1, width // factor), max(1, height // factor))
+        return im.resize(size, Image.Resampling.BOX)
+    except (ValueError, NotImplementedError):  # resized after conversion instead
         return im
 
 
@@ -177,17 +209,19 @@ def _to_rgb(im: Image.Image) -> np.ndarray:
         out = im
     elif mode in ("I", "I;16", "I;16L", "I;16B", "I;16N", "F"):
         arr = np.asarray(im)
+        if arr.dtype != np.uint16 and arr.dtype != np.float32:
+            arr = arr.astype(np.float32)  # 32-bit integers (mode I), big-endian 16 bits
+        arr = _at_most_work_size(arr)  # (reduce() does not know these modes)
         if mode == "F":
             arr = np.nan_to_num(arr.astype(np.float64))
             top = float(arr.max()) if arr.size else 0.0
             scale = 255.0 if top <= 1.0 else (255.0 / 65535.0 if top > 255 else 1.0)
             gray = np.clip(arr * scale, 0, 255).astype(np.uint8)
         else:
-            arr = arr.astype(np.int64)
             top = int(arr.max()) if arr.size else 0
-            gray = (np.clip(arr, 0, 65535) // 257 if top > 255 else np.clip(arr, 0, 255)).astype(
-                np.uint8
-            )
+            if mode == "I" and (top > 65535 or (arr.size and arr.min() < 0)):
+                arr = np.clip(arr, 0, 65535)
+            gray = (arr // 257 if top > 255 else arr).astype(np.uint8)
         return np.ascontiguousarray(np.repeat(gray[:, :, None], 3, axis=2))
     elif (
         mode in ("RGBA", "LA", "PA", "RGBa", "La")

@@ -34,3 +34,27 @@ FULL_PAGE_IMAGE_SHARE = 0.5  # images covering at least this share of the page -
 
 
 MAX_OBJECTS_INSPECTED = 5000  # page objects looked at to decide "digital"
+
+
+# -- PDF and image bombs: what a file may cost before it is decoded (pdf_preflight.py) --------
+# Non-image streams (content, forms, fonts, object streams) of one PDF, decoded, in total:
+# PDFium holds about 2.4 times this while it draws the page; a real form or scan uses < 5 MB.
+MAX_PDF_STREAM_BYTES = 128 * 1024 * 1024
+# One image in a PDF, declared width x height: PDFium scales while decoding (a 3.6-gigapixel
+# image took 200 MB), so this bounds time, not memory. A4 at 1200 dpi is 140 megapixels.
+MAX_PDF_IMAGE_PIXELS = 1_000_000_000
+# Form XObjects, tiling patterns, Type3 glyphs and appearance streams one page draws, each
+# use counted (a form drawn twice inside a form drawn twice is four): PDFium builds each use
+# again, so nesting grows it exponentially: 2^14 nested drawings took 0.14 GB and 0.8 s.
+MAX_PDF_PAGE_DRAWINGS = 20_000
+MAX_PDF_FIELDS = 1000  # AcroForm fields and widgets; the form has 27, PDFium builds each one
+MAX_PDF_PAGE_ANNOTATIONS = 500  # annotations on one page (the form's pages have 17 at most)
+
+# An image file: the memory Pillow needs to decode it at full size and shrink it to
+# WORK_MAX_PIXELS, in bytes per pixel by mode (measured: with transparency the shrinking holds a
+# second full copy) and by format (the WebP decoder holds four: 79 megapixels took 1.2 GB;
+# libheif seven bytes a pixel: a 48-megapixel HEIC photo took 337 MB).
+# Beyond the bound the file is refused: with the checks' own work a worker stays under 1 GB.
+MAX_IMAGE_DECODE_BYTES = 480 * 1024 * 1024
+DECODE_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "RGBA": 8,  # else 4
+                          "WEBP": 16, "HEIF": 7, "AVIF": 7}

@@ -19,6 +19,7 @@ from formgen.check.intake.limits import (
     WORK_MAX_PIXELS,
 )
 from formgen.check.intake.model import FileProblem, Page
+from formgen.check.intake.pdf_preflight import preflight
 from formgen.check.intake.quiet import quiet
 
 _POINTS_PER_METRE = 72 / 0.0254
@@ -27,6 +28,11 @@ _POINTS_PER_METRE = 72 / 0.0254
 def decode_pdf(
     name: str, data: bytes, pdf_dpi: int, max_pixels: int, max_pages: int
 ) -> Iterator[Page | FileProblem]:
+    with quiet():
+        checked = preflight(data, max_pages)  # before PDFium: bombs are refused here, cheaply
+    if checked.problem is not None:
+        yield FileProblem(name, checked.problem)
+        return
     try:
         with quiet():
             pdf = pdfium.PdfDocument(data)
@@ -54,6 +60,9 @@ def decode_pdf(
         with quiet():
             fields = _pdf_fields(data)
         for i in range(min(count, max_pages)):
+            if i in checked.page_problems:
+                yield FileProblem(name, checked.page_problems[i])
+                continue
             with quiet():
                 item = _render_pdf_page(pdf, i, count, name, pdf_dpi,
                                         min(max_pixels, WORK_MAX_PIXELS), fields)
