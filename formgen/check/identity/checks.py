@@ -11,6 +11,7 @@ import numpy as np
 
 from formgen.check.identity import ocr
 from formgen.check.identity.document import IdDocumentResult, analyse_id_page
+from formgen.check.identity.given_names import GivenNames, compare_given_names
 from formgen.check.identity.mrz import icao_name, surname_matches
 from formgen.check.intake import Page
 from formgen.check.verdict import Check, Status
@@ -175,16 +176,34 @@ def _name(result: IdDocumentResult, account_name: str | None, typed: bool, where
     if not result.surname:
         return Check("id_name", Status.REVIEW, "achternaam op het identiteitsbewijs niet "
                      "leesbaar; controleer de naam zelf", file=where)
-    if account_name and (surname_matches(account_name, result.surname)
-                         or _similar(account_name, result.surname)):
-        return Check("id_name", Status.OK, "de achternaam komt overeen met het formulier",
-                     file=where)
+    exact = bool(account_name) and surname_matches(account_name or "", result.surname)
+    if account_name and (exact or _similar(account_name, result.surname)):
+        return _given_names(result, account_name, certain=typed or exact, where=where)
     if typed:
         return Check("id_name", Status.REVIEW, "de achternaam op het identiteitsbewijs komt niet "
                      "overeen met de naam op het formulier", file=where)
     # Handwriting is read poorly by OCR: a failed match is no evidence of a wrong person.
     return Check("id_name", Status.WARNING, "de naam is met de hand geschreven en niet zeker "
                  "te lezen; vergelijk hem met het identiteitsbewijs", file=where)
+
+
+def _given_names(result: IdDocumentResult, account_name: str, certain: bool,
+                 where: str) -> Check:
+    """The surname fits; the given names decide whether it is the account holder's document.
+
+    certain: the name on the form was read well (printed, or its surname read exactly), so
+    other given names mean another person, not a misread."""
+    cut_short = bool(result.mrz and result.mrz.surname_truncated)
+    given = compare_given_names(account_name, result.surname or "", result.given_names,
+                                fuzzy=True, cut_short=cut_short)
+    if given is GivenNames.MATCH:
+        return Check("id_name", Status.OK, "de naam komt overeen met het formulier", file=where)
+    if given is GivenNames.UNKNOWN:
+        return Check("id_name", Status.OK, "de achternaam komt overeen met het formulier "
+                     "(voornamen niet te vergelijken)", file=where)
+    message = ("de achternaam komt overeen, de voornamen niet: is dit het identiteitsbewijs "
+               "van iemand anders, bijvoorbeeld een familielid?")
+    return Check("id_name", Status.REVIEW if certain else Status.WARNING, message, file=where)
 
 
 def _expiry(result: IdDocumentResult, today: dt.date, where: str) -> Check:
