@@ -28,24 +28,43 @@ class IdSearch:
 
     Pages are offered as they are decoded and not kept (only their name and number), so a
     submission of many pages never holds them all in memory. After a valid MRZ, the remaining
-    pages are not read.
+    pages are not read. Form pages (their print and boxes wiped) are kept and read only when
+    no other page held a valid MRZ: customers lay the ID on the form and scan both at once.
     """
 
     def __init__(self, today: dt.date) -> None:
         self.today = today
         self.best: tuple[IdDocumentResult, Page] | None = None
+        self.form_pages: list[Page] = []
 
     def offer(self, page: Page) -> None:
         if self.best is not None and self.best[0].mrz_valid:
             return
         if _blank(page.image):  # nothing printed or written: no document, and OCR is slow
             return
-        result = analyse_id_page(page.image, today=self.today)
+        self._consider(analyse_id_page(page.image, today=self.today), page)
+
+    def offer_form_page(self, page: Page) -> None:
+        """A page of the form with the form's print and boxes wiped: an ID may lie there."""
+        if len(self.form_pages) < MAX_FORM_PAGES and not _blank(page.image):
+            self.form_pages.append(page)
+
+    def _consider(self, result: IdDocumentResult, page: Page) -> None:
         if self.best is None or _rank(result) > _rank(self.best[0]):
             self.best = (result, replace(page, image=_NO_IMAGE))
 
     def found(self) -> tuple[IdDocumentResult, Page] | None:
+        for page in self.form_pages:
+            if self.best is not None and self.best[0].mrz_valid:
+                break
+            result = analyse_id_page(page.image, today=self.today)
+            if result.mrz_found:  # the form's own print names the ID: only an MRZ counts
+                self._consider(result, page)
+        self.form_pages = []
         return self.best if self.best and self.best[0].looks_like_id else None
+
+
+MAX_FORM_PAGES = 4  # form pages kept to look for an ID on
 
 
 _NO_IMAGE = np.zeros((0, 0, 3), np.uint8)
