@@ -11,12 +11,15 @@ import numpy as np
 
 from formgen.check.identity import ocr
 from formgen.check.identity.document import IdDocumentResult, analyse_id_page
-from formgen.check.identity.given_names import GivenNames, compare_given_names
+from formgen.check.identity.given_names import GivenNames, closest_given_name, compare_given_names
 from formgen.check.identity.mrz import icao_name, surname_matches
 from formgen.check.intake import Page
 from formgen.check.verdict import Check, Status
 
 OCR_NAME_SIMILARITY = 0.75  # e.g. "Ngen" read for NGUYEN
+# A handwritten given name sharing less than this with all of the document's is someone
+# else's: a misread keeps most letters ("tukass" for LUKASZ: 0.67), another name few (0-0.4).
+OTHER_PERSON_SIMILARITY = 0.5
 
 
 def _rank(result: IdDocumentResult) -> tuple[bool, bool, bool]:
@@ -195,9 +198,9 @@ def _name(result: IdDocumentResult, account_name: str | None, typed: bool, where
     if not result.surname:
         return Check("id_name", Status.REVIEW, "achternaam op het identiteitsbewijs niet "
                      "leesbaar; controleer de naam zelf", file=where)
-    exact = bool(account_name) and surname_matches(account_name or "", result.surname)
-    if account_name and (exact or _similar(account_name, result.surname)):
-        return _given_names(result, account_name, certain=typed or exact, where=where)
+    if account_name and (surname_matches(account_name, result.surname)
+                         or _similar(account_name, result.surname)):
+        return _given_names(result, account_name, typed, where)
     if typed:
         return Check("id_name", Status.REVIEW, "de achternaam op het identiteitsbewijs komt niet "
                      "overeen met de naam op het formulier", file=where)
@@ -206,12 +209,13 @@ def _name(result: IdDocumentResult, account_name: str | None, typed: bool, where
                  "te lezen; vergelijk hem met het identiteitsbewijs", file=where)
 
 
-def _given_names(result: IdDocumentResult, account_name: str, certain: bool,
+def _given_names(result: IdDocumentResult, account_name: str, typed: bool,
                  where: str) -> Check:
     """The surname fits; the given names decide whether it is the account holder's document.
 
-    certain: the name on the form was read well (printed, or its surname read exactly), so
-    other given names mean another person, not a misread."""
+    typed: the name on the form is printed, so other given names mean another person. A
+    handwritten name is read poorly: only a given name with few letters in common with any
+    on the document is taken for another person's."""
     cut_short = bool(result.mrz and result.mrz.surname_truncated)
     given = compare_given_names(account_name, result.surname or "", result.given_names,
                                 fuzzy=True, cut_short=cut_short)
@@ -222,7 +226,9 @@ def _given_names(result: IdDocumentResult, account_name: str, certain: bool,
                      "(voornamen niet te vergelijken)", file=where)
     message = ("de achternaam komt overeen, de voornamen niet: is dit het identiteitsbewijs "
                "van iemand anders, bijvoorbeeld een familielid?")
-    return Check("id_name", Status.REVIEW if certain else Status.WARNING, message, file=where)
+    other = typed or closest_given_name(account_name, result.surname or "",
+                                        result.given_names) < OTHER_PERSON_SIMILARITY
+    return Check("id_name", Status.REVIEW if other else Status.WARNING, message, file=where)
 
 
 def _expiry(result: IdDocumentResult, today: dt.date, where: str) -> Check:

@@ -109,3 +109,14 @@ def compare_given_names(account_name: str, document_surname: str, document_given
             return GivenNames.DIFFERENT
         position += 1
     return GivenNames.MATCH
+
+
+def closest_given_name(account_name: str, document_surname: str,
+                       document_given: str | None) -> float:
+    """How close (0..1, letters in common) the form's first given name comes to any of the
+    document's: a misread of the holder's name keeps most letters, another person's name few."""
+    form = _form_given(account_name, set(_tokens(document_surname)), True)
+    document = _tokens(document_given or "")
+    if not form or not document or len(form[0].folded) == 1:
+        return 1.0
+    return max(SequenceMatcher(None, form[0].folded, d).ratio() for d in document)
