@@ -11,6 +11,7 @@ import numpy as np
 from formgen.check.form_pages import FormPage
 from formgen.check.ink import Ink, boxes_mask, crop, measure, reference_pages, thin_print
 from formgen.check.placement import Offset, find_box, moved
+from formgen.check.signature import machine_text
 from formgen.check.text_lines import (
     ANSWER_MIN_CHARACTERS,
     CLOSER_SCALE,
@@ -289,8 +290,13 @@ def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
             if status is Status.REVIEW and _printed_by_us(field, findings):
                 status = Status.OK  # noise over a value we printed and signed
             box = template.layout.box(field.id).rect
-            check = Check(code, status, _message(field, status, best, typed), page=field.page,
-                          file=best.label, crop=crop(best.warped, box))
+            message = _message(field, status, best, typed)
+            if field.kind == "signature" and status is Status.OK and not best.source.digital \
+                    and machine_text(best.warped, reference_pages(template.pdf)[field.page - 1],
+                                     box):
+                status, message = Status.REVIEW, NOT_HANDWRITTEN
+            check = Check(code, status, message, page=field.page, file=best.label,
+                          crop=crop(best.warped, box))
             if field.kind == "signature" and best.source.digital:
                 check.status = Status.REVIEW if status is Status.OK else Status.MISSING
                 check.message = ("het formulier is digitaal ingevuld: print het en onderteken "
@@ -471,6 +477,10 @@ def _printed_by_us(field: Field, findings: FormFindings) -> bool:
     """The field's value is in the page's signed token, so the prefilled form printed it: the
     klantnummer of a prefilled form whose token was verified."""
     return field.prefill == "customer_id" and findings.verified and bool(findings.customer_id)
+
+
+NOT_HANDWRITTEN = ("in het vak voor de handtekening staat getypte of gestempelde tekst; een "
+                   "handtekening moet met een pen gezet zijn: controleer het")
 
 
 def _message(field: Field, status: Status, page: FormPage, typed: str) -> str:
