@@ -12,6 +12,7 @@ from formgen.check.form_pages import FormPage
 from formgen.check.ink import Ink, boxes_mask, crop, measure, reference_pages, thin_print
 from formgen.check.placement import Offset, find_box, moved
 from formgen.check.signature import machine_text
+from formgen.check.struck import struck_through
 from formgen.check.text_lines import (
     ANSWER_MIN_CHARACTERS,
     CLOSER_SCALE,
@@ -26,6 +27,7 @@ from formgen.check.text_lines import (
 from formgen.check.value_shape import looks_like
 from formgen.check.verdict import Check, Status
 from formgen.definition import Field
+from formgen.form.layout import Rect
 from formgen.form.template import FormTemplate
 
 FIELD_MIN_FRACTION = 0.004  # ink in a text box that counts as written
@@ -291,10 +293,10 @@ def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
                 status = Status.OK  # noise over a value we printed and signed
             box = template.layout.box(field.id).rect
             message = _message(field, status, best, typed)
-            if field.kind == "signature" and status is Status.OK and not best.source.digital \
-                    and machine_text(best.warped, reference_pages(template.pdf)[field.page - 1],
-                                     box):
-                status, message = Status.REVIEW, NOT_HANDWRITTEN
+            printed = reference_pages(template.pdf)[field.page - 1]
+            if status is Status.OK and not typed and not best.source.digital:
+                status, message = _by_hand(field, findings, best.warped, printed, box,
+                                           status, message)
             check = Check(code, status, message, page=field.page, file=best.label,
                           crop=crop(best.warped, box))
             if field.kind == "signature" and best.source.digital:
@@ -310,7 +312,12 @@ def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
     for group_id, members in groups.items():
         group = form.groups[group_id]
         filled = [c for c in members if c.status is Status.OK]
-        if filled:
+        corrected = [c for c in members if c.status is Status.REVIEW and CORRECTED in c.message]
+        if corrected:  # a value struck out, another beside it: a person reads which holds
+            checks.append(Check(f"group:{group_id}", Status.REVIEW,
+                                "; ".join(c.message for c in corrected), page=corrected[0].page,
+                                file=corrected[0].file, crop=corrected[0].crop))
+        elif filled:
             names = ", ".join(form.field(c.code.split(":", 1)[1]).label for c in filled)
             checks.append(Check(f"group:{group_id}", Status.OK, f"ingevuld: {names}",
                                 page=filled[0].page, file=filled[0].file, crop=filled[0].crop))
@@ -479,6 +486,25 @@ def _printed_by_us(field: Field, findings: FormFindings) -> bool:
     return field.prefill == "customer_id" and findings.verified and bool(findings.customer_id)
 
 
+def _by_hand(field: Field, findings: FormFindings, page: np.ndarray, printed: np.ndarray,
+             box: Rect, status: Status, message: str) -> tuple[Status, str]:
+    """A box written on paper: a signature must be handwriting (see check.signature); a value
+    struck through is no value (see check.struck), unless another stands beside it, when a
+    person reads which holds."""
+    if field.kind == "signature":
+        return (Status.REVIEW, NOT_HANDWRITTEN) if machine_text(page, printed, box) else \
+            (status, message)
+    if field.kind == "checkbox" or (field.prefill and findings.request_id):
+        return status, message  # a tick, or a value we printed
+    strike = struck_through(page, printed, box)
+    if strike is None:
+        return status, message
+    if strike.corrected:
+        return Status.REVIEW, f"{field.label}: {CORRECTED}"
+    return Status.MISSING, f"{field.label}: doorgehaald, dus niet ingevuld"
+
+
+CORRECTED = "doorgehaald en opnieuw ingevuld; lees welke waarde geldt"
 NOT_HANDWRITTEN = ("in het vak voor de handtekening staat getypte of gestempelde tekst; een "
                    "handtekening moet met een pen gezet zijn: controleer het")
 
