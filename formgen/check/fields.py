@@ -11,6 +11,8 @@ import numpy as np
 from formgen.check.form_pages import FormPage
 from formgen.check.ink import Ink, boxes_mask, crop, measure, reference_pages, thin_print
 from formgen.check.placement import Offset, find_box, moved
+from formgen.check.signature import machine_text
+from formgen.check.struck import struck_through
 from formgen.check.text_lines import (
     ANSWER_MIN_CHARACTERS,
     CLOSER_SCALE,
@@ -25,6 +27,7 @@ from formgen.check.text_lines import (
 from formgen.check.value_shape import looks_like
 from formgen.check.verdict import Check, Status
 from formgen.definition import Field
+from formgen.form.layout import Rect
 from formgen.form.template import FormTemplate
 
 FIELD_MIN_FRACTION = 0.004  # ink in a text box that counts as written
@@ -301,8 +304,13 @@ def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
             if status is Status.REVIEW and _printed_by_us(field, findings):
                 status = Status.OK  # noise over a value we printed and signed
             box = template.layout.box(field.id).rect
-            check = Check(code, status, _message(field, status, best, typed), page=field.page,
-                          file=best.label, crop=crop(best.warped, box))
+            message = _message(field, status, best, typed)
+            printed = reference_pages(template.pdf)[field.page - 1]
+            if status is Status.OK and not typed and not best.source.digital:
+                status, message = _by_hand(field, findings, best.warped, printed, box,
+                                           status, message)
+            check = Check(code, status, message, page=field.page, file=best.label,
+                          crop=crop(best.warped, box))
             if field.kind == "signature" and best.source.digital:
                 check.status = Status.REVIEW if status is Status.OK else Status.MISSING
                 check.message = ("het formulier is digitaal ingevuld: print het en onderteken "
@@ -319,7 +327,12 @@ def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
         # The report shows every box written or in doubt: the data support types in.
         crops = [(form.field(c.code.split(":", 1)[1]).label, c.crop) for c in members
                  if c.status is not Status.MISSING and c.crop is not None]
-        if filled:
+        corrected = [c for c in members if c.status is Status.REVIEW and CORRECTED in c.message]
+        if corrected:  # a value struck out, another beside it: a person reads which holds
+            checks.append(Check(f"group:{group_id}", Status.REVIEW,
+                                "; ".join(c.message for c in corrected), page=corrected[0].page,
+                                file=corrected[0].file, crop=corrected[0].crop, crops=crops))
+        elif filled:
             names = ", ".join(form.field(c.code.split(":", 1)[1]).label for c in filled)
             checks.append(Check(f"group:{group_id}", Status.OK, f"ingevuld: {names}",
                                 page=filled[0].page, file=filled[0].file, crop=filled[0].crop,
@@ -488,6 +501,29 @@ def _printed_by_us(field: Field, findings: FormFindings) -> bool:
     """The field's value is in the page's signed token, so the prefilled form printed it: the
     klantnummer of a prefilled form whose token was verified."""
     return field.prefill == "customer_id" and findings.verified and bool(findings.customer_id)
+
+
+def _by_hand(field: Field, findings: FormFindings, page: np.ndarray, printed: np.ndarray,
+             box: Rect, status: Status, message: str) -> tuple[Status, str]:
+    """A box written on paper: a signature must be handwriting (see check.signature); a value
+    struck through is no value (see check.struck), unless another stands beside it, when a
+    person reads which holds."""
+    if field.kind == "signature":
+        return (Status.REVIEW, NOT_HANDWRITTEN) if machine_text(page, printed, box) else \
+            (status, message)
+    if field.kind == "checkbox" or (field.prefill and findings.request_id):
+        return status, message  # a tick, or a value we printed
+    strike = struck_through(page, printed, box)
+    if strike is None:
+        return status, message
+    if strike.corrected:
+        return Status.REVIEW, f"{field.label}: {CORRECTED}"
+    return Status.MISSING, f"{field.label}: doorgehaald, dus niet ingevuld"
+
+
+CORRECTED = "doorgehaald en opnieuw ingevuld; lees welke waarde geldt"
+NOT_HANDWRITTEN = ("in het vak voor de handtekening staat getypte of gestempelde tekst; een "
+                   "handtekening moet met een pen gezet zijn: controleer het")
 
 
 def _message(field: Field, status: Status, page: FormPage, typed: str) -> str:

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 
 from formgen.check.align import find_marks
@@ -15,8 +14,8 @@ from formgen.check.email import check_email
 from formgen.check.fields import FormFindings, account_name_crop, box_crop, check_form_pages
 from formgen.check.form_pages import FormPage, find_form_page, place_by_print
 from formgen.check.identity.checks import IdSearch, id_checks, read_printed_code, read_printed_name
-from formgen.check.ink import measure, reference_pages
-from formgen.check.intake import FileProblem, Page, SubmissionReader
+from formgen.check.ink import CHECK_DPI, boxes_mask, measure, reference_pages
+from formgen.check.intake import FileProblem, Page, SubmissionReader, grey_copy
 from formgen.check.verdict import Check, Status, Verdict, decide
 from formgen.form.template import FormTemplate, get_template
 
@@ -112,10 +111,11 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
         if found is None:
             id_search.offer(item)
             if len(unplaced) < MAX_UNPLACED:
-                unplaced.append(_small_grey(item))
+                unplaced.append(grey_copy(item))
                 if marks:
                     marked.add((item.file_name, item.index))
         else:
+            id_search.offer_form_page(_beside_the_form(found, template))
             found.source = replace(found.source, image=_NO_IMAGE)  # the warped copy is kept
             form_pages.append(found)
         del item, found
@@ -151,16 +151,17 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
 
 _NO_IMAGE = np.zeros((0, 0, 3), np.uint8)
 MAX_UNPLACED = 8  # pages not recognised that are kept to be looked for by their print
-UNPLACED_LONG_SIDE = 2339  # px: A4 at 200 dpi, enough to check the boxes at CHECK_DPI
 
 
-def _small_grey(page: Page) -> Page:
-    """A grey copy of the page, no larger than UNPLACED_LONG_SIDE, to keep after its turn."""
-    grey = cv2.cvtColor(page.image, cv2.COLOR_RGB2GRAY) if page.image.ndim == 3 else page.image
-    factor = min(1.0, UNPLACED_LONG_SIDE / max(grey.shape))
-    if factor < 1:
-        grey = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-    return replace(page, image=np.ascontiguousarray(grey))
+def _beside_the_form(page: FormPage, template: FormTemplate) -> Page:
+    """The form page without the form: its print and its boxes whitened, so what is left is
+    what lies beside them, such as an ID card laid on the page (the reader would otherwise
+    take the form's lines of text for the document's)."""
+    printed = reference_pages(template.pdf)[page.number - 1]
+    boxes = boxes_mask(printed.shape, tuple(b.rect for b in template.layout.boxes
+                                            if b.field.page == page.number))
+    image = np.where(printed | boxes, np.uint8(255), page.warped)
+    return replace(page.source, image=image, dpi=CHECK_DPI)
 
 
 def _placed_by_print(unplaced: list[Page], form_pages: list[FormPage],

@@ -132,9 +132,15 @@ def read_box(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
     with the print wiped off: the text lines the detector finds in the box, enlarged scale
     times (handwriting at CHECK_DPI is too thin for it), each recognised; lines joined by a
     space."""
+    return " ".join(text for text, _ in read_box_lines(page, printed, rect, scale=scale))
+
+
+def read_box_lines(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
+                   scale: float = READ_SCALE) -> list[tuple[str, float]]:
+    """Each line :func:`read_box` reads, with the recogniser's confidence (0..1)."""
     found = _surroundings(page, printed, rect, wipe_print=True)
     if found is None:
-        return ""
+        return []
     region, cx0, cy0 = found
     x0, y0, x1, y1 = pixel_box(rect)
     big = cv2.resize(region, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
@@ -143,7 +149,7 @@ def read_box(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
         x, y = quad[:, 0].mean() / scale + cx0, quad[:, 1].mean() / scale + cy0
         if x0 <= x <= x1 and y0 <= y <= y1:
             lines.append(ocr.crop_box(big, quad))
-    return " ".join(text for text, _ in ocr.recognize(lines))
+    return [(text, float(score)) for text, score in ocr.recognize(lines)]
 
 
 def letters_and_digits(text: str) -> int:

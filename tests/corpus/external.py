@@ -316,8 +316,10 @@ def fill(pdf: bytes, dpi: int, values: dict[str, str], rng: random.Random, *, si
 
 
 def id_document(p: Person, dpi: int, rng: random.Random, *, passport: bool,
-                expired: bool = False, surname: str | None = None) -> np.ndarray:
-    """An RGB image of a fictitious ID card (TD1) or passport data page (TD3) at dpi."""
+                expired: bool = False, surname: str | None = None,
+                given: str | None = None) -> np.ndarray:
+    """An RGB image of a fictitious ID card (TD1) or passport data page (TD3) at dpi; surname
+    and given: someone else's names instead of the person's."""
     w_mm, h_mm = (125.0, 88.0) if passport else (85.6, 54.0)
     s = dpi / 25.4
     w, h = round(w_mm * s), round(h_mm * s)
@@ -335,13 +337,13 @@ def id_document(p: Person, dpi: int, rng: random.Random, *, passport: bool,
     d.rectangle(face, fill=(200, 195, 190))
     cx, cy = (face[0] + face[2]) / 2, (face[1] + face[3]) / 2
     d.ellipse([cx - 0.09 * w, cy - 0.16 * h, cx + 0.09 * w, cy + 0.1 * h], fill=(150, 130, 120))
-    sur = surname or p.surname
+    sur, given = surname or p.surname, given or p.given
     expiry = (today() - dt.timedelta(days=rng.randint(30, 700)) if expired
               else today() + dt.timedelta(days=rng.randint(200, 3000)))
     birth = dt.date(rng.randint(1950, 2004), rng.randint(1, 12), rng.randint(1, 28))
     number = "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXZ") for _ in range(2)) + "".join(
         rng.choice("ABCDEFGHJKLMNPRSTUVWXZ0123456789") for _ in range(6)) + str(rng.randint(0, 9))
-    rows = [("Naam / Surname", sur.upper()), ("Voornamen / Given names", p.given.upper()),
+    rows = [("Naam / Surname", sur.upper()), ("Voornamen / Given names", given.upper()),
             ("Geboortedatum", birth.strftime("%d %m %Y")),
             ("Geldig tot / Date of expiry", expiry.strftime("%d %m %Y")),
             ("Documentnummer", number)]
@@ -355,11 +357,11 @@ def id_document(p: Person, dpi: int, rng: random.Random, *, passport: bool,
     d.rectangle([x, y + 2 * s, x + 22 * s, y + 4.6 * s], fill=(15, 15, 15))  # masked
     yymmdd = "%y%m%d"
     if passport:
-        code = TD3CodeGenerator("P", "NLD", sur, p.given, number, "NLD", birth.strftime(yymmdd),
+        code = TD3CodeGenerator("P", "NLD", sur, given, number, "NLD", birth.strftime(yymmdd),
                                 rng.choice("MF"), expiry.strftime(yymmdd))
     else:
         code = TD1CodeGenerator("I", "NLD", number, birth.strftime(yymmdd), rng.choice("MF"),
-                                expiry.strftime(yymmdd), "NLD", sur, p.given)
+                                expiry.strftime(yymmdd), "NLD", sur, given)
     lines = str(code).splitlines()
     ocrb = _font(OCRB, int(3.3 * s))
     pitch = 2.54 * s
@@ -565,7 +567,8 @@ class Paper:
 
 def paper(d: Draw, *, dpi: int, prefilled: bool | None = None, omit: frozenset[str] = frozenset(),
           group: bool = True, sign: str = "pen", reply: bool = False, with_id: bool = True,
-          expired: bool = False, id_surname: str | None = None) -> Paper:
+          expired: bool = False, id_surname: str | None = None,
+          id_given: str | None = None) -> Paper:
     rng = d.rng
     p = make_person(rng)
     prefilled = rng.random() < 0.6 if prefilled is None else prefilled
@@ -577,7 +580,8 @@ def paper(d: Draw, *, dpi: int, prefilled: bool | None = None, omit: frozenset[s
     id_img = None
     if with_id:
         passport = rng.random() < 0.4
-        doc = id_document(p, dpi, rng, passport=passport, expired=expired, surname=id_surname)
+        doc = id_document(p, dpi, rng, passport=passport, expired=expired, surname=id_surname,
+                          given=id_given)
         scale = rng.uniform(0.75, 1.15)
         angle = rng.choice([0, 0, rng.uniform(-20, 20), 90, -90])
         d.tags += ["passport" if passport else "idcard", f"idscale:{scale:.2f}",

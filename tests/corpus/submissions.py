@@ -184,8 +184,10 @@ def mrz_name(text: str) -> str:
 
 
 def id_page(p: Person, dpi: int, rng: Rng, *, expired: bool = False, masked: bool = True,
-            surname: str | None = None, passport: bool | None = None) -> Image.Image:
-    """A page with the person's (fictitious) ID card or passport, BSN masked by default."""
+            surname: str | None = None, given: str | None = None,
+            passport: bool | None = None) -> Image.Image:
+    """A page with the person's (fictitious) ID card or passport, BSN masked by default;
+    surname and given: someone else's names instead of the person's."""
     if id_documents is None:  # pragma: no cover
         raise RuntimeError("tests/corpus/id_documents.py is missing")
     passport = bool(rng.random() < 0.35) if passport is None else passport
@@ -193,7 +195,7 @@ def id_page(p: Person, dpi: int, rng: Rng, *, expired: bool = False, masked: boo
     kwargs = dict(dpi=dpi, masked_bsn=masked, expired=expired, today=today(),
                   mask_style="bar" if rng.random() < 0.7 else "filler",
                   seed=int(rng.integers(1, 2 ** 31)))
-    sur, given = surname or p.info["surname"], p.info["given"]
+    sur, given = surname or p.info["surname"], given or p.info["given"]
     try:
         doc = make(surname=sur, given_names=given, **kwargs)
     except Exception:  # noqa: BLE001 - the MRZ generator rejects letters outside A-Z

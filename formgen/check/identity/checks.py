@@ -11,11 +11,15 @@ import numpy as np
 
 from formgen.check.identity import ocr
 from formgen.check.identity.document import IdDocumentResult, analyse_id_page
+from formgen.check.identity.given_names import GivenNames, closest_given_name, compare_given_names
 from formgen.check.identity.mrz import icao_name, surname_matches
 from formgen.check.intake import Page
 from formgen.check.verdict import Check, Status
 
 OCR_NAME_SIMILARITY = 0.75  # e.g. "Ngen" read for NGUYEN
+# A handwritten given name sharing less than this with all of the document's is someone
+# else's: a misread keeps most letters ("tukass" for LUKASZ: 0.67), another name few (0-0.4).
+OTHER_PERSON_SIMILARITY = 0.5
 
 
 def _rank(result: IdDocumentResult) -> tuple[bool, bool, bool]:
@@ -27,24 +31,43 @@ class IdSearch:
 
     Pages are offered as they are decoded and not kept (only their name and number), so a
     submission of many pages never holds them all in memory. After a valid MRZ, the remaining
-    pages are not read.
+    pages are not read. Form pages (their print and boxes wiped) are kept and read only when
+    no other page held a valid MRZ: customers lay the ID on the form and scan both at once.
     """
 
     def __init__(self, today: dt.date) -> None:
         self.today = today
         self.best: tuple[IdDocumentResult, Page] | None = None
+        self.form_pages: list[Page] = []
 
     def offer(self, page: Page) -> None:
         if self.best is not None and self.best[0].mrz_valid:
             return
         if _blank(page.image):  # nothing printed or written: no document, and OCR is slow
             return
-        result = analyse_id_page(page.image, today=self.today)
+        self._consider(analyse_id_page(page.image, today=self.today), page)
+
+    def offer_form_page(self, page: Page) -> None:
+        """A page of the form with the form's print and boxes wiped: an ID may lie there."""
+        if len(self.form_pages) < MAX_FORM_PAGES and not _blank(page.image):
+            self.form_pages.append(page)
+
+    def _consider(self, result: IdDocumentResult, page: Page) -> None:
         if self.best is None or _rank(result) > _rank(self.best[0]):
             self.best = (result, replace(page, image=_NO_IMAGE))
 
     def found(self) -> tuple[IdDocumentResult, Page] | None:
+        for page in self.form_pages:
+            if self.best is not None and self.best[0].mrz_valid:
+                break
+            result = analyse_id_page(page.image, today=self.today)
+            if result.mrz_found:  # the form's own print names the ID: only an MRZ counts
+                self._consider(result, page)
+        self.form_pages = []
         return self.best if self.best and self.best[0].looks_like_id else None
+
+
+MAX_FORM_PAGES = 4  # form pages kept to look for an ID on
 
 
 _NO_IMAGE = np.zeros((0, 0, 3), np.uint8)
@@ -177,14 +200,35 @@ def _name(result: IdDocumentResult, account_name: str | None, typed: bool, where
                      "leesbaar; controleer de naam zelf", file=where)
     if account_name and (surname_matches(account_name, result.surname)
                          or _similar(account_name, result.surname)):
-        return Check("id_name", Status.OK, "de achternaam komt overeen met het formulier",
-                     file=where)
+        return _given_names(result, account_name, typed, where)
     if typed:
         return Check("id_name", Status.REVIEW, "de achternaam op het identiteitsbewijs komt niet "
                      "overeen met de naam op het formulier", file=where)
     # Handwriting is read poorly by OCR: a failed match is no evidence of a wrong person.
     return Check("id_name", Status.WARNING, "de naam is met de hand geschreven en niet zeker "
                  "te lezen; vergelijk hem met het identiteitsbewijs", file=where)
+
+
+def _given_names(result: IdDocumentResult, account_name: str, typed: bool,
+                 where: str) -> Check:
+    """The surname fits; the given names decide whether it is the account holder's document.
+
+    typed: the name on the form is printed, so other given names mean another person. A
+    handwritten name is read poorly: only a given name with few letters in common with any
+    on the document is taken for another person's."""
+    cut_short = bool(result.mrz and result.mrz.surname_truncated)
+    given = compare_given_names(account_name, result.surname or "", result.given_names,
+                                fuzzy=True, cut_short=cut_short)
+    if given is GivenNames.MATCH:
+        return Check("id_name", Status.OK, "de naam komt overeen met het formulier", file=where)
+    if given is GivenNames.UNKNOWN:
+        return Check("id_name", Status.OK, "de achternaam komt overeen met het formulier "
+                     "(voornamen niet te vergelijken)", file=where)
+    message = ("de achternaam komt overeen, de voornamen niet: is dit het identiteitsbewijs "
+               "van iemand anders, bijvoorbeeld een familielid?")
+    other = typed or closest_given_name(account_name, result.surname or "",
+                                        result.given_names) < OTHER_PERSON_SIMILARITY
+    return Check("id_name", Status.REVIEW if other else Status.WARNING, message, file=where)
 
 
 def _expiry(result: IdDocumentResult, today: dt.date, where: str) -> Check:

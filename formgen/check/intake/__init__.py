@@ -15,7 +15,7 @@ anything to disk, and never uses a name from the submission (attachment name) as
 """
 
 from formgen.check.intake.load import SubmissionReader, iter_pages, load_submission
-from formgen.check.intake.model import FileProblem, Page, Submission
+from formgen.check.intake.model import FileProblem, Page, Submission, grey_copy
 
 __all__ = [
     "FileProblem",
@@ -23,5 +23,6 @@ __all__ = [
     "Submission",
     "SubmissionReader",
     "iter_pages",
+    "grey_copy",
     "load_submission",
 ]

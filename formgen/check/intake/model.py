@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+import cv2
 import numpy as np
 
 
@@ -35,3 +36,16 @@ class Submission:
     files: list[str]  # display names of all files considered
     pages: list[Page] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
+
+
+GREY_COPY_LONG_SIDE = 2339  # px: A4 at 200 dpi, enough for the boxes at CHECK_DPI and an MRZ
+
+
+def grey_copy(page: Page, long_side: int = GREY_COPY_LONG_SIDE) -> Page:
+    """A grey copy of the page, no longer than long_side, to keep after its turn."""
+    image = page.image
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    factor = min(1.0, long_side / max(grey.shape))
+    if factor < 1:
+        grey = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    return replace(page, image=np.ascontiguousarray(grey))

@@ -1,0 +1,122 @@
+"""Do the given names on the form fit those on the identity document?
+
+The surname alone does not tell the account holder from a partner, a parent or a child: the
+given names must fit too. The form may carry full given names ("Maria Wilhelmina de Groot"),
+initials ("M.W. de Groot"), or the first given name only ("Maria de Groot"); the document
+carries all given names, ICAO-transliterated, possibly cut short when its name field is full.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from enum import Enum
+
+from formgen.check.identity.mrz import TUSSENVOEGSELS, icao_name, icao_name_variants
+
+# OCR of a name box misreads letters ("Ngen" for NGUYEN): a word this close counts as the same.
+OCR_WORD_SIMILARITY, OCR_MIN_LETTERS = 0.75, 4
+_WORDS = re.compile(r"[\s\-‐‑–—,.<]+")
+_DROPPED = str.maketrans("", "", "'’‘`´ʼ")
+
+
+class GivenNames(Enum):
+    MATCH = "match"  # the form's given names or initials fit the document's, in order
+    DIFFERENT = "different"  # the form names someone else with the same surname
+    UNKNOWN = "unknown"  # nothing to compare: the form or the document shows no given name
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in (icao_name(w) for w in _WORDS.split(text.translate(_DROPPED)) if w) if t]
+
+
+@dataclass(frozen=True)
+class _Word:
+    folded: str  # the ICAO spelling
+    spellings: frozenset[str]  # every accepted ICAO spelling (Müller: MUELLER, MULLER, ...)
+
+
+def _form_given(account_name: str, surname_tokens: set[str], fuzzy: bool) -> list[_Word]:
+    """The words of the form's name that are not part of the surname, initials as one letter.
+
+    A word is surname when the document's surname holds it; a tussenvoegsel is surname too,
+    unless it is a capital single letter: an initial ("T. de Vries" is Thijs, not 't)."""
+    given = []
+    for raw in _WORDS.split(account_name.translate(_DROPPED)):
+        folded = icao_name(raw) if raw else ""
+        if not folded or folded in surname_tokens or fuzzy and any(
+                _close(folded, token) for token in surname_tokens):
+            continue
+        if folded in TUSSENVOEGSELS and not (len(raw) == 1 and raw.isupper()):
+            continue
+        stripped = _strip_surname(folded, surname_tokens)
+        spellings = icao_name_variants(raw) if stripped == folded else set()
+        given.append(_Word(stripped, frozenset(spellings | {stripped})))
+    return given
+
+
+def _strip_surname(word: str, surname_tokens: set[str]) -> str:
+    """OCR may lose the space between the given name and the surname ("JEROENNGUYEN")."""
+    for token in sorted(surname_tokens, key=len, reverse=True):
+        if len(token) >= 3 and len(word) > len(token) + 1 and word.endswith(token):
+            return word[: -len(token)]
+    return word
+
+
+def _same(word: _Word, document_word: str, *, fuzzy: bool, cut_short: bool) -> bool:
+    if len(word.folded) == 1:  # an initial
+        return document_word.startswith(word.folded)
+    if document_word in word.spellings:
+        return True
+    if cut_short and len(document_word) >= 2 and any(
+            s.startswith(document_word) for s in word.spellings):
+        return True
+    return fuzzy and _close(word.folded, document_word)
+
+
+def _close(read: str, name: str) -> bool:
+    """A misread of a name of four letters or more (shorter ones differ in one letter: Jan and
+    Jana are two people)."""
+    return min(len(read), len(name)) >= OCR_MIN_LETTERS and \
+        SequenceMatcher(None, read, name).ratio() >= OCR_WORD_SIMILARITY
+
+
+def compare_given_names(account_name: str, document_surname: str, document_given: str | None,
+                        *, fuzzy: bool = False, cut_short: bool = False) -> GivenNames:
+    """Whether the given names on the form fit the document's.
+
+    The form's given names and initials must appear among the document's, in its order; names
+    may be left out. Initials start at the document's first given name (that is how initials
+    are written); a written-out name may be any of them (many people go by a second name).
+    fuzzy: the form's name was read by OCR, so letters may be misread. cut_short: the
+    document's name field was full, so its last given name may be cut off.
+    """
+    surname_tokens = set(_tokens(document_surname))
+    form = _form_given(account_name, surname_tokens, fuzzy)
+    document = _tokens(document_given or "")
+    if not form or not document:
+        return GivenNames.UNKNOWN
+    position = 0
+    for index, word in enumerate(form):
+        while position < len(document) and not _same(
+                word, document[position], fuzzy=fuzzy,
+                cut_short=cut_short and position == len(document) - 1):
+            if index == 0 and len(word.folded) == 1:
+                return GivenNames.DIFFERENT  # the first initial is the first given name's
+            position += 1
+        if position == len(document):
+            return GivenNames.DIFFERENT
+        position += 1
+    return GivenNames.MATCH
+
+
+def closest_given_name(account_name: str, document_surname: str,
+                       document_given: str | None) -> float:
+    """How close (0..1, letters in common) the form's first given name comes to any of the
+    document's: a misread of the holder's name keeps most letters, another person's name few."""
+    form = _form_given(account_name, set(_tokens(document_surname)), True)
+    document = _tokens(document_given or "")
+    if not form or not document or len(form[0].folded) == 1:
+        return 1.0
+    return max(SequenceMatcher(None, form[0].folded, d).ratio() for d in document)

@@ -1,0 +1,152 @@
+"""Is the writing in a box struck through? Crossed-out writing is not a value.
+
+A customer who changes their mind strikes the value out: one or two lines through the middle
+of the writing, a cross, or a zigzag. Such a line is a long straight stroke (LINE_LENGTH or
+more, at any angle up to STRIKE_MAX_ANGLE from the rows) that runs through the middle of the
+writing's height and across most of its width. Handwriting has no straight stroke that long
+through its middle: the long strokes it has (a baseline connection, an underline, a box's
+border) lie at its foot or outside it. The history of the thresholds is in
+benchmarks/tuning-struck.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import cv2
+import numpy as np
+
+from formgen.check.ink import (
+    INK_CONTRAST,
+    LINE_LENGTH,
+    MIN_COMPONENT,
+    WORD_GAP,
+    darker_than_paper,
+    pixel_box,
+)
+from formgen.form.layout import Rect
+
+STRIKE_MAX_ANGLE = 40  # degrees from the rows: a strike or a cross, not a letter's stem
+STRIKE_ANGLE_STEP = 4
+STRIKE_MIN_COVER = 0.6  # a strike crosses at least this part of the writing's width ...
+STRIKE_MIDDLE = (0.2, 0.8)  # ... through this band of the writing's height
+# Ink left of, right of or above the struck writing, this many px at CHECK_DPI or more, is
+# another value written next to it: a correction.
+CORRECTION_MIN_PIXELS = 60
+INSET = 3  # px: the box's own border is not writing
+
+
+@dataclass(frozen=True)
+class Strike:
+    corrected: bool  # another value stands next to or above the struck one
+
+
+def _ink(page: np.ndarray, printed: np.ndarray, rect: Rect) -> np.ndarray:
+    x0, y0, x1, y1 = pixel_box(rect)
+    region = page[y0 + INSET:y1 - INSET, x0 + INSET:x1 - INSET]
+    on_form = printed[y0 + INSET:y1 - INSET, x0 + INSET:x1 - INSET]
+    if region.size == 0 or on_form.shape != region.shape:
+        return np.zeros((0, 0), bool)
+    ink = (darker_than_paper(region) > INK_CONTRAST) & ~on_form
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8),
+                                                           connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= MIN_COMPONENT
+    keep[0] = False
+    return keep[labels]
+
+
+@cache
+def _kernels() -> tuple[tuple[float, np.ndarray], ...]:
+    """(angle, kernel): a one-pixel straight line LINE_LENGTH long, every STRIKE_ANGLE_STEP
+    degrees up to STRIKE_MAX_ANGLE either way from the rows."""
+    kernels = []
+    for degrees in range(-STRIKE_MAX_ANGLE, STRIKE_MAX_ANGLE + 1, STRIKE_ANGLE_STEP):
+        angle = np.radians(degrees)
+        dx, dy = (LINE_LENGTH - 1) / 2 * np.cos(angle), (LINE_LENGTH - 1) / 2 * np.sin(angle)
+        size = (int(np.ceil(abs(dx))) * 2 + 1, int(np.ceil(abs(dy))) * 2 + 1)
+        kernel = np.zeros((size[1], size[0]), np.uint8)
+        c = (size[0] // 2, size[1] // 2)
+        cv2.line(kernel, (round(c[0] - dx), round(c[1] - dy)), (round(c[0] + dx), round(c[1] + dy)),
+                 1, 1)
+        kernels.append((angle, kernel))
+    return tuple(kernels)
+
+
+def _segments(ink: np.ndarray) -> list[tuple[float, float, float, float]]:
+    """Straight runs of ink LINE_LENGTH px or longer (a strike), as (x0, y0, x1, y1) with
+    x0 <= x1: where a one-pixel line that long fits in the ink entirely. Writing has gaps
+    between its letters; a strike runs on through them."""
+    mask = ink.astype(np.uint8)
+    found = []
+    for angle, kernel in _kernels():
+        runs = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+        count, labels = cv2.connectedComponents(runs, connectivity=8)
+        for k in range(1, count):
+            ys, xs = np.nonzero(labels == k)
+            along = xs * np.cos(angle) + ys * np.sin(angle)
+            first, last = int(np.argmin(along)), int(np.argmax(along))
+            if along[last] - along[first] >= LINE_LENGTH - 1:
+                found.append((float(xs[first]), float(ys[first]), float(xs[last]),
+                              float(ys[last])))
+    return found
+
+
+def struck_through(page: np.ndarray, printed: np.ndarray, rect: Rect) -> Strike | None:
+    """The strike through the writing in rect (form points) on a page warped to CHECK_DPI
+    (grey uint8; printed: the blank form's widened ink), or None when it is not struck."""
+    ink = _ink(page, printed, rect)
+    if not ink.any():
+        return None
+    strikes = _segments(ink)
+    if not strikes:
+        return None
+    stroke = np.zeros(ink.shape, np.uint8)
+    for x0, y0, x1, y1 in strikes:
+        cv2.line(stroke, (round(x0), round(y0)), (round(x1), round(y1)), 1, 5)
+    writing = ink & ~stroke.astype(bool)
+    if not writing.any():
+        return None
+    words = _words(writing)
+    for x0, y0, x1, y1 in strikes:
+        crossed = [(a, b) for a, b in words if b >= x0 and a <= x1]
+        if not crossed:
+            continue
+        left, right = crossed[0][0], crossed[-1][1]
+        rows = np.flatnonzero(writing[:, left:right + 1].any(axis=1))
+        top, bottom = rows[0], rows[-1]
+        y = (y0 + y1) / 2
+        if not top + STRIKE_MIDDLE[0] * (bottom - top) <= y <= \
+                top + STRIKE_MIDDLE[1] * (bottom - top):
+            continue
+        if min(x1, right) - max(x0, left) < STRIKE_MIN_COVER * (right - left + 1):
+            continue
+        return Strike(corrected=_beside(ink, stroke, left, right) >= CORRECTION_MIN_PIXELS)
+    return None
+
+
+def _beside(ink: np.ndarray, stroke: np.ndarray, left: int, right: int) -> int:
+    """Ink pixels of the writing that the strikes do not touch and that lies clear of the
+    struck words (columns left..right, WORD_GAP either side): a value written beside them."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8),
+                                                               connectivity=8)
+    touched = np.zeros(count, bool)
+    touched[np.unique(labels[stroke.astype(bool)])] = True
+    total = 0
+    for k in range(1, count):
+        x, width = int(stats[k, cv2.CC_STAT_LEFT]), int(stats[k, cv2.CC_STAT_WIDTH])
+        if touched[k] or (x + width > left - WORD_GAP and x < right + WORD_GAP):
+            continue
+        total += int(stats[k, cv2.CC_STAT_AREA])
+    return total
+
+
+def _words(writing: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) column of each stretch of writing, gaps of up to WORD_GAP px closed."""
+    columns = np.flatnonzero(writing.sum(axis=0) >= 2)
+    if not columns.size:
+        return []
+    breaks = np.flatnonzero(np.diff(columns) > WORD_GAP)
+    starts = np.r_[columns[0], columns[breaks + 1]]
+    ends = np.r_[columns[breaks], columns[-1]]
+    return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]

@@ -1,0 +1,110 @@
+"""The ID belongs to the account holder: a relative's ID with the same surname is not `ok`.
+
+Unit cases for the comparison, then whole submissions from both corpus generators (the
+project's own, tests/corpus/submissions.py, and the external one, tests/corpus/external.py):
+a prefilled form with a relative's ID (same surname, other given names) goes to a person,
+the account holder's own ID stays complete.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from corpus import external as E
+from corpus import submissions as S
+
+from formgen.check.identity.checks import _name
+from formgen.check.identity.document import IdDocumentResult
+from formgen.check.identity.given_names import GivenNames, compare_given_names
+from formgen.check.submission import SubmissionResult, check_submission
+from formgen.check.verdict import Status
+
+KEY = b"given-names-test-key-0123456789abcdef"
+
+
+@pytest.mark.parametrize(("form", "surname", "given", "expected"), [
+    ("M.W. de Groot", "DE GROOT", "MARIA WILHELMINA", GivenNames.MATCH),  # initials
+    ("Maria de Groot", "DE GROOT", "MARIA WILHELMINA", GivenNames.MATCH),  # second name left out
+    ("Wilhelmina de Groot", "DE GROOT", "MARIA WILHELMINA", GivenNames.MATCH),  # goes by it
+    ("Vries, Jan de", "DE VRIES", "JAN", GivenNames.MATCH),  # surname first
+    ("T. de Vries", "DE VRIES", "THIJS", GivenNames.MATCH),  # T. is an initial, not 't
+    ("Łukasz Nguyễn", "NGUYEN", "LUKASZ", GivenNames.MATCH),  # ICAO folding
+    ("Zoë Müller", "MUELLER", "ZOE", GivenNames.MATCH),
+    ("Søren Ørsted", "OERSTED", "SOEREN", GivenNames.MATCH),
+    ("JeroenNguyen", "NGUYEN", "JEROEN", GivenNames.MATCH),  # OCR lost the space
+    ("Saren Ngen", "NGUYEN", "SAREN", GivenNames.MATCH),  # OCR misread the surname
+    ("Anna Maria Jansen", "JANSEN", "ANNA MARIA LOUISE", GivenNames.MATCH),
+    ("Jan de Vries", "DE VRIES", "PIETER", GivenNames.DIFFERENT),  # a relative
+    ("J. de Groot", "DE GROOT", "MARIA WILHELMINA", GivenNames.DIFFERENT),
+    ("Jan Jansen", "JANSEN", "JANA", GivenNames.DIFFERENT),  # one letter apart: two people
+    ("Maria Jansen", "JANSEN", "WILHELMINA MARIA", GivenNames.MATCH),  # goes by the second
+    ("Maria Louise Jansen", "JANSEN", "LOUISE MARIA", GivenNames.DIFFERENT),  # wrong order
+    ("de Vries", "DE VRIES", "THIJS", GivenNames.UNKNOWN),  # no given name on the form
+    ("Thijs de Vries", "DE VRIES", "", GivenNames.UNKNOWN),
+])
+def test_given_names(form: str, surname: str, given: str, expected: GivenNames) -> None:
+    assert compare_given_names(form, surname, given, fuzzy=True) is expected
+
+
+def test_a_given_name_cut_short_by_a_full_name_field() -> None:
+    args = ("Alexandra Wilhelmina van den Berg-Hoogendoorn", "VAN DEN BERG HOOGENDOORN",
+            "ALEXANDRA WIL")
+    assert compare_given_names(*args, cut_short=True) is GivenNames.MATCH
+    assert compare_given_names(*args, cut_short=False) is GivenNames.DIFFERENT
+
+
+def _doc(surname: str, given: str) -> IdDocumentResult:
+    return IdDocumentResult(looks_like_id=True, mrz_found=True, mrz_valid=True,
+                            surname=surname, given_names=given)
+
+
+def test_a_relative_on_a_printed_name_needs_review() -> None:
+    check = _name(_doc("DE VRIES", "PIETER"), "Jan de Vries", True, "id.jpg")
+    assert check.status is Status.REVIEW and "voornamen" in check.message
+
+
+def test_a_relative_on_a_handwritten_name_needs_review() -> None:
+    assert _name(_doc("DE VRIES", "PIETER"), "Jan de Vries", False, "id").status is Status.REVIEW
+
+
+def test_a_misread_handwritten_given_name_is_a_warning() -> None:
+    # OCR of handwriting: "tukass" for Łukasz (corpus seed 2026, case 3)
+    check = _name(_doc("NGUYEN", "LUKASZ"), "tukass Nguyen", False, "id")
+    assert check.status is Status.WARNING
+
+
+def test_the_holders_own_document_is_ok() -> None:
+    assert _name(_doc("DE VRIES", "JAN PIETER"), "Jan de Vries", True, "id").status is Status.OK
+
+
+# Given names no generator draws for a person: the relative is never the holder by chance.
+RELATIVE = "Hendrika"
+
+
+@pytest.mark.parametrize("relative", [False, True])
+def test_own_generator(tmp_path: Path, relative: bool) -> None:
+    ctx = S.Ctx(tmp_path / "case", KEY, np.random.default_rng(41 + relative))
+    path, frm, _ = S.scanned_case(ctx, prefilled=True, dpi=300,
+                                  id_kw={"given": RELATIVE} if relative else None)
+    _assert_holder(check_submission(path, key=KEY, from_address=frm), relative)
+
+
+@pytest.mark.parametrize("relative", [False, True])
+def test_external_generator(tmp_path: Path, relative: bool) -> None:
+    d = E.Draw(random.Random(7 + relative), 7 + relative, KEY)
+    pp = E.paper(d, dpi=300, prefilled=True, id_given=RELATIVE if relative else None)
+    images = E._scanned(d, pp, noise=False)
+    path, frm, _ = E.deliver(d, tmp_path / "case", images, pp.dpi, pp.person, how="folder")
+    _assert_holder(check_submission(path, key=KEY, from_address=frm), relative)
+
+
+def _assert_holder(result: SubmissionResult, relative: bool) -> None:
+    check = next(c for c in result.checks if c.code == "id_name")
+    if relative:
+        assert check.status is Status.REVIEW, check.message
+        assert result.verdict == "review"
+    else:
+        assert check.status is Status.OK, check.message

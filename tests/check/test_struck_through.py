@@ -1,0 +1,105 @@
+"""Crossed-out writing is not a value.
+
+A request whose only change is struck through is not a change request (incomplete); a struck
+value with a new one beside it goes to a person, who reads which holds. Whole submissions,
+printed and scanned, from both corpus generators: the project's own (tests/corpus/submissions.py,
+a Pillow pen line) and the external one (tests/corpus/external.py, its own fonts and an OpenCV
+stroke); and the box level on both families (benchmarks/bench_struck.py).
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from corpus import external as E
+from corpus import forms
+from corpus import submissions as S
+from PIL import Image, ImageDraw, ImageFont
+
+from formgen.check.fields import CORRECTED
+from formgen.check.submission import SubmissionResult, check_submission
+from formgen.check.verdict import Status
+
+KEY = b"struck-through-test-key-0123456789abcdef"
+FIELD = "new_account_holder"
+CHANGE = ("new_name", "new_email", "new_phone", "new_street", "new_postcode", "new_city",
+          "new_country", "new_iban", "new_account_holder", "new_billing_email")
+CORRECTION_FONT = "/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf"
+
+
+def _value_box(page: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    x0, y0, x1, y1 = box
+    ys, xs = np.nonzero(page[y0 + 8:y1 - 8, x0 + 8:x1 - 8].min(axis=2) < 150)
+    return x0 + 8 + int(xs.min()), y0 + 8 + int(ys.min()), x0 + 8 + int(xs.max()), \
+        y0 + 8 + int(ys.max())
+
+
+def _correct(page: np.ndarray, box: tuple[int, int, int, int], after: int) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    image = Image.fromarray(page)
+    font = ImageFont.truetype(CORRECTION_FONT, int((y1 - y0) * 0.5))
+    ImageDraw.Draw(image).text((after + 60, y0 + (y1 - y0) * 0.2), "A. Smit", font=font,
+                               fill=(20, 40, 140))
+    return np.asarray(image).copy()
+
+
+def _assert(result: SubmissionResult, corrected: bool) -> None:
+    checks = {c.code: c for c in result.checks}
+    if corrected:
+        assert checks["group:change"].status is Status.REVIEW
+        assert CORRECTED in checks["group:change"].message, checks["group:change"].message
+        assert result.verdict == "review", [(c.code, c.message) for c in result.checks]
+    else:
+        assert checks["group:change"].status is Status.MISSING, checks["group:change"].message
+        assert result.verdict == "incomplete"
+
+
+@pytest.mark.parametrize("corrected", [False, True])
+def test_own_generator(tmp_path: Path, corrected: bool) -> None:
+    rng = np.random.default_rng(61 + corrected)
+    person = S.make_person(rng)
+    pdf = S.form_pdf(person, KEY, True, rng)
+    values = {k: v for k, v in S.form_values(person, rng, prefilled=True).items()
+              if k not in CHANGE}
+    values[FIELD] = "J. de Vries" if corrected else "Jan Pieter de Vries"
+    pages = S.filled_pages(pdf, values, 300, rng)
+    box = forms.field_box_px(S.contract(), FIELD, 300)
+    page = np.asarray(pages[1].convert("RGB")).copy()
+    vx0, vy0, vx1, vy1 = _value_box(page, box)
+    image = Image.fromarray(page)
+    ImageDraw.Draw(image).line([(vx0 - 6, (vy0 + vy1) / 2), (vx1 + 8, (vy0 + vy1) / 2 + 3)],
+                               fill=(20, 40, 140), width=5)
+    page = np.asarray(image).copy()
+    if corrected:
+        page = _correct(page, box, vx1)
+    pages[1] = Image.fromarray(page)
+    scanned = S.scan(pages, rng, dpi=300, src_dpi=300)
+    folder = tmp_path / "inzending"
+    folder.mkdir()
+    (folder / "scan.pdf").write_bytes(forms.pages_to_pdf(scanned, 300, 85))
+    (folder / "id.jpg").write_bytes(forms.jpeg_bytes(S.id_page(person, 300, rng), 88))
+    _assert(check_submission(folder, key=KEY, from_address=person.email), corrected)
+
+
+@pytest.mark.parametrize("corrected", [False, True])
+def test_external_generator(tmp_path: Path, corrected: bool) -> None:
+    d = E.Draw(random.Random(43 + corrected), 43 + corrected, KEY)
+    pp = E.paper(d, dpi=300, prefilled=True, group=False)
+    page = pp.form_pages[1]
+    E.write_text(page, FIELD, "J. de Vries" if corrected else "Jan Pieter de Vries", 300,
+                 E.HANDWRITING["breip"], (30, 30, 30), d.rng)
+    box = E._px(E._field(FIELD)["rect"], 300)
+    vx0, vy0, vx1, vy1 = _value_box(page, box)
+    xs = np.linspace(vx0 - 5, vx1 + 5, 40)
+    ys = (vy0 + vy1) / 2 + np.sin(np.linspace(0, 4, 40)) * 2 + np.linspace(-4, 4, 40)
+    cv2.polylines(page, [np.stack([xs, ys], 1).round().astype(np.int32)], False, (30, 30, 30),
+                  4, cv2.LINE_AA)
+    if corrected:
+        pp.form_pages[1] = _correct(page, box, vx1)
+    images = E._scanned(d, pp, noise=False)
+    path, frm, _ = E.deliver(d, tmp_path / "case", images, 300, pp.person, how="folder")
+    _assert(check_submission(path, key=KEY, from_address=frm), corrected)
