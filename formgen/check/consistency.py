@@ -1,4 +1,4 @@
-"""Does the paper belong to the request its QR code names?
+"""Does the paper belong to the request its QR code names, and could we have issued it then?
 
 The signed token proves which request and customer a QR code was made for, not that the page
 it sits on is that customer's: QR codes cut out of one customer's form and pasted over another
@@ -6,11 +6,13 @@ customer's would pass every other check. So the values we printed on the form (t
 locked fields of the definition) are read back and compared with the token, the prefilled
 values printed on several pages or copies with each other, and the name the signer wrote with
 the account holder's printed name. A mismatch is for support (``review``): the customer did
-nothing they can put right. A value that cannot be read is no mismatch.
+nothing they can put right. A value that cannot be read is no mismatch. The token's issue
+date is shown to support with its age; a date we cannot have signed is for support too.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from difflib import SequenceMatcher
@@ -54,18 +56,49 @@ NAME_OTHER = 0.6
 NAME_MIN_LETTERS = 4  # a name read with fewer letters is not read
 
 
-def consistency_checks(findings: FormFindings, template: FormTemplate) -> list[Check]:
+# The clocks of the machine that made the form and of the one that checks it may differ by
+# this much; a later issue date is no clock's error.
+CLOCK_SKEW = dt.timedelta(days=1)
+
+
+def consistency_checks(findings: FormFindings, template: FormTemplate,
+                       today: dt.date) -> list[Check]:
     """The checks that tie a prefilled form's pages to the request in its QR code; none for a
     blank form (no request)."""
     if findings.request_id is None:
         return []
+    form = template.form
+    checks = [issued_check(dt.date.fromisoformat(findings.issued), form.date, form.version,
+                           today)] if findings.issued else []
     carried = _from_token(findings)
-    checks = [_token_value(findings, template, field, carried[field.prefill])
+    checks += [_token_value(findings, template, field, carried[field.prefill])
                for field in template.form.fields if field.prefill in carried and field.locked]
     printed = _printed_names(findings, template)
     checks += _copies_agree(printed)
     signer = _signer_check(findings, template, [name for _, name in printed])
     return checks + ([signer] if signer else [])
+
+
+def issued_check(date: dt.date, version_date: dt.date, version: int, today: dt.date) -> Check:
+    """The issue date in the token, with its age. The company has not decided how long a form
+    stays valid (neither its article nor the definition says), so age alone decides nothing.
+    A date after today (beyond CLOCK_SKEW) we cannot have signed: another key or a wrong clock,
+    for support. A date before this version of the form existed (the definition's date) is
+    shown as a warning: the paper prints that version, so the two do not fit."""
+    shown = date.strftime("%d-%m-%Y")
+    if date > today + CLOCK_SKEW:
+        return Check("issued", Status.REVIEW,
+                     f"de datum van uitgifte in de QR-code ({shown}) ligt in de toekomst: het "
+                     "formulier is niet door ons op die datum gemaakt (een andere sleutel of een "
+                     "klok die verkeerd staat); controleer dit")
+    age = (today - date).days
+    ago = "vandaag" if age <= 0 else "1 dag geleden" if age == 1 else f"{age} dagen geleden"
+    if date < version_date:
+        return Check("issued", Status.WARNING,
+                     f"uitgegeven op {shown} ({ago}), vóór de datum van versie {version} van het "
+                     f"formulier ({version_date.strftime('%d-%m-%Y')}); controleer of dit "
+                     "formulier echt van ons komt")
+    return Check("issued", Status.OK, f"uitgegeven op {shown} ({ago})")
 
 
 def _from_token(findings: FormFindings) -> dict[str, str]:

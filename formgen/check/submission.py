@@ -104,7 +104,7 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
     unread = _unread_form_pages(unplaced, marked, form_pages, template)
     del unplaced
     checks, findings = check_form_pages(form_pages, template, unread=unread)
-    checks += consistency_checks(findings, template)
+    checks += consistency_checks(findings, template, today)
     name, typed = _account_name(findings, template)
     _name_read_back(checks, findings, name)
     _id_number_read_back(checks, findings, template)
