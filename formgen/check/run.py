@@ -17,6 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from formgen.check.intake.names import shown_path
+from formgen.check.resubmission import mark_repeats
 from formgen.check.submission import SubmissionResult, check_submission
 from formgen.check.verdict import Check, Status, Verdict
 
@@ -56,14 +57,22 @@ def run_checks(paths: list[Path], *, key: bytes | None, from_address: str | None
     if jobs <= 1 or len(paths) < 2:
         for index, path in enumerate(paths):
             done(index, _one(path, key, from_address, today))
-        return [results[i] for i in range(len(paths))]
+        return _ordered(results, len(paths))
 
     unfinished = _in_pool(list(enumerate(paths)), jobs, (key, from_address, today), done)
     for index, path in unfinished:  # a worker died: each alone now, in a fresh process
         if _in_pool([(index, path)], 1, (key, from_address, today), done):
             done(index, internal_failure(path, WORKER_DIED_MESSAGE,
                                          "worker process died (BrokenProcessPool)"))
-    return [results[i] for i in range(len(paths))]
+    return _ordered(results, len(paths))
+
+
+def _ordered(results: dict[int, SubmissionResult], count: int) -> list[SubmissionResult]:
+    """The results in the order of the paths; a later submission of a request already
+    submitted in this run says so (see check.resubmission)."""
+    ordered = [results[i] for i in range(count)]
+    mark_repeats(ordered)
+    return ordered
 
 
 def _in_pool(items: list[tuple[int, Path]], jobs: int,

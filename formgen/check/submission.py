@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from formgen.check.align import find_marks
+from formgen.check.consistency import consistency_checks
 from formgen.check.email import check_email
 from formgen.check.fields import FormFindings, account_name_crop, box_crop, check_form_pages
 from formgen.check.form_pages import FormPage, find_form_page, place_by_print
@@ -123,6 +124,7 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
     unread = _unread_form_pages(unplaced, marked, form_pages, template)
     del unplaced
     checks, findings = check_form_pages(form_pages, template, unread=unread)
+    checks += consistency_checks(findings, template, today)
     name, typed = _account_name(findings, template)
     _name_read_back(checks, findings, name)
     _id_number_read_back(checks, findings, template)

@@ -24,6 +24,7 @@ from typing import Any
 from formgen.check.inbox.config import MailboxSettings
 from formgen.check.inbox.connection import Connection, MessageInfo
 from formgen.check.inbox.drafts import draft_message, new_draft_id, store_draft
+from formgen.check.inbox.seen import note_request
 from formgen.check.inbox.state import Entry, StateStore
 from formgen.check.intake import FileProblem
 from formgen.check.report import REPLY_VERDICTS
@@ -139,6 +140,7 @@ def process(conn: Connection, store: StateStore, settings: MailboxSettings, *,
     def settle(entry: Entry, info: MessageInfo, source: str, result: SubmissionResult,
                fresh: bool) -> None:
         if fresh:
+            note_request(store.path, account, info.message_id or source, result)  # seen.py
             one.record(entry, result)
         outcome = one.finish(entry, info, source, result, fresh)
         summary.outcomes.append(outcome)
