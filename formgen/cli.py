@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -35,11 +37,33 @@ out = Console(highlight=False, markup=False, emoji=False)
 cli_texts.install()
 
 
+INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl+C (128 + SIGINT)
+STOPPING = ("formgen: gestopt met Ctrl+C; wat al klaar is, wordt nog bewaard "
+            "(nog een keer Ctrl+C stopt meteen)")
+
+
+def _ctrl_c(signum: int, frame: object) -> None:
+    """First Ctrl+C: say so at once and stop (KeyboardInterrupt); the command keeps what is
+    done. A second one ends the process at once; its workers die with it."""
+    if getattr(_ctrl_c, "pressed", False):
+        os._exit(INTERRUPTED)
+    _ctrl_c.pressed = True  # type: ignore[attr-defined]
+    os.write(2, ("\n" + STOPPING + "\n").encode())
+    raise KeyboardInterrupt
+
+
 def _friendly(func: F) -> F:
-    """Turn every FormgenError into one line on stderr and its exit code."""
+    """Turn every FormgenError into one line on stderr and its exit code; handle Ctrl+C."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        before = signal.getsignal(signal.SIGINT)
+        # A run started in the background keeps ignoring Ctrl+C; only the main thread can catch it.
+        ours = (before not in (signal.SIG_IGN, None)
+                and threading.current_thread() is threading.main_thread())
+        if ours:
+            _ctrl_c.pressed = False  # type: ignore[attr-defined]
+            signal.signal(signal.SIGINT, _ctrl_c)
         try:
             return func(*args, **kwargs)
         except FormgenError as exc:
@@ -47,7 +71,10 @@ def _friendly(func: F) -> F:
             sys.exit(int(exc.exit_code))
         except KeyboardInterrupt:
             err.print("formgen: afgebroken")
-            sys.exit(130)
+            sys.exit(INTERRUPTED)
+        finally:
+            if ours:
+                signal.signal(signal.SIGINT, before)
 
     return wrapper  # type: ignore[return-value]
 
@@ -218,24 +245,34 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
 
     Elk PAD is één inzending: een e-mail (.eml), een map of één bestand.
     Afsluitcode 0 als alles compleet is, 1 als iets niet compleet is, 3 als een
-    inzending door een interne fout niet is beoordeeld (de andere wel).
+    inzending door een interne fout niet is beoordeeld (de andere wel), 130 na
+    Ctrl+C (wat al beoordeeld is, staat in de uitvoer; de rest wordt genoemd).
 
     \b
       formgen check inbox/*.eml --report rapport/ --reply antwoorden/
     """
+    from formgen.check.intake.names import shown_path
     from formgen.check.report import json_document, table, write_replies, write_report
     from formgen.check.run import run_checks
+    from formgen.processes import Interrupted
 
     key = keys.load_key(key_file)
+    left: list[Path] = []
     with Progress(TextColumn("Inzendingen"), BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), console=err, transient=True,
                   disable=as_json or len(paths) < 2) as bar:
         task = bar.add_task("inzendingen", total=len(paths))
-        results = run_checks(list(paths), key=key, from_address=from_address, jobs=jobs,
-                             progress=lambda done: bar.update(task, completed=done))
+        try:
+            results = run_checks(list(paths), key=key, from_address=from_address, jobs=jobs,
+                                 progress=lambda done: bar.update(task, completed=done))
+        except Interrupted as stop:  # keep what was judged; name what was not
+            results, left = stop.done, stop.left
     if as_json:
-        click.echo(json.dumps(json_document(results), indent=2, ensure_ascii=False))
-    else:
+        document = json_document(results)
+        if left:
+            document["not_checked"] = [shown_path(p) for p in left]
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    elif results:
         out.print(table(results))
     if report_dir:
         err.print(f"Rapport: {write_report(results, report_dir)}")
@@ -245,6 +282,12 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
     failed = [r for r in results if r.internal_error]
     if failed:
         _report_internal_errors(failed, report_dir, verbose)
+    if left:
+        for path in left:
+            err.print(f"{shown_path(path)}: niet beoordeeld (gestopt met Ctrl+C)")
+        err.print(f"{len(results)} inzending(en) beoordeeld, {len(left)} niet")
+        sys.exit(INTERRUPTED)
+    if failed:
         sys.exit(int(ExitCode.INTERNAL))
     complete = all(r.verdict == "complete" for r in results)
     sys.exit(int(ExitCode.OK if complete else ExitCode.PARTIAL))

@@ -1,0 +1,262 @@
+"""Worker processes that run one job at a time, each within limits, and never outlive the run.
+
+A worker serves many jobs (the heavy imports are paid once per worker) until it is stopped. Per
+job it has a wall-time limit; per worker a memory limit (private writable memory, the kernel's
+RLIMIT_DATA, so shared libraries and reserved but unused address space do not count). A job
+that runs past its time, or a worker that dies under a job, costs that job alone: the supervisor
+reports it as failed, starts a fresh worker and goes on with the others.
+
+Workers ignore Ctrl+C (the run decides what to keep and ends them) and die with the run: on
+Linux the kernel kills them when their parent dies, even by SIGKILL (PR_SET_PDEATHSIG);
+elsewhere a thread ends them once their parent is gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import resource
+import signal
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from formgen.errors import FormgenError
+
+MEMORY_ENV = "FORMGEN_WORKER_MEMORY_MB"
+TIME_ENV = "FORMGEN_CHECK_TIMEOUT"
+DEFAULT_MEMORY_MB = 2048  # twice the 1 GB peak a worker is built to stay under
+DEFAULT_SECONDS = 300.0  # a page takes seconds; five minutes means a job that will not end
+
+PR_SET_PDEATHSIG = 1
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl+C during a run: what was finished (done) and what was not (left), for the caller to
+    report. A KeyboardInterrupt, so code that does not know it still stops as on Ctrl+C."""
+
+    def __init__(self, done: Any, left: list[Any]) -> None:
+        super().__init__()
+        self.done = done
+        self.left = left
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory_mb: int | None = None  # per worker; None: no limit
+    seconds: float | None = None  # per job; None: no limit
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Limits:
+        """FORMGEN_WORKER_MEMORY_MB and FORMGEN_CHECK_TIMEOUT, else the defaults; 0 turns a
+        limit off. A value that is no number is a usage error (LimitError)."""
+        env = dict(os.environ) if env is None else env
+        memory = _number(env, MEMORY_ENV, DEFAULT_MEMORY_MB)
+        seconds = _number(env, TIME_ENV, DEFAULT_SECONDS)
+        return cls(int(memory) or None, seconds or None)
+
+
+def _number(env: dict[str, str], name: str, default: float) -> float:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise FormgenError(f"{name} moet een getal van 0 of meer zijn, niet '{text}'")
+    return value
+
+
+@dataclass
+class Finished:
+    """One job's end: its value, or why it has none (failure 'time', 'died' or 'error')."""
+
+    tag: Any
+    value: Any = None
+    failure: str | None = None
+    detail: str = ""
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    tag: Any = None
+    busy: bool = False
+    deadline: float = float("inf")
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask the kernel to kill this process when its parent dies; else watch the parent."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl")
+    except (OSError, AttributeError):
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _serve(conn: Connection, func: Callable[..., Any], parent: int,
+           memory_mb: int | None) -> None:
+    """A worker's life: jobs from the pipe, one at a time, until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent)
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    while True:
+        try:
+            args = conn.recv()
+        except (EOFError, OSError):
+            os._exit(0)
+        try:
+            reply: tuple[str, Any] = ("ok", func(*args))
+        except BaseException:  # the job's own function is to catch; this keeps the worker honest
+            reply = ("error", traceback.format_exc())
+        try:
+            conn.send(reply)
+        except BaseException:  # e.g. the value cannot be pickled, or no memory left to do it
+            conn.send(("error", traceback.format_exc()))
+
+
+class Workers:
+    """Up to ``size`` workers running ``func(*args)`` for jobs given with :meth:`submit`.
+
+    Use as a context manager: leaving it (also by Ctrl+C) kills every worker at once.
+    """
+
+    def __init__(self, func: Callable[..., Any], size: int, limits: Limits = Limits()) -> None:
+        self.func = func
+        self.size = max(1, size)
+        self.limits = limits
+        self._queue: deque[tuple[Any, tuple[Any, ...]]] = deque()
+        self._workers: list[_Worker] = []
+        self._context = multiprocessing.get_context("fork")
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        """Jobs given and not yet finished."""
+        return len(self._queue) + sum(w.busy for w in self._workers)
+
+    def submit(self, tag: Any, *args: Any) -> None:
+        self._queue.append((tag, args))
+        self._dispatch()
+
+    def results(self) -> Iterator[Finished]:
+        """Every job's end, in the order they end, until no job is left."""
+        while len(self):
+            yield self.next()
+
+    def next(self) -> Finished:
+        """Wait for the next job to end (there must be one given and not finished)."""
+        while True:
+            self._dispatch()
+            busy = [w for w in self._workers if w.busy]
+            if not busy:
+                raise RuntimeError("no job to wait for")
+            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
+                         None if timeout == float("inf") else timeout)
+            for worker in busy:
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    return self._collect(worker)
+            now = time.monotonic()
+            for worker in busy:
+                if now >= worker.deadline:
+                    self._retire(worker)
+                    return Finished(worker.tag, failure="time",
+                                    detail=f"job ran past {self.limits.seconds:g} s; "
+                                           "worker killed")
+
+    def close(self) -> None:
+        """Kill every worker now and wait for them (a killed process ends at once)."""
+        self._queue.clear()
+        for worker in self._workers:
+            _kill(worker.process)
+        for worker in self._workers:
+            worker.process.join()
+            worker.conn.close()
+        self._workers = []
+
+    # -- inside ---------------------------------------------------------------------------------
+
+    def _collect(self, worker: _Worker) -> Finished:
+        tag = worker.tag
+        try:
+            kind, value = worker.conn.recv()
+        except (EOFError, OSError):
+            worker.process.join(timeout=5)
+            code = worker.process.exitcode
+            self._retire(worker)
+            how = (f"killed by signal {signal.Signals(-code).name}" if code and code < 0
+                   else f"exit code {code}")
+            return Finished(tag, failure="died", detail=f"worker process died ({how})")
+        worker.busy, worker.tag, worker.deadline = False, None, float("inf")
+        if kind == "error":
+            self._retire(worker)
+            return Finished(tag, failure="error", detail=str(value))
+        return Finished(tag, value=value)
+
+    def _retire(self, worker: _Worker) -> None:
+        _kill(worker.process)
+        worker.process.join()
+        worker.conn.close()
+        self._workers.remove(worker)
+
+    def _dispatch(self) -> None:
+        while self._queue:
+            worker = next((w for w in self._workers if not w.busy), None)
+            if worker is None:
+                if len(self._workers) >= self.size:
+                    return
+                worker = self._start()
+            tag, args = self._queue.popleft()
+            worker.tag, worker.busy = tag, True
+            if self.limits.seconds:
+                worker.deadline = time.monotonic() + self.limits.seconds
+            try:
+                worker.conn.send(args)
+            except (BrokenPipeError, OSError):  # died while idle: start over with this job
+                self._retire(worker)
+                self._queue.appendleft((tag, args))
+
+    def _start(self) -> _Worker:
+        ours, theirs = self._context.Pipe(duplex=True)
+        process = self._context.Process(
+            target=_serve, args=(theirs, self.func, os.getpid(), self.limits.memory_mb),
+            daemon=True, name="formgen-worker")
+        process.start()
+        theirs.close()
+        worker = _Worker(process, ours)
+        self._workers.append(worker)
+        return worker
+
+
+def _kill(process: BaseProcess) -> None:
+    if process.pid is not None and process.exitcode is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signal.SIGKILL)

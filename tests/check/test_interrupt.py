@@ -1,0 +1,148 @@
+"""Ctrl+C and kills, with real signals to a real `formgen` (issue 25, defect 1).
+
+The first Ctrl+C says at once that the run stops, ends the workers and still writes what was
+judged (JSON, table, report, replies), naming what was not; a second one ends at once; no worker
+outlives its run, not even when the run is killed with SIGKILL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from formgen.form import blank_form
+
+ROOT = Path(__file__).resolve().parents[2]
+STOPPING = "formgen: gestopt met Ctrl+C"
+
+
+def group(pgid: int) -> list[int]:
+    """Live processes of a process group, read from /proc (zombies count as gone)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            members.append(int(entry.name))
+    return members
+
+
+def wait_for(condition, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return bool(condition())
+
+
+def _ctrl_c_as_in_a_terminal() -> None:
+    """A test run started in the background ignores SIGINT and a child inherits that: give the
+    command the default Ctrl+C, as a terminal would."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.fixture(scope="module")
+def submissions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
+    """Two quick submissions, and three slow ones (30 form pages each, seconds per page set)."""
+    root = tmp_path_factory.mktemp("inzendingen")
+    letter = root / "brief.txt"
+    letter.write_text("Hierbij mijn formulier.", encoding="utf-8")
+    document = pdfium.PdfDocument(blank_form())
+    first = document[0].render(scale=100 / 72).to_pil().convert("RGB")
+    blank = root / "blanco.png"
+    first.save(blank)
+    pages = [document[i].render(scale=100 / 72).to_pil().convert("RGB")
+             for i in range(len(document))]
+    slow = []
+    for n in range(3):
+        folder = root / f"traag-{n}"
+        folder.mkdir()
+        for i in range(30):
+            target = folder / f"pagina-{i}.png"
+            if n == 0:
+                pages[i % len(pages)].save(target)
+            else:
+                os.link(root / "traag-0" / f"pagina-{i}.png", target)
+        slow.append(folder)
+    return {"quick": [letter, blank], "slow": slow}
+
+
+def start(args: list[str], **env: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "formgen", *args], cwd=ROOT,
+                            env={**os.environ, **env}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_ctrl_c_as_in_a_terminal)
+
+
+def test_ctrl_c_keeps_what_was_judged(submissions: dict[str, list[Path]],
+                                      tmp_path: Path) -> None:
+    report, replies = tmp_path / "rapport", tmp_path / "antwoorden"
+    paths = [*submissions["quick"], *submissions["slow"]]
+    proc = start(["check", "--json", "--jobs", "2", "--report", str(report), "--reply",
+                  str(replies), *map(str, paths)])
+    try:
+        assert wait_for(lambda: len(group(proc.pid)) >= 3, 60), "no workers started"
+        time.sleep(4)  # the quick ones are judged, the slow ones are being checked
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl+C in a terminal: the whole group
+        pressed = time.monotonic()
+        out, err = proc.communicate(timeout=30)
+        stopped_after = time.monotonic() - pressed
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert stopped_after < 5, stopped_after
+    assert STOPPING in err and "Traceback" not in err
+    document = json.loads(out)
+    judged = {Path(s["source"]).name: s["verdict"] for s in document["submissions"]}
+    assert judged == {"brief.txt": "unreadable", "blanco.png": "incomplete"}
+    assert [Path(p).name for p in document["not_checked"]] == ["traag-0", "traag-1", "traag-2"]
+    for folder in submissions["slow"]:
+        assert f"{folder}: niet beoordeeld (gestopt met Ctrl+C)" in err
+    assert (report / "index.html").is_file()
+    assert sorted(p.name.split("-")[1] for p in replies.glob("*.eml")) == ["blanco.png",
+                                                                           "brief.txt"]
+    assert wait_for(lambda: not group(proc.pid), 5), group(proc.pid)  # no worker left
+
+
+def test_a_second_ctrl_c_ends_at_once(submissions: dict[str, list[Path]]) -> None:
+    proc = start(["check", "--jobs", "2", *map(str, submissions["slow"])])
+    try:
+        assert wait_for(lambda: len(group(proc.pid)) >= 3, 60), "no workers started"
+        os.killpg(proc.pid, signal.SIGINT)
+        os.killpg(proc.pid, signal.SIGINT)
+        pressed = time.monotonic()
+        _, err = proc.communicate(timeout=30)
+        stopped_after = time.monotonic() - pressed
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert stopped_after < 3, stopped_after
+    assert wait_for(lambda: not group(proc.pid), 5), group(proc.pid)
+
+
+def test_workers_die_with_a_killed_run(submissions: dict[str, list[Path]]) -> None:
+    proc = start(["check", "--jobs", "2", *map(str, submissions["slow"])])
+    try:
+        assert wait_for(lambda: len(group(proc.pid)) >= 3, 60), "no workers started"
+        proc.kill()  # SIGKILL to the main process alone: nothing of it can clean up
+        proc.communicate(timeout=30)
+        assert wait_for(lambda: not group(proc.pid), 5), group(proc.pid)
+    finally:
+        for pid in group(proc.pid):
+            os.kill(pid, signal.SIGKILL)
