@@ -24,6 +24,7 @@ from formgen.errors import ExitCode, FormgenError
 from formgen.form.batch import build_batch
 from formgen.form.build import blank_form, layout_contract, prefilled_form, write_bytes
 from formgen.form.customers import load_customer
+from formgen.processes import Interrupted
 from formgen.resources import CONFIG_ENV
 
 INTERNAL_LOG = "interne-fouten.log"
@@ -166,12 +167,22 @@ def _batch(source: Path, out_dir: Path, jobs: int, issued: dt.date | None,
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        result = build_batch(source, out_dir, key, jobs=jobs, issued=issued, progress=progress)
+        left: list[tuple[int, str]] = []
+        try:
+            result = build_batch(source, out_dir, key, jobs=jobs, issued=issued,
+                                 progress=progress)
+        except Interrupted as stop:  # the forms written stay, and the manifest lists them
+            result, left = stop.done, stop.left
     for line, message in result.failures:
         err.print(f"{source}:{line}: overgeslagen: {message}")
+    for line, customer_id in left:
+        err.print(f"{source}:{line}: klant {customer_id}: niet gemaakt (gestopt met Ctrl+C)")
     err.print(f"{result.written} formulieren geschreven in {out_dir}"
               + (f", overzicht in {result.manifest}" if result.manifest else "")
-              + (f"; {len(result.failures)} regels overgeslagen" if result.failures else ""))
+              + (f"; {len(result.failures)} regels overgeslagen" if result.failures else "")
+              + (f"; {len(left)} niet gemaakt" if left else ""))
+    if left:
+        sys.exit(INTERRUPTED)
     if result.failures:
         sys.exit(int(ExitCode.PARTIAL))
 
@@ -254,7 +265,6 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
     from formgen.check.intake.names import shown_path
     from formgen.check.report import json_document, table, write_replies, write_report
     from formgen.check.run import run_checks
-    from formgen.processes import Interrupted
 
     key = keys.load_key(key_file)
     left: list[Path] = []

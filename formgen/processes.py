@@ -14,20 +14,18 @@ elsewhere a thread ends them once their parent is gone.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import multiprocessing
 import os
-import resource
 import signal
-import threading
 import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # multiprocessing itself is imported when workers start: `formgen form` is quick
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 from formgen.errors import FormgenError
 
@@ -91,13 +89,15 @@ class Finished:
 class _Worker:
     process: BaseProcess
     conn: Connection
-    tag: Any = None
-    busy: bool = False
-    deadline: float = float("inf")
+    jobs: deque[tuple[Any, tuple[Any, ...]]] = field(default_factory=deque)  # sent, in order
+    deadline: float = float("inf")  # for the first of its jobs
 
 
 def _die_with_parent(parent: int) -> None:
     """Ask the kernel to kill this process when its parent dies; else watch the parent."""
+    import ctypes
+    import threading
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
@@ -117,6 +117,8 @@ def _die_with_parent(parent: int) -> None:
 def _serve(conn: Connection, func: Callable[..., Any], parent: int,
            memory_mb: int | None) -> None:
     """A worker's life: jobs from the pipe, one at a time, until the pipe closes."""
+    import resource
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent)
     if memory_mb:
@@ -141,12 +143,19 @@ def _serve(conn: Connection, func: Callable[..., Any], parent: int,
 class Workers:
     """Up to ``size`` workers running ``func(*args)`` for jobs given with :meth:`submit`.
 
-    Use as a context manager: leaving it (also by Ctrl+C) kills every worker at once.
+    ``depth`` jobs may wait in a worker's pipe, so that short jobs do not wait for this process
+    to be scheduled between two; a worker runs them in order, and when it dies or runs out of
+    time, the job it was running fails and the ones behind it go to another worker. Use as a
+    context manager: leaving it (also by Ctrl+C) kills every worker at once.
     """
 
-    def __init__(self, func: Callable[..., Any], size: int, limits: Limits = Limits()) -> None:
+    def __init__(self, func: Callable[..., Any], size: int, limits: Limits = Limits(), *,
+                 depth: int = 1) -> None:
+        import multiprocessing
+
         self.func = func
         self.size = max(1, size)
+        self.depth = max(1, depth)
         self.limits = limits
         self._queue: deque[tuple[Any, tuple[Any, ...]]] = deque()
         self._workers: list[_Worker] = []
@@ -160,7 +169,7 @@ class Workers:
 
     def __len__(self) -> int:
         """Jobs given and not yet finished."""
-        return len(self._queue) + sum(w.busy for w in self._workers)
+        return len(self._queue) + sum(len(w.jobs) for w in self._workers)
 
     def submit(self, tag: Any, *args: Any) -> None:
         self._queue.append((tag, args))
@@ -173,9 +182,11 @@ class Workers:
 
     def next(self) -> Finished:
         """Wait for the next job to end (there must be one given and not finished)."""
+        from multiprocessing.connection import wait
+
         while True:
             self._dispatch()
-            busy = [w for w in self._workers if w.busy]
+            busy = [w for w in self._workers if w.jobs]
             if not busy:
                 raise RuntimeError("no job to wait for")
             timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
@@ -187,10 +198,26 @@ class Workers:
             now = time.monotonic()
             for worker in busy:
                 if now >= worker.deadline:
-                    self._retire(worker)
-                    return Finished(worker.tag, failure="time",
+                    tag = self._retire(worker)
+                    return Finished(tag, failure="time",
                                     detail=f"job ran past {self.limits.seconds:g} s; "
                                            "worker killed")
+
+    def drain(self, seconds: float) -> Iterator[Finished]:
+        """Stop gently: no new job starts; the jobs already sent to a worker may end within
+        seconds (the rest is killed by close)."""
+        from multiprocessing.connection import wait
+
+        self._queue.clear()
+        end = time.monotonic() + seconds
+        while (busy := [w for w in self._workers if w.jobs]) and time.monotonic() < end:
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
+                         max(0.0, end - time.monotonic()))
+            worker = next((w for w in busy if w.conn in ready or w.process.sentinel in ready),
+                          None)
+            if worker is not None:
+                yield self._collect(worker)
+                self._queue.clear()
 
     def close(self) -> None:
         """Kill every worker now and wait for them (a killed process ends at once)."""
@@ -205,44 +232,57 @@ class Workers:
     # -- inside ---------------------------------------------------------------------------------
 
     def _collect(self, worker: _Worker) -> Finished:
-        tag = worker.tag
         try:
             kind, value = worker.conn.recv()
         except (EOFError, OSError):
             worker.process.join(timeout=5)
             code = worker.process.exitcode
-            self._retire(worker)
+            tag = self._retire(worker)
             how = (f"killed by signal {signal.Signals(-code).name}" if code and code < 0
                    else f"exit code {code}")
             return Finished(tag, failure="died", detail=f"worker process died ({how})")
-        worker.busy, worker.tag, worker.deadline = False, None, float("inf")
+        tag, _ = worker.jobs.popleft()
+        worker.deadline = self._deadline()
         if kind == "error":
             self._retire(worker)
             return Finished(tag, failure="error", detail=str(value))
         return Finished(tag, value=value)
 
-    def _retire(self, worker: _Worker) -> None:
+    def _deadline(self) -> float:
+        return time.monotonic() + self.limits.seconds if self.limits.seconds else float("inf")
+
+    def _retire(self, worker: _Worker) -> Any:
+        """Kill the worker; the jobs behind its first go back to the queue. The first's tag."""
         _kill(worker.process)
         worker.process.join()
         worker.conn.close()
         self._workers.remove(worker)
+        first = worker.jobs.popleft()[0] if worker.jobs else None
+        self._queue.extendleft(reversed(worker.jobs))
+        return first
 
     def _dispatch(self) -> None:
         while self._queue:
-            worker = next((w for w in self._workers if not w.busy), None)
-            if worker is None:
-                if len(self._workers) >= self.size:
-                    return
-                worker = self._start()
+            for worker in self._workers:  # started workers first, the least loaded
+                if not worker.jobs:
+                    break
+            else:
+                if len(self._workers) < self.size:
+                    worker = self._start()
+                else:
+                    worker = min(self._workers, key=lambda w: len(w.jobs))
+                    if len(worker.jobs) >= self.depth:
+                        return
             tag, args = self._queue.popleft()
-            worker.tag, worker.busy = tag, True
-            if self.limits.seconds:
-                worker.deadline = time.monotonic() + self.limits.seconds
+            if not worker.jobs:
+                worker.deadline = self._deadline()
+            worker.jobs.append((tag, args))
             try:
                 worker.conn.send(args)
-            except (BrokenPipeError, OSError):  # died while idle: start over with this job
-                self._retire(worker)
-                self._queue.appendleft((tag, args))
+            except OSError:  # it died: a job it was running is collected from its sentinel
+                if len(worker.jobs) == 1:  # it died idle: this job goes to another one
+                    self._queue.appendleft(worker.jobs.pop())
+                    self._retire(worker)
 
     def _start(self) -> _Worker:
         ours, theirs = self._context.Pipe(duplex=True)

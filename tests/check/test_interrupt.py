@@ -7,8 +7,10 @@ outlives its run, not even when the run is killed with SIGKILL.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -146,3 +148,38 @@ def test_workers_die_with_a_killed_run(submissions: dict[str, list[Path]]) -> No
     finally:
         for pid in group(proc.pid):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_ctrl_c_in_a_batch_keeps_the_forms_written(tmp_path: Path) -> None:
+    """`formgen form --customers --jobs 2`: the PDFs written stay, the manifest lists exactly
+    them, and every customer whose form was not made is named."""
+    source = tmp_path / "klanten.csv"
+    rows = ["customer_id,name,email,street,postcode,city"]
+    rows += [f"K{i:05d},Ana Şahin,ana@voorbeeld.nl,Dorpsstraat 1,1234 AB,Ede" for i in range(4000)]
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out_dir = tmp_path / "formulieren"
+    proc = start(["form", "--customers", str(source), "--out-dir", str(out_dir), "--jobs", "2"],
+                 FORMGEN_SECRET="k" * 32)
+    try:
+        assert wait_for(lambda: out_dir.is_dir() and len(list(out_dir.glob("*.pdf"))) >= 50,
+                        120), "no forms written"
+        os.killpg(proc.pid, signal.SIGINT)
+        pressed = time.monotonic()
+        _, err = proc.communicate(timeout=30)
+        stopped_after = time.monotonic() - pressed
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert stopped_after < 5, stopped_after
+    assert STOPPING in err and "Traceback" not in err
+    written = {p.name for p in out_dir.glob("*.pdf")}
+    with (out_dir / "aanvragen.csv").open(encoding="utf-8") as handle:
+        listed = {row["file"] for row in csv.DictReader(handle)}
+    assert listed == written and 50 <= len(written) < 4000
+    named = re.findall(r"klant (K\d{5}): niet gemaakt \(gestopt met Ctrl\+C\)", err)
+    assert sorted({f"{c}.pdf" for c in named} | written) == [f"K{i:05d}.pdf" for i in range(4000)]
+    assert not {f"{c}.pdf" for c in named} & written
+    assert f"{len(written)} formulieren geschreven" in err and f"{len(named)} niet gemaakt" in err
+    assert not list(out_dir.glob("*.tmp"))
+    assert wait_for(lambda: not group(proc.pid), 5), group(proc.pid)
