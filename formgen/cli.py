@@ -39,7 +39,7 @@ cli_texts.install()
 
 
 INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl+C (128 + SIGINT)
-STOPPING = ("formgen: gestopt met Ctrl+C; wat al klaar is, wordt nog bewaard "
+STOPPING = ("gestopt met Ctrl+C; wat al klaar is, wordt nog bewaard "
             "(nog een keer Ctrl+C stopt meteen)")
 
 
@@ -49,7 +49,7 @@ def _ctrl_c(signum: int, frame: object) -> None:
     if getattr(_ctrl_c, "pressed", False):
         os._exit(INTERRUPTED)
     _ctrl_c.pressed = True  # type: ignore[attr-defined]
-    os.write(2, ("\n" + STOPPING + "\n").encode())
+    os.write(2, ("\nformgen: " + STOPPING + "\n").encode())
     raise KeyboardInterrupt
 
 
@@ -396,8 +396,13 @@ def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
                 if not terminal:
                     line(outcome)
 
-            summary = process(conn, store, settings, key=key, jobs=jobs, on_message=advance,
-                              on_total=lambda n: bar.update(task, total=n))
+            left: list[str] = []
+            try:
+                summary = process(conn, store, settings, key=key, jobs=jobs,
+                                  on_message=advance,
+                                  on_total=lambda n: bar.update(task, total=n))
+            except Interrupted as stop:  # what was filed is reported; the rest waits
+                summary, left = stop.done, stop.left
     results = [o.result for o in summary.outcomes]
     if as_json:
         click.echo(json.dumps(json_document(results), indent=2, ensure_ascii=False))
@@ -409,13 +414,18 @@ def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
     failed = [r for r in results if r.internal_error]
     if failed:
         _report_internal_errors(failed, report_dir, verbose=False)
-    if not results:
+    if not results and not left:
         err.print(f"{summary.folder}: geen nieuwe berichten"
                   + (f" ({summary.busy} worden door een andere ronde gecontroleerd)"
                      if summary.busy else ""))
     else:
         err.print(f"{len(results)} bericht(en) gecontroleerd en opgeborgen, "
                   f"{drafts} concept-antwoord(en) gemaakt")
+    if left:
+        for source in left:
+            err.print(f"{source}: niet gecontroleerd (gestopt met Ctrl+C); de volgende ronde "
+                      "doet het")
+        sys.exit(INTERRUPTED)
     sys.exit(int(ExitCode.INTERNAL if failed else ExitCode.OK if summary.complete
                  else ExitCode.PARTIAL))
 

@@ -1,10 +1,12 @@
 """Worker processes that run one job at a time, each within limits, and never outlive the run.
 
 A worker serves many jobs (the heavy imports are paid once per worker) until it is stopped. Per
-job it has a wall-time limit; per worker a memory limit (private writable memory, the kernel's
-RLIMIT_DATA, so shared libraries and reserved but unused address space do not count). A job
-that runs past its time, or a worker that dies under a job, costs that job alone: the supervisor
-reports it as failed, starts a fresh worker and goes on with the others.
+job it has a wall-time limit; per worker a memory limit on its private writable memory (VmData:
+shared libraries and reserved but unused address space do not count), watched by the supervisor
+every MEMORY_POLL seconds, with the kernel's RLIMIT_DATA at HARD_MEMORY_FACTOR times it against
+a sudden leap. A job that runs past its time or its memory, or a worker that dies under a job,
+costs that job alone: the supervisor reports it as failed, starts a fresh worker and goes on
+with the others.
 
 Workers ignore Ctrl+C (the run decides what to keep and ends them) and die with the run: on
 Linux the kernel kills them when their parent dies, even by SIGKILL (PR_SET_PDEATHSIG);
@@ -14,6 +16,7 @@ elsewhere a thread ends them once their parent is gone.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import signal
 import time
@@ -34,6 +37,8 @@ TIME_ENV = "FORMGEN_CHECK_TIMEOUT"
 DEFAULT_MEMORY_MB = 2048  # twice the 1 GB peak a worker is built to stay under
 DEFAULT_SECONDS = 300.0  # a page takes seconds; five minutes means a job that will not end
 
+MEMORY_POLL = 0.1  # s between two looks at a busy worker's memory
+HARD_MEMORY_FACTOR = 1.5  # allocations past this times the limit fail in the worker itself
 PR_SET_PDEATHSIG = 1
 
 
@@ -77,7 +82,8 @@ def _number(env: dict[str, str], name: str, default: float) -> float:
 
 @dataclass
 class Finished:
-    """One job's end: its value, or why it has none (failure 'time', 'died' or 'error')."""
+    """One job's end: its value, or why it has none (failure 'time', 'memory', 'died' or
+    'error')."""
 
     tag: Any
     value: Any = None
@@ -120,9 +126,11 @@ def _serve(conn: Connection, func: Callable[..., Any], parent: int,
     import resource
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # started under _ctrl_c_held: take the mask off
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _die_with_parent(parent)
-    if memory_mb:
-        limit = memory_mb * 1024 * 1024
+    if memory_mb:  # the supervisor stops a worker past memory_mb; this stops a sudden leap
+        limit = int(memory_mb * HARD_MEMORY_FACTOR) * 1024 * 1024
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     while True:
@@ -160,6 +168,8 @@ class Workers:
         self._queue: deque[tuple[Any, tuple[Any, ...]]] = deque()
         self._workers: list[_Worker] = []
         self._context = multiprocessing.get_context("fork")
+        for name in ("ctypes", "resource", "threading"):  # a new worker imports nothing first
+            importlib.import_module(name)
 
     def __enter__(self) -> Workers:
         return self
@@ -190,6 +200,8 @@ class Workers:
             if not busy:
                 raise RuntimeError("no job to wait for")
             timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            if self.limits.memory_mb:
+                timeout = min(timeout, MEMORY_POLL)
             ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
                          None if timeout == float("inf") else timeout)
             for worker in busy:
@@ -202,6 +214,12 @@ class Workers:
                     return Finished(tag, failure="time",
                                     detail=f"job ran past {self.limits.seconds:g} s; "
                                            "worker killed")
+                used = _data_mb(worker.process.pid)
+                if self.limits.memory_mb and used > self.limits.memory_mb:
+                    tag = self._retire(worker)
+                    return Finished(tag, failure="memory",
+                                    detail=f"worker used {used:.0f} MB, past "
+                                           f"{self.limits.memory_mb} MB; worker killed")
 
     def drain(self, seconds: float) -> Iterator[Finished]:
         """Stop gently: no new job starts; the jobs already sent to a worker may end within
@@ -221,13 +239,14 @@ class Workers:
 
     def close(self) -> None:
         """Kill every worker now and wait for them (a killed process ends at once)."""
-        self._queue.clear()
-        for worker in self._workers:
-            _kill(worker.process)
-        for worker in self._workers:
-            worker.process.join()
-            worker.conn.close()
-        self._workers = []
+        with _ctrl_c_held():
+            self._queue.clear()
+            for worker in self._workers:
+                _kill(worker.process)
+            for worker in self._workers:
+                worker.process.join()
+                worker.conn.close()
+            self._workers = []
 
     # -- inside ---------------------------------------------------------------------------------
 
@@ -285,15 +304,41 @@ class Workers:
                     self._retire(worker)
 
     def _start(self) -> _Worker:
-        ours, theirs = self._context.Pipe(duplex=True)
-        process = self._context.Process(
-            target=_serve, args=(theirs, self.func, os.getpid(), self.limits.memory_mb),
-            daemon=True, name="formgen-worker")
-        process.start()
-        theirs.close()
-        worker = _Worker(process, ours)
-        self._workers.append(worker)
+        with _ctrl_c_held():  # a worker started is a worker known, so close() ends it
+            ours, theirs = self._context.Pipe(duplex=True)
+            process = self._context.Process(
+                target=_serve, args=(theirs, self.func, os.getpid(), self.limits.memory_mb),
+                daemon=True, name="formgen-worker")
+            process.start()
+            theirs.close()
+            worker = _Worker(process, ours)
+            self._workers.append(worker)
         return worker
+
+
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Ctrl+C waits until the block is done (its handler runs right after)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _data_mb(pid: int | None) -> float:
+    """A process's private writable memory (VmData), in MB; 0 where /proc does not tell."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
 
 
 def _kill(process: BaseProcess) -> None:

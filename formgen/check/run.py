@@ -61,8 +61,8 @@ def _one(path: Path, key: bytes | None, from_address: str | None, today: dt.date
 
 def failed(path: Path, end: Finished, limits: Limits) -> SubmissionResult:
     """The result for a job whose worker ran out of time, died or broke."""
-    message = {"time": time_message(limits), "died": WORKER_DIED_MESSAGE}.get(
-        end.failure or "", INTERNAL_MESSAGE)
+    message = {"time": time_message(limits), "memory": memory_message(limits),
+               "died": WORKER_DIED_MESSAGE}.get(end.failure or "", INTERNAL_MESSAGE)
     return internal_failure(path, message, end.detail)
 
 

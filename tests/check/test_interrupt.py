@@ -59,7 +59,7 @@ def _ctrl_c_as_in_a_terminal() -> None:
 
 @pytest.fixture(scope="module")
 def submissions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
-    """Two quick submissions, and three slow ones (30 form pages each, seconds per page set)."""
+    """Two quick submissions, and three slow ones (30 form pages at 200 dpi: half a minute)."""
     root = tmp_path_factory.mktemp("inzendingen")
     letter = root / "brief.txt"
     letter.write_text("Hierbij mijn formulier.", encoding="utf-8")
@@ -67,7 +67,7 @@ def submissions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path
     first = document[0].render(scale=100 / 72).to_pil().convert("RGB")
     blank = root / "blanco.png"
     first.save(blank)
-    pages = [document[i].render(scale=100 / 72).to_pil().convert("RGB")
+    pages = [document[i].render(scale=200 / 72).to_pil().convert("RGB")
              for i in range(len(document))]
     slow = []
     for n in range(3):
@@ -98,7 +98,7 @@ def test_ctrl_c_keeps_what_was_judged(submissions: dict[str, list[Path]],
                   str(replies), *map(str, paths)])
     try:
         assert wait_for(lambda: len(group(proc.pid)) >= 3, 60), "no workers started"
-        time.sleep(4)  # the quick ones are judged, the slow ones are being checked
+        time.sleep(8)  # the quick ones are judged, the slow ones are being checked
         os.killpg(proc.pid, signal.SIGINT)  # Ctrl+C in a terminal: the whole group
         pressed = time.monotonic()
         out, err = proc.communicate(timeout=30)
