@@ -347,7 +347,8 @@ def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
     Gebruiker en wachtwoord komen uit FORMGEN_IMAP_USER en FORMGEN_IMAP_PASSWORD (of
     FORMGEN_IMAP_PASSWORD_FILE), nooit van de opdrachtregel. Onvolledige en onleesbare
     inzendingen krijgen een concept-antwoord; er wordt nooit mail verstuurd of verwijderd.
-    Afsluitcode 0 als alles compleet is, 1 als iets niet compleet is.
+    Afsluitcode 0 als alles compleet is, 1 als iets niet compleet is, 3 als een bericht
+    niet is beoordeeld, 130 na Ctrl+C (berichten die niet klaar zijn, blijven staan).
 
     \b
       formgen inbox --host imap.voorbeeld.nl --state /var/lib/formgen/inbox.sqlite
