@@ -619,25 +619,20 @@ def test_a_run_waits_while_another_opens_the_state_file(tmp_path: Path,
 # ------------------------------------------------------------------------------------------------
 
 
-def _slow_mail(message_id: str) -> bytes:
-    """30 form pages at 200 dpi: many seconds of checking, far past a limit of 2 s."""
-    import io
+def _slow_mail(message_id: str, tmp_path: Path) -> bytes:
+    """12 pages of grain, each searched for an ID document: many seconds, far past 2 s."""
     from email.message import EmailMessage
 
-    import pypdfium2 as pdfium
+    from test_interrupt import noise_pages
 
-    from formgen.form import blank_form
-
-    page = pdfium.PdfDocument(blank_form())[0].render(scale=200 / 72).to_pil().convert("RGB")
-    buffer = io.BytesIO()
-    page.save(buffer, "PNG")
+    noise_pages(tmp_path / message_id.strip("<>"), 12)
     message = EmailMessage()
     message["From"], message["To"] = "traag@voorbeeld.nl", "klantenservice@voorbeeld.nl"
     message["Subject"], message["Message-ID"] = "Mijn formulier", message_id
     message.set_content("Hierbij mijn formulier.")
-    for i in range(30):
-        message.add_attachment(buffer.getvalue(), maintype="image", subtype="png",
-                               filename=f"pagina-{i}.png")
+    for page in sorted((tmp_path / message_id.strip("<>")).iterdir()):
+        message.add_attachment(page.read_bytes(), maintype="image", subtype="jpeg",
+                               filename=page.name)
     return message.as_bytes()
 
 
@@ -647,7 +642,7 @@ def test_a_message_that_kills_its_check_twice_is_set_aside(
     last = next(m for m in cheap_mails if m.kind == "no_attachment")
     slow_id = "<traag-1@voorbeeld.nl>"
     server.deliver(first.raw)
-    server.deliver(_slow_mail(slow_id))
+    server.deliver(_slow_mail(slow_id, tmp_path))
     server.deliver(last.raw)
     state = tmp_path / "state.sqlite"
     run = formgen(server, "--state", str(state), "--json",
@@ -777,7 +772,7 @@ def test_ctrl_c_leaves_the_unfinished_messages_for_the_next_run(
     first = next(m for m in cheap_mails if m.kind == "plain_text")
     last = next(m for m in cheap_mails if m.kind == "no_attachment")
     slow_id = "<traag-2@voorbeeld.nl>"
-    for raw in (first.raw, _slow_mail(slow_id), last.raw):
+    for raw in (first.raw, _slow_mail(slow_id, tmp_path), last.raw):
         server.deliver(raw)
     state = tmp_path / "state.sqlite"
     proc = subprocess.Popen([sys.executable, "-m", "formgen", "inbox", "--port",

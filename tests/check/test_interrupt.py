@@ -17,8 +17,10 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
 import pytest
+from PIL import Image
 
 from formgen.form import blank_form
 
@@ -57,28 +59,31 @@ def _ctrl_c_as_in_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def noise_pages(folder: Path, count: int, seed: int = 1) -> None:
+    """Pages of grain, each different: no form page, so each is searched for an ID document
+    (about half a second to a second a page on one core)."""
+    rng = np.random.default_rng(seed)
+    folder.mkdir()
+    for i in range(count):
+        grain = (rng.random((1700, 1200)) * 255).astype(np.uint8)
+        Image.fromarray(grain).save(folder / f"pagina-{i}.jpg", quality=60)
+
+
 @pytest.fixture(scope="module")
 def submissions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
-    """Two quick submissions, and three slow ones (30 form pages at 200 dpi: half a minute)."""
+    """Two quick submissions, and three slow ones (30 pages of grain: many seconds each)."""
     root = tmp_path_factory.mktemp("inzendingen")
     letter = root / "brief.txt"
     letter.write_text("Hierbij mijn formulier.", encoding="utf-8")
-    document = pdfium.PdfDocument(blank_form())
-    first = document[0].render(scale=100 / 72).to_pil().convert("RGB")
     blank = root / "blanco.png"
-    first.save(blank)
-    pages = [document[i].render(scale=200 / 72).to_pil().convert("RGB")
-             for i in range(len(document))]
-    slow = []
-    for n in range(3):
+    pdfium.PdfDocument(blank_form())[0].render(scale=100 / 72).to_pil().convert("RGB").save(blank)
+    noise_pages(root / "traag-0", 30)
+    slow = [root / "traag-0"]
+    for n in (1, 2):  # the same pages again, as links: each folder is one submission
         folder = root / f"traag-{n}"
         folder.mkdir()
-        for i in range(30):
-            target = folder / f"pagina-{i}.png"
-            if n == 0:
-                pages[i % len(pages)].save(target)
-            else:
-                os.link(root / "traag-0" / f"pagina-{i}.png", target)
+        for page in sorted(slow[0].iterdir()):
+            os.link(page, folder / page.name)
         slow.append(folder)
     return {"quick": [letter, blank], "slow": slow}
 

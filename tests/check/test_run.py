@@ -18,6 +18,7 @@ import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 from PIL import Image
+from test_interrupt import noise_pages
 
 from formgen.check import run
 from formgen.check.run import INTERNAL, WORKER_DIED_MESSAGE, run_checks
@@ -115,12 +116,8 @@ def _vm_data_mb() -> float:
 
 def test_a_submission_past_the_time_limit_costs_only_its_own_verdict(
         submissions: list[Path], tmp_path: Path) -> None:
-    slow = tmp_path / "traag"  # 30 form pages at 200 dpi: many seconds of work
-    slow.mkdir()
-    page = pdfium.PdfDocument(blank_form())[0].render(scale=200 / 72).to_pil().convert("RGB")
-    page.save(slow / "pagina-0.png")
-    for i in range(1, 30):
-        os.link(slow / "pagina-0.png", slow / f"pagina-{i}.png")
+    slow = tmp_path / "traag"  # 30 pages of grain, each searched for an ID: many seconds
+    noise_pages(slow, 30)
     paths = [submissions[0], slow, submissions[2]]
     env = {**os.environ, "FORMGEN_CHECK_TIMEOUT": "5"}
     result = subprocess.run([sys.executable, "-m", "formgen", "check", "--json",
