@@ -46,7 +46,8 @@ from pathlib import Path
 from formgen.check.run import run_checks
 start = time.perf_counter()
 result = run_checks([Path(sys.argv[1])], key=None)[0]
-peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,  # the check runs in a worker
+              resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 print(json.dumps({"verdict": str(result.verdict), "peak_mb": peak_kb / 1024,
                   "seconds": time.perf_counter() - start,
                   "problems": [p.message for p in result.problems][:3]}))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -23,6 +25,7 @@ from formgen.errors import ExitCode, FormgenError
 from formgen.form.batch import build_batch
 from formgen.form.build import blank_form, layout_contract, prefilled_form, write_bytes
 from formgen.form.customers import check_readable, load_customer
+from formgen.processes import Interrupted
 from formgen.resources import CONFIG_ENV
 
 INTERNAL_LOG = "interne-fouten.log"
@@ -36,11 +39,33 @@ out = Console(highlight=False, markup=False, emoji=False)
 cli_texts.install()
 
 
+INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl+C (128 + SIGINT)
+STOPPING = ("gestopt met Ctrl+C; wat al klaar is, wordt nog bewaard "
+            "(nog een keer Ctrl+C stopt meteen)")
+
+
+def _ctrl_c(signum: int, frame: object) -> None:
+    """First Ctrl+C: say so at once and stop (KeyboardInterrupt); the command keeps what is
+    done. A second one ends the process at once; its workers die with it."""
+    if getattr(_ctrl_c, "pressed", False):
+        os._exit(INTERRUPTED)
+    _ctrl_c.pressed = True  # type: ignore[attr-defined]
+    os.write(2, ("\nformgen: " + STOPPING + "\n").encode())
+    raise KeyboardInterrupt
+
+
 def _friendly(func: F) -> F:
-    """Turn every FormgenError into one line on stderr and its exit code."""
+    """Turn every FormgenError into one line on stderr and its exit code; handle Ctrl+C."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        before = signal.getsignal(signal.SIGINT)
+        # A run started in the background keeps ignoring Ctrl+C; only the main thread can catch it.
+        ours = (before not in (signal.SIG_IGN, None)
+                and threading.current_thread() is threading.main_thread())
+        if ours:
+            _ctrl_c.pressed = False  # type: ignore[attr-defined]
+            signal.signal(signal.SIGINT, _ctrl_c)
         try:
             return func(*args, **kwargs)
         except FormgenError as exc:
@@ -48,7 +73,10 @@ def _friendly(func: F) -> F:
             sys.exit(int(exc.exit_code))
         except KeyboardInterrupt:
             err.print("formgen: afgebroken")
-            sys.exit(130)
+            sys.exit(INTERRUPTED)
+        finally:
+            if ours:
+                signal.signal(signal.SIGINT, before)
 
     return wrapper  # type: ignore[return-value]
 
@@ -146,15 +174,23 @@ def _batch(source: Path, out_dir: Path, jobs: int, issued: dt.date | None,
             tasks.append(bar.add_task("formulieren", total=total))
         bar.update(tasks[0], completed=done, total=total)
 
+    left: list[tuple[int, str]] = []
     try:
         result = build_batch(source, out_dir, key, jobs=jobs, issued=issued, progress=progress)
+    except Interrupted as stop:  # the forms written stay, and the manifest lists them
+        result, left = stop.done, stop.left
     finally:
         bar.stop()
     for line, message in result.failures:
         err.print(f"{source}:{line}: overgeslagen: {message}")
+    for line, customer_id in left:
+        err.print(f"{source}:{line}: klant {customer_id}: niet gemaakt (gestopt met Ctrl+C)")
     err.print(f"{result.written} formulieren geschreven in {out_dir}"
               + (f", overzicht in {result.manifest}" if result.manifest else "")
-              + (f"; {len(result.failures)} regels overgeslagen" if result.failures else ""))
+              + (f"; {len(result.failures)} regels overgeslagen" if result.failures else "")
+              + (f"; {len(left)} niet gemaakt" if left else ""))
+    if left:
+        sys.exit(INTERRUPTED)
     if result.failures:
         sys.exit(int(ExitCode.PARTIAL))
 
@@ -236,11 +272,13 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
 
     Elk PAD is één inzending: een e-mail (.eml), een map of één bestand.
     Afsluitcode 0 als alles compleet is, 1 als iets niet compleet is, 3 als een
-    inzending door een interne fout niet is beoordeeld (de andere wel).
+    inzending door een interne fout niet is beoordeeld (de andere wel), 130 na
+    Ctrl+C (wat al beoordeeld is, staat in de uitvoer; de rest wordt genoemd).
 
     \b
       formgen check inbox/*.eml --report rapport/ --reply antwoorden/
     """
+    from formgen.check.intake.names import shown_path
     from formgen.check.intake.sources import require_usable_path
     from formgen.check.report import json_document, table, write_replies, write_report
     from formgen.check.run import run_checks
@@ -248,15 +286,22 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
     for path in paths:  # a FIFO or a device is a usage error, found before anything is read
         require_usable_path(path)
     key = keys.load_key(key_file)
+    left: list[Path] = []
     with Progress(TextColumn("Inzendingen"), BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), console=err, transient=True,
                   disable=as_json or len(paths) < 2) as bar:
         task = bar.add_task("inzendingen", total=len(paths))
-        results = run_checks(list(paths), key=key, from_address=from_address, jobs=jobs,
-                             progress=lambda done: bar.update(task, completed=done))
+        try:
+            results = run_checks(list(paths), key=key, from_address=from_address, jobs=jobs,
+                                 progress=lambda done: bar.update(task, completed=done))
+        except Interrupted as stop:  # keep what was judged; name what was not
+            results, left = stop.done, stop.left
     if as_json:
-        click.echo(json.dumps(json_document(results), indent=2, ensure_ascii=False))
-    else:
+        document = json_document(results)
+        if left:
+            document["not_checked"] = [shown_path(p) for p in left]
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    elif results:
         out.print(table(results))
     if report_dir:
         err.print(f"Rapport: {write_report(results, report_dir)}")
@@ -266,6 +311,12 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
     failed = [r for r in results if r.internal_error]
     if failed:
         _report_internal_errors(failed, report_dir, verbose)
+    if left:
+        for path in left:
+            err.print(f"{shown_path(path)}: niet beoordeeld (gestopt met Ctrl+C)")
+        err.print(f"{len(results)} inzending(en) beoordeeld, {len(left)} niet")
+        sys.exit(INTERRUPTED)
+    if failed:
         sys.exit(int(ExitCode.INTERNAL))
     complete = all(r.verdict == "complete" for r in results)
     sys.exit(int(ExitCode.OK if complete else ExitCode.PARTIAL))
@@ -317,7 +368,8 @@ def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
     Gebruiker en wachtwoord komen uit FORMGEN_IMAP_USER en FORMGEN_IMAP_PASSWORD (of
     FORMGEN_IMAP_PASSWORD_FILE), nooit van de opdrachtregel. Onvolledige en onleesbare
     inzendingen krijgen een concept-antwoord; er wordt nooit mail verstuurd of verwijderd.
-    Afsluitcode 0 als alles compleet is, 1 als iets niet compleet is.
+    Afsluitcode 0 als alles compleet is, 1 als iets niet compleet is, 3 als een bericht
+    niet is beoordeeld, 130 na Ctrl+C (berichten die niet klaar zijn, blijven staan).
 
     \b
       formgen inbox --host imap.voorbeeld.nl --state /var/lib/formgen/inbox.sqlite
@@ -366,8 +418,13 @@ def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
                 if not terminal:
                     line(outcome)
 
-            summary = process(conn, store, settings, key=key, jobs=jobs, on_message=advance,
-                              on_total=lambda n: bar.update(task, total=n))
+            left: list[str] = []
+            try:
+                summary = process(conn, store, settings, key=key, jobs=jobs,
+                                  on_message=advance,
+                                  on_total=lambda n: bar.update(task, total=n))
+            except Interrupted as stop:  # what was filed is reported; the rest waits
+                summary, left = stop.done, stop.left
     results = [o.result for o in summary.outcomes]
     if as_json:
         click.echo(json.dumps(json_document(results), indent=2, ensure_ascii=False))
@@ -379,13 +436,18 @@ def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
     failed = [r for r in results if r.internal_error]
     if failed:
         _report_internal_errors(failed, report_dir, verbose=False)
-    if not results:
+    if not results and not left:
         err.print(f"{summary.folder}: geen nieuwe berichten"
                   + (f" ({summary.busy} worden door een andere ronde gecontroleerd)"
                      if summary.busy else ""))
     else:
         err.print(f"{len(results)} bericht(en) gecontroleerd en opgeborgen, "
                   f"{drafts} concept-antwoord(en) gemaakt")
+    if left:
+        for source in left:
+            err.print(f"{source}: niet gecontroleerd (gestopt met Ctrl+C); de volgende ronde "
+                      "doet het")
+        sys.exit(INTERRUPTED)
     sys.exit(int(ExitCode.INTERNAL if failed else ExitCode.OK if summary.complete
                  else ExitCode.PARTIAL))
 

@@ -12,8 +12,10 @@ from pathlib import Path
 from formgen.errors import InputFileError, TokenError, system_reason
 from formgen.form.build import prefilled_form, write_bytes
 from formgen.form.customers import Customer, Row, iter_customers
+from formgen.processes import Finished, Interrupted, Workers
 
 MANIFEST = "aanvragen.csv"
+DRAIN_SECONDS = 2.0  # after Ctrl+C, how long the forms already sent to a worker may take
 
 
 @dataclass
@@ -31,14 +33,14 @@ class _Job:
 
 
 def _build_one(job: _Job, key: bytes, issued: dt.date, config: Path | None
-               ) -> tuple[int, str | None, str | None]:
-    """(line, request id, None) when written; (line, None, reason) when this one failed."""
+               ) -> tuple[str | None, str | None]:
+    """(request id, None) when written; (None, reason) when this one failed."""
     try:
         pdf, request_id = prefilled_form(job.customer, key, issued=issued, config=config)
         write_bytes(job.path, pdf)
     except (InputFileError, TokenError) as exc:  # this row's file or values, not the batch
-        return job.line, None, exc.line()
-    return job.line, request_id, None
+        return None, exc.line()
+    return request_id, None
 
 
 def _jobs(rows: Iterable[Row], out_dir: Path, result: BatchResult) -> list[_Job]:
@@ -61,7 +63,9 @@ def build_batch(source: Path, out_dir: Path, key: bytes, *, jobs: int = 1,
                 progress: Callable[[int, int], None] | None = None) -> BatchResult:
     """One PDF per good row in out_dir/<customer_id>.pdf, plus a manifest of request ids.
 
-    A bad row is recorded with its line number and skipped; it never stops the batch.
+    A bad row is recorded with its line number and skipped; it never stops the batch. Ctrl+C
+    raises :class:`Interrupted` with this result for the forms written (done) and the
+    (line, customer number) of each form not made (left).
     """
     result = BatchResult()
     work = _jobs(iter_customers(source), out_dir, result)
@@ -79,9 +83,9 @@ def build_batch(source: Path, out_dir: Path, key: bytes, *, jobs: int = 1,
 
     finished = 0
 
-    def record(job: _Job, outcome: tuple[int, str | None, str | None]) -> None:
+    def record(job: _Job, outcome: tuple[str | None, str | None]) -> None:
         nonlocal finished
-        _, request_id, reason = outcome
+        request_id, reason = outcome
         if request_id is not None:
             done.append((job, request_id))
         else:
@@ -90,21 +94,43 @@ def build_batch(source: Path, out_dir: Path, key: bytes, *, jobs: int = 1,
         if progress:
             progress(finished, total)
 
-    if jobs <= 1 or total < 2:
-        for job in work:
-            record(job, _build_one(job, key, issued, config))
-    else:
-        from concurrent.futures import ProcessPoolExecutor  # start-up cost only with --jobs
+    finished_lines: set[int] = set()
+    stopped = False
+    try:
+        if jobs <= 1 or total < 2:
+            for job in work:
+                record(job, _build_one(job, key, issued, config))
+                finished_lines.add(job.line)
+        else:
+            with Workers(_build_one, min(jobs, total), depth=16) as workers:
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_build_one, job, key, issued, config) for job in work]
-            for job, future in zip(work, futures, strict=True):
-                record(job, future.result())
+                def collect(end: Finished) -> None:
+                    job = work[end.tag]
+                    record(job, end.value if end.failure is None else
+                           (None, "formulier niet gemaakt (het proces stopte onverwacht)"))
+                    finished_lines.add(job.line)
+
+                for index, job in enumerate(work):
+                    workers.submit(index, job, key, issued, config)
+                try:
+                    for end in workers.results():
+                        collect(end)
+                except KeyboardInterrupt:
+                    # a worker writes its PDF: let the few already sent end (milliseconds
+                    # each), so the manifest names every PDF written
+                    for end in workers.drain(DRAIN_SECONDS):
+                        collect(end)
+                    raise
+    except KeyboardInterrupt:  # Ctrl+C: the PDFs written stay, and the manifest lists them
+        stopped = True
     result.written = len(done)
     if done:
         result.manifest = out_dir / MANIFEST
         _write_manifest(result.manifest, done, issued)
     result.failures.sort()
+    if stopped:
+        raise Interrupted(result, [(job.line, job.customer.customer_id) for job in work
+                                   if job.line not in finished_lines])
     return result
 
 

@@ -22,6 +22,7 @@ import imap_server as dovecot
 import inbox_mails as msgs
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from formgen.check.inbox.config import (
     MailboxSettings,
@@ -32,6 +33,7 @@ from formgen.check.inbox.config import (
 from formgen.check.inbox.connection import Connection, decode_utf7, encode_utf7
 from formgen.check.inbox.run import process, watch
 from formgen.check.inbox.state import StateStore
+from formgen.cli import main
 from formgen.errors import ConnectionLost, DefinitionError, MailboxError
 from formgen.resources import default_config_dir
 
@@ -610,3 +612,197 @@ def test_a_run_waits_while_another_opens_the_state_file(tmp_path: Path,
     with StateStore(tmp_path / "state.sqlite") as store:
         assert store.entries() == []
     assert len(refusals) == 2
+
+
+# ------------------------------------------------------------------------------------------------
+# a message that kills its check, a reused Message-ID, an unusable state file (issue 26)
+# ------------------------------------------------------------------------------------------------
+
+
+def _slow_mail(message_id: str, tmp_path: Path) -> bytes:
+    """12 pages of grain, each searched for an ID document: many seconds, far past 2 s."""
+    from email.message import EmailMessage
+
+    from test_interrupt import noise_pages
+
+    noise_pages(tmp_path / message_id.strip("<>"), 12)
+    message = EmailMessage()
+    message["From"], message["To"] = "traag@voorbeeld.nl", "klantenservice@voorbeeld.nl"
+    message["Subject"], message["Message-ID"] = "Mijn formulier", message_id
+    message.set_content("Hierbij mijn formulier.")
+    for page in sorted((tmp_path / message_id.strip("<>")).iterdir()):
+        message.add_attachment(page.read_bytes(), maintype="image", subtype="jpeg",
+                               filename=page.name)
+    return message.as_bytes()
+
+
+def test_a_message_that_kills_its_check_twice_is_set_aside(
+        server: dovecot.Dovecot, tmp_path: Path, cheap_mails: list[msgs.Mail]) -> None:
+    first = next(m for m in cheap_mails if m.kind == "plain_text")
+    last = next(m for m in cheap_mails if m.kind == "no_attachment")
+    slow_id = "<traag-1@voorbeeld.nl>"
+    server.deliver(first.raw)
+    server.deliver(_slow_mail(slow_id, tmp_path))
+    server.deliver(last.raw)
+    state = tmp_path / "state.sqlite"
+    run = formgen(server, "--state", str(state), "--json",
+                  env={"FORMGEN_CHECK_TIMEOUT": "2"}, timeout=300)
+    assert run.returncode == 3, run.stderr  # not judged: an internal matter for support
+    verdicts = [s["verdict"] for s in json.loads(run.stdout)["submissions"]]
+    assert verdicts == ["unreadable", "unreadable", "unreadable"]
+    snap = dovecot.snapshot(server)
+    assert where(snap, first.message_id) == [FOLDERS["unreadable"]]
+    assert where(snap, last.message_id) == [FOLDERS["unreadable"]]
+    assert where(snap, slow_id) == ["Wijzigingen/Vastgelopen"]
+    assert sorted(d["In-Reply-To"] for d in dovecot.drafts(server)) == sorted(
+        [first.message_id, last.message_id])  # no reply to the customer for our fault
+    note = ("de controle van dit bericht liep 2 keer vast (de controle duurde te lang); het "
+            "bericht is apart gezet in Wijzigingen/Vastgelopen")
+    assert note in run.stderr
+    with sqlite3.connect(state) as db:
+        rows = dict(db.execute("SELECT message_id, failures FROM messages").fetchall())
+    assert rows == {first.message_id: 0, slow_id: 2, last.message_id: 0}
+    again = formgen(server, "--state", str(state))
+    assert again.returncode == 0 and "geen nieuwe berichten" in again.stderr
+
+
+def test_a_reused_message_id_is_checked_on_its_own(server: dovecot.Dovecot, tmp_path: Path,
+                                                   cheap_mails: list[msgs.Mail]) -> None:
+    genuine = next(m for m in cheap_mails if m.kind == "no_id")  # incomplete
+    other = next(m for m in cheap_mails if m.kind == "plain_text")  # unreadable
+    impostor = other.raw.replace(other.message_id.encode(), genuine.message_id.encode())
+    server.deliver(genuine.raw)
+    state = str(tmp_path / "state.sqlite")
+    assert formgen(server, "--state", state).returncode == 1
+    server.deliver(impostor)
+    server.deliver(genuine.raw)  # the same bytes again: its verdict is known
+    run = formgen(server, "--state", state, "--json")
+    assert run.returncode == 1, run.stderr
+    got = json.loads(run.stdout)["submissions"]
+    assert [s["verdict"] for s in got] == ["unreadable", "incomplete"]
+    assert [s["source"].rsplit("UID=", 1)[1] for s in got] == ["2", "3"]  # each its own
+    folders = {folder: [mid for mid, _, _ in items] for folder, items in
+               dovecot.snapshot(server).items()}
+    assert folders[FOLDERS["unreadable"]] == [genuine.message_id]  # the impostor
+    assert folders[FOLDERS["incomplete"]] == [genuine.message_id] * 2
+    with sqlite3.connect(state) as db:
+        hashes = [h for (h,) in db.execute("SELECT content_hash FROM messages ORDER BY uid")]
+    assert hashes[0] == hashes[2] != hashes[1] and all(hashes)
+
+
+def test_an_old_state_file_is_upgraded(tmp_path: Path) -> None:
+    """A state file of the schema before content hashes and failure counts still opens."""
+    state = tmp_path / "state.sqlite"
+    old_schema = ("CREATE TABLE messages (account TEXT NOT NULL, folder TEXT NOT NULL, "
+                  "uidvalidity INTEGER NOT NULL, uid INTEGER NOT NULL, message_id TEXT, "
+                  "status TEXT NOT NULL, owner TEXT, updated_at REAL NOT NULL, verdict TEXT, "
+                  "target TEXT, result TEXT, draft_id TEXT, draft_state TEXT, "
+                  "PRIMARY KEY (account, folder, uidvalidity, uid))")
+    with sqlite3.connect(state) as db:
+        db.execute(old_schema)
+        db.execute("INSERT INTO messages VALUES ('a', 'INBOX', 1, 5, '<m@x>', 'filed', NULL, 1.0,"
+                   " 'complete', 'Wijzigingen/Compleet', '{\"source\": \"s\"}', NULL, NULL)")
+    db.close()
+    with StateStore(state) as store:
+        (entry,) = store.entries()
+        assert (entry.uid, entry.status, entry.result, entry.content_hash, entry.failures) == (
+            5, "filed", {"source": "s"}, None, 0)
+    with sqlite3.connect(state) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    db.close()
+    with StateStore(state) as store:  # opened again: nothing to do
+        assert len(store.entries()) == 1
+
+
+def test_a_read_only_state_file_is_one_line(server: dovecot.Dovecot, tmp_path: Path,
+                                            cheap_mails: list[msgs.Mail]) -> None:
+    import ctypes  # noqa: F401 - loaded now: 'nobody' may not read the interpreter's library
+    import resource  # noqa: F401
+    import shutil
+    import tempfile
+
+    # the file read-only, its folder open to all (as the state folder of a service may be)
+    folder = Path(tempfile.mkdtemp(prefix="formgen-status-", dir="/tmp"))
+    folder.chmod(0o777)
+    state = folder / "state.sqlite"
+    with StateStore(state) as store:
+        assert store.entries() == []
+    state.chmod(0o444)
+    server.deliver(next(m for m in cheap_mails if m.kind == "plain_text").raw)
+    root = os.geteuid() == 0
+    try:
+        if root:  # root may write any file: the command runs as 'nobody', for whom it is not
+            os.setegid(65534)
+            os.seteuid(65534)
+        result = CliRunner().invoke(main, ["inbox", "--port", str(server.imap_port),
+                                           "--starttls", "--state", str(state)],
+                                    env=server.env())
+    finally:
+        if root:
+            os.seteuid(0)
+            os.setegid(0)
+        shutil.rmtree(folder)
+    assert result.exit_code == 2, result.output
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert lines[0].startswith(f"formgen: fout: {state}: het statusbestand "), lines
+    assert dovecot.snapshot(server)["INBOX"]  # nothing was done
+
+
+def test_a_stored_result_that_is_not_json_is_one_line(tmp_path: Path) -> None:
+    state = tmp_path / "state.sqlite"
+    with StateStore(state) as store:
+        claim = store.claim("a", "INBOX", 1, 7, "<m@x>")
+        assert claim.entry is not None
+        store.checked(claim.entry, "complete", "Wijzigingen/Compleet", {"source": "s"}, None)
+    with sqlite3.connect(state) as db:
+        db.execute("UPDATE messages SET result='{\"source\": \"s\"'")  # cut off
+    db.close()
+    with StateStore(state) as store, pytest.raises(MailboxError) as caught:
+        store.unfinished("a", "INBOX", 1)
+    assert caught.value.line() == (f"{state}: het statusbestand is beschadigd: de opgeslagen "
+                                   "uitslag van bericht 7 in INBOX is geen JSON")
+    assert caught.value.exit_code == 2
+
+
+def test_ctrl_c_leaves_the_unfinished_messages_for_the_next_run(
+        server: dovecot.Dovecot, tmp_path: Path, cheap_mails: list[msgs.Mail]) -> None:
+    from test_interrupt import STOPPING, group, wait_for
+
+    first = next(m for m in cheap_mails if m.kind == "plain_text")
+    last = next(m for m in cheap_mails if m.kind == "no_attachment")
+    slow_id = "<traag-2@voorbeeld.nl>"
+    for raw in (first.raw, _slow_mail(slow_id, tmp_path), last.raw):
+        server.deliver(raw)
+    state = tmp_path / "state.sqlite"
+    proc = subprocess.Popen([sys.executable, "-m", "formgen", "inbox", "--port",
+                             str(server.imap_port), "--starttls", "--state", str(state)],
+                            env=server.env(), cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_ctrl_c_as_in_a_terminal)
+    try:
+        assert wait_for(lambda: filed_count(state) >= 1, 120), "nothing filed"
+        time.sleep(1.0)  # the slow one is being checked
+        os.killpg(proc.pid, signal.SIGINT)
+        pressed = time.monotonic()
+        _, err = proc.communicate(timeout=30)
+        stopped_after = time.monotonic() - pressed
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert stopped_after < 5 and STOPPING in err and "Traceback" not in err
+    assert re.search(r"UID=2: niet gecontroleerd \(gestopt met Ctrl\+C\)", err), err
+    assert re.search(r"UID=3: niet gecontroleerd \(gestopt met Ctrl\+C\)", err), err
+    assert wait_for(lambda: not group(proc.pid), 5), group(proc.pid)
+    snap = dovecot.snapshot(server)
+    assert where(snap, first.message_id) == [FOLDERS["unreadable"]]
+    assert where(snap, slow_id) == where(snap, last.message_id) == ["INBOX"]
+    with sqlite3.connect(state) as db:
+        rows = db.execute("SELECT uid, status, owner FROM messages ORDER BY uid").fetchall()
+    assert rows == [(1, "filed", None)]  # nothing half done is recorded
+    resumed = formgen(server, "--state", str(state), "--json")  # no limit: the slow one passes
+    assert resumed.returncode == 1, resumed.stderr
+    assert len(json.loads(resumed.stdout)["submissions"]) == 2
+    snap = dovecot.snapshot(server)
+    assert snap["INBOX"] == [] and where(snap, last.message_id) == [FOLDERS["unreadable"]]

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
+from PIL import Image
+from test_interrupt import noise_pages
 
 from formgen.check import run
 from formgen.check.run import INTERNAL, WORKER_DIED_MESSAGE, run_checks
@@ -93,3 +98,66 @@ def test_a_worker_that_dies_takes_only_its_own_submission(
     dead = by_name["kapot.png"]
     assert dead.verdict is Verdict.UNREADABLE and dead.internal_error
     assert dead.checks[0].code == INTERNAL and dead.checks[0].message == WORKER_DIED_MESSAGE
+
+
+# ------------------------------------------------------------------------------------------------
+# limits: one submission costs at most its own verdict (issue 26)
+# ------------------------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _vm_data_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmData:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmData")
+
+
+def test_a_submission_past_the_time_limit_costs_only_its_own_verdict(
+        submissions: list[Path], tmp_path: Path) -> None:
+    slow = tmp_path / "traag"  # 30 pages of grain, each searched for an ID: many seconds
+    noise_pages(slow, 30)
+    paths = [submissions[0], slow, submissions[2]]
+    env = {**os.environ, "FORMGEN_CHECK_TIMEOUT": "5"}
+    result = subprocess.run([sys.executable, "-m", "formgen", "check", "--json",
+                             *map(str, paths)], env=env, cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == ExitCode.INTERNAL, result.stderr
+    verdicts = {Path(s["source"]).name: s for s in json.loads(result.stdout)["submissions"]}
+    assert verdicts["blanco.png"]["verdict"] == "incomplete"
+    assert verdicts["brief.txt"]["verdict"] == "unreadable"
+    assert verdicts["brief.txt"]["checks"][0]["code"] != INTERNAL
+    timed_out = verdicts["traag"]
+    assert timed_out["verdict"] == "unreadable"
+    assert [c["code"] for c in timed_out["checks"]] == [INTERNAL]
+    assert timed_out["checks"][0]["message"].startswith(
+        "de controle duurde te lang (langer dan 5 seconden)")
+    assert "1 inzending(en) niet beoordeeld door een interne fout" in result.stderr
+
+
+def test_a_submission_past_the_memory_limit_costs_only_its_own_verdict(
+        submissions: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    huge = tmp_path / "groot.png"  # 16 megapixels of colour noise: 48 MB decoded, and copies
+    noise = np.random.default_rng(7).integers(0, 256, (4000, 4000, 3), dtype=np.uint8)
+    Image.fromarray(noise).save(huge, compress_level=0)
+    # A worker starts as a copy of this process: allow it a little more than it holds now,
+    # enough for a form page, not for that photo. (Far less, and threads cannot start.)
+    monkeypatch.setenv("FORMGEN_WORKER_MEMORY_MB", str(int(_vm_data_mb() + 80)))
+    results = run_checks([submissions[0], huge, submissions[2]], key=None)
+    by_name = {Path(r.source).name: r for r in results}
+    assert by_name["blanco.png"].verdict is Verdict.INCOMPLETE
+    assert by_name["brief.txt"].verdict is Verdict.UNREADABLE
+    assert by_name["brief.txt"].internal_error is None
+    heavy = by_name["groot.png"]
+    assert heavy.verdict is Verdict.UNREADABLE and heavy.internal_error
+    assert [c.code for c in heavy.checks] == [INTERNAL]
+    assert heavy.checks[0].message.startswith("de controle had te veel geheugen nodig (meer dan")
+
+
+def test_a_limit_that_is_no_number_is_one_line(submissions: list[Path]) -> None:
+    result = CliRunner().invoke(main, ["check", str(submissions[2])],
+                                env={"FORMGEN_CHECK_TIMEOUT": "vijf"})
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("formgen: fout: FORMGEN_CHECK_TIMEOUT moet een getal van 0 "
+                                     "of meer zijn, niet 'vijf'")

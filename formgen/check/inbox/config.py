@@ -23,6 +23,8 @@ VERDICT_FOLDERS = {
     "review": "Wijzigingen/Nakijken",
     "unreadable": "Wijzigingen/Onleesbaar",
 }
+SET_ASIDE = "set_aside"  # a message whose check killed its worker twice: for a person
+SET_ASIDE_FOLDER = "Wijzigingen/Vastgelopen"
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
@@ -48,6 +50,7 @@ class MailboxSettings:
     drafts: str = "Drafts"
     folders: dict[str, str] = field(default_factory=lambda: dict(VERDICT_FOLDERS))
     max_message_mb: float = 25.0
+    set_aside: str = SET_ASIDE_FOLDER
 
     @property
     def max_message_bytes(self) -> int:
@@ -66,16 +69,17 @@ def parse_mailbox(data: dict[str, Any] | None, src: str = "company.yaml") -> Mai
                               source=src)
     folders = dict(VERDICT_FOLDERS)
     given = data.get("folders") or {}
-    if not isinstance(given, dict) or set(given) - set(VERDICT_FOLDERS):
-        raise DefinitionError("mailbox.folders kent alleen complete, incomplete, review en "
-                              "unreadable", source=src)
+    if not isinstance(given, dict) or set(given) - {*VERDICT_FOLDERS, SET_ASIDE}:
+        raise DefinitionError("mailbox.folders kent alleen complete, incomplete, review, "
+                              "unreadable en set_aside", source=src)
     folders.update({k: _name(v, f"mailbox.folders.{k}", src) for k, v in given.items()})
+    set_aside = folders.pop(SET_ASIDE, SET_ASIDE_FOLDER)
     size = data.get("max_message_mb", 25)
     if not isinstance(size, int | float) or isinstance(size, bool) or size <= 0:
         raise DefinitionError("mailbox.max_message_mb moet een positief getal zijn", source=src)
     return MailboxSettings(inbox=_name(data.get("inbox", "INBOX"), "mailbox.inbox", src),
                            drafts=_name(data.get("drafts", "Drafts"), "mailbox.drafts", src),
-                           folders=folders, max_message_mb=float(size))
+                           folders=folders, max_message_mb=float(size), set_aside=set_aside)
 
 
 def mailbox_settings() -> MailboxSettings:

@@ -9,14 +9,10 @@ without checking, drafting or filing anything twice.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import threading
+import hashlib
 import time
 import traceback
-from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,10 +24,17 @@ from formgen.check.inbox.seen import note_request
 from formgen.check.inbox.state import Entry, StateStore
 from formgen.check.intake import FileProblem
 from formgen.check.report import REPLY_VERDICTS
-from formgen.check.run import INTERNAL, INTERNAL_MESSAGE, internal_failure
+from formgen.check.run import (
+    INTERNAL,
+    INTERNAL_MESSAGE,
+    internal_failure,
+    memory_message,
+    out_of_memory,
+)
 from formgen.check.submission import SubmissionResult, check_email_message
 from formgen.check.verdict import Check, Status, Verdict
-from formgen.errors import ConnectionLost, FormgenError, MailboxError
+from formgen.errors import ConnectionLost, MailboxError
+from formgen.processes import Finished, Interrupted, Limits, Workers
 
 
 @dataclass
@@ -67,17 +70,44 @@ def message_url(conn: Connection, folder: str, uidvalidity: int, uid: int) -> st
 
 
 def check_message(raw: bytes, source: str, uid: int, *, key: bytes | None,
-                  today: dt.date | None) -> SubmissionResult:
+                  today: dt.date | None, limits: Limits | None = None) -> SubmissionResult:
     """`formgen check` on the message, as on an .eml file, but in memory: no copy on disk.
 
     An internal error is isolated as there."""
     try:
         result = check_email_message(raw, source, key=key, today=today, name=f"bericht-{uid}.eml")
-    except (Exception, MemoryError, RecursionError):  # a poison message must not block
-        result = internal_failure(Path(f"bericht-{uid}.eml"), INTERNAL_MESSAGE,
-                                  traceback.format_exc())
+    except (Exception, RecursionError) as exc:  # a poison message must not block
+        message = (memory_message(limits or Limits()) if out_of_memory(exc)
+                   else INTERNAL_MESSAGE)
+        result = internal_failure(Path(f"bericht-{uid}.eml"), message, traceback.format_exc())
     result.source = source
     return result
+
+
+def _check_in_worker(raw: bytes, source: str, uid: int, key: bytes | None,
+                     today: dt.date | None, limits: Limits) -> SubmissionResult:
+    return check_message(raw, source, uid, key=key, today=today, limits=limits)
+
+
+MAX_FAILURES = 2  # a message whose check killed its worker this often is set aside
+SET_ASIDE_NOTE = "de controle van dit bericht liep"
+_FAILURES = {"time": "de controle duurde te lang", "memory": "te veel geheugen nodig",
+             "died": "het controleproces stopte",
+             "error": "het controleproces liep vast"}
+
+
+def set_aside(source: str, failures: int, why: str, folder: str, details: str
+              ) -> SubmissionResult:
+    """A message whose check keeps killing its worker: not judged, filed apart for a person."""
+    note = (f"{SET_ASIDE_NOTE} {failures} keer vast ({why}); het bericht is apart gezet in "
+            f"{folder}: bekijk het zelf, de andere berichten worden wel gecontroleerd")
+    return SubmissionResult(source=source, verdict=Verdict.UNREADABLE,
+                            checks=[Check(INTERNAL, Status.REVIEW, note)],
+                            form={"found": False}, internal_error=details or note)
+
+
+def is_set_aside(result: SubmissionResult) -> bool:
+    return any(c.code == INTERNAL and c.message.startswith(SET_ASIDE_NOTE) for c in result.checks)
 
 
 def is_internal(result: SubmissionResult) -> bool:
@@ -113,20 +143,27 @@ def result_from_json(data: dict[str, Any]) -> SubmissionResult:
 def process(conn: Connection, store: StateStore, settings: MailboxSettings, *,
             key: bytes | None, today: dt.date | None = None, jobs: int = 1,
             on_total: Callable[[int], None] | None = None,
-            on_message: Callable[[Outcome], None] | None = None) -> RunSummary:
+            on_message: Callable[[Outcome], None] | None = None,
+            limits: Limits | None = None) -> RunSummary:
     """Check and file every message in the inbox folder that no run has handled yet.
 
-    With ``jobs`` > 1 the checks run in that many processes while this one fetches the next
-    message and files the last; IMAP and the state file stay in this process.
+    The checks run in ``jobs`` worker processes (``formgen.processes``, within ``limits``)
+    while this one fetches the next message and files the last; IMAP and the state file stay
+    in this process. A message whose check kills its worker or runs out of time is tried once
+    more; the second time it is set aside (filed in ``settings.set_aside``, no draft) and the
+    others go on. Ctrl+C raises :class:`Interrupted` with the summary so far and the messages
+    not finished, each left as it was for the next run.
     """
+    limits = limits or Limits.from_env()
     account = conn.settings.account
     inbox = conn.server_name(settings.inbox)
     targets = {Verdict(v): conn.server_name(name) for v, name in settings.folders.items()}
+    aside = conn.server_name(settings.set_aside)
     drafts = conn.drafts_folder(settings.drafts)
-    for name in [*dict.fromkeys(targets.values()), drafts]:
+    for name in [*dict.fromkeys([*targets.values(), aside]), drafts]:
         conn.ensure_folder(name)
     selected = conn.select(inbox)
-    one = _Pass(conn, store, inbox, drafts, targets)
+    one = _Pass(conn, store, inbox, drafts, targets, aside)
     summary = RunSummary(inbox)
     pending = conn.pending()
     present = {m.uid for m in pending}
@@ -136,6 +173,9 @@ def process(conn: Connection, store: StateStore, settings: MailboxSettings, *,
             summary.finished_elsewhere += 1
     if on_total:
         on_total(len(pending))
+
+    def url(uid: int) -> str:
+        return message_url(conn, inbox, selected.uidvalidity, uid)
 
     def settle(entry: Entry, info: MessageInfo, source: str, result: SubmissionResult,
                fresh: bool) -> None:
@@ -147,72 +187,79 @@ def process(conn: Connection, store: StateStore, settings: MailboxSettings, *,
         if on_message:
             on_message(outcome)
 
-    waiting: deque[tuple[Entry, MessageInfo, str, Future[SubmissionResult]]] = deque()
+    waiting: dict[int, tuple[Entry, MessageInfo, str, bytes]] = {}  # by UID, being checked
+
+    def collect(end: Finished) -> None:
+        entry, info, source, raw = waiting[end.tag]  # it stays there until settled
+        if end.failure is None:
+            settle(entry, info, source, end.value, True)
+        elif store.failed(entry) < MAX_FAILURES:  # once more, in a fresh worker
+            workers.submit(end.tag, raw, source, info.uid, key, today, limits)
+            return
+        else:
+            why = _FAILURES.get(end.failure or "", "het controleproces stopte")
+            settle(entry, info, source,
+                   set_aside(source, entry.failures, why, aside, end.detail), True)
+        del waiting[end.tag]
 
     def drain(keep: int) -> None:
         while len(waiting) > keep:
-            entry, info, source, future = waiting[0]
-            try:
-                result = future.result()
-            except BrokenProcessPool:
-                raise FormgenError(
-                    "een controleproces stopte onverwacht (bijvoorbeeld geheugen vol); niets is "
-                    "verloren: start opnieuw, met --jobs 1 om het bericht te vinden") from None
-            settle(entry, info, source, result, True)
-            waiting.popleft()
+            collect(workers.next())
 
-    pool = (ProcessPoolExecutor(max_workers=jobs, initializer=_follow_parent,
-                                initargs=(os.getpid(),)) if jobs > 1 else None)
     current: Entry | None = None
+    started: set[int] = set()
     try:
-        for info in pending:
-            claim = store.claim(account, inbox, selected.uidvalidity, info.uid, info.message_id)
-            if claim.action == "skip":
-                summary.busy += claim.reason == "busy"
-                continue
-            current = claim.entry
-            assert current is not None
-            source = message_url(conn, inbox, selected.uidvalidity, info.uid)
-            if claim.action == "finish":
-                assert current.result is not None
-                settle(current, info, source, result_from_json(current.result), False)
-            elif info.size > settings.max_message_bytes:
-                settle(current, info, source,
-                       too_large(source, info.size, settings.max_message_bytes), True)
-            elif (raw := conn.fetch(info.uid)) is None:  # gone since the listing
-                store.release(current)
-            elif pool is None:
-                settle(current, info, source,
-                       check_message(raw, source, info.uid, key=key, today=today), True)
-            else:
-                waiting.append((current, info, source, pool.submit(
-                    check_message, raw, source, info.uid, key=key, today=today)))
+        with Workers(_check_in_worker, jobs, limits) as workers:
+            for info in pending:
+                started.add(info.uid)
+                claim = store.claim(account, inbox, selected.uidvalidity, info.uid,
+                                    info.message_id)
+                if claim.action == "skip":
+                    summary.busy += claim.reason == "busy"
+                    continue
+                current = claim.entry
+                assert current is not None
+                source = url(info.uid)
+                if claim.action == "finish":
+                    assert current.result is not None
+                    settle(current, info, source, _stored(current.result, source), False)
+                elif current.failures >= MAX_FAILURES:  # a run that stopped before filing it
+                    settle(current, info, source, set_aside(
+                        source, current.failures, "in een eerdere ronde", aside, ""), True)
+                elif info.size > settings.max_message_bytes:
+                    settle(current, info, source,
+                           too_large(source, info.size, settings.max_message_bytes), True)
+                elif (raw := conn.fetch(info.uid)) is None:  # gone since the listing
+                    store.release(current)
+                elif store.twin(current, hashlib.sha256(raw).hexdigest()):
+                    assert current.result is not None  # the same bytes, checked before
+                    settle(current, info, source, _stored(current.result, source), False)
+                else:
+                    waiting[info.uid] = (current, info, source, raw)
+                    current = None
+                    workers.submit(info.uid, raw, source, info.uid, key, today, limits)
+                    drain(jobs - 1)
                 current = None
-                drain(jobs - 1)
-            current = None
-        drain(0)
-    except BaseException:
-        for entry, _, _, future in waiting:
-            future.cancel()
+            drain(0)
+    except BaseException as exc:
+        for entry, _, _, _ in waiting.values():
             store.release(entry)
         if current is not None:
             store.release(current)
+        if isinstance(exc, KeyboardInterrupt):
+            left = [url(uid) for uid in waiting] + [
+                url(m.uid) for m in pending if m.uid not in started] + (
+                [url(current.uid)] if current is not None else [])
+            raise Interrupted(summary, left) from None
         raise
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
     return summary
 
 
-def _follow_parent(parent: int) -> None:
-    """In a check process: end when the run that started it is gone (killed, not stopped)."""
-
-    def watch_parent() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(1)
-
-    threading.Thread(target=watch_parent, daemon=True).start()
+def _stored(data: dict[str, Any], source: str) -> SubmissionResult:
+    """A result from the state file, named by this message (a copy has its own URL)."""
+    result = result_from_json(data)
+    result.source = source
+    return result
 
 
 @dataclass
@@ -224,9 +271,13 @@ class _Pass:
     inbox: str
     drafts: str
     targets: dict[Verdict, str]
+    aside: str
 
     def target(self, result: SubmissionResult) -> str:
-        """The folder for the verdict; a message not judged goes to the review folder."""
+        """The folder for the verdict; a message not judged goes to the review folder, one
+        that kept killing its check to the set-aside folder."""
+        if is_set_aside(result):
+            return self.aside
         return self.targets[Verdict.REVIEW if is_internal(result) else result.verdict]
 
     def record(self, entry: Entry, result: SubmissionResult) -> None:

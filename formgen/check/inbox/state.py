@@ -1,21 +1,28 @@
 """What the mailbox run has done, per message, in a small SQLite file.
 
-A message is known by its account, folder, UIDVALIDITY and UID, and also by its Message-ID (so a
-copy that turns up again, or a folder whose UIDVALIDITY changed, is not checked twice). Every
+A message is known by its account, folder, UIDVALIDITY and UID, and also by a hash of its bytes
+(so a copy that turns up again, or a folder whose UIDVALIDITY changed, is not checked twice; a
+Message-ID alone proves nothing, anyone can reuse one). Every
 step is written before the next one starts: ``claimed`` (being checked by one run), ``checked``
 (verdict stored; draft and filing may still be due) and ``filed``. A claim names its run (host,
 process id, start token); another run leaves it alone while that process lives, and takes it
-over when the process is gone (a crash or a kill halfway).
+over when the process is gone (a crash or a kill halfway). A check that killed its worker or ran
+out of time is counted per message (``failures``), so the run can set such a message aside.
+
+Schema version 1 (``PRAGMA user_version``) added ``content_hash`` and ``failures``; an older file
+is upgraded in place when it is opened.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
 import sqlite3
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,10 +45,19 @@ CREATE TABLE IF NOT EXISTS messages (
     result      TEXT,                   -- the check result as JSON
     draft_id    TEXT,                   -- Message-ID of the draft reply, if any
     draft_state TEXT,                   -- NULL | pending | done
+    content_hash TEXT,                  -- SHA-256 of the message's bytes (schema 1)
+    failures    INTEGER NOT NULL DEFAULT 0,  -- checks that killed their worker (schema 1)
     PRIMARY KEY (account, folder, uidvalidity, uid)
 );
 CREATE INDEX IF NOT EXISTS by_message_id ON messages (account, message_id);
 """
+SCHEMA_VERSION = 1
+UPGRADES = {  # from version n to n + 1, one way
+    0: ["ALTER TABLE messages ADD COLUMN content_hash TEXT",
+        "ALTER TABLE messages ADD COLUMN failures INTEGER NOT NULL DEFAULT 0"],
+}
+COLUMNS = ("account, folder, uidvalidity, uid, message_id, status, owner, updated_at, verdict, "
+           "target, result, draft_id, draft_state, content_hash, failures")
 
 
 @dataclass
@@ -58,6 +74,8 @@ class Entry:
     result: dict[str, Any] | None
     draft_id: str | None
     draft_state: str | None
+    content_hash: str | None = None
+    failures: int = 0
 
 
 @dataclass
@@ -97,7 +115,7 @@ def _open(path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path, timeout=OPEN_WAIT, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
+            _upgrade(db)
             return db
         except sqlite3.OperationalError as exc:
             db.close()
@@ -106,19 +124,59 @@ def _open(path: Path) -> sqlite3.Connection:
             time.sleep(0.05)
 
 
+def _upgrade(db: sqlite3.Connection) -> None:
+    """Create the tables, or bring an older file up to SCHEMA_VERSION, in one transaction."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        exists = db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND "
+                            "name='messages'").fetchone()
+        if not exists:
+            db.execute(SCHEMA.split(";")[0])
+        else:
+            for step in range(version, SCHEMA_VERSION):
+                for sql in UPGRADES[step]:
+                    db.execute(sql)
+        db.execute(SCHEMA.split(";")[1])
+        if version != SCHEMA_VERSION:
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        db.execute(
+            "CREATE INDEX IF NOT EXISTS by_content ON messages (account, content_hash)")
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+
+
 class StateStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = _open(path)
-        except sqlite3.DatabaseError as exc:
-            raise MailboxError(f"het statusbestand kan niet worden gebruikt ({exc})",
-                               source=str(path)) from None
         except OSError as exc:
             raise MailboxError(f"het statusbestand kan niet worden gemaakt ({system_reason(exc)})",
                                source=str(path)) from None
+        with self._errors():
+            self._db = _open(path)
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Any fault of the file itself (read-only, damaged, not SQLite) is one Dutch line."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            text = str(exc)
+            if "readonly" in text or "read-only" in text:
+                reason = ("het statusbestand kan alleen worden gelezen; geef schrijfrecht op "
+                          "het bestand en de map")
+            elif "unable to open" in text:
+                reason = ("het statusbestand kan niet worden geopend (rechten van het bestand of "
+                          "de map)")
+            else:
+                reason = f"het statusbestand kan niet worden gebruikt: {text}"
+            raise MailboxError(reason, source=str(self.path)) from None
 
     def close(self) -> None:
         self._db.close()
@@ -135,36 +193,45 @@ class StateStore:
         if row is None:
             return None
         (account, folder, uidvalidity, uid, message_id, status, owner, _updated, verdict,
-         target, result, draft_id, draft_state) = row
+         target, result, draft_id, draft_state, content_hash, failures) = row
+        try:
+            stored = json.loads(result) if result else None
+            if stored is not None and not isinstance(stored, dict):
+                raise ValueError("not an object")
+        except ValueError:
+            raise MailboxError(f"het statusbestand is beschadigd: de opgeslagen uitslag van "
+                               f"bericht {uid} in {folder} is geen JSON", source=str(self.path)
+                               ) from None
         return Entry(account, folder, uidvalidity, uid, message_id, status, owner, verdict,
-                     target, json.loads(result) if result else None, draft_id, draft_state)
+                     target, stored, draft_id, draft_state, content_hash, int(failures or 0))
+
+    def _select(self, where: str, args: tuple[Any, ...]) -> list[Entry]:
+        with self._errors():
+            rows = self._db.execute(f"SELECT {COLUMNS} FROM messages {where}", args).fetchall()
+        return [e for e in map(self._entry, rows) if e]
 
     def get(self, account: str, folder: str, uidvalidity: int, uid: int) -> Entry | None:
-        row = self._db.execute(
-            "SELECT * FROM messages WHERE account=? AND folder=? AND uidvalidity=? AND uid=?",
-            (account, folder, uidvalidity, uid)).fetchone()
-        return self._entry(row)
+        found = self._select("WHERE account=? AND folder=? AND uidvalidity=? AND uid=?",
+                             (account, folder, uidvalidity, uid))
+        return found[0] if found else None
 
     def entries(self, account: str | None = None) -> list[Entry]:
-        sql = "SELECT * FROM messages"
-        args: tuple[str, ...] = ()
         if account:
-            sql, args = sql + " WHERE account=?", (account,)
-        return [e for e in map(self._entry, self._db.execute(
-            sql + " ORDER BY folder, uidvalidity, uid", args)) if e]
+            return self._select("WHERE account=? ORDER BY folder, uidvalidity, uid", (account,))
+        return self._select("ORDER BY folder, uidvalidity, uid", ())
 
     def unfinished(self, account: str, folder: str, uidvalidity: int) -> list[Entry]:
         """Checked but not filed, and not held by a live run (e.g. moved before a crash)."""
-        rows = self._db.execute(
-            "SELECT * FROM messages WHERE account=? AND folder=? AND uidvalidity=? "
-            "AND status='checked'", (account, folder, uidvalidity)).fetchall()
-        return [e for e in map(self._entry, rows) if e and
-                (e.owner == self.owner or not _owner_alive(e.owner, self._updated(e)))]
+        entries = self._select("WHERE account=? AND folder=? AND uidvalidity=? AND "
+                               "status='checked'", (account, folder, uidvalidity))
+        return [e for e in entries
+                if e.owner == self.owner or not _owner_alive(e.owner, self._updated(e))]
 
     def _updated(self, e: Entry) -> float:
-        row = self._db.execute(
-            "SELECT updated_at FROM messages WHERE account=? AND folder=? AND uidvalidity=? "
-            "AND uid=?", (e.account, e.folder, e.uidvalidity, e.uid)).fetchone()
+        with self._errors():
+            row = self._db.execute(
+                "SELECT updated_at FROM messages WHERE account=? AND folder=? AND uidvalidity=? "
+                "AND uid=?", (e.account, e.folder, e.uidvalidity, e.uid)).fetchone()
         return float(row[0]) if row else 0.0
 
     # -- claiming -----------------------------------------------------------------------------
@@ -172,20 +239,25 @@ class StateStore:
     def claim(self, account: str, folder: str, uidvalidity: int, uid: int,
               message_id: str | None) -> Claim:
         """Decide, atomically across runs, whether this run checks, finishes or skips."""
+        with self._errors():
+            return self._claim(account, folder, uidvalidity, uid, message_id)
+
+    def _claim(self, account: str, folder: str, uidvalidity: int, uid: int,
+               message_id: str | None) -> Claim:
         now = time.time()
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
             row = db.execute(
-                "SELECT *, updated_at FROM messages WHERE account=? AND folder=? AND "
+                f"SELECT {COLUMNS} FROM messages WHERE account=? AND folder=? AND "
                 "uidvalidity=? AND uid=?", (account, folder, uidvalidity, uid)).fetchone()
             if row is not None:
-                entry = self._entry(row[:13])
+                entry = self._entry(row)
                 assert entry is not None
                 if entry.status == "filed":
                     db.execute("COMMIT")
                     return Claim("skip", entry, "done")
-                if entry.owner != self.owner and _owner_alive(entry.owner, row[13]):
+                if entry.owner != self.owner and _owner_alive(entry.owner, row[7]):
                     db.execute("COMMIT")
                     return Claim("skip", entry, "busy")
                 db.execute("UPDATE messages SET owner=?, updated_at=? WHERE account=? AND "
@@ -194,33 +266,46 @@ class StateStore:
                 db.execute("COMMIT")
                 entry.owner = self.owner
                 return Claim("finish" if entry.status == "checked" else "check", entry)
-            twin = None
-            if message_id:
-                twin = self._entry(db.execute(
-                    "SELECT * FROM messages WHERE account=? AND message_id=? AND status IN "
-                    "('checked', 'filed') ORDER BY updated_at LIMIT 1",
-                    (account, message_id)).fetchone())
-            if twin is not None:  # the same message seen before: reuse its verdict and draft
-                db.execute(
-                    "INSERT INTO messages VALUES (?,?,?,?,?,'checked',?,?,?,?,?,?,?)",
-                    (account, folder, uidvalidity, uid, message_id, self.owner, now,
-                     twin.verdict, twin.target, json.dumps(twin.result), twin.draft_id,
-                     twin.draft_state))
-                db.execute("COMMIT")
-                entry = self.get(account, folder, uidvalidity, uid)
-                return Claim("finish", entry, "twin")
-            db.execute("INSERT INTO messages VALUES (?,?,?,?,?,'claimed',?,?,NULL,NULL,NULL,"
-                       "NULL,NULL)",
+            db.execute(f"INSERT INTO messages ({COLUMNS}) VALUES (?,?,?,?,?,'claimed',?,?,NULL,"
+                       "NULL,NULL,NULL,NULL,NULL,0)",
                        (account, folder, uidvalidity, uid, message_id, self.owner, now))
             db.execute("COMMIT")
             return Claim("check", self.get(account, folder, uidvalidity, uid))
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
+
+    def twin(self, e: Entry, content_hash: str) -> bool:
+        """Record the message's hash; when the same bytes were checked before (a copy, a folder
+        whose UIDVALIDITY changed), take over that verdict and draft and return True."""
+        with self._errors():
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                found = db.execute(
+                    f"SELECT {COLUMNS} FROM messages WHERE account=? AND content_hash=? AND "
+                    "status IN ('checked', 'filed') AND NOT (folder=? AND uidvalidity=? AND "
+                    "uid=?) ORDER BY updated_at LIMIT 1",
+                    (e.account, content_hash, e.folder, e.uidvalidity, e.uid)).fetchone()
+                twin = self._entry(found)
+                if twin is None:
+                    self._set(e, content_hash=content_hash)
+                else:
+                    self._set(e, content_hash=content_hash, status="checked",
+                              verdict=twin.verdict, target=twin.target,
+                              result=json.dumps(twin.result, ensure_ascii=False),
+                              draft_id=twin.draft_id, draft_state=twin.draft_state)
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        return twin is not None
 
     # -- steps --------------------------------------------------------------------------------
 
-    def _update(self, e: Entry, **values: Any) -> None:
+    def _set(self, e: Entry, **values: Any) -> None:
         values["updated_at"] = time.time()
         cols = ", ".join(f"{k}=?" for k in values)
         self._db.execute(
@@ -229,6 +314,10 @@ class StateStore:
         for k, v in values.items():
             if hasattr(e, k):
                 setattr(e, k, json.loads(v) if k == "result" and v else v)
+
+    def _update(self, e: Entry, **values: Any) -> None:
+        with self._errors():
+            self._set(e, **values)
 
     def checked(self, e: Entry, verdict: str, target: str, result: dict[str, Any],
                 draft_id: str | None) -> None:
@@ -242,12 +331,19 @@ class StateStore:
     def filed(self, e: Entry) -> None:
         self._update(e, status="filed", owner=None)
 
+    def failed(self, e: Entry) -> int:
+        """One more check of this message killed its worker or ran out of time: the count."""
+        self._update(e, failures=e.failures + 1)
+        return e.failures
+
     def release(self, e: Entry) -> None:
-        """Give a claim back (the check could not finish); the next run tries again."""
-        if e.status == "claimed":
-            self._db.execute(
-                "DELETE FROM messages WHERE account=? AND folder=? AND uidvalidity=? AND uid=? "
-                "AND status='claimed' AND owner=?",
-                (e.account, e.folder, e.uidvalidity, e.uid, self.owner))
-        else:
-            self._update(e, owner=None)
+        """Give a claim back (the check could not finish); the next run tries again. A message
+        whose checks failed before keeps its row, and so its count."""
+        with self._errors():
+            if e.status == "claimed" and not e.failures:
+                self._db.execute(
+                    "DELETE FROM messages WHERE account=? AND folder=? AND uidvalidity=? AND "
+                    "uid=? AND status='claimed' AND owner=?",
+                    (e.account, e.folder, e.uidvalidity, e.uid, self.owner))
+            else:
+                self._set(e, owner=None)
