@@ -27,20 +27,16 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from corpus import external, forms  # noqa: E402
+from page_two import DPI, PageTwo  # noqa: E402
 
-from formgen.check.ink import reference_pages  # noqa: E402
 from formgen.check.signature import machine_text  # noqa: E402
-from formgen.form.build import layout_contract  # noqa: E402
-from formgen.form.template import get_template  # noqa: E402
 
-DPI = 300
 NAMES = ["Jan de Vries", "Anouk Bakker", "M. Jansen", "Pieter van Dijk", "Fatima El Amrani",
          "Kees Visser", "Sanne Smit", "J.P. Mulder", "Noor de Boer", "Thijs Meijer"]
 INKS = [(20, 40, 140), (30, 30, 30), (10, 60, 160)]
@@ -50,16 +46,12 @@ SCRIPT_FONTS = ["/usr/share/fonts/opentype/dancingscript/DancingScript-Regular.o
 STAMP_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
 
-class Sheet:
-    """Page 2 of the blank form and its signature box, at DPI."""
+class Sheet(PageTwo):
+    """Page 2 and its signature box."""
 
     def __init__(self) -> None:
-        self.template = get_template()
-        document = pdfium.PdfDocument(self.template.pdf)
-        self.page = np.asarray(document[1].render(scale=DPI / 72).to_pil().convert("RGB"))
-        self.contract = layout_contract()
+        super().__init__()
         self.box = forms.field_box_px(self.contract, "signature", DPI)
-        self.printed = reference_pages(self.template.pdf)[1]
         self.rect = self.template.layout.box("signature").rect
 
 
@@ -129,14 +121,6 @@ KINDS: dict[str, Callable[[Sheet, str, random.Random], np.ndarray]] = {
     "genuine": genuine, "typed": typed, "stamp": stamp}
 
 
-def scanned(sheet: Sheet, page: np.ndarray, rng: random.Random) -> np.ndarray:
-    """Blurred, saved as JPEG, and brought to the validator's working size (grey)."""
-    page = cv2.GaussianBlur(page, (3, 3), rng.uniform(0.3, 1.0))
-    _, buffer = cv2.imencode(".jpg", page, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(50, 90)])
-    grey = cv2.imdecode(buffer, cv2.IMREAD_GRAYSCALE)
-    height, width = sheet.printed.shape
-    return cv2.resize(grey, (width, height), interpolation=cv2.INTER_AREA)
-
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -151,7 +135,7 @@ def main(argv: list[str] | None = None) -> None:
             flagged = 0
             for i in range(args.n):
                 rng = random.Random(f"{args.seed}{family}{kind}{i}")
-                page = scanned(sheet, draw(sheet, family, rng), rng)
+                page = sheet.scanned(draw(sheet, family, rng), rng)
                 flagged += machine_text(page, sheet.printed, sheet.rect) is not None
             print(f"{family:8}{kind:10}{flagged:>20} of {args.n}", flush=True)
 

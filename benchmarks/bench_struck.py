@@ -26,34 +26,21 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from corpus import external, forms  # noqa: E402
+from page_two import DPI, PageTwo  # noqa: E402
 
-from formgen.check.ink import reference_pages  # noqa: E402
 from formgen.check.struck import struck_through  # noqa: E402
-from formgen.form.build import layout_contract  # noqa: E402
-from formgen.form.template import get_template  # noqa: E402
 
-DPI = 300
 BOXES = {"new_account_holder": ["J. de Vries", "Bakker BV", "A. Smit", "Noor Visser"],
          "new_billing_email": ["jan@mail.nl", "info@smit.nl", "a.b@post.nl"],
          "new_iban": ["NL91 ABNA 0417", "NL20 INGB 0001", "NL39 RABO 0300"]}
 INKS = [(20, 40, 140), (30, 30, 30), (10, 60, 160)]
 STATES = ("written", "struck", "scribbled", "corrected")
-
-
-class Sheet:
-    def __init__(self) -> None:
-        self.template = get_template()
-        document = pdfium.PdfDocument(self.template.pdf)
-        self.page = np.asarray(document[1].render(scale=DPI / 72).to_pil().convert("RGB"))
-        self.contract = layout_contract()
-        self.printed = reference_pages(self.template.pdf)[1]
 
 
 def _value_box(page: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
@@ -65,7 +52,7 @@ def _value_box(page: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, i
         y0 + 6 + int(ys.max())
 
 
-def _write(sheet: Sheet, family: str, page: np.ndarray, field_id: str, text: str,
+def _write(sheet: PageTwo, family: str, page: np.ndarray, field_id: str, text: str,
            rng: random.Random, ink: tuple[int, int, int], left_half: bool) -> np.ndarray:
     if left_half:  # room for a correction on the right
         text = text[: max(4, len(text) // 2)]
@@ -112,7 +99,7 @@ def _strike(family: str, page: np.ndarray, value: tuple[int, int, int, int], kin
     return page
 
 
-def draw(sheet: Sheet, family: str, state: str, rng: random.Random) -> tuple[np.ndarray, str]:
+def draw(sheet: PageTwo, family: str, state: str, rng: random.Random) -> tuple[np.ndarray, str]:
     field_id = rng.choice(list(BOXES))
     ink = rng.choice(INKS)
     page = _write(sheet, family, sheet.page.copy(), field_id, rng.choice(BOXES[field_id]), rng,
@@ -136,14 +123,6 @@ def draw(sheet: Sheet, family: str, state: str, rng: random.Random) -> tuple[np.
     return page, field_id
 
 
-def scanned(sheet: Sheet, page: np.ndarray, rng: random.Random) -> np.ndarray:
-    page = cv2.GaussianBlur(page, (3, 3), rng.uniform(0.3, 1.0))
-    _, buffer = cv2.imencode(".jpg", page, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(50, 90)])
-    grey = cv2.imdecode(buffer, cv2.IMREAD_GRAYSCALE)
-    height, width = sheet.printed.shape
-    return cv2.resize(grey, (width, height), interpolation=cv2.INTER_AREA)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=30, help="boxes of each state per family")
@@ -151,7 +130,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--family", nargs="+", default=["A", "B"], choices=["A", "B"])
     parser.add_argument("--save", type=Path, help="folder for a picture of each box")
     args = parser.parse_args(argv)
-    sheet = Sheet()
+    sheet = PageTwo()
     print(f"{'family':8}{'state':11}{'found struck':>14}{'with correction':>17}")
     for family in args.family:
         for state in STATES:
@@ -159,7 +138,7 @@ def main(argv: list[str] | None = None) -> None:
             for i in range(args.n):
                 rng = random.Random(f"{args.seed}{family}{state}{i}")
                 page, field_id = draw(sheet, family, state, rng)
-                grey = scanned(sheet, page, rng)
+                grey = sheet.scanned(page, rng)
                 rect = sheet.template.layout.box(field_id).rect
                 strike = struck_through(grey, sheet.printed, rect)
                 found += strike is not None

@@ -768,7 +768,7 @@ def test_a_stored_result_that_is_not_json_is_one_line(tmp_path: Path) -> None:
 
 def test_ctrl_c_leaves_the_unfinished_messages_for_the_next_run(
         server: dovecot.Dovecot, tmp_path: Path, cheap_mails: list[msgs.Mail]) -> None:
-    from test_interrupt import STOPPING, group, wait_for
+    from test_interrupt import STOPPING, group, press_ctrl_c, wait_for
 
     first = next(m for m in cheap_mails if m.kind == "plain_text")
     last = next(m for m in cheap_mails if m.kind == "no_attachment")
@@ -784,13 +784,10 @@ def test_ctrl_c_leaves_the_unfinished_messages_for_the_next_run(
     try:
         assert wait_for(lambda: filed_count(state) >= 1, 120), "nothing filed"
         time.sleep(1.0)  # the slow one is being checked
-        os.killpg(proc.pid, signal.SIGINT)
-        pressed = time.monotonic()
-        _, err = proc.communicate(timeout=30)
-        stopped_after = time.monotonic() - pressed
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+    except BaseException:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise
+    _, err, stopped_after = press_ctrl_c(proc)
     assert proc.returncode == 130, err
     assert stopped_after < 5 and STOPPING in err and "Traceback" not in err
     assert re.search(r"UID=2: niet gecontroleerd \(gestopt met Ctrl\+C\)", err), err

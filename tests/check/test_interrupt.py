@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -88,11 +89,43 @@ def submissions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path
     return {"quick": [letter, blank], "slow": slow}
 
 
+def press_ctrl_c(proc: subprocess.Popen[str], *, twice: bool = False
+                 ) -> tuple[str, str, float]:
+    """Ctrl+C as a terminal sends it (SIGINT to the whole group; twice: pressed again at
+    once); (stdout, stderr, seconds from the press to the end). The group is killed after."""
+    try:
+        os.killpg(proc.pid, signal.SIGINT)
+        if twice:
+            os.killpg(proc.pid, signal.SIGINT)
+        pressed = time.monotonic()
+        out, err = proc.communicate(timeout=30)
+        return out, err, time.monotonic() - pressed
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+_STARTED: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_running() -> Iterator[None]:
+    """A test that fails before its Ctrl+C leaves no run (nor its workers) behind."""
+    yield
+    while _STARTED:
+        proc = _STARTED.pop()
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+
+
 def start(args: list[str], **env: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "formgen", *args], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "formgen", *args], cwd=ROOT,
                             env={**os.environ, **env}, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True,
                             preexec_fn=_ctrl_c_as_in_a_terminal)
+    _STARTED.append(proc)
+    return proc
 
 
 def test_ctrl_c_keeps_what_was_judged(submissions: dict[str, list[Path]],
@@ -101,16 +134,9 @@ def test_ctrl_c_keeps_what_was_judged(submissions: dict[str, list[Path]],
     paths = [*submissions["quick"], *submissions["slow"]]
     proc = start(["check", "--json", "--jobs", "2", "--report", str(report), "--reply",
                   str(replies), *map(str, paths)])
-    try:
-        assert wait_for(lambda: len(group(proc.pid)) >= 3, 60), "no workers started"
-        time.sleep(8)  # the quick ones are judged, the slow ones are being checked
-        os.killpg(proc.pid, signal.SIGINT)  # Ctrl+C in a terminal: the whole group
-        pressed = time.monotonic()
-        out, err = proc.communicate(timeout=30)
-        stopped_after = time.monotonic() - pressed
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+    assert wait_for(lambda: len(group(proc.pid)) >= 3, 60), "no workers started"
+    time.sleep(8)  # the quick ones are judged, the slow ones are being checked
+    out, err, stopped_after = press_ctrl_c(proc)
     assert proc.returncode == 130, err
     assert stopped_after < 5, stopped_after
     assert STOPPING in err and "Traceback" not in err
@@ -128,16 +154,8 @@ def test_ctrl_c_keeps_what_was_judged(submissions: dict[str, list[Path]],
 
 def test_a_second_ctrl_c_ends_at_once(submissions: dict[str, list[Path]]) -> None:
     proc = start(["check", "--jobs", "2", *map(str, submissions["slow"])])
-    try:
-        assert wait_for(lambda: len(group(proc.pid)) >= 3, 60), "no workers started"
-        os.killpg(proc.pid, signal.SIGINT)
-        os.killpg(proc.pid, signal.SIGINT)
-        pressed = time.monotonic()
-        _, err = proc.communicate(timeout=30)
-        stopped_after = time.monotonic() - pressed
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+    assert wait_for(lambda: len(group(proc.pid)) >= 3, 60), "no workers started"
+    _, err, stopped_after = press_ctrl_c(proc, twice=True)
     assert proc.returncode == 130, err
     assert stopped_after < 3, stopped_after
     assert wait_for(lambda: not group(proc.pid), 5), group(proc.pid)
@@ -165,16 +183,9 @@ def test_ctrl_c_in_a_batch_keeps_the_forms_written(tmp_path: Path) -> None:
     out_dir = tmp_path / "formulieren"
     proc = start(["form", "--customers", str(source), "--out-dir", str(out_dir), "--jobs", "2"],
                  FORMGEN_SECRET="k" * 32)
-    try:
-        assert wait_for(lambda: out_dir.is_dir() and len(list(out_dir.glob("*.pdf"))) >= 50,
-                        120), "no forms written"
-        os.killpg(proc.pid, signal.SIGINT)
-        pressed = time.monotonic()
-        _, err = proc.communicate(timeout=30)
-        stopped_after = time.monotonic() - pressed
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+    assert wait_for(lambda: out_dir.is_dir() and len(list(out_dir.glob("*.pdf"))) >= 50,
+                    120), "no forms written"
+    _, err, stopped_after = press_ctrl_c(proc)
     assert proc.returncode == 130, err
     assert stopped_after < 5, stopped_after
     assert STOPPING in err and "Traceback" not in err
