@@ -1,8 +1,8 @@
 """Worker processes that run one job at a time, each within limits, and never outlive the run.
 
 A worker serves many jobs (the heavy imports are paid once per worker) until it is stopped. Per
-job it has a wall-time limit; per worker a memory limit on its private writable memory (VmData:
-shared libraries and reserved but unused address space do not count), watched by the supervisor
+job it has a wall-time limit; per worker a memory limit on the private writable memory (VmData:
+shared libraries do not count) it adds to what it was forked with, watched by the supervisor
 every MEMORY_POLL seconds, with the kernel's RLIMIT_DATA at HARD_MEMORY_FACTOR times it against
 a sudden leap. A job that runs past its time or its memory, or a worker that dies under a job,
 costs that job alone: the supervisor reports it as failed, starts a fresh worker and goes on
@@ -97,6 +97,7 @@ class _Worker:
     conn: Connection
     jobs: deque[tuple[Any, tuple[Any, ...]]] = field(default_factory=deque)  # sent, in order
     deadline: float = float("inf")  # for the first of its jobs
+    inherited_mb: float = 0.0  # VmData it was forked with: the parent's, not its own use
 
 
 def _die_with_parent(parent: int) -> None:
@@ -130,7 +131,7 @@ def _serve(conn: Connection, func: Callable[..., Any], parent: int,
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _die_with_parent(parent)
     if memory_mb:  # the supervisor stops a worker past memory_mb; this stops a sudden leap
-        limit = int(memory_mb * HARD_MEMORY_FACTOR) * 1024 * 1024
+        limit = int((_data_mb(os.getpid()) + memory_mb * HARD_MEMORY_FACTOR) * 1024 * 1024)
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     while True:
@@ -214,7 +215,7 @@ class Workers:
                     return Finished(tag, failure="time",
                                     detail=f"job ran past {self.limits.seconds:g} s; "
                                            "worker killed")
-                used = _data_mb(worker.process.pid)
+                used = _data_mb(worker.process.pid) - worker.inherited_mb
                 if self.limits.memory_mb and used > self.limits.memory_mb:
                     tag = self._retire(worker)
                     return Finished(tag, failure="memory",
@@ -309,9 +310,10 @@ class Workers:
             process = self._context.Process(
                 target=_serve, args=(theirs, self.func, os.getpid(), self.limits.memory_mb),
                 daemon=True, name="formgen-worker")
+            inherited = _data_mb(os.getpid())  # a forked worker starts with this process's
             process.start()
             theirs.close()
-            worker = _Worker(process, ours)
+            worker = _Worker(process, ours, inherited_mb=inherited)
             self._workers.append(worker)
         return worker
 

@@ -141,9 +141,9 @@ def test_a_submission_past_the_memory_limit_costs_only_its_own_verdict(
     huge = tmp_path / "groot.png"  # 16 megapixels of colour noise: 48 MB decoded, and copies
     noise = np.random.default_rng(7).integers(0, 256, (4000, 4000, 3), dtype=np.uint8)
     Image.fromarray(noise).save(huge, compress_level=0)
-    # A worker starts as a copy of this process: allow it a little more than it holds now,
-    # enough for a form page, not for that photo. (Far less, and threads cannot start.)
-    monkeypatch.setenv("FORMGEN_WORKER_MEMORY_MB", str(int(_vm_data_mb() + 80)))
+    # What a worker adds to the copy of this process it starts as: enough for a form page, not
+    # for that photo. (Far less, and threads cannot start.)
+    monkeypatch.setenv("FORMGEN_WORKER_MEMORY_MB", "80")
     results = run_checks([submissions[0], huge, submissions[2]], key=None)
     by_name = {Path(r.source).name: r for r in results}
     assert by_name["blanco.png"].verdict is Verdict.INCOMPLETE
@@ -153,6 +153,19 @@ def test_a_submission_past_the_memory_limit_costs_only_its_own_verdict(
     assert heavy.verdict is Verdict.UNREADABLE and heavy.internal_error
     assert [c.code for c in heavy.checks] == [INTERNAL]
     assert heavy.checks[0].message.startswith("de controle had te veel geheugen nodig (meer dan")
+
+
+def test_a_large_parent_does_not_count_against_its_workers(
+        submissions: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker is forked from a process that may already hold gigabytes (a long test session,
+    a long `formgen inbox --watch`): only what the worker adds counts against its limit."""
+    monkeypatch.setenv("FORMGEN_WORKER_MEMORY_MB", "512")
+    reserved = np.empty(3 << 30, np.uint8)  # 3 GB of address space, never touched
+    assert _vm_data_mb() > 3 * 1024
+    results = run_checks([submissions[0], submissions[2]], key=None, jobs=2)
+    del reserved
+    assert [r.verdict for r in results] == [Verdict.INCOMPLETE, Verdict.UNREADABLE]
+    assert not any(r.internal_error for r in results)
 
 
 def test_a_limit_that_is_no_number_is_one_line(submissions: list[Path]) -> None:
