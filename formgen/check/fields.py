@@ -307,8 +307,7 @@ def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
             message = _message(field, status, best, typed)
             printed = reference_pages(template.pdf)[field.page - 1]
             if status is Status.OK and not typed and not best.source.digital:
-                status, message = _by_hand(field, findings, best.warped, printed, box,
-                                           status, message)
+                status, message = _by_hand(field, best.warped, printed, box, status, message)
             check = Check(code, status, message, page=field.page, file=best.label,
                           crop=crop(best.warped, box))
             if field.kind == "signature" and best.source.digital:
@@ -338,7 +337,9 @@ def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
                                 page=filled[0].page, file=filled[0].file, crop=filled[0].crop,
                                 crops=crops))
         elif any(c.status is Status.REVIEW for c in members):
+            struck = [c.message for c in members if STRUCK in c.message]
             checks.append(Check(f"group:{group_id}", Status.REVIEW,
+                                "; ".join(struck) if struck else
                                 f"{group.rule} Er staat weinig in; controleer het.",
                                 crops=crops))
         else:
@@ -503,25 +504,28 @@ def _printed_by_us(field: Field, findings: FormFindings) -> bool:
     return field.prefill == "customer_id" and findings.verified and bool(findings.customer_id)
 
 
-def _by_hand(field: Field, findings: FormFindings, page: np.ndarray, printed: np.ndarray,
-             box: Rect, status: Status, message: str) -> tuple[Status, str]:
-    """A box written on paper: a signature must be handwriting (see check.signature); a value
-    struck through is no value (see check.struck), unless another stands beside it, when a
-    person reads which holds."""
+def _by_hand(field: Field, page: np.ndarray, printed: np.ndarray, box: Rect, status: Status,
+             message: str) -> tuple[Status, str]:
+    """A box written on paper: a signature must be handwriting (see check.signature); a new
+    value struck through (see check.struck) goes to a person, who reads whether a value holds
+    (a correction beside it, or none). Not 'missing', and not in the other boxes: bold joined
+    handwriting can hold a straight run like a strike's (tests/check/test_word_on_speck_row.py:
+    4 of 12 bold place names)."""
     if field.kind == "signature":
         return (Status.REVIEW, NOT_HANDWRITTEN) if machine_text(page, printed, box) else \
             (status, message)
-    if field.kind == "checkbox" or (field.prefill and findings.request_id):
-        return status, message  # a tick, or a value we printed
+    if not field.group:
+        return status, message  # a strike is looked for in the new values only
     strike = struck_through(page, printed, box)
     if strike is None:
         return status, message
     if strike.corrected:
         return Status.REVIEW, f"{field.label}: {CORRECTED}"
-    return Status.MISSING, f"{field.label}: doorgehaald, dus niet ingevuld"
+    return Status.REVIEW, f"{field.label}: {STRUCK}"
 
 
 CORRECTED = "doorgehaald en opnieuw ingevuld; lees welke waarde geldt"
+STRUCK = "doorgehaald, zonder andere waarde erbij; controleer of er iets geldt"
 NOT_HANDWRITTEN = ("in het vak voor de handtekening staat getypte of gestempelde tekst; een "
                    "handtekening moet met een pen gezet zijn: controleer het")
 

@@ -35,6 +35,9 @@ STRIKE_MIDDLE = (0.2, 0.8)  # ... through this band of the writing's height
 # another value written next to it: a correction.
 CORRECTION_MIN_PIXELS = 60
 INSET = 3  # px: the box's own border is not writing
+# A line that runs on past the box's border (BEYOND_BORDER px outside its edge, for
+# PAGE_LINE_REACH px, ink on PAGE_LINE_SHARE of them) crosses the page: a fold or a streak.
+BEYOND_BORDER, PAGE_LINE_REACH, PAGE_LINE_SHARE = 8, 25, 0.6
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,11 @@ def struck_through(page: np.ndarray, printed: np.ndarray, rect: Rect) -> Strike 
     if not writing.any():
         return None
     words = _words(writing)
+    bx0, by0, _, _ = pixel_box(rect)
     for x0, y0, x1, y1 in strikes:
+        if _runs_on(page, printed, rect, (x0 + bx0 + INSET, y0 + by0 + INSET,
+                                          x1 + bx0 + INSET, y1 + by0 + INSET)):
+            continue  # a fold line or a streak across the page, not a strike
         crossed = [(a, b) for a, b in words if b >= x0 and a <= x1]
         if not crossed:
             continue
@@ -123,6 +130,31 @@ def struck_through(page: np.ndarray, printed: np.ndarray, rect: Rect) -> Strike 
             continue
         return Strike(corrected=_beside(ink, stroke, left, right) >= CORRECTION_MIN_PIXELS)
     return None
+
+
+def _runs_on(page: np.ndarray, printed: np.ndarray, rect: Rect,
+             segment: tuple[float, float, float, float]) -> bool:
+    """The segment (page pixels) goes on past the box on either side, beyond its border: ink on
+    PAGE_LINE_SHARE of the points along its extension from BEYOND_BORDER px outside the box's
+    edge for PAGE_LINE_REACH px. A customer's strike stops at about the box's edge."""
+    x0, y0, x1, y1 = segment
+    slope = (y1 - y0) / (x1 - x0) if x1 != x0 else 0.0
+    bx0, _, bx1, _ = pixel_box(rect)
+    contrast = None
+    for start, step in ((bx1 + BEYOND_BORDER, 1), (bx0 - BEYOND_BORDER, -1)):
+        xs = start + step * np.arange(PAGE_LINE_REACH)
+        ys = np.round(y0 + slope * (xs - x0)).astype(int)
+        inside = (xs >= 0) & (xs < page.shape[1]) & (ys >= 1) & (ys < page.shape[0] - 1)
+        if not inside.any():
+            continue
+        xs, ys = xs[inside], ys[inside]
+        if contrast is None:
+            contrast = darker_than_paper(page)
+        near = np.max([contrast[ys + dy, xs] for dy in (-1, 0, 1)], axis=0)
+        ink = (near > INK_CONTRAST) & ~printed[ys, xs]
+        if ink.mean() >= PAGE_LINE_SHARE:
+            return True
+    return False
 
 
 def _beside(ink: np.ndarray, stroke: np.ndarray, left: int, right: int) -> int:
