@@ -512,6 +512,8 @@ def site_serve(site_dir: Path, port: int) -> None:
 
     server = site_server(site_dir, port)
     err.print(f"Helpcentrum: http://127.0.0.1:{server.server_port}/  (stoppen met Ctrl+C)")
+    if threading.current_thread() is threading.main_thread():  # nothing to keep: stop quietly
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         server.serve_forever()
     except KeyboardInterrupt:  # Ctrl+C is how this command ends: no error (make run stays quiet)
