@@ -57,9 +57,13 @@ def _form_given(account_name: str, surname_tokens: set[str], fuzzy: bool) -> lis
 
 
 def _strip_surname(word: str, surname_tokens: set[str]) -> str:
-    """OCR may lose the space between the given name and the surname ("JEROENNGUYEN")."""
+    """OCR may lose the space between the given name and the surname ("JEROENNGUYEN"), and
+    misread the surname as well ("MILAVERHCEVEN"): a tail that is (close to) a surname word
+    goes."""
     for token in sorted(surname_tokens, key=len, reverse=True):
-        if len(token) >= 3 and len(word) > len(token) + 1 and word.endswith(token):
+        tail = word[-len(token):]
+        if len(token) >= 3 and len(word) > len(token) + 1 and (
+                tail == token or _close(tail, token)):
             return word[: -len(token)]
     return word
 
@@ -86,9 +90,10 @@ def compare_given_names(account_name: str, document_surname: str, document_given
                         *, fuzzy: bool = False, cut_short: bool = False) -> GivenNames:
     """Whether the given names on the form fit the document's.
 
-    The form's given names and initials must appear among the document's, in its order; names
-    may be left out. Initials start at the document's first given name (that is how initials
-    are written); a written-out name may be any of them (many people go by a second name).
+    The form's first given name must be one of the document's (many people go by a second
+    name), its first initial the document's first given name's (that is how initials are
+    written); the words after it are not compared: OCR splits and misreads them ("El" read as
+    "EI"), and names may be left out.
     fuzzy: the form's name was read by OCR, so letters may be misread. cut_short: the
     document's name field was full, so its last given name may be cut off.
     """
@@ -97,18 +102,15 @@ def compare_given_names(account_name: str, document_surname: str, document_given
     document = _tokens(document_given or "")
     if not form or not document:
         return GivenNames.UNKNOWN
-    position = 0
-    for index, word in enumerate(form):
-        while position < len(document) and not _same(
-                word, document[position], fuzzy=fuzzy,
-                cut_short=cut_short and position == len(document) - 1):
-            if index == 0 and len(word.folded) == 1:
-                return GivenNames.DIFFERENT  # the first initial is the first given name's
-            position += 1
-        if position == len(document):
-            return GivenNames.DIFFERENT
-        position += 1
-    return GivenNames.MATCH
+    first = form[0]
+    if len(first.folded) == 1:  # an initial is the first given name's
+        return GivenNames.MATCH if _same(first, document[0], fuzzy=fuzzy, cut_short=False) \
+            else GivenNames.DIFFERENT
+    last = len(document) - 1
+    if any(_same(first, name, fuzzy=fuzzy, cut_short=cut_short and i == last)
+           for i, name in enumerate(document)):
+        return GivenNames.MATCH
+    return GivenNames.DIFFERENT
 
 
 def closest_given_name(account_name: str, document_surname: str,
