@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,16 +24,23 @@ THING = cache.Codec(".bin", lambda v: (str(v["n"]).encode(), v),
                     lambda blob, v: {"n": int(blob)} if v == {"n": int(blob)} else {})
 
 
+def _counting(calls: list[int]) -> Callable[[], dict[str, int]]:
+    """A build that counts its calls in calls and returns how many there were."""
+
+    def build() -> dict[str, int]:
+        calls.append(1)
+        return {"n": len(calls)}
+
+    return build
+
+
 @pytest.mark.parametrize("damage", ["meta", "blob", "both"])
 def test_value_is_built_once_then_read(damage: str, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FORMGEN_CACHE_DIR", str(tmp_path))
     monkeypatch.setenv("FORMGEN_CACHE", "1")
     calls: list[int] = []
-
-    def build() -> dict[str, int]:
-        calls.append(1)
-        return {"n": len(calls)}
+    build = _counting(calls)
 
     assert cache.cached("thing", [b"a"], build, THING) == {"n": 1}
     assert cache.cached("thing", [b"a"], build, THING) == {"n": 1}
@@ -189,10 +197,7 @@ def test_an_entry_others_could_have_written_is_not_used(tamper: str, which: str,
     monkeypatch.setenv("FORMGEN_CACHE_DIR", str(folder))
     monkeypatch.setenv("FORMGEN_CACHE", "1")
     calls: list[int] = []
-
-    def build() -> dict[str, int]:
-        calls.append(1)
-        return {"n": len(calls)}
+    build = _counting(calls)
 
     assert cache.cached("thing", [b"a"], build, THING) == {"n": 1}
     [entry] = folder.glob(f"thing-*{which}")
