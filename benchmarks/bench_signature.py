@@ -9,8 +9,10 @@ blurred and saved as JPEG as a scan does), three kinds of mark:
   family B: the external generator's loops, tests/corpus/external.py);
 * typed: a name typed in a script font (A: Dancing Script or Kaushan Script drawn by Pillow;
   B: OpenCV's Hershey script and italic fonts);
-* stamp: a company stamp (A: a framed stamp drawn by Pillow in DejaVu Sans Bold; B: a double
-  ring with Hershey text drawn by OpenCV).
+* stamp: a company stamp (A: a framed, unframed or round stamp drawn by Pillow in DejaVu Sans
+  Bold; B: a double ring with Hershey text drawn by OpenCV);
+* stamp+pen: such a stamp with the family's pen signature across it (a signature: it should
+  not be taken for stamped text).
 
 It prints, per family and kind, how many the rule (formgen.check.signature.machine_text) takes
 for typed or stamped text. Thresholds are chosen on family A only; family B is reported.
@@ -91,6 +93,8 @@ def stamp(sheet: Sheet, family: str, rng: random.Random) -> np.ndarray:
     ink = rng.choice(STAMP_INKS)
     lines = [rng.choice(["Bakker Webdesign B.V.", "Visser ICT", "De Boer Hosting", "Smit & Zn"]),
              f"KvK {rng.randint(10000000, 99999999)}", rng.choice(["Utrecht", "Zwolle", "Delft"])]
+    if family == "A" and rng.random() < 0.4:
+        return ring_stamp(sheet, rng, ink, lines)
     if family == "A":
         image = Image.fromarray(sheet.page.copy())
         draw = ImageDraw.Draw(image)
@@ -117,8 +121,40 @@ def stamp(sheet: Sheet, family: str, rng: random.Random) -> np.ndarray:
     return page
 
 
+def ring_stamp(sheet: Sheet, rng: random.Random, ink: tuple[int, int, int],
+               lines: list[str]) -> np.ndarray:
+    """Family A's round or oval stamp: one or two rings drawn by Pillow, text inside."""
+    x0, y0, x1, y1 = sheet.box
+    image = Image.fromarray(sheet.page.copy())
+    draw = ImageDraw.Draw(image)
+    h = (y1 - y0) * rng.uniform(0.6, 0.85)
+    w = h * rng.uniform(1.0, 1.8)
+    cx = x0 + (x1 - x0) * rng.uniform(0.3, 0.7)
+    cy = (y0 + y1) / 2 + (y1 - y0) * rng.uniform(-0.05, 0.05)
+    width = max(3, DPI // 100)
+    draw.ellipse([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], outline=ink, width=width)
+    if rng.random() < 0.6:
+        draw.ellipse([cx - w * 0.4, cy - h * 0.4, cx + w * 0.4, cy + h * 0.4], outline=ink,
+                     width=max(2, width - 1))
+    font = ImageFont.truetype(STAMP_FONT, int(h * 0.13))
+    for i, text in enumerate(lines[:2]):
+        draw.text((cx - draw.textlength(text, font=font) / 2, cy - h * 0.15 + i * h * 0.2),
+                  text, font=font, fill=ink)
+    return np.asarray(image)
+
+
+def stamp_signed(sheet: Sheet, family: str, rng: random.Random) -> np.ndarray:
+    """A stamp with a pen signature across it (the family's own pen): a signature."""
+    page = stamp(sheet, family, rng)
+    if family == "A":
+        return np.asarray(forms.sign(Image.fromarray(page), sheet.contract, DPI,
+                                     rng=np.random.default_rng(rng.randint(0, 10 ** 9))))
+    external.signature(page, DPI, rng.choice(INKS), rng, pen_mm=rng.uniform(0.35, 0.7))
+    return page
+
+
 KINDS: dict[str, Callable[[Sheet, str, random.Random], np.ndarray]] = {
-    "genuine": genuine, "typed": typed, "stamp": stamp}
+    "genuine": genuine, "typed": typed, "stamp": stamp, "stamp+pen": stamp_signed}
 
 
 
@@ -127,11 +163,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=30, help="marks of each kind per family")
     parser.add_argument("--seed", default="r2")
     parser.add_argument("--family", nargs="+", default=["A", "B"], choices=["A", "B"])
+    parser.add_argument("--kind", nargs="+", default=list(KINDS), choices=list(KINDS))
     args = parser.parse_args(argv)
     sheet = Sheet()
     print(f"{'family':8}{'kind':10}{'taken for typed or stamped':>28}")
     for family in args.family:
-        for kind, draw in KINDS.items():
+        for kind in args.kind:
+            draw = KINDS[kind]
             flagged = 0
             for i in range(args.n):
                 rng = random.Random(f"{args.seed}{family}{kind}{i}")

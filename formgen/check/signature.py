@@ -2,15 +2,21 @@
 
 A name typed in a script font (the "type your signature" tools of PDF viewers), printed text
 and a company stamp read as clean lines of letters to PP-OCR's recogniser; a pen signature
-reads as a few symbols at most, or as one glyph again and again where it loops. The data the
-thresholds were chosen on, and the family they are reported on: benchmarks/tuning-signature.md.
+reads as a few symbols at most, or as one glyph again and again where it loops. A stamp with a
+pen signature across it is a signature: beside the stamp's text lines and its frame or ring,
+the pen leaves long strokes of its own. The data the thresholds were chosen on, and the family
+they are reported on: benchmarks/tuning-signature.md.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import cv2
 import numpy as np
 
-from formgen.check.text_lines import read_box_lines
+from formgen.check.ink import INK_CONTRAST, MIN_COMPONENT, darker_than_paper, pixel_box
+from formgen.check.text_lines import INSET, BoxLine, read_box_quads
 from formgen.form.layout import Rect
 
 # A line counts as machine text when read this surely ...
@@ -19,15 +25,76 @@ MACHINE_TEXT_CONFIDENCE = 0.75
 # them different: loops of a signature read as one letter again and again ("DDDD"), words not.
 MACHINE_TEXT_MIN_CHARACTERS = 4
 MACHINE_TEXT_MIN_DISTINCT = 4
+# Pen across a stamp: beside the machine text (its lines widened by TEXT_MARGIN px) and the
+# stamp's straight frame (runs of FRAME_RUN px) and rings (pieces that lie on an ellipse within
+# RING_FIT of its radius), at least PEN_MIN_INK ink pixels, one piece PEN_MIN_LINES text-line
+# heights long (px at CHECK_DPI).
+TEXT_MARGIN = 2
+FRAME_RUN = 25
+RING_FIT = 0.06, 0.12  # median and 90th percentile of |r/R - 1|
+RING_MIN_EXTENT = 15  # px: shorter pieces are letters' bits, not rings
+PEN_MIN_INK = 500
+PEN_MIN_LINES = 2.5
 
 
 def machine_text(page: np.ndarray, printed: np.ndarray, rect: Rect) -> str | None:
     """The text read in the signature box when it reads as typed or stamped text (None for
-    what reads as a pen signature); page warped to CHECK_DPI, printed the blank form's ink."""
-    sure = [text for text, score in read_box_lines(page, printed, rect)
-            if score >= MACHINE_TEXT_CONFIDENCE]
-    letters = [ch for text in sure for ch in text if ch.isascii() and ch.isalnum()]
+    what reads as a pen signature, also one across a stamp); page warped to CHECK_DPI,
+    printed the blank form's ink."""
+    sure = [line for line in read_box_quads(page, printed, rect)
+            if line.confidence >= MACHINE_TEXT_CONFIDENCE]
+    letters = [ch for line in sure for ch in line.text if ch.isascii() and ch.isalnum()]
     if len(letters) < MACHINE_TEXT_MIN_CHARACTERS or \
             len(set(letters)) < MACHINE_TEXT_MIN_DISTINCT:
         return None
-    return " ".join(sure)
+    ink, longest = pen_beside_text(page, printed, rect, sure)
+    line_height = float(np.median([np.linalg.norm(line.quad[3] - line.quad[0]) for line in sure]))
+    if ink >= PEN_MIN_INK and longest >= PEN_MIN_LINES * line_height:
+        return None
+    return " ".join(line.text for line in sure)
+
+
+def _on_a_ring(ys: np.ndarray, xs: np.ndarray) -> bool:
+    """Whether the pixels of one piece of ink lie on an ellipse: a stamp's ring or oval."""
+    points = np.stack([xs, ys], axis=1).astype(np.float32)
+    (cx, cy), (d1, d2), angle = cv2.fitEllipse(points)
+    if min(d1, d2) < 2:
+        return False
+    t = np.radians(angle)
+    dx, dy = xs - cx, ys - cy
+    u, v = dx * np.cos(t) + dy * np.sin(t), -dx * np.sin(t) + dy * np.cos(t)
+    off = np.abs(np.hypot(u / (d1 / 2), v / (d2 / 2)) - 1)
+    return bool(np.median(off) < RING_FIT[0] and np.percentile(off, 90) < RING_FIT[1])
+
+
+def pen_beside_text(page: np.ndarray, printed: np.ndarray, rect: Rect,
+                    lines: Sequence[BoxLine]) -> tuple[int, int]:
+    """Ink in the box that is neither the lines of text, nor a straight frame, nor a ring:
+    (ink pixels, the longest piece's extent in px)."""
+    x0, y0, x1, y1 = pixel_box(rect)
+    x0, y0, x1, y1 = x0 + INSET, y0 + INSET, x1 - INSET, y1 - INSET
+    box = page[y0:y1, x0:x1]
+    if box.size == 0:
+        return 0, 0
+    ink = (darker_than_paper(box) >= INK_CONTRAST) & ~printed[y0:y1, x0:x1]
+    quads = np.zeros(box.shape, np.uint8)
+    for line in lines:
+        cv2.fillPoly(quads, [np.round(line.quad - [x0, y0]).astype(np.int32)], 1)
+    text = cv2.dilate(quads, np.ones((2 * TEXT_MARGIN + 1,) * 2, np.uint8))
+    beside = (ink & (text == 0)).astype(np.uint8)
+    frame = np.maximum(
+        cv2.morphologyEx(beside, cv2.MORPH_OPEN, np.ones((1, FRAME_RUN), np.uint8)),
+        cv2.morphologyEx(beside, cv2.MORPH_OPEN, np.ones((FRAME_RUN, 1), np.uint8)))
+    rest = (beside & (cv2.dilate(frame, np.ones((3, 3), np.uint8)) == 0)).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(rest, connectivity=8)
+    pixels, longest = 0, 0
+    for k in range(1, count):
+        area = int(stats[k, cv2.CC_STAT_AREA])
+        extent = int(max(stats[k, cv2.CC_STAT_WIDTH], stats[k, cv2.CC_STAT_HEIGHT]))
+        if area < MIN_COMPONENT:
+            continue
+        if extent >= RING_MIN_EXTENT and _on_a_ring(*np.nonzero(labels == k)):
+            continue
+        pixels += area
+        longest = max(longest, extent)
+    return pixels, longest

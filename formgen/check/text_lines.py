@@ -135,21 +135,36 @@ def read_box(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
     return " ".join(text for text, _ in read_box_lines(page, printed, rect, scale=scale))
 
 
-def read_box_lines(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
-                   scale: float = READ_SCALE) -> list[tuple[str, float]]:
-    """Each line :func:`read_box` reads, with the recogniser's confidence (0..1)."""
+@dataclass(frozen=True)
+class BoxLine:
+    text: str
+    confidence: float  # the recogniser's, 0..1
+    quad: np.ndarray  # 4x2 corners (x, y) on the page, px at CHECK_DPI
+
+
+def read_box_quads(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
+                   scale: float = READ_SCALE) -> list[BoxLine]:
+    """Each line :func:`read_box` reads, with the recogniser's confidence and where it lies."""
     found = _surroundings(page, printed, rect, wipe_print=True)
     if found is None:
         return []
     region, cx0, cy0 = found
     x0, y0, x1, y1 = pixel_box(rect)
     big = cv2.resize(region, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-    lines = []
-    for quad in ocr.detect(big):
-        x, y = quad[:, 0].mean() / scale + cx0, quad[:, 1].mean() / scale + cy0
-        if x0 <= x <= x1 and y0 <= y <= y1:
-            lines.append(ocr.crop_box(big, quad))
-    return [(text, float(score)) for text, score in ocr.recognize(lines)]
+    quads = [quad for quad in ocr.detect(big)
+             if x0 <= quad[:, 0].mean() / scale + cx0 <= x1
+             and y0 <= quad[:, 1].mean() / scale + cy0 <= y1]
+    read = ocr.recognize([ocr.crop_box(big, quad) for quad in quads])
+    offset = np.array([cx0, cy0], np.float32)
+    return [BoxLine(text, float(score), quad / scale + offset)
+            for quad, (text, score) in zip(quads, read, strict=True)]
+
+
+def read_box_lines(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
+                   scale: float = READ_SCALE) -> list[tuple[str, float]]:
+    """Each line :func:`read_box` reads, with the recogniser's confidence (0..1)."""
+    return [(line.text, line.confidence)
+            for line in read_box_quads(page, printed, rect, scale=scale)]
 
 
 def letters_and_digits(text: str) -> int:

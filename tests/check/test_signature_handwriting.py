@@ -4,7 +4,7 @@ Whole submissions, printed and scanned, from both corpus generators: the project
 (tests/corpus/submissions.py: Pillow, Dancing Script, framed stamps) and the external one
 (tests/corpus/external.py: poppler rendering, OpenCV's Hershey script fonts and ring stamps).
 The signature check goes to a person with the reason; a pen signature stays `ok` (the corpus
-tests hold that for every complete submission).
+tests hold that for every complete submission), also one written across a stamp.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def _own_stamp(page: Image.Image, box: tuple[int, int, int, int], name: str) -> 
                   fill=(160, 30, 40))
 
 
-@pytest.mark.parametrize("mark", ["typed", "stamp"])
+@pytest.mark.parametrize("mark", ["typed", "stamp", "stamp+pen"])
 def test_own_generator(tmp_path: Path, mark: str) -> None:
     ctx = S.Ctx(tmp_path / "case", KEY, np.random.default_rng(23))
     person = S.make_person(np.random.default_rng(int(ctx.rng.integers(1, 2 ** 31))))
@@ -59,13 +59,15 @@ def test_own_generator(tmp_path: Path, mark: str) -> None:
     box = forms.field_box_px(S.contract(), "signature", 300)
     page = pages[1].convert("RGB")
     (_own_typed if mark == "typed" else _own_stamp)(page, box, person.name)
+    if mark == "stamp+pen":
+        page = forms.sign(page, S.contract(), 300, rng=ctx.rng)
     pages[1] = page
     scanned = S.scan(pages, ctx.rng, dpi=300, src_dpi=300)
     folder = tmp_path / "inzending"
     folder.mkdir()
     (folder / "scan.pdf").write_bytes(forms.pages_to_pdf(scanned, 300, 85))
     (folder / "id.jpg").write_bytes(forms.jpeg_bytes(S.id_page(person, 300, ctx.rng), 88))
-    _assert_not_handwritten(check_submission(folder, key=KEY, from_address=person.email))
+    _assert_judged(check_submission(folder, key=KEY, from_address=person.email), mark)
 
 
 def _external_typed(page: np.ndarray, box: tuple[int, int, int, int], name: str) -> None:
@@ -90,19 +92,25 @@ def _external_stamp(page: np.ndarray, box: tuple[int, int, int, int], name: str)
                     cv2.FONT_HERSHEY_SIMPLEX, scale, colour, max(2, int(scale * 2)), cv2.LINE_AA)
 
 
-@pytest.mark.parametrize("mark", ["typed", "stamp"])
+@pytest.mark.parametrize("mark", ["typed", "stamp", "stamp+pen"])
 def test_external_generator(tmp_path: Path, mark: str) -> None:
     d = E.Draw(random.Random(31), 31, KEY)
     pp = E.paper(d, dpi=300, prefilled=True, sign="none")
     box = E._px(E._field("signature")["rect"], 300)
     (_external_typed if mark == "typed" else _external_stamp)(pp.form_pages[1], box,
                                                                pp.person.name)
+    if mark == "stamp+pen":
+        E.signature(pp.form_pages[1], 300, (20, 40, 140), d.rng, pen_mm=0.5)
     images = E._scanned(d, pp, noise=False)
     path, frm, _ = E.deliver(d, tmp_path / "case", images, 300, pp.person, how="folder")
-    _assert_not_handwritten(check_submission(path, key=KEY, from_address=frm))
+    _assert_judged(check_submission(path, key=KEY, from_address=frm), mark)
 
 
-def _assert_not_handwritten(result: SubmissionResult) -> None:
+def _assert_judged(result: SubmissionResult, mark: str) -> None:
+    """A typed name or a stamp goes to a person; a pen signature across a stamp is one."""
     check = next(c for c in result.checks if c.code == "signature")
+    if mark == "stamp+pen":
+        assert check.status is Status.OK, check.message
+        return
     assert check.status is Status.REVIEW and check.message == NOT_HANDWRITTEN, check.message
     assert result.verdict == "review"
