@@ -31,6 +31,12 @@ STRIKE_MAX_ANGLE = 40  # degrees from the rows: a strike or a cross, not a lette
 STRIKE_ANGLE_STEP = 4
 STRIKE_MIN_COVER = 0.6  # a strike crosses at least this part of the writing's width ...
 STRIKE_MIDDLE = (0.2, 0.8)  # ... through this band of the writing's height
+# A zigzag or a steep cross: strokes at ZIGZAG_ANGLES degrees from the rows, straight over
+# ZIGZAG_HEIGHT of the ink's height (at least ZIGZAG_MIN_LENGTH px high), leaning both ways.
+ZIGZAG_ANGLES = (16, 76)
+ZIGZAG_HEIGHT = 0.8
+ZIGZAG_MIN_LENGTH = 18
+ZIGZAG_MIN_STROKES = 3
 # Ink left of, right of or above the struck writing, this many px at CHECK_DPI or more, is
 # another value written next to it: a correction.
 CORRECTION_MIN_PIXELS = 60
@@ -95,12 +101,71 @@ def _segments(ink: np.ndarray) -> list[tuple[float, float, float, float]]:
     return found
 
 
+@cache
+def _steep_kernels(length: int) -> tuple[tuple[float, np.ndarray], ...]:
+    """(angle, kernel): one-pixel lines `length` px high, from ZIGZAG_ANGLES[0] to
+    ZIGZAG_ANGLES[1] degrees either way from the rows."""
+    kernels = []
+    for degrees in range(ZIGZAG_ANGLES[0], ZIGZAG_ANGLES[1] + 1, STRIKE_ANGLE_STEP):
+        for sign in (1, -1):
+            angle = np.radians(sign * degrees)
+            half_y = (length - 1) / 2
+            half_x = half_y / np.tan(abs(angle))
+            size = (int(np.ceil(half_x)) * 2 + 1, int(np.ceil(half_y)) * 2 + 1)
+            kernel = np.zeros((size[1], size[0]), np.uint8)
+            c = (size[0] // 2, size[1] // 2)
+            dx = half_x * (1 if sign > 0 else -1)
+            cv2.line(kernel, (round(c[0] - dx), round(c[1] - half_y)),
+                     (round(c[0] + dx), round(c[1] + half_y)), 1, 1)
+            kernels.append((float(angle), kernel))
+    return tuple(kernels)
+
+
+def zigzag(ink: np.ndarray) -> bool:
+    """A scribble over the writing: ZIGZAG_MIN_STROKES or more steep straight strokes, each
+    spanning ZIGZAG_HEIGHT of the ink's height, leaning both ways, together across
+    STRIKE_MIN_COVER of its width. Letters' stems lean one way, or do not reach so far."""
+    rows = np.flatnonzero(ink.any(axis=1))
+    columns = np.flatnonzero(ink.any(axis=0))
+    if rows.size < 2:
+        return False
+    height = int(rows[-1] - rows[0] + 1)
+    width = int(columns[-1] - columns[0] + 1)
+    length = max(ZIGZAG_MIN_LENGTH, round(ZIGZAG_HEIGHT * height))
+    mask = ink.astype(np.uint8)
+    spans: list[tuple[int, int]] = []
+    leans = set()
+    for angle, kernel in _steep_kernels(length):
+        runs = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+        count, _, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+        for k in range(1, count):
+            if stats[k, cv2.CC_STAT_HEIGHT] >= length:
+                x = int(stats[k, cv2.CC_STAT_LEFT])
+                spans.append((x, x + int(stats[k, cv2.CC_STAT_WIDTH])))
+                leans.add(angle > 0)
+    if len(spans) < ZIGZAG_MIN_STROKES or len(leans) < 2:
+        return False
+    covered = np.zeros(ink.shape[1], bool)
+    for a, b in spans:
+        covered[a:b] = True
+    return bool(covered.sum() >= STRIKE_MIN_COVER * width)
+
+
 def struck_through(page: np.ndarray, printed: np.ndarray, rect: Rect) -> Strike | None:
     """The strike through the writing in rect (form points) on a page warped to CHECK_DPI
     (grey uint8; printed: the blank form's widened ink), or None when it is not struck."""
     ink = _ink(page, printed, rect)
     if not ink.any():
         return None
+    strike = _straight_strike(page, printed, rect, ink)
+    if strike is None and zigzag(ink):
+        return Strike(corrected=False)
+    return strike
+
+
+def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,
+                     ink: np.ndarray) -> Strike | None:
+    """One or two straight lines through the middle of the writing (see struck_through)."""
     strikes = _segments(ink)
     if not strikes:
         return None

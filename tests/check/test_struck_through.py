@@ -104,3 +104,50 @@ def test_external_generator(tmp_path: Path, corrected: bool) -> None:
     images = E._scanned(d, pp, noise=False)
     path, frm, _ = E.deliver(d, tmp_path / "case", images, 300, pp.person, how="folder")
     _assert(check_submission(path, key=KEY, from_address=frm), corrected)
+
+
+def _zigzag(value: tuple[int, int, int, int], turns: int) -> np.ndarray:
+    """A scribble over the value: a zigzag from its top to its foot and back, `turns` times."""
+    x0, y0, x1, y1 = value
+    return np.array([(x0 + (x1 - x0) * i / turns, y0 - 3 if i % 2 else y1 + 3)
+                     for i in range(turns + 1)], np.float64)
+
+
+def test_own_generator_zigzag(tmp_path: Path) -> None:
+    """The only change scribbled out with a zigzag (Pillow) is not a value."""
+    rng = np.random.default_rng(67)
+    person = S.make_person(rng)
+    pdf = S.form_pdf(person, KEY, True, rng)
+    values = {k: v for k, v in S.form_values(person, rng, prefilled=True).items()
+              if k not in CHANGE}
+    values[FIELD] = "Jan Pieter de Vries"
+    pages = S.filled_pages(pdf, values, 300, rng)
+    box = forms.field_box_px(S.contract(), FIELD, 300)
+    page = np.asarray(pages[1].convert("RGB")).copy()
+    image = Image.fromarray(page)
+    ImageDraw.Draw(image).line([tuple(p) for p in _zigzag(_value_box(page, box), 7)],
+                               fill=(20, 40, 140), width=5, joint="curve")
+    pages[1] = image
+    scanned = S.scan(pages, rng, dpi=300, src_dpi=300)
+    folder = tmp_path / "inzending"
+    folder.mkdir()
+    (folder / "scan.pdf").write_bytes(forms.pages_to_pdf(scanned, 300, 85))
+    (folder / "id.jpg").write_bytes(forms.jpeg_bytes(S.id_page(person, 300, rng), 88))
+    _assert(check_submission(folder, key=KEY, from_address=person.email), corrected=False)
+
+
+def test_external_generator_zigzag(tmp_path: Path) -> None:
+    """The same with the external generator's fonts and a wavy OpenCV stroke."""
+    d = E.Draw(random.Random(47), 47, KEY)
+    pp = E.paper(d, dpi=300, prefilled=True, group=False)
+    page = pp.form_pages[1]
+    E.write_text(page, FIELD, "Jan Pieter de Vries", 300, E.HANDWRITING["breip"], (30, 30, 30),
+                 d.rng)
+    points = _zigzag(_value_box(page, E._px(E._field(FIELD)["rect"], 300)), 9)
+    dense = np.concatenate([np.linspace(a, b, 20) for a, b in zip(points, points[1:],
+                                                                   strict=False)])
+    dense[:, 0] += np.sin(np.linspace(0, 9, len(dense))) * 3
+    cv2.polylines(page, [dense.round().astype(np.int32)], False, (30, 30, 30), 4, cv2.LINE_AA)
+    images = E._scanned(d, pp, noise=False)
+    path, frm, _ = E.deliver(d, tmp_path / "case", images, 300, pp.person, how="folder")
+    _assert(check_submission(path, key=KEY, from_address=frm), corrected=False)
