@@ -60,7 +60,7 @@ class Redaction:
     image: np.ndarray
     printed: int  # text lines painted out because they hold (or follow the label of) a BSN
     mrz_rows: int  # MRZ rows whose optional data was painted out
-    safe: bool  # read again after painting: no BSN found in the painted page's lines
+    safe: bool  # False: the document reader saw an MRZ or a BSN that nothing here painted out
 
 
 @dataclass
@@ -374,9 +374,9 @@ def _paint_optional(page: np.ndarray, canvas: np.ndarray, row: _Row, start: int,
 
 
 def _find(page: np.ndarray, lines: list[_Line], doc_type: str | None,
-          canvas: np.ndarray) -> tuple[int, int, bool]:
-    """Paint every place the BSN shows onto ``canvas``; (printed lines, MRZ rows, whether an
-    MRZ zone was seen but its BSN row could not be told: then the zone was painted whole)."""
+          canvas: np.ndarray) -> tuple[int, int]:
+    """Paint every place the BSN shows onto ``canvas``; (printed lines, MRZ rows painted). An
+    MRZ zone whose BSN row cannot be told is painted out whole."""
     printed = 0
     rows = _mrz_rows(lines)
     zone = _zone(rows)
@@ -392,11 +392,9 @@ def _find(page: np.ndarray, lines: list[_Line], doc_type: str | None,
                 _paint(canvas, _grown(value.quad, MARGIN))
                 printed += 1
     painted_rows = 0
-    unsure = False
     if zone:
         found = _bsn_row(zone, doc_type)
         if found is None:
-            unsure = True
             for row in zone:
                 _paint_optional(page, canvas, row, 1, len(row.text))
                 painted_rows += 1
@@ -409,7 +407,7 @@ def _find(page: np.ndarray, lines: list[_Line], doc_type: str | None,
         if id(row) not in zone_ids and _row_has_bsn(row.text):
             _paint(canvas, _grown(row.quad, MARGIN))
             painted_rows += 1
-    return printed, painted_rows, unsure
+    return printed, painted_rows
 
 
 def _row_has_bsn(text: str) -> bool:
@@ -448,7 +446,7 @@ def redact_bsn(image: np.ndarray, found: IdDocumentResult | None = None) -> Reda
     rotation = found.rotation if found is not None else 0
     doc_type = found.doc_type if found is not None else None
     lines = _read(page, rotation)
-    printed, rows, _unsure = _find(page, lines, doc_type, canvas)
+    printed, rows = _find(page, lines, doc_type, canvas)
     _verified(canvas, lines)
     safe = True
     if found is not None:
