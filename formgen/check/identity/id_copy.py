@@ -125,7 +125,11 @@ def keep_copy(image: np.ndarray, found: IdDocumentResult, folder: Path, *,
     """Write the copy into ``folder`` and say so in a check for support (the report and the
     JSON); a copy that cannot be made safely or written is a warning, never an error: the
     submission is judged as without --redact."""
-    png = make_copy(image, found, copy_text(request_id, today))
+    try:
+        png = make_copy(image, found, copy_text(request_id, today))
+    except Exception as exc:  # noqa: BLE001 - an extra for support: the verdict stands without it
+        return Check(CODE, Status.WARNING, f"geen kopie zonder BSN gemaakt: interne fout "
+                     f"({exc.__class__.__name__})", file=where)
     if png is None:
         return Check(CODE, Status.WARNING, "geen kopie zonder BSN gemaakt: het BSN is niet "
                      "zeker overal afgeschermd; bewaar deze kopie niet", file=where)

@@ -39,7 +39,9 @@ WORK_SIDE = 1600  # longest side of the page copy on which text lines are detect
 MARGIN = 0.25  # painted around a line, as a share of its height (ink outside the box)
 MRZ_MARGIN = 0.12  # the same above and below an MRZ row: the rows stand close together
 MRZ_MIN_CHARS = 20  # an MRZ row (or the part the detector saw) holds at least this many
+MRZ_MIN_DIGITS = 8  # a row piece without fillers: dates and numbers, at least this many digits
 MRZ_LINE_STEP = 2.6  # rows of one zone are at most this many row heights apart
+CELL_EDGE = 0.55  # painting starts this many cells before the first cell's centre
 OPTIONAL_START = {"TD1": (0, 15), "TD3": (1, 28)}  # (row, first position) of the BSN, 0-based
 ROW_LENGTH = {"TD1": 30, "TD3": 44}
 LABELS = ("PERSOONSNUMMER", "PERSONALNO", "PERSONALNUMBER", "NUMEROPERSONNEL")
@@ -203,8 +205,11 @@ def _is_label(text: str) -> bool:
 
 
 def _mrz_text(text: str) -> str | None:
+    """The line in the MRZ's alphabet when it looks like (a piece of) an MRZ row: fillers in
+    it, or many digits (the part of a row before a bar a customer drew over the BSN)."""
     t = normalize_line(text)
-    if len(t) >= MRZ_MIN_CHARS and _MRZ_TEXT.fullmatch(t) and "<" in t:
+    if len(t) >= MRZ_MIN_CHARS and _MRZ_TEXT.fullmatch(t) and (
+            "<" in t or sum(ch.isdigit() for ch in t) >= MRZ_MIN_DIGITS):
         return t
     return None
 
@@ -241,21 +246,23 @@ class _Row:
     text: str
     quad: Quad  # from the first segment's left edge to the last one's right edge
     height: float
+    lines: list[_Line]
 
 
 def _mrz_rows(lines: Sequence[_Line]) -> list[_Row]:
     """The MRZ rows on the page, top to bottom (segments of one row joined)."""
-    picked = [(t, line.quad) for line in lines if (t := _mrz_text(line.text)) is not None]
+    picked = [(t, line) for line in lines if (t := _mrz_text(line.text)) is not None]
     if not picked:
         return []
-    along, across = _frame(picked[0][1])
+    along, across = _frame(picked[0][1].quad)
     segs = []
-    for t, q in picked:
-        segs.append((float((q @ across).mean()), float((q @ along).min()), t, q))
+    for t, line in picked:
+        q = line.quad
+        segs.append((float((q @ across).mean()), float((q @ along).min()), t, line))
     segs.sort(key=lambda s: s[0])
-    groups: list[list[tuple[float, float, str, Quad]]] = []
+    groups: list[list[tuple[float, float, str, _Line]]] = []
     for s in segs:
-        h = _size(s[3])[1]
+        h = _size(s[3].quad)[1]
         if groups and abs(groups[-1][0][0] - s[0]) < 0.5 * h:
             groups[-1].append(s)
         else:
@@ -263,10 +270,11 @@ def _mrz_rows(lines: Sequence[_Line]) -> list[_Row]:
     rows = []
     for group in groups:
         group.sort(key=lambda s: s[1])
-        first, last = group[0][3], group[-1][3]
+        first, last = group[0][3].quad, group[-1][3].quad
         quad = np.array([first[0], last[1], last[2], first[3]], np.float32)
         rows.append(_Row("".join(s[2] for s in group), quad,
-                         float(np.mean([_size(s[3])[1] for s in group]))))
+                         float(np.mean([_size(s[3].quad)[1] for s in group])),
+                         [s[3] for s in group]))
     return rows
 
 
@@ -348,13 +356,20 @@ def _cells(page: np.ndarray, row: _Row) -> tuple[float, float] | None:
     gaps = gaps[(gaps > 0.3 * hi) & (gaps < 1.5 * hi)]
     if len(gaps) < 5:
         return None
-    return centres[0], float(np.median(gaps))
+    # each piece is a character cell: number the cells from the median pitch, then fit the
+    # first centre and the pitch to all of them (a pitch off by 1 % would be off by a third of
+    # a cell at the BSN)
+    at = np.asarray(centres)
+    index = np.round((at - at[0]) / float(np.median(gaps)))
+    pitch, first = np.polyfit(index, at, 1)
+    return float(first), float(pitch)
 
 
 def _paint_optional(page: np.ndarray, canvas: np.ndarray, row: _Row, start: int,
                     length: int) -> None:
-    """Paint the row from one cell before ``start`` to its end (and past the detected box, for
-    fillers the detector may not have seen)."""
+    """Paint the row from cell ``start`` to its end (and past the detected box, for fillers
+    the detector may not have seen). When the row was not read whole (``length`` characters),
+    its first cell may lie outside the box: then from one cell earlier."""
     along, across = _frame(row.quad)
     width, height = _size(row.quad)
     cells = _cells(page, row)
@@ -363,7 +378,8 @@ def _paint_optional(page: np.ndarray, canvas: np.ndarray, row: _Row, start: int,
         begin = 0.0
     else:
         first, pitch = cells
-        begin = first + (start - 1 - 0.5) * pitch
+        earlier = 0 if len(row.text) == length else 1
+        begin = first + (start - earlier - CELL_EDGE) * pitch
     end = max(width, first + (length - 0.5) * pitch) + pitch
     pad = MRZ_MARGIN * height
     tl = row.quad[0] + along * begin - across * pad
@@ -381,14 +397,14 @@ def _find(page: np.ndarray, lines: list[_Line], doc_type: str | None,
     rows = _mrz_rows(lines)
     zone = _zone(rows)
     zone_ids = {id(r) for r in zone}
-    for line in lines:
-        in_mrz = _mrz_text(line.text) is not None
-        if not in_mrz and holds_bsn(line.text):
+    in_zone = {id(line) for row in zone for line in row.lines}
+    for line in lines:  # the zone's own rows hold the BSN in a run of digits: see below
+        if id(line) not in in_zone and holds_bsn(line.text):
             _paint(canvas, _grown(line.quad, MARGIN))
             printed += 1
         if _is_label(line.text):
             value = _after_label(line, lines)
-            if value is not None and _mrz_text(value.text) is None:
+            if value is not None and id(value) not in in_zone:
                 _paint(canvas, _grown(value.quad, MARGIN))
                 printed += 1
     painted_rows = 0
@@ -411,9 +427,10 @@ def _find(page: np.ndarray, lines: list[_Line], doc_type: str | None,
 
 
 def _row_has_bsn(text: str) -> bool:
-    """Nine digits in a row of MRZ text that pass the eleven-test, anywhere in a run."""
-    digits = text.translate(_AS_DIGIT)
-    for run in re.findall(r"\d{9,}", digits):
+    """Nine digits in a row of MRZ text that pass the eleven-test, anywhere in a run of digits
+    as read (letters are not read as digits here: next to a date, LD or NLD would then make
+    nine digits that pass by chance, one time in eleven)."""
+    for run in re.findall(r"\d{9,}", text):
         if any(bsn_is_valid(run[i:i + 9]) for i in range(len(run) - 8)):
             return True
     return False
