@@ -257,7 +257,8 @@ def test_mailbox_id_copies_is_a_folder_beside_the_company_file(tmp_path: Path) -
     assert parse_mailbox({"inbox": "INBOX"}, src).id_copies is None  # existing keys as before
 
 
-def test_inbox_keeps_a_copy_per_filed_message(tmp_path: Path) -> None:
+@pytest.mark.parametrize("named_by", ["company.yaml", "--redact"])
+def test_inbox_keeps_a_copy_per_filed_message(tmp_path: Path, named_by: str) -> None:
     import imap_server as dovecot
     import yaml
 
@@ -278,15 +279,17 @@ def test_inbox_keeps_a_copy_per_filed_message(tmp_path: Path) -> None:
     for name in ("form.yaml", "company.yaml"):
         (config / name).write_bytes((default_config_dir() / name).read_bytes())
     company = yaml.safe_load((config / "company.yaml").read_text(encoding="utf-8"))
-    company["mailbox"]["id_copies"] = "kopieen"  # the configuration names the folder
+    if named_by == "company.yaml":  # the configuration names the folder
+        company["mailbox"]["id_copies"] = "kopieen"
     (config / "company.yaml").write_text(yaml.safe_dump(company, allow_unicode=True),
                                          encoding="utf-8")
+    option = ["--redact", str(config / "kopieen")] if named_by == "--redact" else []
     server = dovecot.start()
     try:
         server.deliver(bytes(message))
         run = subprocess.run(
             [sys.executable, "-m", "formgen", "inbox", "--port", str(server.imap_port),
-             "--starttls", "--state", str(tmp_path / "state.sqlite"), "--json"],
+             "--starttls", "--state", str(tmp_path / "state.sqlite"), "--json", *option],
             env=server.env(FORMGEN_SECRET=KEY.decode(), FORMGEN_CONFIG_DIR=str(config)),
             capture_output=True, text=True, timeout=1800, cwd=tmp_path)
     finally:
