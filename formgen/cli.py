@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -255,6 +256,8 @@ def demo(out_dir: Path) -> None:
               help="Map voor een HTML-rapport met uitsneden van elk veld en de handtekening.")
 @click.option("--reply", "reply_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Map voor een antwoordmail (.eml) per onvolledige inzending.")
+@click.option("--redact", "redact_dir", type=click.Path(path_type=Path), metavar="MAP",
+              help="Map voor een kopie van elk identiteitsbewijs met het BSN afgeschermd.")
 @click.option("--from", "from_address", metavar="ADRES",
               help="E-mailadres van de klant (als het nergens staat).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
@@ -266,8 +269,8 @@ def demo(out_dir: Path) -> None:
               help="Toon de technische details van een interne fout (voor ontwikkelaars).")
 @_friendly
 def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
-          reply_dir: Path | None, from_address: str | None, jobs: int,
-          key_file: Path | None, verbose: bool) -> None:
+          reply_dir: Path | None, redact_dir: Path | None, from_address: str | None,
+          jobs: int, key_file: Path | None, verbose: bool) -> None:
     """Controleer teruggestuurde inzendingen: is alles er?
 
     Elk PAD is één inzending: een e-mail (.eml), een map of één bestand.
@@ -285,6 +288,10 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
 
     for path in paths:  # a FIFO or a device is a usage error, found before anything is read
         require_usable_path(path)
+    if redact_dir is not None:  # a folder that cannot be used: said before anything is checked
+        from formgen.check.identity.id_copy import prepare_folder
+
+        prepare_folder(redact_dir)
     key = keys.load_key(key_file)
     left: list[Path] = []
     with Progress(TextColumn("Inzendingen"), BarColumn(), MofNCompleteColumn(),
@@ -293,7 +300,8 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
         task = bar.add_task("inzendingen", total=len(paths))
         try:
             results = run_checks(list(paths), key=key, from_address=from_address, jobs=jobs,
-                                 progress=lambda done: bar.update(task, completed=done))
+                                 progress=lambda done: bar.update(task, completed=done),
+                                 redact_dir=redact_dir)
         except Interrupted as stop:  # keep what was judged; name what was not
             results, left = stop.done, stop.left
     if as_json:
@@ -308,6 +316,9 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
     if reply_dir:
         replies = write_replies(results, reply_dir)
         err.print(f"{len(replies)} antwoordmail(s) in {reply_dir}")
+    if redact_dir is not None:
+        kept = sum(c.code == "id_copy" and c.status == "ok" for r in results for c in r.checks)
+        err.print(f"{kept} kopie(ën) zonder BSN in {redact_dir}")
     failed = [r for r in results if r.internal_error]
     if failed:
         _report_internal_errors(failed, report_dir, verbose)
@@ -351,6 +362,9 @@ def _report_internal_errors(failed: list[Any], report_dir: Path | None, verbose:
               help="Statusbestand: welke berichten al zijn gecontroleerd en opgeborgen.")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Map voor een HTML-rapport van de berichten van deze ronde.")
+@click.option("--redact", "redact_dir", type=click.Path(path_type=Path), metavar="MAP",
+              help="Map voor een kopie van elk identiteitsbewijs met het BSN afgeschermd "
+                   "(anders mailbox.id_copies uit company.yaml).")
 @click.option("--json", "as_json", is_flag=True, help="Druk het resultaat af als JSON.")
 @click.option("--watch", is_flag=True, help="Blijf wachten op nieuwe berichten (Ctrl+C stopt).")
 @click.option("--interval", type=click.FloatRange(1, 3600), default=60, show_default=True,
@@ -361,8 +375,9 @@ def _report_internal_errors(failed: list[Any], report_dir: Path | None, verbose:
               help="Sleutelbestand (anders FORMGEN_SECRET of FORMGEN_KEY_FILE).")
 @_friendly
 def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
-          cafile: Path | None, state_path: Path, report_dir: Path | None, as_json: bool,
-          watch: bool, interval: float, jobs: int, key_file: Path | None) -> None:
+          cafile: Path | None, state_path: Path, report_dir: Path | None,
+          redact_dir: Path | None, as_json: bool, watch: bool, interval: float, jobs: int,
+          key_file: Path | None) -> None:
     """Controleer de mailbox van de klantenservice en berg elk bericht op per oordeel.
 
     Gebruiker en wachtwoord komen uit FORMGEN_IMAP_USER en FORMGEN_IMAP_PASSWORD (of
@@ -381,6 +396,12 @@ def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
 
     server = make_server_settings(host, port, starttls=starttls, insecure=insecure, cafile=cafile)
     settings = mailbox_settings()
+    if redact_dir is not None:
+        settings = dataclasses.replace(settings, id_copies=redact_dir)
+    if settings.id_copies is not None:  # a folder that cannot be used: said before the mail
+        from formgen.check.identity.id_copy import prepare_folder
+
+        prepare_folder(settings.id_copies)
     key = keys.load_key(key_file)
     terminal = err.is_terminal and not as_json
 

@@ -52,9 +52,10 @@ def out_of_memory(exc: BaseException) -> bool:
 
 
 def _one(path: Path, key: bytes | None, from_address: str | None, today: dt.date | None,
-         limits: Limits) -> SubmissionResult:
+         limits: Limits, redact_dir: Path | None = None) -> SubmissionResult:
     try:
-        return check_submission(path, key=key, from_address=from_address, today=today)
+        return check_submission(path, key=key, from_address=from_address, today=today,
+                                redact_dir=redact_dir)
     except (Exception, RecursionError) as exc:  # isolate: never lose the other results
         message = memory_message(limits) if out_of_memory(exc) else INTERNAL_MESSAGE
         return internal_failure(path, message, traceback.format_exc())
@@ -70,8 +71,10 @@ def failed(path: Path, end: Finished, limits: Limits) -> SubmissionResult:
 def run_checks(paths: list[Path], *, key: bytes | None, from_address: str | None = None,
                jobs: int = 1, today: dt.date | None = None,
                progress: Callable[[int], None] | None = None,
-               limits: Limits | None = None) -> list[SubmissionResult]:
+               limits: Limits | None = None,
+               redact_dir: Path | None = None) -> list[SubmissionResult]:
     """Results in the order of paths; never raises for what a submission contains.
+    ``redact_dir``: each worker keeps there a copy of the submission's ID without the BSN.
 
     Ctrl+C raises :class:`Interrupted` with the results judged so far (done, in the order of
     paths) and the paths not judged (left). Limits: ``Limits.from_env()`` unless given.
@@ -81,7 +84,7 @@ def run_checks(paths: list[Path], *, key: bytes | None, from_address: str | None
     try:
         with Workers(_one, min(jobs, len(paths)), limits) as workers:
             for index, path in enumerate(paths):
-                workers.submit(index, path, key, from_address, today, limits)
+                workers.submit(index, path, key, from_address, today, limits, redact_dir)
             for end in workers.results():
                 path = paths[end.tag]
                 results[end.tag] = end.value if end.failure is None else failed(path, end, limits)

@@ -15,6 +15,7 @@ from formgen.check.email import check_email
 from formgen.check.fields import FormFindings, account_name_crop, box_crop, check_form_pages
 from formgen.check.form_pages import FormPage, find_form_page, place_by_print
 from formgen.check.identity.checks import IdSearch, id_checks, read_printed_code, read_printed_name
+from formgen.check.identity.id_copy import keep_copy
 from formgen.check.ink import CHECK_DPI, boxes_mask, measure, reference_pages
 from formgen.check.intake import FileProblem, Page, SubmissionReader, grey_copy
 from formgen.check.verdict import Check, Status, Verdict, decide
@@ -26,7 +27,7 @@ NOT_A_SUBMISSION = "geen formulier of bijlage"
 NO_FILE = f"{NOT_A_SUBMISSION}: er zit geen bestand bij"
 NEITHER = f"{NOT_A_SUBMISSION}: er zit geen formulier en geen identiteitsbewijs bij"
 ORDER = ("form", "token", "pages", "field:", "group:", "signature", "id_document", "id_name",
-         "id_expiry", "bsn", "email")
+         "id_expiry", "bsn", "id_copy", "email")
 
 
 @dataclass
@@ -76,29 +77,31 @@ def _order(check: Check) -> int:
 
 
 def check_submission(path: Path, *, key: bytes | None, from_address: str | None = None,
-                     today: dt.date | None = None, template: FormTemplate | None = None
-                     ) -> SubmissionResult:
-    """Every check on one submission, and its verdict. Never raises for bad content."""
+                     today: dt.date | None = None, template: FormTemplate | None = None,
+                     redact_dir: Path | None = None) -> SubmissionResult:
+    """Every check on one submission, and its verdict. Never raises for bad content.
+    ``redact_dir``: keep a copy of the ID there, the BSN painted out (check.identity.id_copy)."""
     return check_reader(SubmissionReader(path), key=key, from_address=from_address, today=today,
-                        template=template)
+                        template=template, redact_dir=redact_dir)
 
 
 def check_email_message(data: bytes, source: str, *, key: bytes | None,
-                        today: dt.date | None = None, name: str = "e-mail.eml"
-                        ) -> SubmissionResult:
+                        today: dt.date | None = None, name: str = "e-mail.eml",
+                        redact_dir: Path | None = None) -> SubmissionResult:
     """The same checks on an e-mail message given as bytes (from a mailbox), all in memory;
     name is what the message is called in problem lines, as a saved .eml file would be."""
-    return check_reader(SubmissionReader.from_email(data, source, name), key=key, today=today)
+    return check_reader(SubmissionReader.from_email(data, source, name), key=key, today=today,
+                        redact_dir=redact_dir)
 
 
 def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: str | None = None,
-                 today: dt.date | None = None, template: FormTemplate | None = None
-                 ) -> SubmissionResult:
+                 today: dt.date | None = None, template: FormTemplate | None = None,
+                 redact_dir: Path | None = None) -> SubmissionResult:
     template = template or get_template()
     today = today or dt.date.today()
     form_pages: list[FormPage] = []
     problems: list[FileProblem] = []
-    id_search = IdSearch(today)
+    id_search = IdSearch(today, keep_image=redact_dir is not None)
     readable = False
     unplaced: list[Page] = []  # small grey copies of pages that were not recognised
     marked: set[tuple[str, int]] = set()  # those of them with one of the form's corner marks
@@ -130,6 +133,11 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
     _id_number_read_back(checks, findings, template)
     found_id = id_search.found()
     checks += id_checks(found_id, name, typed, today)
+    if redact_dir is not None and found_id is not None:
+        id_result, id_page = found_id
+        checks.append(keep_copy(id_page.image, id_result, redact_dir,
+                                request_id=findings.request_id, source=reader.source,
+                                today=today, where=f"{id_page.file_name} p. {id_page.index}"))
     handwritten = _handwritten(findings, template, "reply_email")
     email_check, reply_to = check_email(
         from_address, reader.sender, findings.values.get("reply_email"), handwritten)

@@ -23,6 +23,7 @@ CHECK_LABELS = {
     "id_name": "Naam op het identiteitsbewijs",
     "id_expiry": "Geldigheid van het identiteitsbewijs",
     "bsn": "BSN",
+    "id_copy": "Kopie zonder BSN",
     "email": "Antwoordadres",
     "message": "Bericht",
     "internal": "Interne fout",

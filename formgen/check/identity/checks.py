@@ -33,10 +33,12 @@ class IdSearch:
     submission of many pages never holds them all in memory. After a valid MRZ, the remaining
     pages are not read. Form pages (their print and boxes wiped) are kept and read only when
     no other page held a valid MRZ: customers lay the ID on the form and scan both at once.
+    ``keep_image``: keep the image of the best page too (for a copy of the ID, --redact).
     """
 
-    def __init__(self, today: dt.date) -> None:
+    def __init__(self, today: dt.date, *, keep_image: bool = False) -> None:
         self.today = today
+        self.keep_image = keep_image
         self.best: tuple[IdDocumentResult, Page] | None = None
         self.form_pages: list[Page] = []
 
@@ -54,7 +56,7 @@ class IdSearch:
 
     def _consider(self, result: IdDocumentResult, page: Page) -> None:
         if self.best is None or _rank(result) > _rank(self.best[0]):
-            self.best = (result, replace(page, image=_NO_IMAGE))
+            self.best = (result, page if self.keep_image else replace(page, image=_NO_IMAGE))
 
     def found(self) -> tuple[IdDocumentResult, Page] | None:
         for page in self.form_pages:

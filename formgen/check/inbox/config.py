@@ -51,6 +51,8 @@ class MailboxSettings:
     folders: dict[str, str] = field(default_factory=lambda: dict(VERDICT_FOLDERS))
     max_message_mb: float = 25.0
     set_aside: str = SET_ASIDE_FOLDER
+    # a folder on disk: per message with an ID, a copy with the BSN painted out (id_copy.py)
+    id_copies: Path | None = None
 
     @property
     def max_message_bytes(self) -> int:
@@ -63,7 +65,7 @@ def parse_mailbox(data: dict[str, Any] | None, src: str = "company.yaml") -> Mai
         return MailboxSettings()
     if not isinstance(data, dict):
         raise DefinitionError("'mailbox' moet een lijst met instellingen zijn", source=src)
-    unknown = set(data) - {"inbox", "drafts", "folders", "max_message_mb"}
+    unknown = set(data) - {"inbox", "drafts", "folders", "max_message_mb", "id_copies"}
     if unknown:
         raise DefinitionError(f"mailbox: onbekende instelling(en) {', '.join(sorted(unknown))}",
                               source=src)
@@ -79,7 +81,17 @@ def parse_mailbox(data: dict[str, Any] | None, src: str = "company.yaml") -> Mai
         raise DefinitionError("mailbox.max_message_mb moet een positief getal zijn", source=src)
     return MailboxSettings(inbox=_name(data.get("inbox", "INBOX"), "mailbox.inbox", src),
                            drafts=_name(data.get("drafts", "Drafts"), "mailbox.drafts", src),
-                           folders=folders, max_message_mb=float(size), set_aside=set_aside)
+                           folders=folders, max_message_mb=float(size), set_aside=set_aside,
+                           id_copies=_copies_folder(data.get("id_copies"), src))
+
+
+def _copies_folder(value: object, src: str) -> Path | None:
+    """mailbox.id_copies: a folder on disk; a relative one is taken from the company file's
+    folder (not from wherever formgen happens to be started)."""
+    if value is None:
+        return None
+    folder = Path(_name(value, "mailbox.id_copies", src)).expanduser()
+    return folder if folder.is_absolute() else Path(src).parent / folder
 
 
 def mailbox_settings() -> MailboxSettings:

@@ -70,12 +70,15 @@ def message_url(conn: Connection, folder: str, uidvalidity: int, uid: int) -> st
 
 
 def check_message(raw: bytes, source: str, uid: int, *, key: bytes | None,
-                  today: dt.date | None, limits: Limits | None = None) -> SubmissionResult:
-    """`formgen check` on the message, as on an .eml file, but in memory: no copy on disk.
+                  today: dt.date | None, limits: Limits | None = None,
+                  id_copies: Path | None = None) -> SubmissionResult:
+    """`formgen check` on the message, as on an .eml file, but in memory: no copy on disk
+    (only the ID copy without BSN in ``id_copies``, when given, as with --redact).
 
     An internal error is isolated as there."""
     try:
-        result = check_email_message(raw, source, key=key, today=today, name=f"bericht-{uid}.eml")
+        result = check_email_message(raw, source, key=key, today=today, name=f"bericht-{uid}.eml",
+                                     redact_dir=id_copies)
     except (Exception, RecursionError) as exc:  # a poison message must not block
         message = (memory_message(limits or Limits()) if out_of_memory(exc)
                    else INTERNAL_MESSAGE)
@@ -85,8 +88,10 @@ def check_message(raw: bytes, source: str, uid: int, *, key: bytes | None,
 
 
 def _check_in_worker(raw: bytes, source: str, uid: int, key: bytes | None,
-                     today: dt.date | None, limits: Limits) -> SubmissionResult:
-    return check_message(raw, source, uid, key=key, today=today, limits=limits)
+                     today: dt.date | None, limits: Limits,
+                     id_copies: Path | None = None) -> SubmissionResult:
+    return check_message(raw, source, uid, key=key, today=today, limits=limits,
+                         id_copies=id_copies)
 
 
 MAX_FAILURES = 2  # a message whose check killed its worker this often is set aside
@@ -194,7 +199,8 @@ def process(conn: Connection, store: StateStore, settings: MailboxSettings, *,
         if end.failure is None:
             settle(entry, info, source, end.value, True)
         elif store.failed(entry) < MAX_FAILURES:  # once more, in a fresh worker
-            workers.submit(end.tag, raw, source, info.uid, key, today, limits)
+            workers.submit(end.tag, raw, source, info.uid, key, today, limits,
+                           settings.id_copies)
             return
         else:
             why = _FAILURES.get(end.failure or "", "het controleproces stopte")
@@ -237,7 +243,8 @@ def process(conn: Connection, store: StateStore, settings: MailboxSettings, *,
                 else:
                     waiting[info.uid] = (current, info, source, raw)
                     current = None
-                    workers.submit(info.uid, raw, source, info.uid, key, today, limits)
+                    workers.submit(info.uid, raw, source, info.uid, key, today, limits,
+                                   settings.id_copies)
                     drain(jobs - 1)
                 current = None
             drain(0)
