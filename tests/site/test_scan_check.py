@@ -85,7 +85,7 @@ def test_signed_scan_is_found_complete(form_page, site_url, signed) -> None:
     required = {k: v for k, v in items.items() if k.startswith("field:")}
     assert required and all(v == "ok" for v in required.values()), required
     # the ID photo is a file without the form: named, but not checked here
-    assert items["id"] == "unsure", items
+    assert items["id_document"] == items["bsn"] == "unsure", items
     summary = pg.locator("[data-summary]").get_attribute("data-summary")
     assert summary == "unsure", "zonder controle van het ID mag de pagina niet 'in orde' zeggen"
     assert not _own_static_files(requests, site_url), requests
