@@ -8,12 +8,18 @@ zegt en dat de browser intussen alleen de eigen bestanden van de site ophaalt.
 
 from __future__ import annotations
 
+import functools
+import http.server
+import re
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
 from corpus import submissions
+from spelling import unknown_words
 
 FORM_PAGE = "klantenkaart/wijzigingsformulier/"
 MOBILE = {"width": 375, "height": 740}
@@ -109,3 +115,109 @@ def test_missing_page_is_named(form_page, signed) -> None:
     items = _check(pg, photos)
     assert items["pages"] == "missing", items
     assert pg.locator("[data-summary]").get_attribute("data-summary") == "missing"
+
+
+def test_nothing_of_the_check_loads_before_use(form_page, site_url) -> None:
+    """The page itself stays light: only the small controle.js; the check's parts (pdf.js,
+    the QR reader, the marks, the form's data) come when the customer picks a file."""
+    _, requests = form_page()
+    paths = [urlsplit(u).path for u in requests]
+    assert any(p.endswith("/controle.js") for p in paths), paths
+    heavy = [p for p in paths if p.endswith("controle-check.js") or "/controle/" in p
+             or p.endswith(".pdf")]
+    assert not heavy, f"al geladen voor gebruik: {heavy}"
+
+
+def test_csp_allows_connections_to_the_site_only(form_page, site_url) -> None:
+    pg, _ = form_page()
+    csp = pg.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content")
+    directives = {d.split()[0]: d.split()[1:] for d in csp.split(";") if d.strip()}
+    assert directives["connect-src"] in (["'self'"], ["'none'"]), csp
+    # the browser enforces it: a request to another address is refused, not sent; the start
+    # page (no scan check, no CSP) shows that the same request is otherwise sent
+    other = site_url.replace("127.0.0.1", "localhost")
+    send = "u => fetch(u, {mode: 'no-cors'}).then(() => 'verstuurd', e => 'geweigerd')"
+    assert pg.evaluate(send, other) == "geweigerd"
+    pg.goto(site_url, wait_until="networkidle")
+    assert pg.evaluate(send, other) == "verstuurd"
+
+
+def test_keyboard_and_375_px(form_page, site_url, unsigned) -> None:
+    """At 375 px: the file picker is reached with Tab, the findings fit the width, and axe-core
+    finds nothing serious or critical in the section with its findings."""
+    pg, _ = form_page(MOBILE)
+    for _ in range(80):
+        pg.keyboard.press("Tab")
+        if pg.evaluate("() => document.activeElement && document.activeElement.id") == \
+                "controle-bestanden":
+            break
+    else:
+        pytest.fail("de bestandskiezer is met Tab niet te bereiken")
+    items = _check(pg, unsigned)
+    assert items["signature"] == "missing"
+    width = pg.evaluate("document.documentElement.scrollWidth")
+    assert width <= MOBILE["width"], f"pagina is {width} px breed bij 375 px"
+    axe = (Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js")
+    pg.add_script_tag(content=axe.read_text(encoding="utf-8"))
+    result = pg.evaluate(
+        "() => axe.run('[data-controle]', {resultTypes: ['violations']})")
+    bad = [(v["id"], v["impact"]) for v in result["violations"]
+           if v["impact"] in ("serious", "critical")]
+    assert not bad, bad
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="module")
+def zensical_url(zensical_site) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(zensical_site.root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_check_works_after_zensical(browser, zensical_url, signed) -> None:
+    """The same section built by Zensical (no hook: `formgen site prepare` wrote the parts)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    requests: list[str] = []
+    ctx.on("request", lambda r: requests.append(r.url))
+    try:
+        pg = ctx.new_page()
+        pg.set_default_timeout(60_000)
+        pg.goto(zensical_url + FORM_PAGE, wait_until="networkidle")
+        csp = pg.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content")
+        assert "connect-src 'self'" in csp
+        items = _check(pg, signed)
+    finally:
+        ctx.close()
+    assert items["pages"] == items["signature"] == items["group:change"] == "ok", items
+    assert not _own_static_files(requests, zensical_url), requests
+
+
+JS = [Path(__file__).resolve().parents[2] / "overrides" / "assets" / "javascripts" / name
+      for name in ("controle.js", "controle-check.js")]
+
+
+def _customer_texts(source: str) -> str:
+    """The sentences in a script's string literals ("..." and `...`, placeholders left out)."""
+    source = re.sub(r"/\*.*?\*/", " ", source, flags=re.S)  # comments
+    source = re.sub(r"^\s*//.*$", " ", source, flags=re.M)
+    literals = re.findall(r'"((?:[^"\\\n]|\\.)*)"|`([^`]*)`', source)
+    texts = [re.sub(r"\$\{[^}]*\}", " ", a or b) for a, b in literals]
+    return "\n".join(t for t in texts if " " in t.strip() and re.search(r"[a-z]{3}", t)
+                     and t != "use strict")
+
+
+@pytest.mark.parametrize("path", JS, ids=lambda p: p.name)
+def test_spelling_of_the_check_texts(path: Path) -> None:
+    text = _customer_texts(path.read_text(encoding="utf-8"))
+    assert "niet controleren" in text or path.name == "controle.js"
+    bad = unknown_words(text)
+    assert not bad, f"{path.name}: onbekende woorden {bad}"

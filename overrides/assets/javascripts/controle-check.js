@@ -150,7 +150,7 @@ async function decodeFile(file, p) {
         { imageOrientation: "from-image" });
     } catch (e) {
       return { kind, pages: [], problem: kind === "heic"
-        ? "Deze HEIC-foto kan uw browser niet openen. " + CANNOT
+        ? "Deze foto (heic) kan uw browser niet openen. " + CANNOT
         : "Deze foto kunnen we niet openen. " + CANNOT };
     }
     const f = Math.min(1, MAX_SIDE_PX / Math.max(bitmap.width, bitmap.height));
