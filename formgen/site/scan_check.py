@@ -1,6 +1,7 @@
 """What the help center's scan check ("Controleer uw scan") needs, written into the site at build
 time: the form's pages, boxes and rules from the layout contract, the validator's ink measures,
-and the pinned browser parts (pdf.js, the ZXing QR reader, js-aruco2) copied from node_modules.
+and the pinned browser parts (pdf.js, the ZXing QR reader, js-aruco2, heic-to) copied from
+node_modules.
 
 Nothing here is a second copy of a fact: the boxes come from `layout_contract` (what
 `formgen fields --json` prints), the token prefix from `formgen.token`, the ink measures from
@@ -41,6 +42,10 @@ VENDOR_FILES = (
     VendorFile("js-aruco2", "src/aruco.js", "aruco.js"),
     VendorFile("js-aruco2", "src/dictionaries/aruco_4x4_1000.js", "aruco_4x4_1000.js"),
     VendorFile("js-aruco2", "LICENSE.txt", "LICENSE.js-aruco2.txt"),
+    # libheif for HEIC photos (iPhone), the build that needs no 'unsafe-eval' in the CSP;
+    # loaded only when a HEIC photo is picked that the browser cannot open itself
+    VendorFile("heic-to", "dist/csp/heic-to.js", "heic-to.js"),
+    VendorFile("heic-to", "LICENSE", "LICENSE.heic-to.txt"),
 )
 
 

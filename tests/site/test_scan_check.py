@@ -221,3 +221,32 @@ def test_spelling_of_the_check_texts(path: Path) -> None:
     assert "niet controleren" in text or path.name == "controle.js"
     bad = unknown_words(text)
     assert not bad, f"{path.name}: onbekende woorden {bad}"
+
+
+@pytest.fixture(scope="module")
+def heic_photos(tmp_path_factory: pytest.TempPathFactory, key: bytes) -> list[Path]:
+    """Phone photos of a signed form (the corpus's perspective, blur, noise), saved as HEIC as
+    an iPhone does; the ID photo stays a JPEG."""
+    import pillow_heif
+    from PIL import Image
+
+    tmp = tmp_path_factory.mktemp("heic")
+    ctx = submissions.Ctx(tmp / "zaak", key, np.random.default_rng(21))
+    path, _, _ = submissions.photo_case(ctx, prefilled=True, how="folder")
+    out = []
+    for f in sorted(path.iterdir()):
+        if f.name.startswith("IMG_"):
+            heic = f.with_suffix(".heic")
+            pillow_heif.from_pillow(Image.open(f)).save(heic, quality=80)
+            f.unlink()
+            f = heic
+        out.append(f)
+    return out
+
+
+def test_heic_photos_are_read(form_page, heic_photos) -> None:
+    assert sum(f.suffix == ".heic" for f in heic_photos) == 2
+    pg, _ = form_page()
+    items = _check(pg, heic_photos)
+    assert items["pages"] == "ok", items
+    assert items["signature"] == "ok", items

@@ -81,7 +81,7 @@ async function loadParts(base) {
   // one pdf.js worker for the blank form and every file the customer picks
   const worker = new pdfjs.PDFWorker();
   const blank = await pdfjs.getDocument({ url: blankUrl, worker, isEvalSupported: false }).promise;
-  parts = { pdfjs, worker, zxing, AR: globalThis.AR, data, blank, blankPages: new Map() };
+  parts = { base, pdfjs, worker, zxing, AR: globalThis.AR, data, blank, blankPages: new Map() };
   return parts;
 }
 
@@ -144,14 +144,24 @@ async function decodeFile(file, p) {
     return { kind, pages };
   }
   if (kind === "jpeg" || kind === "png" || kind === "heic") {
+    const blob = new Blob([bytes], { type: "image/" + kind });
     let bitmap;
     try {
-      bitmap = await createImageBitmap(new Blob([bytes], { type: "image/" + kind }),
-        { imageOrientation: "from-image" });
+      bitmap = await createImageBitmap(blob, { imageOrientation: "from-image" });
     } catch (e) {
-      return { kind, pages: [], problem: kind === "heic"
-        ? "Deze foto (heic) kan uw browser niet openen. " + CANNOT
-        : "Deze foto kunnen we niet openen. " + CANNOT };
+      bitmap = null;
+    }
+    if (!bitmap && kind === "heic") {
+      // most browsers cannot open HEIC (iPhone photos): libheif, loaded only now
+      try {
+        const { heicTo } = await import(vendorUrl(p.base, "heic-to.js"));
+        bitmap = await heicTo({ blob, type: "bitmap" });
+      } catch (e) {
+        bitmap = null;
+      }
+    }
+    if (!bitmap) {
+      return { kind, pages: [], problem: "Deze foto kunnen we niet openen. " + CANNOT };
     }
     const f = Math.min(1, MAX_SIDE_PX / Math.max(bitmap.width, bitmap.height));
     const canvas = canvasOf(bitmap.width * f, bitmap.height * f);
