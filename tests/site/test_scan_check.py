@@ -250,3 +250,24 @@ def test_heic_photos_are_read(form_page, heic_photos) -> None:
     items = _check(pg, heic_photos)
     assert items["pages"] == "ok", items
     assert items["signature"] == "ok", items
+
+
+def test_page_with_unreadable_qr_is_not_called_missing(form_page, tmp_path, key) -> None:
+    """Page 2's QR code wiped (a stain, a fold): its corner marks show a page of the form, so
+    the page says it cannot tell which page it is, not that page 2 is missing."""
+    from corpus import forms
+
+    ctx = submissions.Ctx(tmp_path / "zaak", key, np.random.default_rng(31))
+    _, _, pages, rdpi = submissions._paper(ctx, prefilled=True, dpi=200)
+    x0, y0, x1, y1 = forms.rect_px(submissions.contract()["pages"][1]["qr"], rdpi)
+    pages[1].paste((255, 255, 255), (x0 - 4, y0 - 4, x1 + 4, y1 + 4))
+    files = []
+    for i, page in enumerate(submissions.scan(pages, ctx.rng, dpi=200, src_dpi=rdpi), start=1):
+        files.append(tmp_path / f"pagina{i}.jpg")
+        files[-1].write_bytes(forms.jpeg_bytes(page, 85, 200))
+    pg, _ = form_page()
+    items = _check(pg, files)
+    assert items["pages"] == "unsure", items
+    assert "signature" not in items or items["signature"] != "ok", items
+    text = pg.locator(".controle__bestanden").inner_text()
+    assert "QR-code niet kunnen lezen" in text, text

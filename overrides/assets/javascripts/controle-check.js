@@ -442,7 +442,8 @@ async function blankPage(p, number) {
 async function checkPage(img, p) {
   const qr = await timed("qr", () => readQr(img, p));
   const marks = await timed("marks", async () => findMarks(img, p));
-  if (!qr) return { form: false, marks: marks.size };
+  // corner marks without a readable QR code: a page of the form, but which one we cannot say
+  if (!qr) return { form: false, formLike: marks.size >= 2 };
   const { token } = qr;
   const form = p.data.form;
   if (token.formId !== form.id || token.version !== form.version || token.count !== form.page_count) {
@@ -480,6 +481,7 @@ export async function checkFiles(files, base) {
   const perFile = [];
   const formPages = new Map(); // page number -> best page finding
   let otherPages = 0;
+  let unreadPages = 0;
   let otherForm = null;
   for (const file of files) {
     const entry = { name: file.name, pages: [], problem: null };
@@ -495,7 +497,8 @@ export async function checkFiles(files, base) {
     for (const img of decoded.pages) {
       const found = await checkPage(img, p);
       entry.pages.push(found);
-      if (!found.form) otherPages++;
+      if (found.formLike) unreadPages++;
+      else if (!found.form) otherPages++;
       else if (found.other) otherForm = found.token;
       else {
         const prev = formPages.get(found.token.page);
@@ -510,7 +513,11 @@ export async function checkFiles(files, base) {
   const count = data.form.page_count;
   const missingPages = [];
   for (let n = 1; n <= count; n++) if (!formPages.has(n)) missingPages.push(n);
-  items.push(missingPages.length
+  items.push(missingPages.length && unreadPages
+    ? { id: "pages", status: STATUS_UNSURE, text: "Op een pagina van het formulier kunnen we " +
+      "de QR-code niet lezen. Welke pagina dat is, kunnen we hier niet controleren. Maak een " +
+      "scherpere scan of foto, of kijk zelf of alle pagina's erbij zitten." }
+    : missingPages.length
     ? { id: "pages", status: STATUS_MISSING, text: missingPages.length === count
       ? "Wij vinden geen pagina van het wijzigingsformulier."
       : `Deze pagina's van het formulier ontbreken: ${missingPages.map((n) => pageLabel({ page: n, count })).join(", ")}.` }
@@ -580,7 +587,9 @@ function describeFile(entry) {
   if (entry.problem && !entry.pages.length) return { name: entry.name, text: entry.problem };
   const seen = entry.pages.map((pg) => pg.form && !pg.other
     ? pageLabel(pg.token) + (pg.aligned ? "" : " (de hoekjes vinden we niet goed)")
-    : pg.form ? "een pagina van een ander formulier" : "geen pagina van het formulier");
+    : pg.form ? "een pagina van een ander formulier"
+      : pg.formLike ? "een pagina van het formulier waarvan we de QR-code niet kunnen lezen"
+        : "geen pagina van het formulier");
   return { name: entry.name, text: seen.length ? "Hierin vonden we: " + seen.join("; ") + "."
     : entry.problem || "Hierin vonden we niets." };
 }
