@@ -271,3 +271,23 @@ def test_page_with_unreadable_qr_is_not_called_missing(form_page, tmp_path, key)
     assert "signature" not in items or items["signature"] != "ok", items
     text = pg.locator(".controle__bestanden").inner_text()
     assert "QR-code niet kunnen lezen" in text, text
+
+
+def test_a_browser_that_cannot_load_the_parts_gets_a_dutch_message(browser, site_url,
+                                                                    unsigned) -> None:
+    """Without WebAssembly's QR reader (here: its file refused) the page says, in Dutch, that
+    the check does not work here and that the files can be sent anyway."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    try:
+        ctx.route("**/controle/vendor/zxing_reader.wasm", lambda route: route.abort())
+        pg = ctx.new_page()
+        pg.set_default_timeout(60_000)
+        pg.goto(site_url + FORM_PAGE, wait_until="networkidle")
+        pg.locator("#controle-bestanden").set_input_files([str(f) for f in unsigned])
+        pg.wait_for_function(DONE, timeout=120_000)
+        assert pg.locator("[data-controle]").get_attribute("data-state") == "fout"
+        message = pg.locator(".controle__status").inner_text()
+        assert "werkt niet in uw browser" in message and "versturen" in message, message
+        assert pg.locator(".controle__uitslag").is_hidden()
+    finally:
+        ctx.close()
