@@ -67,9 +67,10 @@ test: system setup-test $(NPM_STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
-bench: setup-test
+bench: setup-test $(NPM_STAMP)
 	$(BIN)/python benchmarks/bench_forms.py
 	$(BIN)/python benchmarks/bench_check.py
+	$(BIN)/python benchmarks/bench_scan_check.py
 
 lint: setup-test
 	$(BIN)/ruff check formgen tests benchmarks site_config

@@ -82,9 +82,18 @@ def _own_static_files(requests: list[str], site_url: str) -> list[str]:
             (urlsplit(u).scheme == "http" and urlsplit(u).netloc != host)]
 
 
-def test_signed_scan_is_found_complete(form_page, site_url, signed) -> None:
+# Budget on first use (issue 30): at most this many bytes transferred when the check is used.
+FIRST_USE_BUDGET = 15_000_000
+
+
+def test_signed_scan_is_found_complete(form_page, built_site, site_url, signed) -> None:
     pg, requests = form_page()
+    before = len(requests)
     items = _check(pg, signed)
+    first_use = {urlsplit(u).path for u in requests[before:]}
+    served = [built_site.root / p.lstrip("/") for p in first_use]
+    size = sum(f.stat().st_size for f in served if f.is_file())
+    assert 1_000_000 < size <= FIRST_USE_BUDGET, (size, sorted(first_use))
     assert items["pages"] == "ok", items
     assert items["signature"] == "ok", items
     assert items["group:change"] == "ok", items

@@ -132,16 +132,14 @@ async function decodeFile(file, p) {
   if (kind === "pdf") {
     const doc = await p.pdfjs.getDocument({ data: bytes, worker: p.worker,
       isEvalSupported: false }).promise;
+    // all pages start rendering now (pdf.js decodes their images in its worker), so the next
+    // page is being decoded while this one is read
     const pages = [];
-    try {
-      for (let n = 1; n <= doc.numPages; n++) {
-        const page = await doc.getPage(n);
-        pages.push(await renderPdfPage(page, p.data.ink.dpi / 72));
-      }
-    } finally {
-      await doc.destroy();
+    for (let n = 1; n <= doc.numPages; n++) {
+      pages.push(doc.getPage(n).then((page) => renderPdfPage(page, p.data.ink.dpi / 72)));
     }
-    return { kind, pages };
+    const done = Promise.allSettled(pages).then(() => doc.destroy());
+    return { kind, pages, done };
   }
   if (kind === "jpeg" || kind === "png" || kind === "heic") {
     const blob = new Blob([bytes], { type: "image/" + kind });
@@ -483,18 +481,32 @@ export async function checkFiles(files, base) {
   let otherPages = 0;
   let unreadPages = 0;
   let otherForm = null;
-  for (const file of files) {
+  const decodes = [];
+  const decoding = (i) => {
+    if (i < files.length && !decodes[i]) {
+      decodes[i] = decodeFile(files[i], p).catch((error) => ({ error, pages: [] }));
+    }
+    return decodes[i];
+  };
+  for (const [index, file] of files.entries()) {
     const entry = { name: file.name, pages: [], problem: null };
     perFile.push(entry);
-    let decoded;
-    try {
-      decoded = await timed("decode", () => decodeFile(file, p));
-    } catch (e) {
+    // the next file is decoded while this one is read
+    const decoded = await timed("decode", () => decoding(index));
+    decoding(index + 1);
+    if (decoded.error) {
       entry.problem = "Dit bestand kunnen we niet openen. " + CANNOT;
       continue;
     }
     entry.problem = decoded.problem || null;
-    for (const img of decoded.pages) {
+    for (const pending of decoded.pages) {
+      let img;
+      try {
+        img = await timed("decode", () => pending);
+      } catch (e) {
+        entry.problem = "Een pagina van dit bestand kunnen we niet openen. " + CANNOT;
+        continue;
+      }
       const found = await checkPage(img, p);
       entry.pages.push(found);
       if (found.formLike) unreadPages++;
@@ -508,6 +520,7 @@ export async function checkFiles(files, base) {
         }
       }
     }
+    if (decoded.done) await decoded.done;
   }
   const items = [];
   const count = data.form.page_count;

@@ -28,6 +28,7 @@
     root.setAttribute("aria-busy", "true");
     root.dataset.state = "bezig";
     out.hidden = true;
+    out.replaceChildren(); // no finding of an earlier check stays behind
     status.textContent = "Even geduld. Wij bekijken uw bestanden in uw browser.";
     var list = Array.prototype.slice.call(files);
     var started = performance.now();
