@@ -300,3 +300,27 @@ def test_a_browser_that_cannot_load_the_parts_gets_a_dutch_message(browser, site
         assert pg.locator(".controle__uitslag").is_hidden()
     finally:
         ctx.close()
+
+
+def test_photo_with_the_page_small_in_the_frame(form_page, tmp_path, key) -> None:
+    """A phone photo taken from afar: the page fills less than half of the picture, on a dark
+    table. Its corner marks are small; the boxes are still found and measured."""
+    from corpus import forms
+    from PIL import Image
+
+    ctx = submissions.Ctx(tmp_path / "zaak", key, np.random.default_rng(41))
+    _, _, pages, _ = submissions._paper(ctx, prefilled=True, dpi=200)
+    files = []
+    for i, page in enumerate(pages, start=1):
+        w, h = page.size
+        table = Image.new("RGB", (int(w * 1.6), int(h * 1.25)), (58, 52, 47))
+        small = page.resize((int(w * 0.62), int(h * 0.62)), Image.Resampling.LANCZOS)
+        table.paste(small, (int(w * 0.45), int(h * 0.2)))
+        photo = submissions.photograph([table], ctx.rng, rotate=4.0, quality=(85, 90))[0]
+        files.append(tmp_path / f"IMG_{i}.jpg")
+        files[-1].write_bytes(forms.jpeg_bytes(photo, 88))
+    pg, _ = form_page()
+    items = _check(pg, files)
+    assert items["pages"] == "ok", items
+    assert items["signature"] == "ok", items
+    assert items["group:change"] == "ok", items

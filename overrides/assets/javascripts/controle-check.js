@@ -532,7 +532,8 @@ export async function checkFiles(files, base) {
       "scherpere scan of foto, of kijk zelf of alle pagina's erbij zitten." }
     : missingPages.length
     ? { id: "pages", status: STATUS_MISSING, text: missingPages.length === count
-      ? "Wij vinden geen pagina van het wijzigingsformulier."
+      ? "Wij vinden geen pagina van het wijzigingsformulier. Staat het formulier op een " +
+        "foto? Maak de foto dan van dichterbij, met de hele pagina in beeld."
       : `Deze pagina's van het formulier ontbreken: ${missingPages.map((n) => pageLabel({ page: n, count })).join(", ")}.` }
     : { id: "pages", status: STATUS_OK, text: `Alle ${count} pagina's van het formulier zijn er.` });
   if (otherForm) {
