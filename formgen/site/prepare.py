@@ -19,7 +19,7 @@ import yaml
 from formgen.definition import Company, FormDefinition, load_company, load_form
 from formgen.errors import SiteBuildError
 from formgen.form.build import blank_form, write_bytes
-from formgen.site.scan_check import write_check_files
+from formgen.site.scan_check import require_browser_parts, write_check_files
 
 PDF_NAME = "wijzigingsformulier.pdf"
 SITE_CONFIG = "site-config.yml"  # mkdocs.yml: INHERIT: generated/site-config.yml
@@ -71,6 +71,8 @@ def prepare_site(docs_dir: Path, generated_dir: Path, config: Path | None = None
                  node_modules: Path | None = None) -> PublishedForm:
     """Write the blank form into docs_dir, the Markdown snippets that describe it and the scan
     check's data; with node_modules, the scan check's browser parts (formgen.site.scan_check)."""
+    if node_modules is not None:
+        require_browser_parts(node_modules)  # before anything is written
     form, company = load_form(config), load_company(config)
     pdf = blank_form(config)
     target = docs_dir / DOWNLOAD_DIR / PDF_NAME

@@ -70,21 +70,27 @@ def check_data(config: Path | None = None) -> dict[str, Any]:
     }
 
 
-def write_check_files(docs_dir: Path, node_modules: Path | None,
-                      config: Path | None = None) -> Path:
-    """Write docs_dir/controle/: always the data; with node_modules, the browser parts too (a
-    help center's build needs them; a copy of the form for elsewhere does not)."""
-    target = docs_dir / CHECK_DIR
-    data = json.dumps(check_data(config), ensure_ascii=False, indent=1, sort_keys=True)
-    _write_if_changed(target / DATA_NAME, data.encode("utf-8") + b"\n")
-    if node_modules is None:
-        return target
+def require_browser_parts(node_modules: Path) -> None:
+    """Refuse a help center build without the scan check's parts, before anything is written."""
     missing = [f"{v.package}/{v.path}" for v in VENDOR_FILES
                if not (node_modules / v.package / v.path).is_file()]
     if missing:
         raise SiteBuildError(f"de onderdelen voor de scancontrole ontbreken ({missing[0]}): "
                              "draai eerst 'npm ci' in de map van het helpcentrum",
                              source=str(node_modules))
+
+
+def write_check_files(docs_dir: Path, node_modules: Path | None,
+                      config: Path | None = None) -> Path:
+    """Write docs_dir/controle/: always the data; with node_modules, the browser parts too (a
+    help center's build needs them; a copy of the form for elsewhere does not)."""
+    target = docs_dir / CHECK_DIR
+    if node_modules is not None:
+        require_browser_parts(node_modules)
+    data = json.dumps(check_data(config), ensure_ascii=False, indent=1, sort_keys=True)
+    _write_if_changed(target / DATA_NAME, data.encode("utf-8") + b"\n")
+    if node_modules is None:
+        return target
     for v in VENDOR_FILES:
         _write_if_changed(target / VENDOR_DIR / v.name,
                           (node_modules / v.package / v.path).read_bytes())

@@ -324,3 +324,21 @@ def test_photo_with_the_page_small_in_the_frame(form_page, tmp_path, key) -> Non
     assert items["pages"] == "ok", items
     assert items["signature"] == "ok", items
     assert items["group:change"] == "ok", items
+
+
+def test_prepare_without_npm_ci_says_what_to_do_and_writes_nothing(tmp_path: Path) -> None:
+    """A help center folder without the browser parts: one Dutch line naming `npm ci`, exit
+    code 2, and no half-written docs/ or generated/."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    repo = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-m", "formgen", "site", "prepare"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(repo)})
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "npm ci" in lines[0] and "node_modules" in lines[0], lines
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mkdocs.yml"]
