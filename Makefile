@@ -12,7 +12,7 @@ run: demo site
 
 # The form and the company values first (mkdocs.yml inherits generated/site-config.yml), then
 # the build, then the search index with the Dutch search terms (needs hunspell-nl for compounds).
-site: setup
+site: setup $(NPM_STAMP)
 	$(BIN)/formgen site prepare
 	$(BIN)/mkdocs build --strict
 	$(BIN)/formgen site index site
@@ -49,22 +49,28 @@ $(VENV)/.installed-test: $(VENV)/.installed-run
 system:
 	bash scripts/system-packages.sh
 
-# Browser-side test tools, in one npm call (a second --no-save install would prune the first):
-# axe-core for the site, pdfjs-dist 5.6 (pdf.js; 5.7+ needs Node >= 22.13) for the form.
-NPM_TOOLS := axe-core@4 pdfjs-dist@5.6
+# The browser parts, pinned in package.json and package-lock.json, installed by npm ci: the
+# help center's scan check (pdfjs-dist 5.6: 5.7+ needs Node >= 22.13; zxing-wasm; js-aruco2),
+# which `formgen site prepare` copies into docs/controle/, and axe-core for the tests.
+# Optional packages (pdf.js's canvas for Node, 33 MB) are left out: pdf.js runs in the browser.
+NPM_STAMP := node_modules/.package-lock.json
 
-node_modules/axe-core/axe.min.js node_modules/pdfjs-dist/build/pdf.mjs:
-	npm install --no-save --no-audit --no-fund $(NPM_TOOLS)
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --omit=optional --no-audit --no-fund
+	touch $@
+
+node_modules/axe-core/axe.min.js node_modules/pdfjs-dist/build/pdf.mjs: $(NPM_STAMP)
 
 # Run all tests (installs the Debian packages they need when run as root), after the linters.
-test: system setup-test node_modules/axe-core/axe.min.js node_modules/pdfjs-dist/build/pdf.mjs
+test: system setup-test $(NPM_STAMP)
 	$(BIN)/ruff check formgen tests benchmarks site_config
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
-bench: setup-test
+bench: setup-test $(NPM_STAMP)
 	$(BIN)/python benchmarks/bench_forms.py
 	$(BIN)/python benchmarks/bench_check.py
+	$(BIN)/python benchmarks/bench_scan_check.py
 
 lint: setup-test
 	$(BIN)/ruff check formgen tests benchmarks site_config

@@ -488,13 +488,13 @@ def site() -> None:
 def site_prepare(docs_dir: Path, generated_dir: Path) -> None:
     """Zet het actuele lege formulier en de lijsten die ervan afhangen klaar voor de site."""
     from formgen.site import prepare_site
-    from formgen.site.prepare import require_site_folder
+    from formgen.site.prepare import require_site_folder, site_node_modules
 
     source_of = click.get_current_context().get_parameter_source
     if any(source_of(name) is click.core.ParameterSource.DEFAULT
            for name in ("docs_dir", "generated_dir")):
         require_site_folder(Path.cwd())  # the default folders only where the help center is
-    published = prepare_site(docs_dir, generated_dir)
+    published = prepare_site(docs_dir, generated_dir, node_modules=site_node_modules(Path.cwd()))
     err.print(f"Formulier versie {published.version} ({published.size_label}) klaar: "
               f"{published.path}")
 

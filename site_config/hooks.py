@@ -27,4 +27,6 @@ def on_config(config: Any, **kwargs: Any) -> Any:
 def on_pre_build(config: Any, **kwargs: Any) -> None:
     from formgen.site import prepare_site
 
-    prepare_site(Path(config.docs_dir), Path(config.config_file_path).parent / "generated")
+    project = Path(config.config_file_path).parent
+    prepare_site(Path(config.docs_dir), project / "generated",
+                 node_modules=project / "node_modules")

@@ -19,6 +19,7 @@ import yaml
 from formgen.definition import Company, FormDefinition, load_company, load_form
 from formgen.errors import SiteBuildError
 from formgen.form.build import blank_form, write_bytes
+from formgen.site.scan_check import require_browser_parts, write_check_files
 
 PDF_NAME = "wijzigingsformulier.pdf"
 SITE_CONFIG = "site-config.yml"  # mkdocs.yml: INHERIT: generated/site-config.yml
@@ -45,6 +46,12 @@ def dutch_date(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def site_node_modules(folder: Path) -> Path | None:
+    """Where the help center's browser parts are installed (npm ci), when folder is the help
+    center's; elsewhere (--docs-dir for another site) only the form and its data are written."""
+    return folder / "node_modules" if (folder / PROJECT_FILE).is_file() else None
+
+
 def require_site_folder(folder: Path) -> None:
     """Refuse to write docs/ and generated/ into a folder that holds no help center (mkdocs.yml),
     as `formgen site prepare` run by mistake elsewhere would, without a word."""
@@ -60,8 +67,12 @@ def _write_if_changed(path: Path, data: bytes) -> None:
         write_bytes(path, data)
 
 
-def prepare_site(docs_dir: Path, generated_dir: Path, config: Path | None = None) -> PublishedForm:
-    """Write the blank form into docs_dir and the Markdown snippets that describe it."""
+def prepare_site(docs_dir: Path, generated_dir: Path, config: Path | None = None, *,
+                 node_modules: Path | None = None) -> PublishedForm:
+    """Write the blank form into docs_dir, the Markdown snippets that describe it and the scan
+    check's data; with node_modules, the scan check's browser parts (formgen.site.scan_check)."""
+    if node_modules is not None:
+        require_browser_parts(node_modules)  # before anything is written
     form, company = load_form(config), load_company(config)
     pdf = blank_form(config)
     target = docs_dir / DOWNLOAD_DIR / PDF_NAME
@@ -84,6 +95,7 @@ def prepare_site(docs_dir: Path, generated_dir: Path, config: Path | None = None
     generated_dir.mkdir(parents=True, exist_ok=True)
     for name, text in snippets.items():
         _write_if_changed(generated_dir / name, text.encode("utf-8"))
+    write_check_files(docs_dir, node_modules, config)
     return published
 
 

@@ -1,0 +1,277 @@
+"""The help center's scan check in headless Chromium: bytes, time, and agreement with the validator.
+
+    python benchmarks/bench_scan_check.py [-n 12] [--seed 5] [--site DIR]
+
+Builds the site (formgen site prepare + mkdocs build --strict; or uses --site), serves it on
+127.0.0.1 and drives the form page itself, as a customer would, with Debian's Chromium:
+
+1. Bytes: what the form page loads before the check is used, and what the first use adds
+   (budget: at most 15 MB on first use), from a fresh browser context (no cache).
+2. Time: a two-page scanned form plus an ID photo, first use (the parts load) and again
+   (budget: at most 5 s on a 2-core machine).
+3. Agreement: a slice of the project's corpus (tests/corpus/submissions.py: scans, phone
+   photos, missing page, unsigned, no change, no ID, ...), each checked by the page and by
+   `check_submission` (what `formgen check` runs). Per aspect: the items where both say the
+   same, where the page says "niet zeker", and where the page says "in orde" but the
+   validator says missing (must be 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import email
+import email.policy
+import functools
+import http.server
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from corpus import submissions  # noqa: E402
+
+from formgen.check.submission import check_submission  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FORM_PAGE = "klantenkaart/wijzigingsformulier/"
+DONE = "() => ['klaar', 'fout'].includes(document.querySelector('[data-controle]').dataset.state)"
+BUDGET_BYTES = 15_000_000
+BUDGET_SECONDS = 5.0
+ASPECTS = ("pages", "signature", "required", "id_document", "bsn")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def build_site(out: Path) -> Path:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    for cmd in ([sys.executable, "-m", "formgen", "site", "prepare"],
+                [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)]):
+        subprocess.run(cmd, cwd=ROOT, env=env, check=True, timeout=600)
+    return out
+
+
+def customer_files(case_path: Path, into: Path) -> list[Path]:
+    """The files the customer has: an e-mail's attachments, a folder's files, one file."""
+    if case_path.is_dir():
+        return sorted(p for p in case_path.iterdir() if p.is_file())
+    if case_path.suffix != ".eml":
+        return [case_path]
+    msg = email.message_from_bytes(case_path.read_bytes(), policy=email.policy.default)
+    into.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i, part in enumerate(msg.iter_attachments()):  # type: ignore[attr-defined]
+        name = part.get_filename() or f"bijlage{i}"
+        path = into / f"{i:02d}-{name}"
+        path.write_bytes(part.get_payload(decode=True) or b"")
+        out.append(path)
+    return out
+
+
+def run_page(browser: object, url: str, files: list[Path], site: Path
+             ) -> tuple[dict[str, str], dict]:
+    """Check files through the page in a fresh context; returns the items and the measures."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    requests: list = []
+    ctx.on("request", lambda r: requests.append(r))
+    pg = ctx.new_page()
+    pg.set_default_timeout(120_000)
+    pg.goto(url + FORM_PAGE, wait_until="networkidle")
+    before = list(requests)
+    start = time.perf_counter()
+    pg.locator("#controle-bestanden").set_input_files([str(f) for f in files])
+    pg.wait_for_function(DONE, timeout=120_000)
+    first = time.perf_counter() - start
+    first_steps = pg.locator(".controle__uitslag").get_attribute("data-timings")
+    items = dict(pg.eval_on_selector_all(
+        "[data-item]", "els => els.map(e => [e.dataset.item, e.dataset.status])"))
+    used = requests[len(before):]
+    # again, parts loaded: what a second check costs
+    pg.evaluate("() => { document.querySelector('[data-controle]').dataset.state = 'bezig'; }")
+    start = time.perf_counter()
+    pg.locator("#controle-bestanden").set_input_files([])
+    pg.locator("#controle-bestanden").set_input_files([str(f) for f in files])
+    pg.wait_for_function(DONE, timeout=120_000)
+    again = time.perf_counter() - start
+    again_steps = pg.locator(".controle__uitslag").get_attribute("data-timings")
+    host = urlsplit(url).netloc
+    outside = [r.url for r in requests if urlsplit(r.url).scheme == "http"
+               and urlsplit(r.url).netloc != host or urlsplit(r.url).scheme not in
+               ("http", "blob", "data")]
+    measures = {
+        "bytes_before": sum(_size(r, site) for r in before), "files_before": len(before),
+        "bytes_first_use": sum(_size(r, site) for r in used), "files_first_use": len(used),
+        "first_s": first, "again_s": again, "outside": outside,
+        "first_steps": first_steps, "again_steps": again_steps,
+        "first_use_files": [(r.url.rsplit("/", 1)[-1], _size(r, site)) for r in used],
+        "state": pg.locator("[data-controle]").get_attribute("data-state"),
+    }
+    ctx.close()
+    return items, measures
+
+
+class Checker:
+    """One page for many submissions, as a customer checking again: the parts load once."""
+
+    def __init__(self, browser: object, url: str) -> None:
+        self.ctx = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+        self.page = self.ctx.new_page()
+        self.page.set_default_timeout(120_000)
+        self.page.goto(url + FORM_PAGE, wait_until="networkidle")
+
+    def check(self, files: list[Path]) -> dict[str, str]:
+        pg = self.page
+        pg.evaluate("() => { document.querySelector('[data-controle]').dataset.state = 'bezig'; }")
+        pg.locator("#controle-bestanden").set_input_files([])
+        pg.locator("#controle-bestanden").set_input_files([str(f) for f in files])
+        pg.wait_for_function(DONE, timeout=120_000)
+        return dict(pg.eval_on_selector_all(
+            "[data-item]", "els => els.map(e => [e.dataset.item, e.dataset.status])"))
+
+    def close(self) -> None:
+        self.ctx.close()
+
+
+def _size(request: object, site: Path) -> int:
+    """The bytes of a request to the site: the file served (the test server sends it whole,
+    uncompressed; Chromium reports no sizes for a worker's requests)."""
+    path = urlsplit(request.url).path.lstrip("/")  # type: ignore[attr-defined]
+    file = site / path
+    if file.is_dir():
+        file = file / "index.html"
+    return file.stat().st_size if file.is_file() else 0
+
+
+def validator_view(case: submissions.CorpusCase, key: bytes) -> dict[str, str]:
+    result = check_submission(case.path, key=key, from_address=case.sender)
+    by_code = {c.code: str(c.status) for c in result.checks}
+    required = [s for code, s in by_code.items() if code.startswith("field:")]
+    return {
+        "pages": by_code.get("pages", "missing"),
+        "signature": by_code.get("signature", "missing"),
+        "required": ("missing" if "missing" in required else
+                     "ok" if required and all(s == "ok" for s in required) else "review"),
+        "id_document": by_code.get("id_document", "missing"),
+        "bsn": {"warning": "missing", "ok": "ok"}.get(by_code.get("bsn", ""), "review"),
+    }
+
+
+def page_view(items: dict[str, str]) -> dict[str, str]:
+    required = [s for k, s in items.items() if k.startswith("field:")]
+    pages = items.get("pages", "unsure")
+    return {
+        "pages": pages,
+        # a missing page: the page names the page, not the boxes on it (no finding)
+        "signature": items.get("signature", "missing" if pages == "missing" else "unsure"),
+        "required": ("missing" if "missing" in required or pages == "missing" else
+                     "ok" if required and all(s == "ok" for s in required) else "unsure"),
+        "id_document": items.get("id_document", "unsure"),
+        "bsn": items.get("bsn", "unsure"),
+    }
+
+
+def _same(validator: str, page: str) -> bool:
+    """The same finding: ok, missing, or the validator's review where the page is unsure."""
+    return validator == page or (validator == "review" and page == "unsure")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", type=int, default=12, help="corpus cases for the agreement table")
+    ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--site", type=Path, help="an already built site (else built here)")
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    key = secrets.token_hex(32).encode()
+    with tempfile.TemporaryDirectory() as tmp_name, sync_playwright() as pw:
+        tmp = Path(tmp_name)
+        site = args.site or build_site(tmp / "site")
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                     headless=True)
+        with serve(site) as url:
+            # 1 + 2: a two-page scanned form plus an ID photo
+            rng = submissions.np.random.default_rng(args.seed)
+            ctx = submissions.Ctx(tmp / "budget", key, rng)
+            path, _, _ = submissions.scanned_case(ctx, prefilled=True, dpi=200, how="folder")
+            files = customer_files(path, tmp / "budget-files")
+            items, m = run_page(browser, url, files, site)
+            print(f"two-page scan (200 dpi PDF) + ID photo: {len(files)} files, "
+                  f"{sum(f.stat().st_size for f in files) / 1e6:.1f} MB; state {m['state']}")
+            print(f"  before use: {m['files_before']} requests, {m['bytes_before'] / 1e3:.0f} kB")
+            print(f"  first use:  {m['files_first_use']} requests, "
+                  f"{m['bytes_first_use'] / 1e6:.2f} MB (budget {BUDGET_BYTES / 1e6:.0f} MB)")
+            print(f"  time: first use {m['first_s']:.2f} s, again {m['again_s']:.2f} s "
+                  f"(budget {BUDGET_SECONDS:.0f} s)")
+            print(f"  ms per step, first use: {m['first_steps']}; again: {m['again_steps']}")
+            print("  first-use files: " + ", ".join(f"{n} {s / 1e3:.0f} kB"
+                                                   for n, s in m["first_use_files"]))
+            print(f"  requests to elsewhere: {m['outside'] or 'none'}")
+
+            # 3: agreement on a corpus slice
+            t0 = time.perf_counter()
+            cases = submissions.build_corpus(tmp / "corpus", key, args.n, args.seed, workers=2)
+            print(f"\n{len(cases)} corpus cases built in {time.perf_counter() - t0:.0f} s",
+                  flush=True)
+            table = {a: {"items": 0, "agree": 0, "unsure": 0, "false_ok": 0, "false_missing": 0}
+                     for a in ASPECTS}
+            rows = []
+            checker = Checker(browser, url)
+            for case in cases:
+                files = customer_files(case.path, tmp / "files" / case.path.name)
+                page = page_view(checker.check(files)) if files else {}
+                check = validator_view(case, key)
+                rows.append((case.kind, check, page))
+                print(f"  {len(rows):3d} {case.kind}", flush=True)
+                for a in ASPECTS:
+                    t, v, b = table[a], check[a], page.get(a, "unsure")
+                    t["items"] += 1
+                    t["agree"] += _same(v, b)
+                    t["unsure"] += b == "unsure"
+                    t["false_ok"] += b == "ok" and v == "missing"
+                    t["false_missing"] += b == "missing" and v == "ok"
+            checker.close()
+        browser.close()
+    print(f"\nagreement with formgen check, {len(rows)} corpus cases (seed {args.seed}):")
+    print(f"{'aspect':12s} {'items':>5s} {'agree':>6s} {'%':>5s} {'unsure':>6s} "
+          f"{'ok/missing':>10s} {'missing/ok':>10s}")
+    for a, t in table.items():
+        pct = 100 * t["agree"] / t["items"] if t["items"] else 0
+        print(f"{a:12s} {t['items']:5d} {t['agree']:6d} {pct:5.0f} {t['unsure']:6d} "
+              f"{t['false_ok']:10d} {t['false_missing']:10d}")
+    print("(ok/missing: the page says 'in orde' where formgen check says missing; must be 0)")
+    print("\nper case (validator | page):")
+    for kind, check, page in rows:
+        diff = [f"{a}={check[a]}|{page.get(a, '-')}" for a in ASPECTS
+                if not _same(check[a], page.get(a, "unsure"))]
+        print(f"  {kind:22s} {' '.join(diff) or 'same'}")
+
+
+if __name__ == "__main__":
+    main()

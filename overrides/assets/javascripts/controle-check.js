@@ -1,0 +1,647 @@
+/*
+  The scan check in the customer's browser: a small subset of `formgen check` with the same
+  meanings. Loaded only when the customer uses the section (controle.js).
+
+  The form's pages, boxes, groups and the validator's ink measures come from
+  controle/formulier.json, written at build time from the layout contract
+  (formgen.site.scan_check). Where this check cannot be sure it says so
+  ("dit kunnen we hier niet controleren"); it never calls a box written that it did not see
+  written.
+
+  Steps per page: decode (pdf.js for a PDF, the browser's own decoder for JPEG/PNG/HEIC), read
+  the QR token (ZXing, WebAssembly), find the corner marks (js-aruco2, ArUco 4x4), map the
+  contract's boxes onto the page with one homography, and measure the ink in each box against
+  the blank form (rendered with pdf.js from the site's own download).
+*/
+
+// Decisions of this check (the measures come from formulier.json): a box is written when this
+// many pixels (at the check's resolution) of ink in specks of at least min_component pixels
+// lie in it beyond the blank form's print; empty when there is no such ink and hardly any faint
+// ink; anything between is left to the validator ("niet zeker").
+const WRITTEN_MIN_PX = 40;
+const EMPTY_MAX_FAINT_PX = 12;
+const INSET_PT = 2.5; // the box's own border and a few pixels of misplacement stay out
+const MARGIN_PT = 8; // paper around the box, for the paper's brightness
+const PRINT_SLACK_PX = 2; // the blank's print is widened by this much: small misplacement
+const MAX_RESIDUAL_PT = 4; // the marks and the QR code disagree more: no box is measured
+const MAX_SIDE_PX = 2200; // photos are scaled down to this long side before reading
+const MARKS_SIDE_PX = 900; // the corner marks are looked for on a copy this large
+const LINE_THICKNESS_PX = 4; // a speck longer than LINE_LENGTH and this thin is a line
+
+const STATUS_OK = "ok";
+const STATUS_MISSING = "missing";
+const STATUS_UNSURE = "unsure";
+const CANNOT = "Dit kunnen we hier niet controleren.";
+
+let parts = null;
+const timings = {}; // ms per step, summed over pages: for the benchmark (data-timings)
+
+async function timed(step, work) {
+  const t0 = performance.now();
+  try {
+    return await work();
+  } finally {
+    timings[step] = Math.round((timings[step] || 0) + performance.now() - t0);
+  }
+}
+
+function vendorUrl(base, name) {
+  return new URL("vendor/" + name, base).href;
+}
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const s = document.createElement("script");
+    s.src = src;
+    s.onload = resolve;
+    s.onerror = () => reject(new Error("kan " + src + " niet laden"));
+    document.head.appendChild(s);
+  });
+}
+
+async function loadParts(base) {
+  if (parts) return parts;
+  const dataPromise = fetch(new URL("formulier.json", base).href).then((r) => {
+    if (!r.ok) throw new Error("formulier.json: " + r.status);
+    return r.json();
+  });
+  const pdfjs = await import(vendorUrl(base, "pdf.min.mjs"));
+  pdfjs.GlobalWorkerOptions.workerSrc = vendorUrl(base, "pdf.worker.min.mjs");
+  await loadScript(vendorUrl(base, "zxing-reader.js"));
+  const zxing = globalThis.ZXingWASM;
+  await zxing.prepareZXingModule({
+    overrides: { locateFile: (path) => vendorUrl(base, path) },
+    fireImmediately: true,
+  });
+  await loadScript(vendorUrl(base, "aruco-cv.js"));
+  await loadScript(vendorUrl(base, "aruco.js"));
+  await loadScript(vendorUrl(base, "aruco_4x4_1000.js"));
+  const data = await dataPromise;
+  const blankUrl = new URL("../downloads/wijzigingsformulier.pdf", base).href;
+  // one pdf.js worker for the blank form and every file the customer picks
+  const worker = new pdfjs.PDFWorker();
+  const blank = await pdfjs.getDocument({ url: blankUrl, worker, isEvalSupported: false }).promise;
+  parts = { base, pdfjs, worker, zxing, AR: globalThis.AR, data, blank, blankPages: new Map() };
+  return parts;
+}
+
+// ------------------------------------------------------------------------------------------
+// decoding: every file into page images (grey, with the canvas' ImageData for the readers)
+// ------------------------------------------------------------------------------------------
+
+function sniff(bytes) {
+  const head = String.fromCharCode(...bytes.subarray(0, 12));
+  if (head.startsWith("%PDF")) return "pdf";
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "jpeg";
+  if (head.startsWith("\x89PNG")) return "png";
+  if (head.slice(4, 8) === "ftyp" && /^(hei|hev|mif|msf|avi)/.test(head.slice(8, 12))) return "heic";
+  return null;
+}
+
+function canvasOf(width, height) {
+  const c = document.createElement("canvas");
+  c.width = Math.max(1, Math.round(width));
+  c.height = Math.max(1, Math.round(height));
+  return c;
+}
+
+function pageImage(canvas) {
+  const ctx = canvas.getContext("2d", { willReadFrequently: true });
+  const imageData = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  const d = imageData.data;
+  const grey = new Uint8ClampedArray(canvas.width * canvas.height);
+  for (let i = 0, j = 0; j < grey.length; i += 4, j++) {
+    grey[j] = (d[i] * 299 + d[i + 1] * 587 + d[i + 2] * 114) / 1000;
+  }
+  return { width: canvas.width, height: canvas.height, imageData, grey, canvas };
+}
+
+async function renderPdfPage(page, scale) {
+  const viewport = page.getViewport({ scale });
+  const canvas = canvasOf(viewport.width, viewport.height);
+  const ctx = canvas.getContext("2d", { willReadFrequently: true });
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  await page.render({ canvas, canvasContext: ctx, viewport }).promise;
+  return pageImage(canvas);
+}
+
+async function decodeFile(file, p) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const kind = sniff(bytes);
+  if (kind === "pdf") {
+    const doc = await p.pdfjs.getDocument({ data: bytes, worker: p.worker,
+      isEvalSupported: false }).promise;
+    // all pages start rendering now (pdf.js decodes their images in its worker), so the next
+    // page is being decoded while this one is read
+    const pages = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      pages.push(doc.getPage(n).then((page) => renderPdfPage(page, p.data.ink.dpi / 72)));
+    }
+    const done = Promise.allSettled(pages).then(() => doc.destroy());
+    return { kind, pages, done };
+  }
+  if (kind === "jpeg" || kind === "png" || kind === "heic") {
+    const blob = new Blob([bytes], { type: "image/" + kind });
+    let bitmap;
+    try {
+      bitmap = await createImageBitmap(blob, { imageOrientation: "from-image" });
+    } catch (e) {
+      bitmap = null;
+    }
+    if (!bitmap && kind === "heic") {
+      // most browsers cannot open HEIC (iPhone photos): libheif, loaded only now
+      try {
+        const { heicTo } = await import(vendorUrl(p.base, "heic-to.js"));
+        bitmap = await heicTo({ blob, type: "bitmap" });
+      } catch (e) {
+        bitmap = null;
+      }
+    }
+    if (!bitmap) {
+      return { kind, pages: [], problem: "Deze foto kunnen we niet openen. " + CANNOT };
+    }
+    const f = Math.min(1, MAX_SIDE_PX / Math.max(bitmap.width, bitmap.height));
+    const canvas = canvasOf(bitmap.width * f, bitmap.height * f);
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close();
+    return { kind, pages: [pageImage(canvas)] };
+  }
+  return { kind: null, pages: [], problem: "Dit soort bestand kunnen we niet lezen. " +
+    "Stuur een pdf-bestand of een foto (jpg, png of heic)." };
+}
+
+// ------------------------------------------------------------------------------------------
+// the QR token and the corner marks
+// ------------------------------------------------------------------------------------------
+
+function parseToken(text, data) {
+  const parts = (text || "").trim().split(":");
+  if ((parts.length !== 4 && parts.length !== 8) || parts[0] !== data.token_prefix) return null;
+  const m = /^([0-9]{1,9})\/([0-9]{1,9})$/.exec(parts[3]);
+  if (!m || !/^[0-9]{1,9}$/.test(parts[2])) return null;
+  const page = Number(m[1]), count = Number(m[2]);
+  if (page < 1 || page > count) return null;
+  return { formId: parts[1], version: Number(parts[2]), page, count,
+    prefilled: parts.length === 8 };
+}
+
+async function readQr(img, p) {
+  const results = await p.zxing.readBarcodes(img.imageData, {
+    formats: ["QRCode"], tryHarder: true, maxNumberOfSymbols: 4,
+  });
+  for (const r of results) {
+    const token = r.isValid ? parseToken(r.text, p.data) : null;
+    if (token) return { token, position: r.position };
+  }
+  return null;
+}
+
+function findMarks(img, p) {
+  // on a copy of at most MARKS_SIDE_PX: the marks are large (36 pt), the finder's time grows
+  // with the pixels; the centres are scaled back
+  const f = Math.min(1, MARKS_SIDE_PX / Math.max(img.width, img.height));
+  let source = img.imageData;
+  if (f < 1) {
+    const small = canvasOf(img.width * f, img.height * f);
+    const ctx = small.getContext("2d", { willReadFrequently: true });
+    ctx.drawImage(img.canvas, 0, 0, small.width, small.height);
+    source = ctx.getImageData(0, 0, small.width, small.height);
+  }
+  const detector = new p.AR.Detector({ dictionaryName: "ARUCO_4X4_1000" });
+  const found = new Map();
+  for (const m of detector.detect(source)) {
+    if (m.id > 3 || found.has(m.id)) continue;
+    const cx = m.corners.reduce((s, c) => s + c.x, 0) / 4;
+    const cy = m.corners.reduce((s, c) => s + c.y, 0) / 4;
+    found.set(m.id, { x: (cx + 0.5) / f - 0.5, y: (cy + 0.5) / f - 0.5 });
+  }
+  return found;
+}
+
+// ------------------------------------------------------------------------------------------
+// the homography from the form's points (pt) onto the page image (px)
+// ------------------------------------------------------------------------------------------
+
+function solve(a, b) {
+  const n = b.length;
+  for (let c = 0; c < n; c++) {
+    let best = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r][c]) > Math.abs(a[best][c])) best = r;
+    [a[c], a[best]] = [a[best], a[c]];
+    [b[c], b[best]] = [b[best], b[c]];
+    if (Math.abs(a[c][c]) < 1e-12) return null;
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = a[r][c] / a[c][c];
+      for (let k = c; k < n; k++) a[r][k] -= f * a[c][k];
+      b[r] -= f * b[c];
+    }
+  }
+  return b.map((v, i) => v / a[i][i]);
+}
+
+function fitHomography(src, dst) {
+  // normalised direct linear transform with h33 = 1, least squares over all point pairs
+  const norm = (pts) => {
+    const mx = pts.reduce((s, q) => s + q.x, 0) / pts.length;
+    const my = pts.reduce((s, q) => s + q.y, 0) / pts.length;
+    const d = pts.reduce((s, q) => s + Math.hypot(q.x - mx, q.y - my), 0) / pts.length || 1;
+    return { mx, my, s: Math.SQRT2 / d };
+  };
+  const ns = norm(src), nd = norm(dst);
+  const ata = Array.from({ length: 8 }, () => new Array(8).fill(0));
+  const atb = new Array(8).fill(0);
+  for (let i = 0; i < src.length; i++) {
+    const x = (src[i].x - ns.mx) * ns.s, y = (src[i].y - ns.my) * ns.s;
+    const u = (dst[i].x - nd.mx) * nd.s, v = (dst[i].y - nd.my) * nd.s;
+    for (const [row, rhs] of [[[x, y, 1, 0, 0, 0, -u * x, -u * y], u],
+      [[0, 0, 0, x, y, 1, -v * x, -v * y], v]]) {
+      for (let r = 0; r < 8; r++) {
+        atb[r] += row[r] * rhs;
+        for (let c = 0; c < 8; c++) ata[r][c] += row[r] * row[c];
+      }
+    }
+  }
+  const h = solve(ata, atb);
+  if (!h) return null;
+  // undo the normalisations: H = Td^-1 * Hn * Ts
+  const hn = [[h[0], h[1], h[2]], [h[3], h[4], h[5]], [h[6], h[7], 1]];
+  const ts = [[ns.s, 0, -ns.s * ns.mx], [0, ns.s, -ns.s * ns.my], [0, 0, 1]];
+  const tdi = [[1 / nd.s, 0, nd.mx], [0, 1 / nd.s, nd.my], [0, 0, 1]];
+  const mul = (a, b) => a.map((r) => [0, 1, 2].map((c) => r[0] * b[0][c] + r[1] * b[1][c] + r[2] * b[2][c]));
+  return mul(tdi, mul(hn, ts));
+}
+
+function apply(H, x, y) {
+  const w = H[2][0] * x + H[2][1] * y + H[2][2];
+  return { x: (H[0][0] * x + H[0][1] * y + H[0][2]) / w, y: (H[1][0] * x + H[1][1] * y + H[1][2]) / w };
+}
+
+function alignPage(pageDef, marks, qr) {
+  const src = [], dst = [];
+  for (const mark of pageDef.marks) {
+    const seen = marks.get(mark.id);
+    if (seen) {
+      src.push({ x: mark.x + mark.width / 2, y: mark.y + mark.height / 2 });
+      dst.push(seen);
+    }
+  }
+  const markCount = src.length;
+  if (qr && qr.position) {
+    const q = pageDef.qr, pos = qr.position;
+    src.push({ x: q.x, y: q.y }, { x: q.x + q.width, y: q.y },
+      { x: q.x + q.width, y: q.y + q.height }, { x: q.x, y: q.y + q.height });
+    dst.push(pos.topLeft, pos.topRight, pos.bottomRight, pos.bottomLeft);
+  }
+  // the QR code alone is too small to place boxes far from it: at least two marks
+  if (markCount < 2 || src.length < 5) return null;
+  const H = fitHomography(src, dst);
+  if (!H) return null;
+  const pxPerPt = Math.hypot(...["x", "y"].map((k) => apply(H, 1, 0)[k] - apply(H, 0, 0)[k]));
+  let worst = 0;
+  for (let i = 0; i < src.length; i++) {
+    const m = apply(H, src[i].x, src[i].y);
+    worst = Math.max(worst, Math.hypot(m.x - dst[i].x, m.y - dst[i].y) / pxPerPt);
+  }
+  return worst <= MAX_RESIDUAL_PT ? H : null;
+}
+
+// ------------------------------------------------------------------------------------------
+// the ink in one box, against the blank form
+// ------------------------------------------------------------------------------------------
+
+function sample(img, H, x0, y0, cols, rows, k) {
+  const out = new Float32Array(cols * rows);
+  const { width, height, grey } = img;
+  const [[a, b, c], [d, e, f], [g, h, i9]] = H;
+  for (let j = 0; j < rows; j++) {
+    const y = y0 + (j + 0.5) / k;
+    for (let i = 0; i < cols; i++) {
+      const x = x0 + (i + 0.5) / k;
+      const w = g * x + h * y + i9;
+      const u = (a * x + b * y + c) / w - 0.5, v = (d * x + e * y + f) / w - 0.5;
+      const iu = Math.floor(u), iv = Math.floor(v);
+      if (iu < 0 || iv < 0 || iu + 1 >= width || iv + 1 >= height) {
+        out[j * cols + i] = NaN;
+        continue;
+      }
+      const fu = u - iu, fv = v - iv, o = iv * width + iu;
+      out[j * cols + i] = (grey[o] * (1 - fu) + grey[o + 1] * fu) * (1 - fv) +
+        (grey[o + width] * (1 - fu) + grey[o + width + 1] * fu) * fv;
+    }
+  }
+  return out;
+}
+
+function percentile(values, q) {
+  // grey levels are 0..255: a histogram, not a sort
+  const hist = new Uint32Array(256);
+  let n = 0;
+  for (const x of values) {
+    if (Number.isNaN(x)) continue;
+    hist[Math.max(0, Math.min(255, Math.round(x)))]++;
+    n++;
+  }
+  if (!n) return NaN;
+  const want = Math.floor(q * n);
+  for (let level = 0, seen = 0; level < 256; level++) {
+    seen += hist[level];
+    if (seen > want) return level;
+  }
+  return 255;
+}
+
+function speckPixels(mask, cols, rows, minSize, lineLength) {
+  // pixels in 8-connected specks of at least minSize pixels that are not thin straight lines
+  const seen = new Uint8Array(mask.length);
+  const stack = [];
+  let total = 0;
+  for (let start = 0; start < mask.length; start++) {
+    if (!mask[start] || seen[start]) continue;
+    let size = 0, minX = cols, maxX = 0, minY = rows, maxY = 0;
+    stack.push(start);
+    seen[start] = 1;
+    while (stack.length) {
+      const p = stack.pop();
+      const x = p % cols, y = (p - x) / cols;
+      size++;
+      minX = Math.min(minX, x); maxX = Math.max(maxX, x);
+      minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx, ny = y + dy;
+          if (nx < 0 || ny < 0 || nx >= cols || ny >= rows) continue;
+          const n = ny * cols + nx;
+          if (mask[n] && !seen[n]) { seen[n] = 1; stack.push(n); }
+        }
+      }
+    }
+    const w = maxX - minX + 1, h = maxY - minY + 1;
+    const line = (w >= lineLength && h <= LINE_THICKNESS_PX) ||
+      (h >= lineLength && w <= LINE_THICKNESS_PX);
+    if (size >= minSize && !line) total += size;
+  }
+  return total;
+}
+
+function measureBox(img, H, blank, rect, ink) {
+  const k = ink.dpi / 72;
+  const x0 = rect.x - MARGIN_PT, y0 = rect.y - MARGIN_PT;
+  const cols = Math.round((rect.width + 2 * MARGIN_PT) * k);
+  const rows = Math.round((rect.height + 2 * MARGIN_PT) * k);
+  const scan = sample(img, H, x0, y0, cols, rows, k);
+  const blankH = [[k, 0, 0], [0, k, 0], [0, 0, 1]];
+  const print = sample(blank, blankH, x0, y0, cols, rows, k);
+  if (scan.some(Number.isNaN)) return { status: STATUS_UNSURE, reason: "buiten de foto" };
+  const paper = percentile(scan, 0.9);
+  const blankPaper = percentile(print, 0.9);
+  const inner = Math.round((MARGIN_PT + INSET_PT) * k);
+  const printed = new Uint8Array(cols * rows);
+  for (let j = 0; j < rows; j++) {
+    for (let i = 0; i < cols; i++) {
+      if (print[j * cols + i] >= blankPaper - ink.ink_contrast) continue;
+      for (let dy = -PRINT_SLACK_PX; dy <= PRINT_SLACK_PX; dy++) {
+        for (let dx = -PRINT_SLACK_PX; dx <= PRINT_SLACK_PX; dx++) {
+          const x = i + dx, y = j + dy;
+          if (x >= 0 && y >= 0 && x < cols && y < rows) printed[y * cols + x] = 1;
+        }
+      }
+    }
+  }
+  const strong = new Uint8Array(cols * rows), faint = new Uint8Array(cols * rows);
+  for (let j = inner; j < rows - inner; j++) {
+    for (let i = inner; i < cols - inner; i++) {
+      const o = j * cols + i;
+      if (printed[o]) continue;
+      strong[o] = scan[o] < paper - ink.ink_contrast ? 1 : 0;
+      faint[o] = scan[o] < paper - ink.faint_contrast ? 1 : 0;
+    }
+  }
+  const inkPx = speckPixels(strong, cols, rows, ink.min_component, ink.line_length);
+  const faintPx = speckPixels(faint, cols, rows, ink.min_component, ink.line_length);
+  const status = inkPx >= WRITTEN_MIN_PX ? STATUS_OK
+    : inkPx === 0 && faintPx <= EMPTY_MAX_FAINT_PX ? STATUS_MISSING : STATUS_UNSURE;
+  return { status, inkPx, faintPx };
+}
+
+async function blankPage(p, number) {
+  if (!p.blankPages.has(number)) {
+    const page = await p.blank.getPage(number);
+    p.blankPages.set(number, await renderPdfPage(page, p.data.ink.dpi / 72));
+  }
+  return p.blankPages.get(number);
+}
+
+// ------------------------------------------------------------------------------------------
+// one page, all files, the findings
+// ------------------------------------------------------------------------------------------
+
+async function checkPage(img, p) {
+  const qr = await timed("qr", () => readQr(img, p));
+  const marks = await timed("marks", async () => findMarks(img, p));
+  // corner marks without a readable QR code: a page of the form, but which one we cannot say
+  if (!qr) return { form: false, formLike: marks.size >= 2 };
+  const { token } = qr;
+  const form = p.data.form;
+  if (token.formId !== form.id || token.version !== form.version || token.count !== form.page_count) {
+    return { form: true, token, other: true };
+  }
+  const pageDef = p.data.pages.find((d) => d.number === token.page);
+  const H = pageDef ? alignPage(pageDef, marks, qr) : null;
+  const boxes = {};
+  if (H) {
+    const blank = await timed("blank", () => blankPage(p, token.page));
+    await timed("boxes", async () => {
+      for (const f of p.data.fields) {
+        if (f.page !== token.page || !(f.required || f.group)) continue;
+        boxes[f.id] = measureBox(img, H, blank, f.rect, p.data.ink);
+      }
+    });
+  }
+  return { form: true, token, aligned: Boolean(H), boxes };
+}
+
+function pageLabel(token) {
+  return `pagina ${token.page} van ${token.count}`;
+}
+
+function better(a, b) {
+  const rank = { [STATUS_OK]: 2, [STATUS_UNSURE]: 1, [STATUS_MISSING]: 0 };
+  return !a || rank[b.status] > rank[a.status] ? b : a;
+}
+
+export async function checkFiles(files, base) {
+  for (const k of Object.keys(timings)) delete timings[k];
+  const p = await timed("load", () => loadParts(base));
+  const data = p.data;
+  const started = performance.now();
+  const perFile = [];
+  const formPages = new Map(); // page number -> best page finding
+  let otherPages = 0;
+  let unreadPages = 0;
+  let otherForm = null;
+  const decodes = [];
+  const decoding = (i) => {
+    if (i < files.length && !decodes[i]) {
+      decodes[i] = decodeFile(files[i], p).catch((error) => ({ error, pages: [] }));
+    }
+    return decodes[i];
+  };
+  for (const [index, file] of files.entries()) {
+    const entry = { name: file.name, pages: [], problem: null };
+    perFile.push(entry);
+    // the next file is decoded while this one is read
+    const decoded = await timed("decode", () => decoding(index));
+    decoding(index + 1);
+    if (decoded.error) {
+      entry.problem = "Dit bestand kunnen we niet openen. " + CANNOT;
+      continue;
+    }
+    entry.problem = decoded.problem || null;
+    for (const pending of decoded.pages) {
+      let img;
+      try {
+        img = await timed("decode", () => pending);
+      } catch (e) {
+        entry.problem = "Een pagina van dit bestand kunnen we niet openen. " + CANNOT;
+        continue;
+      }
+      const found = await checkPage(img, p);
+      entry.pages.push(found);
+      if (found.formLike) unreadPages++;
+      else if (!found.form) otherPages++;
+      else if (found.other) otherForm = found.token;
+      else {
+        const prev = formPages.get(found.token.page);
+        if (!prev || (!prev.aligned && found.aligned)) formPages.set(found.token.page, found);
+        else if (prev.aligned && found.aligned) {
+          for (const [id, m] of Object.entries(found.boxes)) prev.boxes[id] = better(prev.boxes[id], m);
+        }
+      }
+    }
+    if (decoded.done) await decoded.done;
+  }
+  const items = [];
+  const count = data.form.page_count;
+  const missingPages = [];
+  for (let n = 1; n <= count; n++) if (!formPages.has(n)) missingPages.push(n);
+  items.push(missingPages.length && unreadPages
+    ? { id: "pages", status: STATUS_UNSURE, text: "Op een pagina van het formulier kunnen we " +
+      "de QR-code niet lezen. Welke pagina dat is, kunnen we hier niet controleren. Maak een " +
+      "scherpere scan of foto, of kijk zelf of alle pagina's erbij zitten." }
+    : missingPages.length
+    ? { id: "pages", status: STATUS_MISSING, text: missingPages.length === count
+      ? "Wij vinden geen pagina van het wijzigingsformulier. Staat het formulier op een " +
+        "foto? Maak de foto dan van dichterbij, met de hele pagina in beeld."
+      : `Deze pagina's van het formulier ontbreken: ${missingPages.map((n) => pageLabel({ page: n, count })).join(", ")}.` }
+    : { id: "pages", status: STATUS_OK, text: `Alle ${count} pagina's van het formulier zijn er.` });
+  if (otherForm) {
+    items.push({ id: "version", status: STATUS_MISSING,
+      text: `Een pagina hoort bij een ander formulier of een oude versie (${otherForm.formId}, ` +
+        `versie ${otherForm.version}). Gebruik het formulier van deze pagina (versie ${data.form.version}).` });
+  }
+  const boxItem = (f) => {
+    const page = formPages.get(f.page);
+    if (!page) return null; // the missing page is already named
+    const m = page.aligned ? page.boxes[f.id] : null;
+    return m ? m.status : STATUS_UNSURE;
+  };
+  for (const f of data.fields) {
+    if (!f.required) continue;
+    const status = boxItem(f);
+    if (status === null) continue;
+    const isSignature = f.kind === "signature";
+    const what = isSignature ? "Handtekening" : `Het vak '${f.label}'`;
+    const text = status === STATUS_OK
+      ? (isSignature ? "Er staat een handtekening." : `${what} is ingevuld.`)
+      : status === STATUS_MISSING
+        ? (isSignature ? "De handtekening ontbreekt. Zet uw handtekening met een pen."
+          : `${what} is leeg. Dit vak is verplicht.`)
+        : `${what}: wij weten niet zeker of het is ingevuld. ${CANNOT}`;
+    items.push({ id: isSignature ? "signature" : "field:" + f.id, status, text });
+  }
+  for (const [gid, group] of Object.entries(data.groups)) {
+    const statuses = data.fields.filter((f) => f.group === gid).map(boxItem)
+      .filter((s) => s !== null);
+    if (!statuses.length) continue;
+    const pagesOfGroup = new Set(data.fields.filter((f) => f.group === gid).map((f) => f.page));
+    const allPages = [...pagesOfGroup].every((n) => formPages.has(n));
+    const written = statuses.filter((s) => s === STATUS_OK).length;
+    const status = written >= group.min_filled ? STATUS_OK
+      : allPages && statuses.every((s) => s === STATUS_MISSING) ? STATUS_MISSING : STATUS_UNSURE;
+    items.push({ id: "group:" + gid, status, text: status === STATUS_OK
+      ? "Er staat minstens één wijziging op het formulier."
+      : status === STATUS_MISSING
+        ? `Er staat geen wijziging op het formulier. ${group.rule}`
+        : `Wij weten niet zeker of er een wijziging op het formulier staat. ${CANNOT}` });
+  }
+  // The ID copy itself (its MRZ, the name, the BSN) is not read here yet: never "in orde".
+  items.push(otherPages
+    ? { id: "id_document", status: STATUS_UNSURE, text: "Er is een bestand zonder formulier. " +
+      "Is dat de kopie van uw identiteitsbewijs? Die kunnen we hier nog niet controleren." }
+    : { id: "id_document", status: STATUS_MISSING, text: "Wij zien geen apart bestand met een " +
+      "kopie van uw identiteitsbewijs. Stuur die ook mee." });
+  items.push({ id: "bsn", status: STATUS_UNSURE, text: "Of uw burgerservicenummer (BSN) op de " +
+    "kopie leesbaar is, kunnen we hier niet controleren. Maak het onleesbaar voordat u de " +
+    "kopie verstuurt." });
+  const missing = items.filter((i) => i.status === STATUS_MISSING);
+  const unsure = items.filter((i) => i.status === STATUS_UNSURE);
+  const summary = missing.length
+    ? { status: STATUS_MISSING, text: "Er ontbreekt nog iets. Kijk hieronder wat u nog moet doen." }
+    : unsure.length
+      ? { status: STATUS_UNSURE, text: "Wij vonden niets dat ontbreekt, maar niet alles kunnen " +
+        "we hier controleren. Kijk de punten met een vraagteken zelf na. Daarna kunt u alles versturen." }
+      : { status: STATUS_OK, text: "U kunt alles versturen." };
+  return { summary, items, files: perFile.map(describeFile),
+    ms: Math.round(performance.now() - started), timings: { ...timings } };
+}
+
+function describeFile(entry) {
+  if (entry.problem && !entry.pages.length) return { name: entry.name, text: entry.problem };
+  const seen = entry.pages.map((pg) => pg.form && !pg.other
+    ? pageLabel(pg.token) + (pg.aligned ? "" : " (de hoekjes vinden we niet goed)")
+    : pg.form ? "een pagina van een ander formulier"
+      : pg.formLike ? "een pagina van het formulier waarvan we de QR-code niet kunnen lezen"
+        : "geen pagina van het formulier");
+  return { name: entry.name, text: seen.length ? "Hierin vonden we: " + seen.join("; ") + "."
+    : entry.problem || "Hierin vonden we niets." };
+}
+
+const MARKS = { [STATUS_OK]: "In orde", [STATUS_MISSING]: "Ontbreekt", [STATUS_UNSURE]: "Niet zeker" };
+
+export function show(report, out) {
+  out.replaceChildren();
+  const summary = document.createElement("p");
+  summary.className = "controle__samenvatting controle--" + report.summary.status;
+  summary.dataset.summary = report.summary.status;
+  summary.textContent = report.summary.text;
+  out.append(summary);
+  const list = document.createElement("ul");
+  list.className = "controle__punten";
+  for (const item of report.items) {
+    const li = document.createElement("li");
+    li.className = "controle--" + item.status;
+    li.dataset.item = item.id;
+    li.dataset.status = item.status;
+    const mark = document.createElement("strong");
+    mark.textContent = MARKS[item.status] + ": ";
+    li.append(mark, document.createTextNode(item.text));
+    list.append(li);
+  }
+  out.append(list);
+  const h = document.createElement("p");
+  h.textContent = "Per bestand:";
+  const files = document.createElement("ul");
+  files.className = "controle__bestanden";
+  for (const f of report.files) {
+    const li = document.createElement("li");
+    const name = document.createElement("strong");
+    name.textContent = f.name + ": ";
+    li.append(name, document.createTextNode(f.text));
+    files.append(li);
+  }
+  out.append(h, files);
+  out.dataset.ms = String(report.ms);
+  out.dataset.timings = JSON.stringify(report.timings);
+}

@@ -1,0 +1,344 @@
+"""De scancontrole op de formulierpagina, in headless Chromium door de pagina zelf.
+
+De invoer is echt: een ingevuld, ondertekend formulier van twee pagina's, gescand als pdf (de
+corpusgenerator van de validator, tests/corpus/submissions.py), met een foto van een
+identiteitsbewijs; en hetzelfde formulier zonder handtekening. De test kijkt wat de pagina
+zegt en dat de browser intussen alleen de eigen bestanden van de site ophaalt.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+import pytest
+from corpus import submissions
+from spelling import unknown_words
+
+FORM_PAGE = "klantenkaart/wijzigingsformulier/"
+MOBILE = {"width": 375, "height": 740}
+# klaar or fout: the check has finished (a CSP without 'unsafe-eval' allows a function here)
+DONE = "() => ['klaar', 'fout'].includes(document.querySelector('[data-controle]').dataset.state)"
+
+
+def _case(tmp: Path, key: bytes, seed: int, **kwargs: object) -> list[Path]:
+    ctx = submissions.Ctx(tmp / f"zaak{seed}", key, np.random.default_rng(seed))
+    path, _, _ = submissions.scanned_case(ctx, how="folder", **kwargs)  # type: ignore[arg-type]
+    return sorted(path.iterdir())
+
+
+@pytest.fixture(scope="module")
+def signed(tmp_path_factory: pytest.TempPathFactory, key: bytes) -> list[Path]:
+    return _case(tmp_path_factory.mktemp("getekend"), key, 11, prefilled=True, dpi=200)
+
+
+@pytest.fixture(scope="module")
+def unsigned(tmp_path_factory: pytest.TempPathFactory, key: bytes) -> list[Path]:
+    return _case(tmp_path_factory.mktemp("ongetekend"), key, 12, prefilled=True, dpi=200,
+                 signature="no")
+
+
+@pytest.fixture()
+def form_page(browser, site_url):
+    contexts = []
+
+    def open_page(viewport=None):
+        ctx = browser.new_context(viewport=viewport or {"width": 1280, "height": 900},
+                                  locale="nl-NL")
+        contexts.append(ctx)
+        requests: list[str] = []
+        ctx.on("request", lambda r: requests.append(r.url))
+        pg = ctx.new_page()
+        pg.set_default_timeout(60_000)
+        pg.goto(site_url + FORM_PAGE, wait_until="networkidle")
+        return pg, requests
+
+    yield open_page
+    for ctx in contexts:
+        ctx.close()
+
+
+def _check(pg, files: list[Path]) -> dict[str, str]:
+    pg.locator("#controle-bestanden").set_input_files([str(f) for f in files])
+    pg.wait_for_function(DONE, timeout=120_000)
+    state = pg.locator("[data-controle]").get_attribute("data-state")
+    assert state == "klaar", pg.locator(".controle__status").inner_text()
+    items = pg.eval_on_selector_all(
+        "[data-item]", "els => els.map(e => [e.dataset.item, e.dataset.status])")
+    return dict(items)
+
+
+def _own_static_files(requests: list[str], site_url: str) -> list[str]:
+    """Alles wat geen GET van een bestand van de site zelf is."""
+    host = urlsplit(site_url).netloc
+    return [u for u in requests
+            if urlsplit(u).scheme not in ("http", "blob", "data") or
+            (urlsplit(u).scheme == "http" and urlsplit(u).netloc != host)]
+
+
+# Budget on first use (issue 30): at most this many bytes transferred when the check is used.
+FIRST_USE_BUDGET = 15_000_000
+
+
+def test_signed_scan_is_found_complete(form_page, built_site, site_url, signed) -> None:
+    pg, requests = form_page()
+    before = len(requests)
+    items = _check(pg, signed)
+    first_use = {urlsplit(u).path for u in requests[before:]}
+    served = [built_site.root / p.lstrip("/") for p in first_use]
+    size = sum(f.stat().st_size for f in served if f.is_file())
+    assert 1_000_000 < size <= FIRST_USE_BUDGET, (size, sorted(first_use))
+    assert items["pages"] == "ok", items
+    assert items["signature"] == "ok", items
+    assert items["group:change"] == "ok", items
+    required = {k: v for k, v in items.items() if k.startswith("field:")}
+    assert required and all(v == "ok" for v in required.values()), required
+    # the ID photo is a file without the form: named, but not checked here
+    assert items["id_document"] == items["bsn"] == "unsure", items
+    summary = pg.locator("[data-summary]").get_attribute("data-summary")
+    assert summary == "unsure", "zonder controle van het ID mag de pagina niet 'in orde' zeggen"
+    assert not _own_static_files(requests, site_url), requests
+
+
+def test_unsigned_scan_names_the_missing_signature(form_page, site_url, unsigned) -> None:
+    pg, requests = form_page()
+    items = _check(pg, unsigned)
+    assert items["pages"] == "ok", items
+    assert items["signature"] == "missing", items
+    assert pg.locator("[data-summary]").get_attribute("data-summary") == "missing"
+    text = pg.locator(".controle__uitslag").inner_text()
+    assert "handtekening ontbreekt" in text, text
+    assert not _own_static_files(requests, site_url), requests
+
+
+def test_missing_page_is_named(form_page, signed) -> None:
+    """Alleen de foto van het ID: geen pagina van het formulier, en de pagina zegt dat."""
+    pg, _ = form_page()
+    photos = [f for f in signed if f.suffix == ".jpg"]
+    items = _check(pg, photos)
+    assert items["pages"] == "missing", items
+    assert pg.locator("[data-summary]").get_attribute("data-summary") == "missing"
+
+
+def test_nothing_of_the_check_loads_before_use(form_page, site_url) -> None:
+    """The page itself stays light: only the small controle.js; the check's parts (pdf.js,
+    the QR reader, the marks, the form's data) come when the customer picks a file."""
+    _, requests = form_page()
+    paths = [urlsplit(u).path for u in requests]
+    assert any(p.endswith("/controle.js") for p in paths), paths
+    heavy = [p for p in paths if p.endswith("controle-check.js") or "/controle/" in p
+             or p.endswith(".pdf")]
+    assert not heavy, f"al geladen voor gebruik: {heavy}"
+
+
+def test_csp_allows_connections_to_the_site_only(form_page, site_url) -> None:
+    pg, _ = form_page()
+    csp = pg.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content")
+    directives = {d.split()[0]: d.split()[1:] for d in csp.split(";") if d.strip()}
+    assert directives["connect-src"] in (["'self'"], ["'none'"]), csp
+    # the browser enforces it: a request to another address is refused, not sent; the start
+    # page (no scan check, no CSP) shows that the same request is otherwise sent
+    other = site_url.replace("127.0.0.1", "localhost")
+    send = "u => fetch(u, {mode: 'no-cors'}).then(() => 'verstuurd', e => 'geweigerd')"
+    assert pg.evaluate(send, other) == "geweigerd"
+    pg.goto(site_url, wait_until="networkidle")
+    assert pg.evaluate(send, other) == "verstuurd"
+
+
+def test_keyboard_and_375_px(form_page, site_url, unsigned) -> None:
+    """At 375 px: the file picker is reached with Tab, the findings fit the width, and axe-core
+    finds nothing serious or critical in the section with its findings."""
+    pg, _ = form_page(MOBILE)
+    for _ in range(80):
+        pg.keyboard.press("Tab")
+        if pg.evaluate("() => document.activeElement && document.activeElement.id") == \
+                "controle-bestanden":
+            break
+    else:
+        pytest.fail("de bestandskiezer is met Tab niet te bereiken")
+    items = _check(pg, unsigned)
+    assert items["signature"] == "missing"
+    width = pg.evaluate("document.documentElement.scrollWidth")
+    assert width <= MOBILE["width"], f"pagina is {width} px breed bij 375 px"
+    axe = (Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js")
+    pg.add_script_tag(content=axe.read_text(encoding="utf-8"))
+    result = pg.evaluate(
+        "() => axe.run('[data-controle]', {resultTypes: ['violations']})")
+    bad = [(v["id"], v["impact"]) for v in result["violations"]
+           if v["impact"] in ("serious", "critical")]
+    assert not bad, bad
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="module")
+def zensical_url(zensical_site) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(zensical_site.root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_check_works_after_zensical(browser, zensical_url, signed) -> None:
+    """The same section built by Zensical (no hook: `formgen site prepare` wrote the parts)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    requests: list[str] = []
+    ctx.on("request", lambda r: requests.append(r.url))
+    try:
+        pg = ctx.new_page()
+        pg.set_default_timeout(60_000)
+        pg.goto(zensical_url + FORM_PAGE, wait_until="networkidle")
+        csp = pg.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content")
+        assert "connect-src 'self'" in csp
+        items = _check(pg, signed)
+    finally:
+        ctx.close()
+    assert items["pages"] == items["signature"] == items["group:change"] == "ok", items
+    assert not _own_static_files(requests, zensical_url), requests
+
+
+JS = [Path(__file__).resolve().parents[2] / "overrides" / "assets" / "javascripts" / name
+      for name in ("controle.js", "controle-check.js")]
+
+
+def _customer_texts(source: str) -> str:
+    """The sentences in a script's string literals ("..." and `...`, placeholders left out)."""
+    source = re.sub(r"/\*.*?\*/", " ", source, flags=re.S)  # comments
+    source = re.sub(r"^\s*//.*$", " ", source, flags=re.M)
+    literals = re.findall(r'"((?:[^"\\\n]|\\.)*)"|`([^`]*)`', source)
+    texts = [re.sub(r"\$\{[^}]*\}", " ", a or b) for a, b in literals]
+    return "\n".join(t for t in texts if " " in t.strip() and re.search(r"[a-z]{3}", t)
+                     and t != "use strict")
+
+
+@pytest.mark.parametrize("path", JS, ids=lambda p: p.name)
+def test_spelling_of_the_check_texts(path: Path) -> None:
+    text = _customer_texts(path.read_text(encoding="utf-8"))
+    assert "niet controleren" in text or path.name == "controle.js"
+    bad = unknown_words(text)
+    assert not bad, f"{path.name}: onbekende woorden {bad}"
+
+
+@pytest.fixture(scope="module")
+def heic_photos(tmp_path_factory: pytest.TempPathFactory, key: bytes) -> list[Path]:
+    """Phone photos of a signed form (the corpus's perspective, blur, noise), saved as HEIC as
+    an iPhone does; the ID photo stays a JPEG."""
+    import pillow_heif
+    from PIL import Image
+
+    tmp = tmp_path_factory.mktemp("heic")
+    ctx = submissions.Ctx(tmp / "zaak", key, np.random.default_rng(21))
+    path, _, _ = submissions.photo_case(ctx, prefilled=True, how="folder")
+    out = []
+    for f in sorted(path.iterdir()):
+        if f.name.startswith("IMG_"):
+            heic = f.with_suffix(".heic")
+            pillow_heif.from_pillow(Image.open(f)).save(heic, quality=80)
+            f.unlink()
+            f = heic
+        out.append(f)
+    return out
+
+
+def test_heic_photos_are_read(form_page, heic_photos) -> None:
+    assert sum(f.suffix == ".heic" for f in heic_photos) == 2
+    pg, _ = form_page()
+    items = _check(pg, heic_photos)
+    assert items["pages"] == "ok", items
+    assert items["signature"] == "ok", items
+
+
+def test_page_with_unreadable_qr_is_not_called_missing(form_page, tmp_path, key) -> None:
+    """Page 2's QR code wiped (a stain, a fold): its corner marks show a page of the form, so
+    the page says it cannot tell which page it is, not that page 2 is missing."""
+    from corpus import forms
+
+    ctx = submissions.Ctx(tmp_path / "zaak", key, np.random.default_rng(31))
+    _, _, pages, rdpi = submissions._paper(ctx, prefilled=True, dpi=200)
+    x0, y0, x1, y1 = forms.rect_px(submissions.contract()["pages"][1]["qr"], rdpi)
+    pages[1].paste((255, 255, 255), (x0 - 4, y0 - 4, x1 + 4, y1 + 4))
+    files = []
+    for i, page in enumerate(submissions.scan(pages, ctx.rng, dpi=200, src_dpi=rdpi), start=1):
+        files.append(tmp_path / f"pagina{i}.jpg")
+        files[-1].write_bytes(forms.jpeg_bytes(page, 85, 200))
+    pg, _ = form_page()
+    items = _check(pg, files)
+    assert items["pages"] == "unsure", items
+    assert "signature" not in items or items["signature"] != "ok", items
+    text = pg.locator(".controle__bestanden").inner_text()
+    assert "QR-code niet kunnen lezen" in text, text
+
+
+def test_a_browser_that_cannot_load_the_parts_gets_a_dutch_message(browser, site_url,
+                                                                    unsigned) -> None:
+    """Without WebAssembly's QR reader (here: its file refused) the page says, in Dutch, that
+    the check does not work here and that the files can be sent anyway."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    try:
+        ctx.route("**/controle/vendor/zxing_reader.wasm", lambda route: route.abort())
+        pg = ctx.new_page()
+        pg.set_default_timeout(60_000)
+        pg.goto(site_url + FORM_PAGE, wait_until="networkidle")
+        pg.locator("#controle-bestanden").set_input_files([str(f) for f in unsigned])
+        pg.wait_for_function(DONE, timeout=120_000)
+        assert pg.locator("[data-controle]").get_attribute("data-state") == "fout"
+        message = pg.locator(".controle__status").inner_text()
+        assert "werkt niet in uw browser" in message and "versturen" in message, message
+        assert pg.locator(".controle__uitslag").is_hidden()
+    finally:
+        ctx.close()
+
+
+def test_photo_with_the_page_small_in_the_frame(form_page, tmp_path, key) -> None:
+    """A phone photo taken from afar: the page fills less than half of the picture, on a dark
+    table. Its corner marks are small; the boxes are still found and measured."""
+    from corpus import forms
+    from PIL import Image
+
+    ctx = submissions.Ctx(tmp_path / "zaak", key, np.random.default_rng(41))
+    _, _, pages, _ = submissions._paper(ctx, prefilled=True, dpi=200)
+    files = []
+    for i, page in enumerate(pages, start=1):
+        w, h = page.size
+        table = Image.new("RGB", (int(w * 1.6), int(h * 1.25)), (58, 52, 47))
+        small = page.resize((int(w * 0.62), int(h * 0.62)), Image.Resampling.LANCZOS)
+        table.paste(small, (int(w * 0.45), int(h * 0.2)))
+        photo = submissions.photograph([table], ctx.rng, rotate=4.0, quality=(85, 90))[0]
+        files.append(tmp_path / f"IMG_{i}.jpg")
+        files[-1].write_bytes(forms.jpeg_bytes(photo, 88))
+    pg, _ = form_page()
+    items = _check(pg, files)
+    assert items["pages"] == "ok", items
+    assert items["signature"] == "ok", items
+    assert items["group:change"] == "ok", items
+
+
+def test_prepare_without_npm_ci_says_what_to_do_and_writes_nothing(tmp_path: Path) -> None:
+    """A help center folder without the browser parts: one Dutch line naming `npm ci`, exit
+    code 2, and no half-written docs/ or generated/."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    repo = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-m", "formgen", "site", "prepare"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(repo)})
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "npm ci" in lines[0] and "node_modules" in lines[0], lines
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mkdocs.yml"]
