@@ -42,7 +42,7 @@ def check_label(code: str) -> str:
     """The Dutch name of a check: a field's label, a group's question, or a fixed name."""
     form = load_form()
     kind, _, rest = code.partition(":")
-    if kind == "field" and rest:
+    if kind in ("field", "value") and rest:
         try:
             return form.field(rest).label
         except KeyError:
