@@ -53,7 +53,7 @@ def check_label(code: str) -> str:
 
 
 def sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
 
 
 def open_lines(result: SubmissionResult, statuses: tuple[Status, ...] = (Status.MISSING,)
