@@ -255,6 +255,9 @@ def demo(out_dir: Path) -> None:
               help="Map voor een HTML-rapport met uitsneden van elk veld en de handtekening.")
 @click.option("--reply", "reply_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Map voor een antwoordmail (.eml) per onvolledige inzending.")
+@click.option("--export", "export_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV- of JSONL-bestand met de nieuwe gegevens van elke complete inzending "
+                   "(één regel per gegeven), voor het klantsysteem.")
 @click.option("--from", "from_address", metavar="ADRES",
               help="E-mailadres van de klant (als het nergens staat).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
@@ -266,8 +269,8 @@ def demo(out_dir: Path) -> None:
               help="Toon de technische details van een interne fout (voor ontwikkelaars).")
 @_friendly
 def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
-          reply_dir: Path | None, from_address: str | None, jobs: int,
-          key_file: Path | None, verbose: bool) -> None:
+          reply_dir: Path | None, export_path: Path | None, from_address: str | None,
+          jobs: int, key_file: Path | None, verbose: bool) -> None:
     """Controleer teruggestuurde inzendingen: is alles er?
 
     Elk PAD is één inzending: een e-mail (.eml), een map of één bestand.
@@ -285,6 +288,10 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
 
     for path in paths:  # a FIFO or a device is a usage error, found before anything is read
         require_usable_path(path)
+    if export_path:
+        from formgen.check.export import export_format
+
+        export_format(export_path)  # a wrong extension is said before anything is checked
     key = keys.load_key(key_file)
     left: list[Path] = []
     with Progress(TextColumn("Inzendingen"), BarColumn(), MofNCompleteColumn(),
@@ -308,6 +315,10 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
     if reply_dir:
         replies = write_replies(results, reply_dir)
         err.print(f"{len(replies)} antwoordmail(s) in {reply_dir}")
+    if export_path:
+        from formgen.check.export import write_export
+
+        err.print(f"{write_export(results, export_path)} nieuw(e) gegeven(s) in {export_path}")
     failed = [r for r in results if r.internal_error]
     if failed:
         _report_internal_errors(failed, report_dir, verbose)

@@ -7,6 +7,7 @@ signs, and scans it. The handwritten family is the same with every value written
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import subprocess
 import tempfile
@@ -23,7 +24,9 @@ from corpus.submissions import (
     id_page,
     make_person,
     scan,
+    today,
 )
+from formgen.form.build import prefilled_form
 
 Rng = forms.Rng
 RENDERERS = ("pdfium", "poppler")
@@ -70,6 +73,9 @@ def typed_case(out_dir: Path, key: bytes, rng: Rng, *, source: str = "typed",
     or written by hand, overrides replacing some of them (an IBAN with a wrong check digit)."""
     p = make_person(rng)
     pdf = form_pdf(p, key, prefilled, rng)
+    if prefilled:  # issued yesterday: after the date of the form's version, never too old
+        p.issued = today() - dt.timedelta(days=1)
+        pdf, _ = prefilled_form(p.customer, key, request_id=p.request_id, issued=p.issued)
     values = form_values(p, rng, prefilled=prefilled)
     values.update(overrides or {})
     ids = value_field_ids()
