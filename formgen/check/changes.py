@@ -39,7 +39,7 @@ HANDWRITTEN = "handwritten"
 # Typed in a viewer: every line of the value looks this much like its reading drawn in the
 # form's field font (value_reading.print_likeness); handwriting far less. Chosen on the tune
 # half of benchmarks/bench_changes.py.
-TYPED_MIN_LIKENESS = 0.75
+TYPED_MIN_LIKENESS = 0.65
 # A typed value read at least this surely that fails its check is the customer's question
 # (see ASK_CUSTOMER): the reading is right, so the value is wrong.
 SURE_CONFIDENCE = 0.97
@@ -49,6 +49,9 @@ ASK_CUSTOMER = ("iban", "email")
 # What a kind of value is called in a sentence to the customer.
 KIND_NOUNS = {"iban": "het IBAN", "email": "het e-mailadres", "phone": "het telefoonnummer"}
 WRITTEN = (Status.OK, Status.REVIEW)
+# The kinds whose values are words (names, streets, places), which may carry accents (unless
+# a format says otherwise: a postcode).
+WORDS = ("text", "place")
 
 
 @dataclass
@@ -61,6 +64,7 @@ class Change:
     valid: bool | None  # None: the kind has no rule
     problem: str | None
     crop: np.ndarray | None = dataclasses.field(default=None, repr=False)  # report only
+    likeness: float = 1.0  # to the field font (value_reading.print_likeness): for tuning
 
     def to_json(self) -> dict[str, Any]:
         return {"field": self.field, "label": self.label, "value": self.value,
@@ -81,6 +85,7 @@ class Reading:
     source: str
     confidence: float
     crop: np.ndarray | None
+    likeness: float = 1.0
 
 
 def read_changes(findings: FormFindings, template: FormTemplate) -> list[Change]:
@@ -101,7 +106,8 @@ def read_changes(findings: FormFindings, template: FormTemplate) -> list[Change]
         if f.same_as and valid is None:
             valid, problem = _same_as(f, reading.text, readings, findings, template)
         changes.append(Change(f.id, f.label, checked.value, reading.source,
-                              reading.confidence, valid, problem, reading.crop))
+                              reading.confidence, valid, problem, reading.crop,
+                              reading.likeness))
     return changes
 
 
@@ -148,7 +154,9 @@ def _read(f: Field, findings: FormFindings, template: FormTemplate) -> Reading |
         return None
     rect = template.layout.box(f.id).rect
     printed = reference_pages(template.pdf)[f.page - 1]
-    lines = read_value_lines(page.warped, printed, rect, scale=READ_SCALE)
+    words = f.kind in WORDS and not f.format
+    lines = read_value_lines(page.warped, printed, rect, scale=READ_SCALE,
+                             marks_from=TYPED_MIN_LIKENESS if words else None)
     text = " ".join(line.text for line in lines)
     if letters_and_digits(text) < VALUE_MIN_CHARACTERS or is_form_print(text, template.pdf,
                                                                          f.page):
@@ -156,7 +164,7 @@ def _read(f: Field, findings: FormFindings, template: FormTemplate) -> Reading |
     confidence = min(line.confidence for line in lines)
     likeness = min(line.likeness for line in lines)
     source = TYPED if likeness >= TYPED_MIN_LIKENESS else HANDWRITTEN
-    return Reading(text, source, confidence, crop(page.warped, rect))
+    return Reading(text, source, confidence, crop(page.warped, rect), likeness)
 
 
 def _view(f: Field, findings: FormFindings, template: FormTemplate

@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from formgen.check.identity import ocr
 from formgen.check.ink import pixel_box
+from formgen.check.marks import restore_marks
 from formgen.check.text_lines import READ_SCALE, _surroundings
 from formgen.form.fonts import REGULAR
 from formgen.form.layout import Rect
@@ -36,9 +37,11 @@ class ValueLine:
 
 
 def read_value_lines(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
-                     scale: float = READ_SCALE) -> list[ValueLine]:
+                     scale: float = READ_SCALE, marks_from: float | None = None
+                     ) -> list[ValueLine]:
     """Each line the detector finds in the box (print wiped off, enlarged scale times), read
-    word by word."""
+    word by word; with marks_from, a line at least that much like print (print_likeness)
+    gets the accents back that the recogniser left off (check.marks)."""
     found = _surroundings(page, printed, rect, wipe_print=True)
     if found is None:
         return []
@@ -62,8 +65,10 @@ def read_value_lines(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
         read_words = [(text.strip(), score) for text, score in read[start:end] if text.strip()]
         if read_words:
             joined = " ".join(t for t, _ in read_words)
-            lines.append(ValueLine(joined, min(s for _, s in read_words),
-                                   print_likeness(crop, joined)))
+            likeness = print_likeness(crop, joined)
+            if marks_from is not None and likeness >= marks_from:
+                joined = restore_marks(crop, joined)
+            lines.append(ValueLine(joined, min(s for _, s in read_words), likeness))
     return lines
 
 
@@ -137,3 +142,4 @@ def print_likeness(line: np.ndarray, text: str) -> float:
     a, b = a - a.mean(), b - b.mean()
     norm = float(np.sqrt((a * a).sum() * (b * b).sum()))
     return float((a * b).sum() / norm) if norm else 0.0
+
