@@ -154,9 +154,9 @@ def _read(f: Field, findings: FormFindings, template: FormTemplate) -> Reading |
         return None
     rect = template.layout.box(f.id).rect
     printed = reference_pages(template.pdf)[f.page - 1]
-    words = f.kind in WORDS and not f.format
     lines = read_value_lines(page.warped, printed, rect, scale=READ_SCALE,
-                             marks_from=TYPED_MIN_LIKENESS if words else None)
+                             typed_from=TYPED_MIN_LIKENESS,
+                             marks=f.kind in WORDS and not f.format)
     text = " ".join(line.text for line in lines)
     if letters_and_digits(text) < VALUE_MIN_CHARACTERS or is_form_print(text, template.pdf,
                                                                          f.page):

@@ -65,10 +65,12 @@ def _iban(value: str) -> Checked:
 
 
 def _email(value: str) -> Checked:
+    """In lower case: mail providers do not tell addresses apart by case, and handwriting in
+    capitals reads as capitals."""
     normal = normal_email(value)
     if normal is None:
         return Checked(value, False, "dit is geen geldig e-mailadres")
-    return Checked(normal, True, None)
+    return Checked(normal.lower(), True, None)
 
 
 def _phone(value: str) -> Checked:

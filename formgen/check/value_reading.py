@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from formgen.check.identity import ocr
 from formgen.check.ink import pixel_box
-from formgen.check.marks import restore_marks
+from formgen.check.marks import resolve_confusables, restore_marks
 from formgen.check.text_lines import READ_SCALE, _surroundings
 from formgen.form.fonts import REGULAR
 from formgen.form.layout import Rect
@@ -37,11 +37,12 @@ class ValueLine:
 
 
 def read_value_lines(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
-                     scale: float = READ_SCALE, marks_from: float | None = None
-                     ) -> list[ValueLine]:
+                     scale: float = READ_SCALE, typed_from: float | None = None,
+                     marks: bool = False) -> list[ValueLine]:
     """Each line the detector finds in the box (print wiped off, enlarged scale times), read
-    word by word; with marks_from, a line at least that much like print (print_likeness)
-    gets the accents back that the recogniser left off (check.marks)."""
+    word by word. With typed_from, a line at least that much like print (print_likeness)
+    has its confusable characters checked against the page (1 or l, 0 or O), and with marks
+    also the accents put back that the recogniser left off (check.marks)."""
     found = _surroundings(page, printed, rect, wipe_print=True)
     if found is None:
         return []
@@ -66,8 +67,10 @@ def read_value_lines(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
         if read_words:
             joined = " ".join(t for t, _ in read_words)
             likeness = print_likeness(crop, joined)
-            if marks_from is not None and likeness >= marks_from:
-                joined = restore_marks(crop, joined)
+            if typed_from is not None and likeness >= typed_from:
+                joined = resolve_confusables(crop, joined)
+                if marks:
+                    joined = restore_marks(crop, joined)
             lines.append(ValueLine(joined, min(s for _, s in read_words), likeness))
     return lines
 

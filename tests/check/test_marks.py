@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from formgen.check.marks import restore_marks
+from formgen.check.marks import resolve_confusables, restore_marks
 from formgen.form.fonts import REGULAR
 from formgen.resources import fonts_dir
 
@@ -43,3 +43,17 @@ def test_marks_are_put_back_and_never_added(size: int) -> None:
                 if restore_marks(_typed_line(text, size, seed), _as_read(text)) == text]
     assert len(restored) >= len(MARKED) - 1, set(MARKED) - set(restored)
 
+
+
+CONFUSED = (("noor1@test.nl", "noorl@test.nl"), ("NL91ABNA0417164300", "NL91ABNAO417164300"),
+            ("Noor El Amrani", "Noor E1 Amrani"), ("Stationsplein 103", "Stationsplein 1O3"))
+
+
+@pytest.mark.parametrize("size", [28, 34])
+def test_a_1_read_as_l_is_put_right_and_a_right_reading_kept(size: int) -> None:
+    for seed, (text, read) in enumerate(CONFUSED):
+        line = _typed_line(text, size, seed)
+        assert resolve_confusables(line, read) == text, (text, read)
+        assert resolve_confusables(line, text) == text, text
+    for seed, text in enumerate(PLAIN + MARKED):
+        assert resolve_confusables(_typed_line(text, size, seed), text) == text, text
