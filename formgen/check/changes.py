@@ -189,16 +189,20 @@ def _view(f: Field, findings: FormFindings, template: FormTemplate
 
 
 def change_checks(changes: list[Change], form: FormDefinition) -> list[Check]:
-    """A value that cannot be right: the customer's question when it was typed and surely read
-    (ASK_CUSTOMER), else a person's."""
+    """A new value (a field of a group) that cannot be right: the customer's question when it
+    was typed and surely read (ASK_CUSTOMER); a person's when it was read surely otherwise;
+    a note beside its crop when the reading itself is unsure (handwriting read at less than
+    SURE_CONFIDENCE: the reading, not the value, is in doubt, and every handwritten value is
+    shown beside its crop to be read by a person anyway). The reply address has its own
+    check (check.email)."""
     checks = []
     for change in changes:
-        if change.valid is not False:
-            continue
         f = form.field(change.field)
+        if change.valid is not False or not f.group:
+            continue
         code = f"value:{change.field}"
-        if change.source == TYPED and change.confidence >= SURE_CONFIDENCE and \
-                f.kind in ASK_CUSTOMER:
+        sure = change.confidence >= SURE_CONFIDENCE
+        if change.source == TYPED and sure and f.kind in ASK_CUSTOMER:
             noun = KIND_NOUNS[f.kind]
             checks.append(Check(code, Status.MISSING,
                                 f"{noun} bij '{f.label}' klopt niet; wilt u het controleren?",
@@ -208,7 +212,7 @@ def change_checks(changes: list[Change], form: FormDefinition) -> list[Check]:
                                 page=f.page, crop=change.crop))
         else:
             how = "getypt" if change.source == TYPED else "met de hand geschreven"
-            checks.append(Check(code, Status.REVIEW,
+            checks.append(Check(code, Status.REVIEW if sure else Status.WARNING,
                                 f"{f.label}: {how}, gelezen als '{change.value}'; "
                                 f"{change.problem}: lees het zelf", page=f.page,
                                 crop=change.crop))
