@@ -2,9 +2,11 @@
 
 Each kind is checked with a well-kept library, never by hand: an IBAN by its ISO 13616 check
 digits and its length per country (python-stdnum), an e-mail address by its syntax
-(email-validator, no DNS look-up), a phone number by the numbering plan of its country
-(phonenumbers, Dutch when it has no country code) and a Dutch postcode (python-stdnum). The
-value comes back in the form a customer system takes: an IBAN compact, a phone number in
+(email-validator, no DNS look-up), a phone number by the number of digits a mobile or fixed
+line number of its country has (phonenumbers' is_possible_number_for_type; Dutch when it has
+no country code; which ranges a country has handed out changes over time, and a number
+outside them is no slip of the pen or of the reading) and a Dutch postcode (python-stdnum).
+The value comes back in the form a customer system takes: an IBAN compact, a phone number in
 E.164, a postcode as "1234 AB".
 """
 
@@ -21,6 +23,8 @@ from stdnum.nl import postcode
 from formgen.check.email import normalise as normal_email
 
 DEFAULT_REGION = "NL"  # a phone number without a country code is Dutch
+# The kinds of number a customer gives as theirs (not a short service number).
+PHONE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE)
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,8 @@ def _phone(value: str) -> Checked:
         number = phonenumbers.parse(value, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
         number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    if number is None or not any(phonenumbers.is_possible_number_for_type(number, kind)
+                                 for kind in PHONE_TYPES):
         return Checked(value, False, "dit is geen geldig telefoonnummer")
     return Checked(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
                    True, None)

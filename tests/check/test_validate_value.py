@@ -43,7 +43,8 @@ def test_email_phone_and_postcode() -> None:
         for phone in (f"06-{n}", f"+31 6 {n[:4]} {n[4:]}", f"06 {n}"):
             assert validate("phone", phone).value == f"+316{n}"
     assert validate("phone", "06-1234").valid is False
-    assert validate("phone", "06-01438544").valid is False  # 06-0 is not in the numbering plan
+    assert validate("phone", "+31 6 1234 56789").valid is False  # a digit too many
+    assert validate("phone", "+316 7014 3854").value == "+31670143854"  # not handed out: possible
     assert validate("text", "1234 ab", "postcode_nl").value == "1234 AB"
     assert validate("text", "0234 AB", "postcode_nl").valid is False  # no postcode starts with 0
     assert validate("text", "Dorpsstraat 1").valid is None  # plain text: no rule
