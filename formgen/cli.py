@@ -258,6 +258,9 @@ def demo(out_dir: Path) -> None:
               help="Map voor een antwoordmail (.eml) per onvolledige inzending.")
 @click.option("--redact", "redact_dir", type=click.Path(path_type=Path), metavar="MAP",
               help="Map voor een kopie van elk identiteitsbewijs met het BSN afgeschermd.")
+@click.option("--export", "export_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV- of JSONL-bestand met de nieuwe gegevens van elke complete inzending "
+                   "(één regel per gegeven), voor het klantsysteem.")
 @click.option("--from", "from_address", metavar="ADRES",
               help="E-mailadres van de klant (als het nergens staat).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
@@ -269,8 +272,8 @@ def demo(out_dir: Path) -> None:
               help="Toon de technische details van een interne fout (voor ontwikkelaars).")
 @_friendly
 def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
-          reply_dir: Path | None, redact_dir: Path | None, from_address: str | None,
-          jobs: int, key_file: Path | None, verbose: bool) -> None:
+          reply_dir: Path | None, redact_dir: Path | None, export_path: Path | None,
+          from_address: str | None, jobs: int, key_file: Path | None, verbose: bool) -> None:
     """Controleer teruggestuurde inzendingen: is alles er?
 
     Elk PAD is één inzending: een e-mail (.eml), een map of één bestand.
@@ -292,6 +295,10 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
         from formgen.check.identity.id_copy import prepare_folder
 
         prepare_folder(redact_dir)
+    if export_path:
+        from formgen.check.export import export_format
+
+        export_format(export_path)  # a wrong extension is said before anything is checked
     key = keys.load_key(key_file)
     left: list[Path] = []
     with Progress(TextColumn("Inzendingen"), BarColumn(), MofNCompleteColumn(),
@@ -319,6 +326,10 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
     if redact_dir is not None:
         kept = sum(c.code == "id_copy" and c.status == "ok" for r in results for c in r.checks)
         err.print(f"{kept} kopie(ën) zonder BSN in {redact_dir}")
+    if export_path:
+        from formgen.check.export import write_export
+
+        err.print(f"{write_export(results, export_path)} nieuw(e) gegeven(s) in {export_path}")
     failed = [r for r in results if r.internal_error]
     if failed:
         _report_internal_errors(failed, report_dir, verbose)

@@ -19,6 +19,8 @@ from formgen.errors import DefinitionError
 from formgen.resources import config_dir
 
 FIELD_KINDS = ("text", "email", "phone", "iban", "date", "place", "checkbox", "signature")
+# A refinement of a kind, for the validation of a value read (check.validate_value).
+FIELD_FORMATS = ("postcode_nl",)
 CUSTOMER_KEYS = (
     "customer_id", "name", "company", "id_number", "email",
     "phone", "street", "postcode", "city", "country",
@@ -39,6 +41,10 @@ class Field:
     prefill: str | None = None
     locked: bool = False  # can never be changed with this form (customer number, ID number)
     send_back: bool = False
+    format: str | None = None  # a refinement of kind (FIELD_FORMATS), for validation only
+    # Fields whose value this one should match, first one with a value (an account holder
+    # against the new name, else the name).
+    same_as: tuple[str, ...] = ()
 
     @property
     def read_only_prefilled(self) -> bool:
@@ -181,7 +187,7 @@ def parse_form(data: dict[str, Any], src: str = "form.yaml") -> FormDefinition:
             if not isinstance(rf, dict):
                 raise DefinitionError(f"{where} moet een mapping zijn", source=src)
             unknown = set(rf) - {"id", "label", "kind", "required", "group", "prefill",
-                                 "locked", "send_back"}
+                                 "locked", "send_back", "format", "same_as"}
             if unknown:
                 raise DefinitionError(f"{where}: onbekende sleutel(s) {sorted(unknown)}",
                                       source=src)
@@ -209,15 +215,29 @@ def parse_form(data: dict[str, Any], src: str = "form.yaml") -> FormDefinition:
             if prefill is not None and prefill not in CUSTOMER_KEYS:
                 raise DefinitionError(f"{where}: prefill '{prefill}' is geen klantgegeven",
                                       source=src)
+            fmt = rf.get("format")
+            if fmt is not None and fmt not in FIELD_FORMATS:
+                raise DefinitionError(f"{where}: format '{fmt}' onbekend (kies uit "
+                                      f"{', '.join(FIELD_FORMATS)})", source=src)
+            same_as = rf.get("same_as") or []
+            if not isinstance(same_as, list) or not all(isinstance(v, str) for v in same_as):
+                raise DefinitionError(f"{where}: 'same_as' moet een lijst met namen van "
+                                      "velden zijn", source=src)
             fields.append(Field(
                 id=fid, label=_need(rf, "label", str, where, src), kind=kind, section=sid,
                 page=page, required=required, group=group, prefill=prefill,
                 locked=bool(rf.get("locked", False)), send_back=bool(rf.get("send_back", False)),
+                format=fmt, same_as=tuple(same_as),
             ))
             if group:
                 members[group].append(fid)
         sections.append(Section(id=sid, page=page, title=_need(raw, "title", str, sid, src),
                                 intro=str(raw.get("intro", "")), fields=tuple(fields)))
+    for f in (f for s in sections for f in s.fields):
+        unknown_ids = [v for v in f.same_as if v not in seen]
+        if unknown_ids:
+            raise DefinitionError(f"veld {f.id!r}: 'same_as' noemt onbekend veld "
+                                  f"{unknown_ids[0]!r}", source=src)
     pages = sorted({s.page for s in sections})
     if not pages or pages != list(range(1, len(pages) + 1)):
         raise DefinitionError(f"pagina's moeten 1..n zijn, gevonden {pages}", source=src)

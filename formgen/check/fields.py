@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 
 import numpy as np
 
@@ -108,6 +109,8 @@ class FormFindings:
     digital: bool
     values: dict[str, str]  # AcroForm values of a digitally filled form
     verified: bool = False  # a prefilled token whose signature was checked with the key
+    # The status of each box checked on its own (a group's members too), for reading values.
+    boxes: dict[str, Status] = dataclass_field(default_factory=dict)
 
 
 def _field_text(values: dict[str, str], field_id: str) -> str:
@@ -316,6 +319,7 @@ def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
                                  "het met een pen" if status is not Status.OK else
                                  "handtekening in een digitaal formulier: niet met de hand "
                                  "gezet, controleer dit")
+        findings.boxes[field.id] = check.status
         if field.group:
             groups[field.group].append(check)
         else:

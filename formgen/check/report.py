@@ -93,6 +93,22 @@ def _to_copy(result: SubmissionResult) -> list[dict[str, Any]]:
             if c.crops and (c.code.startswith("group:") or c.code == "email")]
 
 
+COPY_SCRIPT = "kopieer.js"  # the copy buttons' script, beside the pages (see check.changes)
+SOURCES = {"typed": "getypt", "handwritten": "met de hand"}
+
+
+def _values(result: SubmissionResult, to_copy: list[dict[str, Any]]
+            ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The values read (check.changes) by label, to show beside their crop among the boxes to
+    copy; and those without such a crop (a digital form, a reply address that checked out),
+    each with its own crop when there is one."""
+    shown = {label for item in to_copy for label, _ in item["crops"]}
+    values = {c.label: c for c in result.changes}
+    alone = [{"change": c, "uri": _png_data_uri(c.crop)} for c in result.changes
+             if c.label not in shown]
+    return values, alone
+
+
 def write_report(results: list[SubmissionResult], out_dir: Path) -> Path:
     """One HTML page per submission (with crops of every checked box) and an index. The files
     an earlier report wrote into the folder are removed first (see check.outdir)."""
@@ -101,20 +117,28 @@ def write_report(results: list[SubmissionResult], out_dir: Path) -> Path:
     names = [_slug(result.source, index) + ".html"
              for index, result in enumerate(results, start=1)]
     folder = OutputFolder(out_dir, REPORT_MANIFEST)
-    folder.replace([*names, "index.html"])
+    copying = any(result.changes for result in results)  # a page with a copy button
+    folder.replace([*names, "index.html", *([COPY_SCRIPT] if copying else [])])
     for name, result in zip(names, results, strict=True):
         lines = open_lines(result, OPEN)
         note = recipient(result)[1] if reply_message(result) is not None else None
         rows = [{"check": c, "label": check_label(c.code), "crops": _crops(c)}
                 for c in result.checks]
+        to_copy = _to_copy(result)
+        values, alone = _values(result, to_copy)
         html = env.get_template("report/submission.html.j2").render(
-            result=result, rows=rows, lines=lines, to_copy=_to_copy(result),
+            result=result, rows=rows, lines=lines, to_copy=to_copy, values=values,
+            values_alone=alone, sources=SOURCES, copy_script=COPY_SCRIPT,
             reply_note=note, verdicts=VERDICTS, statuses=STATUSES)
         write_bytes(out_dir / name, html.encode("utf-8"))
         entries.append({"href": name, "result": result, "lines": lines})
     index_html = env.get_template("report/index.html.j2").render(
         entries=entries, verdicts=VERDICTS, statuses=STATUSES)
     write_bytes(out_dir / "index.html", index_html.encode("utf-8"))
+    if copying:
+        assert env.loader is not None
+        script, _, _ = env.loader.get_source(env, f"report/{COPY_SCRIPT}")
+        write_bytes(out_dir / COPY_SCRIPT, script.encode("utf-8"))
     return out_dir / "index.html"
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from formgen.check.align import find_marks
+from formgen.check.changes import Change, change_checks, read_changes
 from formgen.check.consistency import consistency_checks
 from formgen.check.email import check_email
 from formgen.check.fields import FormFindings, account_name_crop, box_crop, check_form_pages
@@ -26,8 +27,8 @@ from formgen.form.template import FormTemplate, get_template
 NOT_A_SUBMISSION = "geen formulier of bijlage"
 NO_FILE = f"{NOT_A_SUBMISSION}: er zit geen bestand bij"
 NEITHER = f"{NOT_A_SUBMISSION}: er zit geen formulier en geen identiteitsbewijs bij"
-ORDER = ("form", "token", "pages", "field:", "group:", "signature", "id_document", "id_name",
-         "id_expiry", "bsn", "id_copy", "email")
+ORDER = ("form", "token", "pages", "field:", "group:", "value:", "signature", "id_document",
+         "id_name", "id_expiry", "bsn", "id_copy", "email")
 
 
 @dataclass
@@ -42,6 +43,7 @@ class SubmissionResult:
     message_id: str | None = None  # of the customer's e-mail: the reply is threaded under it
     references: str | None = None  # its References, trimmed to the first and last few ids
     internal_error: str | None = field(default=None, repr=False)  # traceback, for the log only
+    changes: list[Change] = field(default_factory=list)  # the values written, read (check.changes)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +56,7 @@ class SubmissionResult:
             "reply_to": self.reply_to,
             "message_id": self.message_id,
             "references": self.references,
+            "changes": [c.to_json() for c in self.changes],
         }
 
     @property
@@ -128,6 +131,8 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
     del unplaced
     checks, findings = check_form_pages(form_pages, template, unread=unread)
     checks += consistency_checks(findings, template, today)
+    changes = read_changes(findings, template)
+    checks += change_checks(changes, template.form)
     name, typed = _account_name(findings, template)
     _name_read_back(checks, findings, name)
     _id_number_read_back(checks, findings, template)
@@ -156,7 +161,7 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
         source=reader.source, verdict=decide(checks, readable), checks=checks,
         form=_summary(findings, template, form_pages), files=reader.files,
         problems=problems, reply_to=reply_to, message_id=reader.message_id,
-        references=reader.references)
+        references=reader.references, changes=changes)
 
 
 _NO_IMAGE = np.zeros((0, 0, 3), np.uint8)

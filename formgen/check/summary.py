@@ -43,7 +43,7 @@ def check_label(code: str) -> str:
     """The Dutch name of a check: a field's label, a group's question, or a fixed name."""
     form = load_form()
     kind, _, rest = code.partition(":")
-    if kind == "field" and rest:
+    if kind in ("field", "value") and rest:
         try:
             return form.field(rest).label
         except KeyError:
@@ -54,7 +54,7 @@ def check_label(code: str) -> str:
 
 
 def sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
 
 
 def open_lines(result: SubmissionResult, statuses: tuple[Status, ...] = (Status.MISSING,)

@@ -129,3 +129,44 @@ def test_report_in_a_browser(results: tuple[list[SubmissionResult], Path], brows
         assert width <= LAPTOP["width"]  # no sideways scrolling on a laptop
     finally:
         ctx.close()
+
+
+def test_values_beside_their_crops_with_a_copy_button(
+        results: tuple[list[SubmissionResult], Path], browser: object) -> None:
+    """Each value read (check.changes) stands under its crop with a button that puts it on the
+    clipboard, through the report's own script file: the page's CSP runs no inline script."""
+    checked, tmp = results
+    index = write_report(checked, tmp / "rapport-waarden")
+    assert (index.parent / "kopieer.js").is_file()
+    ctx = browser.new_context(viewport=LAPTOP, locale="nl-NL",  # type: ignore[attr-defined]
+                              permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = ctx.new_page()
+        blocked: list[str] = []
+        page.on("console", lambda message: blocked.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        page.goto(index.as_uri())
+        page.locator("tbody tr").first.locator("a").click()
+        page.wait_for_load_state()
+        policy = page.locator("meta[http-equiv='Content-Security-Policy']").get_attribute(
+            "content") or ""
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split(
+            "script-src")[1].split(";")[0]
+        assert page.evaluate("[...document.scripts].every(s => s.src && !s.textContent.trim())")
+        form = load_form()
+        read = {c.label: c.value for c in checked[0].changes}
+        assert {form.field(f).label for f in CHANGES} <= set(read), read
+        for label in (form.field(f).label for f in CHANGES):
+            figure = page.locator(".copy figure").filter(
+                has=page.locator("figcaption", has_text=label)).first
+            assert figure.locator("img").count() == 1
+            assert figure.locator(".value output").inner_text() == read[label]
+            page.evaluate("navigator.clipboard.writeText('')")
+            button = figure.locator("button.kopieer")
+            button.click()
+            page.wait_for_function("b => b.textContent === 'Gekopieerd'",
+                                   arg=button.element_handle())
+            assert page.evaluate("navigator.clipboard.readText()") == read[label]
+        assert not blocked, blocked
+    finally:
+        ctx.close()

@@ -1,0 +1,148 @@
+"""The change as data: how exactly are typed and handwritten new values read back?
+
+    python benchmarks/bench_changes.py --half tune [--n 12] [--seed 29]
+    python benchmarks/bench_changes.py --half report [--n 12] [--seed 29]
+
+Each case is one submission (tests/corpus/typed.py) with every value box filled (the change
+group and the reply address, 11 values): typed into the PDF's fields (pypdf) and printed
+through PDFium or poppler, or written by hand (the corpus' handwriting fonts); then the rest
+written by hand, signed and scanned at 150, 200 or 300 dpi (tilt, skew, noise, blur, JPEG).
+Families rotate per case: typed-pdfium, typed-poppler, handwritten.
+
+Printed per family: values read exactly (the value as the validator normalises it: an IBAN
+compact, a phone in E.164, a postcode as "1234 AB"), values not found, values read wrong AND
+valid (a wrong IBAN that passes its check: target 0 for typed values), values told typed,
+and typed values whose correct value would be put to the customer as wrong (a false
+question). The two halves draw different cases (seed and half); thresholds
+(formgen.check.changes: TYPED_MIN_LIKENESS, SURE_CONFIDENCE) are chosen on the tune half,
+which also prints the likeness and confidence ranges to choose them by; the report half is
+what is quoted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from corpus import forms  # noqa: E402
+from corpus.submissions import today  # noqa: E402
+from corpus.typed import typed_case, value_field_ids  # noqa: E402
+
+from formgen.check.changes import ASK_CUSTOMER, SURE_CONFIDENCE, TYPED  # noqa: E402
+from formgen.check.submission import check_submission  # noqa: E402
+from formgen.check.validate_value import tidy, validate  # noqa: E402
+from formgen.definition import load_form  # noqa: E402
+
+KEY = b"changes-benchmark-key-0123456789abcdef"
+FAMILIES = (("typed", "pdfium"), ("typed", "poppler"), ("handwritten", "pdfium"))
+DPIS = (150, 200, 300)
+HALF_SEED = {"tune": 0, "report": 1}
+
+
+def all_values(rng: np.random.Generator) -> dict[str, str]:
+    """A value for every value box, as customers write them."""
+    form = load_form()
+    values = {}
+    for field_id in value_field_ids():
+        field = form.field(field_id)
+        if field.format == "postcode_nl":
+            values[field_id] = forms.fill_values("postcode", rng)
+        elif field.kind in ("email", "phone", "iban", "place", "date"):
+            values[field_id] = forms.fill_values(field.kind, rng)
+        elif "street" in field_id:
+            values[field_id] = forms.fill_values("street", rng)
+        elif "country" in field_id:
+            values[field_id] = ("België", "Duitsland", "Nederland")[int(rng.integers(3))]
+        else:
+            values[field_id] = forms.fill_values("name", rng)
+    return values
+
+
+def expected(field_id: str, written: str) -> str:
+    field = load_form().field(field_id)
+    checked = validate(field.kind, written, field.format)
+    return checked.value if checked.valid else tidy(written)
+
+
+def run(half: str, n: int, seed: int, families: tuple[tuple[str, str], ...] = FAMILIES
+        ) -> dict[str, dict[str, float]]:
+    form = load_form()
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    likeness: dict[str, list[float]] = defaultdict(list)
+    confidence: dict[str, list[float]] = defaultdict(list)  # typed: right / wrong
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(n):
+            source, renderer = families[i % len(families)]
+            family = f"{source}-{renderer}" if source == TYPED else source
+            rng = np.random.default_rng([seed, HALF_SEED[half], i])
+            dpi = DPIS[int(rng.integers(len(DPIS)))]
+            case = typed_case(Path(tmp) / f"case{i}", KEY, rng, source=source,
+                              renderer=renderer, overrides=all_values(rng), dpi=dpi,
+                              with_id=False)
+            result = check_submission(case.path, key=KEY, today=today(),
+                                      from_address=case.person.email)
+            read = {c.field: c for c in result.changes}
+            for field_id, written in case.written.items():
+                c = counts[family]
+                c["values"] += 1
+                change = read.get(field_id)
+                if change is None:
+                    c["not found"] += 1
+                    continue
+                right = change.value == expected(field_id, written)
+                c["exact"] += right
+                c["told typed"] += change.source == TYPED
+                likeness[source].append(change.likeness)
+                if not right and change.valid:
+                    c["wrong and valid"] += 1
+                    print(f"  wrong and valid: {family} {field_id} {written!r} read "
+                          f"{change.value!r}", file=sys.stderr)
+                if source == TYPED:
+                    confidence["right" if right else "wrong"].append(change.confidence)
+                    kind = form.field(field_id).kind
+                    if validate(kind, written).valid and change.valid is False and \
+                            change.source == TYPED and change.confidence >= SURE_CONFIDENCE \
+                            and kind in ASK_CUSTOMER:
+                        c["false question"] += 1
+                if not right and source == TYPED:
+                    print(f"  misread: {family} {field_id} {written!r} read {change.value!r} "
+                          f"({change.confidence:.3f})", file=sys.stderr)
+    print(f"bench_changes: half {half}, seed {seed}, {n} submissions, "
+          f"{time.monotonic() - started:.0f} s")
+    table: dict[str, dict[str, float]] = {}
+    for family, c in sorted(counts.items()):
+        values = c["values"]
+        table[family] = {k: c[k] for k in ("values", "exact", "not found", "wrong and valid",
+                                           "told typed", "false question")}
+        print(f"  {family:16} {values:4d} values: read exactly {c['exact'] / values:6.1%}, "
+              f"not found {c['not found']}, wrong and valid {c['wrong and valid']}, "
+              f"told typed {c['told typed']}, false question {c['false question']}")
+    if half == "tune":
+        for source, seen in sorted(likeness.items()):
+            print(f"  likeness {source:12} min {min(seen):.3f} max {max(seen):.3f}")
+        for what, seen in sorted(confidence.items()):
+            print(f"  confidence typed {what:6} min {min(seen):.3f} max {max(seen):.3f} "
+                  f"(n={len(seen)})")
+    return table
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--half", choices=tuple(HALF_SEED), default="report")
+    parser.add_argument("--n", type=int, default=12, help="submissions (11 values each)")
+    parser.add_argument("--seed", type=int, default=29)
+    parser.add_argument("--typed-only", action="store_true", help="the two typed families")
+    args = parser.parse_args(argv)
+    run(args.half, args.n, args.seed, FAMILIES[:2] if args.typed_only else FAMILIES)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""Accents a typed value's reading lost, put back by comparing it with the page.
+
+PP-OCR's recogniser (a model for Chinese and English) reads "Zoë Öztürk" as "Zoe Ozturk". A
+value typed in a PDF viewer is drawn in the form's field font (DejaVu Sans), so the page shows
+what each letter is: the reading is drawn in that font and laid on the line's ink once (scale
+from the width, placed where it fits best); then, letter by letter, a marked form of the
+letter (ë, Ö, Ø) is taken when the pixels it adds or takes away agree with the ink on the
+page for the most part (MARK_AGREEMENT), both the pixels it adds (the mark is on the page)
+and those it takes away (the dot of an i is not). The layout is fitted on the reading as read, so an
+accent tried never moves the fit: only the mark's own pixels decide.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from formgen.form.fonts import REGULAR
+from formgen.resources import fonts_dir
+
+RENDER_SIZE = 48  # px
+# A marked letter is taken when at least this share of the pixels in which it differs from
+# the letter as read agree with the ink on the page (and at least MARK_MIN_PIXELS differ).
+# Chosen on the tune half of benchmarks/bench_changes.py.
+MARK_AGREEMENT = 0.5
+MARK_MIN_PIXELS = 10  # pixels; fewer: noise at the edge of a letter
+EDGE_PIXELS = 2  # pixels on the edge of a mark that may disagree, whatever its size
+# The marked letters tried: Latin-1's (ë, é, ö, ø, ç...), the most common in the names
+# customers write. At 150 dpi the marks of the other Latin blocks are told apart from these
+# less surely than they are missed (ł taken for l, ē for ë, Ķ for K on the tune half).
+_MARKED_BLOCKS = ((0xC0, 0xFF),)
+_NO_DECOMPOSITION = {"O": "Øø"}
+# A letter beyond Latin-1 (ŏ, ğ, ễ) must explain the page clearly better than one of Latin-1
+# (ö, ô), whose marks are the most common in the names customers write: its gain counts less.
+LATIN_1_END = 0xFF
+RARER = 0.0
+SHIFT = 0.25  # the reading is moved up and down by up to this part of its height to fit it
+
+
+@cache
+def _font() -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(fonts_dir() / REGULAR), RENDER_SIZE)
+
+
+@cache
+def marked(letter: str) -> tuple[str, ...]:
+    """The letters with marks of this letter (é, ë for e; Ø for O), same case. None for i:
+    its mark takes the place of the dot, a change too small to tell from the dot at 150 dpi
+    (an i read as ì in plain words on the tune side)."""
+    if letter in "iI":
+        return ()
+    found = []
+    for first, last in _MARKED_BLOCKS:
+        for code in range(first, last + 1):
+            char = chr(code)
+            if char != letter and unicodedata.normalize("NFD", char)[:1] == letter and \
+                    unicodedata.category(char) in ("Lu", "Ll"):
+                found.append(char)
+    extra = _NO_DECOMPOSITION.get(letter.upper(), "")
+    return tuple(found) + tuple(c for c in extra if c.isupper() == letter.isupper())
+
+
+def _draw(text: str, size: tuple[int, int], origin: tuple[float, float]) -> np.ndarray:
+    canvas = Image.new("L", size, 0)
+    ImageDraw.Draw(canvas).text(origin, text, fill=255, font=_font())
+    return np.asarray(canvas) > 127
+
+
+class _Fit:
+    """The reading drawn at RENDER_SIZE, and how it maps onto the line's ink."""
+
+    def __init__(self, ink: np.ndarray, text: str) -> None:
+        font = _font()
+        left, top, right, bottom = font.getbbox(text)
+        pad = RENDER_SIZE
+        self.size = (int(right - left) + 2 * pad, int(bottom - top) + 2 * pad)
+        self.origin = (pad - left, pad - top)
+        drawn = _draw(text, self.size, self.origin)
+        ys, xs = np.nonzero(drawn)
+        sy, sx = np.nonzero(ink)
+        scale = (sx.max() - sx.min() + 1) / max(1, xs.max() - xs.min() + 1)
+        self.shape = ink.shape
+        self.ink = ink.astype(np.float32)
+        best = None
+        height = (ys.max() - ys.min() + 1) * scale
+        for dy in np.linspace(-SHIFT * height, SHIFT * height, 17):
+            for dx in (-1.0, 0.0, 1.0):
+                matrix = np.array([[scale, 0, sx.min() - xs.min() * scale + dx],
+                                   [0, scale, sy.max() - ys.max() * scale + dy]],
+                                  dtype=np.float32)
+                placed = self._place(drawn, matrix)
+                score = float((placed * self.ink).sum()) - float((placed > self.ink).sum())
+                if best is None or score > best[0]:
+                    best = (score, matrix)
+        assert best is not None
+        self.matrix = best[1]
+
+    def _place(self, drawn: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+        return cv2.warpAffine(drawn.astype(np.float32), matrix, (self.shape[1], self.shape[0]),
+                              flags=cv2.INTER_AREA) > 0.5
+
+    def place(self, text: str) -> np.ndarray:
+        return self._place(_draw(text, self.size, self.origin), self.matrix)
+
+
+def _agrees(pixels: np.ndarray, where: np.ndarray) -> bool:
+    """At least MARK_AGREEMENT of these pixels (if any) lie where the page says they should."""
+    count = int(pixels.sum())
+    return count - int((pixels & where).sum()) <= max(EDGE_PIXELS,
+                                                      (1 - MARK_AGREEMENT) * count)
+
+
+def restore_marks(line: np.ndarray, text: str) -> str:
+    """The reading of a line typed in the field font with its lost accents put back (see the
+    module docstring); line: the line's crop as the recogniser got it."""
+    grey = line if line.ndim == 2 else cv2.cvtColor(line, cv2.COLOR_RGB2GRAY)
+    _, binary = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ink = binary.astype(bool)
+    if not ink.any() or not any(c.isalpha() for c in text):
+        return text
+    fit = _Fit(ink, text)
+    chars = list(text)
+    base = fit.place(text)
+    for i, char in enumerate(chars):
+        if not (char.isascii() and char.isalpha()):
+            continue
+        best, choice = 0, char
+        for candidate in marked(char):
+            chars[i] = candidate
+            tried = fit.place("".join(chars))
+            added, removed = tried & ~base, base & ~tried
+            changed = int(added.sum() + removed.sum())
+            if changed < MARK_MIN_PIXELS:
+                continue
+            agree = int((added & ink).sum()) + int((removed & ~ink).sum())
+            gain = 2 * agree - changed  # pixels that agree with the page, less those that do not
+            if _agrees(added, ink) and _agrees(removed, ~ink) and gain > best:
+                best, choice = gain, candidate
+        chars[i] = choice
+        if choice != char:
+            base = fit.place("".join(chars))
+    return "".join(chars)
+
+
+# Letters and digits PP-OCR's recogniser takes for one another in print; in the field font
+# each pair looks clearly different (the 1's flag and foot, the 0 narrower than the O); an I
+# and an l do not (the l a little taller), so I is left as read.
+CONFUSABLE = ("l1", "O0")
+# A swap is taken when the line drawn with it, fitted anew, differs from the page's ink in
+# this share fewer pixels than the reading as read. Chosen on the tune half of
+# benchmarks/bench_changes.py.
+SWAP_GAIN = 0.05
+
+
+def _mismatch(ink: np.ndarray, text: str) -> int:
+    return int((_Fit(ink, text).place(text) ^ ink).sum())
+
+
+def _line_ink(line: np.ndarray) -> np.ndarray:
+    grey = line if line.ndim == 2 else cv2.cvtColor(line, cv2.COLOR_RGB2GRAY)
+    _, binary = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return binary.astype(bool)
+
+
+def resolve_confusables(line: np.ndarray, text: str) -> str:
+    """The reading of a line typed in the field font with each confusable character (see
+    CONFUSABLE) as the page shows it: the whole line drawn with the other one of the pair,
+    fitted anew, must match the ink clearly better (SWAP_GAIN)."""
+    ink = _line_ink(line)
+    if not ink.any():
+        return text
+    chars = list(text)
+    best = _mismatch(ink, text)
+    for i, char in enumerate(chars):
+        others = sorted({c for g in CONFUSABLE if char in g for c in g} - {char})
+        if not others:
+            continue
+        scores = []
+        for other in others:
+            chars[i] = other
+            scores.append((_mismatch(ink, "".join(chars)), other))
+        score, other = min(scores)
+        choice = char
+        if score <= (1 - SWAP_GAIN) * best:
+            best, choice = score, other
+        chars[i] = choice
+    return "".join(chars)

@@ -1,0 +1,148 @@
+"""Read a value in a box word by word, so the spaces between its words are kept.
+
+PP-OCR's recogniser (a model trained mostly on Chinese, which has no spaces) often drops the
+space between two printed words ("Dorpsstraat241", "MehmetdeVries"). The words are told apart
+on the page instead: a line the detector finds is cut where a run of empty columns is wider
+than WORD_GAP times the line's ink height, and each piece is recognised on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from formgen.check.identity import ocr
+from formgen.check.ink import pixel_box
+from formgen.check.marks import resolve_confusables, restore_marks
+from formgen.check.text_lines import READ_SCALE, _surroundings
+from formgen.form.fonts import REGULAR
+from formgen.form.layout import Rect
+from formgen.resources import fonts_dir
+
+# Between words of print the gap is about half the height of the ink (a space and two side
+# bearings against capitals); between letters a fifth or less.
+WORD_GAP = 0.35
+PIECE_PAD = 4  # px of the gap kept on each side of a piece
+
+
+@dataclass(frozen=True)
+class ValueLine:
+    text: str  # with the spaces between its words
+    confidence: float  # the least sure word's, from the recogniser (0..1)
+    likeness: float  # to the text drawn in the field font (see print_likeness)
+
+
+def read_value_lines(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
+                     scale: float = READ_SCALE, typed_from: float | None = None,
+                     marks: bool = False) -> list[ValueLine]:
+    """Each line the detector finds in the box (print wiped off, enlarged scale times), read
+    word by word. With typed_from, a line at least that much like print (print_likeness)
+    has its confusable characters checked against the page (1 or l, 0 or O), and with marks
+    also the accents put back that the recogniser left off (check.marks)."""
+    found = _surroundings(page, printed, rect, wipe_print=True)
+    if found is None:
+        return []
+    region, cx0, cy0 = found
+    x0, y0, x1, y1 = pixel_box(rect)
+    big = cv2.resize(region, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    pieces: list[np.ndarray] = []
+    spans: list[tuple[int, int]] = []
+    crops: list[np.ndarray] = []
+    for quad in ocr.detect(big):
+        x, y = quad[:, 0].mean() / scale + cx0, quad[:, 1].mean() / scale + cy0
+        if x0 <= x <= x1 and y0 <= y <= y1:
+            line = ocr.crop_box(big, quad)
+            crops.append(line)
+            words = split_words(line)
+            spans.append((len(pieces), len(pieces) + len(words)))
+            pieces += words
+    read = ocr.recognize(pieces)
+    lines = []
+    for crop, (start, end) in zip(crops, spans, strict=True):
+        read_words = [(text.strip(), score) for text, score in read[start:end] if text.strip()]
+        if read_words:
+            joined = " ".join(t for t, _ in read_words)
+            likeness = print_likeness(crop, joined)
+            if typed_from is not None and likeness >= typed_from:
+                joined = resolve_confusables(crop, joined)
+                if marks:
+                    joined = restore_marks(crop, joined)
+            lines.append(ValueLine(joined, min(s for _, s in read_words), likeness))
+    return lines
+
+
+def split_words(line: np.ndarray) -> list[np.ndarray]:
+    """The line cut at its wide gaps (see WORD_GAP); the line itself when it has none."""
+    grey = line if line.ndim == 2 else cv2.cvtColor(line, cv2.COLOR_RGB2GRAY)
+    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    rows = np.flatnonzero(ink.any(axis=1))
+    columns = np.asarray(ink.any(axis=0))
+    if rows.size == 0 or not columns.any():
+        return [line]
+    height = rows[-1] - rows[0] + 1
+    cuts = []
+    run_start = None
+    used = np.flatnonzero(columns)
+    for x in range(int(used[0]), int(used[-1]) + 1):
+        if not columns[x]:
+            run_start = x if run_start is None else run_start
+        elif run_start is not None:
+            if x - run_start >= WORD_GAP * height:
+                cuts.append((run_start, x))
+            run_start = None
+    if not cuts:
+        return [line]
+    pieces = []
+    left = 0
+    for start, end in cuts:
+        pieces.append(line[:, left:min(line.shape[1], start + PIECE_PAD)])
+        left = max(0, end - PIECE_PAD)
+    pieces.append(line[:, left:])
+    return pieces
+
+
+RENDER_SIZE = 48  # px: the field font's size when a reading is drawn to compare it
+
+
+@cache
+def _field_font() -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(fonts_dir() / REGULAR), RENDER_SIZE)
+
+
+def _ink_box(mask: np.ndarray) -> np.ndarray | None:
+    rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if rows.size == 0:
+        return None
+    return mask[rows[0]:rows[-1] + 1, columns[0]:columns[-1] + 1]
+
+
+def print_likeness(line: np.ndarray, text: str) -> float:
+    """How well the line looks like text drawn in the form's field font (DejaVu Sans, the
+    font PDF viewers write a typed value in): the reading drawn in that font, stretched onto
+    the line's ink, against that ink (correlation of the two, blurred a little; 1 is the same).
+    Handwriting, and a reading that is not what the line shows, look less alike."""
+    grey = line if line.ndim == 2 else cv2.cvtColor(line, cv2.COLOR_RGB2GRAY)
+    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    seen = _ink_box(ink.astype(bool))
+    if seen is None or not text.strip():
+        return 0.0
+    font = _field_font()
+    left, top, right, bottom = font.getbbox(text)
+    canvas = Image.new("L", (int(right - left) + 8, int(bottom - top) + 8), 0)
+    ImageDraw.Draw(canvas).text((4 - left, 4 - top), text, fill=255, font=font)
+    drawn = _ink_box(np.asarray(canvas) > 127)
+    if drawn is None:
+        return 0.0
+    h, w = seen.shape
+    drawn_f = cv2.resize(drawn.astype(np.float32), (w, h), interpolation=cv2.INTER_AREA)
+    blur = max(1.0, h / 12)
+    a = cv2.GaussianBlur(seen.astype(np.float32), (0, 0), blur)
+    b = cv2.GaussianBlur(drawn_f, (0, 0), blur)
+    a, b = a - a.mean(), b - b.mean()
+    norm = float(np.sqrt((a * a).sum() * (b * b).sum()))
+    return float((a * b).sum() / norm) if norm else 0.0
+
