@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from difflib import SequenceMatcher
+from enum import Enum
 
 import cv2
 import numpy as np
@@ -229,6 +231,63 @@ def _given_names(result: IdDocumentResult, account_name: str, typed: bool,
     other = typed or closest_given_name(account_name, result.surname or "",
                                         result.given_names) < OTHER_PERSON_SIMILARITY
     return Check("id_name", Status.REVIEW if other else Status.WARNING, message, file=where)
+
+
+# Where the ID number on the form was read by OCR (our print on an older form, or handwriting),
+# the letters OCR takes for digits count as those digits (O for 0, I for 1, ...); only where
+# the MRZ's check digit proves the document's number, so the OCR reading is the doubtful side.
+OCR_CONFUSIONS = str.maketrans("OQDILJSBZG", "0001115826")
+
+
+class NumberSource(Enum):
+    """Where the ID number on the form comes from, from most to least sure."""
+
+    REQUEST = "request"  # the signed token of a prefilled form
+    TYPED = "typed"  # typed into the PDF
+    READ = "read"  # OCR of the box: our print on an older form, or handwriting
+
+
+def id_number_check(found: tuple[IdDocumentResult, Page] | None, number: str | None,
+                    source: NumberSource) -> Check | None:
+    """The ID number on the form against the document number (or, on a foreign document, the
+    personal number) in the ID's MRZ. None when there is nothing to compare: no number, no MRZ
+    whose document number's check digit holds, or a number of another kind (another length or
+    letters where the document has none: a NIF, a klantnummer). A mismatch is for support: an
+    older or newer ID of the holder, or someone else's. OCR of the box may misread one
+    character: one place apart is a warning, further apart review."""
+    if found is None or not number:
+        return None
+    result, page = found
+    mrz = result.mrz
+    if mrz is None or mrz.checks.get("document_number") != "ok":
+        return None
+    form = re.sub(r"[^A-Z0-9]", "", number.upper())
+    documents = [mrz.document_number]
+    personal = mrz.optional_data.replace("<", "")
+    if mrz.issuing_country != "NLD" and personal:  # a Dutch one holds the BSN: not compared
+        documents.append(personal)
+    read = source is NumberSource.READ
+    fold = (lambda text: text.translate(OCR_CONFUSIONS)) if read else (lambda text: text)
+    where = f"{page.file_name} p. {page.index}"
+    if any(fold(form) == fold(doc) for doc in documents):
+        return Check("id_number", Status.OK, "het ID-nummer op het formulier is het nummer van "
+                     "het identiteitsbewijs", file=where)
+    comparable = [doc for doc in documents if len(doc) == len(form)
+                  and any(ch.isalpha() for ch in doc) == any(ch.isalpha() for ch in form)]
+    if not comparable:
+        return None
+    apart = min(sum(a != b for a, b in zip(fold(form), fold(doc), strict=True))
+                for doc in comparable)
+    told = {NumberSource.REQUEST: "het ID-nummer van de aanvraag",
+            NumberSource.TYPED: "het ingevulde ID-nummer",
+            NumberSource.READ: "het ID-nummer op het formulier"}[source]
+    if read and apart == 1:
+        return Check("id_number", Status.WARNING, f"{told} verschilt één teken van het nummer "
+                     "van het identiteitsbewijs (misschien verkeerd gelezen); vergelijk ze",
+                     file=where)
+    return Check("id_number", Status.REVIEW, f"{told} is niet het nummer van het "
+                 "identiteitsbewijs: een ouder of nieuwer identiteitsbewijs, of dat van iemand "
+                 "anders? Controleer dit", file=where)
 
 
 def _expiry(result: IdDocumentResult, today: dt.date, where: str) -> Check:
