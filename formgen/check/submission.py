@@ -123,7 +123,7 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
                 if marks:
                     marked.add((item.file_name, item.index))
         else:
-            id_search.offer_form_page(_beside_the_form(found, template))
+            id_search.offer_form_page(*_beside_the_form(found, template))
             found.source = replace(found.source, image=_NO_IMAGE)  # the warped copy is kept
             form_pages.append(found)
         del item, found
@@ -164,15 +164,14 @@ _NO_IMAGE = np.zeros((0, 0, 3), np.uint8)
 MAX_UNPLACED = 8  # pages not recognised that are kept to be looked for by their print
 
 
-def _beside_the_form(page: FormPage, template: FormTemplate) -> Page:
-    """The form page without the form: its print and its boxes whitened, so what is left is
-    what lies beside them, such as an ID card laid on the page (the reader would otherwise
-    take the form's lines of text for the document's)."""
+def _beside_the_form(page: FormPage, template: FormTemplate) -> tuple[Page, np.ndarray]:
+    """The form page, upright, and a mask of the form on it (its print and its boxes): what
+    lies beside them, such as an ID card laid on the page, is read with them wiped (see
+    IdSearch.found)."""
     printed = reference_pages(template.pdf)[page.number - 1]
     boxes = boxes_mask(printed.shape, tuple(b.rect for b in template.layout.boxes
                                             if b.field.page == page.number))
-    image = np.where(printed | boxes, np.uint8(255), page.warped)
-    return replace(page.source, image=image, dpi=CHECK_DPI)
+    return replace(page.source, image=page.warped, dpi=CHECK_DPI), printed | boxes
 
 
 def _placed_by_print(unplaced: list[Page], form_pages: list[FormPage],

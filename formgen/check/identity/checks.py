@@ -33,14 +33,15 @@ class IdSearch:
 
     Pages are offered as they are decoded and not kept (only their name and number), so a
     submission of many pages never holds them all in memory. After a valid MRZ, the remaining
-    pages are not read. Form pages (their print and boxes wiped) are kept and read only when
-    no other page held a valid MRZ: customers lay the ID on the form and scan both at once.
+    pages are not read. Form pages are kept and read only when no other page held a valid MRZ:
+    customers lay the ID on the form and scan both at once, or copy it onto a copy of a form
+    page (of this request or an older one).
     """
 
     def __init__(self, today: dt.date) -> None:
         self.today = today
         self.best: tuple[IdDocumentResult, Page] | None = None
-        self.form_pages: list[Page] = []
+        self.form_pages: list[tuple[Page, np.ndarray]] = []
 
     def offer(self, page: Page) -> None:
         if self.best is not None and self.best[0].mrz_valid:
@@ -49,20 +50,28 @@ class IdSearch:
             return
         self._consider(analyse_id_page(page.image, today=self.today), page)
 
-    def offer_form_page(self, page: Page) -> None:
-        """A page of the form with the form's print and boxes wiped: an ID may lie there."""
-        if len(self.form_pages) < MAX_FORM_PAGES and not _blank(page.image):
-            self.form_pages.append(page)
+    def offer_form_page(self, page: Page, form: np.ndarray) -> None:
+        """A page of the form (upright) and where the form's print and boxes are on it (a mask):
+        an ID may lie beside them or have been copied over them."""
+        if len(self.form_pages) < MAX_FORM_PAGES and not _blank(_wiped(page.image, form)):
+            self.form_pages.append((page, form))
 
     def _consider(self, result: IdDocumentResult, page: Page) -> None:
         if self.best is None or _rank(result) > _rank(self.best[0]):
             self.best = (result, replace(page, image=_NO_IMAGE))
 
     def found(self) -> tuple[IdDocumentResult, Page] | None:
-        for page in self.form_pages:
+        for page, form in self.form_pages:
             if self.best is not None and self.best[0].mrz_valid:
                 break
-            result = analyse_id_page(page.image, today=self.today)
+            # First with the form's print and boxes wiped (the reader would take the form's lines
+            # of text for the document's). An ID copied over the form loses strokes of its MRZ
+            # where the print is wiped: when a document is seen there without a valid MRZ, the
+            # page is read once more with only its straight lines (box borders) taken out.
+            result = analyse_id_page(_wiped(page.image, form), today=self.today)
+            if result.looks_like_id and not result.mrz_valid:
+                unlined = analyse_id_page(without_lines(page.image), today=self.today)
+                result = max(result, unlined, key=_rank)
             if result.mrz_found:  # the form's own print names the ID: only an MRZ counts
                 self._consider(result, page)
         self.form_pages = []
@@ -70,6 +79,30 @@ class IdSearch:
 
 
 MAX_FORM_PAGES = 4  # form pages kept to look for an ID on
+
+
+# A straight run of ink at least this long (px at CHECK_DPI, 5 mm) is a line of the form (a box
+# border, a rule), not a stroke of an MRZ character (2.5 mm wide) or a row of '<' fillers.
+LINE_MIN = 31
+LINE_CONTRAST = 60  # grey levels darker than the paper around it: ink
+
+
+def without_lines(image: np.ndarray) -> np.ndarray:
+    """The page with its long straight horizontal and vertical lines of ink painted over from
+    their surroundings (inpainting): where a box border crosses an MRZ row, the characters'
+    strokes are continued across it instead of being cut (whitening) or merged with the line."""
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    paper = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    ink = ((paper.astype(np.int16) - grey.astype(np.int16)) > LINE_CONTRAST).astype(np.uint8)
+    lines = np.maximum(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, LINE_MIN), np.uint8)),
+                       cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((LINE_MIN, 1), np.uint8)))
+    mask = cv2.dilate(lines, np.ones((3, 3), np.uint8))
+    return cv2.inpaint(np.ascontiguousarray(image), mask, 2, cv2.INPAINT_TELEA)
+
+
+def _wiped(image: np.ndarray, form: np.ndarray) -> np.ndarray:
+    """The page with the form's print and boxes (form: a mask) whitened."""
+    return np.where(form[:, :, None] if image.ndim == 3 else form, np.uint8(255), image)
 
 
 _NO_IMAGE = np.zeros((0, 0, 3), np.uint8)
