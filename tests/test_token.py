@@ -119,3 +119,62 @@ def test_numbers_are_plain_digits(number: str) -> None:
 def test_a_whole_token_keeps_tolerating_space_around_it(key: bytes) -> None:
     text = tokens.encode(PREFILLED, key)
     assert tokens.verify(text + "\n", key) == tokens.verify(" " + text + "\r\n", key) == PREFILLED
+
+
+WITH_HOLDER = tokens.Token("WIJZIGING-KK", 1, 1, 2, "R123", "K42", dt.date(2026, 11, 25),
+                           tokens.holder_text("Zoë Müller-de Groot"), tokens.id_number_text("x1234567z"))  # noqa: E501
+
+
+def test_the_holder_and_id_number_round_trip(key: bytes) -> None:
+    assert WITH_HOLDER.holder == "ZOE+MUELLER+DE+GROOT" and WITH_HOLDER.id_number == "X1234567Z"
+    text = tokens.encode(WITH_HOLDER, key)
+    assert text.split(":")[7:9] == ["ZOE+MUELLER+DE+GROOT", "X1234567Z"]
+    assert tokens.verify(text, key) == WITH_HOLDER
+    assert WITH_HOLDER.holder_name == "ZOE MUELLER DE GROOT"
+
+
+def test_a_token_printed_before_without_the_holder_still_verifies(key: bytes) -> None:
+    old = tokens.encode(PREFILLED, key)
+    assert len(old.split(":")) == 8
+    token = tokens.verify(old, key)
+    assert token.holder is None and token.id_number is None and token.request_id == "R123"
+
+
+def test_the_holder_is_signed(key: bytes) -> None:
+    parts = tokens.encode(WITH_HOLDER, key).split(":")
+    for index, value in ((7, "ZOE+MULLER+DE+GROOT"), (8, "X1234568Z"), (7, "")):
+        changed = parts.copy()
+        changed[index] = value
+        with pytest.raises(TokenError):
+            tokens.verify(":".join(changed), key)
+    with pytest.raises(TokenError):  # the holder dropped: the old format, but the tag differs
+        tokens.verify(":".join(parts[:7] + parts[9:]), key)
+
+
+@pytest.mark.parametrize("part", ["Zoe", "ZOE MULLER", "ZOE+", "+ZOE", "A" * 29, "ZOE:X"])
+def test_a_holder_that_is_no_folded_name_is_rejected(part: str) -> None:
+    text = f"WZL1:WIJZIGING-KK:1:1/2:R1:K1:20261125:{part}:X1:" + "A" * 26
+    with pytest.raises(TokenError):
+        tokens.parse(text)
+
+
+@pytest.mark.parametrize(("name", "folded"), [
+    ("Maria Wilhelmina Johanna van den Berg-Oudshoorn", "MARIA+VAN+DEN+BERG+OUDSHOORN"),
+    ("Søren d'Ancona", "SOEREN+DANCONA"),
+    ("Jan 2e de Vries", "JAN+E+DE+VRIES"),
+])
+def test_a_long_name_keeps_its_first_given_name_and_surname(name: str, folded: str) -> None:
+    assert tokens.holder_text(name) == folded
+    assert len(tokens.holder_text(name)) <= tokens.HOLDER_CHARS
+
+
+def test_a_prefilled_code_stays_qr_version_5(key: bytes) -> None:
+    """The holder and ID number make the code of a prefilled page 37 modules (version 5) at
+    the longest name and usual ids; the reader's bent-grid fit knows versions up to 6."""
+    from formgen.form.qr import qr_rows
+
+    longest = tokens.Token("WIJZIGING-KK", 1, 1, 2, tokens.new_request_id(), "KK1234567",
+                           dt.date(2026, 11, 25), "A" * tokens.HOLDER_CHARS,
+                           "X" * tokens.ID_NUMBER_CHARS)
+    assert len(qr_rows(tokens.encode(longest, key))) == 37
+    assert len(qr_rows(tokens.encode(PREFILLED, key))) <= 33

@@ -75,7 +75,8 @@ def consistency_checks(findings: FormFindings, template: FormTemplate,
                for field in template.form.fields if field.prefill in carried and field.locked]
     printed = _printed_names(findings, template)
     checks += _copies_agree(printed)
-    signer = _signer_check(findings, template, [name for _, name in printed])
+    holder = [findings.holder] if findings.verified and findings.holder else []
+    signer = _signer_check(findings, template, holder or [name for _, name in printed])
     return checks + ([signer] if signer else [])
 
 

@@ -111,6 +111,8 @@ class FormFindings:
     verified: bool = False  # a prefilled token whose signature was checked with the key
     # The status of each box checked on its own (a group's members too), for reading values.
     boxes: dict[str, Status] = dataclass_field(default_factory=dict)
+    holder: str | None = None  # the account holder's name (ICAO) in that token, if it has it
+    holder_id_number: str | None = None  # the customer's ID number in that token, if it has it
 
 
 def _field_text(values: dict[str, str], field_id: str) -> str:
@@ -213,6 +215,7 @@ def check_form_pages(form_pages: list[FormPage], template: FormTemplate, *,
         findings.verified = any(not p.unverified for p in signed
                                 if p.token and p.token.request_id == main_request)
         findings.issued = first.issued.isoformat() if first.issued else None
+        findings.holder, findings.holder_id_number = first.holder_name, first.id_number
     pages: dict[int, list[FormPage]] = defaultdict(list)
     mixed = []
     for p in ours:
@@ -504,8 +507,10 @@ def _reading(field: Field, page: FormPage, template: FormTemplate,
 
 def _printed_by_us(field: Field, findings: FormFindings) -> bool:
     """The field's value is in the page's signed token, so the prefilled form printed it: the
-    klantnummer of a prefilled form whose token was verified."""
-    return field.prefill == "customer_id" and findings.verified and bool(findings.customer_id)
+    klantnummer, name or ID number of a prefilled form whose token was verified."""
+    carried = {"customer_id": findings.customer_id, "name": findings.holder,
+               "id_number": findings.holder_id_number}
+    return findings.verified and bool(carried.get(field.prefill or ""))
 
 
 def _by_hand(field: Field, page: np.ndarray, printed: np.ndarray, box: Rect, status: Status,

@@ -15,7 +15,14 @@ from formgen.check.consistency import consistency_checks
 from formgen.check.email import check_email
 from formgen.check.fields import FormFindings, account_name_crop, box_crop, check_form_pages
 from formgen.check.form_pages import FormPage, find_form_page, place_by_print
-from formgen.check.identity.checks import IdSearch, id_checks, read_printed_code, read_printed_name
+from formgen.check.identity.checks import (
+    IdSearch,
+    NumberSource,
+    id_checks,
+    id_number_check,
+    read_printed_code,
+    read_printed_name,
+)
 from formgen.check.identity.id_copy import keep_copy
 from formgen.check.ink import CHECK_DPI, boxes_mask, measure, reference_pages
 from formgen.check.intake import FileProblem, Page, SubmissionReader, grey_copy
@@ -28,7 +35,7 @@ NOT_A_SUBMISSION = "geen formulier of bijlage"
 NO_FILE = f"{NOT_A_SUBMISSION}: er zit geen bestand bij"
 NEITHER = f"{NOT_A_SUBMISSION}: er zit geen formulier en geen identiteitsbewijs bij"
 ORDER = ("form", "token", "pages", "field:", "group:", "value:", "signature", "id_document",
-         "id_name", "id_expiry", "bsn", "id_copy", "email")
+         "id_name", "id_number", "id_expiry", "bsn", "id_copy", "email")
 
 
 @dataclass
@@ -122,7 +129,7 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
                 if marks:
                     marked.add((item.file_name, item.index))
         else:
-            id_search.offer_form_page(_beside_the_form(found, template))
+            id_search.offer_form_page(*_beside_the_form(found, template))
             found.source = replace(found.source, image=_NO_IMAGE)  # the warped copy is kept
             form_pages.append(found)
         del item, found
@@ -138,6 +145,8 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
     _id_number_read_back(checks, findings, template)
     found_id = id_search.found()
     checks += id_checks(found_id, name, typed, today)
+    number = id_number_check(found_id, *_id_number(findings, template))
+    checks += [number] if number else []
     if redact_dir is not None and found_id is not None:
         id_result, id_page = found_id
         checks.append(keep_copy(id_page.image, id_result, redact_dir,
@@ -168,15 +177,14 @@ _NO_IMAGE = np.zeros((0, 0, 3), np.uint8)
 MAX_UNPLACED = 8  # pages not recognised that are kept to be looked for by their print
 
 
-def _beside_the_form(page: FormPage, template: FormTemplate) -> Page:
-    """The form page without the form: its print and its boxes whitened, so what is left is
-    what lies beside them, such as an ID card laid on the page (the reader would otherwise
-    take the form's lines of text for the document's)."""
+def _beside_the_form(page: FormPage, template: FormTemplate) -> tuple[Page, np.ndarray]:
+    """The form page, upright, and a mask of the form on it (its print and its boxes): what
+    lies beside them, such as an ID card laid on the page, is read with them wiped (see
+    IdSearch.found)."""
     printed = reference_pages(template.pdf)[page.number - 1]
     boxes = boxes_mask(printed.shape, tuple(b.rect for b in template.layout.boxes
                                             if b.field.page == page.number))
-    image = np.where(printed | boxes, np.uint8(255), page.warped)
-    return replace(page.source, image=image, dpi=CHECK_DPI)
+    return replace(page.source, image=page.warped, dpi=CHECK_DPI), printed | boxes
 
 
 def _placed_by_print(unplaced: list[Page], form_pages: list[FormPage],
@@ -238,13 +246,34 @@ def _id_number_read_back(checks: list[Check], findings: FormFindings,
 
 
 def _account_name(findings: FormFindings, template: FormTemplate) -> tuple[str | None, bool]:
-    """The account holder's name and whether it is machine-printed (typed or prefilled)."""
+    """The account holder's name and whether it is machine-printed (typed or prefilled). A
+    verified token that names the holder decides (the request's name, no OCR); else the value
+    typed into the PDF, else OCR of the name box."""
+    if findings.verified and findings.holder:
+        return findings.holder, True
     if findings.values.get("name"):
         return findings.values["name"], True
     if not findings.pages:
         return None, False
     printed = findings.request_id is not None  # prefilled forms print the name
     return read_printed_name(account_name_crop(findings, template)), printed
+
+
+def _id_number(findings: FormFindings, template: FormTemplate) -> tuple[str | None, NumberSource]:
+    """The customer's ID number on the form and where it comes from: the verified token of a
+    prefilled form, else the value typed into the PDF, else OCR of the box (our print on a
+    form prefilled before the token carried it, or handwriting on a blank form)."""
+    if findings.verified and findings.holder_id_number:
+        return findings.holder_id_number, NumberSource.REQUEST
+    field = next((f for f in template.form.fields if f.prefill == "id_number"), None)
+    if field is None:
+        return None, NumberSource.READ
+    if typed := findings.values.get(field.id, "").strip():
+        return typed, NumberSource.TYPED
+    box = box_crop(findings, template, field.id)
+    if findings.request_id is not None:
+        return read_printed_code(box), NumberSource.READ
+    return read_printed_name(box), NumberSource.READ
 
 
 def _handwritten(findings: FormFindings, template: FormTemplate, field_id: str) -> bool:

@@ -21,6 +21,7 @@ CHECK_LABELS = {
     "signature": "Handtekening",
     "id_document": "Identiteitsbewijs",
     "id_name": "Naam op het identiteitsbewijs",
+    "id_number": "Nummer van het identiteitsbewijs",
     "id_expiry": "Geldigheid van het identiteitsbewijs",
     "bsn": "BSN",
     "id_copy": "Kopie zonder BSN",

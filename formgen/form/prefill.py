@@ -32,7 +32,8 @@ def prefilled_token(template: FormTemplate, customer: Customer, request_id: str,
                     issued: dt.date) -> tokens.Token:
     form = template.form
     return tokens.Token(form.id, form.version, 1, form.page_count, request_id,
-                        customer.customer_id, issued)
+                        customer.customer_id, issued, tokens.holder_text(customer.name) or None,
+                        tokens.id_number_text(customer.id_number) or None)
 
 
 def build_prefilled(template: FormTemplate, customer: Customer, key: bytes, request_id: str,

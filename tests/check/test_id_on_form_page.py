@@ -39,10 +39,11 @@ def _lay_on(page: np.ndarray, card: np.ndarray, dpi: int) -> np.ndarray:
     return page
 
 
-def _card_back(dpi: int, surname: str, given: str) -> np.ndarray:
-    """The back of an ID card (the side with the MRZ), cut from the generator's page."""
+def _card_back(dpi: int, surname: str, given: str, number: str | None = None) -> np.ndarray:
+    """The back of an ID card (the side with the MRZ), cut from the generator's page; number:
+    its document number (the ID number on the person's form)."""
     generated = id_card_page(dpi=dpi, surname=S.mrz_name(surname), given_names=S.mrz_name(given),
-                             masked_bsn=True, today=S.today())
+                             masked_bsn=True, today=S.today(), document_number=number)
     x0, _, x1, y1 = generated.extra["mrz_box"]  # type: ignore[misc]
     top, bottom = y1 - _mm(51, dpi), y1 + _mm(3, dpi)
     return generated.image[top:bottom, max(0, x0 - _mm(5, dpi)):x1 + _mm(5, dpi)]
@@ -58,7 +59,8 @@ def _assert_found(result: SubmissionResult) -> None:
 def test_own_generator_scan(tmp_path: Path) -> None:
     ctx = S.Ctx(tmp_path / "case", KEY, np.random.default_rng(5))
     person, _, pages, dpi = S._paper(ctx, prefilled=True, dpi=300)
-    card = _card_back(dpi, person.info["surname"], person.info["given"])
+    card = _card_back(dpi, person.info["surname"], person.info["given"],
+                      person.customer.id_number)
     pages[1] = Image.fromarray(_lay_on(np.asarray(pages[1].convert("RGB")), card, dpi))
     scanned = S.scan(pages, ctx.rng, dpi=300, src_dpi=dpi)
     folder = tmp_path / "inzending"

@@ -30,7 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from functools import cache
@@ -317,9 +317,9 @@ def fill(pdf: bytes, dpi: int, values: dict[str, str], rng: random.Random, *, si
 
 def id_document(p: Person, dpi: int, rng: random.Random, *, passport: bool,
                 expired: bool = False, surname: str | None = None,
-                given: str | None = None) -> np.ndarray:
+                given: str | None = None, number: str | None = None) -> np.ndarray:
     """An RGB image of a fictitious ID card (TD1) or passport data page (TD3) at dpi; surname
-    and given: someone else's names instead of the person's."""
+    and given: someone else's names instead of the person's; number: the document number."""
     w_mm, h_mm = (125.0, 88.0) if passport else (85.6, 54.0)
     s = dpi / 25.4
     w, h = round(w_mm * s), round(h_mm * s)
@@ -341,8 +341,9 @@ def id_document(p: Person, dpi: int, rng: random.Random, *, passport: bool,
     expiry = (today() - dt.timedelta(days=rng.randint(30, 700)) if expired
               else today() + dt.timedelta(days=rng.randint(200, 3000)))
     birth = dt.date(rng.randint(1950, 2004), rng.randint(1, 12), rng.randint(1, 28))
-    number = "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXZ") for _ in range(2)) + "".join(
+    drawn_number = "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXZ") for _ in range(2)) + "".join(
         rng.choice("ABCDEFGHJKLMNPRSTUVWXZ0123456789") for _ in range(6)) + str(rng.randint(0, 9))
+    number = number or drawn_number
     rows = [("Naam / Surname", sur.upper()), ("Voornamen / Given names", given.upper()),
             ("Geboortedatum", birth.strftime("%d %m %Y")),
             ("Geldig tot / Date of expiry", expiry.strftime("%d %m %Y")),
@@ -568,9 +569,14 @@ class Paper:
 def paper(d: Draw, *, dpi: int, prefilled: bool | None = None, omit: frozenset[str] = frozenset(),
           group: bool = True, sign: str = "pen", reply: bool = False, with_id: bool = True,
           expired: bool = False, id_surname: str | None = None,
-          id_given: str | None = None) -> Paper:
+          id_given: str | None = None, id_number: str | None = None,
+          id_doc_number: str | None = None) -> Paper:
+    """id_number: the customer's ID number (on the form) instead of the drawn one;
+    id_doc_number: the number of the ID document sent."""
     rng = d.rng
     p = make_person(rng)
+    if id_number is not None:
+        p.customer = replace(p.customer, id_number=id_number)
     prefilled = rng.random() < 0.6 if prefilled is None else prefilled
     pdf = _form_pdf(d, p, prefilled)
     values = handwritten_values(p, rng, prefilled=prefilled, omit=omit, group=group, reply=reply)
@@ -581,7 +587,7 @@ def paper(d: Draw, *, dpi: int, prefilled: bool | None = None, omit: frozenset[s
     if with_id:
         passport = rng.random() < 0.4
         doc = id_document(p, dpi, rng, passport=passport, expired=expired, surname=id_surname,
-                          given=id_given)
+                          given=id_given, number=id_doc_number)
         scale = rng.uniform(0.75, 1.15)
         angle = rng.choice([0, 0, rng.uniform(-20, 20), 90, -90])
         d.tags += ["passport" if passport else "idcard", f"idscale:{scale:.2f}",

@@ -286,6 +286,7 @@ def id_card_page(
     noise: float = 0.0,
     obscure_mrz: Obscure | None = None,
     seed: int = 1,
+    document_number: str | None = None,
 ) -> GeneratedId:
     """A4 page with the front and the back of a (fictitious) Dutch ID card (TD1).
 
@@ -293,7 +294,8 @@ def id_card_page(
     """
     rng = random.Random(seed)
     bsn = make_bsn(rng)
-    docnum = make_document_number(rng)
+    docnum = make_document_number(rng)  # drawn always: the same dice for the rest
+    docnum = document_number or docnum
     birth = dt.date(1960 + rng.randint(0, 40), rng.randint(1, 12), rng.randint(1, 28))
     expiry = _add_years(today, -1) if expired else _add_years(today, 6)
     expiry = expiry.replace(day=min(expiry.day, 28))
@@ -374,11 +376,13 @@ def passport_page(
     noise: float = 0.0,
     obscure_mrz: Obscure | None = None,
     seed: int = 2,
+    document_number: str | None = None,
 ) -> GeneratedId:
     """A4 page with the data page of a (fictitious) Dutch passport (TD3)."""
     rng = random.Random(seed)
     bsn = make_bsn(rng)
-    docnum = make_document_number(rng)
+    docnum = make_document_number(rng)  # drawn always: the same dice for the rest
+    docnum = document_number or docnum
     birth = dt.date(1960 + rng.randint(0, 40), rng.randint(1, 12), rng.randint(1, 28))
     expiry = _add_years(today, -1) if expired else _add_years(today, 7)
     expiry = expiry.replace(day=min(expiry.day, 28))

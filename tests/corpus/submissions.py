@@ -185,16 +185,18 @@ def mrz_name(text: str) -> str:
 
 def id_page(p: Person, dpi: int, rng: Rng, *, expired: bool = False, masked: bool = True,
             surname: str | None = None, given: str | None = None,
-            passport: bool | None = None) -> Image.Image:
-    """A page with the person's (fictitious) ID card or passport, BSN masked by default;
-    surname and given: someone else's names instead of the person's."""
+            passport: bool | None = None, document_number: str | None = None) -> Image.Image:
+    """A page with the person's (fictitious) ID card or passport, BSN masked by default, whose
+    document number is the ID number on the person's form; surname, given and
+    document_number: someone else's (or another document's) instead of the person's."""
     if id_documents is None:  # pragma: no cover
         raise RuntimeError("tests/corpus/id_documents.py is missing")
     passport = bool(rng.random() < 0.35) if passport is None else passport
     make = id_documents.passport_page if passport else id_documents.id_card_page
     kwargs = dict(dpi=dpi, masked_bsn=masked, expired=expired, today=today(),
                   mask_style="bar" if rng.random() < 0.7 else "filler",
-                  seed=int(rng.integers(1, 2 ** 31)))
+                  seed=int(rng.integers(1, 2 ** 31)),
+                  document_number=document_number or p.customer.id_number)
     sur, given = surname or p.info["surname"], given or p.info["given"]
     try:
         doc = make(surname=sur, given_names=given, **kwargs)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from difflib import SequenceMatcher
+from enum import Enum
 
 import cv2
 import numpy as np
@@ -31,8 +33,9 @@ class IdSearch:
 
     Pages are offered as they are decoded and not kept (only their name and number), so a
     submission of many pages never holds them all in memory. After a valid MRZ, the remaining
-    pages are not read. Form pages (their print and boxes wiped) are kept and read only when
-    no other page held a valid MRZ: customers lay the ID on the form and scan both at once.
+    pages are not read. Form pages are kept and read only when no other page held a valid MRZ:
+    customers lay the ID on the form and scan both at once, or copy it onto a copy of a form
+    page (of this request or an older one).
     ``keep_image``: keep the image of the best page too (for a copy of the ID, --redact).
     """
 
@@ -40,7 +43,7 @@ class IdSearch:
         self.today = today
         self.keep_image = keep_image
         self.best: tuple[IdDocumentResult, Page] | None = None
-        self.form_pages: list[Page] = []
+        self.form_pages: list[tuple[Page, np.ndarray]] = []
 
     def offer(self, page: Page) -> None:
         if self.best is not None and self.best[0].mrz_valid:
@@ -49,20 +52,28 @@ class IdSearch:
             return
         self._consider(analyse_id_page(page.image, today=self.today), page)
 
-    def offer_form_page(self, page: Page) -> None:
-        """A page of the form with the form's print and boxes wiped: an ID may lie there."""
-        if len(self.form_pages) < MAX_FORM_PAGES and not _blank(page.image):
-            self.form_pages.append(page)
+    def offer_form_page(self, page: Page, form: np.ndarray) -> None:
+        """A page of the form (upright) and where the form's print and boxes are on it (a mask):
+        an ID may lie beside them or have been copied over them."""
+        if len(self.form_pages) < MAX_FORM_PAGES and not _blank(_wiped(page.image, form)):
+            self.form_pages.append((page, form))
 
     def _consider(self, result: IdDocumentResult, page: Page) -> None:
         if self.best is None or _rank(result) > _rank(self.best[0]):
             self.best = (result, page if self.keep_image else replace(page, image=_NO_IMAGE))
 
     def found(self) -> tuple[IdDocumentResult, Page] | None:
-        for page in self.form_pages:
+        for page, form in self.form_pages:
             if self.best is not None and self.best[0].mrz_valid:
                 break
-            result = analyse_id_page(page.image, today=self.today)
+            # First with the form's print and boxes wiped (the reader would take the form's lines
+            # of text for the document's). An ID copied over the form loses strokes of its MRZ
+            # where the print is wiped: when a document is seen there without a valid MRZ, the
+            # page is read once more with only its straight lines (box borders) taken out.
+            result = analyse_id_page(_wiped(page.image, form), today=self.today)
+            if result.looks_like_id and not result.mrz_valid:
+                unlined = analyse_id_page(without_lines(page.image), today=self.today)
+                result = max(result, unlined, key=_rank)
             if result.mrz_found:  # the form's own print names the ID: only an MRZ counts
                 self._consider(result, page)
         self.form_pages = []
@@ -70,6 +81,30 @@ class IdSearch:
 
 
 MAX_FORM_PAGES = 4  # form pages kept to look for an ID on
+
+
+# A straight run of ink at least this long (px at CHECK_DPI, 5 mm) is a line of the form (a box
+# border, a rule), not a stroke of an MRZ character (2.5 mm wide) or a row of '<' fillers.
+LINE_MIN = 31
+LINE_CONTRAST = 60  # grey levels darker than the paper around it: ink
+
+
+def without_lines(image: np.ndarray) -> np.ndarray:
+    """The page with its long straight horizontal and vertical lines of ink painted over from
+    their surroundings (inpainting): where a box border crosses an MRZ row, the characters'
+    strokes are continued across it instead of being cut (whitening) or merged with the line."""
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    paper = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    ink = ((paper.astype(np.int16) - grey.astype(np.int16)) > LINE_CONTRAST).astype(np.uint8)
+    lines = np.maximum(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, LINE_MIN), np.uint8)),
+                       cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((LINE_MIN, 1), np.uint8)))
+    mask = cv2.dilate(lines, np.ones((3, 3), np.uint8))
+    return cv2.inpaint(np.ascontiguousarray(image), mask, 2, cv2.INPAINT_TELEA)
+
+
+def _wiped(image: np.ndarray, form: np.ndarray) -> np.ndarray:
+    """The page with the form's print and boxes (form: a mask) whitened."""
+    return np.where(form[:, :, None] if image.ndim == 3 else form, np.uint8(255), image)
 
 
 _NO_IMAGE = np.zeros((0, 0, 3), np.uint8)
@@ -231,6 +266,63 @@ def _given_names(result: IdDocumentResult, account_name: str, typed: bool,
     other = typed or closest_given_name(account_name, result.surname or "",
                                         result.given_names) < OTHER_PERSON_SIMILARITY
     return Check("id_name", Status.REVIEW if other else Status.WARNING, message, file=where)
+
+
+# Where the ID number on the form was read by OCR (our print on an older form, or handwriting),
+# the letters OCR takes for digits count as those digits (O for 0, I for 1, ...); only where
+# the MRZ's check digit proves the document's number, so the OCR reading is the doubtful side.
+OCR_CONFUSIONS = str.maketrans("OQDILJSBZG", "0001115826")
+
+
+class NumberSource(Enum):
+    """Where the ID number on the form comes from, from most to least sure."""
+
+    REQUEST = "request"  # the signed token of a prefilled form
+    TYPED = "typed"  # typed into the PDF
+    READ = "read"  # OCR of the box: our print on an older form, or handwriting
+
+
+def id_number_check(found: tuple[IdDocumentResult, Page] | None, number: str | None,
+                    source: NumberSource) -> Check | None:
+    """The ID number on the form against the document number (or, on a foreign document, the
+    personal number) in the ID's MRZ. None when there is nothing to compare: no number, no MRZ
+    whose document number's check digit holds, or a number of another kind (another length or
+    letters where the document has none: a NIF, a klantnummer). A mismatch is for support: an
+    older or newer ID of the holder, or someone else's. OCR of the box may misread one
+    character: one place apart is a warning, further apart review."""
+    if found is None or not number:
+        return None
+    result, page = found
+    mrz = result.mrz
+    if mrz is None or mrz.checks.get("document_number") != "ok":
+        return None
+    form = re.sub(r"[^A-Z0-9]", "", number.upper())
+    documents = [mrz.document_number]
+    personal = mrz.optional_data.replace("<", "")
+    if mrz.issuing_country != "NLD" and personal:  # a Dutch one holds the BSN: not compared
+        documents.append(personal)
+    read = source is NumberSource.READ
+    fold = (lambda text: text.translate(OCR_CONFUSIONS)) if read else (lambda text: text)
+    where = f"{page.file_name} p. {page.index}"
+    if any(fold(form) == fold(doc) for doc in documents):
+        return Check("id_number", Status.OK, "het ID-nummer op het formulier is het nummer van "
+                     "het identiteitsbewijs", file=where)
+    comparable = [doc for doc in documents if len(doc) == len(form)
+                  and any(ch.isalpha() for ch in doc) == any(ch.isalpha() for ch in form)]
+    if not comparable:
+        return None
+    apart = min(sum(a != b for a, b in zip(fold(form), fold(doc), strict=True))
+                for doc in comparable)
+    told = {NumberSource.REQUEST: "het ID-nummer van de aanvraag",
+            NumberSource.TYPED: "het ingevulde ID-nummer",
+            NumberSource.READ: "het ID-nummer op het formulier"}[source]
+    if read and apart == 1:
+        return Check("id_number", Status.WARNING, f"{told} verschilt één teken van het nummer "
+                     "van het identiteitsbewijs (misschien verkeerd gelezen); vergelijk ze",
+                     file=where)
+    return Check("id_number", Status.REVIEW, f"{told} is niet het nummer van het "
+                 "identiteitsbewijs: een ouder of nieuwer identiteitsbewijs, of dat van iemand "
+                 "anders? Controleer dit", file=where)
 
 
 def _expiry(result: IdDocumentResult, today: dt.date, where: str) -> Check:

@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
 
+from formgen.icao import DROPPED, SEPARATORS, char_options, icao_name_variants
+from formgen.icao import icao_name as icao_name  # re-exported: the name checks import it here
+
 CheckStatus = Literal["ok", "fout", "niet te controleren"]
 DocType = Literal["TD1", "TD3"]
 
@@ -514,16 +517,6 @@ def parse_mrz(lines: Sequence[str] | str, *, today: dt.date | None = None) -> Mr
 # names
 # --------------------------------------------------------------------------------------------
 
-# ICAO 9303 part 3 transliterations: first entry is the recommended one, others are accepted.
-_TRANSLIT: dict[str, tuple[str, ...]] = {
-    "Ä": ("AE", "A"), "Ö": ("OE", "O"), "Ü": ("UE", "U", "UXX"), "Å": ("AA", "A"),
-    "Æ": ("AE",), "Ø": ("OE", "O"), "ß": ("SS",), "ẞ": ("SS",), "Ł": ("L",), "Ş": ("S",),
-    "Ñ": ("N", "NXX"), "Œ": ("OE",), "Þ": ("TH",), "Ð": ("D",), "Đ": ("D",), "Ĳ": ("IJ",),
-    "Ħ": ("H",), "Ŀ": ("L",), "Ŧ": ("T",), "Ŋ": ("N",),
-}
-_SEPARATORS = re.compile(r"[\s\-‐‑–—,.<]+")
-_DROPPED = str.maketrans("", "", "'’‘`´ʼ")
-
 TUSSENVOEGSELS = frozenset({
     "VAN", "DE", "DER", "DEN", "HET", "T", "TEN", "TER", "TE", "IN", "OP", "AAN", "BIJ", "ONDER",
     "OVER", "UIT", "VOOR", "LA", "LE", "DU", "D", "L", "VON", "VOM", "ZU", "ZUM", "ZUR", "DA",
@@ -531,43 +524,8 @@ TUSSENVOEGSELS = frozenset({
 })
 
 
-def _strip_accents(ch: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", ch)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _char_options(ch: str) -> tuple[str, ...]:
-    up = ch.upper() if ch != "ß" else "ß"
-    if up in _TRANSLIT:
-        return _TRANSLIT[up]
-    if ch in _TRANSLIT:
-        return _TRANSLIT[ch]
-    base = _strip_accents(up).upper()
-    base = "".join(c for c in base if "A" <= c <= "Z" or c.isdigit())
-    return (base,)
-
-
-def icao_name(s: str) -> str:
-    """ICAO 9303 transliteration of a name: upper case A-Z, words joined by ``<``.
-
-    ``"Ørsted-Şahin"`` -> ``"OERSTED<SAHIN"``; apostrophes are dropped (``"d'Ancona"`` ->
-    ``"DANCONA"``).
-    """
-    words = _SEPARATORS.split(s.translate(_DROPPED))
-    return "<".join(w for w in ("".join(_char_options(c)[0] for c in word) for word in words) if w)
-
-
-def icao_name_variants(word: str, limit: int = 32) -> set[str]:
-    """All accepted ICAO spellings of one word (e.g. ``Müller`` -> MUELLER, MULLER, MUXXLLER)."""
-    options = [_char_options(c) for c in word.translate(_DROPPED)]
-    out: set[str] = set()
-    for combo in itertools.islice(itertools.product(*options), limit):
-        out.add("".join(combo))
-    return {w for w in out if w}
-
-
 def _name_words(name: str) -> list[set[str]]:
-    return [icao_name_variants(w) for w in _SEPARATORS.split(name.translate(_DROPPED)) if w]
+    return [icao_name_variants(w) for w in SEPARATORS.split(name.translate(DROPPED)) if w]
 
 
 def _run_matches(words: list[set[str]], tokens: list[str], truncated: bool) -> bool:
@@ -599,8 +557,8 @@ def surname_matches(account_holder_name: str, mrz_surname: str, *,
     usual placements: "Jan de Vries" and "Vries, Jan de" both match ``DE<VRIES`` (and ``VRIES``).
     ``truncated``: the MRZ name field was full, so the last surname word may be cut short.
     """
-    tokens = [t for t in re.split(r"[<\s\-]+", mrz_surname.upper().translate(_DROPPED)) if t]
-    tokens = ["".join(_char_options(c)[0] for c in t) for t in tokens]
+    tokens = [t for t in re.split(r"[<\s\-]+", mrz_surname.upper().translate(DROPPED)) if t]
+    tokens = ["".join(char_options(c)[0] for c in t) for t in tokens]
     words = _name_words(account_holder_name)
     if not tokens or not words:
         return False
