@@ -34,7 +34,7 @@ import datetime as dt
 import difflib
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -185,6 +185,50 @@ class _PageRead:
     lines: list[OcrLine]  # in work coordinates (upright)
     rotation: int
     located: bool = False  # page is only the part of the page given that holds print
+    work: np.ndarray | None = None  # the upright work copy the lines were detected on
+    pending: list[np.ndarray] = field(default_factory=list)  # boxes not recognised yet
+
+
+def _recognised(work: np.ndarray, boxes: list[np.ndarray]) -> list[OcrLine]:
+    texts = ocr.recognize([ocr.crop_box(work, b) for b in boxes])
+    return [
+        OcrLine(text, tuple((float(x), float(y)) for x, y in b), score)  # type: ignore[arg-type]
+        for b, (text, score) in zip(boxes, texts, strict=True)
+        if text.strip() and score >= 0.4
+    ]
+
+
+def _mrz_candidate(box: np.ndarray, boxes: Sequence[np.ndarray]) -> bool:
+    """A long line with another of its width stacked on it: what an MRZ row looks like."""
+    w, h = _box_size(box)
+    return w > 10 * max(h, 1.0) and _stacked(box, boxes)
+
+
+def _mrz_zone(boxes: Sequence[np.ndarray]) -> Callable[[np.ndarray], bool]:
+    """Whether a box lies where the MRZ candidates are (a row the detector split in pieces,
+    at a black bar, lies there too), one row height around them."""
+    found = [b for b in boxes if _mrz_candidate(b, boxes)]
+    if not found:
+        return lambda box: False
+    points = np.vstack(found)
+    h = max(_box_size(b)[1] for b in found)
+    (x0, y0), (x1, y1) = points.min(axis=0) - (h, 1.5 * h), points.max(axis=0) + (h, 1.5 * h)
+
+    def inside(box: np.ndarray) -> bool:
+        cx, cy = box.mean(axis=0)
+        return bool(x0 <= cx <= x1 and y0 <= cy <= y1)
+
+    return inside
+
+
+def _read_rest(read: _PageRead) -> bool:
+    """Recognise the lines of a page read that were left for when they are needed (not MRZ
+    candidates); whether any were."""
+    if not read.pending or read.work is None:
+        return False
+    read.lines = read.lines + _recognised(read.work, read.pending)
+    read.pending = []
+    return True
 
 
 MAX_SKEW_DEGREES = 1.0  # straighter than this, the MRZ reader copes as it is
@@ -348,15 +392,12 @@ def _read_page(image: np.ndarray, *, vote: bool = True, locate: bool = True,
         boxes = _sort_boxes(_rotate_boxes_180(boxes, work.shape[1], work.shape[0]))
 
     boxes = _within_budget([b for b in boxes if min(_box_size(b)) >= 4])
-    crops = [ocr.crop_box(work, b) for b in boxes]
-    texts = ocr.recognize(crops)
-    lines = [
-        OcrLine(text, tuple((float(x), float(y)) for x, y in b), score)  # type: ignore[arg-type]
-        for b, (text, score) in zip(boxes, texts, strict=True)
-        if text.strip() and score >= 0.4
-    ]
-    return _PageRead(_rotate(page, rotation), scale, lines, rotation,  # rotation: of 90s
-                     located is not None)
+    # the MRZ candidates first; the other lines only when a check needs them
+    zone = _mrz_zone(boxes)
+    first = [b for b in boxes if zone(b)]
+    rest = [b for b in boxes if not zone(b)]
+    return _PageRead(_rotate(page, rotation), scale, _recognised(work, first),
+                     rotation, located is not None, work, rest)  # rotation: of 90s
 
 
 # --------------------------------------------------------------------------------------------
@@ -739,7 +780,23 @@ def _compatible(a: str, b: str) -> bool:
 
 
 def _read_mrz(read: _PageRead, today: dt.date) -> tuple[MrzResult | None, list[list[_Segment]]]:
-    """The MRZ on a read page: the whole-line reading, the piecewise one, the band read again."""
+    """The MRZ on a read page, from the MRZ candidates first; without a valid one, the other
+    lines are recognised too (a row the detector split or cut short) and the MRZ read again."""
+    result, block = _read_mrz_lines(read, today)
+    if not (result is not None and result.valid) and read.pending:
+        known = len(read.lines)
+        _read_rest(read)
+        if _segments(read.lines[known:]):
+            again, again_block = _read_mrz_lines(read, today)
+            if _quality(again) >= _quality(result):
+                result, block = again, again_block
+    return result, block
+
+
+def _read_mrz_lines(read: _PageRead,
+                    today: dt.date) -> tuple[MrzResult | None, list[list[_Segment]]]:
+    """The MRZ in a page's recognised lines: the whole-line reading, the piecewise one, the
+    band read again."""
     result, block = _mrz_from_lines(read.lines, today)
     rows = None
     if len(block) in (2, 3) and sum(len(s.text) for r in block for s in r) >= 30:
@@ -921,6 +978,8 @@ def analyse_id_page(image: np.ndarray, *, today: dt.date | None = None) -> IdDoc
         if _quality(bent) > _quality(result):
             result = bent
 
+    if result is not None and result.valid and result.bsn_masked:
+        _read_rest(read)  # the MRZ hides the BSN: is it printed in the clear elsewhere?
     text_bsn = any(text_has_bsn(line.text) for line in read.lines
                    if _mrz_like(line.text) is None)
     looks_like_id = result is not None or _keywords_found(read.lines)
