@@ -111,7 +111,8 @@ BAR_FILL = 0.7  # share of a character cell covered with ink: a black bar, not a
 
 
 def _read_rows_chunked(read: PageRead, block: list[list[Segment]], n: int | None = None,
-                       whole_name: str | None = None) -> list[str] | None:
+                       whole_name: str | None = None,
+                       checked: Sequence[str] | None = None) -> list[str] | None:
     """Read each MRZ row from the full-resolution page in pieces of a few characters.
 
     The MRZ font is monospaced and every row fills all its positions, so the ink pattern of a
@@ -119,7 +120,8 @@ def _read_rows_chunked(read: PageRead, block: list[list[Segment]], n: int | None
     recognising short pieces avoids the characters a recogniser drops in long lines, and keeps
     every character at its position. Cells under a black bar become unknown characters.
     ``whole_name``: the name row as read in one piece; unless the pieces agree with it, the name
-    row is read twice more and voted on."""
+    row is read twice more and voted on. ``checked``: the rows as read in one piece, when all
+    their check digits hold: then only the name row (which has none) is read in pieces."""
     n = n or (30 if len(block) == 3 else 44)
     crops = []
     for row in block:
@@ -153,8 +155,12 @@ def _read_rows_chunked(read: PageRead, block: list[list[Segment]], n: int | None
         fill = [float(col_ink[max(0, a):max(0, b)].sum()) / max(1.0, (b - a) * band)
                 for a, b in itertools.pairwise(edges)]
         cells.append(_RowCells(crop, col_ink, edges, [f > BAR_FILL for f in fill], band))
-    rows = _read_cells(cells, [(i, 0) for i in range(len(cells))])
     name_row = 2 if n == 30 else 0
+    if checked is not None and len(checked) == len(cells) and name_row < len(cells):
+        rows = list(checked)
+        rows[name_row] = _read_cells(cells, [(name_row, 0)])[0]
+    else:
+        rows = _read_cells(cells, [(i, 0) for i in range(len(cells))])
     if name_row < len(rows) and not (whole_name and UNKNOWN_CHAR not in whole_name
                                      and whole_name == rows[name_row]):
         # the name has no check digit: read its row twice more, cut elsewhere, and vote
@@ -303,7 +309,9 @@ def _read_mrz_lines(read: PageRead,
         name_row = 2 if len(block) == 3 else 0
         whole_name = (result.lines[name_row] if result is not None
                       and len(result.lines) == len(block) else None)
-        rows = _read_rows_chunked(read, block, whole_name=whole_name)
+        checked = (result.lines if result is not None and result.valid
+                   and len(result.lines) == len(block) else None)
+        rows = _read_rows_chunked(read, block, whole_name=whole_name, checked=checked)
         if rows:
             # per row, the piecewise reading is preferred (it is the more exact one, and names
             # have no check digit); the whole-line reading may stand in where it checks better,
