@@ -210,7 +210,10 @@ def serve_passporteye(lang: str) -> None:
         c0 = cpu()
         pipeline = MRZPipeline(None, extra)
         pipeline.replace_component("loader", lambda grey=grey: grey, provides=["img"])
-        mrz = pipeline.result
+        try:
+            mrz = pipeline.result
+        except Exception:  # PassportEye 2.2.2 fails on some pages (a KeyError of its own)
+            mrz = None
         spent = cpu() - c0
         got = (fields(mrz.number, mrz.surname, mrz.names, mrz.date_of_birth,
                       mrz.expiration_date) if mrz is not None and mrz.valid else None)
