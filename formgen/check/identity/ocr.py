@@ -18,7 +18,8 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -110,33 +111,32 @@ def _to_bgr(image: np.ndarray) -> np.ndarray:
     raise ValueError(f"unsupported image shape {image.shape}")
 
 
-def _fuse_hard_swish(engine: Any, threads: int | None) -> None:
-    """Give rapidocr's detector, recogniser and angle classifier sessions of the same models
-    with hard-swish in fewer operators (:mod:`formgen.check.identity.onnx_graphs`): the same
-    results, about 8 % faster. A model onnxruntime loaded from no known file stays as it is."""
-    import onnxruntime as ort
+_build_lock = threading.Lock()
+
+
+@contextmanager
+def _fused_models() -> Iterator[None]:
+    """While rapidocr builds its sessions, build each from its model with hard-swish in fewer
+    operators (:mod:`formgen.check.identity.onnx_graphs`: the same results, about 8 % faster),
+    read once, so no session is built twice."""
+    from rapidocr_onnxruntime.utils import infer_engine
 
     from formgen.check.identity.onnx_graphs import fuse_hard_swish
 
-    for holder, attr in ((engine.text_det, "infer"), (engine.text_rec, "session"),
-                         (engine.text_cls, "infer")):
-        wrapped = getattr(holder, attr)  # rapidocr's OrtInferSession
-        path = getattr(wrapped.session, "_model_path", None)  # the file onnxruntime loaded
-        if not path:
-            continue
-        with open(path, "rb") as f:
-            model, count = fuse_hard_swish(f.read())
-        if not count:
-            continue
-        options = ort.SessionOptions()
-        options.log_severity_level = 4
-        options.enable_cpu_mem_arena = False  # as rapidocr sets it
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        if threads:
-            options.intra_op_num_threads = threads
-            options.inter_op_num_threads = 1
-        wrapped.session = ort.InferenceSession(model, sess_options=options,
-                                               providers=["CPUExecutionProvider"])
+    plain = infer_engine.InferenceSession
+
+    def fused(model: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(model, (str, os.PathLike)):
+            with open(model, "rb") as f:
+                model, _ = fuse_hard_swish(f.read())
+        return plain(model, *args, **kwargs)
+
+    with _build_lock:
+        infer_engine.InferenceSession = fused
+        try:
+            yield
+        finally:
+            infer_engine.InferenceSession = plain
 
 
 class RapidOcrEngine:
@@ -154,8 +154,8 @@ class RapidOcrEngine:
             # rapidocr copies the global values to the det/cls/rec sessions
             kwargs["intra_op_num_threads"] = threads
             kwargs["inter_op_num_threads"] = 1
-        self._ocr = rapidocr.RapidOCR(**kwargs)
-        _fuse_hard_swish(self._ocr, threads)
+        with _fused_models():
+            self._ocr = rapidocr.RapidOCR(**kwargs)
         # one line per recogniser run: measured faster than batches of 6 (long lines get padded,
         # and rapidocr disables the onnxruntime memory arena)
         self._ocr.text_rec.rec_batch_num = 1
