@@ -18,7 +18,8 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -110,6 +111,34 @@ def _to_bgr(image: np.ndarray) -> np.ndarray:
     raise ValueError(f"unsupported image shape {image.shape}")
 
 
+_build_lock = threading.Lock()
+
+
+@contextmanager
+def _fused_models() -> Iterator[None]:
+    """While rapidocr builds its sessions, build each from its model with hard-swish in fewer
+    operators (:mod:`formgen.check.identity.onnx_graphs`: the same results, about 8 % faster),
+    read once, so no session is built twice."""
+    from rapidocr_onnxruntime.utils import infer_engine
+
+    from formgen.check.identity.onnx_graphs import fuse_hard_swish
+
+    plain = infer_engine.InferenceSession
+
+    def fused(model: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(model, (str, os.PathLike)):
+            with open(model, "rb") as f:
+                model, _ = fuse_hard_swish(f.read())
+        return plain(model, *args, **kwargs)
+
+    with _build_lock:
+        infer_engine.InferenceSession = fused
+        try:
+            yield
+        finally:
+            infer_engine.InferenceSession = plain
+
+
 class RapidOcrEngine:
     """:class:`OcrEngine` backed by rapidocr-onnxruntime (PP-OCRv4 det/rec + angle classifier)."""
 
@@ -125,7 +154,8 @@ class RapidOcrEngine:
             # rapidocr copies the global values to the det/cls/rec sessions
             kwargs["intra_op_num_threads"] = threads
             kwargs["inter_op_num_threads"] = 1
-        self._ocr = rapidocr.RapidOCR(**kwargs)
+        with _fused_models():
+            self._ocr = rapidocr.RapidOCR(**kwargs)
         # one line per recogniser run: measured faster than batches of 6 (long lines get padded,
         # and rapidocr disables the onnxruntime memory arena)
         self._ocr.text_rec.rec_batch_num = 1
