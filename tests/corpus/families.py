@@ -242,10 +242,24 @@ def hand_alpha(text: str, hand: Hand, size: int, rng: random.Random) -> np.ndarr
                         (1, hand.slant, -hand.slant * img.height * 0.6, 0, 1, 0),
                         resample=Image.Resampling.BILINEAR)
     a = np.asarray(img, np.float32) / 255
+    a = _pen_width(a, max(1.0, DPI * rng.uniform(0.3, 0.5) / 25.4))
     nrng = np.random.default_rng(rng.randint(0, 2 ** 31))
     pressure = hand.pen + (1 - hand.pen) * _smooth_noise(a.shape, size * 0.3, nrng)
     skips = nrng.random(a.shape) > 0.04  # a ballpoint skips here and there
     return a * pressure * ndimage.gaussian_filter(skips.astype(np.float32), 0.7)
+
+
+def _pen_width(alpha: np.ndarray, pen_px: float) -> np.ndarray:
+    """Thin hairline fonts thickened to a ballpoint's line (pen_px wide)."""
+    mask = alpha > 0.5
+    if not mask.any():
+        return alpha
+    half = float(np.percentile(ndimage.distance_transform_edt(mask)[mask], 90))
+    grow = round(pen_px / 2 - half)
+    if grow < 1:
+        return alpha
+    yy, xx = np.mgrid[-grow:grow + 1, -grow:grow + 1]
+    return ndimage.grey_dilation(alpha, footprint=xx ** 2 + yy ** 2 <= grow ** 2)
 
 
 def _ink_bbox(alpha: np.ndarray) -> tuple[int, int, int, int]:
@@ -267,14 +281,15 @@ def write(page: np.ndarray, fid: str, text: str, hand: Hand, rng: random.Random,
         return x0, y0, x1, y1
     size = int(bh * hand.scale)
     alpha = hand_alpha(text, hand, size, rng)
-    while alpha.shape[1] > bw * room and size > 10:
+    ax0, ay0, ax1, ay1 = _ink_bbox(alpha)
+    while (ax1 - ax0 > bw * room or ay1 - ay0 > bh * 0.8) and size > 10:
         size = int(size * 0.9)
         alpha = hand_alpha(text, hand, size, rng)
-    ax0, ay0, ax1, ay1 = _ink_bbox(alpha)
+        ax0, ay0, ax1, ay1 = _ink_bbox(alpha)
     alpha = alpha[ay0:ay1, ax0:ax1]
     at = rng.uniform(0.02, max(0.03, room - alpha.shape[1] / bw)) if start is None else start
     x = x0 + int(at * bw)
-    y = y1 - alpha.shape[0] - int(bh * rng.uniform(0.12, 0.25))
+    y = y1 - alpha.shape[0] - int((bh - alpha.shape[0]) * rng.uniform(0.3, 0.7))
     lay_ink(page, alpha, hand.ink, x, y)
     return x, y, x + alpha.shape[1], y + alpha.shape[0]
 
@@ -755,23 +770,22 @@ def make_paper(d: Draft, variant: str, *, typed: str | None = None,
     else:
         d.pages = render(pdf, DPI)
     change = [f for f in values if f.startswith("new_")]
+    if variant == "struck_only":  # the only change, struck out: no other change is written
+        for fid in change[1:]:
+            values.pop(fid)
     for fid, text in values.items():
         if typed:
             break
         page = d.pages[page_of(fid)]
-        if variant in ("struck_only", "corrected") and fid == change[0]:
-            bbox = write(page, fid, text[: max(5, len(text) // 2)] if variant == "corrected"
-                         else text, hand, rng, start=0.03 if variant == "corrected" else None,
-                         room=0.45 if variant == "corrected" else 0.92)
-            strike(page, bbox, hand.ink, rng)
-            if variant == "corrected":
-                write(page, fid, text[: max(5, len(text) // 2)], hand, rng, start=0.55,
-                      room=0.98)
-            continue
-        write(page, fid, text, hand, rng)
-    if variant == "struck_only":  # only the first change: the others are not written
-        for fid in change[1:]:
-            values.pop(fid)
+        if variant == "struck_only" and fid == change[0]:
+            strike(page, write(page, fid, text, hand, rng), hand.ink, rng)
+        elif variant == "corrected" and fid == change[0]:  # struck, the right value beside it
+            half = max(5, len(text) // 2)
+            strike(page, write(page, fid, text[:half], hand, rng, start=0.03, room=0.45),
+                   hand.ink, rng)
+            write(page, fid, text[-half:], hand, rng, start=0.55, room=0.98)
+        else:
+            write(page, fid, text, hand, rng)
     d.written = sorted(values)
     sig = d.pages[page_of("signature")]
     if variant == "stamp":
@@ -781,6 +795,7 @@ def make_paper(d: Draft, variant: str, *, typed: str | None = None,
     elif variant == "stamp_signed":
         stamp(sig, rng)
         sign(sig, rng, hand.ink)
+        d.written.append("signature")
     elif variant != "unsigned":
         sign(sig, rng, hand.ink)
         d.written.append("signature")
