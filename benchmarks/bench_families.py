@@ -23,6 +23,7 @@ import json
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,6 +62,15 @@ def table(judged: list[Judged], families: list[str]) -> None:
               f"{f'{r.review}/{r.complete} = {r.review_rate:.0%}':>24s} {r.crashes:>8d}")
 
 
+def by_variant(judged: list[Judged]) -> None:
+    """Per family and variant (a trap class, a look-alike, ...): the verdicts found."""
+    for recipe in sorted({j.case.recipe for j in judged}):
+        members = [j for j in judged if j.case.recipe == recipe]
+        found = Counter(j.verdict for j in members)
+        print(f"  {recipe:28s} expected {members[0].case.expected:10s} found "
+              + ", ".join(f"{v} {n}" for v, n in sorted(found.items())))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2, help="rounds per family (both halves)")
@@ -88,6 +98,7 @@ def main(argv: list[str] | None = None) -> None:
         for half in halves:
             print(f"\n== {half} half")
             table([j for j in judged if j.case.half == half], args.family)
+            by_variant([j for j in judged if j.case.half == half])
         if not args.quiet:
             print()
             print_wrong(judged)
