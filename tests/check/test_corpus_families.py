@@ -13,6 +13,7 @@ import io
 from email import policy
 from pathlib import Path
 
+import numpy as np
 import pytest
 from corpus import families as F
 from PIL import Image
@@ -47,6 +48,8 @@ def _pages(name: str, data: bytes) -> int:
     with Image.open(io.BytesIO(data)) as im:
         im.load()
         assert min(im.size) > 100, (name, im.size)
+        grey = np.asarray(im.convert("L").reduce(4))
+        assert np.percentile(grey, 75) > 120, f"{name}: no paper to be seen"
     return 1
 
 
@@ -71,6 +74,14 @@ def test_one_case_of_each_family_is_well_formed(tmp_path: Path, family: str,
     assert (case.sender is None) == (case.path.suffix == ".eml")
     if variants[index] != "unsigned":
         assert "signature" in case.written or variants[index] in ("stamp", "script_name")
+
+
+def test_scanner_app_black_and_white_keeps_the_page() -> None:
+    """On a clean render the app's filter agrees with a plain threshold: solid marks stay
+    solid, the paper stays white."""
+    page = F.render(blank_form(), 100)[0]
+    plain = page.mean(axis=2) > 128
+    assert (F.sauvola_bw(page)[..., 0] > 128).__eq__(plain).mean() > 0.97
 
 
 def test_typing_in_a_viewer_sets_the_fields() -> None:

@@ -565,8 +565,9 @@ def drum_band(page: np.ndarray, rng: random.Random, y: int, height: int) -> np.n
 
 def sauvola_bw(page: np.ndarray) -> np.ndarray:
     """A scanner app's black-and-white filter (local Sauvola threshold)."""
-    g = page.astype(np.float32).mean(axis=2)
-    bw = g > filters.threshold_sauvola(g, window_size=31, k=0.15)
+    g = page.astype(np.float32).mean(axis=2) / 255
+    window = (page.shape[1] // 12) | 1  # wide enough that a solid mark stays solid
+    bw = (g > filters.threshold_sauvola(g, window_size=window, k=0.2, r=0.5)) & (g > 0.35)
     return np.repeat((bw * 255).astype(np.uint8)[..., None], 3, axis=2)
 
 
