@@ -90,6 +90,46 @@ def _in_class(case: ExternalCase, pattern: str) -> bool:
     return any(tag.startswith(p) for tag in case.tags for p in pattern.split("|"))
 
 
+@dataclass
+class Rates:
+    """The counts the targets are stated in."""
+
+    complete: int
+    right: int  # complete judged right
+    not_complete: int
+    wrongly: int  # not complete, judged complete
+    review: int  # complete, judged review
+    crashes: int
+
+    @property
+    def rate(self) -> float:
+        return self.right / self.complete if self.complete else 1.0
+
+    @property
+    def review_rate(self) -> float:
+        return self.review / max(1, self.complete)
+
+
+def rates(judged: list[Judged]) -> Rates:
+    complete = [j for j in judged if j.case.expected == "complete"]
+    return Rates(len(complete), sum(j.right for j in complete), len(judged) - len(complete),
+                 sum(j.case.expected != "complete" and j.verdict == "complete" for j in judged),
+                 sum(j.verdict == "review" for j in complete),
+                 sum(j.verdict == "crash" for j in judged))
+
+
+def print_wrong(judged: list[Judged]) -> None:
+    """One line per case judged wrong: what was expected, what was found, the case's tags."""
+    for j in judged:
+        if j.right:
+            continue
+        doubtful = " ".join(f"{c}={s}" for c, s in j.statuses.items()
+                            if s not in ("ok", "warning"))
+        print(f"- {j.case.name} [{j.case.half}] expected {j.case.expected}, found "
+              f"{j.verdict}: {doubtful or j.messages.get('crash', '')}")
+        print(f"    {' '.join(j.case.tags)}")
+
+
 def report(judged: list[Judged], *, details: bool = True) -> dict[str, float]:
     """Print the matrix and the rates; returns them for tests."""
     matrix = Counter((j.case.expected, j.verdict) for j in judged)
@@ -97,21 +137,14 @@ def report(judged: list[Judged], *, details: bool = True) -> dict[str, float]:
     print("expected \\ found " + "".join(f"{v:>12s}" for v in columns))
     for expected in VERDICTS:
         print(f"{expected:16s} " + "".join(f"{matrix[(expected, v)]:12d}" for v in columns))
-    complete = [j for j in judged if j.case.expected == "complete"]
-    wrongly = [j for j in judged if j.case.expected != "complete" and j.verdict == "complete"]
-    right = sum(j.right for j in complete)
-    review = sum(j.verdict == "review" for j in complete)
-    crashes = sum(j.verdict == "crash" for j in judged)
+    r = rates(judged)
     pages = sum(j.case.pages for j in judged)
     cpu = sum(j.cpu for j in judged)
-    rate = right / len(complete) if complete else 1.0
-    print(f"not-complete judged complete: {len(wrongly)} of {len(judged) - len(complete)} "
-          "(target 0)")
-    print(f"complete judged right:        {right} of {len(complete)} = {rate:.1%} "
+    print(f"not-complete judged complete: {r.wrongly} of {r.not_complete} (target 0)")
+    print(f"complete judged right:        {r.right} of {r.complete} = {r.rate:.1%} "
           "(target >= 95%; review only for a handwritten reply address counts as right)")
-    print(f"review rate of complete:      {review} of {len(complete)} = "
-          f"{review / max(1, len(complete)):.1%}")
-    print(f"crashes:                      {crashes} (target 0)")
+    print(f"review rate of complete:      {r.review} of {r.complete} = {r.review_rate:.1%}")
+    print(f"crashes:                      {r.crashes} (target 0)")
     print(f"CPU seconds per page:         {cpu / max(1, pages):.2f} ({pages} pages, "
           f"{cpu / max(1, len(judged)):.1f} s per submission)")
     print("failure class        cases  right")
@@ -119,16 +152,9 @@ def report(judged: list[Judged], *, details: bool = True) -> dict[str, float]:
         members = [j for j in judged if _in_class(j.case, pattern)]
         print(f"  {name:18s} {len(members):5d}  {sum(j.right for j in members):5d}")
     if details:
-        for j in judged:
-            if j.right:
-                continue
-            doubtful = " ".join(f"{c}={s}" for c, s in j.statuses.items()
-                                if s not in ("ok", "warning"))
-            print(f"- {j.case.name} [{j.case.half}] expected {j.case.expected}, found "
-                  f"{j.verdict}: {doubtful or j.messages.get('crash', '')}")
-            print(f"    {' '.join(j.case.tags)}")
-    return {"wrongly_complete": len(wrongly), "complete_rate": rate, "crashes": crashes,
-            "review_rate": review / max(1, len(complete))}
+        print_wrong(judged)
+    return {"wrongly_complete": r.wrongly, "complete_rate": r.rate, "crashes": r.crashes,
+            "review_rate": r.review_rate}
 
 
 def main() -> None:

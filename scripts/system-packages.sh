@@ -8,6 +8,8 @@ packages=(
   fonts-ocr-b                  # OCR-B for synthetic ID documents in the test corpus
   fonts-dancingscript fonts-humor-sans   # handwriting in the test corpus
   fonts-breip fonts-kaushanscript        # more handwriting in the external corpus
+  fonts-dkg-handwriting fonts-femkeklaver fonts-bwht fonts-ecolier-court fonts-rufscript
+  fonts-kristi fonts-levien-typoscript fonts-liberation2  # other hands, script names, stamps: families corpus
   dovecot-imapd openssl        # a throw-away IMAP server (and its certificate) for `formgen inbox`
 )
 command -v npm >/dev/null || packages+=(npm)   # axe-core and pdfjs-dist for the accessibility tests

@@ -513,7 +513,8 @@ def write_eml(path: Path, sender: str, attachments: list[tuple[str, bytes]],
     msg["Message-ID"] = make_msgid(domain="example.nl")
     msg.set_content("Goedemiddag,\n\nHierbij het formulier en mijn legitimatie.\n\nGroet\n")
     for name, data in attachments:
-        sub = {"pdf": ("application", "pdf"), "jpg": ("image", "jpeg"), "png": ("image", "png")}
+        sub = {"pdf": ("application", "pdf"), "jpg": ("image", "jpeg"), "png": ("image", "png"),
+               "heic": ("image", "heic")}
         maintype, subtype = sub[name.rsplit(".", 1)[-1]]
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     path.write_bytes(bytes(msg))

@@ -1,0 +1,31 @@
+"""The traps of issue 27 from the families corpus are never `complete`.
+
+One whole submission per trap class, built by tests/corpus/families.py (its own stroke model,
+Liberation stamps, Kristi/Typo Script names, its own ID cards, printed and scanned with its
+own models): a company stamp in the signature box, a name typed in a script font there, the
+ID of a relative (same surname, other given names), the only change struck out. The check
+that the trap is about must not be `ok`, and the submission must not be `complete`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from corpus import families as F
+from corpus.external import today
+
+from formgen.check.submission import check_submission
+
+KEY = b"family-traps-test-key-0123456789abcdef"
+TRAPS = {"stamp": "signature", "script_name": "signature", "relative": "id_name",
+         "struck_only": "group:change"}
+
+
+@pytest.mark.parametrize("trap", list(TRAPS))
+def test_trap_is_not_complete(tmp_path: Path, trap: str) -> None:
+    case = F.build_one(tmp_path, KEY, 7, "traps", F.FAMILIES["traps"][1].index(trap))
+    result = check_submission(case.path, key=KEY, from_address=case.sender, today=today())
+    statuses = {c.code: str(c.status) for c in result.checks}
+    assert statuses.get(TRAPS[trap]) != "ok", statuses
+    assert str(result.verdict) != "complete", statuses
