@@ -147,10 +147,16 @@ class MrzResult:
 # --------------------------------------------------------------------------------------------
 
 
-def normalize_line(text: str) -> str:
+# Specks on a photocopy read as these marks; the MRZ's alphabet has nothing so small.
+_SPECKS = frozenset(".,'`·")
+
+
+def normalize_line(text: str, *, specks: bool = False) -> str:
     """Upper case, no spaces, filler look-alikes turned into ``<``, and each symbol that stands
-    for one MRZ letter or digit turned into it (see :func:`_as_mrz`)."""
-    return "".join(_as_mrz(ch) for ch in text if not ch.isspace())
+    for one MRZ letter or digit turned into it (see :func:`_as_mrz`); with ``specks``, the
+    marks a speck reads as are dropped too (for a whole MRZ row)."""
+    return "".join(_as_mrz(ch) for ch in text
+                   if not ch.isspace() and not (specks and ch in _SPECKS))
 
 
 @cache  # one recognised symbol at a time: lines are normalised over and over
@@ -494,7 +500,7 @@ def parse_mrz(lines: Sequence[str] | str, *, today: dt.date | None = None) -> Mr
     """
     if isinstance(lines, str):
         lines = lines.splitlines()
-    norm = [normalize_line(x) for x in lines]
+    norm = [normalize_line(x, specks=True) for x in lines]
     norm = [x for x in norm if x]
     doc_type = _guess_type(norm)
     if doc_type is None:
