@@ -12,7 +12,7 @@ blurred and saved as JPEG as a scan does), three kinds of mark:
 * stamp: a company stamp (A: a framed stamp drawn by Pillow in DejaVu Sans Bold; B: a double
   ring with Hershey text drawn by OpenCV).
 
-It prints, per family and kind, how many the rule (formgen.check.signature.machine_text) takes
+It prints, per family and kind, how many the rule (formgen.check.decision.machine_text) takes
 for typed or stamped text. Thresholds are chosen on family A only; family B is reported.
 The history of the rule is in benchmarks/tuning-signature.md.
 """
@@ -35,7 +35,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from corpus import external, forms  # noqa: E402
 from page_two import DPI, PageTwo  # noqa: E402
 
-from formgen.check.signature import machine_text  # noqa: E402
+from formgen.check.decision import machine_text  # noqa: E402
+from formgen.check.signature import read_lines  # noqa: E402
 
 NAMES = ["Jan de Vries", "Anouk Bakker", "M. Jansen", "Pieter van Dijk", "Fatima El Amrani",
          "Kees Visser", "Sanne Smit", "J.P. Mulder", "Noor de Boer", "Thijs Meijer"]
@@ -136,7 +137,7 @@ def main(argv: list[str] | None = None) -> None:
             for i in range(args.n):
                 rng = random.Random(f"{args.seed}{family}{kind}{i}")
                 page = sheet.scanned(draw(sheet, family, rng), rng)
-                flagged += machine_text(page, sheet.printed, sheet.rect) is not None
+                flagged += machine_text(read_lines(page, sheet.printed, sheet.rect)) is not None
             print(f"{family:8}{kind:10}{flagged:>20} of {args.n}", flush=True)
 
 

@@ -24,21 +24,16 @@ FAINT_CONTRAST = 14  # pencil or a nearly empty pen: something a person should l
 # may go, its loops stay.
 LINE_LENGTH = 41
 LINE_ANGLE, LINE_ANGLE_STEP = 15, 3
-# A line reaches out of the box through its printed border and on past it: more than LINE_BEYOND
-# px beyond the box's interior (the border lies about `inset` px outside it). Writing that rests
-# on the bottom line or dips through it is no line. The box's own border on a page a few pixels
-# off is: shifted 4 px or more, its sides reach that far; less, and the blank form covers it.
-# Chosen on the tuning half (seed 7): 5 and 10 px kept 2 and 5 more written boxes than "leaves
-# the interior", 10 also let 2 empty ones pass; 7 kept 4, with no empty box passing.
+# A line reaches out of the box through its printed border and on past it, more than LINE_BEYOND
+# px beyond the box's interior: writing that rests on the bottom line is no line
+# (benchmarks/tuning-ink.md#measuring-parameters).
 LINE_BEYOND = 7
 CONTEXT = 70  # px at CHECK_DPI left and right of a box where the paper's noise is measured
 REACH = 240  # px above and below: far enough to find blank paper between stacked boxes
 NOISE_WINDOW = 10  # px either side of a column (or row) over which noise density is pooled
 NOISE_MIN_PAPER = 40  # blank-paper pixels a window needs before its density counts
-# Noise is subtracted generously: a box counts only the ink beyond NOISE_MARGIN times the
-# noise density of the paper around it, column by column and row by row. Chosen on the tuning
-# half of the external corpus (tests/corpus/external.py, seed 7): 1.0 let 122 of 1504 empty boxes
-# pass, 2.0 lost 55 of 1386 written ones; 1.5 gave 51 and 38.
+# Only the ink beyond NOISE_MARGIN times the noise density of the paper around a box counts,
+# column by column and row by row (benchmarks/tuning-ink.md#measuring-parameters).
 NOISE_MARGIN = 1.5
 NOISE_POOL = 2 * NOISE_WINDOW + 1  # columns (or rows) in one pooling window
 WORD_GAP = 8  # px at CHECK_DPI: the gap between letters, or a pen's lift within a word
@@ -46,10 +41,8 @@ WORD_GAP = 8  # px at CHECK_DPI: the gap between letters, or a pen's lift within
 # is dark in one direction and light across it; grain is about as dark in every direction. A
 # pixel's stroke strength is the mean darkness along the darkest straight piece of
 # STROKE_LENGTH px through it (of STROKE_DIRECTIONS) less the mean over all directions.
-# Only ink (INK_CONTRAST) that is that much stronger along a stroke counts. Chosen on the tuning
-# side (box level, the boxes the ink rules leave to a person): lengths 7 and 11 px with
-# strengths 25 and 35; 7 px and 35 took the fewest empty boxes for written (1 of 38 required
-# boxes, 0 of 5 signatures) and 667 of 843 written required boxes.
+# Only ink (INK_CONTRAST) that is that much stronger along a stroke counts
+# (benchmarks/tuning-ink.md#measuring-parameters).
 STROKE_LENGTH = 7  # px at CHECK_DPI, about 1.2 mm: short enough to follow a letter's curve
 STROKE_DIRECTIONS = 12
 STROKE_CONTRAST = 35  # grey levels of stroke strength
