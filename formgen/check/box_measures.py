@@ -53,6 +53,7 @@ class FormBox:
                            beyond_noise=ink.beyond_noise, pixels=ink.pixels,
                            writing_pixels=_writing_pixels(ink), widest=ink.widest,
                            span=ink.span, faint_fraction=ink.faint_fraction,
+                           faint_beyond_noise=ink.faint_beyond_noise,
                            contrast=ink.contrast)
         if self.signature:
             self.values["print_contrast"] = ink.print_contrast
@@ -106,7 +107,7 @@ class FormBox:
                 b.rect for b in self.template.layout.boxes if b.field.page == self.field.page))
             ink = measure(self.page.warped, printed, self._rect, boxes=others,
                           print_darkness=self.signature, strokes=True)
-            self.values.update(stroke_fraction=ink.fraction,
+            self.values.update(stroke_pixels=ink.pixels, stroke_fraction=ink.fraction,
                                stroke_beyond_noise=ink.beyond_noise,
                                stroke_writing_pixels=_writing_pixels(ink))
             return ink

@@ -118,6 +118,9 @@ RULES: dict[str, Rule] = {
                        "lichte inkt, maar de tekstherkenning ziet of leest tekst"),
     "light-unread": Rule(Status.REVIEW, ("LIGHT_ANSWER_CONTRAST", "VALUE_MIN_CHARACTERS"),
                          "lichte inkt en de tekstherkenning ziet of leest geen tekst"),
+    "faint-noise": Rule(Status.MISSING, ("FAINT_FACTOR", "STROKE_MIN_PIXELS"),
+                        "bijna geen inkt, de lichte vlekjes zijn die van het papier rond het vak "
+                        "en er staan geen pennenstreken in: het vak is leeg"),
     "noise-without-strokes": Rule(None, ("WRITING_MIN_SHARE", "STROKE_MIN_PIXELS"),
                                   "de inkt is vooral ruis en er staan geen pennenstreken in"),
     "seen-or-read": Rule(Status.OK, ("WRITING_MIN_WIDTH", "FIELD_MIN_FRACTION",
@@ -155,12 +158,14 @@ MEASURES: dict[str, str] = {
     "widest": "breedste stuk met inkt (pixels)",
     "span": "breedte van het schrift (deel van het vak)",
     "faint_fraction": "deel van het vak met lichte inkt (potlood)",
+    "faint_beyond_noise": "deel van het vak met lichte inkt voorbij de ruis",
     "contrast": "donkerte van de inkt (grijswaarden)",
     "print_contrast": "donkerte van de druk van het formulier (grijswaarden)",
     "border_found": "rand van het vak gevonden",
     "border_score": "overeenkomst met de gedrukte rand (0-1)",
     "border_cover": "deel van de rand dat er staat",
     "border_shift": "verschuiving van de rand (pixels)",
+    "stroke_pixels": "pixels met inkt langs pennenstreken in het vak",
     "stroke_fraction": "deel van het vak met inkt langs pennenstreken",
     "stroke_beyond_noise": "inkt langs pennenstreken voorbij de ruis",
     "stroke_writing_pixels": "pixels langs pennenstreken voorbij de ruis",
@@ -276,6 +281,17 @@ def amid_grain(ink: Ink, strokes: Ink) -> bool:
         writing_pixels(strokes) < STROKE_MIN_PIXELS
 
 
+def faint_noise_only(ink: Ink, strokes: Ink, signature: bool) -> bool:
+    """Empty is empty: a box left to a person for its faint marks alone (next to no ink,
+    FAINT_FACTOR) whose faint marks the faint marks of the paper around explain (a photo's
+    shading, JPEG ringing, grain) and that holds fewer than STROKE_MIN_PIXELS pixels of pen
+    strokes at all (benchmarks/tuning-ink.md#empty-is-empty). Writing washed out by a bad copy
+    keeps its strokes."""
+    minimum = SIGNATURE_MIN_FRACTION if signature else FIELD_MIN_FRACTION
+    return ink.fraction < minimum * FAINT_FACTOR and ink.faint_beyond_noise < minimum and \
+        strokes.pixels < STROKE_MIN_PIXELS
+
+
 def noise_without_strokes(ink: Ink, strokes: Ink) -> bool:
     """The box's ink is mostly the noise of the paper around it (see WRITING_MIN_SHARE) and
     hardly any of it lies along pen strokes (see STROKE_MIN_PIXELS)."""
@@ -343,6 +359,9 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
         decision.apply("light-seen" if seen else "light-unread")
         return
     if status is not Status.REVIEW or strokes is None:
+        return
+    if faint_noise_only(ink, strokes, m.signature):
+        decision.apply("faint-noise")
         return
     if noise_without_strokes(ink, strokes):
         decision.apply("noise-without-strokes")
