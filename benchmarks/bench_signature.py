@@ -14,8 +14,9 @@ blurred and saved as JPEG as a scan does), three kinds of mark:
 * stamp+pen: such a stamp with the family's pen signature across it (a signature: it should
   not be taken for stamped text).
 
-It prints, per family and kind, how many the rule (formgen.check.signature.machine_text) takes
-for typed or stamped text. Thresholds are chosen on family A only; family B is reported.
+It prints, per family and kind, how many the rules (formgen.check.decision.machine_text, unless
+formgen.check.decision.pen_across) take for typed or stamped text. Thresholds are chosen on
+family A only; family B is reported.
 The history of the rule is in benchmarks/tuning-signature.md.
 """
 
@@ -37,7 +38,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from corpus import external, forms  # noqa: E402
 from page_two import DPI, PageTwo  # noqa: E402
 
-from formgen.check.signature import machine_text  # noqa: E402
+from formgen.check.decision import machine_text, pen_across  # noqa: E402
+from formgen.check.signature import Beside, ink_beside_text, read_lines  # noqa: E402
 
 NAMES = ["Jan de Vries", "Anouk Bakker", "M. Jansen", "Pieter van Dijk", "Fatima El Amrani",
          "Kees Visser", "Sanne Smit", "J.P. Mulder", "Noor de Boer", "Thijs Meijer"]
@@ -153,6 +155,27 @@ def stamp_signed(sheet: Sheet, family: str, rng: random.Random) -> np.ndarray:
     return page
 
 
+class SignatureBox:
+    """The measures of the signature box that the signature rules ask for."""
+
+    def __init__(self, page: np.ndarray, sheet: Sheet) -> None:
+        self.page, self.sheet = page, sheet
+        self.lines = read_lines(page, sheet.printed, sheet.rect)
+
+    def machine_lines(self) -> list[tuple[str, float]]:
+        return [(line.text, line.confidence) for line in self.lines]
+
+    def ink_beside(self, confidence: float) -> Beside:
+        sure = [line for line in self.lines if line.confidence >= confidence]
+        return ink_beside_text(self.page, self.sheet.printed, self.sheet.rect, sure)
+
+
+def taken_for_typed(page: np.ndarray, sheet: Sheet) -> bool:
+    """Typed or stamped text, as formgen.check.decision's signature rules judge it."""
+    box = SignatureBox(page, sheet)
+    return machine_text(box.machine_lines()) is not None and not pen_across(box)
+
+
 KINDS: dict[str, Callable[[Sheet, str, random.Random], np.ndarray]] = {
     "genuine": genuine, "typed": typed, "stamp": stamp, "stamp+pen": stamp_signed}
 
@@ -174,7 +197,7 @@ def main(argv: list[str] | None = None) -> None:
             for i in range(args.n):
                 rng = random.Random(f"{args.seed}{family}{kind}{i}")
                 page = sheet.scanned(draw(sheet, family, rng), rng)
-                flagged += machine_text(page, sheet.printed, sheet.rect) is not None
+                flagged += taken_for_typed(page, sheet)
             print(f"{family:8}{kind:10}{flagged:>20} of {args.n}", flush=True)
 
 

@@ -270,10 +270,14 @@ def demo(out_dir: Path) -> None:
               help="Sleutelbestand (anders FORMGEN_SECRET of FORMGEN_KEY_FILE).")
 @click.option("--verbose", is_flag=True,
               help="Toon de technische details van een interne fout (voor ontwikkelaars).")
+@click.option("--explain", is_flag=True,
+              help="Toon per vak de metingen en de regel die besliste (met --json: de sleutel "
+                   "'explain' per controle).")
 @_friendly
 def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
           reply_dir: Path | None, redact_dir: Path | None, export_path: Path | None,
-          from_address: str | None, jobs: int, key_file: Path | None, verbose: bool) -> None:
+          from_address: str | None, jobs: int, key_file: Path | None, verbose: bool,
+          explain: bool) -> None:
     """Controleer teruggestuurde inzendingen: is alles er?
 
     Elk PAD is één inzending: een e-mail (.eml), een map of één bestand.
@@ -286,7 +290,13 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
     """
     from formgen.check.intake.names import shown_path
     from formgen.check.intake.sources import require_usable_path
-    from formgen.check.report import json_document, table, write_replies, write_report
+    from formgen.check.report import (
+        explained,
+        json_document,
+        table,
+        write_replies,
+        write_report,
+    )
     from formgen.check.run import run_checks
 
     for path in paths:  # a FIFO or a device is a usage error, found before anything is read
@@ -312,12 +322,14 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
         except Interrupted as stop:  # keep what was judged; name what was not
             results, left = stop.done, stop.left
     if as_json:
-        document = json_document(results)
+        document = json_document(results, explain=explain)
         if left:
             document["not_checked"] = [shown_path(p) for p in left]
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     elif results:
         out.print(table(results))
+        if explain:
+            out.print("\n".join(explained(results)), soft_wrap=True)
     if report_dir:
         err.print(f"Rapport: {write_report(results, report_dir)}")
     if reply_dir:

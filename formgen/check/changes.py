@@ -18,16 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from formgen.check.fields import FIELD_MIN_PIXELS, FormFindings
+from formgen.check.decision import FIELD_MIN_PIXELS, VALUE_MIN_CHARACTERS
+from formgen.check.fields import FormFindings
 from formgen.check.form_pages import FormPage
 from formgen.check.ink import boxes_mask, crop, measure, reference_pages, thin_print
 from formgen.check.placement import find_box, moved
-from formgen.check.text_lines import (
-    READ_SCALE,
-    VALUE_MIN_CHARACTERS,
-    is_form_print,
-    letters_and_digits,
-)
+from formgen.check.text_lines import READ_SCALE, is_form_print, letters_and_digits
 from formgen.check.validate_value import same_person, validate
 from formgen.check.value_reading import read_value_lines
 from formgen.check.verdict import Check, Status

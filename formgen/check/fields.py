@@ -3,98 +3,19 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 
 import numpy as np
 
+from formgen.check.box_measures import FormBox
+from formgen.check.decision import Decision, decide_box, decide_group, explanation
 from formgen.check.form_pages import FormPage
 from formgen.check.ink import Ink, boxes_mask, crop, measure, reference_pages, thin_print
 from formgen.check.placement import Offset, find_box, moved
-from formgen.check.signature import machine_text
-from formgen.check.struck import struck_through
-from formgen.check.text_lines import (
-    ANSWER_MIN_CHARACTERS,
-    CLOSER_SCALE,
-    READ_SCALE,
-    VALUE_MIN_CHARACTERS,
-    TextSeen,
-    is_form_print,
-    letters_and_digits,
-    read_box,
-    text_in_box,
-)
-from formgen.check.value_shape import looks_like
 from formgen.check.verdict import Check, Status
 from formgen.definition import Field
-from formgen.form.layout import Rect
 from formgen.form.template import FormTemplate
-
-FIELD_MIN_FRACTION = 0.004  # ink in a text box that counts as written
-FIELD_MIN_PIXELS = 45
-SIGNATURE_MIN_FRACTION = 0.006
-SIGNATURE_MIN_SPAN = 0.15  # a signature spans at least this part of the box width
-SIGNATURE_MIN_CONTRAST = 80  # lighter than this (pencil, an empty pen): a person should look,
-# unless the whole copy came out light: a faded copy fades print and pen alike, pencil stays
-# lighter than the print. On the tuning half (seed 7, Ink.print_contrast) pencil signatures had
-# at most 0.43 of the print's darkness near the box; pen signatures 0.67 or more, but for one
-# under a dirty-drum band at 0.50. Half-way between 0.43 and 0.67:
-PEN_VS_PRINT = 0.55
-FAINT_FACTOR = 0.35  # below the threshold but above this part of it: a person should look
-# Noise is clumpy, so a little of it stays above the noise level measured around the box. Writing
-# must be at least this share of the ink in the box; less, and the box is mostly noise: a person
-# should look. Chosen on the tuning half of the external corpus (seed 7): 0.25 let 46 of 1504
-# empty boxes pass where 0 let 54, for 6 more written boxes to look at (37 of 1542).
-WRITING_MIN_SHARE = 0.25
-# Writing is at least a letter wide; specks of bleed-through or toner scattered over a box are
-# not. Ink.widest (px at CHECK_DPI, 12 px = 2 mm) on the tuning half (seed 7): the narrowest
-# written box judged "ok" had 14 px, two empty boxes judged "ok" had 8 and 10.
-WRITING_MIN_WIDTH = 12
-# A new value is written with a pen: its ink is clearly darker than the faintest ink the rules
-# count (INK_CONTRAST, 45 grey levels). A change box whose ink is barely that dark (median
-# below CHANGE_MIN_CONTRAST) holds toner clumps or bleed-through, not a new value: a person
-# should look. On the tuning half (seed 7) written change boxes judged "ok" had 60 or more; a
-# no-change request judged complete on 75 more tuning-side no-change cases had 51.
-CHANGE_MIN_CONTRAST = 55
-# A required box written in ink lighter than this (median, grey levels; the pen darkness of
-# SIGNATURE_MIN_CONTRAST) is asked of PP-OCR too (see _second_opinion). Tuning-side cases (the
-# tuning half of seed 7 and 511 more built like it from tuning-side seeds): 3,367 required
-# boxes judged written, one of them empty (a border a few pixels off, in dashes, median 56);
-# 169 of the written ones were lighter than this; 7 of those looked like no text to PP-OCR
-# at 1.5 times, 4 also at 2.5 times (text_lines.CLOSER_SCALE).
-LIGHT_ANSWER_CONTRAST = 80
-# On a copy with grain or speckle bands the noise around a box is about as dense as the ink in
-# it: the ink rules leave the box to a person, also a box with a clear word or signature in
-# it. Then only the ink along pen strokes is counted (Ink measured with strokes=True), grain
-# and speckle drop out, and the ink rules decide on what is left. Only where the box's whole
-# border was found (at least STROKE_MIN_COVER of it): where a fold bends the page, the form's
-# own print may lie in the box, and print is strokes too. Tuning side (the tuning half of seed
-# 7 and the sets cd3, fe3 and bp built from tuning-side seeds, see the issue notes): of the
-# required boxes and signatures left to a person, the stroke ink wrote 802 written ones and
-# one empty one, whose border was found at 0.79; 729 of the written ones at 0.9 or more.
-STROKE_MIN_COVER = 0.9
-# A box whose ink is mostly noise (see WRITING_MIN_SHARE) with fewer than STROKE_MIN_PIXELS of
-# pen strokes beyond the noise is not written, whatever the detector or the recogniser make of
-# it: a row of toner clumps or a patch of grain looks like a line of text to the detector.
-# Tuning side (as above, and ebp): 55 empty boxes left to a person are such boxes, and 50
-# written ones, 48 of them in requests that went to a person for other reasons or had no change.
-# A box the ink rules find empty with STROKE_MIN_PIXELS of pen strokes or more goes to a person:
-# a bold word whose letters dip through the bottom line into a row of toner specks joins that
-# row's straight run past the box and is taken away with it as a line (tuning side: one place
-# box in the second tuning-side draw, ext-0920). None of the 187 empty boxes found empty in the
-# tuning-side sets above holds 10 such pixels.
-STROKE_MIN_PIXELS = 10
-# The same holds for a box the ink rules take for written when the noise of the paper around
-# it explains NOISY_SHARE of its ink or more: grain that is denser in the box than around it
-# passes the ink rules. Tuning side: of the boxes taken for written with that much noise,
-# 2 empty ones (in the ebp set) and 40 of 4,480 written ones have fewer than STROKE_MIN_PIXELS.
-# Such a box stays written only when the recogniser reads an answer there (the detector does
-# not count: it sees lines of text in grain). Most of the 40 are light pen ink (contrast under
-# 80) whose strokes do not stand out enough from the blur: 30 of the 36 text boxes among them
-# read an answer (ANSWER_MIN_CHARACTERS), the 2 empty ones read 0 letters. The same holds for
-# a box left to a person in that state: of the 3 (all empty) the detector saw a line in one.
-NOISY_SHARE = 0.2
 
 
 @dataclass
@@ -144,32 +65,6 @@ def _boxes_on_page(field: Field, template: FormTemplate, shape: tuple[int, ...])
     """A mask of all boxes on the field's page (see :func:`formgen.check.ink.boxes_mask`)."""
     return boxes_mask((shape[0], shape[1]), tuple(b.rect for b in template.layout.boxes
                                                   if b.field.page == field.page))
-
-
-def _written(ink: Ink, signature: bool = False, change: bool = False) -> Status:
-    """OK when clearly written beyond the noise of the paper around the box; REVIEW when there
-    is little or only faint writing, or when the ink in the box is mostly that noise (a box
-    that is mostly noise is never "ok"). change: a box of the change group (see
-    CHANGE_MIN_CONTRAST)."""
-    minimum = SIGNATURE_MIN_FRACTION if signature else FIELD_MIN_FRACTION
-    writing = ink.beyond_noise
-    if writing >= minimum and writing >= WRITING_MIN_SHARE * ink.fraction and \
-            ink.pixels * writing / ink.fraction >= FIELD_MIN_PIXELS and \
-            ink.widest >= WRITING_MIN_WIDTH and (
-            not signature or (ink.span >= SIGNATURE_MIN_SPAN
-                              and _dark_as_pen(ink))) and (
-            not change or ink.contrast >= CHANGE_MIN_CONTRAST):
-        return Status.OK
-    if ink.fraction >= minimum * FAINT_FACTOR or ink.faint_fraction >= minimum:
-        return Status.REVIEW
-    return Status.MISSING
-
-
-def _dark_as_pen(ink: Ink) -> bool:
-    """Dark enough for a pen: darker than SIGNATURE_MIN_CONTRAST, or, on a copy that came out
-    light as a whole, not much lighter than its print (PEN_VS_PRINT)."""
-    return ink.contrast >= SIGNATURE_MIN_CONTRAST or (
-        ink.print_contrast > 0 and ink.contrast >= PEN_VS_PRINT * ink.print_contrast)
 
 
 def check_form_pages(form_pages: list[FormPage], template: FormTemplate, *,
@@ -294,34 +189,22 @@ def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
         on_page = pages.get(field.page, [])
         if not on_page and unread:
             check = Check(code, Status.REVIEW, f"{field.label}: pagina {field.page} is niet "
-                          "leesbaar", page=field.page)
+                          "leesbaar", page=field.page,
+                          explain=explanation(Decision(Status.REVIEW, ["page-unread"])))
         elif not on_page:
             check = Check(code, Status.MISSING, f"{field.label}: pagina {field.page} "
-                          "ontbreekt", page=field.page)
+                          "ontbreekt", page=field.page,
+                          explain=explanation(Decision(Status.MISSING, ["page-missing"])))
         else:
             ink, best, offset, unmoved = _ink(on_page, field, template)
-            status = _written(ink, signature=field.kind == "signature",
-                              change=bool(field.group))
             typed = _field_text(findings.values, field.id)
-            if not typed and not best.source.digital:
-                status = _second_opinion(status, ink, field, best, template, offset, unmoved)
-            if typed and status is not Status.OK:
-                status = Status.OK
-            if status is Status.REVIEW and _printed_by_us(field, findings):
-                status = Status.OK  # noise over a value we printed and signed
-            box = template.layout.box(field.id).rect
-            message = _message(field, status, best, typed)
-            printed = reference_pages(template.pdf)[field.page - 1]
-            if status is Status.OK and not typed and not best.source.digital:
-                status, message = _by_hand(field, best.warped, printed, box, status, message)
-            check = Check(code, status, message, page=field.page, file=best.label,
-                          crop=crop(best.warped, box))
-            if field.kind == "signature" and best.source.digital:
-                check.status = Status.REVIEW if status is Status.OK else Status.MISSING
-                check.message = ("het formulier is digitaal ingevuld: print het en onderteken "
-                                 "het met een pen" if status is not Status.OK else
-                                 "handtekening in een digitaal formulier: niet met de hand "
-                                 "gezet, controleer dit")
+            box = FormBox(field, template, best, offset, unmoved, ink)
+            decision = decide_box(box, typed=bool(typed), digital=best.source.digital,
+                                  printed_by_us=_printed_by_us(field, findings))
+            check = Check(code, decision.status, _rule_message(field, decision, typed),
+                          page=field.page, file=best.label,
+                          crop=crop(best.warped, template.layout.box(field.id).rect),
+                          explain=explanation(decision, box.values))
         findings.boxes[field.id] = check.status
         if field.group:
             groups[field.group].append(check)
@@ -334,175 +217,28 @@ def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
         crops = [(form.field(c.code.split(":", 1)[1]).label, c.crop) for c in members
                  if c.status is not Status.MISSING and c.crop is not None]
         corrected = [c for c in members if c.status is Status.REVIEW and CORRECTED in c.message]
-        if corrected:  # a value struck out, another beside it: a person reads which holds
-            checks.append(Check(f"group:{group_id}", Status.REVIEW,
+        status, rule = decide_group([c.status for c in members], bool(corrected))
+        explain = explanation(Decision(status, [rule]), {
+            "boxes": {c.code: str(c.status) for c in members}})
+        if rule == "group-corrected":  # a value struck out, another beside it: read which holds
+            checks.append(Check(f"group:{group_id}", status,
                                 "; ".join(c.message for c in corrected), page=corrected[0].page,
-                                file=corrected[0].file, crop=corrected[0].crop, crops=crops))
-        elif filled:
+                                file=corrected[0].file, crop=corrected[0].crop, crops=crops,
+                                explain=explain))
+        elif rule == "group-filled":
             names = ", ".join(form.field(c.code.split(":", 1)[1]).label for c in filled)
-            checks.append(Check(f"group:{group_id}", Status.OK, f"ingevuld: {names}",
+            checks.append(Check(f"group:{group_id}", status, f"ingevuld: {names}",
                                 page=filled[0].page, file=filled[0].file, crop=filled[0].crop,
-                                crops=crops))
-        elif any(c.status is Status.REVIEW for c in members):
+                                crops=crops, explain=explain))
+        elif rule == "group-doubt":
             struck = [c.message for c in members if STRUCK in c.message]
-            checks.append(Check(f"group:{group_id}", Status.REVIEW,
+            checks.append(Check(f"group:{group_id}", status,
                                 "; ".join(struck) if struck else
                                 f"{group.rule} Er staat weinig in; controleer het.",
-                                crops=crops))
+                                crops=crops, explain=explain))
         else:
-            checks.append(Check(f"group:{group_id}", Status.MISSING, group.rule))
+            checks.append(Check(f"group:{group_id}", status, group.rule, explain=explain))
     return checks
-
-
-def _second_opinion(status: Status, ink: Ink, field: Field, page: FormPage,
-                    template: FormTemplate, offset: Offset, unmoved: FormPage) -> Status:
-    """Ask PP-OCR (:mod:`formgen.check.text_lines`) where the ink rules are least sure. A
-    change box taken for written in which the recogniser reads no value (too few letters or
-    digits) goes to a person: one falsely written change box makes a no-change request look
-    complete. A required box or the signature left to a person, with enough ink (for a
-    signature: dark as a pen), is written when the detector sees a clear line of writing
-    there (for a signature: as wide as one must be), or, for a required box, when the
-    recogniser reads an answer there (ANSWER_MIN_CHARACTERS). A change box is promoted only
-    when its border is found and what is read there has the shape of a whole value of its kind
-    (an e-mail address, a phone number, an IBAN that checks, a name or a street with its number;
-    see value_shape): in a request without a change all of them are empty, and any one promoted
-    would make it complete; read in noise, an empty box gives scraps, not values. A required
-    box taken for written in ink lighter than a pen's (LIGHT_ANSWER_CONTRAST) must look like
-    text to the detector or read as letters, or a person looks: a box's own border a few
-    pixels off, broken into dashes by a worn copier, is light ink that the line rule does not
-    see as a line. A reading counts only where the box's border was found (offset, see
-    :mod:`formgen.check.placement`; elsewhere what is read may belong to the box above or
-    below, or to the other page) and when it is not the form's own print. A required box
-    that was moved (unmoved: the page as it came) is read there too when it reads as no answer
-    where its border was found: in dense noise what PP-OCR reads changes with a shift of a few
-    pixels (tuning side: 4 of 75 written boxes in that state read as an answer only where they
-    were, the one empty box at neither place). A required box or the signature left to a
-    person whose ink is mostly noise and holds no pen strokes is not written by any of these;
-    one whose whole border was found is written when the ink along pen strokes alone is
-    writing by the ink rules (see STROKE_MIN_COVER). Amid much noise (NOISY_SHARE) in a box
-    that holds no pen strokes, only an answer read counts: a box taken for written where none
-    is read goes to a person, and the detector does not promote one left to a person. A box
-    the ink rules find empty that holds pen strokes goes to a person (see STROKE_MIN_PIXELS)."""
-    if field.group:
-        if status is Status.OK and not (offset.found and _value_read(
-                _reading(field, page, template), VALUE_MIN_CHARACTERS, field, template)):
-            return Status.REVIEW
-        if status is Status.REVIEW and offset.found and ink.fraction >= FIELD_MIN_FRACTION \
-                and ink.widest >= WRITING_MIN_WIDTH and _shaped_value(field, page, template):
-            return Status.OK
-        return status
-    if status is Status.MISSING:
-        return Status.REVIEW if _writing_pixels(_stroke_ink(field, page, template)) >= \
-            STROKE_MIN_PIXELS else status
-    strokes = _stroke_ink(field, page, template) if status is Status.REVIEW or \
-        ink.noise >= NOISY_SHARE * ink.fraction else None
-    grain = strokes is not None and _amid_grain(ink, strokes)
-    if status is Status.OK and grain and not _answer_read(field, page, template, offset,
-                                                          unmoved):
-        return Status.REVIEW
-    if status is Status.OK and field.required and field.kind != "signature" \
-            and ink.contrast < LIGHT_ANSWER_CONTRAST:
-        if any(seen.line for seen in _both_looks(field, page, template)) or any(
-                letters_and_digits(_reading(field, page, template, scale)) >= VALUE_MIN_CHARACTERS
-                for scale in (READ_SCALE, CLOSER_SCALE)):
-            return status
-        return Status.REVIEW
-    if status is not Status.REVIEW or strokes is None:
-        return status
-    if _noise_without_strokes(ink, strokes):
-        return status
-    if ink.widest >= WRITING_MIN_WIDTH and _seen_or_read(ink, field, page, template, offset,
-                                                         unmoved, detector=not grain):
-        return Status.OK
-    if offset.found and offset.cover >= STROKE_MIN_COVER and \
-            _written(strokes, signature=field.kind == "signature") is Status.OK:
-        return Status.OK
-    return status
-
-
-def _amid_grain(ink: Ink, strokes: Ink) -> bool:
-    """Much noise around the box (NOISY_SHARE of its ink or more) and no pen strokes beyond
-    it (STROKE_MIN_PIXELS): a patch of grain to the ink rules, a line of text to the detector."""
-    return ink.noise >= NOISY_SHARE * ink.fraction and \
-        _writing_pixels(strokes) < STROKE_MIN_PIXELS
-
-
-def _noise_without_strokes(ink: Ink, strokes: Ink) -> bool:
-    """The box's ink is mostly the noise of the paper around it (see WRITING_MIN_SHARE) and
-    hardly any of it lies along pen strokes (see STROKE_MIN_PIXELS)."""
-    return ink.beyond_noise < WRITING_MIN_SHARE * ink.fraction and \
-        _writing_pixels(strokes) < STROKE_MIN_PIXELS
-
-
-def _writing_pixels(ink: Ink) -> float:
-    """The ink pixels beyond the noise of the paper around the box."""
-    return ink.pixels * ink.beyond_noise / ink.fraction if ink.fraction else 0.0
-
-
-def _seen_or_read(ink: Ink, field: Field, page: FormPage, template: FormTemplate,
-                  offset: Offset, unmoved: FormPage, *, detector: bool = True) -> bool:
-    """A signature the detector sees as a line of writing as wide as a signature must be; a
-    required box where it sees a line of writing or the recogniser reads an answer (see
-    :func:`_second_opinion`). Without the detector (amid grain), only the reading counts."""
-    if field.kind == "signature":
-        return detector and ink.fraction >= SIGNATURE_MIN_FRACTION and _dark_as_pen(ink) and any(
-            seen.line and seen.line_width >= SIGNATURE_MIN_SPAN * seen.box_width
-            for seen in _both_looks(field, page, template))
-    return field.required and ink.fraction >= FIELD_MIN_FRACTION and (
-        detector and any(seen.line for seen in _both_looks(field, page, template))
-        or _answer_read(field, page, template, offset, unmoved))
-
-
-def _answer_read(field: Field, page: FormPage, template: FormTemplate, offset: Offset,
-                 unmoved: FormPage) -> bool:
-    """The recogniser reads an answer (ANSWER_MIN_CHARACTERS) in a text box whose border was
-    found, where it is or, for a moved box, where it was."""
-    return field.kind != "signature" and offset.found and any(
-        _value_read(_reading(field, view, template), ANSWER_MIN_CHARACTERS, field, template)
-        for view in ([page] if page is unmoved else [page, unmoved]))
-
-
-def _stroke_ink(field: Field, page: FormPage, template: FormTemplate) -> Ink:
-    """The ink in the box along pen strokes only (see :func:`formgen.check.ink.stroke_strength`),
-    with the noise of the paper around it measured the same way."""
-    printed = reference_pages(template.pdf)[field.page - 1]
-    others = _boxes_on_page(field, template, printed.shape)
-    return measure(page.warped, printed, template.layout.box(field.id).rect, boxes=others,
-                   print_darkness=field.kind == "signature", strokes=True)
-
-
-def _shaped_value(field: Field, page: FormPage, template: FormTemplate) -> bool:
-    """The box reads as a whole value of its kind (see :mod:`formgen.check.value_shape`), not
-    the form's own print."""
-    reading = _reading(field, page, template)
-    return looks_like(field.kind, reading) and not is_form_print(reading, template.pdf,
-                                                                 field.page)
-
-
-def _value_read(reading: str, minimum: int, field: Field, template: FormTemplate) -> bool:
-    """The reading holds at least minimum letters or digits and is not the form's own print."""
-    return letters_and_digits(reading) >= minimum and not is_form_print(
-        reading, template.pdf, field.page)
-
-
-def _both_looks(field: Field, page: FormPage, template: FormTemplate) -> Iterator[TextSeen]:
-    """What the detector sees in the box with the print wiped off, then as it is: on a page
-    a few pixels off (a fold), wiping the print also wipes writing that touches it."""
-    yield _text_seen(field, page, template)
-    yield _text_seen(field, page, template, wipe_print=False)
-
-
-def _text_seen(field: Field, page: FormPage, template: FormTemplate, *,
-               wipe_print: bool = True) -> TextSeen:
-    printed = reference_pages(template.pdf)[field.page - 1]
-    return text_in_box(page.warped, printed, template.layout.box(field.id).rect,
-                       wipe_print=wipe_print)
-
-
-def _reading(field: Field, page: FormPage, template: FormTemplate,
-             scale: float = READ_SCALE) -> str:
-    printed = reference_pages(template.pdf)[field.page - 1]
-    return read_box(page.warped, printed, template.layout.box(field.id).rect, scale=scale)
 
 
 def _printed_by_us(field: Field, findings: FormFindings) -> bool:
@@ -513,24 +249,18 @@ def _printed_by_us(field: Field, findings: FormFindings) -> bool:
     return findings.verified and bool(carried.get(field.prefill or ""))
 
 
-def _by_hand(field: Field, page: np.ndarray, printed: np.ndarray, box: Rect, status: Status,
-             message: str) -> tuple[Status, str]:
-    """A box written on paper: a signature must be handwriting (see check.signature); a new
-    value struck through (see check.struck) goes to a person, who reads whether a value holds
-    (a correction beside it, or none). Not 'missing', and not in the other boxes: bold joined
-    handwriting can hold a straight run like a strike's (tests/check/test_word_on_speck_row.py:
-    4 of 12 bold place names)."""
-    if field.kind == "signature":
-        return (Status.REVIEW, NOT_HANDWRITTEN) if machine_text(page, printed, box) else \
-            (status, message)
-    if not field.group:
-        return status, message  # a strike is looked for in the new values only
-    strike = struck_through(page, printed, box)
-    if strike is None:
-        return status, message
-    if strike.corrected:
-        return Status.REVIEW, f"{field.label}: {CORRECTED}"
-    return Status.REVIEW, f"{field.label}: {STRUCK}"
+def _rule_message(field: Field, decision: Decision, typed: str) -> str:
+    """The check's message (Dutch): what the deciding rule says, else what the status says."""
+    rule = decision.rule
+    if rule == "machine-text":
+        return NOT_HANDWRITTEN
+    if rule in ("struck", "struck-corrected"):
+        return f"{field.label}: {CORRECTED if rule == 'struck-corrected' else STRUCK}"
+    if rule == "digital-signature":
+        return "handtekening in een digitaal formulier: niet met de hand gezet, controleer dit"
+    if rule == "digital-unsigned":
+        return "het formulier is digitaal ingevuld: print het en onderteken het met een pen"
+    return _message(field, decision.status, typed)
 
 
 CORRECTED = "doorgehaald en opnieuw ingevuld; lees welke waarde geldt"
@@ -539,7 +269,7 @@ NOT_HANDWRITTEN = ("in het vak voor de handtekening staat getypte of gestempelde
                    "handtekening moet met een pen gezet zijn: controleer het")
 
 
-def _message(field: Field, status: Status, page: FormPage, typed: str) -> str:
+def _message(field: Field, status: Status, typed: str) -> str:
     if status is Status.OK:
         return f"{field.label}: ingevuld" + (" (digitaal)" if typed else "")
     if status is Status.REVIEW:

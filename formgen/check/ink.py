@@ -24,21 +24,16 @@ FAINT_CONTRAST = 14  # pencil or a nearly empty pen: something a person should l
 # may go, its loops stay.
 LINE_LENGTH = 41
 LINE_ANGLE, LINE_ANGLE_STEP = 15, 3
-# A line reaches out of the box through its printed border and on past it: more than LINE_BEYOND
-# px beyond the box's interior (the border lies about `inset` px outside it). Writing that rests
-# on the bottom line or dips through it is no line. The box's own border on a page a few pixels
-# off is: shifted 4 px or more, its sides reach that far; less, and the blank form covers it.
-# Chosen on the tuning half (seed 7): 5 and 10 px kept 2 and 5 more written boxes than "leaves
-# the interior", 10 also let 2 empty ones pass; 7 kept 4, with no empty box passing.
+# A line reaches out of the box through its printed border and on past it, more than LINE_BEYOND
+# px beyond the box's interior: writing that rests on the bottom line is no line
+# (benchmarks/tuning-ink.md#measuring-parameters).
 LINE_BEYOND = 7
 CONTEXT = 70  # px at CHECK_DPI left and right of a box where the paper's noise is measured
 REACH = 240  # px above and below: far enough to find blank paper between stacked boxes
 NOISE_WINDOW = 10  # px either side of a column (or row) over which noise density is pooled
 NOISE_MIN_PAPER = 40  # blank-paper pixels a window needs before its density counts
-# Noise is subtracted generously: a box counts only the ink beyond NOISE_MARGIN times the
-# noise density of the paper around it, column by column and row by row. Chosen on the tuning
-# half of the external corpus (tests/corpus/external.py, seed 7): 1.0 let 122 of 1504 empty boxes
-# pass, 2.0 lost 55 of 1386 written ones; 1.5 gave 51 and 38.
+# Only the ink beyond NOISE_MARGIN times the noise density of the paper around a box counts,
+# column by column and row by row (benchmarks/tuning-ink.md#measuring-parameters).
 NOISE_MARGIN = 1.5
 NOISE_POOL = 2 * NOISE_WINDOW + 1  # columns (or rows) in one pooling window
 WORD_GAP = 8  # px at CHECK_DPI: the gap between letters, or a pen's lift within a word
@@ -46,10 +41,8 @@ WORD_GAP = 8  # px at CHECK_DPI: the gap between letters, or a pen's lift within
 # is dark in one direction and light across it; grain is about as dark in every direction. A
 # pixel's stroke strength is the mean darkness along the darkest straight piece of
 # STROKE_LENGTH px through it (of STROKE_DIRECTIONS) less the mean over all directions.
-# Only ink (INK_CONTRAST) that is that much stronger along a stroke counts. Chosen on the tuning
-# side (box level, the boxes the ink rules leave to a person): lengths 7 and 11 px with
-# strengths 25 and 35; 7 px and 35 took the fewest empty boxes for written (1 of 38 required
-# boxes, 0 of 5 signatures) and 667 of 843 written required boxes.
+# Only ink (INK_CONTRAST) that is that much stronger along a stroke counts
+# (benchmarks/tuning-ink.md#measuring-parameters).
 STROKE_LENGTH = 7  # px at CHECK_DPI, about 1.2 mm: short enough to follow a letter's curve
 STROKE_DIRECTIONS = 12
 STROKE_CONTRAST = 35  # grey levels of stroke strength
@@ -66,11 +59,19 @@ class Ink:
     noise: float = 0.0  # the part of fraction that the noise of the paper around explains
     print_contrast: float = 0.0  # how dark the printed form came out near the box (grey levels)
     widest: int = 0  # px: the widest stretch of columns with ink (gaps up to WORD_GAP px closed)
+    faint_noise: float = 0.0  # the part of faint_fraction that the faint marks around explain
 
     @property
     def beyond_noise(self) -> float:
         """The ink fraction that the noise around the box does not explain: the writing."""
         return max(0.0, self.fraction - self.noise)
+
+    @property
+    def faint_beyond_noise(self) -> float:
+        """The faint marks' fraction that the faint marks of the paper around the box do not
+        explain: on a photo or a noisy scan, shading, JPEG ringing and grain are faint marks
+        everywhere, in an empty box as much as around it."""
+        return max(0.0, self.faint_fraction - self.faint_noise)
 
 
 @cache
@@ -214,6 +215,8 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
     the ink beyond NOISE_MARGIN times it counts as writing (``Ink.beyond_noise``).
     print_darkness: also tell how dark the printed form came out near the box
     (``Ink.print_contrast``; a signature's darkness is judged against it).
+    Faint marks (pencil, a nearly empty pen) are counted the same way, beyond the faint marks
+    of the paper around (``Ink.faint_beyond_noise``): a photo's shading is faint marks too.
     strokes: count as ink only the ink that lies along a pen stroke (:func:`stroke_strength`),
     so that on a textured copy the grain around and in the box is not taken for ink.
     """
@@ -237,27 +240,40 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
     marks = dark & ~on_form & ~lines
     print_contrast = _print_darkness(contrast[near], on_form[near]) if print_darkness else 0.0
     ink = _strokes(marks[box])
-    faint = _strokes(((contrast > FAINT_CONTRAST) & ~on_form & ~lines)[box])
+    faint_marks = (contrast > FAINT_CONTRAST) & ~on_form & ~lines
+    faint = _strokes(faint_marks[box])
     size = ink.size
     pixels = int(ink.sum())
-    if not pixels:
-        return Ink(0, 0.0, 0.0, float(faint.sum()) / size, print_contrast=print_contrast)
     blank = ~on_form & ~lines
     if boxes is not None:  # writing in the other boxes is no noise
         blank &= ~boxes[cy0:cy1, cx0:cx1]
     blank[y0 - cy0 - inset - 2:y1 - cy0 + inset + 2, x0 - cx0 - inset - 2:x1 - cx0 + inset + 2] \
         = False  # the box itself and its border
-    expected = np.maximum(_noise_density(marks, blank, 0)[box[1]][None, :],
-                          _noise_density(marks, blank, 1)[box[0]][:, None])
-    beyond = np.maximum(0.0, _pooled(ink.sum(axis=0).astype(np.float32))
-                        - NOISE_MARGIN * _pooled(expected.sum(axis=0))) / NOISE_POOL
+    faint_fraction = float(faint.sum()) / size
+    faint_noise = _explained(faint_marks, blank, box, faint)[0] if faint.any() else 0.0
+    if not pixels:
+        return Ink(0, 0.0, 0.0, faint_fraction, print_contrast=print_contrast,
+                   faint_noise=faint_noise)
+    noise, beyond = _explained(marks, blank, box, ink)
     fraction = pixels / size
-    noise = min(fraction, fraction - float(beyond.sum()) / size)
     columns = np.flatnonzero(beyond > 0)
     span = (columns[-1] - columns[0] + 1) / ink.shape[1] if columns.size else 0.0
-    return Ink(pixels, fraction, span, float(faint.sum()) / size,
+    return Ink(pixels, fraction, span, faint_fraction,
                float(np.median(contrast[box][ink])), max(0.0, noise), print_contrast,
-               _widest(ink))
+               _widest(ink), faint_noise)
+
+
+def _explained(marks: np.ndarray, blank: np.ndarray, box: tuple[slice, slice],
+               inside: np.ndarray) -> tuple[float, np.ndarray]:
+    """The part of the box that the marks on the blank paper around it explain (a fraction
+    of the box, at most what is inside), and per column the marks beyond NOISE_MARGIN times
+    that noise: marks is the region's mask, inside the box's (specks dropped)."""
+    expected = np.maximum(_noise_density(marks, blank, 0)[box[1]][None, :],
+                          _noise_density(marks, blank, 1)[box[0]][:, None])
+    beyond = np.maximum(0.0, _pooled(inside.sum(axis=0).astype(np.float32))
+                        - NOISE_MARGIN * _pooled(expected.sum(axis=0))) / NOISE_POOL
+    fraction = float(inside.sum()) / inside.size
+    return min(fraction, fraction - float(beyond.sum()) / inside.size), beyond
 
 
 def _widest(ink: np.ndarray) -> int:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from formgen.check.decision import border_found
 from formgen.check.ink import darker_than_paper, pixel_box
 from formgen.form.layout import Rect
 
@@ -24,20 +25,8 @@ SEARCH = 12  # px: how far from its place a box's border is looked for
 # darkest ink around the box (its 99th percentile), but at least FAINT: print faded to 30 %
 # is about 28 grey levels darker than the paper.
 DARK, DARK_SHARE, FAINT = 30, 0.4, 14
-# The border is found when the blank form's print around the box matches the page's dark
-# pixels that well (normalised cross-correlation; dense noise lowers it), with at least
-# FOUND_COVER of the print of each half of the box dark there, and not at the edge of the
-# search. Chosen on tuning-side cases (the tuning half of seed 7 and the sets built from
-# tuning-side seeds for issue 10: 10,950 required and change boxes): 5 empty change boxes were
-# taken for written and read as a value, all on pages placed off or taken for the other page,
-# and matched at 0.07 to 0.22; at 0.25 689 of the 705 such written boxes are found (at 0.2 696,
-# and 1 of the empty ones, once moved). A box's reading is used only where it is found: of 357
-# written required boxes read as an answer, 342 are, and the one empty one read (a page taken
-# for the other page, at the edge of the search) is not. Boxes whose print a test moved onto
-# the next box's border, or a line of text onto it, have less than 0.01 of one half covered;
-# on the tuning side 1 written box found at 0.25 has less than 0.05.
-FOUND_SCORE = 0.25
-FOUND_COVER = 0.05
+# The border is found (border_found in formgen/check/decision.py, FOUND_SCORE, FOUND_COVER)
+# when the print matches well; data: benchmarks/tuning-placement.md.
 IN_PLACE = 2  # px: a box found this close to its place is where the placement says
 
 
@@ -52,8 +41,7 @@ class Offset:
     def found(self) -> bool:
         """The border matched well enough, and not at the edge of the search (where the best
         place may lie beyond it)."""
-        return self.score >= FOUND_SCORE and self.cover >= FOUND_COVER and \
-            max(abs(self.dx), abs(self.dy)) < SEARCH
+        return border_found(self.score, self.cover, max(abs(self.dx), abs(self.dy)), SEARCH)
 
     @property
     def in_place(self) -> bool:

@@ -16,6 +16,7 @@ from email_validator import EmailNotValidError, validate_email
 from rich.table import Table
 from rich.text import Text
 
+from formgen.check.decision import describe
 from formgen.check.intake import FileProblem
 from formgen.check.msgid import first_id, thread_ids
 from formgen.check.outdir import REPLY_MANIFEST, REPORT_MANIFEST, OutputFolder
@@ -54,8 +55,25 @@ def table(results: list[SubmissionResult]) -> Table:
     return grid
 
 
-def json_document(results: list[SubmissionResult]) -> dict[str, Any]:
-    return {"submissions": [r.to_json() for r in results]}
+def json_document(results: list[SubmissionResult], explain: bool = False) -> dict[str, Any]:
+    """The results as JSON; explain: each check also gets the key "explain" (the measures of a
+    box and the rules that decided, see check.decision.explanation; null for other checks)."""
+    return {"submissions": [r.to_json(explain) for r in results]}
+
+
+def explained(results: list[SubmissionResult]) -> list[str]:
+    """Per submission and box: the status, the rules that decided and the measures (for
+    ``formgen check --explain``; Dutch, with the names of rules and measures)."""
+    lines = []
+    for result in results:
+        lines.append(f"== {result.source}: {VERDICTS[result.verdict]}")
+        for check in result.checks:
+            if check.explain is None:
+                continue
+            lines.append(f"{check.code} ({check_label(check.code)}): "
+                         f"{STATUSES[check.status]}")
+            lines += ["  " + line for line in describe(check.explain)]
+    return lines
 
 
 def _slug(source: str, index: int) -> str:
@@ -122,7 +140,8 @@ def write_report(results: list[SubmissionResult], out_dir: Path) -> Path:
     for name, result in zip(names, results, strict=True):
         lines = open_lines(result, OPEN)
         note = recipient(result)[1] if reply_message(result) is not None else None
-        rows = [{"check": c, "label": check_label(c.code), "crops": _crops(c)}
+        rows = [{"check": c, "label": check_label(c.code), "crops": _crops(c),
+                 "explain": describe(c.explain) if c.explain is not None else []}
                 for c in result.checks]
         to_copy = _to_copy(result)
         values, alone = _values(result, to_copy)

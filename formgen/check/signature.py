@@ -4,13 +4,17 @@ A name typed in a script font (the "type your signature" tools of PDF viewers), 
 and a company stamp read as clean lines of letters to PP-OCR's recogniser; a pen signature
 reads as a few symbols at most, or as one glyph again and again where it loops. A stamp with a
 pen signature across it is a signature: beside the stamp's text lines and its frame or ring,
-the pen leaves long strokes of its own. The data the thresholds were chosen on, and the family
-they are reported on: benchmarks/tuning-signature.md.
+the pen leaves long strokes of its own. This module measures (the lines read, with the
+recogniser's confidence and where they lie; the ink beside them); the rules are
+:func:`formgen.check.decision.machine_text` and :func:`formgen.check.decision.pen_across`, and
+the data their thresholds were chosen on, and the family they are reported on, is in
+benchmarks/tuning-signature.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -19,39 +23,26 @@ from formgen.check.ink import INK_CONTRAST, MIN_COMPONENT, darker_than_paper, pi
 from formgen.check.text_lines import INSET, BoxLine, read_box_quads
 from formgen.form.layout import Rect
 
-# A line counts as machine text when read this surely ...
-MACHINE_TEXT_CONFIDENCE = 0.75
-# ... and the lines read so surely hold this many letters and digits together, this many of
-# them different: loops of a signature read as one letter again and again ("DDDD"), words not.
-MACHINE_TEXT_MIN_CHARACTERS = 4
-MACHINE_TEXT_MIN_DISTINCT = 4
-# Pen across a stamp: beside the machine text (its lines widened by TEXT_MARGIN px) and the
-# stamp's straight frame (runs of FRAME_RUN px) and rings (pieces that lie on an ellipse within
-# RING_FIT of its radius), at least PEN_MIN_INK ink pixels, one piece PEN_MIN_LINES text-line
-# heights long (px at CHECK_DPI).
+# Ink beside the text: outside the lines read (widened by TEXT_MARGIN px), less the stamp's
+# straight frame (runs of FRAME_RUN px) and its rings (pieces of RING_MIN_EXTENT px or more that
+# lie on an ellipse: median and 90th percentile of |r/R - 1| under RING_FIT). px at CHECK_DPI.
 TEXT_MARGIN = 2
 FRAME_RUN = 25
-RING_FIT = 0.06, 0.12  # median and 90th percentile of |r/R - 1|
-RING_MIN_EXTENT = 15  # px: shorter pieces are letters' bits, not rings
-PEN_MIN_INK = 500
-PEN_MIN_LINES = 2.5
+RING_FIT = 0.06, 0.12
+RING_MIN_EXTENT = 15
 
 
-def machine_text(page: np.ndarray, printed: np.ndarray, rect: Rect) -> str | None:
-    """The text read in the signature box when it reads as typed or stamped text (None for
-    what reads as a pen signature, also one across a stamp); page warped to CHECK_DPI,
-    printed the blank form's ink."""
-    sure = [line for line in read_box_quads(page, printed, rect)
-            if line.confidence >= MACHINE_TEXT_CONFIDENCE]
-    letters = [ch for line in sure for ch in line.text if ch.isascii() and ch.isalnum()]
-    if len(letters) < MACHINE_TEXT_MIN_CHARACTERS or \
-            len(set(letters)) < MACHINE_TEXT_MIN_DISTINCT:
-        return None
-    ink, longest = pen_beside_text(page, printed, rect, sure)
-    line_height = float(np.median([np.linalg.norm(line.quad[3] - line.quad[0]) for line in sure]))
-    if ink >= PEN_MIN_INK and longest >= PEN_MIN_LINES * line_height:
-        return None
-    return " ".join(line.text for line in sure)
+@dataclass(frozen=True)
+class Beside:
+    pixels: int  # ink pixels beside the text, its frame and rings
+    longest: int  # px: the longest piece of that ink
+    line_height: float  # px: the median height of the text lines
+
+
+def read_lines(page: np.ndarray, printed: np.ndarray, rect: Rect) -> list[BoxLine]:
+    """The lines PP-OCR reads in the signature box with its confidence (0..1) and place; page
+    warped to CHECK_DPI, printed the blank form's ink."""
+    return read_box_quads(page, printed, rect)
 
 
 def _on_a_ring(ys: np.ndarray, xs: np.ndarray) -> bool:
@@ -67,15 +58,16 @@ def _on_a_ring(ys: np.ndarray, xs: np.ndarray) -> bool:
     return bool(np.median(off) < RING_FIT[0] and np.percentile(off, 90) < RING_FIT[1])
 
 
-def pen_beside_text(page: np.ndarray, printed: np.ndarray, rect: Rect,
-                    lines: Sequence[BoxLine]) -> tuple[int, int]:
-    """Ink in the box that is neither the lines of text, nor a straight frame, nor a ring:
-    (ink pixels, the longest piece's extent in px)."""
+def ink_beside_text(page: np.ndarray, printed: np.ndarray, rect: Rect,
+                    lines: Sequence[BoxLine]) -> Beside:
+    """Ink in the box that is neither the lines of text, nor a straight frame, nor a ring."""
+    height = float(np.median([np.linalg.norm(line.quad[3] - line.quad[0]) for line in lines])) \
+        if lines else 0.0
     x0, y0, x1, y1 = pixel_box(rect)
     x0, y0, x1, y1 = x0 + INSET, y0 + INSET, x1 - INSET, y1 - INSET
     box = page[y0:y1, x0:x1]
     if box.size == 0:
-        return 0, 0
+        return Beside(0, 0, height)
     ink = (darker_than_paper(box) >= INK_CONTRAST) & ~printed[y0:y1, x0:x1]
     quads = np.zeros(box.shape, np.uint8)
     for line in lines:
@@ -97,4 +89,4 @@ def pen_beside_text(page: np.ndarray, printed: np.ndarray, rect: Rect,
             continue
         pixels += area
         longest = max(longest, extent)
-    return pixels, longest
+    return Beside(pixels, longest, height)

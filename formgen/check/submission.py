@@ -52,12 +52,12 @@ class SubmissionResult:
     internal_error: str | None = field(default=None, repr=False)  # traceback, for the log only
     changes: list[Change] = field(default_factory=list)  # the values written, read (check.changes)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, explain: bool = False) -> dict[str, Any]:
         return {
             "source": self.source,
             "verdict": str(self.verdict),
             "form": self.form,
-            "checks": [c.to_json() for c in self.checks],
+            "checks": [c.to_json(explain) for c in self.checks],
             "files": [{"name": p.file_name, "problem": p.message, "whole": p.whole}
                       for p in self.problems],
             "reply_to": self.reply_to,

@@ -31,47 +31,18 @@ from formgen.form.layout import Rect
 SURROUNDINGS = 40  # px at CHECK_DPI around the box given to the detector with it
 TEXT_LEVEL = 0.3  # the detector's own threshold on its text map
 INSET = 3  # px: the box's interior starts this far inside its printed border
-# Chosen on the tuning half of the external corpus (seed 7, 4,255 boxes on 261 submissions):
-# a line of LINE_MIN_AREA px or more, mostly in the box, less than LINE_MAX_ASPECT times as
-# long as high, with the print wiped off or as the box is (wiping the print of a page a few
-# pixels off wipes writing that touches it), in 34 of the 56 written required boxes that the
-# ink rules left to a person with enough ink in them (22 with the print wiped off only), and
-# in 11 of the 15 such pen signatures (as wide as a signature must be), in none of the 2
-# empty ones. Empty boxes in that state are rare among the required ones; among the change
-# boxes, 7 of 118 would have passed (6 %), which is why change boxes are not promoted.
-# Long thin strips are the toner of a dirty drum along a row of the form.
+# What counts as a line of text (data: benchmarks/tuning-text-lines.md#line-detection); long
+# thin strips are the toner of a dirty drum along a row of the form.
 LINE_MIN_AREA = 400
 LINE_MAX_ASPECT = 25
 LINE_INSIDE_SHARE = 0.5
-# A new value is read, not only seen: the recogniser must read at least VALUE_MIN_CHARACTERS
-# Latin letters or digits in a change box that the ink rules took for written (a value is
-# never shorter: a country as "NL"). The box is enlarged READ_SCALE times first. Chosen on
-# tuning-side cases only (195 of the tuning half of seed 7 and 385 more built like it from
-# tuning-side seeds: no-change requests, and 150 dpi dirty-drum copies at JPEG quality 30-50;
-# 592 change boxes the ink rules took for written, 122 of them empty): 2 characters at 1.5
-# times kept 469 of the 470 written boxes and let 4 empty ones pass, all four on a page placed
-# a row off (a fold) or taken for the other page, so that a neighbour's writing or the form's
-# own print stood in the box. "The detector sees anything" (the rule before) let 24 pass and
-# lost 16 written ones; 1 character let 8 pass; 2 times as large kept all 470 but let 7 pass,
-# at twice the time (0.15 s a box on one core).
-VALUE_MIN_CHARACTERS = 2
+# A box is enlarged READ_SCALE times before it is read (benchmarks/tuning-text-lines.md).
 READ_SCALE = 1.5
-# A required answer in light ink that reads as nothing at READ_SCALE is read once more at
-# CLOSER_SCALE: thin, light strokes break up at the smaller size. Tuning-side cases: 3 of the 7
-# written answers that read as nothing at 1.5 times read at 2.5 times; the one empty box in that
-# state read as nothing at every size.
+# A light answer that reads as nothing is read once more at CLOSER_SCALE: thin strokes break
+# up at the smaller size (benchmarks/tuning-text-lines.md#closer-scale).
 CLOSER_SCALE = 2.5
-# A required box the ink rules leave to a person (the noise around it explains much of its
-# ink) is written when the recogniser reads ANSWER_MIN_CHARACTERS letters or digits there (as
-# when the detector sees a line). Tuning-side cases: of such boxes with enough ink, 330 of 467
-# written ones read 5 or more, and noise reads short bits ("SO", "POS", "3300"): of 2,173 empty
-# change boxes left to a person (the same kind of box, far more often empty), 9 read 2 or more
-# and 5 read 5 or more, those 5 all on a page placed a row off or taken for the other page.
-ANSWER_MIN_CHARACTERS = 5
 # A reading that shares PRINT_RUN letters and digits in a row with the form's own print is that
-# print, not a value: a fold moves a line of the form's text into a box, where the wipe (at the
-# print's place) does not reach it. Handwritten values share words with the form ("factuur",
-# "straat"), but not ten letters in a row.
+# print, not a value (benchmarks/tuning-text-lines.md#form-print).
 PRINT_RUN = 10
 
 

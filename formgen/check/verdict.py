@@ -34,10 +34,16 @@ class Check:
     # For the HTML report only: every box support must look at or copy, with its Dutch label
     # (the written boxes of a group); when empty, the report shows crop.
     crops: list[tuple[str, np.ndarray]] = field(default_factory=list, repr=False)
+    # For --explain and the report's details: the measures of a box and the rules that decided
+    # (see check.decision.explanation); None for checks that are no box.
+    explain: dict[str, Any] | None = field(default=None, repr=False)
 
-    def to_json(self) -> dict[str, Any]:
-        return {"code": self.code, "status": str(self.status), "message": self.message,
-                "page": self.page, "file": self.file}
+    def to_json(self, explain: bool = False) -> dict[str, Any]:
+        shown: dict[str, Any] = {"code": self.code, "status": str(self.status),
+                                 "message": self.message, "page": self.page, "file": self.file}
+        if explain:
+            shown["explain"] = self.explain
+        return shown
 
 
 def decide(checks: list[Check], readable: bool) -> Verdict:

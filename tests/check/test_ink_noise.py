@@ -213,7 +213,7 @@ def test_printed_prefilled_values_under_texture_are_written(tmp_path: Path, dash
     name and the ID number are read back from their boxes: texture noise over them is no reason
     to doubt them. Without the key the token is not verified: the klantnummer is not taken on
     trust and stays doubtful, and the other two are written only where PP-OCR reads them back
-    from the box itself (see fields._second_opinion), not because the token says so."""
+    from the box itself (see decision.second_opinion), not because the token says so."""
     import datetime as dt
 
     from PIL import Image

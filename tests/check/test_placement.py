@@ -15,13 +15,15 @@ import numpy as np
 import pytest
 from corpus.external import HANDWRITING, PENS, poppler_pages, signature, write_text
 
-from formgen.check import fields
+from formgen.check import decision
+from formgen.check.box_measures import FormBox
+from formgen.check.decision import Decision, second_opinion, written
 from formgen.check.fields import check_form_pages
 from formgen.check.form_pages import FormPage
 from formgen.check.ink import CHECK_DPI, Ink, measure, reference_pages, thin_print
 from formgen.check.intake.model import Page
 from formgen.check.placement import SEARCH, Offset, find_box, moved
-from formgen.check.text_lines import is_form_print
+from formgen.check.text_lines import TextSeen, is_form_print
 from formgen.check.verdict import Status
 from formgen.form import blank_form
 from formgen.form.template import get_template
@@ -184,20 +186,27 @@ def test_a_moved_answer_is_also_read_where_it_was(monkeypatch: pytest.MonkeyPatc
                           None, False, 2, page, None)
     offset = Offset(0, 4, 0.5, 1.0)
     moved_view = replace(as_it_came, warped=moved(page, offset))
-    monkeypatch.setattr(fields, "_both_looks", lambda *args: iter(()))
-    monkeypatch.setattr(fields, "_reading", lambda field, view, template, scale=1.5:
-                        "Zwolle" if view is as_it_came else "")
+
+    class ReadWhereItCame(FormBox):
+        def text_seen(self, wipe_print: bool) -> TextSeen:
+            return TextSeen(0, 100)
+
+        def reading(self, scale: float = 1.5, unmoved: bool = False) -> str:
+            return "Zwolle" if (self.unmoved if unmoved else self.page) is as_it_came else ""
+
     # the page is blank: pen strokes are left out of this test (see test_strokes.py)
-    monkeypatch.setattr(fields, "_noise_without_strokes", lambda *args: False)
+    monkeypatch.setattr(decision, "noise_without_strokes", lambda *args: False)
     ink = Ink(400, 0.02, 0.3, 0.02, 120.0, 0.017, 0.0, 60)  # mostly explained by noise
-    assert fields._written(ink) is Status.REVIEW
-    assert fields._second_opinion(Status.REVIEW, ink, field, moved_view, template, offset,
-                                  as_it_came) is Status.OK
-    assert fields._second_opinion(Status.REVIEW, ink, field, moved_view, template, offset,
-                                  moved_view) is Status.REVIEW
-    not_found = Offset(0, 4, 0.1, 1.0)
-    assert fields._second_opinion(Status.REVIEW, ink, field, moved_view, template, not_found,
-                                  as_it_came) is Status.REVIEW
+    assert written(ink) is Status.REVIEW
+
+    def opinion(offset: Offset, unmoved: FormPage) -> Status:
+        judged = Decision(Status.REVIEW)
+        second_opinion(judged, ReadWhereItCame(field, template, moved_view, offset, unmoved, ink))
+        return judged.status
+
+    assert opinion(offset, as_it_came) is Status.OK
+    assert opinion(offset, moved_view) is Status.REVIEW
+    assert opinion(Offset(0, 4, 0.1, 1.0), as_it_came) is Status.REVIEW
 
 
 def test_moving_keeps_the_page_size() -> None:

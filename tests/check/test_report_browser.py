@@ -4,7 +4,8 @@ Two real submissions (rendered, handwritten, scanned): one with a handwritten re
 several new values and no ID copy; one with page 2 left out. The index shows Dutch lines, the
 request and customer number, one line per missing thing; the page of the first shows a crop
 (a PNG with ink in it) for the reply address and for every written change box, each under its
-Dutch label; check codes appear only inside <details>. The same grouped lines are the reply's.
+Dutch label; check codes appear only inside <details>, and so do the rules and measures that
+decided each box (as `formgen check --explain` shows them). The same grouped lines are the reply's.
 """
 
 from __future__ import annotations
@@ -125,6 +126,15 @@ def test_report_in_a_browser(results: tuple[list[SubmissionResult], Path], brows
         }""")
         assert not CODES.search(outside), CODES.findall(outside)
         assert page.locator("details code").count() >= len(checked[0].checks)
+        # --explain behind the toggle: per box the rule that decided and the measures
+        boxes = [c for c in checked[0].checks if c.explain is not None]
+        explained = page.locator("details ul.explain")
+        assert boxes and explained.count() == len(boxes)
+        for i in range(explained.count()):
+            text = explained.nth(i).text_content() or ""
+            assert "(besliste)" in text, text
+        assert "beyond_noise = " in (explained.first.text_content() or "")
+        assert "beyond_noise" not in outside and "(besliste)" not in outside
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= LAPTOP["width"]  # no sideways scrolling on a laptop
     finally:

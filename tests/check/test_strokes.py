@@ -28,7 +28,7 @@ import cv2
 import numpy as np
 from corpus.external import HANDWRITING, PENS, augraphy_pass, poppler_pages, signature, write_text
 
-from formgen.check import fields
+from formgen.check import box_measures, decision
 from formgen.check.fields import check_form_pages
 from formgen.check.form_pages import find_form_page
 from formgen.check.ink import STROKE_CONTRAST, Ink, stroke_strength
@@ -80,16 +80,17 @@ def _textured_copy(seed: int) -> tuple[set[str], np.ndarray]:
 def _stroke_rule(on: bool) -> Iterator[None]:
     """The validator with the stroke rule, or as it was before it: no strokes seen, so no box
     is written by them, and none is held back for want of them."""
-    saved = fields._stroke_ink, fields._noise_without_strokes, fields._amid_grain
+    saved = (box_measures.FormBox.strokes, decision.noise_without_strokes,
+             decision.amid_grain)
     if not on:
-        fields._stroke_ink = lambda *args: Ink(0, 0.0, 0.0)  # type: ignore[assignment]
-        fields._noise_without_strokes = lambda *args: False  # type: ignore[assignment]
-        fields._amid_grain = lambda *args: False  # type: ignore[assignment]
+        box_measures.FormBox.strokes = lambda self: Ink(0, 0.0, 0.0)  # type: ignore[method-assign]
+        decision.noise_without_strokes = lambda *args: False
+        decision.amid_grain = lambda *args: False
     try:
         yield
     finally:
-        (fields._stroke_ink, fields._noise_without_strokes,  # type: ignore[assignment]
-         fields._amid_grain) = saved
+        (box_measures.FormBox.strokes, decision.noise_without_strokes,  # type: ignore[method-assign]
+         decision.amid_grain) = saved
 
 
 def _statuses(image: np.ndarray, dpi: int, strokes: bool) -> dict[str, Status]:

@@ -32,7 +32,8 @@ from corpus.external import (
     write_text,
 )
 
-from formgen.check import fields
+from formgen.check.box_measures import FormBox
+from formgen.check.decision import Decision, second_opinion, written
 from formgen.check.fields import check_form_pages
 from formgen.check.form_pages import FormPage, find_form_page
 from formgen.check.ink import CHECK_DPI, Ink, reference_pages
@@ -120,8 +121,7 @@ def test_other_kinds_are_never_promoted_by_shape(kind: str) -> None:
     assert not looks_like(kind, "Anna de Vries")
 
 
-def test_a_change_box_left_to_a_person_is_written_when_it_reads_as_a_value(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_change_box_left_to_a_person_is_written_when_it_reads_as_a_value() -> None:
     """The rule, with the reader replaced by one that reads what it is told (so the rule is
     tested, not PP-OCR): a whole value where the border was found is written; scraps, or a
     value where the border was not found, stay with a person; the form's own print is no
@@ -132,13 +132,21 @@ def test_a_change_box_left_to_a_person_is_written_when_it_reads_as_a_value(
     form_page = FormPage(Page("scan.png", 1, 1, page, CHECK_DPI, False, None), None, None, None,
                          False, 1, page, None)
     ink = Ink(400, 0.02, 0.3, 0.02, 70.0, 0.017, 0.0, 60)  # mostly explained by noise
-    assert fields._written(ink, change=True) is Status.REVIEW
+    assert written(ink, change=True) is Status.REVIEW
     found, not_found = Offset(0, 0, 0.5, 1.0), Offset(0, 0, 0.1, 1.0)
 
+    class Told(FormBox):
+        told = ""
+
+        def reading(self, scale: float = 1.5, unmoved: bool = False) -> str:
+            return self.told
+
     def opinion(reading: str, offset: Offset) -> Status:
-        monkeypatch.setattr(fields, "_reading", lambda *args, **kwargs: reading)
-        return fields._second_opinion(Status.REVIEW, ink, field, form_page, template, offset,
-                                      form_page)
+        box = Told(field, template, form_page, offset, form_page, ink)
+        box.told = reading
+        decision = Decision(Status.REVIEW)
+        second_opinion(decision, box)
+        return decision.status
 
     assert opinion("Joost Bakker", found) is Status.OK
     assert opinion("Joost Bakker", not_found) is Status.REVIEW

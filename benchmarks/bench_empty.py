@@ -1,0 +1,134 @@
+"""Empty is empty: a required box left empty is `missing`, never `review` (issue 27).
+
+    python benchmarks/bench_empty.py [--n 5] [--seed 1] [--jobs 2] [--dump rows.json]
+
+Builds, per family, n submissions with one required box left empty (the signature too), from
+both corpus generators, and checks them:
+
+* A (own generator, ``tests/corpus/submissions.py``: Pillow degradations): ``scan`` (grey scan,
+  sensor noise, paper tint), ``bw`` (black-and-white scanner), ``photo`` (phone photo in
+  perspective, JPEG);
+* B (external generator, ``tests/corpus/external.py``: augraphy, OpenCV): ``noise`` (one or two
+  augraphy effects), ``bw`` (scanner threshold, Otsu or adaptive), ``photo`` (photo on a table
+  with uneven light, often a shadow, JPEG 30-90).
+
+It prints per family how the empty boxes and the written boxes of the same submissions were
+judged (ok / review / missing); a written box judged missing is the error that must stay at 0.
+--dump writes one row per box (family, case, code, empty, status, rules, measures) for tuning.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+import tempfile
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from corpus import external as E  # noqa: E402
+from corpus import submissions as S  # noqa: E402
+
+from formgen.check.submission import check_submission  # noqa: E402
+
+KEY = b"empty-box-benchmark-key-0123456789"
+FAMILIES = ("A-scan", "A-bw", "A-photo", "B-noise", "B-bw", "B-photo")
+PREFILLED_EMPTY = ("signer_name", "sign_place", "sign_date", "signature")
+BLANK_EMPTY = PREFILLED_EMPTY + ("name", "customer_id", "id_number")
+Job = tuple[str, int, int, Path]
+
+
+def _own(family: str, rng: np.random.Generator, root: Path, empty: str, prefilled: bool
+         ) -> tuple[Path, str | None]:
+    omit = frozenset() if empty == "signature" else frozenset({empty})
+    signature = "no" if empty == "signature" else "yes"
+    ctx = S.Ctx(root, KEY, rng)
+    if family == "A-photo":
+        path, frm, _ = S.photo_case(ctx, prefilled=prefilled, omit=omit, signature=signature)
+    else:
+        path, frm, _ = S.scanned_case(ctx, prefilled=prefilled, dpi=200, bw=family == "A-bw",
+                                      omit=omit, signature=signature)
+    return path, frm
+
+
+def _external(family: str, seed: int, root: Path, empty: str, prefilled: bool
+              ) -> tuple[Path, str | None]:
+    d = E.Draw(random.Random(seed), seed, KEY)
+    omit = frozenset() if empty == "signature" else frozenset({empty})
+    sign = "none" if empty == "signature" else "pen"
+    if family == "B-photo":
+        pp = E.paper(d, dpi=200, prefilled=prefilled, omit=omit, sign=sign)
+        pages = pp.form_pages + ([pp.id_page] if pp.id_page is not None else [])
+        pages = E._noise(d, pages, count=(1, 1), ops=("ShadowCast", "ShadowCast", "InkBleed"))
+        images = [E.photograph(pg, d.rng, turns=0) for pg in pages]
+        path, frm, _ = E.deliver(d, root, images, 200, pp.person, fmt="jpeg")
+    else:
+        pp = E.paper(d, dpi=d.dpi((150, 200, 300)), prefilled=prefilled, omit=omit, sign=sign)
+        images = E._scanned(d, pp, noise=family == "B-noise", bw=family == "B-bw")
+        path, frm, _ = E.deliver(d, root, images, pp.dpi, pp.person)
+    return path, frm
+
+
+def judge(job: Job) -> list[dict[str, Any]]:
+    family, seed, index, out = job
+    case_seed = int.from_bytes(hashlib.sha256(f"{family}:{seed}:{index}".encode()).digest()[:6],
+                               "big")
+    rng = random.Random(case_seed)
+    prefilled = rng.random() < 0.5
+    empty = rng.choice(PREFILLED_EMPTY if prefilled else BLANK_EMPTY)
+    root = out / f"{family}-{index:03d}-{empty}"
+    if family.startswith("A-"):
+        path, frm = _own(family, np.random.default_rng(case_seed), root, empty, prefilled)
+    else:
+        path, frm = _external(family, case_seed, root, empty, prefilled)
+    result = check_submission(path, key=KEY, from_address=frm)
+    code = "signature" if empty == "signature" else f"field:{empty}"
+    rows = []
+    for check in result.checks:
+        if check.explain is None or check.code.startswith("group:"):
+            continue
+        rows.append({"family": family, "case": root.name, "code": check.code,
+                     "empty": check.code == code, "status": str(check.status),
+                     "rules": check.explain["rules"], "unmet": check.explain["unmet"],
+                     "measures": check.explain["measures"]})
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=5, help="submissions per family")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--family", nargs="*", choices=FAMILIES, default=list(FAMILIES))
+    ap.add_argument("--dump", type=Path)
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        jobs = [(f, args.seed, i, Path(tmp)) for i in range(args.n) for f in args.family]
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+            rows = [row for found in pool.map(judge, jobs, chunksize=1) for row in found]
+    if args.dump:
+        args.dump.write_text(json.dumps(rows, indent=1))
+    print(f"{'family':10s} {'empty: ok/review/missing':>26s} {'written: ok/review/missing':>28s}")
+    for family in args.family:
+        mine = [r for r in rows if r["family"] == family]
+        counts = [Counter(r["status"] for r in mine if r["empty"] is empty)
+                  for empty in (True, False)]
+        print(f"{family:10s} " + " ".join(
+            f"{c['ok']:>8d} {c['review']:>6d} {c['missing']:>7d}    " for c in counts))
+        for r in mine:
+            if r["empty"] and r["status"] != "missing" or not r["empty"] and \
+                    r["status"] == "missing":
+                print(f"    {r['case']} {r['code']}: {r['status']} ({' > '.join(r['rules'])})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""A form box's measures, taken when a decision asks for them and kept for ``--explain``.
+
+The ink is measured for every box; the slow measures (PP-OCR's detector and recogniser, the
+ink along pen strokes, a strike, machine text) only when a rule of
+:mod:`formgen.check.decision` asks, each once. Every measure taken is recorded by name (see
+``decision.MEASURES``) so that support can see why a box got its status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
+
+from formgen.check.form_pages import FormPage
+from formgen.check.ink import Ink, boxes_mask, measure, reference_pages
+from formgen.check.placement import Offset
+from formgen.check.signature import Beside, ink_beside_text, read_lines
+from formgen.check.struck import Strike, struck_through
+from formgen.check.text_lines import (
+    READ_SCALE,
+    TextSeen,
+    is_form_print,
+    letters_and_digits,
+    read_box,
+    text_in_box,
+)
+from formgen.check.value_shape import looks_like
+from formgen.definition import Field
+from formgen.form.template import FormTemplate
+
+_UNSET = object()
+
+
+@dataclass
+class FormBox:
+    """One box of the form on the copy of its page where it was measured (see
+    :func:`formgen.check.fields._ink`): page, moved so that the box is at its place when its
+    border was found elsewhere; unmoved, the copy as it came."""
+
+    field: Field
+    template: FormTemplate
+    page: FormPage
+    offset: Offset
+    unmoved: FormPage
+    ink: Ink
+    values: dict[str, Any] = dc_field(default_factory=dict)  # the measures taken, by name
+    _cache: dict[tuple[Any, ...], Any] = dc_field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        ink, o = self.ink, self.offset
+        self.values.update(fraction=ink.fraction, noise=ink.noise,
+                           beyond_noise=ink.beyond_noise, pixels=ink.pixels,
+                           writing_pixels=_writing_pixels(ink), widest=ink.widest,
+                           span=ink.span, faint_fraction=ink.faint_fraction,
+                           faint_beyond_noise=ink.faint_beyond_noise,
+                           contrast=ink.contrast)
+        if self.signature:
+            self.values["print_contrast"] = ink.print_contrast
+        self.values.update(border_found=o.found, border_score=o.score, border_cover=o.cover,
+                           border_shift=[o.dx, o.dy])
+
+    @property
+    def signature(self) -> bool:
+        return self.field.kind == "signature"
+
+    @property
+    def required(self) -> bool:
+        return self.field.required
+
+    @property
+    def change(self) -> bool:
+        return bool(self.field.group)
+
+    @property
+    def border_found(self) -> bool:
+        return self.offset.found
+
+    @property
+    def border_cover(self) -> float:
+        return self.offset.cover
+
+    @property
+    def moved(self) -> bool:
+        return self.page is not self.unmoved
+
+    def _once(self, key: tuple[Any, ...], take: Any) -> Any:
+        value = self._cache.get(key, _UNSET)
+        if value is _UNSET:
+            value = self._cache[key] = take()
+        return value
+
+    @property
+    def _printed(self) -> Any:
+        return reference_pages(self.template.pdf)[self.field.page - 1]
+
+    @property
+    def _rect(self) -> Any:
+        return self.template.layout.box(self.field.id).rect
+
+    def strokes(self) -> Ink:
+        """The ink in the box along pen strokes only (see
+        :func:`formgen.check.ink.stroke_strength`), the noise around measured the same way."""
+        def take() -> Ink:
+            printed = self._printed
+            others = boxes_mask((printed.shape[0], printed.shape[1]), tuple(
+                b.rect for b in self.template.layout.boxes if b.field.page == self.field.page))
+            ink = measure(self.page.warped, printed, self._rect, boxes=others,
+                          print_darkness=self.signature, strokes=True)
+            self.values.update(stroke_pixels=ink.pixels, stroke_fraction=ink.fraction,
+                               stroke_beyond_noise=ink.beyond_noise,
+                               stroke_writing_pixels=_writing_pixels(ink))
+            return ink
+        return self._once(("strokes",), take)
+
+    def text_seen(self, wipe_print: bool) -> TextSeen:
+        """What the detector sees in the box, the print wiped off or as it is."""
+        def take() -> TextSeen:
+            seen = text_in_box(self.page.warped, self._printed, self._rect,
+                               wipe_print=wipe_print)
+            self.values.setdefault("line_width", {})["zonder druk" if wipe_print
+                                                     else "met druk"] = seen.line_width
+            return seen
+        return self._once(("seen", wipe_print), take)
+
+    def reading(self, scale: float = READ_SCALE, unmoved: bool = False) -> str:
+        """What PP-OCR reads in the box (enlarged scale times); unmoved: where the page put it."""
+        view = self.unmoved if unmoved else self.page
+        return self._once(("read", scale, unmoved), lambda: read_box(
+            view.warped, self._printed, self._rect, scale=scale))
+
+    def letters(self, scale: float) -> int:
+        count = letters_and_digits(self.reading(scale))
+        self.values.setdefault("letters", {})[f"x{scale}"] = count
+        return count
+
+    def value_letters(self, unmoved: bool = False) -> int:
+        """The letters and digits read (at READ_SCALE) when the reading is not the form's own
+        print; 0 when it is."""
+        reading = self.reading(unmoved=unmoved)
+        count = 0 if is_form_print(reading, self.template.pdf, self.field.page) else \
+            letters_and_digits(reading)
+        self.values["value_letters_unmoved" if unmoved else "value_letters"] = count
+        return count
+
+    def value_shape(self) -> bool:
+        reading = self.reading()
+        shaped = looks_like(self.field.kind, reading) and not is_form_print(
+            reading, self.template.pdf, self.field.page)
+        self.values["value_shape"] = shaped
+        return shaped
+
+    def machine_lines(self) -> list[tuple[str, float]]:
+        return [(line.text, line.confidence) for line in self._box_lines()]
+
+    def _box_lines(self) -> list[Any]:
+        def take() -> list[Any]:
+            lines = read_lines(self.page.warped, self._printed, self._rect)
+            self.values["machine_lines"] = [round(line.confidence, 2) for line in lines]
+            return lines
+        return self._once(("machine",), take)
+
+    def ink_beside(self, confidence: float) -> Beside:
+        """The ink beside the lines read at least this surely (a pen across a stamp)."""
+        def take() -> Beside:
+            sure = [line for line in self._box_lines() if line.confidence >= confidence]
+            beside = ink_beside_text(self.page.warped, self._printed, self._rect, sure)
+            self.values.update(beside_pixels=beside.pixels, beside_longest=beside.longest,
+                               text_line_height=round(beside.line_height, 1))
+            return beside
+        return self._once(("beside", confidence), take)
+
+    def strike(self) -> Strike | None:
+        def take() -> Strike | None:
+            strike = struck_through(self.page.warped, self._printed, self._rect)
+            self.values["strike"] = "nee" if strike is None else (
+                "ja, met een andere waarde erbij" if strike.corrected else "ja")
+            return strike
+        return self._once(("strike",), take)
+
+
+def _writing_pixels(ink: Ink) -> float:
+    return ink.pixels * ink.beyond_noise / ink.fraction if ink.fraction else 0.0

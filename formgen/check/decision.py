@@ -1,0 +1,509 @@
+"""Which status a form box gets: every rule that turns a box's measures into ok, review or missing.
+
+The other modules measure (:mod:`formgen.check.ink`, :mod:`formgen.check.text_lines`,
+:mod:`formgen.check.placement`, :mod:`formgen.check.signature`, :mod:`formgen.check.struck`);
+this one decides. Each threshold is one line: its value, the measure it is compared with, and
+where it was chosen (a tuning note under ``benchmarks/`` holds the data). Each rule has an id
+and a Dutch line for support; a box's decision names the rules that set its status, in order
+(the last one decided), and ``formgen check --explain`` shows them with the measures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from formgen.check.text_lines import CLOSER_SCALE, READ_SCALE
+from formgen.check.verdict import Status
+
+if TYPE_CHECKING:
+    from formgen.check.ink import Ink
+    from formgen.check.signature import Beside
+    from formgen.check.struck import Strike
+    from formgen.check.text_lines import TextSeen
+
+
+@dataclass(frozen=True)
+class Threshold:
+    value: float
+    measure: str  # the measure it is compared with (see MEASURES)
+    source: str  # where it was chosen: a tuning note under benchmarks/ or a commit
+
+
+INK = "benchmarks/tuning-ink.md"
+LINES = "benchmarks/tuning-text-lines.md"
+PLACE = "benchmarks/tuning-placement.md"
+
+# name: value, measure, source
+THRESHOLDS: dict[str, Threshold] = {
+    "FIELD_MIN_FRACTION": Threshold(0.004, "beyond_noise", f"{INK}#ink-rules"),
+    "FIELD_MIN_PIXELS": Threshold(45, "writing_pixels", f"{INK}#ink-rules"),
+    "SIGNATURE_MIN_FRACTION": Threshold(0.006, "beyond_noise", f"{INK}#ink-rules"),
+    "SIGNATURE_MIN_SPAN": Threshold(0.15, "span", f"{INK}#ink-rules"),
+    "SIGNATURE_MIN_CONTRAST": Threshold(80, "contrast", f"{INK}#pen-darkness"),
+    "PEN_VS_PRINT": Threshold(0.55, "contrast / print_contrast", f"{INK}#pen-darkness"),
+    "FAINT_FACTOR": Threshold(0.35, "fraction (of the minimum)", f"{INK}#ink-rules"),
+    "WRITING_MIN_SHARE": Threshold(0.25, "beyond_noise / fraction", f"{INK}#writing-min-share"),
+    "WRITING_MIN_WIDTH": Threshold(12, "widest", f"{INK}#writing-min-width"),
+    "CHANGE_MIN_CONTRAST": Threshold(55, "contrast", f"{INK}#change-min-contrast"),
+    "LIGHT_ANSWER_CONTRAST": Threshold(80, "contrast", f"{INK}#light-answers"),
+    "STROKE_MIN_COVER": Threshold(0.9, "border_cover", f"{INK}#pen-strokes"),
+    "STROKE_MIN_PIXELS": Threshold(10, "stroke_writing_pixels", f"{INK}#pen-strokes"),
+    "NOISY_SHARE": Threshold(0.2, "noise / fraction", f"{INK}#noisy-share"),
+    "VALUE_MIN_CHARACTERS": Threshold(2, "letters", f"{LINES}#value-min-characters"),
+    "ANSWER_MIN_CHARACTERS": Threshold(5, "letters", f"{LINES}#answer-min-characters"),
+    "FOUND_SCORE": Threshold(0.25, "border_score", f"{PLACE}#found"),
+    "FOUND_COVER": Threshold(0.05, "border_cover", f"{PLACE}#found"),
+    "MACHINE_TEXT_CONFIDENCE": Threshold(0.75, "machine_lines", "benchmarks/tuning-signature.md"),
+    "MACHINE_TEXT_MIN_CHARACTERS": Threshold(4, "machine_lines",
+                                             "benchmarks/tuning-signature.md"),
+    "MACHINE_TEXT_MIN_DISTINCT": Threshold(4, "machine_lines", "benchmarks/tuning-signature.md"),
+    "PEN_MIN_INK": Threshold(500, "beside_pixels",
+                             "benchmarks/tuning-signature.md#a-stamp-with-a-pen-signature-across-it-session-12"),
+    "PEN_MIN_LINES": Threshold(2.5, "beside_longest / text_line_height",
+                               "benchmarks/tuning-signature.md#a-stamp-with-a-pen-signature-across-it-session-12"),
+}
+
+
+def _t(name: str) -> float:
+    return THRESHOLDS[name].value
+
+
+FIELD_MIN_FRACTION = _t("FIELD_MIN_FRACTION")
+FIELD_MIN_PIXELS = _t("FIELD_MIN_PIXELS")
+SIGNATURE_MIN_FRACTION = _t("SIGNATURE_MIN_FRACTION")
+SIGNATURE_MIN_SPAN = _t("SIGNATURE_MIN_SPAN")
+SIGNATURE_MIN_CONTRAST = _t("SIGNATURE_MIN_CONTRAST")
+PEN_VS_PRINT = _t("PEN_VS_PRINT")
+FAINT_FACTOR = _t("FAINT_FACTOR")
+WRITING_MIN_SHARE = _t("WRITING_MIN_SHARE")
+WRITING_MIN_WIDTH = _t("WRITING_MIN_WIDTH")
+CHANGE_MIN_CONTRAST = _t("CHANGE_MIN_CONTRAST")
+LIGHT_ANSWER_CONTRAST = _t("LIGHT_ANSWER_CONTRAST")
+STROKE_MIN_COVER = _t("STROKE_MIN_COVER")
+STROKE_MIN_PIXELS = _t("STROKE_MIN_PIXELS")
+NOISY_SHARE = _t("NOISY_SHARE")
+VALUE_MIN_CHARACTERS = int(_t("VALUE_MIN_CHARACTERS"))
+ANSWER_MIN_CHARACTERS = int(_t("ANSWER_MIN_CHARACTERS"))
+FOUND_SCORE = _t("FOUND_SCORE")
+FOUND_COVER = _t("FOUND_COVER")
+MACHINE_TEXT_CONFIDENCE = _t("MACHINE_TEXT_CONFIDENCE")
+MACHINE_TEXT_MIN_CHARACTERS = int(_t("MACHINE_TEXT_MIN_CHARACTERS"))
+MACHINE_TEXT_MIN_DISTINCT = int(_t("MACHINE_TEXT_MIN_DISTINCT"))
+PEN_MIN_INK = _t("PEN_MIN_INK")
+PEN_MIN_LINES = _t("PEN_MIN_LINES")
+
+
+@dataclass(frozen=True)
+class Rule:
+    status: Status | None  # what the rule sets (None: it keeps the status it was given)
+    thresholds: tuple[str, ...]
+    text: str  # Dutch, for support: when the rule applies
+
+
+# id: status, thresholds, when it applies (for support)
+RULES: dict[str, Rule] = {
+    "ink-written": Rule(Status.OK, ("FIELD_MIN_FRACTION", "SIGNATURE_MIN_FRACTION",
+                                    "WRITING_MIN_SHARE", "FIELD_MIN_PIXELS", "WRITING_MIN_WIDTH",
+                                    "SIGNATURE_MIN_SPAN", "SIGNATURE_MIN_CONTRAST",
+                                    "PEN_VS_PRINT", "CHANGE_MIN_CONTRAST"),
+                        "duidelijk meer inkt dan de ruis van het papier rond het vak"),
+    "ink-little": Rule(Status.REVIEW, ("FAINT_FACTOR",),
+                       "weinig of lichte inkt, of vooral ruis: een mens kijkt"),
+    "ink-none": Rule(Status.MISSING, ("FAINT_FACTOR",), "geen inkt in het vak"),
+    "change-unread": Rule(Status.REVIEW, ("VALUE_MIN_CHARACTERS",),
+                          "nieuwe waarde: de tekstherkenning leest er geen letters of cijfers"),
+    "change-shaped": Rule(Status.OK, ("FIELD_MIN_FRACTION", "WRITING_MIN_WIDTH"),
+                          "nieuwe waarde: de herkende tekst heeft de vorm van een hele waarde"),
+    "strokes-in-empty": Rule(Status.REVIEW, ("STROKE_MIN_PIXELS",),
+                             "de inktregels vinden het vak leeg, maar er staan pennenstreken in"),
+    "grain-unread": Rule(Status.REVIEW, ("NOISY_SHARE", "STROKE_MIN_PIXELS",
+                                         "ANSWER_MIN_CHARACTERS"),
+                         "veel korrel en geen pennenstreken: alleen een gelezen antwoord telt, en "
+                         "dat is er niet"),
+    "light-seen": Rule(None, ("LIGHT_ANSWER_CONTRAST", "VALUE_MIN_CHARACTERS"),
+                       "lichte inkt, maar de tekstherkenning ziet of leest tekst"),
+    "light-unread": Rule(Status.REVIEW, ("LIGHT_ANSWER_CONTRAST", "VALUE_MIN_CHARACTERS"),
+                         "lichte inkt en de tekstherkenning ziet of leest geen tekst"),
+    "faint-noise": Rule(Status.MISSING, ("FAINT_FACTOR", "STROKE_MIN_PIXELS"),
+                        "bijna geen inkt, de lichte vlekjes zijn die van het papier rond het vak "
+                        "en er staan geen pennenstreken in: het vak is leeg"),
+    "noise-without-strokes": Rule(None, ("WRITING_MIN_SHARE", "STROKE_MIN_PIXELS"),
+                                  "de inkt is vooral ruis en er staan geen pennenstreken in"),
+    "seen-or-read": Rule(Status.OK, ("WRITING_MIN_WIDTH", "FIELD_MIN_FRACTION",
+                                     "SIGNATURE_MIN_FRACTION", "SIGNATURE_MIN_SPAN",
+                                     "ANSWER_MIN_CHARACTERS"),
+                         "de tekstherkenning ziet een regel tekst of leest een antwoord"),
+    "strokes-written": Rule(Status.OK, ("STROKE_MIN_COVER",),
+                            "alleen de inkt langs pennenstreken geteld is het vak ingevuld"),
+    "typed": Rule(Status.OK, (), "digitaal ingevuld in de pdf"),
+    "printed-by-us": Rule(Status.OK, (), "door ons voorgedrukt en ondertekend in de QR-code"),
+    "machine-text": Rule(Status.REVIEW, ("MACHINE_TEXT_CONFIDENCE", "MACHINE_TEXT_MIN_CHARACTERS",
+                                         "MACHINE_TEXT_MIN_DISTINCT"),
+                         "getypte of gestempelde tekst in het vak voor de handtekening"),
+    "pen-across-stamp": Rule(Status.OK, ("PEN_MIN_INK", "PEN_MIN_LINES"),
+                             "gestempelde tekst met een handtekening erover: lange pennenstreken "
+                             "naast de tekst en de rand van de stempel"),
+    "struck": Rule(Status.REVIEW, (), "de waarde is doorgehaald"),
+    "struck-corrected": Rule(Status.REVIEW, (), "doorgehaald, met een andere waarde erbij"),
+    "digital-signature": Rule(Status.REVIEW, (), "handtekening in een digitaal formulier"),
+    "digital-unsigned": Rule(Status.MISSING, (), "digitaal formulier zonder handtekening"),
+    "group-corrected": Rule(Status.REVIEW, (), "een vak van de groep is doorgehaald en "
+                            "opnieuw ingevuld"),
+    "group-filled": Rule(Status.OK, (), "een of meer vakken van de groep zijn ingevuld"),
+    "group-doubt": Rule(Status.REVIEW, (), "geen vak van de groep zeker ingevuld, een of meer "
+                        "in twijfel"),
+    "group-empty": Rule(Status.MISSING, (), "geen vak van de groep ingevuld"),
+    "page-unread": Rule(Status.REVIEW, (), "de pagina van het vak is niet leesbaar"),
+    "page-missing": Rule(Status.MISSING, (), "de pagina van het vak ontbreekt"),
+}
+
+# The measures a decision can name, with a Dutch line for support.
+MEASURES: dict[str, str] = {
+    "fraction": "deel van het vak met inkt",
+    "noise": "deel daarvan dat de ruis rond het vak verklaart",
+    "beyond_noise": "deel van het vak met inkt voorbij de ruis (het schrift)",
+    "pixels": "pixels met inkt in het vak",
+    "writing_pixels": "pixels met inkt voorbij de ruis",
+    "widest": "breedste stuk met inkt (pixels)",
+    "span": "breedte van het schrift (deel van het vak)",
+    "faint_fraction": "deel van het vak met lichte inkt (potlood)",
+    "faint_beyond_noise": "deel van het vak met lichte inkt voorbij de ruis",
+    "contrast": "donkerte van de inkt (grijswaarden)",
+    "print_contrast": "donkerte van de druk van het formulier (grijswaarden)",
+    "border_found": "rand van het vak gevonden",
+    "border_score": "overeenkomst met de gedrukte rand (0-1)",
+    "border_cover": "deel van de rand dat er staat",
+    "border_shift": "verschuiving van de rand (pixels)",
+    "stroke_pixels": "pixels met inkt langs pennenstreken in het vak",
+    "stroke_fraction": "deel van het vak met inkt langs pennenstreken",
+    "stroke_beyond_noise": "inkt langs pennenstreken voorbij de ruis",
+    "stroke_writing_pixels": "pixels langs pennenstreken voorbij de ruis",
+    "line_width": "breedste regel tekst die de tekstherkenning ziet (pixels, met en zonder druk)",
+    "letters": "letters en cijfers die de tekstherkenning leest",
+    "value_letters": "gelezen letters en cijfers die geen druk van het formulier zijn",
+    "value_letters_unmoved": "hetzelfde, op de plek waar het vak eerst lag",
+    "value_shape": "de gelezen tekst heeft de vorm van een waarde",
+    "machine_lines": "regels die de tekstherkenning zeker leest (zekerheid)",
+    "strike": "doorhaling gevonden",
+    "beside_pixels": "pixels met inkt naast de gelezen tekst en de rand van een stempel",
+    "beside_longest": "langste stuk inkt daarvan (pixels)",
+    "text_line_height": "hoogte van de gelezen regels tekst (pixels)",
+}
+
+
+class BoxMeasures(Protocol):
+    """What a decision may ask about a box; measured when asked (OCR is slow)."""
+
+    ink: Ink
+
+    @property
+    def signature(self) -> bool: ...  # the signature box
+    @property
+    def required(self) -> bool: ...
+    @property
+    def change(self) -> bool: ...  # a box of the change group: a new value
+    @property
+    def border_found(self) -> bool: ...
+    @property
+    def border_cover(self) -> float: ...
+    @property
+    def moved(self) -> bool: ...  # measured where its border was found, not where it was put
+
+    def strokes(self) -> Ink: ...
+    def text_seen(self, wipe_print: bool) -> TextSeen: ...
+    def letters(self, scale: float) -> int: ...
+    def value_letters(self, unmoved: bool = False) -> int: ...
+    def value_shape(self) -> bool: ...
+    def machine_lines(self) -> list[tuple[str, float]]: ...
+    def ink_beside(self, confidence: float) -> Beside: ...
+    def strike(self) -> Strike | None: ...
+
+
+@dataclass
+class Decision:
+    status: Status
+    rules: list[str] = field(default_factory=list)  # the rules that set the status, in order
+    unmet: list[str] = field(default_factory=list)  # ink-written's conditions not met
+
+    @property
+    def rule(self) -> str:
+        """The rule that decided: the last that set the status."""
+        return self.rules[-1] if self.rules else ""
+
+    def apply(self, rule: str, status: Status | None = None) -> None:
+        self.rules.append(rule)
+        self.status = status if status is not None else RULES[rule].status or self.status
+
+
+def writing_pixels(ink: Ink) -> float:
+    """The ink pixels beyond the noise of the paper around the box."""
+    return ink.pixels * ink.beyond_noise / ink.fraction if ink.fraction else 0.0
+
+
+def dark_as_pen(ink: Ink) -> bool:
+    """Dark enough for a pen: darker than SIGNATURE_MIN_CONTRAST, or, on a copy that came out
+    light as a whole, not much lighter than its print (PEN_VS_PRINT)."""
+    return ink.contrast >= SIGNATURE_MIN_CONTRAST or (
+        ink.print_contrast > 0 and ink.contrast >= PEN_VS_PRINT * ink.print_contrast)
+
+
+def unmet_conditions(ink: Ink, signature: bool = False, change: bool = False) -> list[str]:
+    """The conditions of ink-written that the ink does not meet (none: written)."""
+    minimum = SIGNATURE_MIN_FRACTION if signature else FIELD_MIN_FRACTION
+    writing = ink.beyond_noise
+    conditions = [
+        ("beyond_noise >= " + ("SIGNATURE" if signature else "FIELD") + "_MIN_FRACTION",
+         writing >= minimum),
+        ("beyond_noise >= WRITING_MIN_SHARE * fraction", writing >= WRITING_MIN_SHARE
+         * ink.fraction),
+        ("writing_pixels >= FIELD_MIN_PIXELS", writing_pixels(ink) >= FIELD_MIN_PIXELS),
+        ("widest >= WRITING_MIN_WIDTH", ink.widest >= WRITING_MIN_WIDTH),
+    ]
+    if signature:
+        conditions += [("span >= SIGNATURE_MIN_SPAN", ink.span >= SIGNATURE_MIN_SPAN),
+                       ("contrast dark as a pen (SIGNATURE_MIN_CONTRAST, PEN_VS_PRINT)",
+                        dark_as_pen(ink))]
+    if change:
+        conditions.append(("contrast >= CHANGE_MIN_CONTRAST",
+                           ink.contrast >= CHANGE_MIN_CONTRAST))
+    return [name for name, met in conditions if not met]
+
+
+def written(ink: Ink, signature: bool = False, change: bool = False) -> Status:
+    """OK when clearly written beyond the noise of the paper around the box; REVIEW when there
+    is little or only faint writing, or when the ink in the box is mostly that noise (a box
+    that is mostly noise is never "ok"); else MISSING. change: a new value, whose pen is
+    darker than toner clumps (CHANGE_MIN_CONTRAST)."""
+    return _ink_rule(ink, signature, change)[0]
+
+
+def _ink_rule(ink: Ink, signature: bool, change: bool) -> tuple[Status, str, list[str]]:
+    unmet = unmet_conditions(ink, signature, change)
+    if not unmet:
+        return Status.OK, "ink-written", unmet
+    minimum = SIGNATURE_MIN_FRACTION if signature else FIELD_MIN_FRACTION
+    if ink.fraction >= minimum * FAINT_FACTOR or ink.faint_fraction >= minimum:
+        return Status.REVIEW, "ink-little", unmet
+    return Status.MISSING, "ink-none", unmet
+
+
+def amid_grain(ink: Ink, strokes: Ink) -> bool:
+    """Much noise around the box (NOISY_SHARE of its ink or more) and no pen strokes beyond
+    it (STROKE_MIN_PIXELS): a patch of grain to the ink rules, a line of text to the detector."""
+    return ink.noise >= NOISY_SHARE * ink.fraction and \
+        writing_pixels(strokes) < STROKE_MIN_PIXELS
+
+
+def faint_noise_only(ink: Ink, strokes: Ink, signature: bool) -> bool:
+    """Empty is empty: a box left to a person for its faint marks alone (next to no ink,
+    FAINT_FACTOR) whose faint marks the faint marks of the paper around explain (a photo's
+    shading, JPEG ringing, grain) and that holds fewer than STROKE_MIN_PIXELS pixels of pen
+    strokes at all (benchmarks/tuning-ink.md#empty-is-empty). Writing washed out by a bad copy
+    keeps its strokes."""
+    minimum = SIGNATURE_MIN_FRACTION if signature else FIELD_MIN_FRACTION
+    return ink.fraction < minimum * FAINT_FACTOR and ink.faint_beyond_noise < minimum and \
+        strokes.pixels < STROKE_MIN_PIXELS
+
+
+def noise_without_strokes(ink: Ink, strokes: Ink) -> bool:
+    """The box's ink is mostly the noise of the paper around it (see WRITING_MIN_SHARE) and
+    hardly any of it lies along pen strokes (see STROKE_MIN_PIXELS)."""
+    return ink.beyond_noise < WRITING_MIN_SHARE * ink.fraction and \
+        writing_pixels(strokes) < STROKE_MIN_PIXELS
+
+
+def answer_read(m: BoxMeasures) -> bool:
+    """The recogniser reads an answer (ANSWER_MIN_CHARACTERS) in a text box whose border was
+    found, where it is or, for a moved box, where it was."""
+    return not m.signature and m.border_found and (
+        m.value_letters() >= ANSWER_MIN_CHARACTERS
+        or m.moved and m.value_letters(unmoved=True) >= ANSWER_MIN_CHARACTERS)
+
+
+def _wide_line(seen: TextSeen) -> bool:
+    return seen.line and seen.line_width >= SIGNATURE_MIN_SPAN * seen.box_width
+
+
+def seen_or_read(m: BoxMeasures, *, detector: bool = True) -> bool:
+    """A signature the detector sees as a line of writing as wide as a signature must be; a
+    required box where it sees a line of writing or the recogniser reads an answer. Without
+    the detector (amid grain), only the reading counts."""
+    ink = m.ink
+    if m.signature:
+        return detector and ink.fraction >= SIGNATURE_MIN_FRACTION and dark_as_pen(ink) and (
+            _wide_line(m.text_seen(True)) or _wide_line(m.text_seen(False)))
+    return m.required and ink.fraction >= FIELD_MIN_FRACTION and (
+        detector and (m.text_seen(True).line or m.text_seen(False).line) or answer_read(m))
+
+
+def second_opinion(decision: Decision, m: BoxMeasures) -> None:
+    """Ask PP-OCR where the ink rules are least sure (tuning notes: benchmarks/tuning-ink.md,
+    benchmarks/tuning-text-lines.md). A new value taken for written must read as letters; one
+    left to a person is written when it reads as a whole value of its kind, where its border
+    was found. A required box or the signature left to a person is written when the detector
+    sees a clear line of writing (a signature: as wide as one) or an answer is read, or when
+    the ink along pen strokes alone is writing; not when its ink is mostly noise without pen
+    strokes. Amid much noise without pen strokes only an answer read counts. A required box
+    in light ink must look like text too. A box found empty that holds pen strokes goes to a
+    person."""
+    status, ink = decision.status, m.ink
+    if m.change:
+        if status is Status.OK and not (
+                m.border_found and m.value_letters() >= VALUE_MIN_CHARACTERS):
+            decision.apply("change-unread")
+        elif status is Status.REVIEW and m.border_found and ink.fraction >= FIELD_MIN_FRACTION \
+                and ink.widest >= WRITING_MIN_WIDTH and m.value_shape():
+            decision.apply("change-shaped")
+        return
+    if status is Status.MISSING:
+        if writing_pixels(m.strokes()) >= STROKE_MIN_PIXELS:
+            decision.apply("strokes-in-empty")
+        return
+    strokes = m.strokes() if status is Status.REVIEW or \
+        ink.noise >= NOISY_SHARE * ink.fraction else None
+    grain = strokes is not None and amid_grain(ink, strokes)
+    if status is Status.OK and grain and not answer_read(m):
+        decision.apply("grain-unread")
+        return
+    if status is Status.OK and m.required and not m.signature \
+            and ink.contrast < LIGHT_ANSWER_CONTRAST:
+        seen = m.text_seen(True).line or m.text_seen(False).line or any(
+            m.letters(scale) >= VALUE_MIN_CHARACTERS for scale in (READ_SCALE, CLOSER_SCALE))
+        decision.apply("light-seen" if seen else "light-unread")
+        return
+    if status is not Status.REVIEW or strokes is None:
+        return
+    if faint_noise_only(ink, strokes, m.signature):
+        decision.apply("faint-noise")
+        return
+    if noise_without_strokes(ink, strokes):
+        decision.apply("noise-without-strokes")
+        return
+    if ink.widest >= WRITING_MIN_WIDTH and seen_or_read(m, detector=not grain):
+        decision.apply("seen-or-read")
+    elif m.border_found and m.border_cover >= STROKE_MIN_COVER and \
+            written(strokes, signature=m.signature) is Status.OK:
+        decision.apply("strokes-written")
+
+
+def machine_text(lines: list[tuple[str, float]]) -> str | None:
+    """The text of the lines read surely (MACHINE_TEXT_CONFIDENCE) when they hold enough
+    letters and digits, enough of them different, to be typed or stamped text; None for what
+    reads as a pen signature (loops read as one letter again and again)."""
+    sure = [text for text, score in lines if score >= MACHINE_TEXT_CONFIDENCE]
+    letters = [ch for text in sure for ch in text if ch.isascii() and ch.isalnum()]
+    if len(letters) < MACHINE_TEXT_MIN_CHARACTERS or \
+            len(set(letters)) < MACHINE_TEXT_MIN_DISTINCT:
+        return None
+    return " ".join(sure)
+
+
+class InkBeside(Protocol):
+    def ink_beside(self, confidence: float) -> Beside: ...
+
+
+def pen_across(m: InkBeside) -> bool:
+    """Beside the machine text (the lines read surely), its frame and rings, PEN_MIN_INK ink
+    pixels with one piece PEN_MIN_LINES text-line heights long: a pen signature across a
+    stamp."""
+    beside = m.ink_beside(MACHINE_TEXT_CONFIDENCE)
+    return beside.pixels >= PEN_MIN_INK and beside.longest >= PEN_MIN_LINES * beside.line_height
+
+
+def decide_box(m: BoxMeasures, *, typed: bool, printed_by_us: bool, digital: bool) -> Decision:
+    """The status of a box on a form page, and the rules that set it. typed: a value typed
+    into the PDF; printed_by_us: a value our prefilled, verified token carries; digital: the
+    page came from a digitally filled PDF (no paper, no pen)."""
+    status, rule, unmet = _ink_rule(m.ink, m.signature, m.change)
+    decision = Decision(status, [rule], unmet)
+    if not typed and not digital:
+        second_opinion(decision, m)
+    if typed and decision.status is not Status.OK:
+        decision.apply("typed")
+    if decision.status is Status.REVIEW and printed_by_us:
+        decision.apply("printed-by-us")
+    if decision.status is Status.OK and not typed and not digital:
+        _by_hand(decision, m)
+    if m.signature and digital:
+        decision.apply("digital-signature" if decision.status is Status.OK
+                       else "digital-unsigned")
+    return decision
+
+
+def _by_hand(decision: Decision, m: BoxMeasures) -> None:
+    """A box written on paper: a signature must be handwriting; a new value struck through
+    goes to a person, who reads whether a value holds (a correction beside it, or none). Not
+    'missing', and not in the other boxes: bold joined handwriting can hold a straight run
+    like a strike's (benchmarks/tuning-struck.md)."""
+    if m.signature:
+        if machine_text(m.machine_lines()):
+            decision.apply("pen-across-stamp" if pen_across(m) else "machine-text")
+    elif m.change:
+        strike = m.strike()
+        if strike is not None:
+            decision.apply("struck-corrected" if strike.corrected else "struck")
+
+
+def decide_group(statuses: list[Status], corrected: bool) -> tuple[Status, str]:
+    """At least one of a group's boxes: written when one is (unless a box in it was struck
+    out and filled in again: a person reads which value holds); in doubt when one is."""
+    if corrected:
+        return Status.REVIEW, "group-corrected"
+    if Status.OK in statuses:
+        return Status.OK, "group-filled"
+    if Status.REVIEW in statuses:
+        return Status.REVIEW, "group-doubt"
+    return Status.MISSING, "group-empty"
+
+
+def border_found(score: float, cover: float, shift: int, search: int) -> bool:
+    """The box's printed border matched well enough (FOUND_SCORE, FOUND_COVER), and not at
+    the edge of the search (where the best place may lie beyond it)."""
+    return score >= FOUND_SCORE and cover >= FOUND_COVER and shift < search
+
+
+def explanation(decision: Decision, measures: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A box's decision for ``--explain`` and the report (JSON): the rule that decided, all
+    rules that set its status in order, the conditions of ink-written it did not meet, and
+    the measures taken (floats rounded)."""
+    return {"rule": decision.rule, "rules": list(decision.rules), "unmet": list(decision.unmet),
+            "measures": {k: _rounded(v) for k, v in (measures or {}).items()}}
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return float(f"{value:.4g}")
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_rounded(v) for v in value]
+    return value
+
+
+def describe(explain: dict[str, Any]) -> list[str]:
+    """The explanation in lines for support (Dutch, with the names of rules and measures)."""
+    lines = []
+    for rule_id in explain["rules"]:
+        rule = RULES[rule_id]
+        limits = ", ".join(f"{name} {THRESHOLDS[name].value:g}" for name in rule.thresholds)
+        decided = "besliste" if rule_id == explain["rule"] else "daarvoor"
+        lines.append(f"regel {rule_id} ({decided}): {rule.text}"
+                     + (f" [{limits}]" if limits else ""))
+    written_rule = "ink-written"
+    if explain["unmet"] and written_rule not in explain["rules"]:
+        lines.append(f"niet voldaan voor {written_rule}: " + "; ".join(explain["unmet"]))
+    for name, value in explain["measures"].items():
+        lines.append(f"  {name} = {_shown(value)}" + (f"  ({MEASURES[name]})"
+                                                      if name in MEASURES else ""))
+    return lines
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_shown(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    return f"{value:g}" if isinstance(value, float) else str(value)
