@@ -122,9 +122,11 @@ def _steep_kernels(length: int) -> tuple[tuple[float, np.ndarray], ...]:
 
 
 def zigzag(ink: np.ndarray) -> bool:
-    """A scribble over the writing: ZIGZAG_MIN_STROKES or more steep straight strokes, each
-    spanning ZIGZAG_HEIGHT of the ink's height, leaning both ways, together across
-    STRIKE_MIN_COVER of its width. Letters' stems lean one way, or do not reach so far."""
+    """A scribble over the writing: ZIGZAG_MIN_STROKES or more steep straight strokes in one
+    piece of ink (a scribble's strokes meet, and join the letters they cross), each spanning
+    ZIGZAG_HEIGHT of the ink's height, leaning both ways, together across STRIKE_MIN_COVER of
+    its width. Letters' stems lean one way, or do not reach so far; capitals that lean both
+    ways (A, V, M, N) are pieces of their own."""
     rows = np.flatnonzero(ink.any(axis=1))
     columns = np.flatnonzero(ink.any(axis=0))
     if rows.size < 2:
@@ -133,22 +135,26 @@ def zigzag(ink: np.ndarray) -> bool:
     width = int(columns[-1] - columns[0] + 1)
     length = max(ZIGZAG_MIN_LENGTH, round(ZIGZAG_HEIGHT * height))
     mask = ink.astype(np.uint8)
-    spans: list[tuple[int, int]] = []
-    leans = set()
+    _, pieces = cv2.connectedComponents(mask, connectivity=8)
+    strokes: dict[int, list[tuple[int, int, bool]]] = {}  # by the piece of ink they lie in
     for angle, kernel in _steep_kernels(length):
         runs = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
-        count, _, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
         for k in range(1, count):
             if stats[k, cv2.CC_STAT_HEIGHT] >= length:
                 x = int(stats[k, cv2.CC_STAT_LEFT])
-                spans.append((x, x + int(stats[k, cv2.CC_STAT_WIDTH])))
-                leans.add(angle > 0)
-    if len(spans) < ZIGZAG_MIN_STROKES or len(leans) < 2:
-        return False
-    covered = np.zeros(ink.shape[1], bool)
-    for a, b in spans:
-        covered[a:b] = True
-    return bool(covered.sum() >= STRIKE_MIN_COVER * width)
+                piece = int(pieces[labels == k][0])
+                strokes.setdefault(piece, []).append(
+                    (x, x + int(stats[k, cv2.CC_STAT_WIDTH]), angle > 0))
+    for found in strokes.values():  # one scribble: its strokes meet, in one piece of ink
+        if len(found) < ZIGZAG_MIN_STROKES or len({lean for _, _, lean in found}) < 2:
+            continue
+        covered = np.zeros(ink.shape[1], bool)
+        for a, b, _ in found:
+            covered[a:b] = True
+        if covered.sum() >= STRIKE_MIN_COVER * width:
+            return True
+    return False
 
 
 def struck_through(page: np.ndarray, printed: np.ndarray, rect: Rect) -> Strike | None:

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 import pytest
 from corpus import external as E
+from corpus import families as F
 from corpus import forms
 from corpus import submissions as S
 from PIL import Image, ImageDraw, ImageFont
@@ -151,3 +152,32 @@ def test_external_generator_zigzag(tmp_path: Path) -> None:
     images = E._scanned(d, pp, noise=False)
     path, frm, _ = E.deliver(d, tmp_path / "case", images, 300, pp.person, how="folder")
     _assert(check_submission(path, key=KEY, from_address=frm), corrected=False)
+
+
+@pytest.mark.parametrize("i", [27, 36])
+def test_capitals_leaning_both_ways_are_no_scribble(i: int) -> None:
+    """Capitals in a bold hand (A, V, M, N: straight strokes leaning both ways across the
+    value) written in a change box (the families generator's hands) are no scribble: each letter
+    is a piece of ink of its own, a scribble's strokes meet."""
+    from formgen.check.ink import reference_pages
+    from formgen.check.struck import struck_through
+    from formgen.form.template import get_template
+
+    rng = random.Random(f"h1{i}")
+    values = {"new_email": ["EVA@MAIL.NL", "JAN.DE.VRIES@KPN.NL", "info@smit.nl", "AVM@WNM.NL"],
+              "new_phone": ["06-14285359", "+31 6 47114711", "0201234567"],
+              "new_account_holder": ["M. VAN WAMEL", "ANNA VERMEULEN", "Noor Visser"],
+              "new_iban": ["NL91 ABNA 0417 1643 00", "NL20 INGB 0001 2345 67"]}
+    field_id = rng.choice(list(values))
+    text = rng.choice(values[field_id])
+    hand = F.Hand.draw(rng)
+    page = F.render(F.blank_form(), F.DPI, "pdfium")[1].copy()
+    F.write(page, field_id, text, hand, rng)
+    page = cv2.GaussianBlur(page, (3, 3), rng.uniform(0.3, 1.0))
+    _, buffer = cv2.imencode(".jpg", page, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(50, 90)])
+    template = get_template()
+    printed = reference_pages(template.pdf)[1]
+    grey = cv2.resize(cv2.imdecode(buffer, cv2.IMREAD_GRAYSCALE), printed.shape[::-1],
+                      interpolation=cv2.INTER_AREA)
+    assert text == "AVM@WNM.NL"
+    assert struck_through(grey, printed, template.layout.box(field_id).rect) is None
