@@ -47,7 +47,7 @@ def _form(person: S.Person, seed: int, writer: S.Person | None = None) -> list[I
 def _id_jpeg(person: S.Person) -> bytes:
     page = id_card_page(dpi=DPI, surname=S.mrz_name(person.info["surname"]),
                         given_names=S.mrz_name(person.info["given"]), masked_bsn=True,
-                        today=TODAY)
+                        today=TODAY, document_number=person.customer.id_number)
     return forms.jpeg_bytes(Image.fromarray(page.image), 90, dpi=DPI)
 
 

@@ -500,7 +500,7 @@ def parse_mrz(lines: Sequence[str] | str, *, today: dt.date | None = None) -> Mr
     """
     if isinstance(lines, str):
         lines = lines.splitlines()
-    norm = [normalize_line(x, specks=True) for x in lines]
+    norm = [normalize_line(x) for x in lines]
     norm = [x for x in norm if x]
     doc_type = _guess_type(norm)
     if doc_type is None:

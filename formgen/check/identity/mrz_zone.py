@@ -18,7 +18,9 @@ _MRZ_CHARS = re.compile(r"[A-Z0-9<]+")
 
 
 def mrz_like(text: str) -> str | None:
-    t = normalize_line(text, specks=True)
+    t = normalize_line(text)
+    if "<<" in t and not _MRZ_CHARS.fullmatch(t):  # a row (fillers), specks read as dots in it
+        t = normalize_line(text, specks=True)
     if len(t) < 5 or not _MRZ_CHARS.fullmatch(t):
         return None
     digits = sum(ch.isdigit() for ch in t)
