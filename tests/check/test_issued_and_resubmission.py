@@ -46,7 +46,7 @@ def _submission(folder: Path, issued: dt.date, seed: int = 21, *,
     if with_id:
         page = id_card_page(dpi=DPI, surname=S.mrz_name(person.info["surname"]),
                             given_names=S.mrz_name(person.info["given"]), masked_bsn=True,
-                            today=TODAY)
+                            today=TODAY, document_number=person.customer.id_number)
         (folder / "id.jpg").write_bytes(forms.jpeg_bytes(Image.fromarray(page.image), 90))
     return person
 
