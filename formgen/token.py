@@ -28,6 +28,7 @@ from formgen.errors import TokenError
 from formgen.icao import icao_name
 
 PREFIX = "WZL1"
+PART_COUNTS = (4, 8, 10)  # ':'-separated parts: blank, prefilled, prefilled with the holder
 TAG_CHARS = 26
 # \A...\Z and fullmatch: "$" also matches before a final newline, and a request id with one
 # breaks the reply's subject line
@@ -132,7 +133,7 @@ def new_request_id() -> str:
 def parse(text: str) -> tuple[Token, str | None]:
     """Split a QR text into its token and tag, without checking the tag."""
     parts = text.strip().split(":")
-    if len(parts) not in (4, 8, 10) or parts[0] != PREFIX:
+    if len(parts) not in PART_COUNTS or parts[0] != PREFIX:
         raise TokenError("geen token van dit formulier")
     numbers = [parts[2], *parts[3].split("/")]
     if not FORM_ID_PATTERN.fullmatch(parts[1]) or len(numbers) != 3 \

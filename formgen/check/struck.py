@@ -37,6 +37,7 @@ ZIGZAG_ANGLES = (16, 76)
 ZIGZAG_HEIGHT = 0.8
 ZIGZAG_MIN_LENGTH = 18
 ZIGZAG_MIN_STROKES = 3
+ZIGZAG_MIN_ASPECT = 2.0  # ... across twice the ink's height at least: no single N, M or W
 # Ink left of, right of or above the struck writing, this many px at CHECK_DPI or more, is
 # another value written next to it: a correction.
 CORRECTION_MIN_PIXELS = 60
@@ -125,8 +126,9 @@ def zigzag(ink: np.ndarray) -> bool:
     """A scribble over the writing: ZIGZAG_MIN_STROKES or more steep straight strokes in one
     piece of ink (a scribble's strokes meet, and join the letters they cross), each spanning
     ZIGZAG_HEIGHT of the ink's height, leaning both ways, together across STRIKE_MIN_COVER of
-    its width. Letters' stems lean one way, or do not reach so far; capitals that lean both
-    ways (A, V, M, N) are pieces of their own."""
+    its width and ZIGZAG_MIN_ASPECT times its height. Letters' stems lean one way, or do not
+    reach so far; capitals that lean both ways (A, V, M, N) are pieces of their own, no wider
+    than they are high."""
     rows = np.flatnonzero(ink.any(axis=1))
     columns = np.flatnonzero(ink.any(axis=0))
     if rows.size < 2:
@@ -152,7 +154,7 @@ def zigzag(ink: np.ndarray) -> bool:
         covered = np.zeros(ink.shape[1], bool)
         for a, b, _ in found:
             covered[a:b] = True
-        if covered.sum() >= STRIKE_MIN_COVER * width:
+        if covered.sum() >= max(STRIKE_MIN_COVER * width, ZIGZAG_MIN_ASPECT * height):
             return True
     return False
 

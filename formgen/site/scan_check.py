@@ -52,7 +52,7 @@ VENDOR_FILES = (
 def check_data(config: Path | None = None) -> dict[str, Any]:
     """The pages, boxes and rules the browser checks, from the contract and the validator."""
     from formgen.check import ink
-    from formgen.token import PREFIX
+    from formgen.token import PART_COUNTS, PREFIX
 
     contract = layout_contract(config)
     return {
@@ -64,6 +64,7 @@ def check_data(config: Path | None = None) -> dict[str, Any]:
         "fields": [{k: f[k] for k in ("id", "label", "kind", "required", "group", "page", "rect")}
                    for f in contract["fields"]],
         "token_prefix": PREFIX,
+        "token_parts": list(PART_COUNTS),
         "ink": {"dpi": ink.CHECK_DPI, "ink_contrast": ink.INK_CONTRAST,
                 "faint_contrast": ink.FAINT_CONTRAST, "min_component": ink.MIN_COMPONENT,
                 "line_length": ink.LINE_LENGTH},

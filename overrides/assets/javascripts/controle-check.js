@@ -177,13 +177,13 @@ async function decodeFile(file, p) {
 
 function parseToken(text, data) {
   const parts = (text || "").trim().split(":");
-  if ((parts.length !== 4 && parts.length !== 8) || parts[0] !== data.token_prefix) return null;
+  if (!data.token_parts.includes(parts.length) || parts[0] !== data.token_prefix) return null;
   const m = /^([0-9]{1,9})\/([0-9]{1,9})$/.exec(parts[3]);
   if (!m || !/^[0-9]{1,9}$/.test(parts[2])) return null;
   const page = Number(m[1]), count = Number(m[2]);
   if (page < 1 || page > count) return null;
   return { formId: parts[1], version: Number(parts[2]), page, count,
-    prefilled: parts.length === 8 };
+    prefilled: parts.length > 4 };
 }
 
 async function readQr(img, p) {
