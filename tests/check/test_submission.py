@@ -42,6 +42,7 @@ def person() -> S.Person:
 
 def _id_jpeg(person: S.Person, **kwargs: object) -> bytes:
     surname = S.mrz_name(person.info["surname"])
+    kwargs.setdefault("document_number", person.customer.id_number)  # the form's ID number
     page = id_card_page(dpi=DPI, surname=surname, given_names=S.mrz_name(person.info["given"]),
                         masked_bsn=True, today=TODAY, **kwargs)  # type: ignore[arg-type]
     return forms.jpeg_bytes(Image.fromarray(page.image), 90, dpi=DPI)

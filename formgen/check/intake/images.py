@@ -67,6 +67,8 @@ def decode_image(
     except Image.DecompressionBombError:
         yield FileProblem(name, _BOMB)
         return
+    except MemoryError:
+        raise  # past the worker's memory limit: not the file's fault
     except Exception:
         yield FileProblem(name, f"de afbeelding ({label}) is beschadigd en kan niet worden gelezen")
         return
@@ -121,6 +123,8 @@ def _decode_frame(
         return FileProblem(name, f"{what} is te groot (mogelijke decompressiebom)")
     except _ColourError:
         return FileProblem(name, f"{what}: kleurmodel {im.mode} wordt niet ondersteund")
+    except MemoryError:
+        raise  # past the worker's memory limit: not the file's fault (see check.run)
     except Exception:
         return FileProblem(name, f"{what} is beschadigd of onvolledig")
     return Page(
