@@ -182,8 +182,10 @@ function parseToken(text, data) {
   if (!m || !/^[0-9]{1,9}$/.test(parts[2])) return null;
   const page = Number(m[1]), count = Number(m[2]);
   if (page < 1 || page > count) return null;
+  // the account holder's name as an MRZ spells it, words joined by '+' (formgen.token)
+  const holder = parts.length === 10 && /^[A-Z+]+$/.test(parts[7]) ? parts[7] : null;
   return { formId: parts[1], version: Number(parts[2]), page, count,
-    prefilled: parts.length > 4 };
+    prefilled: parts.length > 4, holder };
 }
 
 async function readQr(img, p) {
@@ -477,6 +479,8 @@ export async function checkFiles(files, base) {
   const data = p.data;
   const started = performance.now();
   const perFile = [];
+  const idCandidates = []; // pages without the form's QR code and marks: an ID copy?
+  let holder = null;
   const formPages = new Map(); // page number -> best page finding
   let otherPages = 0;
   let unreadPages = 0;
@@ -509,8 +513,12 @@ export async function checkFiles(files, base) {
       }
       const found = await checkPage(img, p);
       entry.pages.push(found);
+      if (found.token && found.token.holder) holder = found.token.holder;
       if (found.formLike) unreadPages++;
-      else if (!found.form) otherPages++;
+      else if (!found.form) {
+        otherPages++;
+        idCandidates.push({ img, entry });
+      }
       else if (found.other) otherForm = found.token;
       else {
         const prev = formPages.get(found.token.page);
@@ -576,15 +584,9 @@ export async function checkFiles(files, base) {
         ? `Er staat geen wijziging op het formulier. ${group.rule}`
         : `Wij weten niet zeker of er een wijziging op het formulier staat. ${CANNOT}` });
   }
-  // The ID copy itself (its MRZ, the name, the BSN) is not read here yet: never "in orde".
-  items.push(otherPages
-    ? { id: "id_document", status: STATUS_UNSURE, text: "Er is een bestand zonder formulier. " +
-      "Is dat de kopie van uw identiteitsbewijs? Die kunnen we hier nog niet controleren." }
-    : { id: "id_document", status: STATUS_MISSING, text: "Wij zien geen apart bestand met een " +
-      "kopie van uw identiteitsbewijs. Stuur die ook mee." });
-  items.push({ id: "bsn", status: STATUS_UNSURE, text: "Of uw burgerservicenummer (BSN) op de " +
-    "kopie leesbaar is, kunnen we hier niet controleren. Maak het onleesbaar voordat u de " +
-    "kopie verstuurt." });
+  const id = idCandidates.length
+    ? await timed("mrz", () => readIdDocument(idCandidates, p)) : null;
+  items.push(...idItems(id, otherPages, holder));
   const missing = items.filter((i) => i.status === STATUS_MISSING);
   const unsure = items.filter((i) => i.status === STATUS_UNSURE);
   const summary = missing.length
@@ -595,6 +597,106 @@ export async function checkFiles(files, base) {
       : { status: STATUS_OK, text: "U kunt alles versturen." };
   return { summary, items, files: perFile.map(describeFile),
     ms: Math.round(performance.now() - started), timings: { ...timings } };
+}
+
+// ------------------------------------------------------------------------------------------
+// the identity document: its MRZ (controle-mrz.js, loaded only when a page without the form is
+// among the files), the name on it, the BSN in it
+// ------------------------------------------------------------------------------------------
+
+async function readIdDocument(candidates, p) {
+  if (!p.mrz) {
+    const [mod, shapes] = await Promise.all([
+      import(new URL("controle-mrz.js", import.meta.url).href),
+      fetch(new URL("mrz.json", p.base).href).then((r) => {
+        if (!r.ok) throw new Error("mrz.json: " + r.status);
+        return r.json();
+      }),
+    ]);
+    p.mrz = { mod, shapes };
+  }
+  let best = null;
+  for (const { img, entry } of candidates) {
+    const read = p.mrz.mod.readMrz(img, p.mrz.shapes);
+    if (read && (!best || (read.result.valid && !best.result.valid))) {
+      best = { ...read, entry };
+    }
+    if (best && best.result.valid) break;
+  }
+  return best;
+}
+
+function kindOf(result) {
+  return result.passport ? "paspoort" : result.type === "TD1" ? "identiteitskaart"
+    : "identiteitsbewijs";
+}
+
+function sameName(result, holder) {
+  // the surname's words and the first given name, as the MRZ and the token both spell them
+  // (ICAO 9303); a name the MRZ cut short is compared as far as it goes
+  const words = holder.split("+");
+  const joined = words.join("");
+  const surname = result.surname.replace(/</g, "");
+  const first = (result.given || "").split(" ")[0];
+  const surnameOk = surname.length > 1 && (joined.endsWith(surname) ||
+    (result.truncated && joined.includes(surname)));
+  const givenOk = !first || words.some((w) => w === first || (result.truncated && w.startsWith(first)));
+  return surnameOk && givenOk;
+}
+
+function idItems(id, otherPages, holder) {
+  const items = [];
+  const mrzWhat = "de MRZ (de regels met <<< onderaan)";
+  if (!otherPages) {
+    items.push({ id: "id_document", status: STATUS_MISSING, text: "Wij zien geen apart bestand " +
+      "met een kopie van uw identiteitsbewijs. Stuur die ook mee." });
+    items.push({ id: "bsn", status: STATUS_OK, text: "Wij zien geen identiteitsbewijs, dus ook " +
+      "geen burgerservicenummer (BSN)." });
+    return items;
+  }
+  if (!id) {
+    items.push({ id: "id_document", status: STATUS_UNSURE, text: "Er is een bestand zonder " +
+      `formulier, maar daarop vinden we geen identiteitsbewijs met ${mrzWhat}. Staat de hele ` +
+      "kaart of paspoortpagina er scherp op? " + CANNOT });
+    items.push({ id: "bsn", status: STATUS_UNSURE, text: "Of uw burgerservicenummer (BSN) op de " +
+      "kopie leesbaar is, kunnen we hier niet controleren. Maak het onleesbaar voordat u de " +
+      "kopie verstuurt." });
+    return items;
+  }
+  const r = id.result;
+  const kind = kindOf(r);
+  items.push(r.valid
+    ? { id: "id_document", status: STATUS_OK, text: `Wij vonden uw ${kind} (${id.entry.name}). ` +
+      `Wij kunnen ${mrzWhat} goed lezen.` }
+    : { id: "id_document", status: STATUS_UNSURE, text: `Wij vonden een ${kind} ` +
+      `(${id.entry.name}), maar ${mrzWhat} kunnen we niet goed lezen. Maak een scherpere foto ` +
+      "of scan, met de hele kaart of paspoortpagina recht in beeld. " + CANNOT });
+  if (r.valid && holder) {
+    items.push(sameName(r, holder)
+      ? { id: "id_name", status: STATUS_OK, text: "De naam op het identiteitsbewijs is de naam " +
+        "op het formulier." }
+      : { id: "id_name", status: STATUS_UNSURE, text: "De naam op het identiteitsbewijs is niet " +
+        "de naam op het formulier. Stuur een kopie van het identiteitsbewijs van de " +
+        "klant op wiens naam het formulier staat." });
+  } else {
+    items.push({ id: "id_name", status: STATUS_UNSURE, text: "Of de naam op het " +
+      "identiteitsbewijs de naam op het formulier is: " + CANNOT.toLowerCase() });
+  }
+  if (r.bsnVisible) {
+    items.push({ id: "bsn", status: STATUS_MISSING, text: "Uw burgerservicenummer (BSN) is " +
+      `leesbaar op de kopie van uw ${kind}. Maak het onleesbaar voordat u de kopie verstuurt, ` +
+      "bijvoorbeeld met een strook papier of een zwarte stift. Doe dat op alle plaatsen waar " +
+      "het staat, ook in de MRZ." });
+  } else if (r.valid) {
+    items.push({ id: "bsn", status: STATUS_OK, text: "In de MRZ staat geen leesbaar " +
+      "burgerservicenummer (BSN). Staat het nummer nog ergens anders op de kopie? Maak het daar " +
+      "ook onleesbaar." });
+  } else {
+    items.push({ id: "bsn", status: STATUS_UNSURE, text: "Of uw burgerservicenummer (BSN) op de " +
+      "kopie leesbaar is, kunnen we hier niet controleren. Maak het onleesbaar voordat u de " +
+      "kopie verstuurt." });
+  }
+  return items;
 }
 
 function describeFile(entry) {
