@@ -163,7 +163,20 @@ async function decodeFile(file, p) {
     }
     const f = Math.min(1, MAX_SIDE_PX / Math.max(bitmap.width, bitmap.height));
     const canvas = canvasOf(bitmap.width * f, bitmap.height * f);
-    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    if (f < 1) {
+      // scaled down with a filter (a plain canvas scaling aliases the MRZ's small letters)
+      try {
+        const smaller = await createImageBitmap(bitmap, { resizeWidth: canvas.width,
+          resizeHeight: canvas.height, resizeQuality: "high" });
+        bitmap.close();
+        bitmap = smaller;
+      } catch (e) {
+        // the canvas scales it below
+      }
+    }
+    const ctx = canvas.getContext("2d");
+    ctx.imageSmoothingQuality = "high";
+    ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
     bitmap.close();
     return { kind, pages: [pageImage(canvas)] };
   }
@@ -604,20 +617,68 @@ export async function checkFiles(files, base) {
 // among the files), the name on it, the BSN in it
 // ------------------------------------------------------------------------------------------
 
-async function readIdDocument(candidates, p) {
+async function mrzParts(p) {
   if (!p.mrz) {
-    const [mod, shapes] = await Promise.all([
-      import(new URL("controle-mrz.js", import.meta.url).href),
-      fetch(new URL("mrz.json", p.base).href).then((r) => {
-        if (!r.ok) throw new Error("mrz.json: " + r.status);
-        return r.json();
-      }),
-    ]);
-    p.mrz = { mod, shapes };
+    const shapes = await fetch(new URL("mrz.json", p.base).href).then((r) => {
+      if (!r.ok) throw new Error("mrz.json: " + r.status);
+      return r.json();
+    });
+    // in a Web Worker where the browser can (the page stays responsive), else here
+    let worker = null;
+    try {
+      worker = new Worker(new URL("controle-mrz-worker.js", import.meta.url).href,
+        { type: "module" });
+    } catch (e) {
+      worker = null;
+    }
+    const mod = worker ? null : await import(new URL("controle-mrz.js", import.meta.url).href);
+    p.mrz = { shapes, worker, mod, asked: 0 };
   }
+  return p.mrz;
+}
+
+function readInWorker(mrz, img) {
+  return new Promise((resolve, reject) => {
+    const id = ++mrz.asked;
+    const answer = (event) => {
+      if (event.data.id !== id) return;
+      mrz.worker.removeEventListener("message", answer);
+      mrz.worker.removeEventListener("error", failed);
+      if (event.data.error) reject(new Error(event.data.error));
+      else resolve(event.data.read);
+    };
+    const failed = (event) => {
+      mrz.worker.removeEventListener("message", answer);
+      mrz.worker.removeEventListener("error", failed);
+      reject(event.error || new Error("de MRZ-lezer start niet"));
+    };
+    mrz.worker.addEventListener("message", answer);
+    mrz.worker.addEventListener("error", failed);
+    const grey = img.grey.slice(); // a copy moves to the worker; the page keeps its own
+    mrz.worker.postMessage({ id, grey, width: img.width, height: img.height,
+      shapes: mrz.shapes }, [grey.buffer]);
+  });
+}
+
+async function readOne(mrz, img) {
+  if (mrz.worker) {
+    try {
+      return await readInWorker(mrz, img);
+    } catch (e) {
+      // a worker the browser would not start: read here instead, from now on
+      mrz.worker.terminate();
+      mrz.worker = null;
+      mrz.mod = await import(new URL("controle-mrz.js", import.meta.url).href);
+    }
+  }
+  return mrz.mod.readMrz(img, mrz.shapes);
+}
+
+async function readIdDocument(candidates, p) {
+  const mrz = await mrzParts(p);
   let best = null;
   for (const { img, entry } of candidates) {
-    const read = p.mrz.mod.readMrz(img, p.mrz.shapes);
+    const read = await readOne(mrz, img);
     if (read && (!best || (read.result.valid && !best.result.valid))) {
       best = { ...read, entry };
     }

@@ -355,6 +355,7 @@ function blocks(rowsFound) {
 // ------------------------------------------------------------------------------------------
 
 function readRow(row, n, grey, width, height, shapes) {
+  // per cell: how like each shape of the alphabet it is (-1..1), best over small shifts
   const { cols, rows: gridRows, chars } = shapes;
   const tops = fit(row.specks.filter((s) => s.h >= 0.85 * row.h).map((s) => [s.cx, s.y0]));
   const bottoms = fit(row.specks.filter((s) => s.h >= 0.85 * row.h).map((s) => [s.cx, s.y1 + 1]));
@@ -380,7 +381,7 @@ function readRow(row, n, grey, width, height, shapes) {
       (grey[o + width] * (1 - fx) + grey[o + width + 1] * fx) * fy;
     return Math.max(0, Math.min(1, (paper - v) / span));
   };
-  let text = "";
+  const cells = [];
   // walk the row cell by cell: on the speck where one is (a photo's perspective changes the
   // pitch along the row), else one pitch on (a cell under a bar, a character lost)
   let next = row.x0;
@@ -397,7 +398,7 @@ function readRow(row, n, grey, width, height, shapes) {
     const top = tops.a + tops.b * cx, bottom = bottoms.a + bottoms.b * cx;
     const hgt = bottom - top;
     const cy = (top + bottom) / 2;
-    let best = "?", bestScore = -1;
+    const like = new Float64Array(chars.length).fill(-1);
     const sample = new Float64Array(cols * gridRows);
     for (const [sx, sy] of [[0, 0], [-0.08, 0], [0.08, 0], [0, -0.06], [0, 0.06]]) {
       for (let r = 0; r < gridRows; r++) {
@@ -411,32 +412,60 @@ function readRow(row, n, grey, width, height, shapes) {
           sample[r * cols + c] = acc / 4;
         }
       }
-      const sMean = sample.reduce((s, v) => s + v, 0) / sample.length;
-      if (sMean > 0.8 || sMean < 0.02) continue; // a bar or nothing: unreadable
-      let sVar = 0;
-      for (const v of sample) sVar += (v - sMean) ** 2;
-      shapes.prepared.forEach((t, k) => {
-        let cov = 0;
-        for (let j = 0; j < sample.length; j++) cov += (sample[j] - sMean) * t.centred[j];
-        const score = cov / Math.sqrt(sVar * t.variance || 1);
-        if (score > bestScore) { bestScore = score; best = chars[k]; }
-      });
+      // a cell without its own speck may touch a bar (over the BSN): its side is left out
+      const windows = k >= 0 ? [[0, cols]] : [[0, cols], [0, cols - 3], [3, cols]];
+      for (const [c0, c1] of windows) compare(sample, c0, c1, shapes, like);
     }
-    if (bestScore < MIN_SCORE) best = "?";
-    text += best;
+    cells.push(like);
   }
-  return text;
+  return cells;
 }
 
-function prepare(shapes) {
-  if (!shapes.prepared) {
-    shapes.prepared = shapes.shapes.map((s) => {
-      const mean = s.reduce((a, v) => a + v, 0) / s.length;
-      const centred = s.map((v) => (v - mean) / 100);
-      return { centred, variance: centred.reduce((a, v) => a + v * v, 0) };
+// What each position of a row may hold (ICAO 9303): A letters, 9 digits, X letters and digits,
+// S the sex (M, F, X), C a check digit; the filler < may stand anywhere but in a date. Each
+// cell is read as the likeliest character its position allows.
+const LAYOUTS = {
+  TD1: ["AAAAAXXXXXXXXXCXXXXXXXXXXXXXXX", "999999CS999999CAAAXXXXXXXXXXXC",
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"],
+  TD3: ["AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    "XXXXXXXXXCAAA999999CS999999CXXXXXXXXXXXXXXCC"],
+};
+const ALLOWED = { A: /[A-Z<]/, 9: /[0-9]/, X: /[A-Z0-9<]/, S: /[MFX<]/, C: /[0-9<]/ };
+
+function spell(cells, layout, chars) {
+  return cells.map((like, i) => {
+    const allowed = ALLOWED[layout[i]];
+    let best = "?", bestScore = MIN_SCORE;
+    like.forEach((score, k) => {
+      if (score > bestScore && allowed.test(chars[k])) { bestScore = score; best = chars[k]; }
     });
-  }
-  return shapes;
+    return best;
+  }).join("");
+}
+
+function compare(sample, c0, c1, shapes, like) {
+  // correlation of the sample's columns c0..c1 with the same columns of every shape
+  const { cols } = shapes;
+  const idx = [];
+  for (let j = 0; j < sample.length; j++) if (j % cols >= c0 && j % cols < c1) idx.push(j);
+  let sMean = 0;
+  for (const j of idx) sMean += sample[j];
+  sMean /= idx.length;
+  if (sMean > 0.8 || sMean < 0.02) return; // a bar or nothing: unreadable
+  let sVar = 0;
+  for (const j of idx) sVar += (sample[j] - sMean) ** 2;
+  shapes.shapes.forEach((shape, k) => {
+    let tMean = 0;
+    for (const j of idx) tMean += shape[j];
+    tMean /= idx.length;
+    let cov = 0, tVar = 0;
+    for (const j of idx) {
+      const t = shape[j] - tMean;
+      cov += (sample[j] - sMean) * t;
+      tVar += t * t;
+    }
+    like[k] = Math.max(like[k], cov / Math.sqrt(sVar * tVar || 1));
+  });
 }
 
 function rotated(grey, width, height, quarter) {
@@ -465,17 +494,17 @@ function score(result) {
  * The MRZ on a page image ({grey, width, height}), or null when none is seen.
  * Returns {found: true, result} where result.valid says that every check digit fits.
  */
-export function readMrz(img, shapesData) {
-  const shapes = prepare(shapesData);
+export function readMrz(img, shapes) {
   let best = null;
   for (const quarter of [0, 2, 1, 3]) {
     const view = rotated(img.grey, img.width, img.height, quarter);
     const specks = components(inkMask(view.grey, view.width, view.height), view.width, view.height);
     for (const block of blocks(mergeRows(rows(specks)))) {
-      const lines = block.rows.map((r) => readRow(r, block.n, view.grey, view.width, view.height, shapes));
+      const lines = block.rows.map((r, i) => spell(
+        readRow(r, block.n, view.grey, view.width, view.height, shapes),
+        LAYOUTS[block.type][i], shapes.chars));
       const result = block.type === "TD1" ? parseTd1(lines) : parseTd3(lines);
       if (!best || score(result) > score(best)) best = result;
-      result.lines = lines;
       if (result.valid) return { found: true, result };
     }
   }
