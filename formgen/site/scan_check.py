@@ -56,6 +56,8 @@ VENDOR_FILES = (
 
 
 OCRB_FONT = Path("/usr/share/fonts/opentype/ocr-b/OCRB.otf")
+OCRB_LICENSE = Path("/usr/share/doc/fonts-ocr-b/copyright")  # beside the other licences
+LICENSE_OCRB_NAME = "LICENSE.ocr-b.txt"
 MRZ_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<"
 # a character's cell: one pitch wide, from the top of a capital to the baseline, sampled on this
 # grid (the browser samples a read character on the same grid)
@@ -135,6 +137,8 @@ def write_check_files(docs_dir: Path, node_modules: Path | None,
         return target
     shapes = json.dumps(mrz_templates(), separators=(",", ":"))
     _write_if_changed(target / MRZ_NAME, shapes.encode("utf-8") + b"\n")
+    if OCRB_LICENSE.is_file():
+        _write_if_changed(target / VENDOR_DIR / LICENSE_OCRB_NAME, OCRB_LICENSE.read_bytes())
     for v in VENDOR_FILES:
         _write_if_changed(target / VENDOR_DIR / v.name,
                           (node_modules / v.package / v.path).read_bytes())

@@ -426,3 +426,15 @@ def test_prepare_without_npm_ci_says_what_to_do_and_writes_nothing(tmp_path: Pat
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "npm ci" in lines[0] and "node_modules" in lines[0], lines
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mkdocs.yml"]
+
+
+def test_mrz_shapes_need_the_ocr_b_font(tmp_path: Path) -> None:
+    """The MRZ's shapes come from OCR-B (fonts-ocr-b); without it the build says so in one line."""
+    from formgen.errors import SiteBuildError
+    from formgen.site.scan_check import MRZ_CHARS, mrz_templates
+
+    shapes = mrz_templates()
+    assert shapes["chars"] == MRZ_CHARS and len(shapes["shapes"]) == len(MRZ_CHARS)
+    assert all(len(s) == shapes["cols"] * shapes["rows"] for s in shapes["shapes"])
+    with pytest.raises(SiteBuildError, match="fonts-ocr-b"):
+        mrz_templates(tmp_path / "geen.otf")
