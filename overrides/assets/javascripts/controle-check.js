@@ -650,7 +650,7 @@ function readInWorker(mrz, img) {
     const failed = (event) => {
       mrz.worker.removeEventListener("message", answer);
       mrz.worker.removeEventListener("error", failed);
-      reject(event.error || new Error("de MRZ-lezer start niet"));
+      reject(event.error || new Error("worker: " + (event.message || "no start")));
     };
     mrz.worker.addEventListener("message", answer);
     mrz.worker.addEventListener("error", failed);
