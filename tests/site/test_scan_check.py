@@ -141,6 +141,36 @@ def test_id_with_visible_bsn_is_read_and_named(form_page, tmp_path, key, passpor
     assert pg.locator("[data-summary]").get_attribute("data-summary") == "missing"
 
 
+# (passport, BSN masked, mask style, turned by degrees, blur, JPEG quality)
+ID_FAMILY = [(False, False, "bar", 0, 0.0, 90), (True, False, "bar", 4, 0.6, 80),
+             (False, True, "bar", -7, 0.8, 75), (True, True, "bar", 90, 0.4, 85),
+             (False, True, "filler", 180, 0.5, 70), (True, True, "filler", -3, 1.0, 80),
+             (False, False, "bar", 270, 0.7, 85), (True, False, "bar", 11, 0.3, 90)]
+
+
+def test_family_of_id_copies(form_page, tmp_path) -> None:
+    """ID cards and passports from the project's ID generator, the BSN shown or masked (a black
+    bar or fillers), turned (also upside down and sideways), blurred and compressed, each sent
+    alone: the page finds each MRZ and says whether the BSN is visible."""
+    from corpus import id_documents
+    from PIL import Image
+
+    pg, _ = form_page()
+    seen = []
+    for i, (passport, masked, style, turn, blur, quality) in enumerate(ID_FAMILY):
+        make = id_documents.passport_page if passport else id_documents.id_card_page
+        doc = make(dpi=200, masked_bsn=masked, mask_style=style, rotate=turn, blur=blur,
+                   noise=4.0, jpeg_quality=quality, seed=100 + i)
+        path = tmp_path / f"id{i}.jpg"
+        Image.fromarray(doc.image).save(path, quality=quality)
+        pg.evaluate("() => { document.querySelector('[data-controle]').dataset.state = ''; }")
+        pg.locator("#controle-bestanden").set_input_files([])
+        items = _check(pg, [path])
+        seen.append((items["id_document"], items["bsn"]))
+    expected = [("ok", "ok" if masked else "missing") for _, masked, *_ in ID_FAMILY]
+    assert seen == expected
+
+
 def test_id_of_someone_else_is_not_called_in_order(form_page, tmp_path, key) -> None:
     files = _case(tmp_path, key, 61, prefilled=True, dpi=200, id_kw={"surname": "Hoogendoorn"})
     pg, _ = form_page()
