@@ -171,6 +171,21 @@ def test_family_of_id_copies(form_page, tmp_path) -> None:
     assert seen == expected
 
 
+def test_mrz_is_read_without_the_worker(browser, site_url, signed) -> None:
+    """A browser that does not start the MRZ worker (here: its file refused) reads the MRZ in
+    the page itself: the same findings."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    try:
+        ctx.route("**/controle-mrz-worker.js", lambda route: route.abort())
+        pg = ctx.new_page()
+        pg.set_default_timeout(60_000)
+        pg.goto(site_url + FORM_PAGE, wait_until="networkidle")
+        items = _check(pg, signed)
+    finally:
+        ctx.close()
+    assert items["id_document"] == items["bsn"] == items["id_name"] == "ok", items
+
+
 def test_id_of_someone_else_is_not_called_in_order(form_page, tmp_path, key) -> None:
     files = _case(tmp_path, key, 61, prefilled=True, dpi=200, id_kw={"surname": "Hoogendoorn"})
     pg, _ = form_page()
