@@ -13,7 +13,8 @@ Builds the site (formgen site prepare + mkdocs build --strict; or uses --site), 
    photos, missing page, unsigned, no change, no ID, ...), each checked by the page and by
    `check_submission` (what `formgen check` runs). Per aspect: the items where both say the
    same, where the page says "niet zeker", and where the page says "in orde" but the
-   validator says missing (must be 0).
+   validator says missing (must be 0). ID found and BSN visible come from the MRZ the page
+   reads in the browser (controle-mrz.js, in a Web Worker); "mrz" in the ms per step.
 """
 
 from __future__ import annotations
@@ -185,11 +186,16 @@ def validator_view(case: submissions.CorpusCase, key: bytes) -> dict[str, str]:
 def page_view(items: dict[str, str]) -> dict[str, str]:
     required = [s for k, s in items.items() if k.startswith("field:")]
     pages = items.get("pages", "unsure")
+    # no page of the form at all: the page says nothing about the boxes, and formgen check
+    # reviews them (it cannot read them either); a missing page among others: its boxes are
+    # missing in both
+    no_form = pages == "missing" and not required and "signature" not in items
     return {
         "pages": pages,
         # a missing page: the page names the page, not the boxes on it (no finding)
         "signature": items.get("signature", "missing" if pages == "missing" else "unsure"),
-        "required": ("missing" if "missing" in required or pages == "missing" else
+        "required": ("unsure" if no_form else
+                     "missing" if "missing" in required or pages == "missing" else
                      "ok" if required and all(s == "ok" for s in required) else "unsure"),
         "id_document": items.get("id_document", "unsure"),
         "bsn": items.get("bsn", "unsure"),

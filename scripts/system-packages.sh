@@ -5,7 +5,7 @@ packages=(
   qpdf poppler-utils          # qpdf --check, pdftoppm, pdffonts in tests
   hunspell hunspell-nl         # Dutch spell check; compound words for the site search
   chromium                     # browser and accessibility tests (driven by Playwright)
-  fonts-ocr-b                  # OCR-B for synthetic ID documents in the test corpus
+  fonts-ocr-b                  # OCR-B: test corpus IDs; the scan check's MRZ shapes
   fonts-dancingscript fonts-humor-sans   # handwriting in the test corpus
   fonts-breip fonts-kaushanscript        # more handwriting in the external corpus
   fonts-dkg-handwriting fonts-femkeklaver fonts-bwht fonts-ecolier-court fonts-rufscript

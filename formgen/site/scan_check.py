@@ -1,7 +1,12 @@
 """What the help center's scan check ("Controleer uw scan") needs, written into the site at build
 time: the form's pages, boxes and rules from the layout contract, the validator's ink measures,
-and the pinned browser parts (pdf.js, the ZXing QR reader, js-aruco2, heic-to) copied from
-node_modules.
+the pinned browser parts (pdf.js, the ZXing QR reader, js-aruco2, heic-to) copied from
+node_modules, and the MRZ's character shapes for the browser's MRZ reader (controle-mrz.js).
+
+The MRZ shapes are the 37 characters of the MRZ alphabet rendered from OCR-B (ICAO 9303
+prescribes it for every MRZ), from the Debian package fonts-ocr-b (Matthew Skala's OCR-B, public
+domain; Norbert Schwarz's metafont sources, "free to use, modify and distribute"). Only the small
+grids go into the site, not the font.
 
 Nothing here is a second copy of a fact: the boxes come from `layout_contract` (what
 `formgen fields --json` prints), the token prefix from `formgen.token`, the ink measures from
@@ -20,6 +25,7 @@ from formgen.form.build import layout_contract, write_bytes
 
 CHECK_DIR = "controle"  # docs/controle/ -> site/controle/
 DATA_NAME = "formulier.json"
+MRZ_NAME = "mrz.json"  # loaded only when a page without the form's QR code is checked
 VENDOR_DIR = "vendor"
 
 
@@ -47,6 +53,43 @@ VENDOR_FILES = (
     VendorFile("heic-to", "dist/csp/heic-to.js", "heic-to.js"),
     VendorFile("heic-to", "LICENSE", "LICENSE.heic-to.txt"),
 )
+
+
+OCRB_FONT = Path("/usr/share/fonts/opentype/ocr-b/OCRB.otf")
+OCRB_LICENSE = Path("/usr/share/doc/fonts-ocr-b/copyright")  # beside the other licences
+LICENSE_OCRB_NAME = "LICENSE.ocr-b.txt"
+MRZ_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<"
+# a character's cell: one pitch wide, from the top of a capital to the baseline, sampled on this
+# grid (the browser samples a read character on the same grid)
+MRZ_GRID = (12, 16)  # columns, rows
+_RENDER_PITCH_PX = 96
+
+
+def mrz_templates(font_path: Path = OCRB_FONT) -> dict[str, Any]:
+    """The MRZ alphabet's shapes as ink grids (0-100 per sample) for the browser's reader."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    if not font_path.is_file():
+        raise SiteBuildError("het lettertype van de MRZ ontbreekt (voor de scancontrole): "
+                             "installeer het pakket 'fonts-ocr-b'",
+                             source=str(font_path))
+    probe = ImageFont.truetype(str(font_path), 100)
+    size = max(8, round(100 * _RENDER_PITCH_PX / probe.getlength("0")))
+    font = ImageFont.truetype(str(font_path), size)
+    pitch = font.getlength("0")
+    cap_top = font.getbbox("H", anchor="ls")[1]  # negative: above the baseline
+    cols, rows = MRZ_GRID
+    shapes = []
+    for ch in MRZ_CHARS:
+        left, _, right, _ = font.getbbox(ch, anchor="ls")
+        height = -cap_top
+        canvas = Image.new("L", (round(pitch), round(height)), 0)
+        # the glyph's ink centred in its cell, the baseline at the cell's bottom
+        x = pitch / 2 - (left + right) / 2
+        ImageDraw.Draw(canvas).text((x, height), ch, font=font, fill=255, anchor="ls")
+        small = canvas.resize((cols, rows), Image.Resampling.BOX)
+        shapes.append([round(v * 100 / 255) for v in small.tobytes()])
+    return {"chars": MRZ_CHARS, "cols": cols, "rows": rows, "shapes": shapes}
 
 
 def check_data(config: Path | None = None) -> dict[str, Any]:
@@ -92,6 +135,10 @@ def write_check_files(docs_dir: Path, node_modules: Path | None,
     _write_if_changed(target / DATA_NAME, data.encode("utf-8") + b"\n")
     if node_modules is None:
         return target
+    shapes = json.dumps(mrz_templates(), separators=(",", ":"))
+    _write_if_changed(target / MRZ_NAME, shapes.encode("utf-8") + b"\n")
+    if OCRB_LICENSE.is_file():
+        _write_if_changed(target / VENDOR_DIR / LICENSE_OCRB_NAME, OCRB_LICENSE.read_bytes())
     for v in VENDOR_FILES:
         _write_if_changed(target / VENDOR_DIR / v.name,
                           (node_modules / v.package / v.path).read_bytes())

@@ -99,10 +99,10 @@ def test_signed_scan_is_found_complete(form_page, built_site, site_url, signed) 
     assert items["group:change"] == "ok", items
     required = {k: v for k, v in items.items() if k.startswith("field:")}
     assert required and all(v == "ok" for v in required.values()), required
-    # the ID photo is a file without the form: named, but not checked here
-    assert items["id_document"] == items["bsn"] == "unsure", items
-    summary = pg.locator("[data-summary]").get_attribute("data-summary")
-    assert summary == "unsure", "zonder controle van het ID mag de pagina niet 'in orde' zeggen"
+    # the ID photo: its MRZ read in the browser, the BSN in it masked (the corpus's default)
+    assert items["id_document"] == "ok", items
+    assert items["bsn"] == "ok", items
+    assert items["id_name"] == "ok", items
     assert not _own_static_files(requests, site_url), requests
 
 
@@ -115,6 +115,135 @@ def test_unsigned_scan_names_the_missing_signature(form_page, site_url, unsigned
     text = pg.locator(".controle__uitslag").inner_text()
     assert "handtekening ontbreekt" in text, text
     assert not _own_static_files(requests, site_url), requests
+
+
+@pytest.mark.parametrize(("passport", "seed"), [(False, 51), (True, 52), (False, 53), (True, 54)],
+                         ids=["kaart-51", "paspoort-52", "kaart-53", "paspoort-54"])
+def test_id_with_visible_bsn_is_read_and_named(form_page, tmp_path, key, passport, seed) -> None:
+    """An ID card (TD1) or passport (TD3) whose BSN is not masked, from the project's ID
+    generator, photographed or scanned (the corpus's dice): the page reads its MRZ, finds the
+    name of the form's holder in it, and says the BSN must be covered."""
+    files = _case(tmp_path, key, seed, prefilled=True, dpi=200,
+                  id_kw={"masked": False, "passport": passport})
+    pg, _ = form_page()
+    workers: list[str] = []
+    pg.on("worker", lambda w: workers.append(w.url))
+    items = _check(pg, files)
+    # the MRZ is read in a Web Worker: the page stays responsive
+    assert any(u.endswith("/controle-mrz-worker.js") for u in workers), workers
+    assert items["id_document"] == "ok", items
+    assert items["id_name"] == "ok", items
+    assert items["bsn"] == "missing", items
+    text = pg.locator("[data-item=bsn]").inner_text()
+    assert "burgerservicenummer (BSN) is leesbaar" in text and "onleesbaar" in text, text
+    kind = "paspoort" if passport else "identiteitskaart"
+    assert kind in pg.locator("[data-item=id_document]").inner_text()
+    assert pg.locator("[data-summary]").get_attribute("data-summary") == "missing"
+
+
+# (passport, BSN masked, mask style, turned by degrees, blur, JPEG quality)
+ID_FAMILY = [(False, False, "bar", 0, 0.0, 90), (True, False, "bar", 4, 0.6, 80),
+             (False, True, "bar", -7, 0.8, 75), (True, True, "bar", 90, 0.4, 85),
+             (False, True, "filler", 180, 0.5, 70), (True, True, "filler", -3, 1.0, 80),
+             (False, False, "bar", 270, 0.7, 85), (True, False, "bar", 11, 0.3, 90)]
+
+
+def test_family_of_id_copies(form_page, tmp_path) -> None:
+    """ID cards and passports from the project's ID generator, the BSN shown or masked (a black
+    bar or fillers), turned (also upside down and sideways), blurred and compressed, each sent
+    alone: the page finds each MRZ and says whether the BSN is visible."""
+    from corpus import id_documents
+    from PIL import Image
+
+    pg, _ = form_page()
+    seen = []
+    for i, (passport, masked, style, turn, blur, quality) in enumerate(ID_FAMILY):
+        make = id_documents.passport_page if passport else id_documents.id_card_page
+        doc = make(dpi=200, masked_bsn=masked, mask_style=style, rotate=turn, blur=blur,
+                   noise=4.0, jpeg_quality=quality, seed=100 + i)
+        path = tmp_path / f"id{i}.jpg"
+        Image.fromarray(doc.image).save(path, quality=quality)
+        pg.evaluate("() => { document.querySelector('[data-controle]').dataset.state = ''; }")
+        pg.locator("#controle-bestanden").set_input_files([])
+        items = _check(pg, [path])
+        seen.append((items["id_document"], items["bsn"]))
+    expected = [("ok", "ok" if masked else "missing") for _, masked, *_ in ID_FAMILY]
+    assert seen == expected
+
+
+def test_mrz_is_read_without_the_worker(browser, site_url, signed) -> None:
+    """A browser that does not start the MRZ worker (here: its file refused) reads the MRZ in
+    the page itself: the same findings."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    try:
+        ctx.route("**/controle-mrz-worker.js", lambda route: route.abort())
+        pg = ctx.new_page()
+        pg.set_default_timeout(60_000)
+        pg.goto(site_url + FORM_PAGE, wait_until="networkidle")
+        items = _check(pg, signed)
+    finally:
+        ctx.close()
+    assert items["id_document"] == items["bsn"] == items["id_name"] == "ok", items
+
+
+def test_id_of_someone_else_is_not_called_in_order(form_page, tmp_path, key) -> None:
+    files = _case(tmp_path, key, 61, prefilled=True, dpi=200, id_kw={"surname": "Hoogendoorn"})
+    pg, _ = form_page()
+    items = _check(pg, files)
+    assert items["id_document"] == "ok", items
+    assert items["id_name"] == "unsure", items
+    assert "niet de naam op het formulier" in pg.locator("[data-item=id_name]").inner_text()
+
+
+def test_blank_form_cannot_tell_the_name(form_page, tmp_path, key) -> None:
+    """A blank form's QR code carries no holder: the name is not compared here."""
+    files = _case(tmp_path, key, 62, prefilled=False, dpi=200)
+    pg, _ = form_page()
+    items = _check(pg, files)
+    assert items["id_document"] == "ok", items
+    assert items["id_name"] == "unsure", items
+    assert "dit kunnen we hier niet controleren" in pg.locator("[data-item=id_name]").inner_text()
+
+
+def test_mrz_rules_are_the_validators(form_page) -> None:
+    """The browser's MRZ rules (check digits, masked BSN, the 11-test) give the validator's
+    verdict on a family of generated MRZs: ID cards and passports, the BSN shown, masked with
+    fillers, and single characters changed anywhere."""
+    import random
+
+    from corpus import id_documents
+
+    from formgen.check.identity.mrz import parse_mrz
+
+    rng = random.Random(7)
+    family = []
+    for seed in range(1, 25):
+        make = id_documents.passport_page if seed % 2 else id_documents.id_card_page
+        doc = make(dpi=40, seed=seed, masked_bsn=seed % 3 == 0, mask_style="filler",
+                   corrupt_check_digit=seed % 5 == 0)
+        family.append(list(doc.mrz_lines))
+        lines = list(doc.mrz_lines)
+        row, col = rng.randrange(len(lines)), rng.randrange(len(lines[0]))
+        other = rng.choice([c for c in "0123456789" if c != lines[row][col]])
+        lines[row] = lines[row][:col] + other + lines[row][col + 1:]
+        family.append(lines)
+    pg, _ = form_page()
+    script = """async (family) => {
+      const m = await import('/assets/javascripts/controle-mrz.js');
+      return family.map((lines) => {
+        const r = lines.length === 3 ? m.parseTd1(lines) : m.parseTd3(lines);
+        return [r.valid, r.bsnVisible, r.surname];
+      });
+    }"""
+    browser_view = pg.evaluate(script, family)
+    validator = []
+    for lines in family:
+        r = parse_mrz(lines)
+        assert r is not None
+        validator.append([r.valid, r.bsn_unmasked_visible, r.surname])
+    assert browser_view == validator
+    assert {v for v, _, _ in validator} == {True, False}
+    assert {b for _, b, _ in validator} == {True, False}
 
 
 def test_missing_page_is_named(form_page, signed) -> None:
@@ -342,3 +471,15 @@ def test_prepare_without_npm_ci_says_what_to_do_and_writes_nothing(tmp_path: Pat
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "npm ci" in lines[0] and "node_modules" in lines[0], lines
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mkdocs.yml"]
+
+
+def test_mrz_shapes_need_the_ocr_b_font(tmp_path: Path) -> None:
+    """The MRZ's shapes come from OCR-B (fonts-ocr-b); without it the build says so in one line."""
+    from formgen.errors import SiteBuildError
+    from formgen.site.scan_check import MRZ_CHARS, mrz_templates
+
+    shapes = mrz_templates()
+    assert shapes["chars"] == MRZ_CHARS and len(shapes["shapes"]) == len(MRZ_CHARS)
+    assert all(len(s) == shapes["cols"] * shapes["rows"] for s in shapes["shapes"])
+    with pytest.raises(SiteBuildError, match="fonts-ocr-b"):
+        mrz_templates(tmp_path / "geen.otf")

@@ -163,7 +163,20 @@ async function decodeFile(file, p) {
     }
     const f = Math.min(1, MAX_SIDE_PX / Math.max(bitmap.width, bitmap.height));
     const canvas = canvasOf(bitmap.width * f, bitmap.height * f);
-    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    if (f < 1) {
+      // scaled down with a filter (a plain canvas scaling aliases the MRZ's small letters)
+      try {
+        const smaller = await createImageBitmap(bitmap, { resizeWidth: canvas.width,
+          resizeHeight: canvas.height, resizeQuality: "high" });
+        bitmap.close();
+        bitmap = smaller;
+      } catch (e) {
+        // the canvas scales it below
+      }
+    }
+    const ctx = canvas.getContext("2d");
+    ctx.imageSmoothingQuality = "high";
+    ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
     bitmap.close();
     return { kind, pages: [pageImage(canvas)] };
   }
@@ -182,8 +195,10 @@ function parseToken(text, data) {
   if (!m || !/^[0-9]{1,9}$/.test(parts[2])) return null;
   const page = Number(m[1]), count = Number(m[2]);
   if (page < 1 || page > count) return null;
+  // the account holder's name as an MRZ spells it, words joined by '+' (formgen.token)
+  const holder = parts.length === 10 && /^[A-Z+]+$/.test(parts[7]) ? parts[7] : null;
   return { formId: parts[1], version: Number(parts[2]), page, count,
-    prefilled: parts.length > 4 };
+    prefilled: parts.length > 4, holder };
 }
 
 async function readQr(img, p) {
@@ -477,6 +492,8 @@ export async function checkFiles(files, base) {
   const data = p.data;
   const started = performance.now();
   const perFile = [];
+  const idCandidates = []; // pages without the form's QR code and marks: an ID copy?
+  let holder = null;
   const formPages = new Map(); // page number -> best page finding
   let otherPages = 0;
   let unreadPages = 0;
@@ -509,8 +526,12 @@ export async function checkFiles(files, base) {
       }
       const found = await checkPage(img, p);
       entry.pages.push(found);
+      if (found.token && found.token.holder) holder = found.token.holder;
       if (found.formLike) unreadPages++;
-      else if (!found.form) otherPages++;
+      else if (!found.form) {
+        otherPages++;
+        idCandidates.push({ img, entry });
+      }
       else if (found.other) otherForm = found.token;
       else {
         const prev = formPages.get(found.token.page);
@@ -576,15 +597,9 @@ export async function checkFiles(files, base) {
         ? `Er staat geen wijziging op het formulier. ${group.rule}`
         : `Wij weten niet zeker of er een wijziging op het formulier staat. ${CANNOT}` });
   }
-  // The ID copy itself (its MRZ, the name, the BSN) is not read here yet: never "in orde".
-  items.push(otherPages
-    ? { id: "id_document", status: STATUS_UNSURE, text: "Er is een bestand zonder formulier. " +
-      "Is dat de kopie van uw identiteitsbewijs? Die kunnen we hier nog niet controleren." }
-    : { id: "id_document", status: STATUS_MISSING, text: "Wij zien geen apart bestand met een " +
-      "kopie van uw identiteitsbewijs. Stuur die ook mee." });
-  items.push({ id: "bsn", status: STATUS_UNSURE, text: "Of uw burgerservicenummer (BSN) op de " +
-    "kopie leesbaar is, kunnen we hier niet controleren. Maak het onleesbaar voordat u de " +
-    "kopie verstuurt." });
+  const id = idCandidates.length
+    ? await timed("mrz", () => readIdDocument(idCandidates, p)) : null;
+  items.push(...idItems(id, otherPages, holder));
   const missing = items.filter((i) => i.status === STATUS_MISSING);
   const unsure = items.filter((i) => i.status === STATUS_UNSURE);
   const summary = missing.length
@@ -595,6 +610,154 @@ export async function checkFiles(files, base) {
       : { status: STATUS_OK, text: "U kunt alles versturen." };
   return { summary, items, files: perFile.map(describeFile),
     ms: Math.round(performance.now() - started), timings: { ...timings } };
+}
+
+// ------------------------------------------------------------------------------------------
+// the identity document: its MRZ (controle-mrz.js, loaded only when a page without the form is
+// among the files), the name on it, the BSN in it
+// ------------------------------------------------------------------------------------------
+
+async function mrzParts(p) {
+  if (!p.mrz) {
+    const shapes = await fetch(new URL("mrz.json", p.base).href).then((r) => {
+      if (!r.ok) throw new Error("mrz.json: " + r.status);
+      return r.json();
+    });
+    // in a Web Worker where the browser can (the page stays responsive), else here
+    let worker = null;
+    try {
+      worker = new Worker(new URL("controle-mrz-worker.js", import.meta.url).href,
+        { type: "module" });
+    } catch (e) {
+      worker = null;
+    }
+    const mod = worker ? null : await import(new URL("controle-mrz.js", import.meta.url).href);
+    p.mrz = { shapes, worker, mod, asked: 0 };
+  }
+  return p.mrz;
+}
+
+function readInWorker(mrz, img) {
+  return new Promise((resolve, reject) => {
+    const id = ++mrz.asked;
+    const answer = (event) => {
+      if (event.data.id !== id) return;
+      mrz.worker.removeEventListener("message", answer);
+      mrz.worker.removeEventListener("error", failed);
+      if (event.data.error) reject(new Error(event.data.error));
+      else resolve(event.data.read);
+    };
+    const failed = (event) => {
+      mrz.worker.removeEventListener("message", answer);
+      mrz.worker.removeEventListener("error", failed);
+      reject(event.error || new Error("worker: " + (event.message || "no start")));
+    };
+    mrz.worker.addEventListener("message", answer);
+    mrz.worker.addEventListener("error", failed);
+    const grey = img.grey.slice(); // a copy moves to the worker; the page keeps its own
+    mrz.worker.postMessage({ id, grey, width: img.width, height: img.height,
+      shapes: mrz.shapes }, [grey.buffer]);
+  });
+}
+
+async function readOne(mrz, img) {
+  if (mrz.worker) {
+    try {
+      return await readInWorker(mrz, img);
+    } catch (e) {
+      // a worker the browser would not start: read here instead, from now on
+      mrz.worker.terminate();
+      mrz.worker = null;
+      mrz.mod = await import(new URL("controle-mrz.js", import.meta.url).href);
+    }
+  }
+  return mrz.mod.readMrz(img, mrz.shapes);
+}
+
+async function readIdDocument(candidates, p) {
+  const mrz = await mrzParts(p);
+  let best = null;
+  for (const { img, entry } of candidates) {
+    const read = await readOne(mrz, img);
+    if (read && (!best || (read.result.valid && !best.result.valid))) {
+      best = { ...read, entry };
+    }
+    if (best && best.result.valid) break;
+  }
+  return best;
+}
+
+function kindOf(result) {
+  return result.passport ? "paspoort" : result.type === "TD1" ? "identiteitskaart"
+    : "identiteitsbewijs";
+}
+
+function sameName(result, holder) {
+  // the surname's words and the first given name, as the MRZ and the token both spell them
+  // (ICAO 9303); a name the MRZ cut short is compared as far as it goes
+  const words = holder.split("+");
+  const joined = words.join("");
+  const surname = result.surname.replace(/</g, "");
+  const first = (result.given || "").split(" ")[0];
+  const surnameOk = surname.length > 1 && (joined.endsWith(surname) ||
+    (result.truncated && joined.includes(surname)));
+  const givenOk = !first || words.some((w) => w === first || (result.truncated && w.startsWith(first)));
+  return surnameOk && givenOk;
+}
+
+function idItems(id, otherPages, holder) {
+  const items = [];
+  const mrzWhat = "de MRZ (de regels met <<< onderaan)";
+  if (!otherPages) {
+    items.push({ id: "id_document", status: STATUS_MISSING, text: "Wij zien geen apart bestand " +
+      "met een kopie van uw identiteitsbewijs. Stuur die ook mee." });
+    items.push({ id: "bsn", status: STATUS_OK, text: "Wij zien geen identiteitsbewijs, dus ook " +
+      "geen burgerservicenummer (BSN)." });
+    return items;
+  }
+  if (!id) {
+    items.push({ id: "id_document", status: STATUS_UNSURE, text: "Er is een bestand zonder " +
+      `formulier, maar daarop vinden we geen identiteitsbewijs met ${mrzWhat}. Staat de hele ` +
+      "kaart of paspoortpagina er scherp op? " + CANNOT });
+    items.push({ id: "bsn", status: STATUS_UNSURE, text: "Of uw burgerservicenummer (BSN) op de " +
+      "kopie leesbaar is, kunnen we hier niet controleren. Maak het onleesbaar voordat u de " +
+      "kopie verstuurt." });
+    return items;
+  }
+  const r = id.result;
+  const kind = kindOf(r);
+  items.push(r.valid
+    ? { id: "id_document", status: STATUS_OK, text: `Wij vonden uw ${kind} (${id.entry.name}). ` +
+      `Wij kunnen ${mrzWhat} goed lezen.` }
+    : { id: "id_document", status: STATUS_UNSURE, text: `Wij vonden een ${kind} ` +
+      `(${id.entry.name}), maar ${mrzWhat} kunnen we niet goed lezen. Maak een scherpere foto ` +
+      "of scan, met de hele kaart of paspoortpagina recht in beeld. " + CANNOT });
+  if (r.valid && holder) {
+    items.push(sameName(r, holder)
+      ? { id: "id_name", status: STATUS_OK, text: "De naam op het identiteitsbewijs is de naam " +
+        "op het formulier." }
+      : { id: "id_name", status: STATUS_UNSURE, text: "De naam op het identiteitsbewijs is niet " +
+        "de naam op het formulier. Stuur een kopie van het identiteitsbewijs van de " +
+        "klant op wiens naam het formulier staat." });
+  } else {
+    items.push({ id: "id_name", status: STATUS_UNSURE, text: "Of de naam op het " +
+      "identiteitsbewijs de naam op het formulier is: " + CANNOT.toLowerCase() });
+  }
+  if (r.bsnVisible) {
+    items.push({ id: "bsn", status: STATUS_MISSING, text: "Uw burgerservicenummer (BSN) is " +
+      `leesbaar op de kopie van uw ${kind}. Maak het onleesbaar voordat u de kopie verstuurt, ` +
+      "bijvoorbeeld met een strook papier of een zwarte stift. Doe dat op alle plaatsen waar " +
+      "het staat, ook in de MRZ." });
+  } else if (r.valid) {
+    items.push({ id: "bsn", status: STATUS_OK, text: "In de MRZ staat geen leesbaar " +
+      "burgerservicenummer (BSN). Staat het nummer nog ergens anders op de kopie? Maak het daar " +
+      "ook onleesbaar." });
+  } else {
+    items.push({ id: "bsn", status: STATUS_UNSURE, text: "Of uw burgerservicenummer (BSN) op de " +
+      "kopie leesbaar is, kunnen we hier niet controleren. Maak het onleesbaar voordat u de " +
+      "kopie verstuurt." });
+  }
+  return items;
 }
 
 function describeFile(entry) {

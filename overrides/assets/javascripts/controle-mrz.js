@@ -1,0 +1,512 @@
+/*
+  The MRZ of an identity document, read in the customer's browser (the scan check loads this
+  only when a page without the form's QR code is among the files).
+
+  Locating: dark specks of the size of a letter (a local threshold), chained left to right into
+  text rows; the MRZ is two rows of 44 (passport, TD3) or three rows of 30 (ID card, TD1)
+  characters at one pitch. Reading: every character cell is compared with the MRZ alphabet's
+  OCR-B shapes (written into formulier.json at build time: ICAO 9303 prescribes OCR-B), on the
+  same grid. Checking: the validator's rules (formgen.check.identity.mrz): the check digits
+  (weights 7-3-1), and the BSN in the optional data (TD1 line 1 positions 16-30, TD3 personal
+  number), valid by the Dutch 11-test (stdnum nl.bsn). A masked BSN leaves the composite check
+  digit "not verifiable", as in the validator. Nothing read here is stored or sent.
+*/
+
+const MIN_CHAR_PX = 7; // a character lower than this is too small to read
+const MAX_CHAR_PX = 90;
+const THRESHOLD_WINDOW = 31; // px, the local mean's window for the ink threshold
+const THRESHOLD_DROP = 0.82; // ink: darker than this share of the local mean
+const MIN_ROW_CHARS = 4; // a shorter chain is no part of an MRZ row (a bar over the BSN leaves 6)
+const MIN_SCORE = 0.45; // a cell less like any shape than this is unreadable ("?")
+
+// ------------------------------------------------------------------------------------------
+// check digits, the BSN, the two layouts (ported from formgen/check/identity/mrz.py)
+// ------------------------------------------------------------------------------------------
+
+const TO_DIGIT = { O: "0", Q: "0", D: "0", I: "1", L: "1", S: "5", B: "8", Z: "2", G: "6" };
+const TO_ALPHA = { 0: "O", 1: "I", 5: "S", 8: "B", 2: "Z", 6: "G" };
+
+export function checkDigit(data) {
+  let total = 0;
+  for (let i = 0; i < data.length; i++) {
+    const ch = data[i];
+    let v;
+    if (ch >= "0" && ch <= "9") v = ch.charCodeAt(0) - 48;
+    else if (ch >= "A" && ch <= "Z") v = ch.charCodeAt(0) - 55;
+    else if (ch === "<") v = 0;
+    else return null;
+    total += v * [7, 3, 1][i % 3];
+  }
+  return String(total % 10);
+}
+
+export function bsnIsValid(digits) {
+  // the Dutch 11-test (python-stdnum's nl.bsn): nine digits, sum(d_i * (9..2)) - d_9 = 0 mod 11
+  if (!/^[0-9]{9}$/.test(digits) || digits === "000000000") return false;
+  let total = 0;
+  for (let i = 0; i < 8; i++) total += Number(digits[i]) * (9 - i);
+  return (total - Number(digits[8])) % 11 === 0;
+}
+
+function fix(text, kind) {
+  return [...text].map((ch) => kind === "9" || (kind === "c" && ch !== "<")
+    ? TO_DIGIT[ch] || ch : kind === "A" ? TO_ALPHA[ch] || ch : ch).join("");
+}
+
+// letters and digits a reader confuses inside the document number (the validator's table)
+const AMBIGUOUS = { O: "0", 0: "O", I: "1", 1: "I", S: "5", 5: "S", B: "8", 8: "B", Z: "2",
+  2: "Z", G: "6", 6: "G", D: "0", Q: "0" };
+
+function matchingDocnum(raw, country, digit) {
+  // the reading of the document number that its check digit confirms, or the raw reading
+  const variants = [raw];
+  if (country === "NLD" && raw.includes("O")) variants.unshift(raw.replace(/O/g, "0"));
+  const positions = [...raw].map((ch, i) => (ch in AMBIGUOUS ? i : -1)).filter((i) => i >= 0)
+    .slice(0, 5);
+  for (let combo = 1; combo < 1 << positions.length; combo++) {
+    const chars = [...raw];
+    positions.forEach((pos, k) => {
+      if (combo & (1 << (positions.length - 1 - k))) chars[pos] = AMBIGUOUS[chars[pos]];
+    });
+    variants.push(chars.join(""));
+  }
+  return variants.find((v) => checkDigit(v) === digit) || raw;
+}
+
+function bsnInField(raw) {
+  const head = raw.slice(0, 9), tail = raw.slice(9);
+  if (head.length < 9 || [...head].filter((c) => c >= "0" && c <= "9").length < 7) return null;
+  const fixed = fix(head, "9");
+  if (!/^[0-9]{9}$/.test(fixed) || /[^<0-9]/.test(tail)) return null;
+  return fixed;
+}
+
+function optionalField(raw, country) {
+  const bsn = bsnInField(raw);
+  if (bsn !== null) return { bsn, masked: false };
+  return { bsn: null, masked: country === "NLD" || raw.replace(/</g, "") !== "" };
+}
+
+function names(field) {
+  const text = field.replace(/<+$/, "");
+  const [primary, secondary = ""] = text.includes("<<") ? text.split(/<<(.*)/s) : [text, ""];
+  return { surname: primary.replace(/^<+|<+$/g, ""),
+    given: secondary.split("<").filter(Boolean).join(" "), truncated: !field.endsWith("<") };
+}
+
+function validDate(yymmdd) {
+  if (!/^[0-9]{6}$/.test(yymmdd)) return false;
+  const m = Number(yymmdd.slice(2, 4)), d = Number(yymmdd.slice(4));
+  return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+function checker() {
+  const c = { failures: [], checks: {} };
+  c.check = (name, data, digit, allowFiller = false) => {
+    const expected = checkDigit(data);
+    const ok = expected !== null && (digit === expected ||
+      (allowFiller && digit === "<" && /^<*$/.test(data)));
+    c.checks[name] = ok ? "ok" : "fout";
+    if (!ok) c.failures.push(name);
+    return ok;
+  };
+  c.notVerifiable = (name) => { c.checks[name] = "niet te controleren"; };
+  return c;
+}
+
+function finish(c, type, code, country, sex, birth, expiry, name, bsn, masked) {
+  if (!validDate(birth) && c.checks.birth_date === "ok") c.failures.push("birth_date");
+  if (!validDate(expiry) && c.checks.expiry_date === "ok") c.failures.push("expiry_date");
+  if (!/^[A-Z<]{3}$/.test(country)) c.failures.push("country");
+  if (!["M", "F", "X", "<"].includes(sex)) c.failures.push("sex");
+  if (!name.surname || !/^[A-Z<]+$/.test(name.surname)) c.failures.push("name");
+  return { type, code, country, valid: c.failures.length === 0, checks: c.checks,
+    surname: name.surname, given: name.given, truncated: name.truncated,
+    bsnVisible: bsn !== null && bsnIsValid(bsn), bsnMasked: bsn === null && masked,
+    passport: type === "TD3" && code.startsWith("P") };
+}
+
+export function parseTd1([l1, l2, l3]) {
+  const code = fix(l1.slice(0, 2), "A"), country = fix(l1.slice(2, 5), "A");
+  const c = checker();
+  let docnum = l1.slice(5, 14), docCd = fix(l1[14], "c"), optional = l1.slice(15, 30);
+  const overflow = docCd === "<" && optional.replace(/<+$/, "") !== "";
+  if (overflow) {
+    const ext = optional.split("<", 1)[0];
+    docnum += ext.slice(0, -1);
+    docCd = fix(ext.slice(-1), "c");
+    optional = optional.slice(ext.length);
+  }
+  docnum = matchingDocnum(docnum, country, docCd);
+  c.check("document_number", docnum, docCd);
+  const birth = fix(l2.slice(0, 6), "9"), birthCd = fix(l2[6], "c"), sex = l2[7];
+  const expiry = fix(l2.slice(8, 14), "9"), expiryCd = fix(l2[14], "c");
+  const optional2 = l2.slice(18, 29), compositeCd = fix(l2[29], "c");
+  c.check("birth_date", birth, birthCd);
+  c.check("expiry_date", expiry, expiryCd);
+  const { bsn, masked } = optionalField(optional, country);
+  const upper = overflow ? l1.slice(5, 30)
+    : docnum + docCd + (bsn !== null ? bsn + optional.slice(9) : optional);
+  const composite = upper + birth + birthCd + expiry + expiryCd + optional2;
+  if (masked && checkDigit(composite) !== compositeCd) c.notVerifiable("composite");
+  else c.check("composite", composite, compositeCd);
+  return finish(c, "TD1", code, country, sex, birth, expiry, names(fix(l3, "A")), bsn, masked);
+}
+
+export function parseTd3([l1, l2]) {
+  const code = fix(l1.slice(0, 2), "A"), country = fix(l1.slice(2, 5), "A");
+  const name = names(fix(l1.slice(5, 44), "A"));
+  const c = checker();
+  const docCd = fix(l2[9], "c");
+  const docnum = matchingDocnum(l2.slice(0, 9), country, docCd);
+  c.check("document_number", docnum, docCd);
+  const birth = fix(l2.slice(13, 19), "9"), birthCd = fix(l2[19], "c"), sex = l2[20];
+  const expiry = fix(l2.slice(21, 27), "9"), expiryCd = fix(l2[27], "c");
+  c.check("birth_date", birth, birthCd);
+  c.check("expiry_date", expiry, expiryCd);
+  let personal = l2.slice(28, 42);
+  const personalCd = fix(l2[42], "c"), compositeCd = fix(l2[43], "c");
+  const { bsn, masked } = optionalField(personal, country);
+  if (bsn !== null) personal = bsn + personal.slice(9);
+  if (masked && checkDigit(personal) !== personalCd) c.notVerifiable("personal_number");
+  else c.check("personal_number", personal, personalCd, true);
+  const composite = docnum + docCd + birth + birthCd + expiry + expiryCd + personal + personalCd;
+  if (masked && checkDigit(composite) !== compositeCd) c.notVerifiable("composite");
+  else c.check("composite", composite, compositeCd);
+  return finish(c, "TD3", code, country, sex, birth, expiry, name, bsn, masked);
+}
+
+// ------------------------------------------------------------------------------------------
+// locating the rows
+// ------------------------------------------------------------------------------------------
+
+function inkMask(grey, width, height) {
+  // ink: darker than THRESHOLD_DROP of the mean over a THRESHOLD_WINDOW square (integral image)
+  const w1 = width + 1;
+  const sum = new Float64Array(w1 * (height + 1));
+  for (let y = 0; y < height; y++) {
+    let row = 0;
+    for (let x = 0; x < width; x++) {
+      row += grey[y * width + x];
+      sum[(y + 1) * w1 + x + 1] = sum[y * w1 + x + 1] + row;
+    }
+  }
+  const r = THRESHOLD_WINDOW >> 1;
+  const mask = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const y0 = Math.max(0, y - r), y1 = Math.min(height, y + r + 1);
+    for (let x = 0; x < width; x++) {
+      const x0 = Math.max(0, x - r), x1 = Math.min(width, x + r + 1);
+      const s = sum[y1 * w1 + x1] - sum[y0 * w1 + x1] - sum[y1 * w1 + x0] + sum[y0 * w1 + x0];
+      const mean = s / ((y1 - y0) * (x1 - x0));
+      mask[y * width + x] = grey[y * width + x] < mean * THRESHOLD_DROP ? 1 : 0;
+    }
+  }
+  return mask;
+}
+
+function components(mask, width, height) {
+  // 8-connected specks with their boxes; only letter-sized ones are kept
+  const label = new Int32Array(width * height);
+  const out = [];
+  const stack = [];
+  let next = 0;
+  for (let start = 0; start < mask.length; start++) {
+    if (!mask[start] || label[start]) continue;
+    next++;
+    let minX = width, maxX = 0, minY = height, maxY = 0, area = 0;
+    stack.push(start);
+    label[start] = next;
+    while (stack.length) {
+      const p = stack.pop();
+      const x = p % width, y = (p - x) / width;
+      area++;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+      for (let dy = -1; dy <= 1; dy++) {
+        const ny = y + dy;
+        if (ny < 0 || ny >= height) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx;
+          if (nx < 0 || nx >= width) continue;
+          const n = ny * width + nx;
+          if (mask[n] && !label[n]) { label[n] = next; stack.push(n); }
+        }
+      }
+    }
+    const w = maxX - minX + 1, h = maxY - minY + 1;
+    if (h >= MIN_CHAR_PX && h <= MAX_CHAR_PX && w <= 1.3 * h && w >= 0.15 * h &&
+        area >= 0.12 * w * h) {
+      out.push({ x0: minX, x1: maxX, y0: minY, y1: maxY, w, h,
+        cx: (minX + maxX) / 2, cy: (minY + maxY) / 2 });
+    }
+  }
+  return out;
+}
+
+function rows(specks) {
+  // each speck's nearest right neighbour of about its height on about its line; mutual pairs
+  // make chains (the rows of text)
+  const cell = 64;
+  const grid = new Map();
+  specks.forEach((s, i) => {
+    const k = Math.floor(s.cx / cell) + "," + Math.floor(s.cy / cell);
+    if (!grid.has(k)) grid.set(k, []);
+    grid.get(k).push(i);
+  });
+  const right = new Int32Array(specks.length).fill(-1);
+  const left = new Int32Array(specks.length).fill(-1);
+  const dist = new Float64Array(specks.length).fill(Infinity);
+  specks.forEach((a, i) => {
+    let best = -1, bestDx = Infinity;
+    const reach = 2.2 * a.h;
+    const gx0 = Math.floor(a.cx / cell), gx1 = Math.floor((a.cx + reach) / cell);
+    const gy0 = Math.floor((a.cy - a.h) / cell), gy1 = Math.floor((a.cy + a.h) / cell);
+    for (let gx = gx0; gx <= gx1; gx++) {
+      for (let gy = gy0; gy <= gy1; gy++) {
+        for (const j of grid.get(gx + "," + gy) || []) {
+          const b = specks[j];
+          const dx = b.cx - a.cx;
+          if (dx <= 0.3 * a.h || dx > reach || b.h < 0.7 * a.h || b.h > 1.4 * a.h) continue;
+          if (Math.abs(b.cy - a.cy) > 0.35 * a.h + 0.25 * dx) continue;
+          if (dx < bestDx) { bestDx = dx; best = j; }
+        }
+      }
+    }
+    right[i] = best;
+    if (best >= 0 && bestDx < dist[best]) { dist[best] = bestDx; left[best] = i; }
+  });
+  const chains = [];
+  specks.forEach((s, i) => {
+    if (left[i] >= 0 && right[left[i]] === i) return; // not a chain's start
+    const chain = [s];
+    let j = i;
+    while (right[j] >= 0 && left[right[j]] === j) {
+      j = right[j];
+      chain.push(specks[j]);
+    }
+    if (chain.length >= MIN_ROW_CHARS) chains.push(chain);
+  });
+  return chains.map(describeRow);
+}
+
+function fit(points) {
+  // least squares y = a + b x
+  const n = points.length;
+  const mx = points.reduce((s, p) => s + p[0], 0) / n;
+  const my = points.reduce((s, p) => s + p[1], 0) / n;
+  let sxx = 0, sxy = 0;
+  for (const [x, y] of points) { sxx += (x - mx) ** 2; sxy += (x - mx) * (y - my); }
+  const b = sxx ? sxy / sxx : 0;
+  return { a: my - b * mx, b };
+}
+
+function describeRow(specks) {
+  const gaps = specks.slice(1).map((s, i) => s.cx - specks[i].cx).sort((a, b) => a - b);
+  const pitch = gaps[gaps.length >> 1];
+  const heights = specks.map((s) => s.h).sort((a, b) => a - b);
+  const h = heights[heights.length >> 1];
+  const centre = fit(specks.map((s) => [s.cx, s.cy]));
+  return { specks, pitch, h, centre, x0: specks[0].cx, x1: specks[specks.length - 1].cx };
+}
+
+function mergeRows(rowsFound) {
+  // a row cut by a bar over the BSN (or a smudge) is one row again: same line, same pitch
+  const sorted = rowsFound.slice().sort((a, b) => a.x0 - b.x0);
+  const out = [];
+  for (const r of sorted) {
+    const m = out.find((o) => r.x0 > o.x1 && r.x0 - o.x1 < 14 * o.pitch &&
+      Math.abs(r.pitch - o.pitch) < 0.15 * o.pitch &&
+      Math.abs(o.centre.a + o.centre.b * r.x0 - (r.centre.a + r.centre.b * r.x0)) < 0.4 * o.h);
+    if (m) {
+      Object.assign(m, describeRow(m.specks.concat(r.specks)));
+    } else {
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+function blocks(rowsFound) {
+  // two rows of 44 or three of 30 characters, under one another at one pitch
+  const out = [];
+  const withLength = rowsFound.map((r) => ({ ...r, chars: Math.round((r.x1 - r.x0) / r.pitch) + 1 }));
+  for (const [type, n, count] of [["TD3", 44, 2], ["TD1", 30, 3]]) {
+    const fits = withLength.filter((r) => Math.abs(r.chars - n) <= 3)
+      .sort((a, b) => a.centre.a + a.centre.b * a.x0 - (b.centre.a + b.centre.b * b.x0));
+    for (let i = 0; i + count <= fits.length; i++) {
+      const group = fits.slice(i, i + count);
+      const ok = group.every((r, k) => k === 0 || (() => {
+        const prev = group[k - 1];
+        const gap = r.centre.a + r.centre.b * r.x0 - (prev.centre.a + prev.centre.b * r.x0);
+        return gap > 1.1 * prev.h && gap < 3 * prev.h && Math.abs(r.x0 - prev.x0) < 2 * prev.pitch &&
+          Math.abs(r.pitch - prev.pitch) < 0.12 * prev.pitch;
+      })());
+      if (ok) out.push({ type, n, rows: group });
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------
+// reading the cells
+// ------------------------------------------------------------------------------------------
+
+function readRow(row, n, grey, width, height, shapes) {
+  // per cell: how like each shape of the alphabet it is (-1..1), best over small shifts
+  const { cols, rows: gridRows, chars } = shapes;
+  const tops = fit(row.specks.filter((s) => s.h >= 0.85 * row.h).map((s) => [s.cx, s.y0]));
+  const bottoms = fit(row.specks.filter((s) => s.h >= 0.85 * row.h).map((s) => [s.cx, s.y1 + 1]));
+  // the first and the last character: the row's ends; the pitch from their distance
+  const step = (row.x1 - row.x0) / (n - 1); // along x
+  const angle = Math.atan(row.centre.b);
+  const ux = Math.cos(angle), uy = Math.sin(angle);
+  const pitch = step / ux; // along the row
+  // paper and ink of the row, for an ink scale like the shapes' (0..1)
+  const levels = [];
+  for (const s of row.specks) {
+    for (let y = s.y0; y <= s.y1; y += 2) for (let x = s.x0; x <= s.x1; x += 2) levels.push(grey[y * width + x]);
+  }
+  levels.sort((a, b) => a - b);
+  const ink = levels[Math.floor(levels.length * 0.05)];
+  const paper = levels[Math.floor(levels.length * 0.97)];
+  const span = Math.max(20, paper - ink);
+  const at = (x, y) => {
+    const ix = Math.floor(x), iy = Math.floor(y);
+    if (ix < 0 || iy < 0 || ix + 1 >= width || iy + 1 >= height) return 0;
+    const fx = x - ix, fy = y - iy, o = iy * width + ix;
+    const v = (grey[o] * (1 - fx) + grey[o + 1] * fx) * (1 - fy) +
+      (grey[o + width] * (1 - fx) + grey[o + width + 1] * fx) * fy;
+    return Math.max(0, Math.min(1, (paper - v) / span));
+  };
+  const cells = [];
+  // walk the row cell by cell: on the speck where one is (a photo's perspective changes the
+  // pitch along the row), else one pitch on (a cell under a bar, a character lost)
+  let next = row.x0;
+  for (let i = 0; i < n; i++) {
+    let cx = next;
+    const k = row.specks.findIndex((s) => Math.abs(s.cx - cx) < 0.45 * step);
+    if (k >= 0) {
+      cx = row.specks[k].cx;
+      const gap = k + 1 < row.specks.length ? row.specks[k + 1].cx - cx : step;
+      next = cx + (gap > 0.75 * step && gap < 1.25 * step ? gap : step);
+    } else {
+      next = cx + step;
+    }
+    const top = tops.a + tops.b * cx, bottom = bottoms.a + bottoms.b * cx;
+    const hgt = bottom - top;
+    const cy = (top + bottom) / 2;
+    const like = new Float64Array(chars.length).fill(-1);
+    const sample = new Float64Array(cols * gridRows);
+    for (const [sx, sy] of [[0, 0], [-0.08, 0], [0.08, 0], [0, -0.06], [0, 0.06]]) {
+      for (let r = 0; r < gridRows; r++) {
+        for (let c = 0; c < cols; c++) {
+          let acc = 0;
+          for (let k = 0; k < 4; k++) {
+            const u = ((c + (k & 1 ? 0.75 : 0.25)) / cols - 0.5 + sx) * pitch;
+            const v = ((r + (k & 2 ? 0.75 : 0.25)) / gridRows - 0.5 + sy) * hgt;
+            acc += at(cx + u * ux - v * uy, cy + u * uy + v * ux);
+          }
+          sample[r * cols + c] = acc / 4;
+        }
+      }
+      // a cell without its own speck may touch a bar (over the BSN): its side is left out
+      const windows = k >= 0 ? [[0, cols]] : [[0, cols], [0, cols - 3], [3, cols]];
+      for (const [c0, c1] of windows) compare(sample, c0, c1, shapes, like);
+    }
+    cells.push(like);
+  }
+  return cells;
+}
+
+// What each position of a row may hold (ICAO 9303): A letters, 9 digits, X letters and digits,
+// S the sex (M, F, X), C a check digit; the filler < may stand anywhere but in a date. Each
+// cell is read as the likeliest character its position allows.
+const LAYOUTS = {
+  TD1: ["AAAAAXXXXXXXXXCXXXXXXXXXXXXXXX", "999999CS999999CAAAXXXXXXXXXXXC",
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"],
+  TD3: ["AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    "XXXXXXXXXCAAA999999CS999999CXXXXXXXXXXXXXXCC"],
+};
+const ALLOWED = { A: /[A-Z<]/, 9: /[0-9]/, X: /[A-Z0-9<]/, S: /[MFX<]/, C: /[0-9<]/ };
+
+function spell(cells, layout, chars) {
+  return cells.map((like, i) => {
+    const allowed = ALLOWED[layout[i]];
+    let best = "?", bestScore = MIN_SCORE;
+    like.forEach((score, k) => {
+      if (score > bestScore && allowed.test(chars[k])) { bestScore = score; best = chars[k]; }
+    });
+    return best;
+  }).join("");
+}
+
+function compare(sample, c0, c1, shapes, like) {
+  // correlation of the sample's columns c0..c1 with the same columns of every shape
+  const { cols } = shapes;
+  const idx = [];
+  for (let j = 0; j < sample.length; j++) if (j % cols >= c0 && j % cols < c1) idx.push(j);
+  let sMean = 0;
+  for (const j of idx) sMean += sample[j];
+  sMean /= idx.length;
+  if (sMean > 0.8 || sMean < 0.02) return; // a bar or nothing: unreadable
+  let sVar = 0;
+  for (const j of idx) sVar += (sample[j] - sMean) ** 2;
+  shapes.shapes.forEach((shape, k) => {
+    let tMean = 0;
+    for (const j of idx) tMean += shape[j];
+    tMean /= idx.length;
+    let cov = 0, tVar = 0;
+    for (const j of idx) {
+      const t = shape[j] - tMean;
+      cov += (sample[j] - sMean) * t;
+      tVar += t * t;
+    }
+    like[k] = Math.max(like[k], cov / Math.sqrt(sVar * tVar || 1));
+  });
+}
+
+function rotated(grey, width, height, quarter) {
+  // the grey image turned by quarter * 90 degrees clockwise
+  if (!quarter) return { grey, width, height };
+  const w = quarter % 2 ? height : width, h = quarter % 2 ? width : height;
+  const out = new Uint8ClampedArray(w * h);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let nx, ny;
+      if (quarter === 1) { nx = height - 1 - y; ny = x; }
+      else if (quarter === 2) { nx = width - 1 - x; ny = height - 1 - y; }
+      else { nx = y; ny = width - 1 - x; }
+      out[ny * w + nx] = grey[y * width + x];
+    }
+  }
+  return { grey: out, width: w, height: h };
+}
+
+function score(result) {
+  return Object.values(result.checks).filter((s) => s === "ok").length -
+    Object.values(result.checks).filter((s) => s === "fout").length;
+}
+
+/**
+ * The MRZ on a page image ({grey, width, height}), or null when none is seen.
+ * Returns {found: true, result} where result.valid says that every check digit fits.
+ */
+export function readMrz(img, shapes) {
+  let best = null;
+  for (const quarter of [0, 2, 1, 3]) {
+    const view = rotated(img.grey, img.width, img.height, quarter);
+    const specks = components(inkMask(view.grey, view.width, view.height), view.width, view.height);
+    for (const block of blocks(mergeRows(rows(specks)))) {
+      const lines = block.rows.map((r, i) => spell(
+        readRow(r, block.n, view.grey, view.width, view.height, shapes),
+        LAYOUTS[block.type][i], shapes.chars));
+      const result = block.type === "TD1" ? parseTd1(lines) : parseTd3(lines);
+      if (!best || score(result) > score(best)) best = result;
+      if (result.valid) return { found: true, result };
+    }
+  }
+  return best ? { found: true, result: best } : null;
+}
