@@ -12,11 +12,12 @@ Families rotate per case: typed-pdfium, typed-poppler, handwritten.
 Printed per family: values read exactly (the value as the validator normalises it: an IBAN
 compact, a phone in E.164, a postcode as "1234 AB"), values not found, values read wrong AND
 valid (a wrong IBAN that passes its check: target 0 for typed values), values told typed,
-and typed values whose correct value would be put to the customer as wrong (a false
-question). The two halves draw different cases (seed and half); thresholds
-(formgen.check.changes: TYPED_MIN_LIKENESS, SURE_CONFIDENCE) are chosen on the tune half,
-which also prints the likeness and confidence ranges to choose them by; the report half is
-what is quoted.
+typed values whose correct value would be put to the customer as wrong (a false
+question), and typed values read wrong with a confidence of at least SURE_CONFIDENCE (wrong
+and sure: target 0, the confidence must say a reading is unsure). The two halves draw
+different cases (seed and half); thresholds (formgen.check.changes: TYPED_MIN_LIKENESS,
+SURE_CONFIDENCE) are chosen on the tune half, which also prints the likeness and confidence
+ranges to choose them by; the report half is what is quoted.
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ def run(half: str, n: int, seed: int, families: tuple[tuple[str, str], ...] = FA
                             and kind in ASK_CUSTOMER:
                         c["false question"] += 1
                 if not right and source == TYPED:
+                    c["wrong and sure"] += change.confidence >= SURE_CONFIDENCE
                     print(f"  misread: {family} {field_id} {written!r} read {change.value!r} "
                           f"({change.confidence:.3f})", file=sys.stderr)
     print(f"bench_changes: half {half}, seed {seed}, {n} submissions, "
@@ -121,10 +123,11 @@ def run(half: str, n: int, seed: int, families: tuple[tuple[str, str], ...] = FA
     for family, c in sorted(counts.items()):
         values = c["values"]
         table[family] = {k: c[k] for k in ("values", "exact", "not found", "wrong and valid",
-                                           "told typed", "false question")}
+                                           "told typed", "false question", "wrong and sure")}
         print(f"  {family:16} {values:4d} values: read exactly {c['exact'] / values:6.1%}, "
               f"not found {c['not found']}, wrong and valid {c['wrong and valid']}, "
-              f"told typed {c['told typed']}, false question {c['false question']}")
+              f"told typed {c['told typed']}, false question {c['false question']}, "
+              f"wrong and sure {c['wrong and sure']}")
     if half == "tune":
         for source, seen in sorted(likeness.items()):
             print(f"  likeness {source:12} min {min(seen):.3f} max {max(seen):.3f}")

@@ -22,6 +22,7 @@ PARTS: dict[str, tuple[str, str]] = {
     "zxingcpp": ("zxing-cpp (QR-codes lezen)", "zxing-cpp"),
     "onnxruntime": ("ONNX Runtime (tekstherkenning)", "onnxruntime"),
     "rapidocr_onnxruntime": ("RapidOCR (tekstherkenning)", "rapidocr-onnxruntime"),
+    "rapidocr": ("RapidOCR (getypte namen lezen)", "rapidocr"),
 }
 
 

@@ -34,10 +34,6 @@ EDGE_PIXELS = 2  # pixels on the edge of a mark that may disagree, whatever its 
 # less surely than they are missed (ł taken for l, ē for ë, Ķ for K on the tune half).
 _MARKED_BLOCKS = ((0xC0, 0xFF),)
 _NO_DECOMPOSITION = {"O": "Øø"}
-# A letter beyond Latin-1 (ŏ, ğ, ễ) must explain the page clearly better than one of Latin-1
-# (ö, ô), whose marks are the most common in the names customers write: its gain counts less.
-LATIN_1_END = 0xFF
-RARER = 0.0
 SHIFT = 0.25  # the reading is moved up and down by up to this part of its height to fit it
 
 
@@ -114,9 +110,35 @@ def _agrees(pixels: np.ndarray, where: np.ndarray) -> bool:
                                                       (1 - MARK_AGREEMENT) * count)
 
 
-def restore_marks(line: np.ndarray, text: str) -> str:
+# Where the letters a recogniser may not know are: Latin Extended-A and -B, and Latin
+# Extended Additional (Vietnamese: ễ, ị, ầ).
+_OTHER_LATIN_BLOCKS = ((0x100, 0x24F), (0x1EA0, 0x1EF9))
+
+
+@cache
+def more_marked(letter: str, known: frozenset[str]) -> tuple[str, ...]:
+    """The letters, not among known, that are this letter with one or more marks added (ê:
+    ễ, ệ, ế; i: ị, ỉ): what a recogniser that does not know them reads them as."""
+    base = unicodedata.normalize("NFD", letter)
+    found = []
+    for first, last in _OTHER_LATIN_BLOCKS:
+        for code in range(first, last + 1):
+            char = chr(code)
+            decomposed = unicodedata.normalize("NFD", char)
+            if char not in known and len(decomposed) > len(base) and \
+                    decomposed.startswith(base) and unicodedata.category(char) in ("Lu", "Ll"):
+                found.append(char)
+    return tuple(found)
+
+
+def restore_marks(line: np.ndarray, text: str, *, unknown_to: frozenset[str] | None = None,
+                  filled: frozenset[int] = frozenset()) -> str:
     """The reading of a line typed in the field font with its lost accents put back (see the
-    module docstring); line: the line's crop as the recogniser got it."""
+    module docstring); line: the line's crop as the recogniser got it. With unknown_to (the
+    letters the recogniser knows), also the letters it does not know are tried
+    (more_marked): on a letter read with a mark (it reads ễ as ê) and on the letters at the
+    places filled (it dropped them). Not on a letter read plain: a dot below is told from
+    noise less surely than it is missed (ḷ for l in "El" on generated lines)."""
     grey = line if line.ndim == 2 else cv2.cvtColor(line, cv2.COLOR_RGB2GRAY)
     _, binary = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     ink = binary.astype(bool)
@@ -126,10 +148,17 @@ def restore_marks(line: np.ndarray, text: str) -> str:
     chars = list(text)
     base = fit.place(text)
     for i, char in enumerate(chars):
-        if not (char.isascii() and char.isalpha()):
+        if not char.isalpha():
             continue
+        if unknown_to is not None and i in filled:
+            chars[i] = _likeliest(ink, chars, i, more_marked(char, unknown_to))
+            base = fit.place("".join(chars))
+            continue
+        candidates = marked(char) if char.isascii() else ()
+        if unknown_to is not None and not char.isascii():
+            candidates += more_marked(char, unknown_to)
         best, choice = 0, char
-        for candidate in marked(char):
+        for candidate in candidates:
             chars[i] = candidate
             tried = fit.place("".join(chars))
             added, removed = tried & ~base, base & ~tried
@@ -144,6 +173,18 @@ def restore_marks(line: np.ndarray, text: str) -> str:
         if choice != char:
             base = fit.place("".join(chars))
     return "".join(chars)
+
+
+def _likeliest(ink: np.ndarray, chars: list[str], i: int, candidates: tuple[str, ...]) -> str:
+    """The letter at i as read or one of the candidates: the one with which the whole line,
+    drawn and fitted anew, differs least from the ink (a letter the recogniser dropped is
+    one it does not know: one of its candidates, most likely; the whole glyph decides)."""
+    scores = []
+    for candidate in (chars[i], *candidates):
+        tried = chars.copy()
+        tried[i] = candidate
+        scores.append((_mismatch(ink, "".join(tried)), candidate))
+    return min(scores)[1]
 
 
 # Letters and digits PP-OCR's recogniser takes for one another in print; in the field font

@@ -8,6 +8,8 @@ than WORD_GAP times the line's ink height, and each piece is recognised on its o
 
 from __future__ import annotations
 
+import difflib
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -15,6 +17,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from formgen.check import latin_ocr
 from formgen.check.identity import ocr
 from formgen.check.ink import pixel_box
 from formgen.check.marks import resolve_confusables, restore_marks
@@ -27,6 +30,10 @@ from formgen.resources import fonts_dir
 # bearings against capitals); between letters a fifth or less.
 WORD_GAP = 0.35
 PIECE_PAD = 4  # px of the gap kept on each side of a piece
+# The confidence of a line with a letter that was not read but put in: from the other
+# recogniser's reading, or an accent from the drawing (below changes.SURE_CONFIDENCE).
+GUESSED = 0.9
+MARK_ROOM = 0.15  # of a line's height, added above and below it to read its marks
 
 
 @dataclass(frozen=True)
@@ -41,8 +48,10 @@ def read_value_lines(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
                      marks: bool = False) -> list[ValueLine]:
     """Each line the detector finds in the box (print wiped off, enlarged scale times), read
     word by word. With typed_from, a line at least that much like print (print_likeness)
-    has its confusable characters checked against the page (1 or l, 0 or O), and with marks
-    also the accents put back that the recogniser left off (check.marks)."""
+    has its confusable characters checked against the page (1 or l, 0 or O); with marks (a
+    box of words: names, streets, places) it is read again by the recogniser for Latin
+    script (check.latin_ocr), and the accents put back that a recogniser left off
+    (check.marks)."""
     found = _surroundings(page, printed, rect, wipe_print=True)
     if found is None:
         return []
@@ -52,27 +61,111 @@ def read_value_lines(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
     pieces: list[np.ndarray] = []
     spans: list[tuple[int, int]] = []
     crops: list[np.ndarray] = []
+    roomy: list[np.ndarray] = []
     for quad in ocr.detect(big):
         x, y = quad[:, 0].mean() / scale + cx0, quad[:, 1].mean() / scale + cy0
         if x0 <= x <= x1 and y0 <= y <= y1:
             line = ocr.crop_box(big, quad)
             crops.append(line)
+            roomy.append(ocr.crop_box(big, quad, pad=MARK_ROOM) if marks else line)
             words = split_words(line)
             spans.append((len(pieces), len(pieces) + len(words)))
             pieces += words
     read = ocr.recognize(pieces)
     lines = []
-    for crop, (start, end) in zip(crops, spans, strict=True):
-        read_words = [(text.strip(), score) for text, score in read[start:end] if text.strip()]
-        if read_words:
-            joined = " ".join(t for t, _ in read_words)
-            likeness = print_likeness(crop, joined)
-            if typed_from is not None and likeness >= typed_from:
-                joined = resolve_confusables(crop, joined)
-                if marks:
-                    joined = restore_marks(crop, joined)
-            lines.append(ValueLine(joined, min(s for _, s in read_words), likeness))
+    for crop, room, (start, end) in zip(crops, roomy, spans, strict=True):
+        value = _read_line(crop, room, read[start:end], typed_from, marks)
+        if value is not None:
+            lines.append(value)
     return lines
+
+
+def _read_line(crop: np.ndarray, roomy: np.ndarray, read: list[tuple[str, float]],
+               typed_from: float | None, marks: bool) -> ValueLine | None:
+    """One line from its words' readings (see read_value_lines). A line of words (marks) is
+    read again by the recogniser for Latin script, with room above and below for the marks
+    (roomy: the detector's box cuts off the cedilla of a Ş); a line so read that looks like
+    print takes that reading, and a letter it dropped or a mark put back from the drawing
+    lowers its confidence to GUESSED."""
+    words = [(text.strip(), score) for text, score in read if text.strip()]
+    if not words:
+        return None
+    text = " ".join(t for t, _ in words)
+    confidence = min(s for _, s in words)
+    likeness = print_likeness(crop, text)
+    latin = None
+    if typed_from is not None and marks:
+        latin = _read_latin(roomy, text)
+        if latin is not None:
+            latin_likeness = print_likeness(crop, latin.text)
+            if max(likeness, latin_likeness) >= typed_from:
+                text, likeness = latin.text, max(likeness, latin_likeness)
+                confidence = min(latin.confidence, GUESSED) if latin.filled \
+                    else latin.confidence
+            else:
+                latin = None
+    if typed_from is None or likeness < typed_from:
+        return ValueLine(text, confidence, likeness)
+    text = resolve_confusables(crop, text)
+    if marks:
+        restored = restore_marks(roomy, text,
+                                 unknown_to=latin_ocr.known() if latin is not None else None,
+                                 filled=latin.filled if latin is not None else frozenset())
+        if restored != text:
+            text, confidence = restored, min(confidence, GUESSED)
+    return ValueLine(text, confidence, likeness)
+
+
+@dataclass(frozen=True)
+class _LatinReading:
+    text: str
+    confidence: float
+    filled: frozenset[int]  # where letters it dropped were put in from the first reading
+
+
+# Latin letters whose first character after decomposition is not their base letter.
+_BASE = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ı": "i",
+                       "Ħ": "H", "ħ": "h", "Ŧ": "T", "ŧ": "t"})
+
+
+# Read for one another in print (I and l look alike in the field font; the recogniser's case
+# of an S or a C is often wrong): one character for the alignment.
+_ALIKE = str.maketrans({"I": "l", "1": "l", "|": "l"})
+
+
+def _fold(text: str) -> str:
+    """Each letter as its base letter, in lower case, the look-alikes as one (ễ -> e, Ł -> l,
+    I -> l), one character for one: to align two readings of a line."""
+    return "".join(unicodedata.normalize("NFD", c)[0] for c in
+                   text.translate(_BASE).translate(_ALIKE)).lower()
+
+
+def fill_drops(latin: str, plain: str) -> tuple[str, frozenset[int]]:
+    """The Latin recogniser's reading of a word with the letters it dropped put in from the
+    other recogniser's reading (plain), where the two, without their marks, say a letter more
+    there: the Latin recogniser leaves out a letter it does not know (ễ in "Nguyễn" read as
+    "Nguyn"; the other read "Nguyen"); and the places of the letters put in."""
+    out, filled = "", set()
+    matcher = difflib.SequenceMatcher(None, _fold(latin), _fold(plain), autojunk=False)
+    for op, i0, i1, j0, j1 in matcher.get_opcodes():
+        if op == "insert":
+            filled |= {len(out) + k for k, c in enumerate(plain[j0:j1]) if not c.isspace()}
+            out += plain[j0:j1]
+        else:
+            out += latin[i0:i1]
+    return out, frozenset(filled)
+
+
+def _read_latin(line: np.ndarray, plain: str) -> _LatinReading | None:
+    """The line read again by the recogniser for Latin script (check.latin_ocr), whole (it
+    keeps the spaces between words, and reads a word better among the others: "El", not
+    "EI"), with the letters it dropped filled in from plain (fill_drops); None when it finds
+    no text."""
+    ((text, score),) = latin_ocr.recognize([line])
+    if not text.strip():
+        return None
+    filled, places = fill_drops(" ".join(text.split()), plain)
+    return _LatinReading(filled, score, places)
 
 
 def split_words(line: np.ndarray) -> list[np.ndarray]:
