@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from formgen.check.align import find_marks
-from formgen.check.changes import Change, change_checks, read_changes
+from formgen.check.changes import Change, change_checks, customer_number_read, read_changes
 from formgen.check.consistency import consistency_checks
 from formgen.check.email import check_email
 from formgen.check.fields import FormFindings, account_name_crop, box_crop, check_form_pages
@@ -298,6 +298,8 @@ def _summary(findings: FormFindings, template: FormTemplate,
         "version": form.version if findings.ours else None,
         "request_id": findings.request_id,
         "customer_id": findings.customer_id,
+        # a blank form: the customer number box as read (not proven by a token), else None
+        "customer_id_read": customer_number_read(findings, template) if findings.ours else None,
         "issued": findings.issued,
         "page_count": form.page_count,
         "pages_present": sorted(findings.pages),
