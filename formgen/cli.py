@@ -400,11 +400,14 @@ def _report_internal_errors(failed: list[Any], report_dir: Path | None, verbose:
               help="Aantal berichten dat tegelijk wordt gecontroleerd.")
 @click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Sleutelbestand (anders FORMGEN_SECRET of FORMGEN_KEY_FILE).")
+@click.option("--explain", is_flag=True,
+              help="Toon per bericht en vak de metingen en de regel die besliste, als bij "
+                   "formgen check --explain (met --json: de sleutel 'explain' per controle).")
 @_friendly
 def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
           cafile: Path | None, state_path: Path, report_dir: Path | None,
           redact_dir: Path | None, redact_format: str | None, as_json: bool, watch: bool,
-          interval: float, jobs: int, key_file: Path | None) -> None:
+          interval: float, jobs: int, key_file: Path | None, explain: bool) -> None:
     """Controleer de mailbox van de klantenservice en berg elk bericht op per oordeel.
 
     Gebruiker en wachtwoord komen uit FORMGEN_IMAP_USER en FORMGEN_IMAP_PASSWORD (of
@@ -419,7 +422,7 @@ def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
     from formgen.check.inbox import Connection, Outcome, StateStore, mailbox_settings, process
     from formgen.check.inbox import server_settings as make_server_settings
     from formgen.check.inbox import watch as watch_mailbox
-    from formgen.check.report import VERDICTS, json_document, table, write_report
+    from formgen.check.report import VERDICTS, explained, json_document, table, write_report
 
     server = make_server_settings(host, port, starttls=starttls, insecure=insecure, cafile=cafile)
     settings = mailbox_settings()
@@ -439,6 +442,8 @@ def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
                 + (", concept-antwoord gemaakt" if outcome.draft else ""))
         extra = [c.message for c in outcome.result.checks if c.code in ("message", "internal")]
         err.print(text + (f" ({extra[0]})" if extra else ""), soft_wrap=True, markup=False)
+        if explain and not as_json:  # the log: each message's explanation after its line
+            err.print("\n".join(explained([outcome.result])), soft_wrap=True, markup=False)
 
     with StateStore(state_path) as store:
         if watch:
@@ -477,9 +482,12 @@ def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
                 summary, left = stop.done, stop.left
     results = [o.result for o in summary.outcomes]
     if as_json:
-        click.echo(json.dumps(json_document(results), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(json_document(results, explain=explain), indent=2,
+                              ensure_ascii=False))
     elif terminal and results:
         out.print(table(results))
+        if explain:
+            out.print("\n".join(explained(results)), soft_wrap=True, markup=False)
     if report_dir and results:
         err.print(f"Rapport: {write_report(results, report_dir)}")
     drafts = sum(o.draft for o in summary.outcomes)
