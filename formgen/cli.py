@@ -401,8 +401,8 @@ def _report_internal_errors(failed: list[Any], report_dir: Path | None, verbose:
 @click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Sleutelbestand (anders FORMGEN_SECRET of FORMGEN_KEY_FILE).")
 @click.option("--explain", is_flag=True,
-              help="Toon per bericht en vak de metingen en de regel die besliste, als bij "
-                   "formgen check --explain (met --json: de sleutel 'explain' per controle).")
+              help="Toon per bericht en vak de metingen en de regel die besliste, zoals "
+                   "check --explain (met --json: de sleutel 'explain' per controle).")
 @_friendly
 def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
           cafile: Path | None, state_path: Path, report_dir: Path | None,
