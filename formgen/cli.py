@@ -258,6 +258,8 @@ def demo(out_dir: Path) -> None:
               help="Map voor een antwoordmail (.eml) per onvolledige inzending.")
 @click.option("--redact", "redact_dir", type=click.Path(path_type=Path), metavar="MAP",
               help="Map voor een kopie van elk identiteitsbewijs met het BSN afgeschermd.")
+@click.option("--redact-format", type=click.Choice(["png", "pdf"]), default="png",
+              show_default=True, help="Bestandsvorm van die kopie.")
 @click.option("--export", "export_path", type=click.Path(dir_okay=False, path_type=Path),
               help="CSV- of JSONL-bestand met de nieuwe gegevens van elke complete inzending "
                    "(één regel per gegeven), voor het klantsysteem.")
@@ -275,9 +277,9 @@ def demo(out_dir: Path) -> None:
                    "'explain' per controle).")
 @_friendly
 def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
-          reply_dir: Path | None, redact_dir: Path | None, export_path: Path | None,
-          from_address: str | None, jobs: int, key_file: Path | None, verbose: bool,
-          explain: bool) -> None:
+          reply_dir: Path | None, redact_dir: Path | None, redact_format: str,
+          export_path: Path | None, from_address: str | None, jobs: int,
+          key_file: Path | None, verbose: bool, explain: bool) -> None:
     """Controleer teruggestuurde inzendingen: is alles er?
 
     Elk PAD is één inzending: een e-mail (.eml), een map of één bestand.
@@ -318,7 +320,7 @@ def check(paths: tuple[Path, ...], as_json: bool, report_dir: Path | None,
         try:
             results = run_checks(list(paths), key=key, from_address=from_address, jobs=jobs,
                                  progress=lambda done: bar.update(task, completed=done),
-                                 redact_dir=redact_dir)
+                                 redact_dir=redact_dir, redact_format=redact_format)
         except Interrupted as stop:  # keep what was judged; name what was not
             results, left = stop.done, stop.left
     if as_json:
@@ -388,6 +390,8 @@ def _report_internal_errors(failed: list[Any], report_dir: Path | None, verbose:
 @click.option("--redact", "redact_dir", type=click.Path(path_type=Path), metavar="MAP",
               help="Map voor een kopie van elk identiteitsbewijs met het BSN afgeschermd "
                    "(anders mailbox.id_copies uit company.yaml).")
+@click.option("--redact-format", type=click.Choice(["png", "pdf"]),
+              help="Bestandsvorm van die kopie (anders mailbox.id_copies_format, standaard png).")
 @click.option("--json", "as_json", is_flag=True, help="Druk het resultaat af als JSON.")
 @click.option("--watch", is_flag=True, help="Blijf wachten op nieuwe berichten (Ctrl+C stopt).")
 @click.option("--interval", type=click.FloatRange(1, 3600), default=60, show_default=True,
@@ -396,11 +400,14 @@ def _report_internal_errors(failed: list[Any], report_dir: Path | None, verbose:
               help="Aantal berichten dat tegelijk wordt gecontroleerd.")
 @click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Sleutelbestand (anders FORMGEN_SECRET of FORMGEN_KEY_FILE).")
+@click.option("--explain", is_flag=True,
+              help="Toon per bericht en vak de metingen en de regel die besliste, zoals "
+                   "check --explain (met --json: de sleutel 'explain' per controle).")
 @_friendly
 def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
           cafile: Path | None, state_path: Path, report_dir: Path | None,
-          redact_dir: Path | None, as_json: bool, watch: bool, interval: float, jobs: int,
-          key_file: Path | None) -> None:
+          redact_dir: Path | None, redact_format: str | None, as_json: bool, watch: bool,
+          interval: float, jobs: int, key_file: Path | None, explain: bool) -> None:
     """Controleer de mailbox van de klantenservice en berg elk bericht op per oordeel.
 
     Gebruiker en wachtwoord komen uit FORMGEN_IMAP_USER en FORMGEN_IMAP_PASSWORD (of
@@ -415,12 +422,14 @@ def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
     from formgen.check.inbox import Connection, Outcome, StateStore, mailbox_settings, process
     from formgen.check.inbox import server_settings as make_server_settings
     from formgen.check.inbox import watch as watch_mailbox
-    from formgen.check.report import VERDICTS, json_document, table, write_report
+    from formgen.check.report import VERDICTS, explained, json_document, table, write_report
 
     server = make_server_settings(host, port, starttls=starttls, insecure=insecure, cafile=cafile)
     settings = mailbox_settings()
     if redact_dir is not None:
         settings = dataclasses.replace(settings, id_copies=redact_dir)
+    if redact_format is not None:
+        settings = dataclasses.replace(settings, id_copies_format=redact_format)
     if settings.id_copies is not None:  # a folder that cannot be used: said before the mail
         from formgen.check.identity.id_copy import prepare_folder
 
@@ -433,6 +442,8 @@ def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
                 + (", concept-antwoord gemaakt" if outcome.draft else ""))
         extra = [c.message for c in outcome.result.checks if c.code in ("message", "internal")]
         err.print(text + (f" ({extra[0]})" if extra else ""), soft_wrap=True, markup=False)
+        if explain and not as_json:  # the log: each message's explanation after its line
+            err.print("\n".join(explained([outcome.result])), soft_wrap=True, markup=False)
 
     with StateStore(state_path) as store:
         if watch:
@@ -471,9 +482,12 @@ def inbox(host: str | None, port: int | None, starttls: bool, insecure: bool,
                 summary, left = stop.done, stop.left
     results = [o.result for o in summary.outcomes]
     if as_json:
-        click.echo(json.dumps(json_document(results), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(json_document(results, explain=explain), indent=2,
+                              ensure_ascii=False))
     elif terminal and results:
         out.print(table(results))
+        if explain:
+            out.print("\n".join(explained(results)), soft_wrap=True, markup=False)
     if report_dir and results:
         err.print(f"Rapport: {write_report(results, report_dir)}")
     drafts = sum(o.draft for o in summary.outcomes)

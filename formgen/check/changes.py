@@ -29,6 +29,7 @@ from formgen.check.value_reading import read_value_lines
 from formgen.check.verdict import Check, Status
 from formgen.definition import Field, FormDefinition
 from formgen.form.template import FormTemplate
+from formgen.token import ID_PATTERN
 
 TYPED = "typed"
 HANDWRITTEN = "handwritten"
@@ -135,7 +136,29 @@ def _printed_value(f: Field, findings: FormFindings, template: FormTemplate) -> 
     return text if letters_and_digits(text) >= VALUE_MIN_CHARACTERS else None
 
 
-def _read(f: Field, findings: FormFindings, template: FormTemplate) -> Reading | None:
+def customer_number_read(findings: FormFindings, template: FormTemplate) -> str | None:
+    """On a form whose token names no customer (a blank form): the customer number box as
+    typed into the PDF or read (PP-OCR), kept only when it has the form of a customer number
+    (the token's ID_PATTERN, as formgen.form.customers requires) and passes the field's
+    ``format`` in form.yaml, if it has one. None on a prefilled form: the token decides."""
+    if findings.customer_id:
+        return None
+    f = next((f for f in template.form.fields if f.prefill == "customer_id"), None)
+    if f is None:
+        return None
+    reading = _read(f, findings, template, marks=False)
+    if reading is None:
+        return None
+    checked = validate(f.kind, "".join(reading.text.split()), f.format)
+    if checked.valid is False or not ID_PATTERN.fullmatch(checked.value):
+        return None
+    return checked.value
+
+
+def _read(f: Field, findings: FormFindings, template: FormTemplate,
+          marks: bool | None = None) -> Reading | None:
+    """The value in f's box; ``marks``: read accents (by default for words without a
+    format)."""
     typed = findings.values.get(f.id, "").strip()
     if typed:  # a digitally filled form: the value as typed
         return Reading(typed, TYPED, 1.0, None)
@@ -152,7 +175,8 @@ def _read(f: Field, findings: FormFindings, template: FormTemplate) -> Reading |
     printed = reference_pages(template.pdf)[f.page - 1]
     lines = read_value_lines(page.warped, printed, rect, scale=READ_SCALE,
                              typed_from=TYPED_MIN_LIKENESS,
-                             marks=f.kind in WORDS and not f.format)
+                             marks=(f.kind in WORDS and not f.format) if marks is None
+                             else marks)
     text = " ".join(line.text for line in lines)
     if letters_and_digits(text) < VALUE_MIN_CHARACTERS or is_form_print(text, template.pdf,
                                                                          f.page):

@@ -2,8 +2,11 @@
 
 One row per new value (a field of a group of the form: the change, not the reply address) of
 each complete submission: customer_id, request_id, field, value (as checked and normalised,
-see check.changes). Only a complete submission is exported: anything else still waits for
-the customer or for a person.
+see check.changes), customer_id_source. The customer number comes from the signed token
+(``token``) or, on a blank form, from its box as read (``read``: typed into the PDF or read
+by OCR; not proven, so the customer system should match it against the sender); empty when
+neither gives one. Only a complete submission is exported: anything else still waits for
+the customer or for a person. The first four columns are a contract: new ones go after them.
 
 A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return before one)
 as a formula; in the CSV every such cell starts with an apostrophe instead, which shows the
@@ -25,7 +28,7 @@ from formgen.check.verdict import Verdict
 from formgen.definition import load_form
 from formgen.errors import SYSTEM_REASONS, FormgenError, InputFileError, system_reason
 
-COLUMNS = ("customer_id", "request_id", "field", "value")
+COLUMNS = ("customer_id", "request_id", "field", "value", "customer_id_source")
 FORMATS = (".csv", ".jsonl")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -51,12 +54,23 @@ def export_rows(results: list[SubmissionResult]) -> list[dict[str, str]]:
     for result in results:
         if result.verdict is not Verdict.COMPLETE:
             continue
+        customer, source = _customer(result)
         for change in result.changes:
             if change.field in grouped and change.valid is not False:
-                rows.append({"customer_id": result.form.get("customer_id") or "",
+                rows.append({"customer_id": customer,
                              "request_id": result.form.get("request_id") or "",
-                             "field": change.field, "value": change.value})
+                             "field": change.field, "value": change.value,
+                             "customer_id_source": source})
     return rows
+
+
+def _customer(result: SubmissionResult) -> tuple[str, str]:
+    """The customer number and its source (see the module docstring)."""
+    if result.form.get("customer_id"):
+        return result.form["customer_id"], "token"
+    if result.form.get("customer_id_read"):
+        return result.form["customer_id_read"], "read"
+    return "", ""
 
 
 def neutralised(cell: str) -> str:

@@ -52,10 +52,11 @@ def out_of_memory(exc: BaseException) -> bool:
 
 
 def _one(path: Path, key: bytes | None, from_address: str | None, today: dt.date | None,
-         limits: Limits, redact_dir: Path | None = None) -> SubmissionResult:
+         limits: Limits, redact_dir: Path | None = None,
+         redact_format: str = "png") -> SubmissionResult:
     try:
         return check_submission(path, key=key, from_address=from_address, today=today,
-                                redact_dir=redact_dir)
+                                redact_dir=redact_dir, redact_format=redact_format)
     except (Exception, RecursionError) as exc:  # isolate: never lose the other results
         message = memory_message(limits) if out_of_memory(exc) else INTERNAL_MESSAGE
         return internal_failure(path, message, traceback.format_exc())
@@ -72,9 +73,11 @@ def run_checks(paths: list[Path], *, key: bytes | None, from_address: str | None
                jobs: int = 1, today: dt.date | None = None,
                progress: Callable[[int], None] | None = None,
                limits: Limits | None = None,
-               redact_dir: Path | None = None) -> list[SubmissionResult]:
+               redact_dir: Path | None = None,
+               redact_format: str = "png") -> list[SubmissionResult]:
     """Results in the order of paths; never raises for what a submission contains.
-    ``redact_dir``: each worker keeps there a copy of the submission's ID without the BSN.
+    ``redact_dir``: each worker keeps there a copy of the submission's ID without the BSN
+    (a ``redact_format`` file: png or pdf).
 
     Ctrl+C raises :class:`Interrupted` with the results judged so far (done, in the order of
     paths) and the paths not judged (left). Limits: ``Limits.from_env()`` unless given.
@@ -84,7 +87,8 @@ def run_checks(paths: list[Path], *, key: bytes | None, from_address: str | None
     try:
         with Workers(_one, min(jobs, len(paths)), limits) as workers:
             for index, path in enumerate(paths):
-                workers.submit(index, path, key, from_address, today, limits, redact_dir)
+                workers.submit(index, path, key, from_address, today, limits, redact_dir,
+                               redact_format)
             for end in workers.results():
                 path = paths[end.tag]
                 results[end.tag] = end.value if end.failure is None else failed(path, end, limits)

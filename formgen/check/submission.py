@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from formgen.check.align import find_marks
-from formgen.check.changes import Change, change_checks, read_changes
+from formgen.check.changes import Change, change_checks, customer_number_read, read_changes
 from formgen.check.consistency import consistency_checks
 from formgen.check.email import check_email
 from formgen.check.fields import FormFindings, account_name_crop, box_crop, check_form_pages
@@ -88,25 +88,29 @@ def _order(check: Check) -> int:
 
 def check_submission(path: Path, *, key: bytes | None, from_address: str | None = None,
                      today: dt.date | None = None, template: FormTemplate | None = None,
-                     redact_dir: Path | None = None) -> SubmissionResult:
+                     redact_dir: Path | None = None,
+                     redact_format: str = "png") -> SubmissionResult:
     """Every check on one submission, and its verdict. Never raises for bad content.
-    ``redact_dir``: keep a copy of the ID there, the BSN painted out (check.identity.id_copy)."""
+    ``redact_dir``: keep a copy of the ID there, the BSN painted out (check.identity.id_copy),
+    as ``redact_format`` (png or pdf)."""
     return check_reader(SubmissionReader(path), key=key, from_address=from_address, today=today,
-                        template=template, redact_dir=redact_dir)
+                        template=template, redact_dir=redact_dir, redact_format=redact_format)
 
 
 def check_email_message(data: bytes, source: str, *, key: bytes | None,
                         today: dt.date | None = None, name: str = "e-mail.eml",
-                        redact_dir: Path | None = None) -> SubmissionResult:
+                        redact_dir: Path | None = None,
+                        redact_format: str = "png") -> SubmissionResult:
     """The same checks on an e-mail message given as bytes (from a mailbox), all in memory;
     name is what the message is called in problem lines, as a saved .eml file would be."""
     return check_reader(SubmissionReader.from_email(data, source, name), key=key, today=today,
-                        redact_dir=redact_dir)
+                        redact_dir=redact_dir, redact_format=redact_format)
 
 
 def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: str | None = None,
                  today: dt.date | None = None, template: FormTemplate | None = None,
-                 redact_dir: Path | None = None) -> SubmissionResult:
+                 redact_dir: Path | None = None,
+                 redact_format: str = "png") -> SubmissionResult:
     template = template or get_template()
     today = today or dt.date.today()
     form_pages: list[FormPage] = []
@@ -151,7 +155,8 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
         id_result, id_page = found_id
         checks.append(keep_copy(id_page.image, id_result, redact_dir,
                                 request_id=findings.request_id, source=reader.source,
-                                today=today, where=f"{id_page.file_name} p. {id_page.index}"))
+                                today=today, where=f"{id_page.file_name} p. {id_page.index}",
+                                fmt=redact_format))
     handwritten = _handwritten(findings, template, "reply_email")
     email_check, reply_to = check_email(
         from_address, reader.sender, findings.values.get("reply_email"), handwritten)
@@ -293,6 +298,8 @@ def _summary(findings: FormFindings, template: FormTemplate,
         "version": form.version if findings.ours else None,
         "request_id": findings.request_id,
         "customer_id": findings.customer_id,
+        # a blank form: the customer number box as read (not proven by a token), else None
+        "customer_id_read": customer_number_read(findings, template) if findings.ours else None,
         "issued": findings.issued,
         "page_count": form.page_count,
         "pages_present": sorted(findings.pages),

@@ -113,22 +113,41 @@ class BoxLine:
     quad: np.ndarray  # 4x2 corners (x, y) on the page, px at CHECK_DPI
 
 
-def read_box_quads(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
-                   scale: float = READ_SCALE) -> list[BoxLine]:
-    """Each line :func:`read_box` reads, with the recogniser's confidence and where it lies."""
+@dataclass(frozen=True)
+class BoxDetection:
+    """The box and its surroundings with the print wiped off, enlarged; the text lines the
+    detector finds whose centre lies in the box (corners in ``big``'s pixels)."""
+
+    big: np.ndarray
+    quads: list[np.ndarray]
+    origin: np.ndarray  # (x, y) on the page of big's top left corner, px at CHECK_DPI
+
+
+def detect_box_lines(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
+                     scale: float = READ_SCALE) -> BoxDetection | None:
+    """What every reading of a box starts with (see :class:`BoxDetection`); None when the box
+    lies off the page."""
     found = _surroundings(page, printed, rect, wipe_print=True)
     if found is None:
-        return []
+        return None
     region, cx0, cy0 = found
     x0, y0, x1, y1 = pixel_box(rect)
     big = cv2.resize(region, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     quads = [quad for quad in ocr.detect(big)
              if x0 <= quad[:, 0].mean() / scale + cx0 <= x1
              and y0 <= quad[:, 1].mean() / scale + cy0 <= y1]
-    read = ocr.recognize([ocr.crop_box(big, quad) for quad in quads])
-    offset = np.array([cx0, cy0], np.float32)
-    return [BoxLine(text, float(score), quad / scale + offset)
-            for quad, (text, score) in zip(quads, read, strict=True)]
+    return BoxDetection(big, quads, np.array([cx0, cy0], np.float32))
+
+
+def read_box_quads(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
+                   scale: float = READ_SCALE) -> list[BoxLine]:
+    """Each line :func:`read_box` reads, with the recogniser's confidence and where it lies."""
+    found = detect_box_lines(page, printed, rect, scale=scale)
+    if found is None:
+        return []
+    read = ocr.recognize([ocr.crop_box(found.big, quad) for quad in found.quads])
+    return [BoxLine(text, float(score), quad / scale + found.origin)
+            for quad, (text, score) in zip(found.quads, read, strict=True)]
 
 
 def read_box_lines(page: np.ndarray, printed: np.ndarray, rect: Rect, *,

@@ -19,9 +19,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from formgen.check import latin_ocr
 from formgen.check.identity import ocr
-from formgen.check.ink import pixel_box
 from formgen.check.marks import resolve_confusables, restore_marks
-from formgen.check.text_lines import READ_SCALE, _surroundings
+from formgen.check.text_lines import READ_SCALE, detect_box_lines
 from formgen.form.fonts import REGULAR
 from formgen.form.layout import Rect
 from formgen.resources import fonts_dir
@@ -52,25 +51,20 @@ def read_value_lines(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
     box of words: names, streets, places) it is read again by the recogniser for Latin
     script (check.latin_ocr), and the accents put back that a recogniser left off
     (check.marks)."""
-    found = _surroundings(page, printed, rect, wipe_print=True)
+    found = detect_box_lines(page, printed, rect, scale=scale)
     if found is None:
         return []
-    region, cx0, cy0 = found
-    x0, y0, x1, y1 = pixel_box(rect)
-    big = cv2.resize(region, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     pieces: list[np.ndarray] = []
     spans: list[tuple[int, int]] = []
     crops: list[np.ndarray] = []
     roomy: list[np.ndarray] = []
-    for quad in ocr.detect(big):
-        x, y = quad[:, 0].mean() / scale + cx0, quad[:, 1].mean() / scale + cy0
-        if x0 <= x <= x1 and y0 <= y <= y1:
-            line = ocr.crop_box(big, quad)
-            crops.append(line)
-            roomy.append(ocr.crop_box(big, quad, pad=MARK_ROOM) if marks else line)
-            words = split_words(line)
-            spans.append((len(pieces), len(pieces) + len(words)))
-            pieces += words
+    for quad in found.quads:
+        line = ocr.crop_box(found.big, quad)
+        crops.append(line)
+        roomy.append(ocr.crop_box(found.big, quad, pad=MARK_ROOM) if marks else line)
+        words = split_words(line)
+        spans.append((len(pieces), len(pieces) + len(words)))
+        pieces += words
     read = ocr.recognize(pieces)
     lines = []
     for crop, room, (start, end) in zip(crops, roomy, spans, strict=True):

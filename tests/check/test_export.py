@@ -69,7 +69,42 @@ def test_export_csv_and_jsonl_hold_the_complete_submission_only(checked) -> None
     result, out = _export(tmp, cases, key_file, "wijzigingen.jsonl")
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert {line["field"]: line["value"] for line in lines}["new_phone"] == "+31612345678"
-    assert all(set(line) == {"customer_id", "request_id", "field", "value"} for line in lines)
+    assert all(list(line) == ["customer_id", "request_id", "field", "value",
+                              "customer_id_source"] for line in lines)
+    assert {line["customer_id_source"] for line in lines} == {"token"}
+
+
+def test_the_columns_keep_their_names_and_order() -> None:
+    """A contract with the customer system: the first four as they were, new ones after."""
+    rows = [{"customer_id": "K1", "request_id": "R1", "field": "new_city", "value": "Ede",
+             "customer_id_source": "token"}]
+    header = export_bytes(rows, ".csv").decode().splitlines()[0]
+    assert header == "customer_id,request_id,field,value,customer_id_source"
+
+
+def test_a_blank_form_exports_the_customer_number_it_shows_marked_as_read(
+        tmp_path: Path) -> None:
+    """No token names the customer on a blank form: the number written in its box is read,
+    in a family of hands and of values typed into the PDF or written."""
+    key_file = tmp_path / "test.key"
+    key_file.write_bytes(KEY)
+    cases = [typed_case(tmp_path / f"leeg-{seed}", KEY, np.random.default_rng(seed),
+                        prefilled=False, source=source)
+             for seed, source in ((31, "typed"), (32, "typed"), (41, "handwritten"))]
+    out = tmp_path / "uit" / "wijzigingen.csv"
+    result = CliRunner().invoke(main, ["check", *(str(c.path) for c in cases), "--from",
+                                       cases[0].person.email, "--key-file", str(key_file),
+                                       "--export", str(out), "--json"],
+                              catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    verdicts = [s["verdict"] for s in json.loads(result.stdout)["submissions"]]
+    complete = {c.person.customer.customer_id for c, v in zip(cases, verdicts, strict=True)
+                if v == "complete"}
+    assert len(complete) >= 2, verdicts
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert {(r["customer_id"], r["customer_id_source"]) for r in rows} == {
+        (number, "read") for number in complete}
+    assert all(r["request_id"] == "" for r in rows)  # a blank form has no request
 
 
 def test_export_to_a_file_of_another_kind_is_one_line_before_any_check(tmp_path: Path) -> None:

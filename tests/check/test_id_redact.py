@@ -149,6 +149,70 @@ def test_copy_names_are_the_request_id_or_unique() -> None:
     assert "/" not in copy_name("../../etc", "x") and copy_name("../../etc", "x") == "etc.png"
 
 
+def pdf_page_image(pdf: bytes, doc: GeneratedId) -> np.ndarray:
+    """Everything a PDF copy holds, taken out with pypdf: one page, one image and nothing else
+    (no text, no second image, no hidden layer, form, annotation or attached file, no
+    metadata naming the customer); returns that image. No stream but the image's holds the
+    BSN's digits."""
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.generic import IndirectObject, StreamObject
+
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    assert page.extract_text().strip() == ""
+    assert not page.get("/Annots")
+    root = reader.trailer["/Root"]
+    for hidden in ("/OCProperties", "/AcroForm", "/Names", "/Metadata", "/OpenAction"):
+        assert hidden not in root, hidden
+    metadata = {str(k): str(v) for k, v in (reader.metadata or {}).items()}
+    assert set(metadata) <= {"/Producer"}, metadata
+    shown = " ".join(metadata.values()).upper()
+    assert doc.bsn not in shown and doc.surname.upper() not in shown
+    images = list(page.images)
+    assert len(images) == 1
+    xobjects = page["/Resources"].get("/XObject", {})
+    assert len(xobjects) == 1  # no second (unredacted) image drawn under or over it
+    for number in range(1, int(reader.trailer["/Size"])):
+        obj = reader.get_object(IndirectObject(number, 0, reader))
+        if isinstance(obj, StreamObject) and obj.get("/Subtype") != "/Image":
+            data = obj.get_data()
+            assert doc.bsn.encode() not in data and b"BT" not in data  # no text drawn
+    return np.asarray(images[0].image.convert("RGB"))
+
+
+def test_a_pdf_copy_holds_the_painted_image_only() -> None:
+    doc = id_card_page(dpi=DPI, today=TODAY, seed=44)
+    found = analyse_id_page(doc.image, today=TODAY)
+    assert found.bsn_unmasked_visible  # the page as it came shows the BSN
+    pdf = make_copy(doc.image, found, copy_text("RABCDEFGHJKLM", TODAY), "pdf")
+    assert pdf is not None and pdf.startswith(b"%PDF-")
+    image = pdf_page_image(pdf, doc)
+    png = make_copy(doc.image, found, copy_text("RABCDEFGHJKLM", TODAY), "png")
+    assert png is not None
+    assert np.array_equal(image, _decoded_bytes(png))  # the PNG as it is, losslessly
+    assert bsn_shown(image[: doc.image.shape[0]], doc) == []
+
+
+def _decoded_bytes(data: bytes) -> np.ndarray:
+    import io
+
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+
+
+def test_mailbox_id_copies_format_is_png_or_pdf(tmp_path: Path) -> None:
+    from formgen.errors import DefinitionError
+
+    src = str(tmp_path / "company.yaml")
+    assert parse_mailbox({"id_copies": "k"}, src).id_copies_format == "png"
+    assert parse_mailbox({"id_copies": "k", "id_copies_format": "pdf"},
+                         src).id_copies_format == "pdf"
+    with pytest.raises(DefinitionError, match="id_copies_format"):
+        parse_mailbox({"id_copies_format": "tiff"}, src)
+
+
 # ------------------------------------------------------------------------------------------------
 # through the command line
 # ------------------------------------------------------------------------------------------------
@@ -220,6 +284,21 @@ def test_check_redact_writes_a_copy_per_submission_named_by_request_id(tmp_path:
     assert "2 kopie(ën) zonder BSN" in run.stderr
 
 
+def test_check_redact_format_pdf_writes_a_pdf_without_the_bsn(tmp_path: Path) -> None:
+    passport = _id_only(tmp_path / "alleen-id")
+    out = tmp_path / "kopieen"
+    run = formgen("check", str(tmp_path / "alleen-id"), "--json", "--redact", str(out),
+                  "--redact-format", "pdf")
+    assert run.returncode == 1, run.stderr
+    written = list(out.iterdir())
+    assert len(written) == 1 and written[0].suffix == ".pdf", written
+    assert stat.S_IMODE(written[0].stat().st_mode) & 0o077 == 0
+    image = pdf_page_image(written[0].read_bytes(), passport)
+    assert bsn_shown(image[: passport.image.shape[0]], passport) == []
+    checks = json.loads(run.stdout)["submissions"][0]["checks"]
+    assert [c["status"] for c in checks if c["code"] == "id_copy"] == ["ok"]
+
+
 def test_without_redact_nothing_is_written(tmp_path: Path) -> None:
     _id_only(tmp_path / "alleen-id")
     before = _files(tmp_path)
@@ -257,7 +336,7 @@ def test_mailbox_id_copies_is_a_folder_beside_the_company_file(tmp_path: Path) -
     assert parse_mailbox({"inbox": "INBOX"}, src).id_copies is None  # existing keys as before
 
 
-@pytest.mark.parametrize("named_by", ["company.yaml", "--redact"])
+@pytest.mark.parametrize("named_by", ["company.yaml", "--redact", "company.yaml-pdf"])
 def test_inbox_keeps_a_copy_per_filed_message(tmp_path: Path, named_by: str) -> None:
     import imap_server as dovecot
     import yaml
@@ -279,8 +358,11 @@ def test_inbox_keeps_a_copy_per_filed_message(tmp_path: Path, named_by: str) -> 
     for name in ("form.yaml", "company.yaml"):
         (config / name).write_bytes((default_config_dir() / name).read_bytes())
     company = yaml.safe_load((config / "company.yaml").read_text(encoding="utf-8"))
-    if named_by == "company.yaml":  # the configuration names the folder
+    if named_by.startswith("company.yaml"):  # the configuration names the folder
         company["mailbox"]["id_copies"] = "kopieen"
+    fmt = "pdf" if named_by.endswith("-pdf") else "png"
+    if fmt == "pdf":
+        company["mailbox"]["id_copies_format"] = "pdf"
     (config / "company.yaml").write_text(yaml.safe_dump(company, allow_unicode=True),
                                          encoding="utf-8")
     option = ["--redact", str(config / "kopieen")] if named_by == "--redact" else []
@@ -295,9 +377,10 @@ def test_inbox_keeps_a_copy_per_filed_message(tmp_path: Path, named_by: str) -> 
     finally:
         server.stop()
     assert run.returncode in (0, 1), run.stderr
-    path = config / "kopieen" / f"{request_id}.png"
+    path = config / "kopieen" / f"{request_id}.{fmt}"
     assert sorted(p.name for p in (config / "kopieen").iterdir()) == [path.name]
-    image = _decoded(path)[: card.image.shape[0]]
+    image = (pdf_page_image(path.read_bytes(), card) if fmt == "pdf"
+             else _decoded(path))[: card.image.shape[0]]
     assert bsn_shown(image, card) == []
     checks = json.loads(run.stdout)["submissions"][0]["checks"]
     assert [c["status"] for c in checks if c["code"] == "id_copy"] == ["ok"]

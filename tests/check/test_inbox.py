@@ -709,7 +709,7 @@ def test_an_old_state_file_is_upgraded(tmp_path: Path) -> None:
         assert (entry.uid, entry.status, entry.result, entry.content_hash, entry.failures) == (
             5, "filed", {"source": "s"}, None, 0)
     with sqlite3.connect(state) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
     db.close()
     with StateStore(state) as store:  # opened again: nothing to do
         assert len(store.entries()) == 1

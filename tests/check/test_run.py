@@ -114,25 +114,35 @@ def _vm_data_mb() -> float:
     raise AssertionError("no VmData")
 
 
-def test_a_submission_past_the_time_limit_costs_only_its_own_verdict(
-        submissions: list[Path], tmp_path: Path) -> None:
-    slow = tmp_path / "traag"  # 30 pages of grain, each searched for an ID: many seconds
-    noise_pages(slow, 30)
-    paths = [submissions[0], slow, submissions[2]]
-    env = {**os.environ, "FORMGEN_CHECK_TIMEOUT": "5"}
+def _check_beside_others(submissions: list[Path], odd: Path, **env: str
+                         ) -> tuple[subprocess.CompletedProcess[str], dict[str, dict]]:
+    """`formgen check --json` in a fresh process (with env added) on odd between two ordinary
+    submissions, which are judged as ever; the run and the submissions by name."""
     result = subprocess.run([sys.executable, "-m", "formgen", "check", "--json",
-                             *map(str, paths)], env=env, cwd=ROOT, capture_output=True,
+                             *map(str, [submissions[0], odd, submissions[2]])],
+                            env={**os.environ, **env}, cwd=ROOT, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == ExitCode.INTERNAL, result.stderr
     verdicts = {Path(s["source"]).name: s for s in json.loads(result.stdout)["submissions"]}
     assert verdicts["blanco.png"]["verdict"] == "incomplete"
     assert verdicts["brief.txt"]["verdict"] == "unreadable"
     assert verdicts["brief.txt"]["checks"][0]["code"] != INTERNAL
-    timed_out = verdicts["traag"]
-    assert timed_out["verdict"] == "unreadable"
-    assert [c["code"] for c in timed_out["checks"]] == [INTERNAL]
-    assert timed_out["checks"][0]["message"].startswith(
-        "de controle duurde te lang (langer dan 5 seconden)")
+    return result, verdicts
+
+
+def _judged_internal(submission: dict, message_start: str) -> None:
+    """Not judged, for one reason given in one internal check."""
+    assert submission["verdict"] == "unreadable"
+    assert [c["code"] for c in submission["checks"]] == [INTERNAL]
+    assert submission["checks"][0]["message"].startswith(message_start)
+
+
+def test_a_submission_past_the_time_limit_costs_only_its_own_verdict(
+        submissions: list[Path], tmp_path: Path) -> None:
+    slow = tmp_path / "traag"  # 30 pages of grain, each searched for an ID: many seconds
+    noise_pages(slow, 30)
+    result, verdicts = _check_beside_others(submissions, slow, FORMGEN_CHECK_TIMEOUT="5")
+    _judged_internal(verdicts["traag"], "de controle duurde te lang (langer dan 5 seconden)")
     assert "1 inzending(en) niet beoordeeld door een interne fout" in result.stderr
 
 
@@ -145,21 +155,8 @@ def test_a_submission_past_the_memory_limit_costs_only_its_own_verdict(
     Image.fromarray(noise).save(huge, compress_level=0)
     # What a worker adds to the copy of the process it starts as: enough for a form page, not
     # for that photo. (Far less, and threads cannot start.)
-    env = {**os.environ, "FORMGEN_WORKER_MEMORY_MB": "80"}
-    paths = [submissions[0], huge, submissions[2]]
-    result = subprocess.run([sys.executable, "-m", "formgen", "check", "--json",
-                             *map(str, paths)], env=env, cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
-    assert result.returncode == ExitCode.INTERNAL, result.stderr
-    verdicts = {Path(s["source"]).name: s for s in json.loads(result.stdout)["submissions"]}
-    assert verdicts["blanco.png"]["verdict"] == "incomplete"
-    assert verdicts["brief.txt"]["verdict"] == "unreadable"
-    assert verdicts["brief.txt"]["checks"][0]["code"] != INTERNAL
-    heavy = verdicts["groot.png"]
-    assert heavy["verdict"] == "unreadable"
-    assert [c["code"] for c in heavy["checks"]] == [INTERNAL]
-    assert heavy["checks"][0]["message"].startswith(
-        "de controle had te veel geheugen nodig (meer dan")
+    _, verdicts = _check_beside_others(submissions, huge, FORMGEN_WORKER_MEMORY_MB="80")
+    _judged_internal(verdicts["groot.png"], "de controle had te veel geheugen nodig (meer dan")
 
 
 def test_a_large_parent_does_not_count_against_its_workers(

@@ -6,10 +6,12 @@ in the row of characters at the bottom (:mod:`formgen.check.identity.redact`), a
 says that it is a copy, for whom and for what it is, and the date. That text goes in a band
 below the page, so it hides nothing on the document. The passport photo is left as it is.
 
-One PNG per submission, named by its request id (``R….png``), else by where it came from
-(``zonder-aanvraag-<name>-<hash>.png``); written whole at once, readable only for the user that
-runs formgen. A copy of the same request made later replaces the earlier one. A page on which a
-BSN may still show is not written.
+One PNG or PDF per submission, named by its request id (``R….png``), else by where it came
+from (``zonder-aanvraag-<name>-<hash>.png``); written whole at once, readable only for the user
+that runs formgen. A copy of the same request made later replaces the earlier one. A page on
+which a BSN may still show is not written. The PDF holds that one painted image and nothing
+else: no text layer, no other image, no metadata but the producer (img2pdf embeds the PNG as
+it is, losslessly).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
+import img2pdf
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
@@ -38,6 +41,7 @@ CODE = "id_copy"
 COPY_MODE = 0o600  # personal data: only the user that runs formgen reads it
 BAND_TEXT_SHARE = 0.022  # text height in the band, as a share of the page's width
 MIN_TEXT_PX = 14
+FORMATS = ("png", "pdf")  # --redact-format, mailbox.id_copies_format; the first is the default
 
 
 @dataclass(frozen=True)
@@ -60,16 +64,16 @@ def copy_text(request_id: str | None, today: dt.date) -> CopyText:
     return CopyText(load_company().name, purpose, today)
 
 
-def copy_name(request_id: str | None, source: str) -> str:
+def copy_name(request_id: str | None, source: str, fmt: str = FORMATS[0]) -> str:
     """The file name: the request id, else the submission's name and a hash of where it came
-    from (unique per file or message)."""
+    from (unique per file or message); ``fmt`` is the extension."""
     if request_id:
         safe = re.sub(r"[^A-Za-z0-9_-]+", "", request_id)[:60]
         if safe:
-            return f"{safe}.png"
+            return f"{safe}.{fmt}"
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(source.rstrip("/")).stem).strip("-")[:40]
     digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:10]
-    return f"zonder-aanvraag-{stem or 'inzending'}-{digest}.png"
+    return f"zonder-aanvraag-{stem or 'inzending'}-{digest}.{fmt}"
 
 
 def prepare_folder(folder: Path) -> None:
@@ -109,33 +113,44 @@ def marked(page: np.ndarray, text: CopyText) -> np.ndarray:
     return np.vstack([page, np.asarray(band, np.uint8)])
 
 
-def make_copy(image: np.ndarray, found: IdDocumentResult, text: CopyText) -> bytes | None:
-    """The PNG of the page with the BSN painted out and the copy text below it; None when a
-    BSN may still show (see :func:`formgen.check.identity.redact.redact_bsn`)."""
+def make_copy(image: np.ndarray, found: IdDocumentResult, text: CopyText,
+              fmt: str = FORMATS[0]) -> bytes | None:
+    """The PNG (or a PDF of that PNG alone) of the page with the BSN painted out and the copy
+    text below it; None when a BSN may still show (see
+    :func:`formgen.check.identity.redact.redact_bsn`)."""
     redaction = redact_bsn(image, found)
     if not redaction.safe:
         return None
     ok, png = cv2.imencode(".png", cv2.cvtColor(marked(redaction.image, text),
                                                 cv2.COLOR_RGB2BGR))
-    return png.tobytes() if ok else None
+    if not ok:
+        return None
+    return png.tobytes() if fmt == "png" else pdf_of(png.tobytes())
+
+
+def pdf_of(png: bytes) -> bytes:
+    """One page holding the PNG, embedded as it is; no dates, title or author."""
+    pdf: bytes = img2pdf.convert(png, nodate=True, producer="formgen")
+    return pdf
 
 
 def keep_copy(image: np.ndarray, found: IdDocumentResult, folder: Path, *,
-              request_id: str | None, source: str, today: dt.date, where: str) -> Check:
+              request_id: str | None, source: str, today: dt.date, where: str,
+              fmt: str = FORMATS[0]) -> Check:
     """Write the copy into ``folder`` and say so in a check for support (the report and the
     JSON); a copy that cannot be made safely or written is a warning, never an error: the
     submission is judged as without --redact."""
     try:
-        png = make_copy(image, found, copy_text(request_id, today))
+        data = make_copy(image, found, copy_text(request_id, today), fmt)
     except Exception as exc:  # noqa: BLE001 - an extra for support: the verdict stands without it
         return Check(CODE, Status.WARNING, f"geen kopie zonder BSN gemaakt: interne fout "
                      f"({exc.__class__.__name__})", file=where)
-    if png is None:
+    if data is None:
         return Check(CODE, Status.WARNING, "geen kopie zonder BSN gemaakt: het BSN is niet "
                      "zeker overal afgeschermd; bewaar deze kopie niet", file=where)
-    path = folder / copy_name(request_id, source)
+    path = folder / copy_name(request_id, source, fmt)
     try:
-        write_atomic(path, png, mode=COPY_MODE)
+        write_atomic(path, data, mode=COPY_MODE)
     except OSError as exc:
         return Check(CODE, Status.WARNING, f"de kopie zonder BSN kon niet worden geschreven in "
                      f"{folder} ({system_reason(exc)})", file=where)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from formgen.check.identity.id_copy import FORMATS as COPY_FORMATS
 from formgen.definition import load_company
 from formgen.errors import DefinitionError, MailboxError
 from formgen.resources import config_dir
@@ -53,6 +54,7 @@ class MailboxSettings:
     set_aside: str = SET_ASIDE_FOLDER
     # a folder on disk: per message with an ID, a copy with the BSN painted out (id_copy.py)
     id_copies: Path | None = None
+    id_copies_format: str = "png"  # or "pdf" (id_copy.FORMATS)
 
     @property
     def max_message_bytes(self) -> int:
@@ -65,7 +67,8 @@ def parse_mailbox(data: dict[str, Any] | None, src: str = "company.yaml") -> Mai
         return MailboxSettings()
     if not isinstance(data, dict):
         raise DefinitionError("'mailbox' moet een lijst met instellingen zijn", source=src)
-    unknown = set(data) - {"inbox", "drafts", "folders", "max_message_mb", "id_copies"}
+    unknown = set(data) - {"inbox", "drafts", "folders", "max_message_mb", "id_copies",
+                           "id_copies_format"}
     if unknown:
         raise DefinitionError(f"mailbox: onbekende instelling(en) {', '.join(sorted(unknown))}",
                               source=src)
@@ -82,7 +85,8 @@ def parse_mailbox(data: dict[str, Any] | None, src: str = "company.yaml") -> Mai
     return MailboxSettings(inbox=_name(data.get("inbox", "INBOX"), "mailbox.inbox", src),
                            drafts=_name(data.get("drafts", "Drafts"), "mailbox.drafts", src),
                            folders=folders, max_message_mb=float(size), set_aside=set_aside,
-                           id_copies=_copies_folder(data.get("id_copies"), src))
+                           id_copies=_copies_folder(data.get("id_copies"), src),
+                           id_copies_format=_copies_format(data.get("id_copies_format"), src))
 
 
 def _copies_folder(value: object, src: str) -> Path | None:
@@ -92,6 +96,16 @@ def _copies_folder(value: object, src: str) -> Path | None:
         return None
     folder = Path(_name(value, "mailbox.id_copies", src)).expanduser()
     return folder if folder.is_absolute() else Path(src).parent / folder
+
+
+def _copies_format(value: object, src: str) -> str:
+    """mailbox.id_copies_format: png (the default) or pdf, as --redact-format."""
+    if value is None:
+        return COPY_FORMATS[0]
+    if value not in COPY_FORMATS:
+        raise DefinitionError(f"mailbox.id_copies_format moet {' of '.join(COPY_FORMATS)} zijn",
+                              source=src)
+    return str(value)
 
 
 def mailbox_settings() -> MailboxSettings:

@@ -71,14 +71,15 @@ def message_url(conn: Connection, folder: str, uidvalidity: int, uid: int) -> st
 
 def check_message(raw: bytes, source: str, uid: int, *, key: bytes | None,
                   today: dt.date | None, limits: Limits | None = None,
-                  id_copies: Path | None = None) -> SubmissionResult:
+                  id_copies: Path | None = None, id_copies_format: str = "png",
+                  ) -> SubmissionResult:
     """`formgen check` on the message, as on an .eml file, but in memory: no copy on disk
     (only the ID copy without BSN in ``id_copies``, when given, as with --redact).
 
     An internal error is isolated as there."""
     try:
         result = check_email_message(raw, source, key=key, today=today, name=f"bericht-{uid}.eml",
-                                     redact_dir=id_copies)
+                                     redact_dir=id_copies, redact_format=id_copies_format)
     except (Exception, RecursionError) as exc:  # a poison message must not block
         message = (memory_message(limits or Limits()) if out_of_memory(exc)
                    else INTERNAL_MESSAGE)
@@ -89,9 +90,10 @@ def check_message(raw: bytes, source: str, uid: int, *, key: bytes | None,
 
 def _check_in_worker(raw: bytes, source: str, uid: int, key: bytes | None,
                      today: dt.date | None, limits: Limits,
-                     id_copies: Path | None = None) -> SubmissionResult:
+                     id_copies: Path | None = None,
+                     id_copies_format: str = "png") -> SubmissionResult:
     return check_message(raw, source, uid, key=key, today=today, limits=limits,
-                         id_copies=id_copies)
+                         id_copies=id_copies, id_copies_format=id_copies_format)
 
 
 MAX_FAILURES = 2  # a message whose check killed its worker this often is set aside
@@ -200,7 +202,7 @@ def process(conn: Connection, store: StateStore, settings: MailboxSettings, *,
             settle(entry, info, source, end.value, True)
         elif store.failed(entry) < MAX_FAILURES:  # once more, in a fresh worker
             workers.submit(end.tag, raw, source, info.uid, key, today, limits,
-                           settings.id_copies)
+                           settings.id_copies, settings.id_copies_format)
             return
         else:
             why = _FAILURES.get(end.failure or "", "het controleproces stopte")
@@ -244,7 +246,7 @@ def process(conn: Connection, store: StateStore, settings: MailboxSettings, *,
                     waiting[info.uid] = (current, info, source, raw)
                     current = None
                     workers.submit(info.uid, raw, source, info.uid, key, today, limits,
-                                   settings.id_copies)
+                                   settings.id_copies, settings.id_copies_format)
                     drain(jobs - 1)
                 current = None
             drain(0)

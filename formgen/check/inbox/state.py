@@ -9,8 +9,11 @@ process id, start token); another run leaves it alone while that process lives, 
 over when the process is gone (a crash or a kill halfway). A check that killed its worker or ran
 out of time is counted per message (``failures``), so the run can set such a message aside.
 
-Schema version 1 (``PRAGMA user_version``) added ``content_hash`` and ``failures``; an older file
-is upgraded in place when it is opened.
+Schema version 1 (``PRAGMA user_version``) added ``content_hash`` and ``failures``; version 2
+keeps no value read in the stored results (:mod:`formgen.check.inbox.retention`): an older
+file is upgraded in place when it is opened, and rebuilt (VACUUM) when values were cut out of
+it. ``secure_delete`` is on, so content that is deleted or replaced is overwritten with zeros
+rather than left in free pages.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from formgen.check.inbox.retention import kept
 from formgen.errors import MailboxError, system_reason
 
 LEASE_SECONDS = 3600.0  # a claim by a run on another host expires after this long
@@ -51,10 +55,11 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE INDEX IF NOT EXISTS by_message_id ON messages (account, message_id);
 """
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 UPGRADES = {  # from version n to n + 1, one way
     0: ["ALTER TABLE messages ADD COLUMN content_hash TEXT",
         "ALTER TABLE messages ADD COLUMN failures INTEGER NOT NULL DEFAULT 0"],
+    1: [],  # and _cut_values: no value read in the stored results
 }
 COLUMNS = ("account, folder, uidvalidity, uid, message_id, status, owner, updated_at, verdict, "
            "target, result, draft_id, draft_state, content_hash, failures")
@@ -114,8 +119,11 @@ def _open(path: Path) -> sqlite3.Connection:
     while True:
         db = sqlite3.connect(path, timeout=OPEN_WAIT, isolation_level=None)
         try:
+            db.execute("PRAGMA secure_delete=ON")
             db.execute("PRAGMA journal_mode=WAL")
-            _upgrade(db)
+            if _upgrade(db):  # values were cut out: rebuild the file, empty the log
+                db.execute("VACUUM")
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             return db
         except sqlite3.OperationalError as exc:
             db.close()
@@ -124,8 +132,10 @@ def _open(path: Path) -> sqlite3.Connection:
             time.sleep(0.05)
 
 
-def _upgrade(db: sqlite3.Connection) -> None:
-    """Create the tables, or bring an older file up to SCHEMA_VERSION, in one transaction."""
+def _upgrade(db: sqlite3.Connection) -> bool:
+    """Create the tables, or bring an older file up to SCHEMA_VERSION, in one transaction;
+    True when stored values were cut out (see _cut_values)."""
+    cut = False
     db.execute("BEGIN IMMEDIATE")
     try:
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
@@ -137,6 +147,8 @@ def _upgrade(db: sqlite3.Connection) -> None:
             for step in range(version, SCHEMA_VERSION):
                 for sql in UPGRADES[step]:
                     db.execute(sql)
+                if step == 1:
+                    cut = _cut_values(db)
         db.execute(SCHEMA.split(";")[1])
         if version != SCHEMA_VERSION:
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -147,6 +159,27 @@ def _upgrade(db: sqlite3.Connection) -> None:
         if db.in_transaction:
             db.execute("ROLLBACK")
         raise
+    return cut
+
+
+def _cut_values(db: sqlite3.Connection) -> bool:
+    """Rewrite every stored result as version 2 keeps it; True when any row changed. A
+    result that is not JSON is left for _entry to report."""
+    changed = False
+    rows = db.execute("SELECT rowid, result, draft_state FROM messages WHERE result IS NOT NULL"
+                      ).fetchall()
+    for rowid, text, draft_state in rows:
+        try:
+            result = json.loads(text)
+        except ValueError:
+            continue
+        if not isinstance(result, dict):
+            continue
+        new = json.dumps(kept(result, draft_due=draft_state == "pending"), ensure_ascii=False)
+        if new != text:
+            db.execute("UPDATE messages SET result=? WHERE rowid=?", (new, rowid))
+            changed = True
+    return changed
 
 
 class StateStore:
@@ -322,11 +355,15 @@ class StateStore:
     def checked(self, e: Entry, verdict: str, target: str, result: dict[str, Any],
                 draft_id: str | None) -> None:
         self._update(e, status="checked", verdict=verdict, target=target,
-                     result=json.dumps(result, ensure_ascii=False), draft_id=draft_id,
+                     result=json.dumps(kept(result, draft_due=draft_id is not None),
+                                       ensure_ascii=False), draft_id=draft_id,
                      draft_state="pending" if draft_id else None)
 
     def draft_done(self, e: Entry) -> None:
-        self._update(e, draft_state="done")
+        """The draft is written: the reply address is no longer kept."""
+        result = kept(e.result, draft_due=False) if e.result is not None else None
+        self._update(e, draft_state="done",
+                     result=json.dumps(result, ensure_ascii=False) if result else None)
 
     def filed(self, e: Entry) -> None:
         self._update(e, status="filed", owner=None)
