@@ -175,6 +175,10 @@ class FormBox:
             strike = struck_through(self.page.warped, self._printed, self._rect)
             self.values["strike"] = "nee" if strike is None else (
                 "ja, met een andere waarde erbij" if strike.corrected else "ja")
+            if strike is not None:
+                self.values.update(strike_straight=strike.straight, strike_reach=strike.reach,
+                                   strike_cover=strike.cover,
+                                   strike_thickness=strike.thickness)
             return strike
         return self._once(("strike",), take)
 

@@ -33,6 +33,7 @@ class Threshold:
 INK = "benchmarks/tuning-ink.md"
 LINES = "benchmarks/tuning-text-lines.md"
 PLACE = "benchmarks/tuning-placement.md"
+STRUCK = "benchmarks/tuning-struck.md#struck-out-is-empty-session-13"
 
 # name: value, measure, source
 THRESHOLDS: dict[str, Threshold] = {
@@ -60,6 +61,9 @@ THRESHOLDS: dict[str, Threshold] = {
     "MACHINE_TEXT_MIN_DISTINCT": Threshold(4, "machine_lines", "benchmarks/tuning-signature.md"),
     "PEN_MIN_INK": Threshold(500, "beside_pixels",
                              "benchmarks/tuning-signature.md#a-stamp-with-a-pen-signature-across-it-session-12"),
+    "STRIKE_SURE_REACH": Threshold(4.5, "strike_reach", STRUCK),
+    "STRIKE_SURE_COVER": Threshold(0.9, "strike_cover", STRUCK),
+    "STRIKE_MAX_THICKNESS": Threshold(0.34, "strike_thickness", STRUCK),
     "PEN_MIN_LINES": Threshold(2.5, "beside_longest / text_line_height",
                                "benchmarks/tuning-signature.md#a-stamp-with-a-pen-signature-across-it-session-12"),
 }
@@ -92,6 +96,9 @@ MACHINE_TEXT_MIN_CHARACTERS = int(_t("MACHINE_TEXT_MIN_CHARACTERS"))
 MACHINE_TEXT_MIN_DISTINCT = int(_t("MACHINE_TEXT_MIN_DISTINCT"))
 PEN_MIN_INK = _t("PEN_MIN_INK")
 PEN_MIN_LINES = _t("PEN_MIN_LINES")
+STRIKE_SURE_REACH = _t("STRIKE_SURE_REACH")
+STRIKE_SURE_COVER = _t("STRIKE_SURE_COVER")
+STRIKE_MAX_THICKNESS = _t("STRIKE_MAX_THICKNESS")
 
 
 @dataclass(frozen=True)
@@ -146,6 +153,10 @@ RULES: dict[str, Rule] = {
                              "naast de tekst en de rand van de stempel"),
     "struck": Rule(Status.REVIEW, (), "de waarde is doorgehaald"),
     "struck-corrected": Rule(Status.REVIEW, (), "doorgehaald, met een andere waarde erbij"),
+    "struck-empty": Rule(Status.MISSING, ("STRIKE_SURE_REACH", "STRIKE_SURE_COVER",
+                                          "STRIKE_MAX_THICKNESS"),
+                         "de hele waarde is met een rechte lijn doorgehaald en er staat niets "
+                         "anders: het vak is leeg"),
     "digital-signature": Rule(Status.REVIEW, (), "handtekening in een digitaal formulier"),
     "digital-unsigned": Rule(Status.MISSING, (), "digitaal formulier zonder handtekening"),
     "group-corrected": Rule(Status.REVIEW, (), "een vak van de groep is doorgehaald en "
@@ -186,6 +197,10 @@ MEASURES: dict[str, str] = {
     "value_shape": "de gelezen tekst heeft de vorm van een waarde",
     "machine_lines": "regels die de tekstherkenning zeker leest (zekerheid)",
     "strike": "doorhaling gevonden",
+    "strike_straight": "de doorhaling is een rechte lijn (geen krabbel)",
+    "strike_reach": "lengte van de doorhaling, in hoogtes van het schrift",
+    "strike_cover": "deel van de breedte van het schrift dat de doorhaling bedekt",
+    "strike_thickness": "dikte van de inkt over de doorhaling, in hoogtes van het schrift",
     "beside_pixels": "pixels met inkt naast de gelezen tekst en de rand van een stempel",
     "beside_longest": "langste stuk inkt daarvan (pixels)",
     "text_line_height": "hoogte van de gelezen regels tekst (pixels)",
@@ -433,16 +448,27 @@ def decide_box(m: BoxMeasures, *, typed: bool, printed_by_us: bool, digital: boo
 
 def _by_hand(decision: Decision, m: BoxMeasures) -> None:
     """A box written on paper: a signature must be handwriting; a new value struck through
-    goes to a person, who reads whether a value holds (a correction beside it, or none). Not
-    'missing', and not in the other boxes: bold joined handwriting can hold a straight run
-    like a strike's (benchmarks/tuning-struck.md)."""
+    is empty when surely struck with nothing beside it, else goes to a person, who reads
+    whether a value holds. Only in the change group: bold joined handwriting can hold a
+    straight run like a strike's (benchmarks/tuning-struck.md)."""
     if m.signature:
         if machine_text(m.machine_lines()):
             decision.apply("pen-across-stamp" if pen_across(m) else "machine-text")
     elif m.change:
         strike = m.strike()
         if strike is not None:
-            decision.apply("struck-corrected" if strike.corrected else "struck")
+            decision.apply("struck-corrected" if strike.corrected else
+                           "struck-empty" if surely_struck(strike) else "struck")
+
+
+def surely_struck(strike: Strike) -> bool:
+    """A straight line across the whole value and nothing beside it: it runs
+    STRIKE_SURE_REACH heights of the writing or more, over STRIKE_SURE_COVER of its width, and
+    the ink across it is thin (STRIKE_MAX_THICKNESS of the writing's height: a pen line
+    between the letters, not a run inside a felt pen's filled letters). A scribble is never
+    sure: a felt pen's bold letters can hold its steep strokes."""
+    return strike.straight and not strike.corrected and strike.reach >= STRIKE_SURE_REACH \
+        and strike.cover >= STRIKE_SURE_COVER and strike.thickness <= STRIKE_MAX_THICKNESS
 
 
 def decide_group(statuses: list[Status], corrected: bool) -> tuple[Status, str]:
