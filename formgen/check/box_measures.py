@@ -52,6 +52,7 @@ class FormBox:
         self.values.update(fraction=ink.fraction, noise=ink.noise,
                            beyond_noise=ink.beyond_noise, pixels=ink.pixels,
                            writing_pixels=_writing_pixels(ink), widest=ink.widest,
+                           largest=ink.largest, faint_largest=ink.faint_largest,
                            span=ink.span, faint_fraction=ink.faint_fraction,
                            faint_beyond_noise=ink.faint_beyond_noise,
                            contrast=ink.contrast)

@@ -61,6 +61,7 @@ THRESHOLDS: dict[str, Threshold] = {
     "MACHINE_TEXT_MIN_DISTINCT": Threshold(4, "machine_lines", "benchmarks/tuning-signature.md"),
     "PEN_MIN_INK": Threshold(500, "beside_pixels",
                              "benchmarks/tuning-signature.md#a-stamp-with-a-pen-signature-across-it-session-12"),
+    "SPECK_MAX_SIZE": Threshold(10, "faint_largest", f"{INK}#specks-and-streaks-session-13"),
     "STRIKE_SURE_REACH": Threshold(4.5, "strike_reach", STRUCK),
     "STRIKE_SURE_COVER": Threshold(0.9, "strike_cover", STRUCK),
     "STRIKE_MAX_THICKNESS": Threshold(0.34, "strike_thickness", STRUCK),
@@ -96,6 +97,7 @@ MACHINE_TEXT_MIN_CHARACTERS = int(_t("MACHINE_TEXT_MIN_CHARACTERS"))
 MACHINE_TEXT_MIN_DISTINCT = int(_t("MACHINE_TEXT_MIN_DISTINCT"))
 PEN_MIN_INK = _t("PEN_MIN_INK")
 PEN_MIN_LINES = _t("PEN_MIN_LINES")
+SPECK_MAX_SIZE = _t("SPECK_MAX_SIZE")
 STRIKE_SURE_REACH = _t("STRIKE_SURE_REACH")
 STRIKE_SURE_COVER = _t("STRIKE_SURE_COVER")
 STRIKE_MAX_THICKNESS = _t("STRIKE_MAX_THICKNESS")
@@ -135,6 +137,15 @@ RULES: dict[str, Rule] = {
     "faint-noise": Rule(Status.MISSING, ("FAINT_FACTOR", "STROKE_MIN_PIXELS"),
                         "bijna geen inkt, de lichte vlekjes zijn die van het papier rond het vak "
                         "en er staan geen pennenstreken in: het vak is leeg"),
+    "noise-only": Rule(Status.MISSING, ("FAINT_FACTOR", "WRITING_MIN_SHARE", "STROKE_MIN_PIXELS"),
+                       "bijna geen inkt voorbij de ruis van het papier rond het vak (een streep "
+                       "of vlekken van de scanner) en geen pennenstreken: het vak is leeg"),
+    "specks-only": Rule(Status.MISSING, ("SPECK_MAX_SIZE", "STROKE_MIN_PIXELS"),
+                        "alleen losse vlekjes, kleiner dan een letter, ook in lichte inkt, en "
+                        "geen pennenstreken: het vak is leeg"),
+    "specks-written": Rule(Status.REVIEW, ("SPECK_MAX_SIZE", "STROKE_MIN_PIXELS"),
+                           "genoeg inkt, maar alleen losse vlekjes kleiner dan een letter en "
+                           "geen pennenstreken: een mens kijkt"),
     "noise-without-strokes": Rule(None, ("WRITING_MIN_SHARE", "STROKE_MIN_PIXELS"),
                                   "de inkt is vooral ruis en er staan geen pennenstreken in"),
     "seen-or-read": Rule(Status.OK, ("WRITING_MIN_WIDTH", "FIELD_MIN_FRACTION",
@@ -177,6 +188,8 @@ MEASURES: dict[str, str] = {
     "pixels": "pixels met inkt in het vak",
     "writing_pixels": "pixels met inkt voorbij de ruis",
     "widest": "breedste stuk met inkt (pixels)",
+    "largest": "langste zijde van het grootste stuk inkt (pixels)",
+    "faint_largest": "hetzelfde voor de lichte inkt (pixels)",
     "span": "breedte van het schrift (deel van het vak)",
     "faint_fraction": "deel van het vak met lichte inkt (potlood)",
     "faint_beyond_noise": "deel van het vak met lichte inkt voorbij de ruis",
@@ -321,6 +334,26 @@ def faint_noise_only(ink: Ink, strokes: Ink, signature: bool) -> bool:
         strokes.pixels < STROKE_MIN_PIXELS
 
 
+def noise_only(ink: Ink, strokes: Ink, signature: bool) -> bool:
+    """Empty is empty: the box's ink is nearly all the noise of the paper around it (a
+    scanner's streak or a copier's band runs on outside the box): next to nothing beyond it
+    (FAINT_FACTOR of the minimum, and less than WRITING_MIN_SHARE of the ink), faint marks
+    explained too, and fewer than STROKE_MIN_PIXELS pixels of pen strokes at all
+    (benchmarks/tuning-ink.md#specks-and-streaks-session-13)."""
+    minimum = SIGNATURE_MIN_FRACTION if signature else FIELD_MIN_FRACTION
+    return ink.beyond_noise < minimum * FAINT_FACTOR and \
+        ink.beyond_noise < WRITING_MIN_SHARE * ink.fraction and \
+        ink.faint_beyond_noise < minimum and strokes.pixels < STROKE_MIN_PIXELS
+
+
+def specks_only(ink: Ink, strokes: Ink) -> bool:
+    """Empty is empty: every piece of ink, faint marks included, is smaller than a letter
+    (SPECK_MAX_SIZE px each way: toner specks, dust), with fewer than STROKE_MIN_PIXELS pixels
+    of pen strokes. A "1" or a dash, even in a light pen, is one longer piece; a stroke washed
+    out into dots holds together in its faint marks."""
+    return 0 < ink.faint_largest < SPECK_MAX_SIZE and strokes.pixels < STROKE_MIN_PIXELS
+
+
 def noise_without_strokes(ink: Ink, strokes: Ink) -> bool:
     """The box's ink is mostly the noise of the paper around it (see WRITING_MIN_SHARE) and
     hardly any of it lies along pen strokes (see STROKE_MIN_PIXELS)."""
@@ -375,6 +408,10 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
         if writing_pixels(m.strokes()) >= STROKE_MIN_PIXELS:
             decision.apply("strokes-in-empty")
         return
+    if status is Status.OK and 0 < ink.faint_largest < SPECK_MAX_SIZE and \
+            specks_only(ink, m.strokes()):
+        decision.apply("specks-written")  # specks close together: as wide as a word
+        return
     strokes = m.strokes() if status is Status.REVIEW or \
         ink.noise >= NOISY_SHARE * ink.fraction else None
     grain = strokes is not None and amid_grain(ink, strokes)
@@ -391,6 +428,12 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
         return
     if faint_noise_only(ink, strokes, m.signature):
         decision.apply("faint-noise")
+        return
+    if noise_only(ink, strokes, m.signature):
+        decision.apply("noise-only")
+        return
+    if specks_only(ink, strokes):
+        decision.apply("specks-only")
         return
     if noise_without_strokes(ink, strokes):
         decision.apply("noise-without-strokes")
