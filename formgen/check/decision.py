@@ -62,6 +62,7 @@ THRESHOLDS: dict[str, Threshold] = {
     "PEN_MIN_INK": Threshold(500, "beside_pixels",
                              "benchmarks/tuning-signature.md#a-stamp-with-a-pen-signature-across-it-session-12"),
     "SPECK_MAX_SIZE": Threshold(10, "faint_largest", f"{INK}#specks-and-streaks-session-13"),
+    "NOISE_MAX_PIECE": Threshold(41, "largest", f"{INK}#specks-and-streaks-session-13"),
     "STRIKE_SURE_REACH": Threshold(4.5, "strike_reach", STRUCK),
     "STRIKE_SURE_COVER": Threshold(0.9, "strike_cover", STRUCK),
     "STRIKE_MAX_THICKNESS": Threshold(0.34, "strike_thickness", STRUCK),
@@ -98,6 +99,7 @@ MACHINE_TEXT_MIN_DISTINCT = int(_t("MACHINE_TEXT_MIN_DISTINCT"))
 PEN_MIN_INK = _t("PEN_MIN_INK")
 PEN_MIN_LINES = _t("PEN_MIN_LINES")
 SPECK_MAX_SIZE = _t("SPECK_MAX_SIZE")
+NOISE_MAX_PIECE = _t("NOISE_MAX_PIECE")
 STRIKE_SURE_REACH = _t("STRIKE_SURE_REACH")
 STRIKE_SURE_COVER = _t("STRIKE_SURE_COVER")
 STRIKE_MAX_THICKNESS = _t("STRIKE_MAX_THICKNESS")
@@ -137,7 +139,8 @@ RULES: dict[str, Rule] = {
     "faint-noise": Rule(Status.MISSING, ("FAINT_FACTOR", "STROKE_MIN_PIXELS"),
                         "bijna geen inkt, de lichte vlekjes zijn die van het papier rond het vak "
                         "en er staan geen pennenstreken in: het vak is leeg"),
-    "noise-only": Rule(Status.MISSING, ("FAINT_FACTOR", "WRITING_MIN_SHARE", "STROKE_MIN_PIXELS"),
+    "noise-only": Rule(Status.MISSING, ("FAINT_FACTOR", "WRITING_MIN_SHARE", "STROKE_MIN_PIXELS",
+                                        "NOISE_MAX_PIECE"),
                        "bijna geen inkt voorbij de ruis van het papier rond het vak (een streep "
                        "of vlekken van de scanner) en geen pennenstreken: het vak is leeg"),
     "specks-only": Rule(Status.MISSING, ("SPECK_MAX_SIZE", "STROKE_MIN_PIXELS"),
@@ -338,10 +341,11 @@ def noise_only(ink: Ink, strokes: Ink, signature: bool) -> bool:
     """Empty is empty: the box's ink is nearly all the noise of the paper around it (a
     scanner's streak or a copier's band runs on outside the box): next to nothing beyond it
     (FAINT_FACTOR of the minimum, and less than WRITING_MIN_SHARE of the ink), faint marks
-    explained too, and fewer than STROKE_MIN_PIXELS pixels of pen strokes at all
+    explained too, fewer than STROKE_MIN_PIXELS pixels of pen strokes at all, and no piece
+    of ink NOISE_MAX_PIECE px long (a pencil signature amid toner bands is one long piece)
     (benchmarks/tuning-ink.md#specks-and-streaks-session-13)."""
     minimum = SIGNATURE_MIN_FRACTION if signature else FIELD_MIN_FRACTION
-    return ink.beyond_noise < minimum * FAINT_FACTOR and \
+    return ink.largest < NOISE_MAX_PIECE and ink.beyond_noise < minimum * FAINT_FACTOR and \
         ink.beyond_noise < WRITING_MIN_SHARE * ink.fraction and \
         ink.faint_beyond_noise < minimum and strokes.pixels < STROKE_MIN_PIXELS
 
