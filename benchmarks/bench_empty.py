@@ -12,6 +12,12 @@ both corpus generators, and checks them:
   augraphy effects), ``bw`` (scanner threshold, Otsu or adaptive), ``photo`` (photo on a table
   with uneven light, often a shadow, JPEG 30-90).
 
+--marks N adds the marked-box families of tests/check/test_empty_is_empty.py (page 2 only, N
+seeds each, from --seed on): own ``streak``/``specks`` (numpy marks, own scanner model),
+external ``streak`` (augraphy LowInkLines, DirtyDrum) and ``specks`` (albumentations
+CoarseDropout), and ``light`` (a short value in a light pen or pencil written in the box: must
+not be taken for specks or noise), printing each box's status and rules.
+
 It prints per family how the empty boxes and the written boxes of the same submissions were
 judged (ok / review / missing); a written box judged missing is the error that must stay at 0.
 --dump writes one row per box (family, case, code, empty, status, rules, measures) for tuning.
@@ -110,7 +116,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--family", nargs="*", choices=FAMILIES, default=list(FAMILIES))
     ap.add_argument("--dump", type=Path)
+    ap.add_argument("--marks", type=int, default=0, help="seeds per marked-box family")
     args = ap.parse_args(argv)
+    if args.marks:
+        marks(args.marks, args.seed, args.jobs)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         jobs = [(f, args.seed, i, Path(tmp)) for i in range(args.n) for f in args.family]
         with ProcessPoolExecutor(max_workers=args.jobs) as pool:
@@ -128,6 +138,29 @@ def main(argv: list[str] | None = None) -> None:
             if r["empty"] and r["status"] != "missing" or not r["empty"] and \
                     r["status"] == "missing":
                 print(f"    {r['case']} {r['code']}: {r['status']} ({' > '.join(r['rules'])})")
+
+
+def marks(n: int, seed: int, jobs: int) -> None:
+    """The marked-box families (see the module's doc): statuses per family."""
+    sys.path.insert(0, str(ROOT / "tests" / "check"))
+    from test_empty_is_empty import _judge_marked
+
+    families = [("own", "streak"), ("own", "specks"), ("external", "streak"),
+                ("external", "specks"), ("own", "light"), ("external", "light")]
+    jobs_ = [(g, k, s) for g, k in families for s in range(seed, seed + n)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        judged = list(pool.map(_judge_marked, jobs_, chunksize=1))
+    for g, k in families:
+        mine = [(case, status, rules) for case, status, rules in judged
+                if case.startswith(f"{g}-{k}-")]
+        counts = Counter(status for _, status, _ in mine)
+        what = "written" if k == "light" else "empty"
+        print(f"{g + '-' + k:16s} {what}: ok {counts['ok']}, review {counts['review']}, "
+              f"missing {counts['missing']}")
+        for case, status, rules in mine:
+            if (status != "missing") if k != "light" else bool(
+                    {"noise-only", "specks-only"} & set(rules)) or status == "missing":
+                print(f"    {case}: {status} ({' > '.join(rules)})")
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ class FormBox:
         self.values.update(fraction=ink.fraction, noise=ink.noise,
                            beyond_noise=ink.beyond_noise, pixels=ink.pixels,
                            writing_pixels=_writing_pixels(ink), widest=ink.widest,
+                           largest=ink.largest, faint_largest=ink.faint_largest,
                            span=ink.span, faint_fraction=ink.faint_fraction,
                            faint_beyond_noise=ink.faint_beyond_noise,
                            contrast=ink.contrast)
@@ -175,6 +176,10 @@ class FormBox:
             strike = struck_through(self.page.warped, self._printed, self._rect)
             self.values["strike"] = "nee" if strike is None else (
                 "ja, met een andere waarde erbij" if strike.corrected else "ja")
+            if strike is not None:
+                self.values.update(strike_straight=strike.straight, strike_reach=strike.reach,
+                                   strike_cover=strike.cover,
+                                   strike_thickness=strike.thickness)
             return strike
         return self._once(("strike",), take)
 

@@ -33,6 +33,7 @@ class Threshold:
 INK = "benchmarks/tuning-ink.md"
 LINES = "benchmarks/tuning-text-lines.md"
 PLACE = "benchmarks/tuning-placement.md"
+STRUCK = "benchmarks/tuning-struck.md#struck-out-is-empty-session-13"
 
 # name: value, measure, source
 THRESHOLDS: dict[str, Threshold] = {
@@ -60,6 +61,11 @@ THRESHOLDS: dict[str, Threshold] = {
     "MACHINE_TEXT_MIN_DISTINCT": Threshold(4, "machine_lines", "benchmarks/tuning-signature.md"),
     "PEN_MIN_INK": Threshold(500, "beside_pixels",
                              "benchmarks/tuning-signature.md#a-stamp-with-a-pen-signature-across-it-session-12"),
+    "SPECK_MAX_SIZE": Threshold(10, "faint_largest", f"{INK}#specks-and-streaks-session-13"),
+    "NOISE_MAX_PIECE": Threshold(41, "largest", f"{INK}#specks-and-streaks-session-13"),
+    "STRIKE_SURE_REACH": Threshold(4.5, "strike_reach", STRUCK),
+    "STRIKE_SURE_COVER": Threshold(0.9, "strike_cover", STRUCK),
+    "STRIKE_MAX_THICKNESS": Threshold(0.34, "strike_thickness", STRUCK),
     "PEN_MIN_LINES": Threshold(2.5, "beside_longest / text_line_height",
                                "benchmarks/tuning-signature.md#a-stamp-with-a-pen-signature-across-it-session-12"),
 }
@@ -92,6 +98,11 @@ MACHINE_TEXT_MIN_CHARACTERS = int(_t("MACHINE_TEXT_MIN_CHARACTERS"))
 MACHINE_TEXT_MIN_DISTINCT = int(_t("MACHINE_TEXT_MIN_DISTINCT"))
 PEN_MIN_INK = _t("PEN_MIN_INK")
 PEN_MIN_LINES = _t("PEN_MIN_LINES")
+SPECK_MAX_SIZE = _t("SPECK_MAX_SIZE")
+NOISE_MAX_PIECE = _t("NOISE_MAX_PIECE")
+STRIKE_SURE_REACH = _t("STRIKE_SURE_REACH")
+STRIKE_SURE_COVER = _t("STRIKE_SURE_COVER")
+STRIKE_MAX_THICKNESS = _t("STRIKE_MAX_THICKNESS")
 
 
 @dataclass(frozen=True)
@@ -128,6 +139,16 @@ RULES: dict[str, Rule] = {
     "faint-noise": Rule(Status.MISSING, ("FAINT_FACTOR", "STROKE_MIN_PIXELS"),
                         "bijna geen inkt, de lichte vlekjes zijn die van het papier rond het vak "
                         "en er staan geen pennenstreken in: het vak is leeg"),
+    "noise-only": Rule(Status.MISSING, ("FAINT_FACTOR", "WRITING_MIN_SHARE", "STROKE_MIN_PIXELS",
+                                        "NOISE_MAX_PIECE"),
+                       "bijna geen inkt voorbij de ruis van het papier rond het vak (een streep "
+                       "of vlekken van de scanner) en geen pennenstreken: het vak is leeg"),
+    "specks-only": Rule(Status.MISSING, ("SPECK_MAX_SIZE", "STROKE_MIN_PIXELS"),
+                        "alleen losse vlekjes, kleiner dan een letter, ook in lichte inkt, en "
+                        "geen pennenstreken: het vak is leeg"),
+    "specks-written": Rule(Status.REVIEW, ("SPECK_MAX_SIZE", "STROKE_MIN_PIXELS"),
+                           "genoeg inkt, maar alleen losse vlekjes kleiner dan een letter en "
+                           "geen pennenstreken: een mens kijkt"),
     "noise-without-strokes": Rule(None, ("WRITING_MIN_SHARE", "STROKE_MIN_PIXELS"),
                                   "de inkt is vooral ruis en er staan geen pennenstreken in"),
     "seen-or-read": Rule(Status.OK, ("WRITING_MIN_WIDTH", "FIELD_MIN_FRACTION",
@@ -146,6 +167,10 @@ RULES: dict[str, Rule] = {
                              "naast de tekst en de rand van de stempel"),
     "struck": Rule(Status.REVIEW, (), "de waarde is doorgehaald"),
     "struck-corrected": Rule(Status.REVIEW, (), "doorgehaald, met een andere waarde erbij"),
+    "struck-empty": Rule(Status.MISSING, ("STRIKE_SURE_REACH", "STRIKE_SURE_COVER",
+                                          "STRIKE_MAX_THICKNESS"),
+                         "de hele waarde is met een rechte lijn doorgehaald en er staat niets "
+                         "anders: het vak is leeg"),
     "digital-signature": Rule(Status.REVIEW, (), "handtekening in een digitaal formulier"),
     "digital-unsigned": Rule(Status.MISSING, (), "digitaal formulier zonder handtekening"),
     "group-corrected": Rule(Status.REVIEW, (), "een vak van de groep is doorgehaald en "
@@ -166,6 +191,8 @@ MEASURES: dict[str, str] = {
     "pixels": "pixels met inkt in het vak",
     "writing_pixels": "pixels met inkt voorbij de ruis",
     "widest": "breedste stuk met inkt (pixels)",
+    "largest": "langste zijde van het grootste stuk inkt (pixels)",
+    "faint_largest": "hetzelfde voor de lichte inkt (pixels)",
     "span": "breedte van het schrift (deel van het vak)",
     "faint_fraction": "deel van het vak met lichte inkt (potlood)",
     "faint_beyond_noise": "deel van het vak met lichte inkt voorbij de ruis",
@@ -186,6 +213,10 @@ MEASURES: dict[str, str] = {
     "value_shape": "de gelezen tekst heeft de vorm van een waarde",
     "machine_lines": "regels die de tekstherkenning zeker leest (zekerheid)",
     "strike": "doorhaling gevonden",
+    "strike_straight": "de doorhaling is een rechte lijn (geen krabbel)",
+    "strike_reach": "lengte van de doorhaling, in hoogtes van het schrift",
+    "strike_cover": "deel van de breedte van het schrift dat de doorhaling bedekt",
+    "strike_thickness": "dikte van de inkt over de doorhaling, in hoogtes van het schrift",
     "beside_pixels": "pixels met inkt naast de gelezen tekst en de rand van een stempel",
     "beside_longest": "langste stuk inkt daarvan (pixels)",
     "text_line_height": "hoogte van de gelezen regels tekst (pixels)",
@@ -306,6 +337,27 @@ def faint_noise_only(ink: Ink, strokes: Ink, signature: bool) -> bool:
         strokes.pixels < STROKE_MIN_PIXELS
 
 
+def noise_only(ink: Ink, strokes: Ink, signature: bool) -> bool:
+    """Empty is empty: the box's ink is nearly all the noise of the paper around it (a
+    scanner's streak or a copier's band runs on outside the box): next to nothing beyond it
+    (FAINT_FACTOR of the minimum, and less than WRITING_MIN_SHARE of the ink), faint marks
+    explained too, fewer than STROKE_MIN_PIXELS pixels of pen strokes at all, and no piece
+    of ink NOISE_MAX_PIECE px long (a pencil signature amid toner bands is one long piece)
+    (benchmarks/tuning-ink.md#specks-and-streaks-session-13)."""
+    minimum = SIGNATURE_MIN_FRACTION if signature else FIELD_MIN_FRACTION
+    return ink.largest < NOISE_MAX_PIECE and ink.beyond_noise < minimum * FAINT_FACTOR and \
+        ink.beyond_noise < WRITING_MIN_SHARE * ink.fraction and \
+        ink.faint_beyond_noise < minimum and strokes.pixels < STROKE_MIN_PIXELS
+
+
+def specks_only(ink: Ink, strokes: Ink) -> bool:
+    """Empty is empty: every piece of ink, faint marks included, is smaller than a letter
+    (SPECK_MAX_SIZE px each way: toner specks, dust), with fewer than STROKE_MIN_PIXELS pixels
+    of pen strokes. A "1" or a dash, even in a light pen, is one longer piece; a stroke washed
+    out into dots holds together in its faint marks."""
+    return 0 < ink.faint_largest < SPECK_MAX_SIZE and strokes.pixels < STROKE_MIN_PIXELS
+
+
 def noise_without_strokes(ink: Ink, strokes: Ink) -> bool:
     """The box's ink is mostly the noise of the paper around it (see WRITING_MIN_SHARE) and
     hardly any of it lies along pen strokes (see STROKE_MIN_PIXELS)."""
@@ -360,6 +412,10 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
         if writing_pixels(m.strokes()) >= STROKE_MIN_PIXELS:
             decision.apply("strokes-in-empty")
         return
+    if status is Status.OK and 0 < ink.faint_largest < SPECK_MAX_SIZE and \
+            specks_only(ink, m.strokes()):
+        decision.apply("specks-written")  # specks close together: as wide as a word
+        return
     strokes = m.strokes() if status is Status.REVIEW or \
         ink.noise >= NOISY_SHARE * ink.fraction else None
     grain = strokes is not None and amid_grain(ink, strokes)
@@ -376,6 +432,12 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
         return
     if faint_noise_only(ink, strokes, m.signature):
         decision.apply("faint-noise")
+        return
+    if noise_only(ink, strokes, m.signature):
+        decision.apply("noise-only")
+        return
+    if specks_only(ink, strokes):
+        decision.apply("specks-only")
         return
     if noise_without_strokes(ink, strokes):
         decision.apply("noise-without-strokes")
@@ -433,16 +495,27 @@ def decide_box(m: BoxMeasures, *, typed: bool, printed_by_us: bool, digital: boo
 
 def _by_hand(decision: Decision, m: BoxMeasures) -> None:
     """A box written on paper: a signature must be handwriting; a new value struck through
-    goes to a person, who reads whether a value holds (a correction beside it, or none). Not
-    'missing', and not in the other boxes: bold joined handwriting can hold a straight run
-    like a strike's (benchmarks/tuning-struck.md)."""
+    is empty when surely struck with nothing beside it, else goes to a person, who reads
+    whether a value holds. Only in the change group: bold joined handwriting can hold a
+    straight run like a strike's (benchmarks/tuning-struck.md)."""
     if m.signature:
         if machine_text(m.machine_lines()):
             decision.apply("pen-across-stamp" if pen_across(m) else "machine-text")
     elif m.change:
         strike = m.strike()
         if strike is not None:
-            decision.apply("struck-corrected" if strike.corrected else "struck")
+            decision.apply("struck-corrected" if strike.corrected else
+                           "struck-empty" if surely_struck(strike) else "struck")
+
+
+def surely_struck(strike: Strike) -> bool:
+    """A straight line across the whole value and nothing beside it: it runs
+    STRIKE_SURE_REACH heights of the writing or more, over STRIKE_SURE_COVER of its width, and
+    the ink across it is thin (STRIKE_MAX_THICKNESS of the writing's height: a pen line
+    between the letters, not a run inside a felt pen's filled letters). A scribble is never
+    sure: a felt pen's bold letters can hold its steep strokes."""
+    return strike.straight and not strike.corrected and strike.reach >= STRIKE_SURE_REACH \
+        and strike.cover >= STRIKE_SURE_COVER and strike.thickness <= STRIKE_MAX_THICKNESS
 
 
 def decide_group(statuses: list[Status], corrected: bool) -> tuple[Status, str]:

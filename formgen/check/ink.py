@@ -60,6 +60,8 @@ class Ink:
     print_contrast: float = 0.0  # how dark the printed form came out near the box (grey levels)
     widest: int = 0  # px: the widest stretch of columns with ink (gaps up to WORD_GAP px closed)
     faint_noise: float = 0.0  # the part of faint_fraction that the faint marks around explain
+    largest: int = 0  # px: the longest side of the largest piece of ink (a speck is small)
+    faint_largest: int = 0  # the same for the faint marks (a washed-out stroke holds together)
 
     @property
     def beyond_noise(self) -> float:
@@ -253,14 +255,22 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
     faint_noise = _explained(faint_marks, blank, box, faint)[0] if faint.any() else 0.0
     if not pixels:
         return Ink(0, 0.0, 0.0, faint_fraction, print_contrast=print_contrast,
-                   faint_noise=faint_noise)
+                   faint_noise=faint_noise, faint_largest=_largest(faint))
     noise, beyond = _explained(marks, blank, box, ink)
     fraction = pixels / size
     columns = np.flatnonzero(beyond > 0)
     span = (columns[-1] - columns[0] + 1) / ink.shape[1] if columns.size else 0.0
     return Ink(pixels, fraction, span, faint_fraction,
                float(np.median(contrast[box][ink])), max(0.0, noise), print_contrast,
-               _widest(ink), faint_noise)
+               _widest(ink), faint_noise, _largest(ink), _largest(faint))
+
+
+def _largest(ink: np.ndarray) -> int:
+    """The longest side (width or height) of the largest piece of ink: a letter, even a
+    "1" or a dash, is longer than a toner speck."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    sides = stats[1:, [cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT]]
+    return int(sides.max()) if sides.size else 0
 
 
 def _explained(marks: np.ndarray, blank: np.ndarray, box: tuple[slice, slice],

@@ -50,6 +50,14 @@ BEYOND_BORDER, PAGE_LINE_REACH, PAGE_LINE_SHARE = 8, 25, 0.6
 @dataclass(frozen=True)
 class Strike:
     corrected: bool  # another value stands next to or above the struck one
+    # The measures that tell a line across a whole value from a straight run inside a bold
+    # word (formgen.check.decision.surely_struck): its length in heights of the struck
+    # writing; the share of the writing's width it covers; the ink across it (median run), in
+    # heights of the writing.
+    reach: float = 0.0
+    cover: float = 0.0
+    thickness: float = 0.0
+    straight: bool = True  # a straight line (else a scribble: a zigzag or a steep cross)
 
 
 def _ink(page: np.ndarray, printed: np.ndarray, rect: Rect) -> np.ndarray:
@@ -123,16 +131,22 @@ def _steep_kernels(length: int) -> tuple[tuple[float, np.ndarray], ...]:
 
 
 def zigzag(ink: np.ndarray) -> bool:
+    """A scribble over the writing (see _scribble)."""
+    return _scribble(ink) is not None
+
+
+def _scribble(ink: np.ndarray) -> tuple[np.ndarray, int, int] | None:
     """A scribble over the writing: ZIGZAG_MIN_STROKES or more steep straight strokes in one
     piece of ink (a scribble's strokes meet, and join the letters they cross), each spanning
     ZIGZAG_HEIGHT of the ink's height, leaning both ways, together across STRIKE_MIN_COVER of
     its width and ZIGZAG_MIN_ASPECT times its height. Letters' stems lean one way, or do not
     reach so far; capitals that lean both ways (A, V, M, N) are pieces of their own, no wider
-    than they are high."""
+    than they are high. Returns the scribble's piece of ink (a mask) and the first and last
+    column its strokes cover, or None."""
     rows = np.flatnonzero(ink.any(axis=1))
     columns = np.flatnonzero(ink.any(axis=0))
     if rows.size < 2:
-        return False
+        return None
     height = int(rows[-1] - rows[0] + 1)
     width = int(columns[-1] - columns[0] + 1)
     length = max(ZIGZAG_MIN_LENGTH, round(ZIGZAG_HEIGHT * height))
@@ -148,15 +162,30 @@ def zigzag(ink: np.ndarray) -> bool:
                 piece = int(pieces[labels == k][0])
                 strokes.setdefault(piece, []).append(
                     (x, x + int(stats[k, cv2.CC_STAT_WIDTH]), angle > 0))
-    for found in strokes.values():  # one scribble: its strokes meet, in one piece of ink
+    for piece, found in strokes.items():  # one scribble: its strokes meet, in one piece of ink
         if len(found) < ZIGZAG_MIN_STROKES or len({lean for _, _, lean in found}) < 2:
             continue
         covered = np.zeros(ink.shape[1], bool)
         for a, b, _ in found:
             covered[a:b] = True
         if covered.sum() >= max(STRIKE_MIN_COVER * width, ZIGZAG_MIN_ASPECT * height):
-            return True
-    return False
+            spanned = np.flatnonzero(covered)
+            return pieces == piece, int(spanned[0]), int(spanned[-1])
+    return None
+
+
+def _zigzag_strike(ink: np.ndarray) -> Strike | None:
+    """A scribble as a strike: corrected when ink the scribble does not hold lies clear of the
+    columns it covers (WORD_GAP either side); its reach is the width it covers in heights of
+    the scribbled ink."""
+    found = _scribble(ink)
+    if found is None:
+        return None
+    piece, left, right = found
+    rows = np.flatnonzero(piece.any(axis=1))
+    return Strike(corrected=_beside(ink, piece.astype(np.uint8), left, right)
+                  >= CORRECTION_MIN_PIXELS,
+                  reach=(right - left + 1) / max(1, int(rows[-1] - rows[0] + 1)), straight=False)
 
 
 def struck_through(page: np.ndarray, printed: np.ndarray, rect: Rect) -> Strike | None:
@@ -166,8 +195,8 @@ def struck_through(page: np.ndarray, printed: np.ndarray, rect: Rect) -> Strike 
     if not ink.any():
         return None
     strike = _straight_strike(page, printed, rect, ink)
-    if strike is None and zigzag(ink):
-        return Strike(corrected=False)
+    if strike is None:
+        return _zigzag_strike(ink)
     return strike
 
 
@@ -185,10 +214,13 @@ def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,
         return None
     words = _words(writing)
     bx0, by0, _, _ = pixel_box(rect)
+    found: Strike | None = None
+    longest = 0.0
     for x0, y0, x1, y1 in strikes:
-        if _runs_on(page, printed, rect, (x0 + bx0 + INSET, y0 + by0 + INSET,
-                                          x1 + bx0 + INSET, y1 + by0 + INSET)):
-            continue  # a fold line or a streak across the page, not a strike
+        length = float(np.hypot(x1 - x0, y1 - y0))
+        if length <= longest or _runs_on(page, printed, rect, (
+                x0 + bx0 + INSET, y0 + by0 + INSET, x1 + bx0 + INSET, y1 + by0 + INSET)):
+            continue  # a shorter run of the same strike, or a fold or streak across the page
         crossed = [(a, b) for a, b in words if b >= x0 and a <= x1]
         if not crossed:
             continue
@@ -201,8 +233,32 @@ def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,
             continue
         if min(x1, right) - max(x0, left) < STRIKE_MIN_COVER * (right - left + 1):
             continue
-        return Strike(corrected=_beside(ink, stroke, left, right) >= CORRECTION_MIN_PIXELS)
-    return None
+        longest = length
+        found = Strike(corrected=_beside(ink, stroke, left, right) >= CORRECTION_MIN_PIXELS,
+                       reach=length / max(1, bottom - top + 1),
+                       cover=(min(x1, words[-1][1]) - max(x0, words[0][0]))
+                       / (words[-1][1] - words[0][0] + 1),
+                       thickness=_across(ink, (x0, y0, x1, y1)) / max(1, bottom - top + 1))
+    return found
+
+
+def _across(ink: np.ndarray, segment: tuple[float, float, float, float]) -> float:
+    """The median height of the ink across the strike: at each of its columns, the run of ink
+    through the strike's point. A pen line across writing is as thin as the pen between the
+    letters and in their open middles; a straight run inside a felt pen's bold word lies in
+    letters filled with ink as high as they are."""
+    x0, y0, x1, y1 = segment
+    n = max(2, round(x1 - x0) + 1)
+    runs = []
+    for x, y in zip(np.round(np.linspace(x0, x1, n)).astype(int),
+                    np.round(np.linspace(y0, y1, n)).astype(int), strict=True):
+        column = ink[:, x]
+        gaps = np.flatnonzero(~column)
+        above, below = gaps[gaps < y], gaps[gaps > y]
+        top = above[-1] + 1 if above.size else 0
+        bottom = below[0] if below.size else column.size
+        runs.append(bottom - top if column[y] else 0)
+    return float(np.median(runs))
 
 
 def _runs_on(page: np.ndarray, printed: np.ndarray, rect: Rect,

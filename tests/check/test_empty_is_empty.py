@@ -84,3 +84,118 @@ def test_no_written_box_on_a_photo_is_missing(
     wrong = [(case, code, status) for case, empty, statuses in judged
              for code, status in statuses.items() if code != empty and status is Status.MISSING]
     assert wrong == []
+
+
+# Streaks and specks (session 13). Two generators: the own degradation (numpy: a light streak
+# through the box across the whole page, along the feed or across it; or a handful of round
+# specks 2-7 px in the box only) under the own scanner model, and the external paper under
+# augraphy (LowInkLines, DirtyDrum: streaks and bands) or albumentations (CoarseDropout: dark
+# square specks dropped into the box). Before the rules noise-only and specks-only, each box
+# of MARKED went to `review` (ink-little); after, every one is `missing`. Specks close
+# together measure as wide as a word: those of SPECKS_AS_WIDE were `ok` before, now `review`.
+# A light, short value ("1", "7", "x", "-", "ja", "1/1", pencil-light) written in the box is
+# never taken for specks or noise.
+MARKED = [("own", "specks", 7), ("external", "streak", 2), ("external", "streak", 3),
+          ("external", "streak", 4), ("external", "specks", 3), ("external", "specks", 5),
+          ("external", "specks", 6)]
+SPECKS_AS_WIDE = [("own", "specks", 6), ("own", "specks", 9)]
+LIGHT_VALUES = ["1", "7", "x", "-", "ja", "1/1"]
+DPI = 200
+
+
+def _box_px(fid: str) -> tuple[int, int, int, int]:
+    from corpus import forms
+    return forms.field_box_px(S.contract(), fid, DPI)
+
+
+def _own_marked(seed: int, empty: str, kind: str) -> np.ndarray:
+    from PIL import Image
+
+    rng, r = np.random.default_rng(seed), random.Random(seed)
+    person = S.make_person(rng)
+    pdf = S.form_pdf(person, KEY, True, rng)
+    values = S.form_values(person, rng, prefilled=True, omit=frozenset({empty}))
+    pages = S.filled_pages(pdf, values, DPI, rng,
+                           signature="no" if empty == "signature" else "yes")
+    if kind == "light":
+        from corpus import forms
+        ink = r.choice([(150, 150, 165), (120, 130, 170), (170, 170, 170)])
+        page = np.asarray(forms.handwrite(pages[1], S.contract(), 2,
+                                          {empty: r.choice(LIGHT_VALUES)}, DPI, rng=rng,
+                                          ink=ink)).astype(np.int16)
+    else:
+        page = np.asarray(pages[1].convert("RGB")).astype(np.int16)
+        x0, y0, x1, y1 = _box_px(empty)
+        if kind == "streak":
+            depth, width = int(r.uniform(45, 110)), r.randint(2, 8)
+            if r.random() < 0.5:  # along the feed
+                x = r.randint(x0 + 10, x1 - 10)
+                page[:, x:x + width] -= depth
+            else:  # across the page: a fold or a copier's line
+                y = r.randint(y0 + 8, y1 - 8)
+                page[y:y + width, :] -= depth
+        else:
+            for _ in range(r.randint(3, 12)):
+                cv2.circle(page, (round(r.uniform(x0 + 6, x1 - 6)),
+                                  round(r.uniform(y0 + 6, y1 - 6))),
+                           round(r.uniform(1.0, 3.5)), (int(r.uniform(60, 180)),) * 3, -1)
+    page8 = Image.fromarray(np.clip(page, 0, 255).astype(np.uint8))
+    return np.asarray(S.scan([page8], rng, dpi=DPI, src_dpi=DPI)[0].convert("RGB"))
+
+
+def _external_marked(seed: int, empty: str, kind: str) -> np.ndarray:
+    d = E.Draw(random.Random(seed), seed, KEY)
+    pp = E.paper(d, dpi=DPI, prefilled=True, omit=frozenset({empty}), with_id=False,
+                 sign="none" if empty == "signature" else "pen")
+    page = pp.form_pages[1]
+    r = random.Random(seed)
+    if kind == "light":
+        E.write_text(page, empty, r.choice(LIGHT_VALUES), DPI,
+                     r.choice(list(E.HANDWRITING.values())), (120, 120, 130), r, pencil=True)
+        return page
+    if kind == "specks":
+        import albumentations as A
+        x0, y0, x1, y1 = _box_px(empty)
+        drop = A.CoarseDropout(num_holes_range=(3, 12), hole_height_range=(2, 7),
+                               hole_width_range=(2, 7), fill=r.randint(40, 160), p=1.0)
+        drop = A.Compose([drop], seed=seed)
+        page = page.copy()
+        page[y0 + 6:y1 - 6, x0 + 6:x1 - 6] = drop(image=page[y0 + 6:y1 - 6,
+                                                             x0 + 6:x1 - 6])["image"]
+        return page
+    return E._noise(d, [page], count=(1, 1), ops=("LowInkLines", "DirtyDrum"))[0]
+
+
+def _judge_marked(args: tuple[str, str, int]) -> tuple[str, str, list[str]]:
+    generator, kind, seed = args
+    empty = EMPTY[seed % len(EMPTY)] if kind != "light" else EMPTY[1 + seed % 3]
+    image = (_own_marked if generator == "own" else _external_marked)(seed, empty, kind)
+    template = get_template()
+    found = find_form_page(Page("scan.png", 1, 1, image, DPI, False, None), template, None)
+    assert found is not None and found.number == 2, (generator, kind, seed)
+    checks, _ = check_form_pages([found], template)
+    check = next(c for c in checks if c.code == BOXES[empty])
+    assert check.explain is not None
+    return f"{generator}-{kind}-{seed}", str(check.status), check.explain["rules"]
+
+
+def test_a_streak_or_specks_in_an_empty_box_is_missing() -> None:
+    with ProcessPoolExecutor(2) as pool:
+        judged = list(pool.map(_judge_marked, MARKED))
+    assert [(case, status, rules) for case, status, rules in judged
+            if status != "missing"] == []
+
+
+def test_specks_as_wide_as_a_word_are_never_ok() -> None:
+    with ProcessPoolExecutor(2) as pool:
+        judged = list(pool.map(_judge_marked, SPECKS_AS_WIDE))
+    assert [(case, status, rules) for case, status, rules in judged if status == "ok"] == []
+
+
+@pytest.mark.parametrize("generator", ["own", "external"])
+def test_a_light_short_value_is_never_taken_for_specks_or_noise(generator: str) -> None:
+    with ProcessPoolExecutor(2) as pool:
+        judged = list(pool.map(_judge_marked, [(generator, "light", s) for s in range(8)]))
+    assert [(case, status, rules) for case, status, rules in judged
+            if {"noise-only", "specks-only"} & set(rules)] == []
+    assert sum(status != "missing" for _, status, _ in judged) >= 4
