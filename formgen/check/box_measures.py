@@ -114,6 +114,19 @@ class FormBox:
             return ink
         return self._once(("strokes",), take)
 
+    def pieces(self) -> Ink:
+        """The ink in the box on long pieces of pen stroke, however light (see
+        :func:`formgen.check.ink.long_pieces`), the paper around measured the same way."""
+        def take() -> Ink:
+            printed = self._printed
+            others = boxes_mask((printed.shape[0], printed.shape[1]), tuple(
+                b.rect for b in self.template.layout.boxes if b.field.page == self.field.page))
+            ink = measure(self.page.warped, printed, self._rect, boxes=others, pieces=True)
+            self.values.update(piece_pixels=ink.pixels, piece_beyond_noise=ink.beyond_noise,
+                               piece_writing_pixels=_writing_pixels(ink), piece_span=ink.span)
+            return ink
+        return self._once(("pieces",), take)
+
     def text_seen(self, wipe_print: bool) -> TextSeen:
         """What the detector sees in the box, the print wiped off or as it is."""
         def take() -> TextSeen:

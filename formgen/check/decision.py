@@ -50,6 +50,8 @@ THRESHOLDS: dict[str, Threshold] = {
     "LIGHT_ANSWER_CONTRAST": Threshold(80, "contrast", f"{INK}#light-answers"),
     "STROKE_MIN_COVER": Threshold(0.9, "border_cover", f"{INK}#pen-strokes"),
     "STROKE_MIN_PIXELS": Threshold(10, "stroke_writing_pixels", f"{INK}#pen-strokes"),
+    "PIECE_MIN_PIXELS": Threshold(150, "piece_writing_pixels",
+                                  "benchmarks/tuning-copier.md#pen-lines-under-specks"),
     "NOISY_SHARE": Threshold(0.2, "noise / fraction", f"{INK}#noisy-share"),
     "VALUE_MIN_CHARACTERS": Threshold(2, "letters", f"{LINES}#value-min-characters"),
     "ANSWER_MIN_CHARACTERS": Threshold(5, "letters", f"{LINES}#answer-min-characters"),
@@ -89,6 +91,7 @@ LIGHT_ANSWER_CONTRAST = _t("LIGHT_ANSWER_CONTRAST")
 STROKE_MIN_COVER = _t("STROKE_MIN_COVER")
 STROKE_MIN_PIXELS = _t("STROKE_MIN_PIXELS")
 NOISY_SHARE = _t("NOISY_SHARE")
+PIECE_MIN_PIXELS = _t("PIECE_MIN_PIXELS")
 VALUE_MIN_CHARACTERS = int(_t("VALUE_MIN_CHARACTERS"))
 ANSWER_MIN_CHARACTERS = int(_t("ANSWER_MIN_CHARACTERS"))
 FOUND_SCORE = _t("FOUND_SCORE")
@@ -157,6 +160,10 @@ RULES: dict[str, Rule] = {
                          "de tekstherkenning ziet een regel tekst of leest een antwoord"),
     "strokes-written": Rule(Status.OK, ("STROKE_MIN_COVER",),
                             "alleen de inkt langs pennenstreken geteld is het vak ingevuld"),
+    "pen-lines-under-specks": Rule(Status.OK, ("STROKE_MIN_COVER", "PIECE_MIN_PIXELS",
+                                               "WRITING_MIN_SHARE", "SIGNATURE_MIN_SPAN"),
+                                   "de vlekjes van een kopieerapparaat zijn donkerder dan de "
+                                   "pen, maar lange lichte pennenstreken alleen vullen het vak"),
     "typed": Rule(Status.OK, (), "digitaal ingevuld in de pdf"),
     "printed-by-us": Rule(Status.OK, (), "door ons voorgedrukt en ondertekend in de QR-code"),
     "machine-text": Rule(Status.REVIEW, ("MACHINE_TEXT_CONFIDENCE", "MACHINE_TEXT_MIN_CHARACTERS",
@@ -206,6 +213,10 @@ MEASURES: dict[str, str] = {
     "stroke_fraction": "deel van het vak met inkt langs pennenstreken",
     "stroke_beyond_noise": "inkt langs pennenstreken voorbij de ruis",
     "stroke_writing_pixels": "pixels langs pennenstreken voorbij de ruis",
+    "piece_pixels": "pixels op lange pennenstreken, ook lichte, in het vak",
+    "piece_beyond_noise": "deel van het vak op lange pennenstreken voorbij de ruis",
+    "piece_writing_pixels": "pixels op lange pennenstreken voorbij de ruis",
+    "piece_span": "breedte van de lange pennenstreken (deel van het vak)",
     "line_width": "breedste regel tekst die de tekstherkenning ziet (pixels, met en zonder druk)",
     "letters": "letters en cijfers die de tekstherkenning leest",
     "value_letters": "gelezen letters en cijfers die geen druk van het formulier zijn",
@@ -242,6 +253,7 @@ class BoxMeasures(Protocol):
     def moved(self) -> bool: ...  # measured where its border was found, not where it was put
 
     def strokes(self) -> Ink: ...
+    def pieces(self) -> Ink: ...
     def text_seen(self, wipe_print: bool) -> TextSeen: ...
     def letters(self, scale: float) -> int: ...
     def value_letters(self, unmoved: bool = False) -> int: ...
@@ -365,6 +377,19 @@ def noise_without_strokes(ink: Ink, strokes: Ink) -> bool:
         writing_pixels(strokes) < STROKE_MIN_PIXELS
 
 
+def pen_lines(m: BoxMeasures) -> bool:
+    """A signature under a worn copier's specks, which are darker than its thin pen: long light
+    pen lines (see :func:`formgen.check.ink.long_pieces`), PIECE_MIN_PIXELS beyond the same
+    lines of the paper around, as wide as a signature, where the box's border was found whole
+    (benchmarks/tuning-copier.md). Their darkness is no guide there, nor is a fraction of the
+    box: a thin line covers little of it."""
+    if not (m.border_found and m.border_cover >= STROKE_MIN_COVER):
+        return False
+    pieces = m.pieces()
+    return writing_pixels(pieces) >= PIECE_MIN_PIXELS and pieces.span >= SIGNATURE_MIN_SPAN \
+        and pieces.beyond_noise >= WRITING_MIN_SHARE * pieces.fraction
+
+
 def answer_read(m: BoxMeasures) -> bool:
     """The recogniser reads an answer (ANSWER_MIN_CHARACTERS) in a text box whose border was
     found, where it is or, for a moved box, where it was."""
@@ -420,7 +445,8 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
         ink.noise >= NOISY_SHARE * ink.fraction else None
     grain = strokes is not None and amid_grain(ink, strokes)
     if status is Status.OK and grain and not answer_read(m):
-        decision.apply("grain-unread")
+        decision.apply("pen-lines-under-specks" if m.signature and pen_lines(m)
+                       else "grain-unread")
         return
     if status is Status.OK and m.required and not m.signature \
             and ink.contrast < LIGHT_ANSWER_CONTRAST:
@@ -440,7 +466,8 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
         decision.apply("specks-only")
         return
     if noise_without_strokes(ink, strokes):
-        decision.apply("noise-without-strokes")
+        decision.apply("pen-lines-under-specks" if m.signature and pen_lines(m)
+                       else "noise-without-strokes")
         return
     if ink.widest >= WRITING_MIN_WIDTH and seen_or_read(m, detector=not grain):
         decision.apply("seen-or-read")

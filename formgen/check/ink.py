@@ -46,6 +46,14 @@ WORD_GAP = 8  # px at CHECK_DPI: the gap between letters, or a pen's lift within
 STROKE_LENGTH = 7  # px at CHECK_DPI, about 1.2 mm: short enough to follow a letter's curve
 STROKE_DIRECTIONS = 12
 STROKE_CONTRAST = 35  # grey levels of stroke strength
+# Pen strokes lighter than toner specks (a worn copier's heavy speckle over a thin pen): a pen
+# line is one long connected piece of stroke strength, specks and grain give short ones. Pieces
+# of stroke strength above PIECE_LOW that reach PIECE_HIGH somewhere (hysteresis) and are
+# PIECE_LENGTH px long (about 3.4 mm) count (benchmarks/tuning-copier.md).
+PIECE_LOW, PIECE_HIGH = 10, 18  # grey levels of stroke strength
+PIECE_LENGTH = 20  # px at CHECK_DPI: the longer side of a piece's bounding box
+SPECK_SIZE = 5  # px at CHECK_DPI: a dark blob no wider nor taller is a toner speck
+PIECE_MAX_CORE = 0.1  # share of a piece left after a 3x3 erosion: a thin line leaves none
 PRINT_PERCENTILE = 97  # the printed form's darkness: this percentile of its (widened) area
 
 
@@ -181,6 +189,36 @@ def stroke_strength(contrast: np.ndarray) -> np.ndarray:
     return darkest - cv2.filter2D(dark, -1, np.mean(kernels, axis=0))
 
 
+def long_pieces(contrast: np.ndarray) -> np.ndarray:
+    """The pixels on long connected pieces of stroke strength (see PIECE_LENGTH): pen lines,
+    however light; not specks nor the rings of stroke strength around them (pixels next to a
+    speck, SPECK_SIZE px or smaller), nor grain, nor straight lines (LINE_LENGTH) and what
+    touches them, nor thick pieces (PIECE_MAX_CORE: a drum's stipple, a cluster of specks)."""
+    strength = stroke_strength(contrast)
+    candidate = strength > PIECE_LOW
+    dark = (contrast > INK_CONTRAST).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    small = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) <= SPECK_SIZE
+    small[0] = False
+    near = np.ones((SPECK_SIZE, SPECK_SIZE), np.uint8)
+    candidate &= ~cv2.dilate(small[labels].astype(np.uint8), near).astype(bool)
+    runs = np.zeros(candidate.shape, np.uint8)
+    m = cv2.dilate(candidate.astype(np.uint8), np.ones((3, 3), np.uint8))
+    for kernel in _line_kernels():
+        np.bitwise_or(runs, cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel), out=runs)
+    candidate &= ~cv2.dilate(runs, near).astype(bool)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(candidate.astype(np.uint8),
+                                                               connectivity=8)
+    keep = np.zeros(count, bool)
+    keep[np.unique(labels[candidate & (strength > PIECE_HIGH)])] = True
+    keep &= np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) >= PIECE_LENGTH
+    core = cv2.erode(candidate.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    keep &= np.bincount(labels[core], minlength=count) \
+        <= PIECE_MAX_CORE * stats[:, cv2.CC_STAT_AREA]
+    keep[0] = False
+    return keep[labels]
+
+
 @cache
 def boxes_mask(shape: tuple[int, int], rects: tuple[Rect, ...]) -> np.ndarray:
     """Pixels inside any of the rects (the form's boxes) on a page warped to CHECK_DPI."""
@@ -205,7 +243,7 @@ def _noise_density(marks: np.ndarray, paper: np.ndarray, axis: int) -> np.ndarra
 
 def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
             boxes: np.ndarray | None = None, print_darkness: bool = False,
-            strokes: bool = False) -> Ink:
+            strokes: bool = False, pieces: bool = False) -> Ink:
     """Ink inside rect (form points) on a page warped to CHECK_DPI (grey, uint8).
 
     The paper's own brightness is estimated around each pixel (a morphological closing wipes
@@ -221,6 +259,8 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
     of the paper around (``Ink.faint_beyond_noise``): a photo's shading is faint marks too.
     strokes: count as ink only the ink that lies along a pen stroke (:func:`stroke_strength`),
     so that on a textured copy the grain around and in the box is not taken for ink.
+    pieces: count as ink only long pieces of pen stroke, however light (:func:`long_pieces`),
+    for a thin pen under a worn copier's speckle, where the specks are darker than the pen.
     """
     x0, y0, x1, y1 = pixel_box(rect)
     x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
@@ -234,7 +274,7 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
     ny0 = max(0, y0 - CONTEXT) - cy0  # lines are looked for near the box only
     near = slice(ny0, min(h, y1 + CONTEXT) - cy0)
     contrast = darker_than_paper(region)
-    dark = contrast > INK_CONTRAST
+    dark = long_pieces(contrast) if pieces else contrast > INK_CONTRAST
     if strokes:
         dark &= stroke_strength(contrast) > STROKE_CONTRAST
     lines = np.zeros(dark.shape, bool)

@@ -401,6 +401,7 @@ def id_on_page(doc: np.ndarray, dpi: int, rng: random.Random, *, scale: float, a
 # degradations: augraphy, scanner, black and white, phone photos
 # --------------------------------------------------------------------------------------------
 
+HEAVY_COPY = ("BadPhotoCopy", "DirtyDrum")  # a worn copier: toner speckle and drum streaks
 BW_SAFE = ("DirtyDrum", "LowInkLines", "InkBleed", "Letterpress", "Folding")
 AUGRAPHY = ("DirtyDrum", "BadPhotoCopy", "LowInkLines", "InkBleed", "Folding", "ShadowCast",
             "BleedThrough", "Letterpress")
@@ -775,6 +776,37 @@ def r_other_name(d: Draw, root: Path) -> Result:
     return "review", set(), {"id_name"}, set(), path, frm, n
 
 
+def _copier_photo(d: Draw, root: Path, sign: str) -> tuple[Path, str | None, int]:
+    turns = d.rng.choice([1, 2, 3])
+    pp = paper(d, dpi=200, sign=sign)
+    pages = _noise(d, pp.form_pages + ([pp.id_page] if pp.id_page is not None else []),
+                   count=(2, 2), ops=HEAVY_COPY)
+    d.tags += ["photo", f"rot{turns * 90}"]
+    images = [photograph(pg, d.rng, turns=turns) for pg in pages]
+    return deliver(d, root, images, 200, pp.person, fmt="jpeg",
+                   how=d.rng.choice(["eml", "folder"]))
+
+
+def r_copier_photo(d: Draw, root: Path) -> Result:
+    """Complete: the whole submission copied on a worn copier (toner speckle, drum streaks)
+    and the copy photographed at 90/180/270 degrees (not in RECIPES: benchmarks/
+    bench_copier_photo.py and its test draw it)."""
+    path, frm, n = _copier_photo(d, root, "pen")
+    return "complete", set(), set(), set(), path, frm, n
+
+
+def r_copier_photo_thin(d: Draw, root: Path) -> Result:
+    """Complete: the same, signed with a thin ballpoint: lighter than the toner specks."""
+    path, frm, n = _copier_photo(d, root, "thin")
+    return "complete", set(), set(), set(), path, frm, n
+
+
+def r_copier_photo_unsigned(d: Draw, root: Path) -> Result:
+    """Incomplete: the same, not signed (toner speckle in the empty signature box)."""
+    path, frm, n = _copier_photo(d, root, "none")
+    return "incomplete", {"signature"}, set(), set(), path, frm, n
+
+
 # Complete ones first and often: the review rate of complete submissions is a target.
 RECIPES: list[Recipe] = [
     r_scan, r_unsigned_noisy, r_photo, r_field_empty, r_rotated, r_no_change, r_thin_blue,
@@ -783,8 +815,11 @@ RECIPES: list[Recipe] = [
 ]
 
 
-def build_one(out_dir: Path, key: bytes, seed: int, index: int) -> ExternalCase:
-    recipe = RECIPES[index % len(RECIPES)]
+def build_one(out_dir: Path, key: bytes, seed: int, index: int,
+              recipes: list[Recipe] | None = None) -> ExternalCase:
+    """Case index of the corpus (recipes: others than RECIPES, for a family of its own)."""
+    recipes = recipes or RECIPES
+    recipe = recipes[index % len(recipes)]
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     case_seed = int.from_bytes(hashlib.sha256(f"{seed}:{index}".encode()).digest()[:6], "big")
     d = Draw(random.Random(case_seed), case_seed, key)

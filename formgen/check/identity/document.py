@@ -11,6 +11,8 @@
    was wrong: turned 180 degrees); a small document on a big page (its region read enlarged);
    print located in parts (the whole page); MRZ rows bent by a fold, which the detector drops
    (found in the detector's text map and straightened, :mod:`~formgen.check.identity.fold`);
+   a photocopy's toner specks and drum band (the page read again cleaned,
+   :mod:`~formgen.check.identity.copy_clean`);
 4. the rest of the page (names, BSN, keywords) is recognised only when a check needs it: no
    valid MRZ, or an MRZ that hides the BSN (is it printed in the clear elsewhere?).
 
@@ -32,6 +34,7 @@ import cv2
 import numpy as np
 
 from formgen.check.identity import fold, ocr
+from formgen.check.identity.copy_clean import clean_copy
 from formgen.check.identity.geometry import resized, rotate
 from formgen.check.identity.mrz import MrzResult, text_has_bsn
 from formgen.check.identity.mrz_rows import read_mrz
@@ -203,6 +206,18 @@ def _read_bent(read: PageRead, today: dt.date) -> MrzResult | None:
     return result
 
 
+def _read_photocopy(image: np.ndarray, today: dt.date, read: PageRead,
+                    result: MrzResult | None) -> tuple[PageRead, MrzResult | None]:
+    """An ID, but no valid MRZ: on a photocopy, toner specks read as marks in its rows and a
+    drum's band fades them. Read the page once more with its paper divided out and its specks
+    painted over (:func:`~formgen.check.identity.copy_clean.clean_copy`); keep the better."""
+    again, result2 = _read_document(clean_copy(image), today, locate=True)
+    if quality(result2) > quality(result):
+        again.lines = read.lines + again.lines  # keywords and BSN seen on either
+        return again, result2
+    return read, result
+
+
 def analyse_id_page(image: np.ndarray, *, today: dt.date | None = None) -> IdDocumentResult:
     """Look for an identity document on a page image and check its MRZ.
 
@@ -228,6 +243,8 @@ def analyse_id_page(image: np.ndarray, *, today: dt.date | None = None) -> IdDoc
         bent = _read_bent(read, today)
         if quality(bent) > quality(result):
             result = bent
+    if (result is None or not result.valid) and (result is not None or _id_hints(read.lines)):
+        read, result = _read_photocopy(image, today, read, result)
 
     if result is not None and result.valid and result.bsn_masked:
         read_rest(read)  # the MRZ hides the BSN: is it printed in the clear elsewhere?
