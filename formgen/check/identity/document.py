@@ -12,7 +12,8 @@
    print located in parts (the whole page); MRZ rows bent by a fold, which the detector drops
    (found in the detector's text map and straightened, :mod:`~formgen.check.identity.fold`);
 4. the rest of the page (names, BSN, keywords) is recognised only when a check needs it: no
-   valid MRZ, or an MRZ that hides the BSN (is it printed in the clear elsewhere?).
+   valid MRZ; or an MRZ that hides the BSN (is it printed in the clear elsewhere?), and then
+   only the lines wide enough to hold a nine-digit number, until one holds a BSN.
 
 Identity documents are personal data: nothing here logs, prints or writes the page or what was
 read from it; it only lands in the returned :class:`IdDocumentResult` (whose ``repr`` leaves the
@@ -41,8 +42,8 @@ from formgen.check.identity.page_read import (
     WORK_MAX_SIDE,
     ZOOM_MAX_FACTOR,
     PageRead,
+    read_numbers,
     read_page,
-    read_rest,
 )
 
 ID_KEYWORDS = (
@@ -229,10 +230,14 @@ def analyse_id_page(image: np.ndarray, *, today: dt.date | None = None) -> IdDoc
         if quality(bent) > quality(result):
             result = bent
 
+    def printed_bsn(text: str) -> bool:
+        return mrz_like(text) is None and text_has_bsn(text)
+
     if result is not None and result.valid and result.bsn_masked:
-        read_rest(read)  # the MRZ hides the BSN: is it printed in the clear elsewhere?
-    text_bsn = any(text_has_bsn(line.text) for line in read.lines
-                   if mrz_like(line.text) is None)
+        # the MRZ hides the BSN: is it printed in the clear elsewhere? Only the lines that can
+        # hold a number are read, and only until one holds a BSN
+        read_numbers(read, printed_bsn)
+    text_bsn = any(printed_bsn(line.text) for line in read.lines)
     looks_like_id = result is not None or _keywords_found(read.lines)
     if result is None:
         return IdDocumentResult(

@@ -1,5 +1,6 @@
 """One reading of a page: detect the text lines, turn the page upright, straighten it, and
-recognise the lines of the MRZ zone; the other lines wait until a check needs them.
+recognise the lines of the MRZ zone; the other lines wait until a check needs them (all of
+them: :func:`read_rest`; only those that can hold a number: :func:`read_numbers`).
 
 Text detection runs on a reduced copy (at most ``WORK_MAX_SIDE`` long), or on the part of the
 page with print on it (:mod:`formgen.check.identity.locate`), enlarged for a small document on
@@ -33,6 +34,7 @@ from formgen.check.identity.ocr import OcrLine
 
 WORK_MAX_SIDE = 1280  # longest side of the page copy used for text detection
 MAX_RECOGNISED_LINES = 60
+MIN_LINE_SCORE = 0.4  # a line recognised less surely than this is left out
 # summed width/height ratio of the lines recognised per page; about 8 ms each on one core
 RECOGNITION_BUDGET = 260.0
 
@@ -70,7 +72,7 @@ def _recognised(work: np.ndarray, boxes: list[np.ndarray]) -> list[OcrLine]:
     return [
         OcrLine(text, tuple((float(x), float(y)) for x, y in b), score)  # type: ignore[arg-type]
         for b, (text, score) in zip(boxes, texts, strict=True)
-        if text.strip() and score >= 0.4
+        if text.strip() and score >= MIN_LINE_SCORE
     ]
 
 
@@ -105,6 +107,34 @@ def read_rest(read: PageRead) -> bool:
     read.lines = read.lines + _recognised(read.work, read.pending)
     read.pending = []
     return True
+
+
+# the BSN question: a line narrower than this many heights cannot hold a nine-digit number (a
+# BSN printed as 1234.56.789 measures 5.5 on the generated documents)
+NINE_DIGITS_MIN_ASPECT = 3.0
+
+
+def read_numbers(read: PageRead, wanted: Callable[[str], bool]) -> bool:
+    """Recognise, of the lines left for later, those wide enough to hold a nine-digit number,
+    one at a time and unpadded (a short line costs less), until one holds what ``wanted``
+    looks for; whether one did. The other lines stay unread."""
+    if read.work is None:
+        return False
+    pending, read.pending = read.pending, []
+    for k, box in enumerate(pending):
+        w, h = box_size(box)
+        if w < NINE_DIGITS_MIN_ASPECT * h:
+            read.pending.append(box)
+            continue
+        (text, score), = ocr.recognize([ocr.crop_box(read.work, box)], min_width=0)
+        if not text.strip() or score < MIN_LINE_SCORE:
+            continue
+        corners = tuple((float(x), float(y)) for x, y in box)
+        read.lines.append(OcrLine(text, corners, score))  # type: ignore[arg-type]
+        if wanted(text):
+            read.pending.extend(pending[k + 1:])
+            return True
+    return False
 
 
 def _detect_near(work: np.ndarray, hint: Sequence[np.ndarray]) -> list[np.ndarray]:
