@@ -156,18 +156,14 @@ def _detect_near(work: np.ndarray, hint: Sequence[np.ndarray]) -> list[np.ndarra
 ZOOM_MAX_FACTOR = 3.0  # a small document is enlarged at most this much
 
 
-def read_page(image: np.ndarray, *, vote: bool = True, locate: bool = True,
-               scale: float | None = None) -> PageRead:
-    """Detect and recognise the text of a page; ``vote``: let the angle classifier decide
-    whether the page is upside down (otherwise it is taken as it comes); ``locate``: read only
-    the part of the page with print on it (text detection costs in proportion to the area
-    read), at a size that suits the detector; ``scale``: read the page as it is, reduced by
-    this factor."""
+def read_page(image: np.ndarray, *, locate: bool = True) -> PageRead:
+    """Detect and recognise the text of a page (the angle classifier decides whether it is
+    upside down); ``locate``: read only the part of the page with print on it (text detection
+    costs in proportion to the area read), at a size that suits the detector."""
     page = as_rgb(image)
     h, w = page.shape[:2]
-    located = ink_region(page) if locate and scale is None else None
-    if scale is None:
-        scale = min(1.0, WORK_MAX_SIDE / max(h, w))
+    located = ink_region(page) if locate else None
+    scale = min(1.0, WORK_MAX_SIDE / max(h, w))
     if located is not None:
         x0, y0, x1, y1 = located
         page = page[y0:y1, x0:x1]
@@ -197,7 +193,7 @@ def read_page(image: np.ndarray, *, vote: bool = True, locate: bool = True,
     # 0 or 180 degrees: let the angle classifier vote on the longest lines
     longest = sorted(boxes, key=lambda b: -box_size(b)[0])[:10]
     sample = [ocr.crop_box(work, b) for b in longest if box_size(b)[0] > 3 * box_size(b)[1]]
-    votes = ocr.upside_down(sample) if vote else []
+    votes = ocr.upside_down(sample)
     flipped = sum(s for up, s in votes if up)
     upright = sum(s for up, s in votes if not up)
     if flipped > upright:
