@@ -141,6 +141,19 @@ def test_letter_is_not_an_id() -> None:
     assert r.bsn_unmasked_visible is False
 
 
+@pytest.mark.parametrize("dpi", [150, 300])
+@pytest.mark.parametrize("passport", [False, True], ids=["td1", "td3"])
+def test_bsn_printed_beside_an_mrz_without_it_is_flagged(passport: bool, dpi: int) -> None:
+    """An MRZ without the BSN (fillers, as on documents since 2014) leaves the question open:
+    the personal number printed in the clear elsewhere on the document is found."""
+    make = gen.passport_page if passport else gen.id_card_page
+    doc = make(dpi=dpi, masked_bsn=True, mask_style="filler", print_masked=False,
+               jpeg_quality=80, seed=dpi + passport)
+    r = analyse_id_page(doc.image, today=TODAY)
+    assert r.mrz_valid and r.bsn_masked is True
+    assert r.bsn_unmasked_visible is True
+
+
 def test_bsn_in_letter_text_is_flagged() -> None:
     r = analysed_letter(True)
     assert r.looks_like_id is False

@@ -287,10 +287,12 @@ def id_card_page(
     obscure_mrz: Obscure | None = None,
     seed: int = 1,
     document_number: str | None = None,
+    print_masked: bool | None = None,
 ) -> GeneratedId:
     """A4 page with the front and the back of a (fictitious) Dutch ID card (TD1).
 
     The BSN sits on the back ("Persoonsnummer") and in the MRZ optional data of line 1.
+    ``print_masked``: the printed BSN blacked out (default: as ``masked_bsn``, the MRZ's).
     """
     rng = random.Random(seed)
     bsn = make_bsn(rng)
@@ -346,7 +348,7 @@ def id_card_page(
     label_y = y
     y = _label_value(draw, x, y, "Persoonsnummer / Personal No.", bsn[:4] + "." + bsn[4:6] + "."
                      + bsn[6:], dpi)
-    if masked_bsn:
+    if masked_bsn if print_masked is None else print_masked:
         draw.rectangle((x - _mm(0.5, dpi), label_y + _mm(1.9, dpi), x + _mm(30, dpi),
                         label_y + _mm(5.4, dpi)), fill=(0, 0, 0))
     band = _draw_mrz(draw, lines, _mm(4.5, dpi), ch - _mm(3.5, dpi), dpi, mask_spans=mask_spans)
@@ -377,8 +379,10 @@ def passport_page(
     obscure_mrz: Obscure | None = None,
     seed: int = 2,
     document_number: str | None = None,
+    print_masked: bool | None = None,
 ) -> GeneratedId:
-    """A4 page with the data page of a (fictitious) Dutch passport (TD3)."""
+    """A4 page with the data page of a (fictitious) Dutch passport (TD3); ``print_masked``:
+    the printed BSN blacked out (default: as ``masked_bsn``, the MRZ's)."""
     rng = random.Random(seed)
     bsn = make_bsn(rng)
     docnum = make_document_number(rng)  # drawn always: the same dice for the rest
@@ -425,7 +429,7 @@ def passport_page(
     label_y = y
     _label_value(draw, x, y, "Persoonsnummer / Personal No.",
                  bsn[:4] + "." + bsn[4:6] + "." + bsn[6:], dpi)
-    if masked_bsn:
+    if masked_bsn if print_masked is None else print_masked:
         draw.rectangle((x - _mm(0.5, dpi), label_y + _mm(1.9, dpi), x + _mm(30, dpi),
                         label_y + _mm(5.4, dpi)), fill=(0, 0, 0))
     band = _draw_mrz(draw, lines, _mm(6.5, dpi), ph - _mm(4.5, dpi), dpi, mask_spans=mask_spans)

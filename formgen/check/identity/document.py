@@ -7,14 +7,14 @@
 2. read the MRZ (:mod:`~formgen.check.identity.mrz_zone`, :mod:`~formgen.check.identity.mrz_rows`:
    rows again piece by piece from the full-resolution page) and verify its check digits
    (:mod:`~formgen.check.identity.mrz`);
-3. without a valid MRZ, retry: nothing MRZ-like and text that reads badly (the angle classifier
-   was wrong: turned 180 degrees); a small document on a big page (its region read enlarged);
+3. without a valid MRZ, retry: a small document on a big page (its region read enlarged);
    print located in parts (the whole page); MRZ rows bent by a fold, which the detector drops
    (found in the detector's text map and straightened, :mod:`~formgen.check.identity.fold`);
    a photocopy's toner specks and drum band (the page read again cleaned,
    :mod:`~formgen.check.identity.copy_clean`);
 4. the rest of the page (names, BSN, keywords) is recognised only when a check needs it: no
-   valid MRZ, or an MRZ that hides the BSN (is it printed in the clear elsewhere?).
+   valid MRZ; or an MRZ that hides the BSN (is it printed in the clear elsewhere?), and then
+   only the lines wide enough to hold a nine-digit number, until one holds a BSN.
 
 Identity documents are personal data: nothing here logs, prints or writes the page or what was
 read from it; it only lands in the returned :class:`IdDocumentResult` (whose ``repr`` leaves the
@@ -35,7 +35,7 @@ import numpy as np
 
 from formgen.check.identity import fold, ocr
 from formgen.check.identity.copy_clean import clean_copy
-from formgen.check.identity.geometry import resized, rotate
+from formgen.check.identity.geometry import resized
 from formgen.check.identity.mrz import MrzResult, text_has_bsn
 from formgen.check.identity.mrz_rows import read_mrz
 from formgen.check.identity.mrz_zone import mrz_like, quality
@@ -44,8 +44,8 @@ from formgen.check.identity.page_read import (
     WORK_MAX_SIDE,
     ZOOM_MAX_FACTOR,
     PageRead,
+    read_numbers,
     read_page,
-    read_rest,
 )
 
 ID_KEYWORDS = (
@@ -106,18 +106,6 @@ def _id_hints(lines: Sequence[OcrLine]) -> bool:
     return False
 
 
-UPRIGHT_MIN_SCORE = 0.9  # mean recognition score of a page that is surely read the right way up
-
-
-def _maybe_upside_down(lines: Sequence[OcrLine]) -> bool:
-    """An upside-down MRZ reads as '>>>'; upside-down text in general reads with low scores."""
-    if not lines:
-        return True
-    if any(">>" in line.text for line in lines):
-        return True
-    return float(np.mean([line.score for line in lines])) < UPRIGHT_MIN_SCORE
-
-
 ZOOM_MAX_AREA = 0.4  # text on at most this share of the page: read that region again, larger
 
 
@@ -141,31 +129,19 @@ def _text_region(read: PageRead) -> np.ndarray | None:
     return np.ascontiguousarray(region)
 
 
-def _either_way_up(read: PageRead, today: dt.date) -> tuple[PageRead, MrzResult | None]:
-    """The MRZ of a page reading, or of the page turned 180 degrees when nothing MRZ-like was
-    found and the text reads badly (the angle classifier may have been wrong)."""
-    result, _ = read_mrz(read, today)
-    if result is None and _maybe_upside_down(read.lines):
-        turned = read_page(rotate(read.page, 180), vote=False, scale=read.scale)
-        turned.rotation = (read.rotation + 180) % 360
-        turned.located = read.located
-        turned_result, _ = read_mrz(turned, today)
-        if quality(turned_result) > quality(result):
-            return turned, turned_result
-    return read, result
-
-
 def _read_document(image: np.ndarray, today: dt.date, *,
                    locate: bool) -> tuple[PageRead, MrzResult | None]:
-    """Read a page and its MRZ, either way up; when no valid MRZ comes out, read the region
-    with text again, enlarged."""
-    read, result = _either_way_up(read_page(image, locate=locate), today)
+    """Read a page and its MRZ; when no valid MRZ comes out, read the region with text again,
+    enlarged."""
+    read = read_page(image, locate=locate)
+    result, _ = read_mrz(read, today)
     if result is None or not result.valid:
         # a small document on a big page (a low-resolution scan, a card far from the camera):
         # read the region with text again, enlarged, the way up it was found
         region = _text_region(read)
         if region is not None:
-            closer, result2 = _either_way_up(read_page(region, locate=False), today)
+            closer = read_page(region, locate=False)
+            result2, _ = read_mrz(closer, today)
             if quality(result2) > quality(result):
                 closer.rotation = (read.rotation + closer.rotation) % 360
                 closer.lines = read.lines + closer.lines  # keywords and BSN seen on either
@@ -246,10 +222,14 @@ def analyse_id_page(image: np.ndarray, *, today: dt.date | None = None) -> IdDoc
     if (result is None or not result.valid) and (result is not None or _id_hints(read.lines)):
         read, result = _read_photocopy(image, today, read, result)
 
+    def printed_bsn(text: str) -> bool:
+        return mrz_like(text) is None and text_has_bsn(text)
+
     if result is not None and result.valid and result.bsn_masked:
-        read_rest(read)  # the MRZ hides the BSN: is it printed in the clear elsewhere?
-    text_bsn = any(text_has_bsn(line.text) for line in read.lines
-                   if mrz_like(line.text) is None)
+        # the MRZ hides the BSN: is it printed in the clear elsewhere? Only the lines that can
+        # hold a number are read, and only until one holds a BSN
+        read_numbers(read, printed_bsn)
+    text_bsn = any(printed_bsn(line.text) for line in read.lines)
     looks_like_id = result is not None or _keywords_found(read.lines)
     if result is None:
         return IdDocumentResult(

@@ -190,6 +190,12 @@ def _fix(segment: str, kind: str) -> str:
     return "".join(out)
 
 
+def as_letters(row: str) -> str:
+    """A name row (letters and fillers only) with each digit that looks like a letter read as
+    that letter, as the parser reads it (``V0S`` is ``VOS``)."""
+    return _fix(row, "N")
+
+
 def _length_candidates(line: str, target: int) -> list[str]:
     """Ways to bring an OCR line to ``target`` characters by adding/removing ``<`` fillers."""
     line = line[: target + 8]

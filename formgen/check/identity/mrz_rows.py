@@ -21,7 +21,7 @@ import numpy as np
 from formgen.check.identity import ocr
 from formgen.check.identity.geometry import box_size
 from formgen.check.identity.mrz import UNKNOWN as UNKNOWN_CHAR
-from formgen.check.identity.mrz import MrzResult, normalize_line, parse_mrz
+from formgen.check.identity.mrz import MrzResult, as_letters, normalize_line, parse_mrz
 from formgen.check.identity.mrz_zone import Segment, mrz_from_lines, quality, segments
 from formgen.check.identity.ocr import OcrLine
 from formgen.check.identity.page_read import PageRead, read_rest
@@ -162,8 +162,9 @@ def _read_rows_chunked(read: PageRead, block: list[list[Segment]], n: int | None
     else:
         rows = _read_cells(cells, [(i, 0) for i in range(len(cells))])
     if name_row < len(rows) and not (whole_name and UNKNOWN_CHAR not in whole_name
-                                     and whole_name == rows[name_row]):
-        # the name has no check digit: read its row twice more, cut elsewhere, and vote
+                                     and as_letters(whole_name) == as_letters(rows[name_row])):
+        # the name has no check digit: unless the two readings agree (a name row holds no
+        # digits, so a 0 in one is the O of the other), read its row twice more and vote
         again = _read_cells(cells, [(name_row, 2), (name_row, 4)])
         rows[name_row] = _vote([rows[name_row], *again])
     return rows

@@ -1,5 +1,6 @@
 """One reading of a page: detect the text lines, turn the page upright, straighten it, and
-recognise the lines of the MRZ zone; the other lines wait until a check needs them.
+recognise the lines of the MRZ zone; the other lines wait until a check needs them (all of
+them: :func:`read_rest`; only those that can hold a number: :func:`read_numbers`).
 
 Text detection runs on a reduced copy (at most ``WORK_MAX_SIDE`` long), or on the part of the
 page with print on it (:mod:`formgen.check.identity.locate`), enlarged for a small document on
@@ -33,6 +34,7 @@ from formgen.check.identity.ocr import OcrLine
 
 WORK_MAX_SIDE = 1280  # longest side of the page copy used for text detection
 MAX_RECOGNISED_LINES = 60
+MIN_LINE_SCORE = 0.4  # a line recognised less surely than this is left out
 # summed width/height ratio of the lines recognised per page; about 8 ms each on one core
 RECOGNITION_BUDGET = 260.0
 
@@ -70,7 +72,7 @@ def _recognised(work: np.ndarray, boxes: list[np.ndarray]) -> list[OcrLine]:
     return [
         OcrLine(text, tuple((float(x), float(y)) for x, y in b), score)  # type: ignore[arg-type]
         for b, (text, score) in zip(boxes, texts, strict=True)
-        if text.strip() and score >= 0.4
+        if text.strip() and score >= MIN_LINE_SCORE
     ]
 
 
@@ -107,6 +109,34 @@ def read_rest(read: PageRead) -> bool:
     return True
 
 
+# the BSN question: a line narrower than this many heights cannot hold a nine-digit number (a
+# BSN printed as 1234.56.789 measures 5.5 on the generated documents)
+NINE_DIGITS_MIN_ASPECT = 3.0
+
+
+def read_numbers(read: PageRead, wanted: Callable[[str], bool]) -> bool:
+    """Recognise, of the lines left for later, those wide enough to hold a nine-digit number,
+    one at a time and unpadded (a short line costs less), until one holds what ``wanted``
+    looks for; whether one did. The other lines stay unread."""
+    if read.work is None:
+        return False
+    pending, read.pending = read.pending, []
+    for k, box in enumerate(pending):
+        w, h = box_size(box)
+        if w < NINE_DIGITS_MIN_ASPECT * h:
+            read.pending.append(box)
+            continue
+        (text, score), = ocr.recognize([ocr.crop_box(read.work, box)], min_width=0)
+        if not text.strip() or score < MIN_LINE_SCORE:
+            continue
+        corners = tuple((float(x), float(y)) for x, y in box)
+        read.lines.append(OcrLine(text, corners, score))  # type: ignore[arg-type]
+        if wanted(text):
+            read.pending.extend(pending[k + 1:])
+            return True
+    return False
+
+
 def _detect_near(work: np.ndarray, hint: Sequence[np.ndarray]) -> list[np.ndarray]:
     """Detect text only in the region around earlier boxes (the document), which is faster
     than the whole page; falls back to the whole page without boxes."""
@@ -126,18 +156,14 @@ def _detect_near(work: np.ndarray, hint: Sequence[np.ndarray]) -> list[np.ndarra
 ZOOM_MAX_FACTOR = 3.0  # a small document is enlarged at most this much
 
 
-def read_page(image: np.ndarray, *, vote: bool = True, locate: bool = True,
-               scale: float | None = None) -> PageRead:
-    """Detect and recognise the text of a page; ``vote``: let the angle classifier decide
-    whether the page is upside down (otherwise it is taken as it comes); ``locate``: read only
-    the part of the page with print on it (text detection costs in proportion to the area
-    read), at a size that suits the detector; ``scale``: read the page as it is, reduced by
-    this factor."""
+def read_page(image: np.ndarray, *, locate: bool = True) -> PageRead:
+    """Detect and recognise the text of a page (the angle classifier decides whether it is
+    upside down); ``locate``: read only the part of the page with print on it (text detection
+    costs in proportion to the area read), at a size that suits the detector."""
     page = as_rgb(image)
     h, w = page.shape[:2]
-    located = ink_region(page) if locate and scale is None else None
-    if scale is None:
-        scale = min(1.0, WORK_MAX_SIDE / max(h, w))
+    located = ink_region(page) if locate else None
+    scale = min(1.0, WORK_MAX_SIDE / max(h, w))
     if located is not None:
         x0, y0, x1, y1 = located
         page = page[y0:y1, x0:x1]
@@ -167,7 +193,7 @@ def read_page(image: np.ndarray, *, vote: bool = True, locate: bool = True,
     # 0 or 180 degrees: let the angle classifier vote on the longest lines
     longest = sorted(boxes, key=lambda b: -box_size(b)[0])[:10]
     sample = [ocr.crop_box(work, b) for b in longest if box_size(b)[0] > 3 * box_size(b)[1]]
-    votes = ocr.upside_down(sample) if vote else []
+    votes = ocr.upside_down(sample)
     flipped = sum(s for up, s in votes if up)
     upright = sum(s for up, s in votes if not up)
     if flipped > upright:
