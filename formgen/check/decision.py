@@ -459,15 +459,17 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
     if faint_noise_only(ink, strokes, m.signature):
         decision.apply("faint-noise")
         return
-    if noise_only(ink, strokes, m.signature):
+    # a signature's long light pen lines under darker specks: never an empty box
+    lines = m.signature and (noise_only(ink, strokes, True) or specks_only(ink, strokes)
+                             or noise_without_strokes(ink, strokes)) and pen_lines(m)
+    if not lines and noise_only(ink, strokes, m.signature):
         decision.apply("noise-only")
         return
-    if specks_only(ink, strokes):
+    if not lines and specks_only(ink, strokes):
         decision.apply("specks-only")
         return
-    if noise_without_strokes(ink, strokes):
-        decision.apply("pen-lines-under-specks" if m.signature and pen_lines(m)
-                       else "noise-without-strokes")
+    if lines or noise_without_strokes(ink, strokes):
+        decision.apply("pen-lines-under-specks" if lines else "noise-without-strokes")
         return
     if ink.widest >= WRITING_MIN_WIDTH and seen_or_read(m, detector=not grain):
         decision.apply("seen-or-read")
