@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from formgen.check.ink import INK_CONTRAST
 from formgen.check.text_lines import CLOSER_SCALE, READ_SCALE
 from formgen.check.verdict import Status
 
@@ -141,6 +142,10 @@ RULES: dict[str, Rule] = {
     "machine-text": Rule(Status.REVIEW, ("MACHINE_TEXT_CONFIDENCE", "MACHINE_TEXT_MIN_CHARACTERS",
                                          "MACHINE_TEXT_MIN_DISTINCT"),
                          "getypte of gestempelde tekst in het vak voor de handtekening"),
+    "pen-on-light-copy": Rule(Status.OK, ("PEN_VS_PRINT", "SIGNATURE_MIN_FRACTION",
+                                          "SIGNATURE_MIN_SPAN", "WRITING_MIN_WIDTH"),
+                              "de hele kopie is licht (ook de druk): de inkt, gemeten vanaf "
+                              "PEN_VS_PRINT van de donkerte van de druk, is een handtekening"),
     "pen-across-stamp": Rule(Status.OK, ("PEN_MIN_INK", "PEN_MIN_LINES"),
                              "gestempelde tekst met een handtekening erover: lange pennenstreken "
                              "naast de tekst en de rand van de stempel"),
@@ -186,6 +191,12 @@ MEASURES: dict[str, str] = {
     "value_shape": "de gelezen tekst heeft de vorm van een waarde",
     "machine_lines": "regels die de tekstherkenning zeker leest (zekerheid)",
     "strike": "doorhaling gevonden",
+    "light_level": "vanaf deze donkerte telt inkt op een lichte kopie (grijswaarden)",
+    "light_fraction": "deel van het vak met inkt, geteld vanaf light_level",
+    "light_beyond_noise": "hetzelfde, voorbij de ruis",
+    "light_widest": "breedste stuk met die inkt (pixels)",
+    "light_span": "breedte van die inkt (deel van het vak)",
+    "light_writing_pixels": "pixels met die inkt voorbij de ruis",
     "beside_pixels": "pixels met inkt naast de gelezen tekst en de rand van een stempel",
     "beside_longest": "langste stuk inkt daarvan (pixels)",
     "text_line_height": "hoogte van de gelezen regels tekst (pixels)",
@@ -211,6 +222,7 @@ class BoxMeasures(Protocol):
     def moved(self) -> bool: ...  # measured where its border was found, not where it was put
 
     def strokes(self) -> Ink: ...
+    def light_copy(self, share: float) -> Ink: ...
     def text_seen(self, wipe_print: bool) -> TextSeen: ...
     def letters(self, scale: float) -> int: ...
     def value_letters(self, unmoved: bool = False) -> int: ...
@@ -306,6 +318,13 @@ def faint_noise_only(ink: Ink, strokes: Ink, signature: bool) -> bool:
         strokes.pixels < STROKE_MIN_PIXELS
 
 
+def light_copy(ink: Ink) -> bool:
+    """The print near the box came out so light that PEN_VS_PRINT of its darkness is below
+    the ink level (INK_CONTRAST): a pen faded with it may count as faint marks only
+    (benchmarks/tuning-signature.md#a-signature-on-a-light-copy)."""
+    return ink.print_contrast > 0 and PEN_VS_PRINT * ink.print_contrast < INK_CONTRAST
+
+
 def noise_without_strokes(ink: Ink, strokes: Ink) -> bool:
     """The box's ink is mostly the noise of the paper around it (see WRITING_MIN_SHARE) and
     hardly any of it lies along pen strokes (see STROKE_MIN_PIXELS)."""
@@ -376,6 +395,10 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
         return
     if faint_noise_only(ink, strokes, m.signature):
         decision.apply("faint-noise")
+        return
+    if m.signature and light_copy(ink) and \
+            written(m.light_copy(PEN_VS_PRINT), signature=True) is Status.OK:
+        decision.apply("pen-on-light-copy")
         return
     if noise_without_strokes(ink, strokes):
         decision.apply("noise-without-strokes")
