@@ -55,6 +55,7 @@ THRESHOLDS: dict[str, Threshold] = {
     "ANSWER_MIN_CHARACTERS": Threshold(5, "letters", f"{LINES}#answer-min-characters"),
     "FOUND_SCORE": Threshold(0.25, "border_score", f"{PLACE}#found"),
     "FOUND_COVER": Threshold(0.05, "border_cover", f"{PLACE}#found"),
+    "WHOLE_COVER": Threshold(0.5, "border_cover", f"{PLACE}#follow"),
     "MACHINE_TEXT_CONFIDENCE": Threshold(0.75, "machine_lines", "benchmarks/tuning-signature.md"),
     "MACHINE_TEXT_MIN_CHARACTERS": Threshold(4, "machine_lines",
                                              "benchmarks/tuning-signature.md"),
@@ -88,6 +89,7 @@ VALUE_MIN_CHARACTERS = int(_t("VALUE_MIN_CHARACTERS"))
 ANSWER_MIN_CHARACTERS = int(_t("ANSWER_MIN_CHARACTERS"))
 FOUND_SCORE = _t("FOUND_SCORE")
 FOUND_COVER = _t("FOUND_COVER")
+WHOLE_COVER = _t("WHOLE_COVER")
 MACHINE_TEXT_CONFIDENCE = _t("MACHINE_TEXT_CONFIDENCE")
 MACHINE_TEXT_MIN_CHARACTERS = int(_t("MACHINE_TEXT_MIN_CHARACTERS"))
 MACHINE_TEXT_MIN_DISTINCT = int(_t("MACHINE_TEXT_MIN_DISTINCT"))
@@ -484,6 +486,12 @@ def border_found(score: float, cover: float, shift: int, search: int) -> bool:
     """The box's printed border matched well enough (FOUND_SCORE, FOUND_COVER), and not at
     the edge of the search (where the best place may lie beyond it)."""
     return score >= FOUND_SCORE and cover >= FOUND_COVER and shift < search
+
+
+def border_whole(cover: float) -> bool:
+    """Both halves of the border there (WHOLE_COVER), not only the box's sides: only such a
+    border is looked for beyond the search (placement.FOLLOW)."""
+    return cover >= WHOLE_COVER
 
 
 def explanation(decision: Decision, measures: dict[str, Any] | None = None) -> dict[str, Any]:
