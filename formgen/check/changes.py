@@ -135,6 +135,13 @@ def _printed_value(f: Field, findings: FormFindings, template: FormTemplate) -> 
     return text if letters_and_digits(text) >= VALUE_MIN_CHARACTERS else None
 
 
+def read_written(field_id: str, findings: FormFindings, template: FormTemplate) -> str | None:
+    """What is written or typed in any box of the form, read as the new values are read
+    (word by word, print wiped off); None when nothing is read."""
+    reading = _read(template.form.field(field_id), findings, template)
+    return reading.text if reading else None
+
+
 def _read(f: Field, findings: FormFindings, template: FormTemplate) -> Reading | None:
     typed = findings.values.get(f.id, "").strip()
     if typed:  # a digitally filled form: the value as typed
