@@ -34,13 +34,20 @@ from corpus.external import ExternalCase  # noqa: E402
 from corpus.families import FAMILIES, HALVES, build_families  # noqa: E402
 
 
-def cases_of(where: Path, family: str, rounds: int, seed: int, jobs: int) -> list[ExternalCase]:
-    """Both halves of a family's rounds, built once and kept in where."""
-    saved = where / f"cases-{family}-{seed}-{rounds}.json"
-    if saved.exists():
-        return [ExternalCase.from_json(d) for d in json.loads(saved.read_text())]
-    cases = build_families(where, KEY, rounds, seed, families=[family], workers=jobs)
+def cases_of(where: Path, family: str, rounds: int, seed: int, jobs: int,
+             half: str | None = None) -> list[ExternalCase]:
+    """A family's rounds (one half, or both when half is None), built once and kept in where;
+    a half is taken from a saved both-halves file when there is one."""
+    both = where / f"cases-{family}-{seed}-{rounds}.json"
+    saved = both if half is None else where / f"cases-{family}-{seed}-{rounds}-{half}.json"
+    for f in (both, saved):
+        if f.exists():
+            cases = [ExternalCase.from_json(d) for d in json.loads(f.read_text())]
+            return [c for c in cases if half is None or c.half == half]
+    start = time.perf_counter()
+    cases = build_families(where, KEY, rounds, seed, families=[family], half=half, workers=jobs)
     saved.write_text(json.dumps([c.to_json() for c in cases]))
+    print(f"built {len(cases)} {family} cases in {time.perf_counter() - start:.0f} s", flush=True)
     return cases
 
 
@@ -86,9 +93,9 @@ def main(argv: list[str] | None = None) -> None:
         where = args.corpus or Path(tmp)
         where.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
+        only = None if args.half == "both" else args.half
         cases = [c for fam in args.family
-                 for c in cases_of(where, fam, args.rounds, args.seed, args.jobs)
-                 if c.half in halves]
+                 for c in cases_of(where, fam, args.rounds, args.seed, args.jobs, only)]
         built = time.perf_counter() - start
         start = time.perf_counter()
         judged = judge(cases, args.jobs)

@@ -13,7 +13,14 @@ from dataclasses import field as dc_field
 from typing import Any
 
 from formgen.check.form_pages import FormPage
-from formgen.check.ink import Ink, boxes_mask, measure, reference_pages
+from formgen.check.ink import (
+    FAINT_CONTRAST,
+    INK_CONTRAST,
+    Ink,
+    boxes_mask,
+    measure,
+    reference_pages,
+)
 from formgen.check.placement import Offset
 from formgen.check.signature import Beside, ink_beside_text, read_lines
 from formgen.check.struck import Strike, struck_through
@@ -126,6 +133,23 @@ class FormBox:
                                piece_writing_pixels=_writing_pixels(ink), piece_span=ink.span)
             return ink
         return self._once(("pieces",), take)
+
+    def light_copy(self, share: float) -> Ink:
+        """The ink in the box counted from share times the print's darkness near it instead of
+        from INK_CONTRAST: on a copy that came out light as a whole (a photo in a shadow, a
+        washed-out phone picture) print and pen fade alike; pencil stays lighter than print."""
+        def take() -> Ink:
+            printed = self._printed
+            others = boxes_mask((printed.shape[0], printed.shape[1]), tuple(
+                b.rect for b in self.template.layout.boxes if b.field.page == self.field.page))
+            level = max(FAINT_CONTRAST, min(INK_CONTRAST, share * self.ink.print_contrast))
+            ink = measure(self.page.warped, printed, self._rect, boxes=others,
+                          print_darkness=True, ink_contrast=level)
+            self.values.update(light_level=level, light_fraction=ink.fraction,
+                               light_beyond_noise=ink.beyond_noise, light_widest=ink.widest,
+                               light_span=ink.span, light_writing_pixels=_writing_pixels(ink))
+            return ink
+        return self._once(("light", share), take)
 
     def text_seen(self, wipe_print: bool) -> TextSeen:
         """What the detector sees in the box, the print wiped off or as it is."""

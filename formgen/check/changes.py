@@ -136,6 +136,13 @@ def _printed_value(f: Field, findings: FormFindings, template: FormTemplate) -> 
     return text if letters_and_digits(text) >= VALUE_MIN_CHARACTERS else None
 
 
+def read_written(field_id: str, findings: FormFindings, template: FormTemplate) -> str | None:
+    """What is written or typed in any box of the form, read as the new values are read
+    (word by word, print wiped off); None when nothing is read."""
+    reading = _read(template.form.field(field_id), findings, template)
+    return reading.text if reading else None
+
+
 def customer_number_read(findings: FormFindings, template: FormTemplate) -> str | None:
     """On a form whose token names no customer (a blank form): the customer number box as
     typed into the PDF or read (PP-OCR), kept only when it has the form of a customer number

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from formgen.check.ink import INK_CONTRAST
 from formgen.check.text_lines import CLOSER_SCALE, READ_SCALE
 from formgen.check.verdict import Status
 
@@ -57,6 +58,7 @@ THRESHOLDS: dict[str, Threshold] = {
     "ANSWER_MIN_CHARACTERS": Threshold(5, "letters", f"{LINES}#answer-min-characters"),
     "FOUND_SCORE": Threshold(0.25, "border_score", f"{PLACE}#found"),
     "FOUND_COVER": Threshold(0.05, "border_cover", f"{PLACE}#found"),
+    "WHOLE_COVER": Threshold(0.5, "border_cover", f"{PLACE}#follow"),
     "MACHINE_TEXT_CONFIDENCE": Threshold(0.75, "machine_lines", "benchmarks/tuning-signature.md"),
     "MACHINE_TEXT_MIN_CHARACTERS": Threshold(4, "machine_lines",
                                              "benchmarks/tuning-signature.md"),
@@ -96,6 +98,7 @@ VALUE_MIN_CHARACTERS = int(_t("VALUE_MIN_CHARACTERS"))
 ANSWER_MIN_CHARACTERS = int(_t("ANSWER_MIN_CHARACTERS"))
 FOUND_SCORE = _t("FOUND_SCORE")
 FOUND_COVER = _t("FOUND_COVER")
+WHOLE_COVER = _t("WHOLE_COVER")
 MACHINE_TEXT_CONFIDENCE = _t("MACHINE_TEXT_CONFIDENCE")
 MACHINE_TEXT_MIN_CHARACTERS = int(_t("MACHINE_TEXT_MIN_CHARACTERS"))
 MACHINE_TEXT_MIN_DISTINCT = int(_t("MACHINE_TEXT_MIN_DISTINCT"))
@@ -169,6 +172,10 @@ RULES: dict[str, Rule] = {
     "machine-text": Rule(Status.REVIEW, ("MACHINE_TEXT_CONFIDENCE", "MACHINE_TEXT_MIN_CHARACTERS",
                                          "MACHINE_TEXT_MIN_DISTINCT"),
                          "getypte of gestempelde tekst in het vak voor de handtekening"),
+    "pen-on-light-copy": Rule(Status.OK, ("PEN_VS_PRINT", "SIGNATURE_MIN_FRACTION",
+                                          "SIGNATURE_MIN_SPAN", "WRITING_MIN_WIDTH"),
+                              "de hele kopie is licht (ook de druk): de inkt, gemeten vanaf "
+                              "PEN_VS_PRINT van de donkerte van de druk, is een handtekening"),
     "pen-across-stamp": Rule(Status.OK, ("PEN_MIN_INK", "PEN_MIN_LINES"),
                              "gestempelde tekst met een handtekening erover: lange pennenstreken "
                              "naast de tekst en de rand van de stempel"),
@@ -228,6 +235,12 @@ MEASURES: dict[str, str] = {
     "strike_reach": "lengte van de doorhaling, in hoogtes van het schrift",
     "strike_cover": "deel van de breedte van het schrift dat de doorhaling bedekt",
     "strike_thickness": "dikte van de inkt over de doorhaling, in hoogtes van het schrift",
+    "light_level": "vanaf deze donkerte telt inkt op een lichte kopie (grijswaarden)",
+    "light_fraction": "deel van het vak met inkt, geteld vanaf light_level",
+    "light_beyond_noise": "hetzelfde, voorbij de ruis",
+    "light_widest": "breedste stuk met die inkt (pixels)",
+    "light_span": "breedte van die inkt (deel van het vak)",
+    "light_writing_pixels": "pixels met die inkt voorbij de ruis",
     "beside_pixels": "pixels met inkt naast de gelezen tekst en de rand van een stempel",
     "beside_longest": "langste stuk inkt daarvan (pixels)",
     "text_line_height": "hoogte van de gelezen regels tekst (pixels)",
@@ -254,6 +267,7 @@ class BoxMeasures(Protocol):
 
     def strokes(self) -> Ink: ...
     def pieces(self) -> Ink: ...
+    def light_copy(self, share: float) -> Ink: ...
     def text_seen(self, wipe_print: bool) -> TextSeen: ...
     def letters(self, scale: float) -> int: ...
     def value_letters(self, unmoved: bool = False) -> int: ...
@@ -370,6 +384,13 @@ def specks_only(ink: Ink, strokes: Ink) -> bool:
     return 0 < ink.faint_largest < SPECK_MAX_SIZE and strokes.pixels < STROKE_MIN_PIXELS
 
 
+def light_copy(ink: Ink) -> bool:
+    """The print near the box came out so light that PEN_VS_PRINT of its darkness is below
+    the ink level (INK_CONTRAST): a pen faded with it may count as faint marks only
+    (benchmarks/tuning-signature.md#a-signature-on-a-light-copy)."""
+    return ink.print_contrast > 0 and PEN_VS_PRINT * ink.print_contrast < INK_CONTRAST
+
+
 def noise_without_strokes(ink: Ink, strokes: Ink) -> bool:
     """The box's ink is mostly the noise of the paper around it (see WRITING_MIN_SHARE) and
     hardly any of it lies along pen strokes (see STROKE_MIN_PIXELS)."""
@@ -458,6 +479,10 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
         return
     if faint_noise_only(ink, strokes, m.signature):
         decision.apply("faint-noise")
+        return
+    if m.signature and light_copy(ink) and \
+            written(m.light_copy(PEN_VS_PRINT), signature=True) is Status.OK:
+        decision.apply("pen-on-light-copy")
         return
     # a signature's long light pen lines under darker specks: never an empty box
     lines = m.signature and (noise_only(ink, strokes, True) or specks_only(ink, strokes)
@@ -563,6 +588,12 @@ def border_found(score: float, cover: float, shift: int, search: int) -> bool:
     """The box's printed border matched well enough (FOUND_SCORE, FOUND_COVER), and not at
     the edge of the search (where the best place may lie beyond it)."""
     return score >= FOUND_SCORE and cover >= FOUND_COVER and shift < search
+
+
+def border_whole(cover: float) -> bool:
+    """Both halves of the border there (WHOLE_COVER), not only the box's sides: only such a
+    border is looked for beyond the search (placement.FOLLOW)."""
+    return cover >= WHOLE_COVER
 
 
 def explanation(decision: Decision, measures: dict[str, Any] | None = None) -> dict[str, Any]:

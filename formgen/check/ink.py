@@ -243,7 +243,8 @@ def _noise_density(marks: np.ndarray, paper: np.ndarray, axis: int) -> np.ndarra
 
 def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
             boxes: np.ndarray | None = None, print_darkness: bool = False,
-            strokes: bool = False, pieces: bool = False) -> Ink:
+            strokes: bool = False, pieces: bool = False,
+            ink_contrast: float = INK_CONTRAST) -> Ink:
     """Ink inside rect (form points) on a page warped to CHECK_DPI (grey, uint8).
 
     The paper's own brightness is estimated around each pixel (a morphological closing wipes
@@ -261,6 +262,8 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
     so that on a textured copy the grain around and in the box is not taken for ink.
     pieces: count as ink only long pieces of pen stroke, however light (:func:`long_pieces`),
     for a thin pen under a worn copier's speckle, where the specks are darker than the pen.
+    ink_contrast: how much darker than the paper ink is (INK_CONTRAST; lower on a copy that
+    came out light as a whole, see :meth:`formgen.check.box_measures.FormBox.light_copy`).
     """
     x0, y0, x1, y1 = pixel_box(rect)
     x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
@@ -274,7 +277,7 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
     ny0 = max(0, y0 - CONTEXT) - cy0  # lines are looked for near the box only
     near = slice(ny0, min(h, y1 + CONTEXT) - cy0)
     contrast = darker_than_paper(region)
-    dark = long_pieces(contrast) if pieces else contrast > INK_CONTRAST
+    dark = long_pieces(contrast) if pieces else contrast > ink_contrast
     if strokes:
         dark &= stroke_strength(contrast) > STROKE_CONTRAST
     lines = np.zeros(dark.shape, bool)

@@ -15,12 +15,19 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from formgen.check.decision import border_found
+from formgen.check.decision import border_found, border_whole
 from formgen.check.ink import darker_than_paper, pixel_box
 from formgen.form.layout import Rect
 
 MARGIN = 6  # px at CHECK_DPI around the box: its four sides, not the next box (10 px away)
 SEARCH = 12  # px: how far from its place a box's border is looked for
+# Not found within SEARCH (a bowed photo moves the middle of a page further), the border is
+# looked for again up to FOLLOW px and taken only beyond SEARCH: stacked boxes' borders are
+# 52 px apart, so a box moved up to 31 px is not taken for the next one; and the print
+# around it (CONTEXT) must match there too, so the end of a block of boxes is not taken
+# for a box (benchmarks/tuning-placement.md#follow).
+FOLLOW = 20
+CONTEXT = 26  # px above and below the box: a border followed must match with the print there
 # Dark is darker than the paper by DARK grey levels, or on a faded copy by DARK_SHARE of the
 # darkest ink around the box (its 99th percentile), but at least FAINT: print faded to 30 %
 # is about 28 grey levels darker than the paper.
@@ -36,12 +43,14 @@ class Offset:
     dy: int
     score: float  # how well the print matched there (0-1)
     cover: float = 0.0  # the share of the border's print dark there, in the half with least
+    search: int = SEARCH  # px: how far the border was looked for
 
     @property
     def found(self) -> bool:
         """The border matched well enough, and not at the edge of the search (where the best
         place may lie beyond it)."""
-        return border_found(self.score, self.cover, max(abs(self.dx), abs(self.dy)), SEARCH)
+        return border_found(self.score, self.cover, max(abs(self.dx), abs(self.dy)),
+                            self.search)
 
     @property
     def in_place(self) -> bool:
@@ -51,27 +60,43 @@ class Offset:
 def find_box(page: np.ndarray, print_mask: np.ndarray, rect: Rect) -> Offset:
     """Where the box's printed border lies on the page (grey, warped to CHECK_DPI), from
     where the placement puts it; print_mask is the page's
-    :func:`formgen.check.ink.thin_print`."""
+    :func:`formgen.check.ink.thin_print`. Looked for up to FOLLOW px where it is not found
+    whole (border_whole) within SEARCH: a box's sides match at any height, so a border found
+    with little cover may be one found a line off."""
+    near = _find_box(page, print_mask, rect, SEARCH)
+    if near.found and border_whole(near.cover):
+        return near
+    far = _find_box(page, print_mask, rect, FOLLOW)
+    if far.found and border_whole(far.cover) and max(abs(far.dx), abs(far.dy)) >= SEARCH:
+        around = _find_box(page, print_mask, rect, FOLLOW, CONTEXT)
+        if max(abs(around.dx - far.dx), abs(around.dy - far.dy)) <= 1:
+            return far
+    return near
+
+
+def _find_box(page: np.ndarray, print_mask: np.ndarray, rect: Rect, search: int,
+              above: int = MARGIN) -> Offset:
+    """The search itself; above: px of print above and below the box matched with it."""
     x0, y0, x1, y1 = pixel_box(rect)
-    reach = MARGIN + SEARCH
+    reach, tall = MARGIN + search, above + search
     h, w = page.shape[:2]
-    if x0 - reach < 0 or y0 - reach < 0 or x1 + reach > w or y1 + reach > h:
+    if x0 - reach < 0 or y0 - tall < 0 or x1 + reach > w or y1 + tall > h:
         return Offset(0, 0, 0.0)
     pad = 8  # paper around the region, so the paper's brightness is judged at its edges too
-    ry0, rx0 = max(0, y0 - reach - pad), max(0, x0 - reach - pad)
-    region = page[ry0:min(h, y1 + reach + pad), rx0:min(w, x1 + reach + pad)]
-    contrast = darker_than_paper(region)[y0 - reach - ry0:y1 + reach - ry0,
+    ry0, rx0 = max(0, y0 - tall - pad), max(0, x0 - reach - pad)
+    region = page[ry0:min(h, y1 + tall + pad), rx0:min(w, x1 + reach + pad)]
+    contrast = darker_than_paper(region)[y0 - tall - ry0:y1 + tall - ry0,
                                          x0 - reach - rx0:x1 + reach - rx0]
     level = min(DARK, max(FAINT, DARK_SHARE * float(np.percentile(contrast, 99))))
     dark = (contrast > level).astype(np.float32)
-    template = print_mask[y0 - MARGIN:y1 + MARGIN, x0 - MARGIN:x1 + MARGIN].astype(np.float32)
+    template = print_mask[y0 - above:y1 + above, x0 - MARGIN:x1 + MARGIN].astype(np.float32)
     if not dark.any() or not template.any():
         return Offset(0, 0, 0.0)
     scores = cv2.matchTemplate(dark, template, cv2.TM_CCORR_NORMED)
     _, best, _, (bx, by) = cv2.minMaxLoc(scores)
     there = cv2.dilate(dark, np.ones((3, 3), np.uint8))[by:by + template.shape[0],
                                                       bx:bx + template.shape[1]] > 0
-    return Offset(bx - SEARCH, by - SEARCH, float(best), _covered(template > 0, there))
+    return Offset(bx - search, by - search, float(best), _covered(template > 0, there), search)
 
 
 def _covered(template: np.ndarray, there: np.ndarray) -> float:

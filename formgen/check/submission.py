@@ -10,7 +10,13 @@ from typing import Any
 import numpy as np
 
 from formgen.check.align import find_marks
-from formgen.check.changes import Change, change_checks, customer_number_read, read_changes
+from formgen.check.changes import (
+    Change,
+    change_checks,
+    customer_number_read,
+    read_changes,
+    read_written,
+)
 from formgen.check.consistency import consistency_checks
 from formgen.check.email import check_email
 from formgen.check.fields import FormFindings, account_name_crop, box_crop, check_form_pages
@@ -20,6 +26,7 @@ from formgen.check.identity.checks import (
     NumberSource,
     id_checks,
     id_number_check,
+    name_fits,
     read_printed_code,
     read_printed_name,
 )
@@ -148,6 +155,8 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
     _name_read_back(checks, findings, name)
     _id_number_read_back(checks, findings, template)
     found_id = id_search.found()
+    if not typed and found_id is not None:
+        name = _read_again(name, found_id[0].surname, findings, template)
     checks += id_checks(found_id, name, typed, today)
     number = id_number_check(found_id, *_id_number(findings, template))
     checks += [number] if number else []
@@ -262,6 +271,18 @@ def _account_name(findings: FormFindings, template: FormTemplate) -> tuple[str |
         return None, False
     printed = findings.request_id is not None  # prefilled forms print the name
     return read_printed_name(account_name_crop(findings, template)), printed
+
+
+def _read_again(name: str | None, surname: str | None, findings: FormFindings,
+                template: FormTemplate) -> str | None:
+    """A handwritten name whose reading does not hold the ID's surname, read once more word by
+    word (as new values are read): where only OCR failed, the second reading holds the surname
+    and the given names are compared (a relative's ID is then found out, not left as
+    "handwriting not readable")."""
+    if not surname or name and name_fits(name, surname):
+        return name
+    again = read_written("name", findings, template)
+    return again if again and name_fits(again, surname) else name
 
 
 def _id_number(findings: FormFindings, template: FormTemplate) -> tuple[str | None, NumberSource]:

@@ -12,6 +12,7 @@ E.164, a postcode as "1234 AB".
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -78,8 +79,11 @@ def _email(value: str) -> Checked:
 
 
 def _phone(value: str) -> Checked:
+    """Any mark between the digits is a separator: OCR reads a handwritten hyphen as "_",
+    "~", "=", ":" or "|", which the parser does not take for one."""
+    spaced = re.sub(r"[^0-9A-Za-z+()]", " ", value)
     try:
-        number = phonenumbers.parse(value, DEFAULT_REGION)
+        number = phonenumbers.parse(spaced, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not any(phonenumbers.is_possible_number_for_type(number, kind)

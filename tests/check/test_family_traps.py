@@ -29,3 +29,18 @@ def test_trap_is_not_complete(tmp_path: Path, trap: str) -> None:
     statuses = {c.code: str(c.status) for c in result.checks}
     assert statuses.get(TRAPS[trap]) != "ok", statuses
     assert str(result.verdict) != "complete", statuses
+
+
+# relative's ID with the holder's name handwritten on a blank form: the name box's first
+# reading ("Yaa ran Leuue" for "Yara van Leeuwen") missed the surname, so the given names were
+# never compared and the ID passed as "handwriting not readable" (families seed 11, report half)
+@pytest.mark.parametrize(("seed", "index"), [(11, 8), (7, 2), (13, 8)])
+def test_a_relatives_id_beside_a_handwritten_name_is_not_complete(tmp_path: Path, seed: int,
+                                                                 index: int) -> None:
+    assert F.FAMILIES["traps"][1][index % 6] == "relative"
+    case = F.build_one(tmp_path, b"external-corpus-key-0123456789abcdef", seed, "traps", index)
+    result = check_submission(case.path, key=b"external-corpus-key-0123456789abcdef",
+                              from_address=case.sender, today=today())
+    statuses = {c.code: str(c.status) for c in result.checks}
+    assert statuses.get("id_name") == "review", statuses
+    assert str(result.verdict) != "complete", statuses

@@ -276,7 +276,7 @@ def test_a_pen_signature_on_a_faded_copy_is_a_signature(keep: float) -> None:
     assert _statuses(_faded(_signed(_page2(), 8), keep))["signature"] is Status.OK
 
 
-@pytest.mark.parametrize("keep", [1.0, 0.6])
+@pytest.mark.parametrize("keep", [1.0, 0.6, 0.4, 0.3])
 def test_a_pencil_signature_is_for_a_person_to_look_at(keep: float) -> None:
     """Pencil stays lighter than the print, on a clean copy and on a faded one."""
     assert _statuses(_faded(_pencil_signed(_page2(), 9), keep))["signature"] is Status.REVIEW

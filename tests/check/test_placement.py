@@ -78,6 +78,49 @@ def test_a_box_moved_by_a_fold_is_found_where_it_lies() -> None:
             (field_id, dx, dy, offset)
 
 
+def _bowed(number: int, field_id: str, dx: int, dy: int) -> np.ndarray:
+    """The rows of the box and the boxes above and below it moved together, as a bowed page
+    in a phone photo moves the middle of the sheet (families corpus, phone: 12-15 px)."""
+    page = _blank(number)
+    top, bottom = _rows(field_id, reach=90)
+    rows = np.arange(page.shape[0], dtype=np.float32)
+    taper = 120  # px over which the shift fades out: the sheet bends, it does not tear
+    share = np.clip(1 - np.maximum(top - rows, rows - bottom) / taper, 0, 1)
+    ys, xs = np.mgrid[0:page.shape[0], 0:page.shape[1]].astype(np.float32)
+    return cv2.remap(page, xs - dx * share[:, None], ys - dy * share[:, None], cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_REPLICATE)
+
+
+def test_a_box_moved_beyond_the_search_by_a_bowed_page_is_followed() -> None:
+    """A generated family: a band of stacked boxes moved 13 to 16 px up or down (the search
+    reaches 12): the border is followed and found where it lies, not at the edge."""
+    rng = random.Random(13)
+    thin = thin_print(get_template().pdf)
+    for _ in range(16):
+        number = rng.choice([1, 2])
+        field_id = rng.choice([f for f in _boxes(number) if not f.startswith("check_")
+                               and f != "signature"])
+        dx, dy = rng.randint(-3, 3), rng.choice([-1, 1]) * rng.randint(SEARCH + 1, SEARCH + 4)
+        offset = find_box(_bowed(number, field_id, dx, dy), thin[number - 1],
+                          get_template().layout.box(field_id).rect)
+        assert offset.found and abs(offset.dx - dx) <= 1 and abs(offset.dy - dy) <= 1, \
+            (field_id, dx, dy, offset)
+
+
+@pytest.mark.parametrize("number", [1, 2])
+def test_a_box_moved_far_is_never_found_at_the_next_box(number: int) -> None:
+    """Stacked boxes are 52 px apart: moved 20 to 31 px (the next box's border then lies
+    more than FOLLOW px away), a box followed beyond SEARCH is found where it lies or not at
+    all, never at its neighbour's border."""
+    thin = thin_print(get_template().pdf)[number - 1]
+    for field_id in [f for f in _boxes(number) if not f.startswith("check_")][1:-1]:
+        for dy in (-31, -26, -21, 21, 26, 31):
+            offset = find_box(_bowed(number, field_id, 0, dy), thin,
+                              get_template().layout.box(field_id).rect)
+            assert offset.search == SEARCH or not offset.found or abs(offset.dy - dy) <= 1, \
+                (field_id, dy, offset)
+
+
 @pytest.mark.parametrize("kind", ["white", "speckle", "text", "tiny"])
 def test_no_border_is_found_where_there_is_none(kind: str) -> None:
     """Blank paper, paper full of speckle, a page of another document, a page too small for

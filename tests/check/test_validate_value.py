@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import random
 from typing import Any
 
 import numpy as np
@@ -75,3 +76,14 @@ def test_definition_rejects_a_wrong_refinement(key: str, value: Any) -> None:
     with pytest.raises(DefinitionError) as info:
         parse_form(data, "form.yaml")
     assert "\n" not in info.value.line()
+
+
+@pytest.mark.parametrize("mark", ["_", "~", "=", ":", "|", "-", " "])
+def test_a_phone_number_with_a_hyphen_read_as_another_mark(mark: str) -> None:
+    """OCR reads a handwritten hyphen as "_" (families corpus, seed 11, traps-005: "06_8716
+    9299"), "~", "=", ":" or "|": still the number, and a digit too few still is not."""
+    rng = random.Random(mark)
+    for _ in range(5):
+        n = "".join(rng.choice("0123456789") for _ in range(8))
+        assert validate("phone", f"06{mark}{n}").value == f"+316{n}"
+        assert validate("phone", f"06{mark}{n[:6]}").valid is False

@@ -230,6 +230,11 @@ def _similar(read_name: str, surname: str) -> bool:
     return any(SequenceMatcher(None, w, target).ratio() >= OCR_NAME_SIMILARITY for w in windows)
 
 
+def name_fits(read_name: str, surname: str) -> bool:
+    """The ID's surname is in the name read (exactly, or OCR-tolerant)."""
+    return surname_matches(read_name, surname) or _similar(read_name, surname)
+
+
 def _name(result: IdDocumentResult, account_name: str | None, typed: bool, where: str) -> Check:
     """typed: the name on the form is printed or typed, so OCR reads it reliably."""
     if not result.surname:
