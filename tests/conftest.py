@@ -14,6 +14,10 @@ from figures import figures, pytest_terminal_summary  # noqa: F401  (a plugin: s
 from formgen.form.build import blank_form, prefilled_form
 from formgen.form.customers import Customer
 
+# augraphy (a corpus generator) runs numba's parallel code; numba's OpenMP layer ends a process
+# forked after that ran (the tests' process pools fork), its work queue does not
+os.environ.setdefault("NUMBA_THREADING_LAYER", "workqueue")
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _template_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
