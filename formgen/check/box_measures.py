@@ -106,13 +106,18 @@ class FormBox:
     def _rect(self) -> Any:
         return self.template.layout.box(self.field.id).rect
 
+    @property
+    def _other_boxes(self) -> Any:
+        """The page's other boxes, left out of the paper's noise around this one."""
+        printed = self._printed
+        return boxes_mask((printed.shape[0], printed.shape[1]), tuple(
+            b.rect for b in self.template.layout.boxes if b.field.page == self.field.page))
+
     def strokes(self) -> Ink:
         """The ink in the box along pen strokes only (see
         :func:`formgen.check.ink.stroke_strength`), the noise around measured the same way."""
         def take() -> Ink:
-            printed = self._printed
-            others = boxes_mask((printed.shape[0], printed.shape[1]), tuple(
-                b.rect for b in self.template.layout.boxes if b.field.page == self.field.page))
+            printed, others = self._printed, self._other_boxes
             ink = measure(self.page.warped, printed, self._rect, boxes=others,
                           print_darkness=self.signature, strokes=True)
             self.values.update(stroke_pixels=ink.pixels, stroke_fraction=ink.fraction,
@@ -125,9 +130,7 @@ class FormBox:
         """The ink in the box on long pieces of pen stroke, however light (see
         :func:`formgen.check.ink.long_pieces`), the paper around measured the same way."""
         def take() -> Ink:
-            printed = self._printed
-            others = boxes_mask((printed.shape[0], printed.shape[1]), tuple(
-                b.rect for b in self.template.layout.boxes if b.field.page == self.field.page))
+            printed, others = self._printed, self._other_boxes
             ink = measure(self.page.warped, printed, self._rect, boxes=others, pieces=True)
             self.values.update(piece_pixels=ink.pixels, piece_beyond_noise=ink.beyond_noise,
                                piece_writing_pixels=_writing_pixels(ink), piece_span=ink.span)
@@ -139,9 +142,7 @@ class FormBox:
         from INK_CONTRAST: on a copy that came out light as a whole (a photo in a shadow, a
         washed-out phone picture) print and pen fade alike; pencil stays lighter than print."""
         def take() -> Ink:
-            printed = self._printed
-            others = boxes_mask((printed.shape[0], printed.shape[1]), tuple(
-                b.rect for b in self.template.layout.boxes if b.field.page == self.field.page))
+            printed, others = self._printed, self._other_boxes
             level = max(FAINT_CONTRAST, min(INK_CONTRAST, share * self.ink.print_contrast))
             ink = measure(self.page.warped, printed, self._rect, boxes=others,
                           print_darkness=True, ink_contrast=level)

@@ -4,12 +4,11 @@ not reported as sure (check.value_reading, check.latin_ocr, check.marks)."""
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import pytest
 from corpus.submissions import today
 from corpus.typed import typed_case
-from PIL import Image, ImageDraw, ImageFont
+from corpus.typed_lines import typed_line
 
 from formgen.check import latin_ocr
 from formgen.check.changes import SURE_CONFIDENCE
@@ -17,8 +16,6 @@ from formgen.check.marks import more_marked, restore_marks
 from formgen.check.submission import check_submission
 from formgen.check.validate_value import tidy
 from formgen.check.value_reading import fill_drops
-from formgen.form.fonts import REGULAR
-from formgen.resources import fonts_dir
 
 KEY = b"typed-names-test-key-0123456789abcdef"
 # Given names and surnames not in the corpus' own lists, with the same kinds of letters.
@@ -61,15 +58,6 @@ def test_a_letter_the_latin_recogniser_drops_is_put_in_and_marked_as_guessed() -
     assert fill_drops("NoorEl", "Noor El") == ("Noor El", frozenset())
 
 
-def _typed_line(text: str, size: int, seed: int) -> np.ndarray:
-    """A line in the field font as the recogniser gets it: a little blur and scanner noise."""
-    font = ImageFont.truetype(str(fonts_dir() / REGULAR), size)
-    image = Image.new("L", (int(font.getlength(text)) + 16, size * 2), 255)
-    ImageDraw.Draw(image).text((8, size // 3), text, fill=25, font=font)
-    blurred = cv2.GaussianBlur(np.asarray(image), (0, 0), 0.9)
-    noise = np.random.default_rng(seed).normal(0, 6, blurred.shape)
-    return np.clip(blurred + noise, 0, 255).astype(np.uint8)
-
 
 @pytest.mark.parametrize("size", [28, 34])
 def test_a_letter_the_latin_recogniser_does_not_know_is_chosen_from_the_drawing(
@@ -78,9 +66,9 @@ def test_a_letter_the_latin_recogniser_does_not_know_is_chosen_from_the_drawing(
     assert "ễ" not in known and "ễ" in more_marked("ê", known) and "Ł" in known
     for seed, (text, read, filled) in enumerate((("Nguyễn", "Nguyen", {4}),
                                                  ("Nguyễn Lan", "Nguyen Lan", {4}))):
-        line = _typed_line(text, size, seed)
+        line = typed_line(text, size, seed)
         assert restore_marks(line, read, unknown_to=known, filled=frozenset(filled)) == text
     for seed, text in enumerate(("Noor El Amrani", "Kees de Vries", "Lieke Willemsen",
                                  "Thi Lan Müller", "Łucja Kałuża")):
-        line = _typed_line(text, size, seed)
+        line = typed_line(text, size, seed)
         assert restore_marks(line, text, unknown_to=known) == text, text
