@@ -163,8 +163,9 @@ RULES: dict[str, Rule] = {
                          "de tekstherkenning ziet een regel tekst of leest een antwoord"),
     "strokes-written": Rule(Status.OK, ("STROKE_MIN_COVER",),
                             "alleen de inkt langs pennenstreken geteld is het vak ingevuld"),
-    "pen-lines-under-specks": Rule(Status.OK, ("STROKE_MIN_COVER", "PIECE_MIN_PIXELS",
-                                               "WRITING_MIN_SHARE", "SIGNATURE_MIN_SPAN"),
+    "pen-lines-under-specks": Rule(Status.OK, ("STROKE_MIN_COVER", "PEN_VS_PRINT",
+                                               "PIECE_MIN_PIXELS", "WRITING_MIN_SHARE",
+                                               "SIGNATURE_MIN_SPAN"),
                                    "de vlekjes van een kopieerapparaat zijn donkerder dan de "
                                    "pen, maar lange lichte pennenstreken alleen vullen het vak"),
     "typed": Rule(Status.OK, (), "digitaal ingevuld in de pdf"),
@@ -402,9 +403,12 @@ def pen_lines(m: BoxMeasures) -> bool:
     """A signature under a worn copier's specks, which are darker than its thin pen: long light
     pen lines (see :func:`formgen.check.ink.long_pieces`), PIECE_MIN_PIXELS beyond the same
     lines of the paper around, as wide as a signature, where the box's border was found whole
-    (benchmarks/tuning-copier.md). Their darkness is no guide there, nor is a fraction of the
-    box: a thin line covers little of it."""
+    (benchmarks/tuning-copier.md). A fraction of the box is no guide there (a thin line covers
+    little of it); darkness still is: the box's ink must be as dark as pen against the print
+    (PEN_VS_PRINT), so that pencil stays for a person."""
     if not (m.border_found and m.border_cover >= STROKE_MIN_COVER):
+        return False
+    if m.ink.print_contrast > 0 and m.ink.contrast < PEN_VS_PRINT * m.ink.print_contrast:
         return False
     pieces = m.pieces()
     return writing_pixels(pieces) >= PIECE_MIN_PIXELS and pieces.span >= SIGNATURE_MIN_SPAN \
