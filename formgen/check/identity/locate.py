@@ -14,7 +14,9 @@ LOCATE_SIDE = 800  # longest side of the page copy on which the ink is first loc
 LOCATE_INK = 25  # grey levels darker than the paper around it: print, not a tint or a shadow
 LOCATE_SPECK = 0.012  # clusters of ink smaller than this share of the page side are specks
 LOCATE_MAX_AREA = 0.45  # ink spread over more of the page than this: read the whole page
-REGION_SIDE = 800  # a located region is read at least this long (work pixels), at most 3x
+# a located region is read at least this long (work pixels), at most 3x: an ID card's MRZ
+# letters are then about 15 px high, enough for the detector, whose cost grows with the area
+REGION_SIDE = 640
 # print is letters: a cluster of ink in fewer separate pieces than this is a line, a corner
 # mark, a pair of specks or the dark wedge a folded page shows at its edge, not print
 LOCATE_MIN_PIECES = 3
