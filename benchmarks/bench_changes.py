@@ -2,6 +2,7 @@
 
     python benchmarks/bench_changes.py --half tune [--n 12] [--seed 29]
     python benchmarks/bench_changes.py --half report [--n 12] [--seed 29]
+    python benchmarks/bench_changes.py --half report --typed-only --latin-names [--n 12]
 
 Each case is one submission (tests/corpus/typed.py) with every value box filled (the change
 group and the reply address, 11 values): typed into the PDF's fields (pypdf) and printed
@@ -33,6 +34,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from corpus import forms  # noqa: E402
+from corpus.latin_names import other_latin_name, vietnamese_name  # noqa: E402
 from corpus.submissions import today  # noqa: E402
 from corpus.typed import typed_case, value_field_ids  # noqa: E402
 
@@ -47,13 +49,18 @@ DPIS = (150, 200, 300)
 HALF_SEED = {"tune": 0, "report": 1}
 
 
-def all_values(rng: np.random.Generator) -> dict[str, str]:
-    """A value for every value box, as customers write them."""
+def all_values(rng: np.random.Generator, latin_names: bool = False) -> dict[str, str]:
+    """A value for every value box, as customers write them; with latin_names, names and
+    places generated from the Latin letters of many languages (corpus.latin_names)."""
     form = load_form()
     values = {}
     for field_id in value_field_ids():
         field = form.field(field_id)
-        if field.format == "postcode_nl":
+        if latin_names and (field.kind == "place" or (
+                field.kind not in ("email", "phone", "iban", "date") and not field.format
+                and "street" not in field_id and "country" not in field_id)):
+            values[field_id] = (vietnamese_name, other_latin_name)[int(rng.integers(2))](rng)
+        elif field.format == "postcode_nl":
             values[field_id] = forms.fill_values("postcode", rng)
         elif field.kind in ("email", "phone", "iban", "place", "date"):
             values[field_id] = forms.fill_values(field.kind, rng)
@@ -72,8 +79,8 @@ def expected(field_id: str, written: str) -> str:
     return checked.value if checked.valid else tidy(written)
 
 
-def run(half: str, n: int, seed: int, families: tuple[tuple[str, str], ...] = FAMILIES
-        ) -> dict[str, dict[str, float]]:
+def run(half: str, n: int, seed: int, families: tuple[tuple[str, str], ...] = FAMILIES,
+        latin_names: bool = False) -> dict[str, dict[str, float]]:
     form = load_form()
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     likeness: dict[str, list[float]] = defaultdict(list)
@@ -86,7 +93,8 @@ def run(half: str, n: int, seed: int, families: tuple[tuple[str, str], ...] = FA
             rng = np.random.default_rng([seed, HALF_SEED[half], i])
             dpi = DPIS[int(rng.integers(len(DPIS)))]
             case = typed_case(Path(tmp) / f"case{i}", KEY, rng, source=source,
-                              renderer=renderer, overrides=all_values(rng), dpi=dpi,
+                              renderer=renderer, overrides=all_values(rng, latin_names),
+                              dpi=dpi,
                               with_id=False)
             result = check_submission(case.path, key=KEY, today=today(),
                                       from_address=case.person.email)
@@ -143,8 +151,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=12, help="submissions (11 values each)")
     parser.add_argument("--seed", type=int, default=29)
     parser.add_argument("--typed-only", action="store_true", help="the two typed families")
+    parser.add_argument("--latin-names", action="store_true",
+                        help="names and places from many languages' Latin letters")
     args = parser.parse_args(argv)
-    run(args.half, args.n, args.seed, FAMILIES[:2] if args.typed_only else FAMILIES)
+    run(args.half, args.n, args.seed, FAMILIES[:2] if args.typed_only else FAMILIES,
+        args.latin_names)
 
 
 if __name__ == "__main__":

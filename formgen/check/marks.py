@@ -60,9 +60,14 @@ def marked(letter: str) -> tuple[str, ...]:
     return tuple(found) + tuple(c for c in extra if c.isupper() == letter.isupper())
 
 
+# A PDF viewer writes a field's value letter after letter without kerning ("To" as wide as
+# "T" and "o"): drawn so too.
+UNKERNED = ["-kern"]
+
+
 def _draw(text: str, size: tuple[int, int], origin: tuple[float, float]) -> np.ndarray:
     canvas = Image.new("L", size, 0)
-    ImageDraw.Draw(canvas).text(origin, text, fill=255, font=_font())
+    ImageDraw.Draw(canvas).text(origin, text, fill=255, font=_font(), features=UNKERNED)
     return np.asarray(canvas) > 127
 
 
@@ -71,7 +76,7 @@ class _Fit:
 
     def __init__(self, ink: np.ndarray, text: str) -> None:
         font = _font()
-        left, top, right, bottom = font.getbbox(text)
+        left, top, right, bottom = font.getbbox(text, features=UNKERNED)
         pad = RENDER_SIZE
         self.size = (int(right - left) + 2 * pad, int(bottom - top) + 2 * pad)
         self.origin = (pad - left, pad - top)
@@ -110,35 +115,10 @@ def _agrees(pixels: np.ndarray, where: np.ndarray) -> bool:
                                                       (1 - MARK_AGREEMENT) * count)
 
 
-# Where the letters a recogniser may not know are: Latin Extended-A and -B, and Latin
-# Extended Additional (Vietnamese: ễ, ị, ầ).
-_OTHER_LATIN_BLOCKS = ((0x100, 0x24F), (0x1EA0, 0x1EF9))
-
-
-@cache
-def more_marked(letter: str, known: frozenset[str]) -> tuple[str, ...]:
-    """The letters, not among known, that are this letter with one or more marks added (ê:
-    ễ, ệ, ế; i: ị, ỉ): what a recogniser that does not know them reads them as."""
-    base = unicodedata.normalize("NFD", letter)
-    found = []
-    for first, last in _OTHER_LATIN_BLOCKS:
-        for code in range(first, last + 1):
-            char = chr(code)
-            decomposed = unicodedata.normalize("NFD", char)
-            if char not in known and len(decomposed) > len(base) and \
-                    decomposed.startswith(base) and unicodedata.category(char) in ("Lu", "Ll"):
-                found.append(char)
-    return tuple(found)
-
-
-def restore_marks(line: np.ndarray, text: str, *, unknown_to: frozenset[str] | None = None,
-                  filled: frozenset[int] = frozenset()) -> str:
+def restore_marks(line: np.ndarray, text: str) -> str:
     """The reading of a line typed in the field font with its lost accents put back (see the
-    module docstring); line: the line's crop as the recogniser got it. With unknown_to (the
-    letters the recogniser knows), also the letters it does not know are tried
-    (more_marked): on a letter read with a mark (it reads ễ as ê) and on the letters at the
-    places filled (it dropped them). Not on a letter read plain: a dot below is told from
-    noise less surely than it is missed (ḷ for l in "El" on generated lines)."""
+    module docstring); line: the line's crop as the recogniser got it. (A line the Latin
+    recogniser read has its letters chosen by check.typed_letters instead.)"""
     grey = line if line.ndim == 2 else cv2.cvtColor(line, cv2.COLOR_RGB2GRAY)
     _, binary = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     ink = binary.astype(bool)
@@ -150,13 +130,7 @@ def restore_marks(line: np.ndarray, text: str, *, unknown_to: frozenset[str] | N
     for i, char in enumerate(chars):
         if not char.isalpha():
             continue
-        if unknown_to is not None and i in filled:
-            chars[i] = _likeliest(ink, chars, i, more_marked(char, unknown_to))
-            base = fit.place("".join(chars))
-            continue
         candidates = marked(char) if char.isascii() else ()
-        if unknown_to is not None and not char.isascii():
-            candidates += more_marked(char, unknown_to)
         best, choice = 0, char
         for candidate in candidates:
             chars[i] = candidate
@@ -173,18 +147,6 @@ def restore_marks(line: np.ndarray, text: str, *, unknown_to: frozenset[str] | N
         if choice != char:
             base = fit.place("".join(chars))
     return "".join(chars)
-
-
-def _likeliest(ink: np.ndarray, chars: list[str], i: int, candidates: tuple[str, ...]) -> str:
-    """The letter at i as read or one of the candidates: the one with which the whole line,
-    drawn and fitted anew, differs least from the ink (a letter the recogniser dropped is
-    one it does not know: one of its candidates, most likely; the whole glyph decides)."""
-    scores = []
-    for candidate in (chars[i], *candidates):
-        tried = chars.copy()
-        tried[i] = candidate
-        scores.append((_mismatch(ink, "".join(tried)), candidate))
-    return min(scores)[1]
 
 
 # Letters and digits PP-OCR's recogniser takes for one another in print; in the field font

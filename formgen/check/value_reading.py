@@ -9,7 +9,6 @@ than WORD_GAP times the line's ink height, and each piece is recognised on its o
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -19,8 +18,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from formgen.check import latin_ocr
 from formgen.check.identity import ocr
-from formgen.check.marks import resolve_confusables, restore_marks
+from formgen.check.marks import UNKERNED, resolve_confusables, restore_marks
 from formgen.check.text_lines import READ_SCALE, detect_box_lines
+from formgen.check.typed_letters import base, choose_letters, drop_extra
 from formgen.form.fonts import REGULAR
 from formgen.form.layout import Rect
 from formgen.resources import fonts_dir
@@ -33,6 +33,13 @@ PIECE_PAD = 4  # px of the gap kept on each side of a piece
 # recogniser's reading, or an accent from the drawing (below changes.SURE_CONFIDENCE).
 GUESSED = 0.9
 MARK_ROOM = 0.15  # of a line's height, added above and below it to read its marks
+# A line at least this much like print (print_likeness) has its letters chosen from the page
+# (check.typed_letters) before it is told typed or not: a mark below the line (Ę, Ț) that
+# the reading lacks makes a typed line look less like its reading.
+LETTERS_FROM = 0.45
+# Of a line's height, added above and below it to choose its letters (check.typed_letters):
+# the detector's box cuts off a mark stacked on another (ầ, ỗ) and a dot below (ạ).
+CHOICE_ROOM = 0.4
 
 
 @dataclass(frozen=True)
@@ -58,29 +65,34 @@ def read_value_lines(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
     spans: list[tuple[int, int]] = []
     crops: list[np.ndarray] = []
     roomy: list[np.ndarray] = []
+    wide: list[np.ndarray] = []
     for quad in found.quads:
         line = ocr.crop_box(found.big, quad)
         crops.append(line)
         roomy.append(ocr.crop_box(found.big, quad, pad=MARK_ROOM) if marks else line)
+        wide.append(ocr.crop_box(found.big, quad, pad=CHOICE_ROOM) if marks else line)
         words = split_words(line)
         spans.append((len(pieces), len(pieces) + len(words)))
         pieces += words
     read = ocr.recognize(pieces)
     lines = []
-    for crop, room, (start, end) in zip(crops, roomy, spans, strict=True):
-        value = _read_line(crop, room, read[start:end], typed_from, marks)
+    for crop, room, whole, (start, end) in zip(crops, roomy, wide, spans, strict=True):
+        value = _read_line(crop, (room, whole), read[start:end], typed_from, marks)
         if value is not None:
             lines.append(value)
     return lines
 
 
-def _read_line(crop: np.ndarray, roomy: np.ndarray, read: list[tuple[str, float]],
-               typed_from: float | None, marks: bool) -> ValueLine | None:
+def _read_line(crop: np.ndarray, rooms: tuple[np.ndarray, np.ndarray],
+               read: list[tuple[str, float]], typed_from: float | None,
+               marks: bool) -> ValueLine | None:
     """One line from its words' readings (see read_value_lines). A line of words (marks) is
     read again by the recogniser for Latin script, with room above and below for the marks
     (roomy: the detector's box cuts off the cedilla of a Ş); a line so read that looks like
     print takes that reading, and a letter it dropped or a mark put back from the drawing
-    lowers its confidence to GUESSED."""
+    lowers its confidence to GUESSED; so does a letter chosen from the drawing
+    (check.typed_letters, on the line with more room: wide)."""
+    roomy, wide = rooms
     words = [(text.strip(), score) for text, score in read if text.strip()]
     if not words:
         return None
@@ -92,19 +104,25 @@ def _read_line(crop: np.ndarray, roomy: np.ndarray, read: list[tuple[str, float]
         latin = _read_latin(roomy, text)
         if latin is not None:
             latin_likeness = print_likeness(crop, latin.text)
-            if max(likeness, latin_likeness) >= typed_from:
-                text, likeness = latin.text, max(likeness, latin_likeness)
-                confidence = min(latin.confidence, GUESSED) if latin.filled \
-                    else latin.confidence
+            chosen = None
+            if max(likeness, latin_likeness) >= LETTERS_FROM:
+                kept, filled = drop_extra(wide, latin.text, latin.filled)
+                others = latin.others if kept == latin.text else {}
+                chosen = choose_letters(wide, kept, filled, others)
+                latin_likeness = max(latin_likeness, print_likeness(crop, chosen.text))
+            if chosen is not None and max(likeness, latin_likeness) >= typed_from:
+                text, likeness = chosen.text, max(likeness, latin_likeness)
+                guessed = latin.filled or chosen.changed or chosen.doubtful
+                confidence = min(latin.confidence, GUESSED) if guessed else latin.confidence
             else:
+                if latin.filled:  # letters one recogniser saw and the other did not
+                    confidence = min(confidence, GUESSED)
                 latin = None
     if typed_from is None or likeness < typed_from:
         return ValueLine(text, confidence, likeness)
     text = resolve_confusables(crop, text)
-    if marks:
-        restored = restore_marks(roomy, text,
-                                 unknown_to=latin_ocr.known() if latin is not None else None,
-                                 filled=latin.filled if latin is not None else frozenset())
+    if marks and latin is None:
+        restored = restore_marks(roomy, text)
         if restored != text:
             text, confidence = restored, min(confidence, GUESSED)
     return ValueLine(text, confidence, likeness)
@@ -115,11 +133,7 @@ class _LatinReading:
     text: str
     confidence: float
     filled: frozenset[int]  # where letters it dropped were put in from the first reading
-
-
-# Latin letters whose first character after decomposition is not their base letter.
-_BASE = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ı": "i",
-                       "Ħ": "H", "ħ": "h", "Ŧ": "T", "ŧ": "t"})
+    others: dict[int, str]  # where the first reading has another letter: that letter
 
 
 # Read for one another in print (I and l look alike in the field font; the recogniser's case
@@ -130,8 +144,7 @@ _ALIKE = str.maketrans({"I": "l", "1": "l", "|": "l"})
 def _fold(text: str) -> str:
     """Each letter as its base letter, in lower case, the look-alikes as one (ễ -> e, Ł -> l,
     I -> l), one character for one: to align two readings of a line."""
-    return "".join(unicodedata.normalize("NFD", c)[0] for c in
-                   text.translate(_BASE).translate(_ALIKE)).lower()
+    return "".join(base(c) or c for c in text.translate(_ALIKE)).lower()
 
 
 def fill_drops(latin: str, plain: str) -> tuple[str, frozenset[int]]:
@@ -139,15 +152,25 @@ def fill_drops(latin: str, plain: str) -> tuple[str, frozenset[int]]:
     other recogniser's reading (plain), where the two, without their marks, say a letter more
     there: the Latin recogniser leaves out a letter it does not know (ễ in "Nguyễn" read as
     "Nguyn"; the other read "Nguyen"); and the places of the letters put in."""
+    out, filled, _ = _merge(latin, plain)
+    return out, filled
+
+
+def _merge(latin: str, plain: str) -> tuple[str, frozenset[int], dict[int, str]]:
+    """fill_drops, and where the two readings say another letter one for one (ỗ read ð
+    and o), the other reading's letter by place."""
     out, filled = "", set()
+    others: dict[int, str] = {}
     matcher = difflib.SequenceMatcher(None, _fold(latin), _fold(plain), autojunk=False)
     for op, i0, i1, j0, j1 in matcher.get_opcodes():
         if op == "insert":
             filled |= {len(out) + k for k, c in enumerate(plain[j0:j1]) if not c.isspace()}
             out += plain[j0:j1]
         else:
+            if op == "replace" and i1 - i0 == j1 - j0:
+                others |= {len(out) + k: c for k, c in enumerate(plain[j0:j1]) if c.isalpha()}
             out += latin[i0:i1]
-    return out, frozenset(filled)
+    return out, frozenset(filled), others
 
 
 def _read_latin(line: np.ndarray, plain: str) -> _LatinReading | None:
@@ -158,8 +181,8 @@ def _read_latin(line: np.ndarray, plain: str) -> _LatinReading | None:
     ((text, score),) = latin_ocr.recognize([line])
     if not text.strip():
         return None
-    filled, places = fill_drops(" ".join(text.split()), plain)
-    return _LatinReading(filled, score, places)
+    filled, places, others = _merge(" ".join(text.split()), plain)
+    return _LatinReading(filled, score, places, others)
 
 
 def split_words(line: np.ndarray) -> list[np.ndarray]:
@@ -209,18 +232,20 @@ def _ink_box(mask: np.ndarray) -> np.ndarray | None:
 
 def print_likeness(line: np.ndarray, text: str) -> float:
     """How well the line looks like text drawn in the form's field font (DejaVu Sans, the
-    font PDF viewers write a typed value in): the reading drawn in that font, stretched onto
-    the line's ink, against that ink (correlation of the two, blurred a little; 1 is the same).
-    Handwriting, and a reading that is not what the line shows, look less alike."""
+    font PDF viewers write a typed value in, letter after letter, unkerned): the reading
+    drawn in that font, stretched onto the line's ink, against that ink (correlation of the
+    two, blurred a little; 1 is the same). Handwriting, and a reading that is not what the
+    line shows, look less alike."""
     grey = line if line.ndim == 2 else cv2.cvtColor(line, cv2.COLOR_RGB2GRAY)
     _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     seen = _ink_box(ink.astype(bool))
     if seen is None or not text.strip():
         return 0.0
     font = _field_font()
-    left, top, right, bottom = font.getbbox(text)
+    left, top, right, bottom = font.getbbox(text, features=UNKERNED)
     canvas = Image.new("L", (int(right - left) + 8, int(bottom - top) + 8), 0)
-    ImageDraw.Draw(canvas).text((4 - left, 4 - top), text, fill=255, font=font)
+    ImageDraw.Draw(canvas).text((4 - left, 4 - top), text, fill=255, font=font,
+                                features=UNKERNED)
     drawn = _ink_box(np.asarray(canvas) > 127)
     if drawn is None:
         return 0.0
@@ -232,4 +257,3 @@ def print_likeness(line: np.ndarray, text: str) -> float:
     a, b = a - a.mean(), b - b.mean()
     norm = float(np.sqrt((a * a).sum() * (b * b).sum()))
     return float((a * b).sum() / norm) if norm else 0.0
-

@@ -1,19 +1,22 @@
 """Names typed in a viewer, printed (PDFium, poppler) and scanned, read exactly: letters
-outside Latin-1 (Ł, Ş, ễ), accents (ü, é) and "El" (not "EI"); and a name not read surely is
-not reported as sure (check.value_reading, check.latin_ocr, check.marks)."""
+outside Latin-1 (Ł, Ş, ễ), accents (ü, é) and "El" (not "EI"), names generated from the
+Latin letters of many languages (Vietnamese, Polish, Czech, Turkish, Icelandic...); and a
+name not read surely is not reported as sure (check.value_reading, check.latin_ocr,
+check.typed_letters)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from corpus.latin_names import other_latin_name, vietnamese_name
 from corpus.submissions import today
 from corpus.typed import typed_case
 from corpus.typed_lines import typed_line
 
 from formgen.check import latin_ocr
-from formgen.check.changes import SURE_CONFIDENCE
-from formgen.check.marks import more_marked, restore_marks
+from formgen.check.changes import SURE_CONFIDENCE, Change
 from formgen.check.submission import check_submission
+from formgen.check.typed_letters import base, choose_letters
 from formgen.check.validate_value import tidy
 from formgen.check.value_reading import fill_drops
 
@@ -59,16 +62,62 @@ def test_a_letter_the_latin_recogniser_drops_is_put_in_and_marked_as_guessed() -
 
 
 
-@pytest.mark.parametrize("size", [28, 34])
-def test_a_letter_the_latin_recogniser_does_not_know_is_chosen_from_the_drawing(
-        size: int) -> None:
-    known = latin_ocr.known()
-    assert "ễ" not in known and "ễ" in more_marked("ê", known) and "Ł" in known
-    for seed, (text, read, filled) in enumerate((("Nguyễn", "Nguyen", {4}),
-                                                 ("Nguyễn Lan", "Nguyen Lan", {4}))):
-        line = typed_line(text, size, seed)
-        assert restore_marks(line, read, unknown_to=known, filled=frozenset(filled)) == text
+@pytest.mark.parametrize("size", [28, 34])  # px a line is read at: 10 pt at 150 dpi, 1.5 times
+def test_letters_are_chosen_from_the_drawing_and_plain_names_kept(size: int) -> None:
+    rng = np.random.default_rng(size)
+    names = [(vietnamese_name if k % 2 == 0 else other_latin_name)(rng) for k in range(10)]
+    right = [name for seed, name in enumerate(names)
+             if choose_letters(typed_line(name, size, seed), _plain(name)).text == name]
+    assert len(right) >= 7, set(names) - set(right)
     for seed, text in enumerate(("Noor El Amrani", "Kees de Vries", "Lieke Willemsen",
-                                 "Thi Lan Müller", "Łucja Kałuża")):
-        line = typed_line(text, size, seed)
-        assert restore_marks(line, text, unknown_to=known) == text, text
+                                 "Thi Lan Müller", "Łucja Kałuża", "Den Haag")):
+        choice = choose_letters(typed_line(text, size, seed), text)
+        assert (choice.text, choice.changed) == (text, frozenset()), text
+
+
+def _plain(text: str) -> str:
+    """What a recogniser that knows no marks reads: the base letters."""
+    return "".join(base(c) if c.isalpha() else c for c in text)
+
+
+# Each case: three names of one kind (Vietnamese or other Latin letters), generated from the
+# letters (corpus.latin_names), typed into the name and place boxes.
+LATIN_CASES = [("pdfium", 150, vietnamese_name), ("poppler", 200, other_latin_name),
+               ("poppler", 300, vietnamese_name), ("pdfium", 200, vietnamese_name),
+               ("poppler", 150, other_latin_name), ("pdfium", 300, other_latin_name)]
+# A mark stacked on another (ồ, ữ, Ű) loses its top where the field's box clips it on the
+# page, and the first recogniser sometimes reads a wrong base letter (ư as "ur"); such a
+# name is read with a confidence below SURE_CONFIDENCE, never surely.
+LATIN_EXACT = 0.7
+
+
+Read = tuple[str, int, str, Change | None]  # renderer, dpi, the name typed, its reading
+
+
+@pytest.fixture(scope="module")
+def latin_names_read(tmp_path_factory: pytest.TempPathFactory) -> list[Read]:
+    read_back: list[Read] = []
+    for k, (renderer, dpi, make) in enumerate(LATIN_CASES):
+        rng = np.random.default_rng([29, k])
+        written = {field: make(rng) for field in (*NAME_FIELDS, "new_city")}
+        case = typed_case(tmp_path_factory.mktemp("latin") / "case", KEY, rng,
+                          renderer=renderer, overrides=written, dpi=dpi, with_id=False)
+        result = check_submission(case.path, key=KEY, today=today(),
+                                  from_address=case.person.email)
+        read = {c.field: c for c in result.changes}
+        read_back += [(renderer, dpi, text, read.get(field)) for field, text in written.items()]
+    return read_back
+
+
+def test_names_with_any_latin_letters_are_read_exactly_or_not_surely(
+        latin_names_read: list[Read]) -> None:
+    wrong = [(r, dpi, text, c) for r, dpi, text, c in latin_names_read
+             if c is None or c.value != tidy(text)]
+    surely_wrong = [(r, dpi, text, c) for r, dpi, text, c in wrong
+                    if c is not None and c.confidence >= SURE_CONFIDENCE]
+    assert not surely_wrong, surely_wrong
+    exact = 1 - len(wrong) / len(latin_names_read)
+    assert exact >= LATIN_EXACT, (exact, wrong)
+    not_typed = [(text, c) for _, _, text, c in latin_names_read
+                 if c is None or c.source != "typed"]
+    assert not not_typed, not_typed

@@ -11,10 +11,11 @@ from formgen.resources import fonts_dir
 
 
 def typed_line(text: str, size: int, seed: int) -> np.ndarray:
-    """One line as the recogniser gets it: the field font, a little blur and scanner noise."""
+    """One line as the recogniser gets it: the field font, letter after letter (unkerned, as
+    a PDF viewer writes a field's value), a little blur and scanner noise."""
     font = ImageFont.truetype(str(fonts_dir() / REGULAR), size)
-    image = Image.new("L", (int(font.getlength(text)) + 16, size * 2), 255)
-    ImageDraw.Draw(image).text((8, size // 3), text, fill=25, font=font)
+    image = Image.new("L", (int(font.getlength(text, features=["-kern"])) + 16, size * 2), 255)
+    ImageDraw.Draw(image).text((8, size // 3), text, fill=25, font=font, features=["-kern"])
     blurred = cv2.GaussianBlur(np.asarray(image), (0, 0), 0.9)
     noise = np.random.default_rng(seed).normal(0, 6, blurred.shape)
     return np.clip(blurred + noise, 0, 255).astype(np.uint8)

@@ -1,0 +1,189 @@
+"""Each letter of a typed line chosen from the page among the Latin letters of its base.
+
+A value typed in a PDF viewer is drawn in the form's field font (DejaVu Sans). The recognisers
+know the base letters well but not every mark: PP-OCRv6 drops or reads plain the Vietnamese
+letters (ị, ặ, ộ), the first recogniser reads them plain or with another mark. Here the line's
+reading is drawn in the field font and fitted on the line's ink once (check.marks); then, left
+to right, each letter whose surroundings on the page the drawing does not explain is drawn as
+every letter of the same base the field font has (LETTERS: o, ó, ô, ộ, ơ, ợ, ø ...) and the
+one that differs least from the ink around it is taken, when it is clearly better
+(CHOICE_GAIN). A letter changed so is a guess: the caller lowers the line's confidence.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+import cv2
+import numpy as np
+
+from formgen.check.marks import SWAP_GAIN, UNKERNED, _Fit, _font, _line_ink, _mismatch
+
+# The letters chosen among: Latin-1 Supplement and Latin Extended-A (West, Central and North
+# European, Turkish, Baltic letters), Romanian's comma below (ș, ț), Vietnamese's horn (ơ, ư)
+# and Latin Extended Additional's Vietnamese letters (U+1EA0..1EF9). Not the rest of
+# Extended-B and Additional: phonetic and historic letters nobody types in a name, each a
+# look-alike more (ȯ, ḷ).
+_LETTER_RANGES = ((0xC0, 0x17F), (0x1A0, 0x1A1), (0x1AF, 0x1B0), (0x218, 0x21B),
+                  (0x1EA0, 0x1EF9))
+# Latin letters whose first character after decomposition is not their base letter.
+_BASE = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ı": "i",
+                       "Ħ": "H", "ħ": "h", "Ŧ": "T", "ŧ": "t"})
+# A letter is tried only where the drawing and the ink around it differ in at least this many
+# pixels (a mark the reading lacks, or one it has that the page does not show).
+UNEXPLAINED_PIXELS = 5
+# A line where a letter's surroundings still differ from the drawing in this many pixels
+# after the choice is not read surely (a mark no letter of the family explains).
+DOUBT_PIXELS = 8
+# Another letter is taken when it differs from the ink around the letter in at least
+# CHOICE_MIN_PIXELS fewer pixels than the letter as read, and in CHOICE_GAIN of the pixels
+# in which the two drawings differ (most of its mark agrees with the page).
+CHOICE_MIN_PIXELS = 5
+CHOICE_GAIN = 0.25
+NEAR = 2  # px: the ink around a letter is moved by up to this much to meet its drawing
+
+
+def base(letter: str) -> str:
+    """The letter without its marks, same case (ộ -> o, Ł -> L)."""
+    return unicodedata.normalize("NFD", letter.translate(_BASE))[:1]
+
+
+@cache
+def family(letter: str) -> tuple[str, ...]:
+    """Every letter of the field font's Latin letters (see _LETTER_RANGES) with the base of
+    this one, the base letter first (for o: o, ò, ó, ô, ... ø, ơ, ọ, ộ, ợ)."""
+    root = base(letter)
+    if not root.isascii() or not root.isalpha():
+        return (letter,)
+    found = [root]
+    for first, last in _LETTER_RANGES:
+        for code in range(first, last + 1):
+            char = chr(code)
+            if char != root and unicodedata.category(char) in ("Lu", "Ll") and \
+                    base(char) == root and _drawn(char):
+                found.append(char)
+    return tuple(found)
+
+
+@cache
+def _drawn(char: str) -> bool:
+    """The field font has a glyph of its own for char (not its empty box)."""
+    font = _font()
+    return np.array_equal(font.getmask(char), font.getmask("\uffff")) is False
+
+
+def _spans(fit: _Fit, text: str) -> list[tuple[int, int]]:
+    """Each character's columns on the line (where the fitted drawing puts it)."""
+    font = _font()
+    scale, shift = float(fit.matrix[0, 0]), float(fit.matrix[0, 2])
+    spans = []
+    for i in range(len(text)):
+        x0 = fit.origin[0] + font.getlength(text[:i], features=UNKERNED)
+        x1 = fit.origin[0] + font.getlength(text[:i + 1], features=UNKERNED)
+        spans.append((int(np.floor(x0 * scale + shift)), int(np.ceil(x1 * scale + shift))))
+    return spans
+
+
+def _grown(mask: np.ndarray) -> np.ndarray:
+    return cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+
+
+def _unexplained(drawn: np.ndarray, ink: np.ndarray) -> int:
+    """Pixels where the drawing and the ink disagree by more than a pixel: ink with no
+    drawing next to it, drawing with no ink next to it."""
+    return int(((ink & ~_grown(drawn)) | (drawn & ~_grown(ink))).sum())
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str
+    changed: frozenset[int]  # the places of the letters changed
+    doubtful: bool  # a letter's surroundings are still not explained (DOUBT_PIXELS)
+
+
+def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozenset(),
+                   others: Mapping[int, str] | None = None) -> Choice:
+    """The reading of a line typed in the field font with each letter as the page shows it
+    (see the module docstring); letters at the places in always (put in from another
+    reading) are chosen even where the drawing explains the ink; at the places in others,
+    where another reading saw another letter, among both letters' families."""
+    others = others or {}
+    grey = line if line.ndim == 2 else cv2.cvtColor(line, cv2.COLOR_RGB2GRAY)
+    _, binary = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ink = binary.astype(bool)
+    if not ink.any() or not any(c.isalpha() for c in text):
+        return Choice(text, frozenset(), False)
+    fit = _Fit(ink, text)
+    # The field's box clips what the viewer draws: a mark stacked on another (ễ, ồ) loses its
+    # top on the page; the drawing is clipped where the ink ends.
+    rows = np.flatnonzero(ink.any(axis=1))
+    shown = np.zeros(ink.shape, dtype=bool)
+    shown[rows[0]:rows[-1] + 1] = True
+    moves = range(-NEAR, NEAR + 1)
+    shifted = [np.roll(ink, (dy, dx), axis=(0, 1)) for dy in moves for dx in moves]
+    chars = list(text)
+    spans = _spans(fit, text)
+    placed = fit.place(text) & shown
+    changed = set()
+    doubtful = False
+    for i, char in enumerate(chars):
+        options = family(char) if char.isalpha() else (char,)
+        if i in others:
+            options += tuple(c for c in family(others[i]) if c not in options)
+        if char not in options:
+            options = (char, *options)
+        if len(options) < 2:
+            continue
+        x0, x1 = max(0, spans[i][0] - NEAR), min(ink.shape[1], spans[i][1] + NEAR)
+        if x1 <= x0:
+            continue
+        window = np.s_[:, x0:x1]
+        # the ink moved by up to NEAR to meet the letter as read (the line's fit is off by a
+        # pixel or two here and there); the letters tried are compared with it so
+        here = min((moved[window] for moved in shifted),
+                   key=lambda moved: int((moved ^ placed[window]).sum()))
+        unexplained = _unexplained(placed[window], here)
+        if i not in always and i not in others and unexplained < UNEXPLAINED_PIXELS:
+            continue
+        scores = []
+        for option in options:
+            chars[i] = option
+            tried = (fit.place("".join(chars)) & shown)[window]
+            scores.append((int((tried ^ here).sum()), option != char, option,
+                           int((tried ^ placed[window]).sum())))
+        chars[i] = char
+        as_read = next(score for score, _, option, _ in scores if option == char)
+        best, _, choice, differ = min(scores)
+        if choice != char and as_read - best >= max(CHOICE_MIN_PIXELS, CHOICE_GAIN * differ):
+            chars[i] = choice
+            changed.add(i)
+            placed = fit.place("".join(chars)) & shown
+            unexplained = _unexplained(placed[window], here)
+        doubtful |= unexplained >= DOUBT_PIXELS
+    return Choice("".join(chars), frozenset(changed), doubtful)
+
+
+def drop_extra(line: np.ndarray, text: str, filled: frozenset[int]) -> tuple[str, frozenset[int]]:
+    """The reading with a letter too many taken out where two or more letters in a row were
+    put in from the other reading (filled): the first recogniser reads one letter it does
+    not know as two (ư as "ur"). A letter goes when the whole line drawn without it, fitted
+    anew, matches the ink clearly better (check.marks.SWAP_GAIN); returns the reading and
+    the places filled that are left."""
+    ink = _line_ink(line)
+    if not ink.any():
+        return text, filled
+    places = sorted(filled)
+    runs = [i for i in places if text[i].isalpha() and (i + 1 in filled or i - 1 in filled)]
+    if not runs:
+        return text, filled
+    best = _mismatch(ink, text)
+    for i in reversed(runs):
+        shorter = text[:i] + text[i + 1:]
+        score = _mismatch(ink, shorter)
+        if score <= (1 - SWAP_GAIN) * best:
+            best, text = score, shorter
+            filled = frozenset(j if j < i else j - 1 for j in filled if j != i)
+    return text, filled
