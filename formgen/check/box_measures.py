@@ -217,7 +217,9 @@ class FormBox:
             if strike is not None:
                 self.values.update(strike_straight=strike.straight, strike_reach=strike.reach,
                                    strike_cover=strike.cover,
-                                   strike_thickness=strike.thickness)
+                                   strike_thickness=strike.thickness,
+                                   strike_above=strike.above, strike_on_ink=strike.on_ink,
+                                   strike_lined=strike.lined)
             return strike
         return self._once(("strike",), take)
 

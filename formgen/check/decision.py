@@ -35,6 +35,7 @@ INK = "benchmarks/tuning-ink.md"
 LINES = "benchmarks/tuning-text-lines.md"
 PLACE = "benchmarks/tuning-placement.md"
 STRUCK = "benchmarks/tuning-struck.md#struck-out-is-empty-session-13"
+SCRIBBLED = "benchmarks/tuning-struck.md#scribbles-and-short-values-session-14"
 
 # name: value, measure, source
 THRESHOLDS: dict[str, Threshold] = {
@@ -70,6 +71,12 @@ THRESHOLDS: dict[str, Threshold] = {
     "STRIKE_SURE_REACH": Threshold(4.5, "strike_reach", STRUCK),
     "STRIKE_SURE_COVER": Threshold(0.9, "strike_cover", STRUCK),
     "STRIKE_MAX_THICKNESS": Threshold(0.34, "strike_thickness", STRUCK),
+    "STRIKE_SHORT_REACH": Threshold(2.0, "strike_reach", SCRIBBLED),
+    "STRIKE_SHORT_MAX_THICKNESS": Threshold(0.25, "strike_thickness", SCRIBBLED),
+    "SCRIBBLE_SURE_COVER": Threshold(0.8, "strike_cover", SCRIBBLED),
+    "SCRIBBLE_MAX_THICKNESS": Threshold(0.45, "strike_thickness", SCRIBBLED),
+    "STRIKE_MAX_ABOVE": Threshold(0.85, "strike_above", SCRIBBLED),
+    "STRIKE_MIN_ON_INK": Threshold(0.9, "strike_on_ink", SCRIBBLED),
     "PEN_MIN_LINES": Threshold(2.5, "beside_longest / text_line_height",
                                "benchmarks/tuning-signature.md#a-stamp-with-a-pen-signature-across-it-session-12"),
 }
@@ -109,6 +116,12 @@ NOISE_MAX_PIECE = _t("NOISE_MAX_PIECE")
 STRIKE_SURE_REACH = _t("STRIKE_SURE_REACH")
 STRIKE_SURE_COVER = _t("STRIKE_SURE_COVER")
 STRIKE_MAX_THICKNESS = _t("STRIKE_MAX_THICKNESS")
+STRIKE_SHORT_REACH = _t("STRIKE_SHORT_REACH")
+STRIKE_SHORT_MAX_THICKNESS = _t("STRIKE_SHORT_MAX_THICKNESS")
+SCRIBBLE_SURE_COVER = _t("SCRIBBLE_SURE_COVER")
+SCRIBBLE_MAX_THICKNESS = _t("SCRIBBLE_MAX_THICKNESS")
+STRIKE_MAX_ABOVE = _t("STRIKE_MAX_ABOVE")
+STRIKE_MIN_ON_INK = _t("STRIKE_MIN_ON_INK")
 
 
 @dataclass(frozen=True)
@@ -183,9 +196,19 @@ RULES: dict[str, Rule] = {
     "struck": Rule(Status.REVIEW, (), "de waarde is doorgehaald"),
     "struck-corrected": Rule(Status.REVIEW, (), "doorgehaald, met een andere waarde erbij"),
     "struck-empty": Rule(Status.MISSING, ("STRIKE_SURE_REACH", "STRIKE_SURE_COVER",
-                                          "STRIKE_MAX_THICKNESS"),
+                                          "STRIKE_MAX_THICKNESS", "STRIKE_MAX_ABOVE",
+                                          "STRIKE_MIN_ON_INK"),
                          "de hele waarde is met een rechte lijn doorgehaald en er staat niets "
                          "anders: het vak is leeg"),
+    "struck-short-empty": Rule(Status.MISSING, ("STRIKE_SHORT_REACH", "STRIKE_SURE_COVER",
+                                                "STRIKE_SHORT_MAX_THICKNESS", "STRIKE_MAX_ABOVE",
+                                                "STRIKE_MIN_ON_INK"),
+                               "een korte waarde is helemaal met een dunne rechte lijn "
+                               "doorgehaald en er staat niets anders: het vak is leeg"),
+    "scribbled-empty": Rule(Status.MISSING, ("SCRIBBLE_SURE_COVER", "SCRIBBLE_MAX_THICKNESS"),
+                            "de waarde is met een krabbel of zigzag dun doorgekrast, er staat "
+                            "geen rechte lijn bij (een onderstreping) en niets anders: het vak "
+                            "is leeg"),
     "digital-signature": Rule(Status.REVIEW, (), "handtekening in een digitaal formulier"),
     "digital-unsigned": Rule(Status.MISSING, (), "digitaal formulier zonder handtekening"),
     "group-corrected": Rule(Status.REVIEW, (), "een vak van de groep is doorgehaald en "
@@ -236,6 +259,9 @@ MEASURES: dict[str, str] = {
     "strike_reach": "lengte van de doorhaling, in hoogtes van het schrift",
     "strike_cover": "deel van de breedte van het schrift dat de doorhaling bedekt",
     "strike_thickness": "dikte van de inkt over de doorhaling, in hoogtes van het schrift",
+    "strike_above": "deel van het doorgehaalde schrift boven de lijn",
+    "strike_on_ink": "deel van de rechte lijn dat op inkt ligt (een bocht minder)",
+    "strike_lined": "er staat een rechte lijn in het vak die geen doorhaling is",
     "light_level": "vanaf deze donkerte telt inkt op een lichte kopie (grijswaarden)",
     "light_fraction": "deel van het vak met inkt, geteld vanaf light_level",
     "light_beyond_noise": "hetzelfde, voorbij de ruis",
@@ -563,17 +589,43 @@ def _by_hand(decision: Decision, m: BoxMeasures) -> None:
         strike = m.strike()
         if strike is not None:
             decision.apply("struck-corrected" if strike.corrected else
-                           "struck-empty" if surely_struck(strike) else "struck")
+                           empty_rule(strike) or "struck")
+
+
+def empty_rule(strike: Strike) -> str | None:
+    """The rule that finds a struck box empty, or None (then a person reads it). Nothing
+    beside the struck value, and
+    - struck-empty: a straight line STRIKE_SURE_REACH heights of the writing long or more,
+      over STRIKE_SURE_COVER of its width, the ink across it thin (STRIKE_MAX_THICKNESS of
+      the writing's height: a pen line between the letters, not a run inside a felt pen's
+      filled letters), through the letters (at most STRIKE_MAX_ABOVE of them above it: an
+      underline has all but the descenders above it), and straight (STRIKE_MIN_ON_INK of
+      its points on ink: a paraph's curve holds a straight run at one angle only in part);
+    - struck-short-empty: the same across a short value (STRIKE_SHORT_REACH heights or more),
+      the ink across it thinner (STRIKE_SHORT_MAX_THICKNESS): a felt pen's bold word holds
+      straight runs as short;
+    - scribbled-empty: a scribble (zigzag, loops, a steep cross) over SCRIBBLE_SURE_COVER of
+      the writing's width, the ink across its strokes thin (SCRIBBLE_MAX_THICKNESS: a felt
+      pen's filled capitals hold steep strokes too, but thick ones), and no straight line in
+      the box (an underline joins a slanted hand's capitals into one scribble-like piece)."""
+    if strike.corrected:
+        return None
+    if not strike.straight:
+        return "scribbled-empty" if strike.cover >= SCRIBBLE_SURE_COVER and not strike.lined \
+            and strike.thickness <= SCRIBBLE_MAX_THICKNESS else None
+    if strike.cover < STRIKE_SURE_COVER or strike.above > STRIKE_MAX_ABOVE \
+            or strike.on_ink < STRIKE_MIN_ON_INK:
+        return None
+    if strike.reach >= STRIKE_SURE_REACH and strike.thickness <= STRIKE_MAX_THICKNESS:
+        return "struck-empty"
+    if strike.reach >= STRIKE_SHORT_REACH and strike.thickness <= STRIKE_SHORT_MAX_THICKNESS:
+        return "struck-short-empty"
+    return None
 
 
 def surely_struck(strike: Strike) -> bool:
-    """A straight line across the whole value and nothing beside it: it runs
-    STRIKE_SURE_REACH heights of the writing or more, over STRIKE_SURE_COVER of its width, and
-    the ink across it is thin (STRIKE_MAX_THICKNESS of the writing's height: a pen line
-    between the letters, not a run inside a felt pen's filled letters). A scribble is never
-    sure: a felt pen's bold letters can hold its steep strokes."""
-    return strike.straight and not strike.corrected and strike.reach >= STRIKE_SURE_REACH \
-        and strike.cover >= STRIKE_SURE_COVER and strike.thickness <= STRIKE_MAX_THICKNESS
+    """The struck box is empty (see empty_rule)."""
+    return empty_rule(strike) is not None
 
 
 def decide_group(statuses: list[Status], corrected: bool) -> tuple[Status, str]:

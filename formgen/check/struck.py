@@ -11,7 +11,7 @@ benchmarks/tuning-struck.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import cv2
@@ -38,13 +38,18 @@ ZIGZAG_HEIGHT = 0.8
 ZIGZAG_MIN_LENGTH = 18
 ZIGZAG_MIN_STROKES = 3
 ZIGZAG_MIN_ASPECT = 2.0  # ... across twice the ink's height at least: no single N, M or W
-# Ink left of, right of or above the struck writing, this many px at CHECK_DPI or more, is
-# another value written next to it: a correction.
+# Ink left of, right of, above or below the struck writing, this many px at CHECK_DPI or more,
+# is another value written next to it: a correction. Above or below the struck line only pieces
+# of CORRECTION_MIN_PIECE px or more count (an i's dot or an accent is no correction).
 CORRECTION_MIN_PIXELS = 60
+CORRECTION_MIN_PIECE = 20
 INSET = 3  # px: the box's own border is not writing
 # A line that runs on past the box's border (BEYOND_BORDER px outside its edge, for
 # PAGE_LINE_REACH px, ink on PAGE_LINE_SHARE of them) crosses the page: a fold or a streak.
 BEYOND_BORDER, PAGE_LINE_REACH, PAGE_LINE_SHARE = 8, 25, 0.6
+
+
+Segment = tuple[float, float, float, float]  # x0, y0, x1, y1 in the box's pixels
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,14 @@ class Strike:
     cover: float = 0.0
     thickness: float = 0.0
     straight: bool = True  # a straight line (else a scribble: a zigzag or a steep cross)
+    # The share of the struck writing above the line: a strike runs through the letters, an
+    # underline under them (only descenders below it).
+    above: float = 0.5
+    # The share of the straight line's points on ink (within 1 px): a curve's is less.
+    on_ink: float = 1.0
+    # A scribble beside a straight run of LINE_LENGTH px or more that is no strike (an
+    # underline, whose run joins a slanted hand's capitals into one piece).
+    lined: bool = False
 
 
 def _ink(page: np.ndarray, printed: np.ndarray, rect: Rect) -> np.ndarray:
@@ -135,14 +148,14 @@ def zigzag(ink: np.ndarray) -> bool:
     return _scribble(ink) is not None
 
 
-def _scribble(ink: np.ndarray) -> tuple[np.ndarray, int, int] | None:
+def _scribble(ink: np.ndarray) -> tuple[np.ndarray, int, int, list[Segment]] | None:
     """A scribble over the writing: ZIGZAG_MIN_STROKES or more steep straight strokes in one
     piece of ink (a scribble's strokes meet, and join the letters they cross), each spanning
     ZIGZAG_HEIGHT of the ink's height, leaning both ways, together across STRIKE_MIN_COVER of
     its width and ZIGZAG_MIN_ASPECT times its height. Letters' stems lean one way, or do not
     reach so far; capitals that lean both ways (A, V, M, N) are pieces of their own, no wider
-    than they are high. Returns the scribble's piece of ink (a mask) and the first and last
-    column its strokes cover, or None."""
+    than they are high. Returns the scribble's piece of ink (a mask), the first and last
+    column its strokes cover and the strokes (segments), or None."""
     rows = np.flatnonzero(ink.any(axis=1))
     columns = np.flatnonzero(ink.any(axis=0))
     if rows.size < 2:
@@ -152,40 +165,79 @@ def _scribble(ink: np.ndarray) -> tuple[np.ndarray, int, int] | None:
     length = max(ZIGZAG_MIN_LENGTH, round(ZIGZAG_HEIGHT * height))
     mask = ink.astype(np.uint8)
     _, pieces = cv2.connectedComponents(mask, connectivity=8)
-    strokes: dict[int, list[tuple[int, int, bool]]] = {}  # by the piece of ink they lie in
+    # by the piece of ink they lie in: (first column, last column, leaning right, segment)
+    strokes: dict[int, list[tuple[int, int, bool, Segment]]] = {}
     for angle, kernel in _steep_kernels(length):
         runs = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
         count, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
         for k in range(1, count):
             if stats[k, cv2.CC_STAT_HEIGHT] >= length:
                 x = int(stats[k, cv2.CC_STAT_LEFT])
-                piece = int(pieces[labels == k][0])
+                ys, xs = np.nonzero(labels == k)
+                along = xs * np.cos(angle) + ys * np.sin(angle)
+                first, last = int(np.argmin(along)), int(np.argmax(along))
+                piece = int(pieces[ys[0], xs[0]])
                 strokes.setdefault(piece, []).append(
-                    (x, x + int(stats[k, cv2.CC_STAT_WIDTH]), angle > 0))
+                    (x, x + int(stats[k, cv2.CC_STAT_WIDTH]), angle > 0,
+                     (float(xs[first]), float(ys[first]), float(xs[last]), float(ys[last]))))
     for piece, found in strokes.items():  # one scribble: its strokes meet, in one piece of ink
-        if len(found) < ZIGZAG_MIN_STROKES or len({lean for _, _, lean in found}) < 2:
+        if len(found) < ZIGZAG_MIN_STROKES or len({lean for _, _, lean, _ in found}) < 2:
             continue
         covered = np.zeros(ink.shape[1], bool)
-        for a, b, _ in found:
+        for a, b, _, _ in found:
             covered[a:b] = True
         if covered.sum() >= max(STRIKE_MIN_COVER * width, ZIGZAG_MIN_ASPECT * height):
             spanned = np.flatnonzero(covered)
-            return pieces == piece, int(spanned[0]), int(spanned[-1])
+            return pieces == piece, int(spanned[0]), int(spanned[-1]), \
+                [segment for _, _, _, segment in found]
     return None
 
 
 def _zigzag_strike(ink: np.ndarray) -> Strike | None:
     """A scribble as a strike: corrected when ink the scribble does not hold lies clear of the
-    columns it covers (WORD_GAP either side); its reach is the width it covers in heights of
-    the scribbled ink."""
+    columns it covers (WORD_GAP either side) or above or below it; its reach is the width it
+    covers in heights of the scribbled ink, its thickness the ink across its strokes (median
+    run across them, see _across_normal) in the same heights."""
     found = _scribble(ink)
     if found is None:
         return None
-    piece, left, right = found
+    piece, left, right, strokes = found
     rows = np.flatnonzero(piece.any(axis=1))
-    return Strike(corrected=_beside(ink, piece.astype(np.uint8), left, right)
-                  >= CORRECTION_MIN_PIXELS,
-                  reach=(right - left + 1) / max(1, int(rows[-1] - rows[0] + 1)), straight=False)
+    height = max(1, int(rows[-1] - rows[0] + 1))
+    beside = _beside(ink, piece.astype(np.uint8), left, right, (int(rows[0]), int(rows[-1])))
+    return Strike(corrected=beside >= CORRECTION_MIN_PIXELS,
+                  reach=(right - left + 1) / height, cover=(right - left + 1) / _width(ink),
+                  thickness=float(np.median(np.concatenate(
+                      [_across_normal(ink, segment) for segment in strokes]))) / height,
+                  straight=False)
+
+
+def _width(ink: np.ndarray) -> int:
+    columns = np.flatnonzero(ink.any(axis=0))
+    return int(columns[-1] - columns[0] + 1)
+
+
+def _across_normal(ink: np.ndarray, segment: Segment) -> np.ndarray:
+    """At each pixel along the segment, the run of ink through it square to the segment (0
+    where the segment's point has no ink). A pen's scribble is as thin as the pen where it
+    runs between and above the letters; a straight run inside a felt pen's letters lies in
+    letters filled with ink."""
+    x0, y0, x1, y1 = segment
+    length = float(np.hypot(x1 - x0, y1 - y0))
+    if length < 1:
+        return np.zeros(1)
+    nx, ny = -(y1 - y0) / length, (x1 - x0) / length
+    t = np.linspace(0.0, 1.0, max(2, round(length) + 1))[:, None]
+    reach = max(ink.shape)
+    steps = np.arange(-reach, reach + 1)[None, :]
+    xs = np.round(x0 + t * (x1 - x0) + steps * nx).astype(int)
+    ys = np.round(y0 + t * (y1 - y0) + steps * ny).astype(int)
+    inside = (xs >= 0) & (xs < ink.shape[1]) & (ys >= 0) & (ys < ink.shape[0])
+    on = np.zeros(xs.shape, bool)
+    on[inside] = ink[ys[inside], xs[inside]]
+    ahead = np.argmin(np.c_[on[:, reach:], np.zeros(len(on), bool)], axis=1)
+    behind = np.argmin(np.c_[on[:, reach::-1], np.zeros(len(on), bool)], axis=1)
+    return np.where(on[:, reach], ahead + behind - 1, 0).astype(float)
 
 
 def struck_through(page: np.ndarray, printed: np.ndarray, rect: Rect) -> Strike | None:
@@ -196,7 +248,9 @@ def struck_through(page: np.ndarray, printed: np.ndarray, rect: Rect) -> Strike 
         return None
     strike = _straight_strike(page, printed, rect, ink)
     if strike is None:
-        return _zigzag_strike(ink)
+        strike = _zigzag_strike(ink)
+        if strike is not None and _segments(ink):
+            strike = replace(strike, lined=True)
     return strike
 
 
@@ -225,8 +279,10 @@ def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,
         if not crossed:
             continue
         left, right = crossed[0][0], crossed[-1][1]
-        rows = np.flatnonzero(writing[:, left:right + 1].any(axis=1))
-        top, bottom = rows[0], rows[-1]
+        band = _band(writing, stroke, left, right)
+        if band is None:
+            continue
+        top, bottom, struck = band
         y = (y0 + y1) / 2
         if not top + STRIKE_MIDDLE[0] * (bottom - top) <= y <= \
                 top + STRIKE_MIDDLE[1] * (bottom - top):
@@ -234,12 +290,45 @@ def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,
         if min(x1, right) - max(x0, left) < STRIKE_MIN_COVER * (right - left + 1):
             continue
         longest = length
-        found = Strike(corrected=_beside(ink, stroke, left, right) >= CORRECTION_MIN_PIXELS,
+        found = Strike(corrected=_beside(ink, stroke, left, right, (top, bottom))
+                       >= CORRECTION_MIN_PIXELS,
                        reach=length / max(1, bottom - top + 1),
                        cover=(min(x1, words[-1][1]) - max(x0, words[0][0]))
                        / (words[-1][1] - words[0][0] + 1),
-                       thickness=_across(ink, (x0, y0, x1, y1)) / max(1, bottom - top + 1))
+                       thickness=_across(ink, (x0, y0, x1, y1)) / max(1, bottom - top + 1),
+                       on_ink=_on_ink(ink, (x0, y0, x1, y1)),
+                       above=_above_share(struck, stroke, (x0, y0, x1, y1), left, right))
     return found
+
+
+def _above_share(struck: np.ndarray, stroke: np.ndarray, segment: Segment, left: int,
+                 right: int) -> float:
+    """Of the struck writing in the columns the segment crosses (within left..right), the
+    share above the highest strike in its column: a line through the letters has about half
+    of them above it (the upper of two lines less), an underline all but the descenders."""
+    x0, _, x1, _ = segment
+    a, b = max(int(x0), left), min(int(x1), right)
+    if b <= a:
+        return 0.0
+    lines = stroke[:, a:b + 1].astype(bool)
+    rows = np.arange(lines.shape[0])[:, None]
+    has: np.ndarray = np.asarray(lines.any(axis=0))
+    highest = np.where(has, np.argmax(lines, axis=0), lines.shape[0])
+    writing = struck[:, a:b + 1] & has[None, :]
+    above = int((writing & (rows < highest[None, :])).sum())
+    return above / max(1, int(writing.sum()))
+
+
+def _on_ink(ink: np.ndarray, segment: Segment) -> float:
+    """The share of the segment's points (one a column) that lie on ink: a straight strike
+    all, a curve (a paraph), whose straight run at one angle only spans its first and last
+    point, less."""
+    x0, y0, x1, y1 = segment
+    n = max(2, round(x1 - x0) + 1)
+    xs = np.round(np.linspace(x0, x1, n)).astype(int)
+    ys = np.round(np.linspace(y0, y1, n)).astype(int)
+    near = cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    return float(near[ys, xs].mean())
 
 
 def _across(ink: np.ndarray, segment: tuple[float, float, float, float]) -> float:
@@ -286,9 +375,28 @@ def _runs_on(page: np.ndarray, printed: np.ndarray, rect: Rect,
     return False
 
 
-def _beside(ink: np.ndarray, stroke: np.ndarray, left: int, right: int) -> int:
-    """Ink pixels of the writing that the strikes do not touch and that lies clear of the
-    struck words (columns left..right, WORD_GAP either side): a value written beside them."""
+def _band(writing: np.ndarray, stroke: np.ndarray, left: int,
+          right: int) -> tuple[int, int, np.ndarray] | None:
+    """The first and last row of the struck line of writing, and its mask: the pieces of
+    writing (the strikes taken out) in columns left..right that the strikes touch (within
+    1 px). A value written above or below the struck one, in the same columns, is not part
+    of it."""
+    near = cv2.dilate(stroke, np.ones((3, 3), np.uint8)).astype(bool)
+    _, labels = cv2.connectedComponents(writing.astype(np.uint8), connectivity=8)
+    touched = np.setdiff1d(np.unique(labels[:, left:right + 1][
+        near[:, left:right + 1] & writing[:, left:right + 1]]), [0])
+    struck = np.zeros(writing.shape, bool)
+    struck[:, left:right + 1] = np.isin(labels[:, left:right + 1], touched)
+    rows = np.flatnonzero(struck.any(axis=1))
+    return (int(rows[0]), int(rows[-1]), struck) if rows.size else None
+
+
+def _beside(ink: np.ndarray, stroke: np.ndarray, left: int, right: int,
+            band: tuple[int, int]) -> int:
+    """Ink pixels of the writing that the strikes do not touch and that lie clear of the
+    struck words (columns left..right, WORD_GAP either side), or wholly above or below the
+    struck line (rows band, in pieces of CORRECTION_MIN_PIECE px or more): a value written
+    beside them."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8),
                                                                connectivity=8)
     touched = np.zeros(count, bool)
@@ -296,9 +404,13 @@ def _beside(ink: np.ndarray, stroke: np.ndarray, left: int, right: int) -> int:
     total = 0
     for k in range(1, count):
         x, width = int(stats[k, cv2.CC_STAT_LEFT]), int(stats[k, cv2.CC_STAT_WIDTH])
-        if touched[k] or (x + width > left - WORD_GAP and x < right + WORD_GAP):
+        y, height = int(stats[k, cv2.CC_STAT_TOP]), int(stats[k, cv2.CC_STAT_HEIGHT])
+        area = int(stats[k, cv2.CC_STAT_AREA])
+        if touched[k]:
             continue
-        total += int(stats[k, cv2.CC_STAT_AREA])
+        if x + width <= left - WORD_GAP or x >= right + WORD_GAP or (
+                area >= CORRECTION_MIN_PIECE and (y + height <= band[0] or y > band[1])):
+            total += area
     return total
 
 

@@ -44,3 +44,16 @@ def test_a_relatives_id_beside_a_handwritten_name_is_not_complete(tmp_path: Path
     statuses = {c.code: str(c.status) for c in result.checks}
     assert statuses.get("id_name") == "review", statuses
     assert str(result.verdict) != "complete", statuses
+
+
+# the only change struck out in the families generator's hands and pen (its own stroke model):
+# session 13 found seed 8 `incomplete`, 7 and 9 `review`; 7 is now `incomplete` (9 still goes to
+# a person: see benchmarks/tuning-struck.md); a person would say there is no change
+@pytest.mark.parametrize("seed", [7, 8])
+def test_the_only_change_struck_out_is_incomplete(tmp_path: Path, seed: int) -> None:
+    case = F.build_one(tmp_path, KEY, seed, "traps", F.FAMILIES["traps"][1].index("struck_only"))
+    result = check_submission(case.path, key=KEY, from_address=case.sender, today=today())
+    change = next(c for c in result.checks if c.code == "group:change")
+    assert (str(change.status), change.explain["rule"]) == ("missing", "group-empty"), \
+        change.message
+    assert str(result.verdict) == "incomplete", {c.code: str(c.status) for c in result.checks}
