@@ -141,6 +141,10 @@ RULES: dict[str, Rule] = {
     "ink-little": Rule(Status.REVIEW, ("FAINT_FACTOR",),
                        "weinig of lichte inkt, of vooral ruis: een mens kijkt"),
     "ink-none": Rule(Status.MISSING, ("FAINT_FACTOR",), "geen inkt in het vak"),
+    "faint-letter": Rule(Status.REVIEW, ("SPECK_MAX_SIZE",),
+                         "bijna geen inkt, maar een licht stuk zo groot als een letter (potlood "
+                         "of een bijna lege pen) dat de ruis van het papier niet verklaart: een "
+                         "mens kijkt"),
     "change-unread": Rule(Status.REVIEW, ("VALUE_MIN_CHARACTERS",),
                           "nieuwe waarde: de tekstherkenning leest er geen letters of cijfers"),
     "change-shaped": Rule(Status.OK, ("FIELD_MIN_FRACTION", "WRITING_MIN_WIDTH"),
@@ -411,6 +415,15 @@ def specks_only(ink: Ink, strokes: Ink) -> bool:
     return 0 < ink.faint_largest < SPECK_MAX_SIZE and strokes.pixels < STROKE_MIN_PIXELS
 
 
+def faint_letter(ink: Ink) -> bool:
+    """A box the ink rules find empty that holds a faint piece as long as a letter
+    (SPECK_MAX_SIZE px or more: a "1", an "x" or "ja" in pencil or a nearly empty pen) where
+    the faint marks of the paper around do not explain all its faint marks. A streak or a
+    photo's shading runs on around the box and is explained; specks are smaller
+    (benchmarks/tuning-ink.md#light-short-values-session-14)."""
+    return ink.faint_largest >= SPECK_MAX_SIZE and ink.faint_beyond_noise > 0
+
+
 def light_copy(ink: Ink) -> bool:
     """The print near the box came out so light that PEN_VS_PRINT of its darkness is below
     the ink level (INK_CONTRAST): a pen faded with it may count as faint marks only
@@ -473,8 +486,8 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
     sees a clear line of writing (a signature: as wide as one) or an answer is read, or when
     the ink along pen strokes alone is writing; not when its ink is mostly noise without pen
     strokes. Amid much noise without pen strokes only an answer read counts. A required box
-    in light ink must look like text too. A box found empty that holds pen strokes goes to a
-    person."""
+    in light ink must look like text too. A box found empty that holds pen strokes, or a
+    faint piece as long as a letter, goes to a person."""
     status, ink = decision.status, m.ink
     if m.change:
         if status is Status.OK and not (
@@ -487,6 +500,8 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
     if status is Status.MISSING:
         if writing_pixels(m.strokes()) >= STROKE_MIN_PIXELS:
             decision.apply("strokes-in-empty")
+        elif faint_letter(ink):
+            decision.apply("faint-letter")
         return
     if status is Status.OK and 0 < ink.faint_largest < SPECK_MAX_SIZE and \
             specks_only(ink, m.strokes()):

@@ -24,7 +24,7 @@ from corpus import submissions as S
 from formgen.check.fields import check_form_pages
 from formgen.check.form_pages import find_form_page
 from formgen.check.intake.model import Page
-from formgen.check.verdict import Status
+from formgen.check.verdict import Check, Status
 from formgen.form.template import get_template
 
 KEY = b"empty-is-empty-test-key-0123456789"
@@ -100,7 +100,19 @@ MARKED = [("own", "specks", 7), ("external", "streak", 2), ("external", "streak"
           ("external", "specks", 6)]
 SPECKS_AS_WIDE = [("own", "specks", 6), ("own", "specks", 9)]
 LIGHT_VALUES = ["1", "7", "x", "-", "ja", "1/1"]
+LIGHT_INKS = [(150, 150, 165), (120, 130, 170), (170, 170, 170)]  # own: grey-blue, pencil-grey
 DPI = 200
+
+
+def _light_draw(generator: str, r: random.Random) -> tuple[str, tuple[int, int, int]]:
+    """The light value and its ink (own generator; the external one writes in its pencil)."""
+    ink = r.choice(LIGHT_INKS) if generator == "own" else (120, 120, 130)
+    return r.choice(LIGHT_VALUES), ink
+
+
+def light_value(generator: str, seed: int) -> str:
+    """The value the light family writes for seed (see :func:`_light_draw`)."""
+    return _light_draw(generator, random.Random(seed))[0]
 
 
 def _box_px(fid: str) -> tuple[int, int, int, int]:
@@ -119,10 +131,9 @@ def _own_marked(seed: int, empty: str, kind: str) -> np.ndarray:
                            signature="no" if empty == "signature" else "yes")
     if kind == "light":
         from corpus import forms
-        ink = r.choice([(150, 150, 165), (120, 130, 170), (170, 170, 170)])
-        page = np.asarray(forms.handwrite(pages[1], S.contract(), 2,
-                                          {empty: r.choice(LIGHT_VALUES)}, DPI, rng=rng,
-                                          ink=ink)).astype(np.int16)
+        value, ink = _light_draw("own", r)
+        page = np.asarray(forms.handwrite(pages[1], S.contract(), 2, {empty: value}, DPI,
+                                          rng=rng, ink=ink)).astype(np.int16)
     else:
         page = np.asarray(pages[1].convert("RGB")).astype(np.int16)
         x0, y0, x1, y1 = _box_px(empty)
@@ -150,8 +161,9 @@ def _external_marked(seed: int, empty: str, kind: str) -> np.ndarray:
     page = pp.form_pages[1]
     r = random.Random(seed)
     if kind == "light":
-        E.write_text(page, empty, r.choice(LIGHT_VALUES), DPI,
-                     r.choice(list(E.HANDWRITING.values())), (120, 120, 130), r, pencil=True)
+        value, ink = _light_draw("external", r)
+        E.write_text(page, empty, value, DPI, r.choice(list(E.HANDWRITING.values())), ink, r,
+                     pencil=True)
         return page
     if kind == "specks":
         import albumentations as A
@@ -166,7 +178,9 @@ def _external_marked(seed: int, empty: str, kind: str) -> np.ndarray:
     return E._noise(d, [page], count=(1, 1), ops=("LowInkLines", "DirtyDrum"))[0]
 
 
-def _judge_marked(args: tuple[str, str, int]) -> tuple[str, str, list[str]]:
+def _marked_checks(args: tuple[str, str, int]) -> tuple[str, str, list[Check]]:
+    """The marked page's case name, the code of the box left empty (or lightly written) and
+    the checks of the page."""
     generator, kind, seed = args
     empty = EMPTY[seed % len(EMPTY)] if kind != "light" else EMPTY[1 + seed % 3]
     image = (_own_marked if generator == "own" else _external_marked)(seed, empty, kind)
@@ -174,9 +188,22 @@ def _judge_marked(args: tuple[str, str, int]) -> tuple[str, str, list[str]]:
     found = find_form_page(Page("scan.png", 1, 1, image, DPI, False, None), template, None)
     assert found is not None and found.number == 2, (generator, kind, seed)
     checks, _ = check_form_pages([found], template)
-    check = next(c for c in checks if c.code == BOXES[empty])
+    return f"{generator}-{kind}-{seed}", BOXES[empty], checks
+
+
+def _judge_all_marked(args: tuple[str, str, int]) -> tuple[str, str, dict[str, Status]]:
+    """The status of every box of BOXES on the marked page."""
+    case, empty, checks = _marked_checks(args)
+    statuses = {c.code: c.status for c in checks}
+    return case, empty, {code: statuses[code] for code in BOXES.values()}
+
+
+def _judge_marked(args: tuple[str, str, int]) -> tuple[str, str, list[str]]:
+    """The status of the box left empty (or lightly written) and the rules that set it."""
+    case, empty, checks = _marked_checks(args)
+    check = next(c for c in checks if c.code == empty)
     assert check.explain is not None
-    return f"{generator}-{kind}-{seed}", str(check.status), check.explain["rules"]
+    return case, str(check.status), check.explain["rules"]
 
 
 def test_a_streak_or_specks_in_an_empty_box_is_missing() -> None:
@@ -192,10 +219,50 @@ def test_specks_as_wide_as_a_word_are_never_ok() -> None:
     assert [(case, status, rules) for case, status, rules in judged if status == "ok"] == []
 
 
-@pytest.mark.parametrize("generator", ["own", "external"])
-def test_a_light_short_value_is_never_taken_for_specks_or_noise(generator: str) -> None:
+# A light streak across the page through the box (own generator, session 14). The ink measure
+# leaves it out as a line that runs on past the box; along pen strokes its stroke strength
+# wavers, so it fell apart into dashes that are no line and counted as pen strokes: the box
+# went to a person (seed 15: `strokes-in-empty`; seed 4: `ink-little`, 12 pen-stroke pixels).
+# The ink's lines are now left out of the pen strokes too, each direction on its own, so a
+# word crossed by a streak keeps its pen strokes (seed 7's place).
+STREAK_SEEDS = range(16)
+
+
+def test_a_streak_across_the_page_leaves_empty_boxes_empty_and_written_ones_written() -> None:
     with ProcessPoolExecutor(2) as pool:
-        judged = list(pool.map(_judge_marked, [(generator, "light", s) for s in range(8)]))
-    assert [(case, status, rules) for case, status, rules in judged
-            if {"noise-only", "specks-only"} & set(rules)] == []
-    assert sum(status != "missing" for _, status, _ in judged) >= 4
+        judged = list(pool.map(_judge_all_marked, [("own", "streak", s) for s in STREAK_SEEDS]))
+    assert [(case, code, status) for case, empty, statuses in judged
+            for code, status in statuses.items()
+            if status is not (Status.MISSING if code == empty else Status.OK)] == []
+
+
+# A short value in a very light pen or pencil (session 14): the ink rules see next to no ink
+# (fraction under FAINT_FACTOR of the minimum) and found the box empty (`ink-none`), though its
+# faint marks hold a piece as long as a letter that the paper around does not explain. Now
+# `faint-letter` sends it to a person. Before, own seeds 4, 5, 6, 8 ("x", "x", "1", "x") and
+# external seeds 4, 8 ("7", "7") were `missing`. A lone dash is no value for these boxes (name,
+# place, date): a short light one is as small as a speck and may stay `missing`.
+LIGHT_SEEDS = range(12)
+
+
+@pytest.fixture(scope="module")
+def light() -> list[tuple[str, str, str, list[str]]]:
+    jobs = [(g, "light", s) for g in ("own", "external") for s in LIGHT_SEEDS]
+    with ProcessPoolExecutor(2) as pool:
+        judged = list(pool.map(_judge_marked, jobs))
+    return [(case, light_value(g, seed), status, rules)
+            for (g, _, seed), (case, status, rules) in zip(jobs, judged, strict=True)]
+
+
+@pytest.mark.parametrize("generator", ["own", "external"])
+def test_a_light_short_value_is_never_taken_for_specks_or_noise(
+        light: list[tuple[str, str, str, list[str]]], generator: str) -> None:
+    mine = [row for row in light if row[0].startswith(f"{generator}-")]
+    assert [row for row in mine if {"noise-only", "specks-only"} & set(row[3])] == []
+
+
+@pytest.mark.parametrize("generator", ["own", "external"])
+def test_a_light_short_value_is_never_missing(
+        light: list[tuple[str, str, str, list[str]]], generator: str) -> None:
+    mine = [row for row in light if row[0].startswith(f"{generator}-")]
+    assert [row for row in mine if row[1] != "-" and row[2] == "missing"] == []
