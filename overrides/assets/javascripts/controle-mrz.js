@@ -29,7 +29,7 @@ const DIGIT_SURE = 0.7;
 // does not know: nine such in a row are a number the page cannot read
 const DIGIT_LIKE = 0.6;
 const BSN_LENGTH = 9;
-const PART_LENGTH = 6; // so many digits in a row of fewer than nine: part of a number
+const PART_LENGTH = 6; // so many digits, not all read surely: part of a number
 const UNREAD_DIGITS = 2; // so many specks of nine may be unlike any digit (a dot run into one)
 const LOOK_ALIKES = "OQDILSBZG"; // letters a digit is easily taken for (0 1 5 8 2 6)
 
@@ -128,13 +128,13 @@ function checker() {
   return c;
 }
 
-function finish(c, type, code, country, sex, birth, expiry, name, bsn, masked) {
+function finish(c, type, code, country, number, sex, birth, expiry, name, bsn, masked) {
   if (!validDate(birth) && c.checks.birth_date === "ok") c.failures.push("birth_date");
   if (!validDate(expiry) && c.checks.expiry_date === "ok") c.failures.push("expiry_date");
   if (!/^[A-Z<]{3}$/.test(country)) c.failures.push("country");
   if (!["M", "F", "X", "<"].includes(sex)) c.failures.push("sex");
   if (!name.surname || !/^[A-Z<]+$/.test(name.surname)) c.failures.push("name");
-  return { type, code, country, valid: c.failures.length === 0, checks: c.checks,
+  return { type, code, country, number, valid: c.failures.length === 0, checks: c.checks,
     surname: name.surname, given: name.given, truncated: name.truncated,
     bsnVisible: bsn !== null && bsnIsValid(bsn), bsnMasked: bsn === null && masked,
     passport: type === "TD3" && code.startsWith("P") };
@@ -164,7 +164,8 @@ export function parseTd1([l1, l2, l3]) {
   const composite = upper + birth + birthCd + expiry + expiryCd + optional2;
   if (masked && checkDigit(composite) !== compositeCd) c.notVerifiable("composite");
   else c.check("composite", composite, compositeCd);
-  return finish(c, "TD1", code, country, sex, birth, expiry, names(fix(l3, "A")), bsn, masked);
+  return finish(c, "TD1", code, country, docnum, sex, birth, expiry, names(fix(l3, "A")), bsn,
+    masked);
 }
 
 export function parseTd3([l1, l2]) {
@@ -187,7 +188,7 @@ export function parseTd3([l1, l2]) {
   const composite = docnum + docCd + birth + birthCd + expiry + expiryCd + personal + personalCd;
   if (masked && checkDigit(composite) !== compositeCd) c.notVerifiable("composite");
   else c.check("composite", composite, compositeCd);
-  return finish(c, "TD3", code, country, sex, birth, expiry, name, bsn, masked);
+  return finish(c, "TD3", code, country, docnum, sex, birth, expiry, name, bsn, masked);
 }
 
 // ------------------------------------------------------------------------------------------
@@ -537,7 +538,7 @@ function readDigit(s, angle, grey, width, height, digits) {
  * 11-test, with no sure digit right before or after them), "unsure" (nine specks in a row
  * that look like digits, not all read surely), or "none".
  */
-export function printedBsn(view, rowsFound, mrzRows, digits) {
+export function printedBsn(view, rowsFound, mrzRows, digits, documentNumber = "") {
   const inMrz = new Set(mrzRows.flatMap((r) => r.specks));
   let unsure = false;
   for (const row of rowsFound) {
@@ -558,14 +559,17 @@ export function printedBsn(view, rowsFound, mrzRows, digits) {
           bsnIsValid(window.map((r) => r.digit).join(""))) return "visible";
       // nine specks, none a letter (a document number's letters, a date's month), all but
       // UNREAD_DIGITS like digits
-      if (!window.some((r) => r.letter) &&
+      if (sureCount < BSN_LENGTH && !window.some((r) => r.letter) &&
           window.filter((r) => r.like).length >= BSN_LENGTH - UNREAD_DIGITS) unsure = true;
     }
-    // digits not read surely, or a number whose row came apart (blurred digits run together)
+    // a number whose row came apart (blurred digits run together): digits not read surely,
+    // or sure digits in a row too short for a BSN that are not the document number's (which
+    // the MRZ gives)
     for (let i = 0; i + PART_LENGTH <= reads.length; i++) {
       const window = reads.slice(i, i + PART_LENGTH);
       if (window.every((r) => r.like && !r.letter) && !window.every((r) => r.sure)) unsure = true;
-      if (window.every((r) => r.sure) && reads.length < BSN_LENGTH) unsure = true;
+      if (window.every((r) => r.sure) && reads.length < BSN_LENGTH &&
+          !documentNumber.includes(window.map((r) => r.digit).join(""))) unsure = true;
     }
   }
   return unsure ? "unsure" : "none";
@@ -616,6 +620,7 @@ export function readMrz(img, shapes) {
   }
   if (!best) return null;
   // the rest of the page in the MRZ's turn: is a BSN printed there?
-  const printed = printedBsn(best.view, best.rowsFound, best.block.rows, shapes.digits);
+  const printed = printedBsn(best.view, best.rowsFound, best.block.rows, shapes.digits,
+    best.result.number);
   return { found: true, result: best.result, printed };
 }
