@@ -567,9 +567,9 @@ export function printedBsn(view, rowsFound, mrzRows, digits, documentNumber = ""
     // the MRZ gives)
     for (let i = 0; i + PART_LENGTH <= reads.length; i++) {
       const window = reads.slice(i, i + PART_LENGTH);
+      if (documentNumber.includes(window.map((r) => r.digit).join(""))) continue;
       if (window.every((r) => r.like && !r.letter) && !window.every((r) => r.sure)) unsure = true;
-      if (window.every((r) => r.sure) && reads.length < BSN_LENGTH &&
-          !documentNumber.includes(window.map((r) => r.digit).join(""))) unsure = true;
+      if (window.every((r) => r.sure) && reads.length < BSN_LENGTH) unsure = true;
     }
   }
   return unsure ? "unsure" : "none";
