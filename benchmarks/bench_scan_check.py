@@ -1,6 +1,6 @@
 """The help center's scan check in headless Chromium: bytes, time, and agreement with the validator.
 
-    python benchmarks/bench_scan_check.py [-n 12] [--seed 5] [--site DIR]
+    python benchmarks/bench_scan_check.py [-n 12] [--seed 5] [--site DIR] [--bsn-cases N]
 
 Builds the site (formgen site prepare + mkdocs build --strict; or uses --site), serves it on
 127.0.0.1 and drives the form page itself, as a customer would, with Debian's Chromium:
@@ -15,6 +15,9 @@ Builds the site (formgen site prepare + mkdocs build --strict; or uses --site), 
    same, where the page says "niet zeker", and where the page says "in orde" but the
    validator says missing (must be 0). ID found and BSN visible come from the MRZ the page
    reads in the browser (controle-mrz.js, in a Web Worker); "mrz" in the ms per step.
+   --bsn-cases N adds N cases about the BSN (scans and phone photos; the BSN covered in the
+   MRZ but printed readable, covered in both, or shown in both), which the corpus's recipes
+   do not make: the page must read the printed number too.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -169,7 +173,7 @@ def _size(request: object, site: Path) -> int:
     return file.stat().st_size if file.is_file() else 0
 
 
-def validator_view(case: submissions.CorpusCase, key: bytes) -> dict[str, str]:
+def validator_view(case: submissions.CorpusCase | BsnCase, key: bytes) -> dict[str, str]:
     result = check_submission(case.path, key=key, from_address=case.sender)
     by_code = {c.code: str(c.status) for c in result.checks}
     required = [s for code, s in by_code.items() if code.startswith("field:")]
@@ -202,6 +206,40 @@ def page_view(items: dict[str, str]) -> dict[str, str]:
     }
 
 
+@dataclass
+class BsnCase:
+    kind: str
+    path: Path
+    sender: str | None
+
+
+# (kind, phone photo, the ID's id_kw): the BSN covered in the MRZ only, in both, in neither
+BSN_RECIPES = [
+    ("bsn_printed_scan", False, {"masked": True, "print_masked": False}),
+    ("bsn_printed_photo", True, {"masked": True, "print_masked": False}),
+    ("bsn_covered_scan", False, {"masked": True}),
+    ("bsn_printed_passport", False, {"masked": True, "print_masked": False, "passport": True}),
+    ("bsn_covered_photo", True, {"masked": True}),
+    ("bsn_shown_scan", False, {"masked": False}),
+]
+
+
+def bsn_cases(out: Path, key: bytes, n: int, seed: int) -> list[BsnCase]:
+    cases = []
+    for i in range(n):
+        kind, photo, id_kw = BSN_RECIPES[i % len(BSN_RECIPES)]
+        ctx = submissions.Ctx(out / f"bsn-{i:03d}-{kind}", key,
+                              submissions.np.random.default_rng([seed, 1000 + i]))
+        if photo:
+            path, sender, _ = submissions.photo_case(ctx, prefilled=True, how="folder",
+                                                     id_kw=id_kw)
+        else:
+            path, sender, _ = submissions.scanned_case(ctx, prefilled=True, dpi=200,
+                                                       how="folder", id_kw=id_kw)
+        cases.append(BsnCase(kind, path, sender))
+    return cases
+
+
 def _same(validator: str, page: str) -> bool:
     """The same finding: ok, missing, or the validator's review where the page is unsure."""
     return validator == page or (validator == "review" and page == "unsure")
@@ -212,6 +250,8 @@ def main() -> None:
     ap.add_argument("-n", type=int, default=12, help="corpus cases for the agreement table")
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--site", type=Path, help="an already built site (else built here)")
+    ap.add_argument("--bsn-cases", type=int, default=0,
+                    help="cases about the BSN added to the corpus slice (see BSN_RECIPES)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -242,7 +282,9 @@ def main() -> None:
 
             # 3: agreement on a corpus slice
             t0 = time.perf_counter()
-            cases = submissions.build_corpus(tmp / "corpus", key, args.n, args.seed, workers=2)
+            cases: list = submissions.build_corpus(tmp / "corpus", key, args.n, args.seed,
+                                                   workers=2)
+            cases += bsn_cases(tmp / "bsn", key, args.bsn_cases, args.seed)
             print(f"\n{len(cases)} corpus cases built in {time.perf_counter() - t0:.0f} s",
                   flush=True)
             table = {a: {"items": 0, "agree": 0, "unsure": 0, "false_ok": 0, "false_missing": 0}

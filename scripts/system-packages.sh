@@ -6,6 +6,7 @@ packages=(
   hunspell hunspell-nl         # Dutch spell check; compound words for the site search
   chromium                     # browser and accessibility tests (driven by Playwright)
   fonts-ocr-b                  # OCR-B: test corpus IDs; the scan check's MRZ shapes
+  fonts-dejavu-core            # the scan check's digit shapes (with OCR-B and Liberation Sans)
   fonts-dancingscript fonts-humor-sans   # handwriting in the test corpus
   fonts-breip fonts-kaushanscript        # more handwriting in the external corpus
   fonts-dkg-handwriting fonts-femkeklaver fonts-bwht fonts-ecolier-court fonts-rufscript

@@ -1,7 +1,9 @@
 """What the help center's scan check ("Controleer uw scan") needs, written into the site at build
 time: the form's pages, boxes and rules from the layout contract, the validator's ink measures,
-the pinned browser parts (pdf.js, the ZXing QR reader, js-aruco2, heic-to) copied from
-node_modules, and the MRZ's character shapes for the browser's MRZ reader (controle-mrz.js).
+the validator's darkness rules for pen, the pinned browser parts (pdf.js, the ZXing QR reader,
+js-aruco2, heic-to) copied from node_modules, and the MRZ's character shapes for the browser's
+MRZ reader (controle-mrz.js), with the digits of a few type faces for a BSN printed elsewhere on
+the copy.
 
 The MRZ shapes are the 37 characters of the MRZ alphabet rendered from OCR-B (ICAO 9303
 prescribes it for every MRZ), from the Debian package fonts-ocr-b (Matthew Skala's OCR-B, public
@@ -10,7 +12,8 @@ grids go into the site, not the font.
 
 Nothing here is a second copy of a fact: the boxes come from `layout_contract` (what
 `formgen fields --json` prints), the token prefix from `formgen.token`, the ink measures from
-`formgen.check.ink`. The browser loads all of it only when the customer uses the check.
+`formgen.check.ink`, the pen's darkness from `formgen.check.decision`. The browser loads all
+of it only when the customer uses the check.
 """
 
 from __future__ import annotations
@@ -63,6 +66,20 @@ MRZ_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<"
 # grid (the browser samples a read character on the same grid)
 MRZ_GRID = (12, 16)  # columns, rows
 _RENDER_PITCH_PX = 96
+# Printed numbers (a BSN printed on the card or the passport page, outside the MRZ): the digits
+# of OCR-B and of common sans-serif type faces, each glyph's own ink box sampled on this grid
+# (the browser samples a speck's box the same way). Each font with its Debian package.
+DIGIT_FONTS = (
+    (OCRB_FONT, "fonts-ocr-b"),
+    (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"), "fonts-dejavu-core"),
+    (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"), "fonts-dejavu-core"),
+    (Path("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf"),
+     "fonts-liberation2"),
+    (Path("/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf"), "fonts-liberation2"),
+)
+DIGIT_GRID = (8, 12)  # columns, rows
+# the letters too, so that a letter is not read as the digit it is least unlike
+DIGIT_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def mrz_templates(font_path: Path = OCRB_FONT) -> dict[str, Any]:
@@ -89,12 +106,35 @@ def mrz_templates(font_path: Path = OCRB_FONT) -> dict[str, Any]:
         ImageDraw.Draw(canvas).text((x, height), ch, font=font, fill=255, anchor="ls")
         small = canvas.resize((cols, rows), Image.Resampling.BOX)
         shapes.append([round(v * 100 / 255) for v in small.tobytes()])
-    return {"chars": MRZ_CHARS, "cols": cols, "rows": rows, "shapes": shapes}
+    return {"chars": MRZ_CHARS, "cols": cols, "rows": rows, "shapes": shapes,
+            "digits": digit_templates()}
+
+
+def digit_templates(fonts: tuple[tuple[Path, str], ...] = DIGIT_FONTS) -> dict[str, Any]:
+    """The digits and capitals (DIGIT_CHARS) of each font in DIGIT_FONTS as ink grids (0-100),
+    each glyph's ink box stretched over the grid, for the browser's search for a printed BSN."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    cols, rows = DIGIT_GRID
+    shapes = []
+    for path, package in fonts:
+        if not path.is_file():
+            raise SiteBuildError("een lettertype voor de scancontrole ontbreekt: installeer het "
+                                 f"pakket '{package}'", source=str(path))
+        font = ImageFont.truetype(str(path), 120)
+        for char in DIGIT_CHARS:
+            left, top, right, bottom = (round(v) for v in font.getbbox(char))
+            canvas = Image.new("L", (right - left + 4, bottom - top + 4), 0)
+            ImageDraw.Draw(canvas).text((2 - left, 2 - top), char, font=font, fill=255)
+            box = canvas.getbbox()
+            small = canvas.crop(box).resize((cols, rows), Image.Resampling.BOX)
+            shapes.append([round(v * 100 / 255) for v in small.tobytes()])
+    return {"chars": DIGIT_CHARS, "cols": cols, "rows": rows, "shapes": shapes}
 
 
 def check_data(config: Path | None = None) -> dict[str, Any]:
     """The pages, boxes and rules the browser checks, from the contract and the validator."""
-    from formgen.check import ink
+    from formgen.check import decision, ink
     from formgen.token import PART_COUNTS, PREFIX
 
     contract = layout_contract(config)
@@ -110,7 +150,12 @@ def check_data(config: Path | None = None) -> dict[str, Any]:
         "token_parts": list(PART_COUNTS),
         "ink": {"dpi": ink.CHECK_DPI, "ink_contrast": ink.INK_CONTRAST,
                 "faint_contrast": ink.FAINT_CONTRAST, "min_component": ink.MIN_COMPONENT,
-                "line_length": ink.LINE_LENGTH},
+                "line_length": ink.LINE_LENGTH,
+                "print_percentile": ink.PRINT_PERCENTILE},
+        # the validator's darkness rules for pen (formgen.check.decision, rule ink-written)
+        "pen": {"signature_min_contrast": decision.SIGNATURE_MIN_CONTRAST,
+                "pen_vs_print": decision.PEN_VS_PRINT,
+                "change_min_contrast": decision.CHANGE_MIN_CONTRAST},
     }
 
 

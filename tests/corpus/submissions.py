@@ -185,10 +185,12 @@ def mrz_name(text: str) -> str:
 
 def id_page(p: Person, dpi: int, rng: Rng, *, expired: bool = False, masked: bool = True,
             surname: str | None = None, given: str | None = None,
-            passport: bool | None = None, document_number: str | None = None) -> Image.Image:
+            passport: bool | None = None, document_number: str | None = None,
+            print_masked: bool | None = None) -> Image.Image:
     """A page with the person's (fictitious) ID card or passport, BSN masked by default, whose
     document number is the ID number on the person's form; surname, given and
-    document_number: someone else's (or another document's) instead of the person's."""
+    document_number: someone else's (or another document's) instead of the person's;
+    print_masked: the printed BSN's mask, if not as the MRZ's."""
     if id_documents is None:  # pragma: no cover
         raise RuntimeError("tests/corpus/id_documents.py is missing")
     passport = bool(rng.random() < 0.35) if passport is None else passport
@@ -196,7 +198,8 @@ def id_page(p: Person, dpi: int, rng: Rng, *, expired: bool = False, masked: boo
     kwargs = dict(dpi=dpi, masked_bsn=masked, expired=expired, today=today(),
                   mask_style="bar" if rng.random() < 0.7 else "filler",
                   seed=int(rng.integers(1, 2 ** 31)),
-                  document_number=document_number or p.customer.id_number)
+                  document_number=document_number or p.customer.id_number,
+                  print_masked=print_masked)
     sur, given = surname or p.info["surname"], given or p.info["given"]
     try:
         doc = make(surname=sur, given_names=given, **kwargs)

@@ -48,10 +48,14 @@ def unsigned(tmp_path_factory: pytest.TempPathFactory, key: bytes) -> list[Path]
 def form_page(browser, site_url):
     contexts = []
 
-    def open_page(viewport=None):
+    def open_page(viewport=None, refuse: str | None = None):
+        """A fresh context on the form page; refuse: a URL pattern the browser cannot load
+        (a browser that will not start a worker or run WebAssembly)."""
         ctx = browser.new_context(viewport=viewport or {"width": 1280, "height": 900},
                                   locale="nl-NL")
         contexts.append(ctx)
+        if refuse:
+            ctx.route(refuse, lambda route: route.abort())
         requests: list[str] = []
         ctx.on("request", lambda r: requests.append(r.url))
         pg = ctx.new_page()
@@ -148,41 +152,88 @@ ID_FAMILY = [(False, False, "bar", 0, 0.0, 90), (True, False, "bar", 4, 0.6, 80)
              (False, False, "bar", 270, 0.7, 85), (True, False, "bar", 11, 0.3, 90)]
 
 
-def test_family_of_id_copies(form_page, tmp_path) -> None:
-    """ID cards and passports from the project's ID generator, the BSN shown or masked (a black
-    bar or fillers), turned (also upside down and sideways), blurred and compressed, each sent
-    alone: the page finds each MRZ and says whether the BSN is visible."""
+def _check_id_copies(pg, tmp_path: Path, family: list[tuple], seed: int,
+                     **kwargs: object) -> list[tuple[str, str]]:
+    """Each ID copy of the family, sent alone: the page's ID and BSN findings."""
     from corpus import id_documents
     from PIL import Image
 
-    pg, _ = form_page()
     seen = []
-    for i, (passport, masked, style, turn, blur, quality) in enumerate(ID_FAMILY):
+    for i, (passport, masked, style, turn, blur, quality) in enumerate(family):
         make = id_documents.passport_page if passport else id_documents.id_card_page
         doc = make(dpi=200, masked_bsn=masked, mask_style=style, rotate=turn, blur=blur,
-                   noise=4.0, jpeg_quality=quality, seed=100 + i)
-        path = tmp_path / f"id{i}.jpg"
+                   noise=4.0, jpeg_quality=quality, seed=seed + i, **kwargs)
+        path = tmp_path / f"id{seed + i}.jpg"
         Image.fromarray(doc.image).save(path, quality=quality)
         pg.evaluate("() => { document.querySelector('[data-controle]').dataset.state = ''; }")
         pg.locator("#controle-bestanden").set_input_files([])
         items = _check(pg, [path])
         seen.append((items["id_document"], items["bsn"]))
+    return seen
+
+
+def test_family_of_id_copies(form_page, tmp_path) -> None:
+    """ID cards and passports from the project's ID generator, the BSN shown or masked (a black
+    bar or fillers) in the MRZ and where it is printed, turned (also upside down and
+    sideways), blurred and compressed, each sent alone: the page finds each MRZ and says
+    whether the BSN is visible."""
+    pg, _ = form_page()
+    seen = _check_id_copies(pg, tmp_path, ID_FAMILY, 100)
     expected = [("ok", "ok" if masked else "missing") for _, masked, *_ in ID_FAMILY]
     assert seen == expected
 
 
-def test_mrz_is_read_without_the_worker(browser, site_url, signed) -> None:
+# the ID family with the BSN covered in the MRZ only; the card turned by -7 degrees, blurred and
+# compressed (ID_FAMILY[2]) is left out here: see the xfail test below
+PRINTED_ONLY = [(passport, True, style, turn, blur, quality)
+                for i, (passport, _, style, turn, blur, quality) in enumerate(ID_FAMILY) if i != 2]
+
+
+def test_bsn_printed_beside_a_covered_mrz_is_never_in_order(form_page, tmp_path) -> None:
+    """The BSN covered in the MRZ (a bar or fillers) but still printed on the card's back or
+    the passport page, which `formgen check` reads: the page reads the printed number (nine
+    digits that pass the 11-test) and says the BSN is visible, or, where it cannot read it
+    surely, that it cannot tell; never "in orde"."""
+    pg, _ = form_page()
+    seen = _check_id_copies(pg, tmp_path, PRINTED_ONLY, 400, print_masked=False)
+    assert all(doc == "ok" for doc, _ in seen), seen
+    assert not [bsn for _, bsn in seen if bsn == "ok"], seen
+    assert sum(bsn == "missing" for _, bsn in seen) >= len(seen) - 2, seen
+    text = pg.locator("[data-item=bsn]").inner_text()
+    assert "burgerservicenummer" in text and "gedrukt staat" in text, text
+
+
+@pytest.mark.xfail(strict=True, reason="the printed number's digits run together with the "
+                   "dots (blur 0.8, JPEG 75, turned 7 degrees): its row is not found, the page "
+                   "says 'in orde'")
+def test_bsn_printed_on_a_blurred_turned_card_is_never_in_order(form_page, tmp_path) -> None:
+    passport, _, style, turn, blur, quality = ID_FAMILY[2]
+    pg, _ = form_page()
+    seen = _check_id_copies(pg, tmp_path, [(passport, True, style, turn, blur, quality)], 402,
+                            print_masked=False)
+    assert seen[0][1] != "ok", seen
+
+
+def test_faint_signature_is_not_called_in_order(form_page, tmp_path, key) -> None:
+    """A thin, light (pencil-like) signature: `formgen check` sends it to a person, because
+    its ink is lighter than a pen's (decision.SIGNATURE_MIN_CONTRAST, PEN_VS_PRINT); the page
+    applies the same rule, written into formulier.json, and says it is not sure."""
+    pg, _ = form_page()
+    for seed in (71, 72):
+        files = _case(tmp_path, key, seed, prefilled=True, dpi=200, signature="faint")
+        pg.evaluate("() => { document.querySelector('[data-controle]').dataset.state = ''; }")
+        pg.locator("#controle-bestanden").set_input_files([])
+        items = _check(pg, files)
+        assert items["signature"] == "unsure", (seed, items)
+        text = pg.locator("[data-item=signature]").inner_text()
+        assert "erg licht" in text and "niet controleren" in text, text
+
+
+def test_mrz_is_read_without_the_worker(form_page, signed) -> None:
     """A browser that does not start the MRZ worker (here: its file refused) reads the MRZ in
     the page itself: the same findings."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
-    try:
-        ctx.route("**/controle-mrz-worker.js", lambda route: route.abort())
-        pg = ctx.new_page()
-        pg.set_default_timeout(60_000)
-        pg.goto(site_url + FORM_PAGE, wait_until="networkidle")
-        items = _check(pg, signed)
-    finally:
-        ctx.close()
+    pg, _ = form_page(refuse="**/controle-mrz-worker.js")
+    items = _check(pg, signed)
     assert items["id_document"] == items["bsn"] == items["id_name"] == "ok", items
 
 
@@ -411,24 +462,17 @@ def test_page_with_unreadable_qr_is_not_called_missing(form_page, tmp_path, key)
     assert "QR-code niet kunnen lezen" in text, text
 
 
-def test_a_browser_that_cannot_load_the_parts_gets_a_dutch_message(browser, site_url,
+def test_a_browser_that_cannot_load_the_parts_gets_a_dutch_message(form_page,
                                                                     unsigned) -> None:
     """Without WebAssembly's QR reader (here: its file refused) the page says, in Dutch, that
     the check does not work here and that the files can be sent anyway."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
-    try:
-        ctx.route("**/controle/vendor/zxing_reader.wasm", lambda route: route.abort())
-        pg = ctx.new_page()
-        pg.set_default_timeout(60_000)
-        pg.goto(site_url + FORM_PAGE, wait_until="networkidle")
-        pg.locator("#controle-bestanden").set_input_files([str(f) for f in unsigned])
-        pg.wait_for_function(DONE, timeout=120_000)
-        assert pg.locator("[data-controle]").get_attribute("data-state") == "fout"
-        message = pg.locator(".controle__status").inner_text()
-        assert "werkt niet in uw browser" in message and "versturen" in message, message
-        assert pg.locator(".controle__uitslag").is_hidden()
-    finally:
-        ctx.close()
+    pg, _ = form_page(refuse="**/controle/vendor/zxing_reader.wasm")
+    pg.locator("#controle-bestanden").set_input_files([str(f) for f in unsigned])
+    pg.wait_for_function(DONE, timeout=120_000)
+    assert pg.locator("[data-controle]").get_attribute("data-state") == "fout"
+    message = pg.locator(".controle__status").inner_text()
+    assert "werkt niet in uw browser" in message and "versturen" in message, message
+    assert pg.locator(".controle__uitslag").is_hidden()
 
 
 def test_photo_with_the_page_small_in_the_frame(form_page, tmp_path, key) -> None:

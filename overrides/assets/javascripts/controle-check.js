@@ -367,18 +367,22 @@ function percentile(values, q) {
   return 255;
 }
 
-function speckPixels(mask, cols, rows, minSize, lineLength) {
+function speckPixels(mask, cols, rows, minSize, lineLength, kept = null) {
   // pixels in 8-connected specks of at least minSize pixels that are not thin straight lines
+  // (with kept: their indices are pushed there)
   const seen = new Uint8Array(mask.length);
   const stack = [];
+  const members = [];
   let total = 0;
   for (let start = 0; start < mask.length; start++) {
     if (!mask[start] || seen[start]) continue;
     let size = 0, minX = cols, maxX = 0, minY = rows, maxY = 0;
     stack.push(start);
     seen[start] = 1;
+    members.length = 0;
     while (stack.length) {
       const p = stack.pop();
+      members.push(p);
       const x = p % cols, y = (p - x) / cols;
       size++;
       minX = Math.min(minX, x); maxX = Math.max(maxX, x);
@@ -395,12 +399,27 @@ function speckPixels(mask, cols, rows, minSize, lineLength) {
     const w = maxX - minX + 1, h = maxY - minY + 1;
     const line = (w >= lineLength && h <= LINE_THICKNESS_PX) ||
       (h >= lineLength && w <= LINE_THICKNESS_PX);
-    if (size >= minSize && !line) total += size;
+    if (size >= minSize && !line) {
+      total += size;
+      if (kept) for (const p of members) kept.push(p);
+    }
   }
   return total;
 }
 
-function measureBox(img, H, blank, rect, ink) {
+function darkAsPen(field, m, pen) {
+  // the validator's darkness rules for pen (formgen.check.decision, rule ink-written): a
+  // signature darker than signature_min_contrast, or on a copy that came out light as a whole
+  // not much lighter than its print (pen_vs_print); a new value darker than toner clumps
+  if (field.kind === "signature") {
+    return m.contrast >= pen.signature_min_contrast ||
+      (m.printContrast > 0 && m.contrast >= pen.pen_vs_print * m.printContrast);
+  }
+  return !field.group || m.contrast >= pen.change_min_contrast;
+}
+
+function measureBox(img, H, blank, field, data) {
+  const { rect } = field, ink = data.ink;
   const k = ink.dpi / 72;
   const x0 = rect.x - MARGIN_PT, y0 = rect.y - MARGIN_PT;
   const cols = Math.round((rect.width + 2 * MARGIN_PT) * k);
@@ -433,11 +452,20 @@ function measureBox(img, H, blank, rect, ink) {
       faint[o] = scan[o] < paper - ink.faint_contrast ? 1 : 0;
     }
   }
-  const inkPx = speckPixels(strong, cols, rows, ink.min_component, ink.line_length);
+  const kept = [];
+  const inkPx = speckPixels(strong, cols, rows, ink.min_component, ink.line_length, kept);
   const faintPx = speckPixels(faint, cols, rows, ink.min_component, ink.line_length);
-  const status = inkPx >= WRITTEN_MIN_PX ? STATUS_OK
+  // how dark the ink is (its median against the paper) and the print near the box (a high
+  // percentile of the widened print: the strokes' cores), as the validator measures them
+  const contrast = percentile(kept.map((o) => paper - scan[o]), 0.5);
+  const onPrint = [];
+  for (let o = 0; o < printed.length; o++) if (printed[o]) onPrint.push(paper - scan[o]);
+  const printContrast = onPrint.length ? percentile(onPrint, ink.print_percentile / 100) : 0;
+  const m = { inkPx, faintPx, contrast, printContrast };
+  m.light = inkPx >= WRITTEN_MIN_PX && !darkAsPen(field, m, data.pen);
+  m.status = inkPx >= WRITTEN_MIN_PX ? (m.light ? STATUS_UNSURE : STATUS_OK)
     : inkPx === 0 && faintPx <= EMPTY_MAX_FAINT_PX ? STATUS_MISSING : STATUS_UNSURE;
-  return { status, inkPx, faintPx };
+  return m;
 }
 
 async function blankPage(p, number) {
@@ -470,7 +498,7 @@ async function checkPage(img, p) {
     await timed("boxes", async () => {
       for (const f of p.data.fields) {
         if (f.page !== token.page || !(f.required || f.group)) continue;
-        boxes[f.id] = measureBox(img, H, blank, f.rect, p.data.ink);
+        boxes[f.id] = measureBox(img, H, blank, f, p.data);
       }
     });
   }
@@ -562,10 +590,13 @@ export async function checkFiles(files, base) {
       text: `Een pagina hoort bij een ander formulier of een oude versie (${otherForm.formId}, ` +
         `versie ${otherForm.version}). Gebruik het formulier van deze pagina (versie ${data.form.version}).` });
   }
-  const boxItem = (f) => {
+  const measured = (f) => {
     const page = formPages.get(f.page);
-    if (!page) return null; // the missing page is already named
-    const m = page.aligned ? page.boxes[f.id] : null;
+    return page && page.aligned ? page.boxes[f.id] : null;
+  };
+  const boxItem = (f) => {
+    if (!formPages.has(f.page)) return null; // the missing page is already named
+    const m = measured(f);
     return m ? m.status : STATUS_UNSURE;
   };
   for (const f of data.fields) {
@@ -579,7 +610,11 @@ export async function checkFiles(files, base) {
       : status === STATUS_MISSING
         ? (isSignature ? "De handtekening ontbreekt. Zet uw handtekening met een pen."
           : `${what} is leeg. Dit vak is verplicht.`)
-        : `${what}: wij weten niet zeker of het is ingevuld. ${CANNOT}`;
+        : measured(f) && measured(f).light
+          ? `${what}: de inkt is erg licht, zoals van potlood of een bijna lege pen. Of dit ` +
+            `${isSignature ? "een handtekening" : "goed leesbaar"} is, kunnen we hier niet ` +
+            `controleren. Gebruik een pen met donkere inkt.`
+          : `${what}: wij weten niet zeker of het is ingevuld. ${CANNOT}`;
     items.push({ id: isSignature ? "signature" : "field:" + f.id, status, text });
   }
   for (const [gid, group] of Object.entries(data.groups)) {
@@ -743,15 +778,21 @@ function idItems(id, otherPages, holder) {
     items.push({ id: "id_name", status: STATUS_UNSURE, text: "Of de naam op het " +
       "identiteitsbewijs de naam op het formulier is: " + CANNOT.toLowerCase() });
   }
-  if (r.bsnVisible) {
+  // the BSN in the MRZ, or printed elsewhere on the copy (controle-mrz.js, printedBsn)
+  if (r.bsnVisible || id.printed === "visible") {
     items.push({ id: "bsn", status: STATUS_MISSING, text: "Uw burgerservicenummer (BSN) is " +
-      `leesbaar op de kopie van uw ${kind}. Maak het onleesbaar voordat u de kopie verstuurt, ` +
-      "bijvoorbeeld met een strook papier of een zwarte stift. Doe dat op alle plaatsen waar " +
-      "het staat, ook in de MRZ." });
+      `leesbaar op de kopie van uw ${kind}` + (r.bsnVisible ? "" : ", waar het gedrukt staat") +
+      ". Maak het onleesbaar voordat u de kopie verstuurt, bijvoorbeeld met een strook papier " +
+      "of een zwarte stift. Doe dat op alle plaatsen waar het staat: waar het gedrukt staat " +
+      "en in de MRZ." });
+  } else if (r.valid && id.printed === "none") {
+    items.push({ id: "bsn", status: STATUS_OK, text: "Wij vinden geen leesbaar " +
+      "burgerservicenummer (BSN): niet in de MRZ en niet waar het gedrukt staat." });
   } else if (r.valid) {
-    items.push({ id: "bsn", status: STATUS_OK, text: "In de MRZ staat geen leesbaar " +
-      "burgerservicenummer (BSN). Staat het nummer nog ergens anders op de kopie? Maak het daar " +
-      "ook onleesbaar." });
+    items.push({ id: "bsn", status: STATUS_UNSURE, text: "Op de kopie staat een nummer dat " +
+      "wij niet goed kunnen lezen. Of dat uw burgerservicenummer (BSN) is, kunnen we hier " +
+      "niet controleren. Maak het BSN onleesbaar op alle plaatsen waar het staat: waar het " +
+      "gedrukt staat en in de MRZ." });
   } else {
     items.push({ id: "bsn", status: STATUS_UNSURE, text: "Of uw burgerservicenummer (BSN) op de " +
       "kopie leesbaar is, kunnen we hier niet controleren. Maak het onleesbaar voordat u de " +

@@ -9,7 +9,10 @@
   same grid. Checking: the validator's rules (formgen.check.identity.mrz): the check digits
   (weights 7-3-1), and the BSN in the optional data (TD1 line 1 positions 16-30, TD3 personal
   number), valid by the Dutch 11-test (stdnum nl.bsn). A masked BSN leaves the composite check
-  digit "not verifiable", as in the validator. Nothing read here is stored or sent.
+  digit "not verifiable", as in the validator. A BSN printed elsewhere on the copy: rows of
+  digits outside the MRZ, each speck compared with the digits of a few type faces, nine that
+  pass the 11-test; nine that look like digits but are not read surely are a number this page
+  cannot read. Nothing read here is stored or sent.
 */
 
 const MIN_CHAR_PX = 7; // a character lower than this is too small to read
@@ -18,6 +21,17 @@ const THRESHOLD_WINDOW = 31; // px, the local mean's window for the ink threshol
 const THRESHOLD_DROP = 0.82; // ink: darker than this share of the local mean
 const MIN_ROW_CHARS = 4; // a shorter chain is no part of an MRZ row (a bar over the BSN leaves 6)
 const MIN_SCORE = 0.45; // a cell less like any shape than this is unreadable ("?")
+// A BSN printed outside the MRZ (the card's back, the passport page): nine specks in a row,
+// each at least this like a digit of one of the fonts (controle/mrz.json "digits") and more
+// like it than like a letter, read as those digits; a speck this like a letter is a letter
+const DIGIT_SURE = 0.7;
+// a speck this like a digit and not surely a letter may be a digit in a type face the page
+// does not know: nine such in a row are a number the page cannot read
+const DIGIT_LIKE = 0.6;
+const BSN_LENGTH = 9;
+const PART_LENGTH = 6; // so many digits, not all read surely: part of a number
+const UNREAD_DIGITS = 2; // so many specks of nine may be unlike any digit (a dot run into one)
+const LOOK_ALIKES = "OQDILSBZG"; // letters a digit is easily taken for (0 1 5 8 2 6)
 
 // ------------------------------------------------------------------------------------------
 // check digits, the BSN, the two layouts (ported from formgen/check/identity/mrz.py)
@@ -114,13 +128,13 @@ function checker() {
   return c;
 }
 
-function finish(c, type, code, country, sex, birth, expiry, name, bsn, masked) {
+function finish(c, type, code, country, number, sex, birth, expiry, name, bsn, masked) {
   if (!validDate(birth) && c.checks.birth_date === "ok") c.failures.push("birth_date");
   if (!validDate(expiry) && c.checks.expiry_date === "ok") c.failures.push("expiry_date");
   if (!/^[A-Z<]{3}$/.test(country)) c.failures.push("country");
   if (!["M", "F", "X", "<"].includes(sex)) c.failures.push("sex");
   if (!name.surname || !/^[A-Z<]+$/.test(name.surname)) c.failures.push("name");
-  return { type, code, country, valid: c.failures.length === 0, checks: c.checks,
+  return { type, code, country, number, valid: c.failures.length === 0, checks: c.checks,
     surname: name.surname, given: name.given, truncated: name.truncated,
     bsnVisible: bsn !== null && bsnIsValid(bsn), bsnMasked: bsn === null && masked,
     passport: type === "TD3" && code.startsWith("P") };
@@ -150,7 +164,8 @@ export function parseTd1([l1, l2, l3]) {
   const composite = upper + birth + birthCd + expiry + expiryCd + optional2;
   if (masked && checkDigit(composite) !== compositeCd) c.notVerifiable("composite");
   else c.check("composite", composite, compositeCd);
-  return finish(c, "TD1", code, country, sex, birth, expiry, names(fix(l3, "A")), bsn, masked);
+  return finish(c, "TD1", code, country, docnum, sex, birth, expiry, names(fix(l3, "A")), bsn,
+    masked);
 }
 
 export function parseTd3([l1, l2]) {
@@ -173,7 +188,7 @@ export function parseTd3([l1, l2]) {
   const composite = docnum + docCd + birth + birthCd + expiry + expiryCd + personal + personalCd;
   if (masked && checkDigit(composite) !== compositeCd) c.notVerifiable("composite");
   else c.check("composite", composite, compositeCd);
-  return finish(c, "TD3", code, country, sex, birth, expiry, name, bsn, masked);
+  return finish(c, "TD3", code, country, docnum, sex, birth, expiry, name, bsn, masked);
 }
 
 // ------------------------------------------------------------------------------------------
@@ -443,15 +458,16 @@ function spell(cells, layout, chars) {
   }).join("");
 }
 
-function compare(sample, c0, c1, shapes, like) {
-  // correlation of the sample's columns c0..c1 with the same columns of every shape
+function compare(sample, c0, c1, shapes, like, unitInk = true) {
+  // correlation of the sample's columns c0..c1 with the same columns of every shape (unitInk:
+  // the sample's ink is scaled 0..1, and a bar or nothing is unreadable)
   const { cols } = shapes;
   const idx = [];
   for (let j = 0; j < sample.length; j++) if (j % cols >= c0 && j % cols < c1) idx.push(j);
   let sMean = 0;
   for (const j of idx) sMean += sample[j];
   sMean /= idx.length;
-  if (sMean > 0.8 || sMean < 0.02) return; // a bar or nothing: unreadable
+  if (unitInk && (sMean > 0.8 || sMean < 0.02)) return;
   let sVar = 0;
   for (const j of idx) sVar += (sample[j] - sMean) ** 2;
   shapes.shapes.forEach((shape, k) => {
@@ -466,6 +482,97 @@ function compare(sample, c0, c1, shapes, like) {
     }
     like[k] = Math.max(like[k], cov / Math.sqrt(sVar * tVar || 1));
   });
+}
+
+// ------------------------------------------------------------------------------------------
+// a BSN printed outside the MRZ
+// ------------------------------------------------------------------------------------------
+
+function readDigit(s, angle, grey, width, height, digits) {
+  // the speck's own box, turned back by the row's angle, sampled on the digits' grid and
+  // compared with every font's digits and letters
+  const { cols, rows: gridRows, shapes, chars } = digits;
+  const sample = new Float64Array(cols * gridRows);
+  const cos = Math.cos(angle), sin = Math.sin(angle), turn = cos * cos - sin * sin;
+  const bw = s.x1 - s.x0 + 1, bh = s.y1 - s.y0 + 1, as = Math.abs(sin);
+  // the glyph's own width and height, from its box on the page
+  let w = (bw * cos - bh * as) / turn, h = (bh * cos - bw * as) / turn;
+  if (!(w > 1 && h > 1)) { w = bw; h = bh; }
+  const cx = (s.x0 + s.x1 + 1) / 2, cy = (s.y0 + s.y1 + 1) / 2;
+  for (let r = 0; r < gridRows; r++) {
+    for (let c = 0; c < cols; c++) {
+      let acc = 0;
+      for (let k = 0; k < 4; k++) {
+        const u = ((c + (k & 1 ? 0.75 : 0.25)) / cols - 0.5) * w;
+        const v = ((r + (k & 2 ? 0.75 : 0.25)) / gridRows - 0.5) * h;
+        const x = cx + u * cos - v * sin - 0.5, y = cy + u * sin + v * cos - 0.5;
+        const ix = Math.max(0, Math.min(width - 2, Math.floor(x)));
+        const iy = Math.max(0, Math.min(height - 2, Math.floor(y)));
+        const fx = Math.max(0, Math.min(1, x - ix)), fy = Math.max(0, Math.min(1, y - iy));
+        const o = iy * width + ix;
+        acc += 255 - ((grey[o] * (1 - fx) + grey[o + 1] * fx) * (1 - fy) +
+          (grey[o + width] * (1 - fx) + grey[o + width + 1] * fx) * fy);
+      }
+      sample[r * cols + c] = acc / 4;
+    }
+  }
+  const like = new Float64Array(shapes.length).fill(-1);
+  compare(sample, 0, cols, { cols, shapes }, like, false);
+  let digit = 0, score = -1, letter = -1;
+  like.forEach((v, k) => {
+    const ch = chars[k % chars.length];
+    if (ch >= "0" && ch <= "9") {
+      if (v > score) { score = v; digit = Number(ch); }
+    } else if (!LOOK_ALIKES.includes(ch)) {
+      letter = Math.max(letter, v);
+    }
+  });
+  // a digit read surely is more like that digit than like any letter (but a digit's
+  // look-alikes); a letter read surely is no digit
+  return { digit, sure: score >= DIGIT_SURE && score > letter,
+    letter: letter >= DIGIT_SURE && letter > score, like: score >= DIGIT_LIKE };
+}
+
+/**
+ * A BSN printed outside the MRZ's rows: "visible" (nine digits read surely that pass the
+ * 11-test, with no sure digit right before or after them), "unsure" (nine specks in a row
+ * that look like digits, not all read surely), or "none".
+ */
+export function printedBsn(view, rowsFound, mrzRows, digits, documentNumber = "") {
+  const inMrz = new Set(mrzRows.flatMap((r) => r.specks));
+  let unsure = false;
+  for (const row of rowsFound) {
+    if (row.specks.length < PART_LENGTH || row.specks.some((s) => inMrz.has(s))) continue;
+    const angle = Math.atan(row.centre.b);
+    const reads = row.specks.map((s) => readDigit(s, angle, view.grey, view.width, view.height,
+      digits));
+    const sure = (i) => i >= 0 && i < reads.length && reads[i].sure;
+    for (let i = 0; i + BSN_LENGTH <= reads.length; i++) {
+      const window = reads.slice(i, i + BSN_LENGTH);
+      // nine digits read surely, or all but UNREAD_DIGITS and the rest at least like their
+      // digit and no letter, that pass the 11-test (a chance of 1 in 11 for nine digits that
+      // are none)
+      const sureCount = window.filter((r) => r.sure).length;
+      if ((sureCount === BSN_LENGTH || (sureCount >= BSN_LENGTH - UNREAD_DIGITS &&
+           window.every((r) => r.like && !r.letter))) &&
+          !sure(i - 1) && !sure(i + BSN_LENGTH) &&
+          bsnIsValid(window.map((r) => r.digit).join(""))) return "visible";
+      // nine specks, none a letter (a document number's letters, a date's month), all but
+      // UNREAD_DIGITS like digits
+      if (sureCount < BSN_LENGTH && !window.some((r) => r.letter) &&
+          window.filter((r) => r.like).length >= BSN_LENGTH - UNREAD_DIGITS) unsure = true;
+    }
+    // a number whose row came apart (blurred digits run together): digits not read surely,
+    // or sure digits in a row too short for a BSN that are not the document number's (which
+    // the MRZ gives)
+    for (let i = 0; i + PART_LENGTH <= reads.length; i++) {
+      const window = reads.slice(i, i + PART_LENGTH);
+      if (documentNumber.includes(window.map((r) => r.digit).join(""))) continue;
+      if (window.every((r) => r.like && !r.letter) && !window.every((r) => r.sure)) unsure = true;
+      if (window.every((r) => r.sure) && reads.length < BSN_LENGTH) unsure = true;
+    }
+  }
+  return unsure ? "unsure" : "none";
 }
 
 function rotated(grey, width, height, quarter) {
@@ -492,21 +599,28 @@ function score(result) {
 
 /**
  * The MRZ on a page image ({grey, width, height}), or null when none is seen.
- * Returns {found: true, result} where result.valid says that every check digit fits.
+ * Returns {found: true, result, printed} where result.valid says that every check digit fits
+ * and printed whether a BSN is printed elsewhere on the page (see printedBsn).
  */
 export function readMrz(img, shapes) {
   let best = null;
   for (const quarter of [0, 2, 1, 3]) {
     const view = rotated(img.grey, img.width, img.height, quarter);
     const specks = components(inkMask(view.grey, view.width, view.height), view.width, view.height);
-    for (const block of blocks(mergeRows(rows(specks)))) {
+    const rowsFound = mergeRows(rows(specks));
+    for (const block of blocks(rowsFound)) {
       const lines = block.rows.map((r, i) => spell(
         readRow(r, block.n, view.grey, view.width, view.height, shapes),
         LAYOUTS[block.type][i], shapes.chars));
       const result = block.type === "TD1" ? parseTd1(lines) : parseTd3(lines);
-      if (!best || score(result) > score(best)) best = result;
-      if (result.valid) return { found: true, result };
+      if (!best || score(result) > score(best.result)) best = { result, view, rowsFound, block };
+      if (result.valid) break;
     }
+    if (best && best.result.valid) break;
   }
-  return best ? { found: true, result: best } : null;
+  if (!best) return null;
+  // the rest of the page in the MRZ's turn: is a BSN printed there?
+  const printed = printedBsn(best.view, best.rowsFound, best.block.rows, shapes.digits,
+    best.result.number);
+  return { found: true, result: best.result, printed };
 }
