@@ -143,32 +143,25 @@ def _line_kernels() -> tuple[np.ndarray, ...]:
     return tuple(kernels)
 
 
-def _lines(dark: np.ndarray, inside: tuple[slice, slice], by_direction: bool = False
-           ) -> np.ndarray:
+def _lines(dark: np.ndarray, inside: tuple[slice, slice]) -> np.ndarray:
     """The dark pixels on straight runs of LINE_LENGTH or more (see LINE_LENGTH) that reach
     out of the box (inside: its interior) through its printed border and past it: a pen's
     straight stroke within the box, or a word resting on its bottom line, is writing; a fold
-    line across the page is not, nor is the box's own border on a page a few pixels off.
-    by_direction: the near-horizontal and the near-vertical runs reach out each on their own
-    (a word's baseline crossed by a streak along the feed stays)."""
+    line across the page is not, nor is the box's own border on a page a few pixels off."""
     m = cv2.dilate(dark.astype(np.uint8), np.ones((3, 3), np.uint8))  # slanted thin lines
-    kernels = _line_kernels()
-    families = (kernels[0::2], kernels[1::2]) if by_direction else (kernels,)
+    runs = np.zeros(dark.shape, np.uint8)
+    for kernel in _line_kernels():
+        np.bitwise_or(runs, cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel), out=runs)
+    count, labels = cv2.connectedComponents(runs, connectivity=8)
     ys, xs = inside
     past = np.ones(dark.shape, bool)
     past[max(0, ys.start - LINE_BEYOND):ys.stop + LINE_BEYOND,
          max(0, xs.start - LINE_BEYOND):xs.stop + LINE_BEYOND] = False
-    out = np.zeros(dark.shape, np.uint8)
-    for family in families:
-        runs = np.zeros(dark.shape, np.uint8)
-        for kernel in family:
-            np.bitwise_or(runs, cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel), out=runs)
-        count, labels = cv2.connectedComponents(runs, connectivity=8)
-        line = np.zeros(count, bool)
-        line[np.unique(labels[past])] = True
-        line[0] = False
-        np.bitwise_or(out, line[labels].astype(np.uint8), out=out)
-    return cv2.dilate(out, np.ones((3, 3), np.uint8)).astype(bool) & dark
+    line = np.zeros(count, bool)
+    line[np.unique(labels[past])] = True
+    line[0] = False
+    return cv2.dilate(line[labels].astype(np.uint8), np.ones((3, 3), np.uint8)
+                      ).astype(bool) & dark
 
 
 @cache
@@ -285,15 +278,10 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
     near = slice(ny0, min(h, y1 + CONTEXT) - cy0)
     contrast = darker_than_paper(region)
     dark = long_pieces(contrast) if pieces else contrast > ink_contrast
-    lines = np.zeros(dark.shape, bool)
     if strokes:
-        # A light streak's stroke strength wavers: along strokes it falls apart into dashes
-        # that are no line. So the lines of the ink are left out of the pen strokes too, each
-        # direction on its own (a word crossed by a streak stays), in the box and in the paper
-        # around it alike (the noise measured there must not hold what the box lost).
-        lines = _lines(dark, box, by_direction=True)
         dark &= stroke_strength(contrast) > STROKE_CONTRAST
-    lines[near] |= _lines(dark[near], (slice(box[0].start - ny0, box[0].stop - ny0), box[1]))
+    lines = np.zeros(dark.shape, bool)
+    lines[near] = _lines(dark[near], (slice(box[0].start - ny0, box[0].stop - ny0), box[1]))
     marks = dark & ~on_form & ~lines
     print_contrast = _print_darkness(contrast[near], on_form[near]) if print_darkness else 0.0
     ink = _strokes(marks[box])
