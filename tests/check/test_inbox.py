@@ -414,12 +414,14 @@ def test_dropped_connection_loses_nothing(server: dovecot.Dovecot, tmp_path: Pat
     with Connection(settings) as conn, pytest.raises(ConnectionLost) as caught:
         process(conn, state, MailboxSettings(), key=None, on_message=kick)
     assert "de verbinding is verbroken" in caught.value.line()
-    # nothing half-done: every message taken is filed (the server may close the session a
-    # message later than the kick on a busy machine)
+    # nothing half-done: every message taken is filed, or judged and waiting to be filed (the
+    # server may close the session a message later than the kick on a busy machine, while that
+    # message is being filed); the next run files it without judging it again
     statuses = [e.status for e in state.entries()]
-    assert len(statuses) >= 2 and set(statuses) == {"filed"}
+    assert statuses.count("filed") >= 2 and set(statuses) <= {"filed", "checked"}
     with Connection(settings) as conn:
         process(conn, state, MailboxSettings(), key=None)
+    assert {e.status for e in state.entries()} == {"filed"}
     assert_filed_once(server, cheap_mails, {m.message_id: CHEAP_VERDICT[m.kind]
                                             for m in cheap_mails})
 
