@@ -38,7 +38,7 @@ SHIFT = 0.25  # the reading is moved up and down by up to this part of its heigh
 
 
 @cache
-def _font() -> ImageFont.FreeTypeFont:
+def drawing_font() -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(fonts_dir() / REGULAR), RENDER_SIZE)
 
 
@@ -67,15 +67,15 @@ UNKERNED = ["-kern"]
 
 def _draw(text: str, size: tuple[int, int], origin: tuple[float, float]) -> np.ndarray:
     canvas = Image.new("L", size, 0)
-    ImageDraw.Draw(canvas).text(origin, text, fill=255, font=_font(), features=UNKERNED)
+    ImageDraw.Draw(canvas).text(origin, text, fill=255, font=drawing_font(), features=UNKERNED)
     return np.asarray(canvas) > 127
 
 
-class _Fit:
+class Fit:
     """The reading drawn at RENDER_SIZE, and how it maps onto the line's ink."""
 
     def __init__(self, ink: np.ndarray, text: str) -> None:
-        font = _font()
+        font = drawing_font()
         left, top, right, bottom = font.getbbox(text, features=UNKERNED)
         pad = RENDER_SIZE
         self.size = (int(right - left) + 2 * pad, int(bottom - top) + 2 * pad)
@@ -124,7 +124,7 @@ def restore_marks(line: np.ndarray, text: str) -> str:
     ink = binary.astype(bool)
     if not ink.any() or not any(c.isalpha() for c in text):
         return text
-    fit = _Fit(ink, text)
+    fit = Fit(ink, text)
     chars = list(text)
     base = fit.place(text)
     for i, char in enumerate(chars):
@@ -159,11 +159,11 @@ CONFUSABLE = ("l1", "O0")
 SWAP_GAIN = 0.05
 
 
-def _mismatch(ink: np.ndarray, text: str) -> int:
-    return int((_Fit(ink, text).place(text) ^ ink).sum())
+def mismatch(ink: np.ndarray, text: str) -> int:
+    return int((Fit(ink, text).place(text) ^ ink).sum())
 
 
-def _line_ink(line: np.ndarray) -> np.ndarray:
+def line_ink(line: np.ndarray) -> np.ndarray:
     grey = line if line.ndim == 2 else cv2.cvtColor(line, cv2.COLOR_RGB2GRAY)
     _, binary = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     return binary.astype(bool)
@@ -173,11 +173,11 @@ def resolve_confusables(line: np.ndarray, text: str) -> str:
     """The reading of a line typed in the field font with each confusable character (see
     CONFUSABLE) as the page shows it: the whole line drawn with the other one of the pair,
     fitted anew, must match the ink clearly better (SWAP_GAIN)."""
-    ink = _line_ink(line)
+    ink = line_ink(line)
     if not ink.any():
         return text
     chars = list(text)
-    best = _mismatch(ink, text)
+    best = mismatch(ink, text)
     for i, char in enumerate(chars):
         others = sorted({c for g in CONFUSABLE if char in g for c in g} - {char})
         if not others:
@@ -185,7 +185,7 @@ def resolve_confusables(line: np.ndarray, text: str) -> str:
         scores = []
         for other in others:
             chars[i] = other
-            scores.append((_mismatch(ink, "".join(chars)), other))
+            scores.append((mismatch(ink, "".join(chars)), other))
         score, other = min(scores)
         choice = char
         if score <= (1 - SWAP_GAIN) * best:

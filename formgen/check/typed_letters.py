@@ -20,7 +20,7 @@ from functools import cache
 import cv2
 import numpy as np
 
-from formgen.check.marks import SWAP_GAIN, UNKERNED, _Fit, _font, _line_ink, _mismatch
+from formgen.check.marks import SWAP_GAIN, UNKERNED, Fit, drawing_font, line_ink, mismatch
 
 # The letters chosen among: Latin-1 Supplement and Latin Extended-A (West, Central and North
 # European, Turkish, Baltic letters), Romanian's comma below (ș, ț), Vietnamese's horn (ơ, ư)
@@ -71,13 +71,13 @@ def family(letter: str) -> tuple[str, ...]:
 @cache
 def _drawn(char: str) -> bool:
     """The field font has a glyph of its own for char (not its empty box)."""
-    font = _font()
+    font = drawing_font()
     return np.array_equal(font.getmask(char), font.getmask("\uffff")) is False
 
 
-def _spans(fit: _Fit, text: str) -> list[tuple[int, int]]:
+def _spans(fit: Fit, text: str) -> list[tuple[int, int]]:
     """Each character's columns on the line (where the fitted drawing puts it)."""
-    font = _font()
+    font = drawing_font()
     scale, shift = float(fit.matrix[0, 0]), float(fit.matrix[0, 2])
     spans = []
     for i in range(len(text)):
@@ -116,7 +116,7 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
     ink = binary.astype(bool)
     if not ink.any() or not any(c.isalpha() for c in text):
         return Choice(text, frozenset(), False)
-    fit = _Fit(ink, text)
+    fit = Fit(ink, text)
     # The field's box clips what the viewer draws: a mark stacked on another (ễ, ồ) loses its
     # top on the page; the drawing is clipped where the ink ends.
     rows = np.flatnonzero(ink.any(axis=1))
@@ -172,17 +172,17 @@ def drop_extra(line: np.ndarray, text: str, filled: frozenset[int]) -> tuple[str
     not know as two (ư as "ur"). A letter goes when the whole line drawn without it, fitted
     anew, matches the ink clearly better (check.marks.SWAP_GAIN); returns the reading and
     the places filled that are left."""
-    ink = _line_ink(line)
+    ink = line_ink(line)
     if not ink.any():
         return text, filled
     places = sorted(filled)
     runs = [i for i in places if text[i].isalpha() and (i + 1 in filled or i - 1 in filled)]
     if not runs:
         return text, filled
-    best = _mismatch(ink, text)
+    best = mismatch(ink, text)
     for i in reversed(runs):
         shorter = text[:i] + text[i + 1:]
-        score = _mismatch(ink, shorter)
+        score = mismatch(ink, shorter)
         if score <= (1 - SWAP_GAIN) * best:
             best, text = score, shorter
             filled = frozenset(j if j < i else j - 1 for j in filled if j != i)
