@@ -229,6 +229,48 @@ def test_faint_signature_is_not_called_in_order(form_page, tmp_path, key) -> Non
         assert "erg licht" in text and "niet controleren" in text, text
 
 
+def _light_ink_case(tmp: Path, key: bytes, seed: int, ink: tuple[int, int, int]) -> list[Path]:
+    """A blank form filled in by hand in ``ink``, signed in a dark pen, scanned at 200 dpi."""
+    from corpus import forms
+
+    rng = np.random.default_rng(seed)
+    person = submissions.make_person(rng)
+    values = submissions.form_values(person, rng, prefilled=False)
+    contract = submissions.contract()
+    pages = [forms.handwrite(page, contract, number, values, 200, rng=rng, ink=ink)
+             for number, page in enumerate(forms.render_form_pages(
+                 submissions.form_pdf(person, key, False, rng), 200), start=1)]
+    at = forms.field_by_id(contract, "signature")["page"] - 1
+    pages[at] = forms.sign(pages[at], contract, 200, rng, ink=(22, 32, 120))
+    files = []
+    for i, page in enumerate(submissions.scan(pages, rng, dpi=200, src_dpi=200), start=1):
+        files.append(tmp / f"licht{seed}-{i}.jpg")
+        files[-1].write_bytes(forms.jpeg_bytes(page, 85, 200))
+    return files
+
+
+def test_required_value_in_light_ink_is_not_called_in_order(form_page, tmp_path, key) -> None:
+    """Required values written in a light grey ink (a nearly empty pen): `formgen check` reads
+    such a value before it counts it written (decision.LIGHT_ANSWER_CONTRAST, rules light-seen
+    and light-unread); the page, which reads no text, applies the same bound (written into
+    formulier.json) and says it cannot tell. The same form in a dark pen is "in orde"."""
+    pg, _ = form_page()
+    for seed in (81, 82):
+        for ink, light in (((165, 165, 175), True), ((22, 32, 120), False)):
+            files = _light_ink_case(tmp_path, key, seed, ink)
+            pg.evaluate("() => { document.querySelector('[data-controle]').dataset.state = ''; }")
+            pg.locator("#controle-bestanden").set_input_files([])
+            items = _check(pg, files)
+            required = {k: v for k, v in items.items() if k.startswith("field:")}
+            assert required and items["signature"] == "ok", (seed, ink, items)
+            if not light:
+                assert set(required.values()) == {"ok"}, (seed, ink, required)
+                continue
+            assert "ok" not in required.values(), (seed, ink, required)
+            text = pg.locator("[data-item^='field:']").first.inner_text()
+            assert "erg licht" in text and "niet controleren" in text, text
+
+
 def test_mrz_is_read_without_the_worker(form_page, signed) -> None:
     """A browser that does not start the MRZ worker (here: its file refused) reads the MRZ in
     the page itself: the same findings."""
