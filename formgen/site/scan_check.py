@@ -152,10 +152,14 @@ def check_data(config: Path | None = None) -> dict[str, Any]:
                 "faint_contrast": ink.FAINT_CONTRAST, "min_component": ink.MIN_COMPONENT,
                 "line_length": ink.LINE_LENGTH,
                 "print_percentile": ink.PRINT_PERCENTILE},
-        # the validator's darkness rules for pen (formgen.check.decision, rule ink-written)
+        # the validator's darkness rules for pen (formgen.check.decision, rule ink-written),
+        # and the darkness below which it reads a required value before calling it written
+        # (rules light-seen, light-unread): the page, which reads no text, is not sure there
+        # unless the value is as dark as a pen against the copy's print (dark_as_pen)
         "pen": {"signature_min_contrast": decision.SIGNATURE_MIN_CONTRAST,
                 "pen_vs_print": decision.PEN_VS_PRINT,
-                "change_min_contrast": decision.CHANGE_MIN_CONTRAST},
+                "change_min_contrast": decision.CHANGE_MIN_CONTRAST,
+                "light_answer_contrast": decision.LIGHT_ANSWER_CONTRAST},
     }
 
 

@@ -410,11 +410,13 @@ function speckPixels(mask, cols, rows, minSize, lineLength, kept = null) {
 function darkAsPen(field, m, pen) {
   // the validator's darkness rules for pen (formgen.check.decision, rule ink-written): a
   // signature darker than signature_min_contrast, or on a copy that came out light as a whole
-  // not much lighter than its print (pen_vs_print); a new value darker than toner clumps
-  if (field.kind === "signature") {
-    return m.contrast >= pen.signature_min_contrast ||
-      (m.printContrast > 0 && m.contrast >= pen.pen_vs_print * m.printContrast);
-  }
+  // not much lighter than its print (pen_vs_print); a new value darker than toner clumps. A
+  // required value lighter than light_answer_contrast the validator reads before it counts
+  // (rules light-seen, light-unread), which this page cannot: it must be as dark as a pen
+  // against its print (dark_as_pen), as the copy's own print shows a light copy
+  const penLike = m.printContrast > 0 && m.contrast >= pen.pen_vs_print * m.printContrast;
+  if (field.kind === "signature") return m.contrast >= pen.signature_min_contrast || penLike;
+  if (field.required && m.contrast < pen.light_answer_contrast && !penLike) return false;
   return !field.group || m.contrast >= pen.change_min_contrast;
 }
 

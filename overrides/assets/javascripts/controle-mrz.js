@@ -12,7 +12,9 @@
   digit "not verifiable", as in the validator. A BSN printed elsewhere on the copy: rows of
   digits outside the MRZ, each speck compared with the digits of a few type faces, nine that
   pass the 11-test; nine that look like digits but are not read surely are a number this page
-  cannot read. Nothing read here is stored or sent.
+  cannot read. The document around the MRZ is also read turned straight by the MRZ's angle and
+  scaled by its pitch (its size from ICAO 9303), so that small, turned and blurred copies are
+  read at one size. Nothing read here is stored or sent.
 */
 
 const MIN_CHAR_PX = 7; // a character lower than this is too small to read
@@ -28,10 +30,26 @@ const DIGIT_SURE = 0.7;
 // a speck this like a digit and not surely a letter may be a digit in a type face the page
 // does not know: nine such in a row are a number the page cannot read
 const DIGIT_LIKE = 0.6;
+// nine specks each at least this like a digit, MOST_LIKE of them like it (DIGIT_LIKE) and none
+// surely a letter (CLEAR_LETTER), are read as those digits
+const DIGIT_SEEN = 0.5;
+const MOST_LIKE = 5;
 const BSN_LENGTH = 9;
 const PART_LENGTH = 6; // so many digits, not all read surely: part of a number
 const UNREAD_DIGITS = 2; // so many specks of nine may be unlike any digit (a dot run into one)
+// a speck is a letter when it is this much more like a letter than like any digit, and surely
+// one when CLEAR_LETTER more
+const LETTER_MARGIN = 0.05;
+const CLEAR_LETTER = 0.2;
 const LOOK_ALIKES = "OQDILSBZG"; // letters a digit is easily taken for (0 1 5 8 2 6)
+// The document around its MRZ, in MRZ character pitches (2.54 mm, ICAO 9303): an ID card (TD1)
+// is 85.6 x 54 mm, a passport page (TD3) 125 x 88 mm, the MRZ along the bottom. That part of
+// the copy is turned straight and scaled to NORM_PITCH px per pitch before its printed numbers
+// are looked for, so that a small, turned or blurred copy is read at one size.
+const DOC_HEIGHT = { TD1: 54 / 2.54, TD3: 88 / 2.54 };
+const DOC_MARGIN = 3; // pitches beyond the MRZ's ends and the document's top (a photo's slant)
+const NORM_PITCH = 24; // px: a value printed 2-3 mm high is then 15-25 px high
+const SPLIT_WIDTH = 0.85; // a speck wider than 1.3 heights is so many heights per character
 
 // ------------------------------------------------------------------------------------------
 // check digits, the BSN, the two layouts (ported from formgen/check/identity/mrz.py)
@@ -220,8 +238,10 @@ function inkMask(grey, width, height) {
   return mask;
 }
 
-function components(mask, width, height) {
-  // 8-connected specks with their boxes; only letter-sized ones are kept
+function components(mask, width, height, split = false) {
+  // 8-connected specks with their boxes; only letter-sized ones are kept (split: a speck of
+  // characters run together, as blur and bold type make them, is cut where its columns hold
+  // the least ink)
   const label = new Int32Array(width * height);
   const out = [];
   const stack = [];
@@ -252,11 +272,43 @@ function components(mask, width, height) {
       }
     }
     const w = maxX - minX + 1, h = maxY - minY + 1;
+    if (split && h >= MIN_CHAR_PX && h <= MAX_CHAR_PX && w > 1.3 * h && w <= 6 * h &&
+        area >= 0.12 * w * h) {
+      out.push(...splitSpeck(label, next, width, minX, maxX, minY, maxY));
+      continue;
+    }
     if (h >= MIN_CHAR_PX && h <= MAX_CHAR_PX && w <= 1.3 * h && w >= 0.15 * h &&
         area >= 0.12 * w * h) {
       out.push({ x0: minX, x1: maxX, y0: minY, y1: maxY, w, h,
         cx: (minX + maxX) / 2, cy: (minY + maxY) / 2 });
     }
+  }
+  return out;
+}
+
+function splitSpeck(label, id, width, x0, x1, y0, y1) {
+  // a speck of k characters (k from its width) cut at the emptiest column near each k-th
+  const w = x1 - x0 + 1, h = y1 - y0 + 1;
+  const ink = new Int32Array(w);
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0; x <= x1; x++) if (label[y * width + x] === id) ink[x - x0]++;
+  }
+  const k = Math.max(2, Math.round(w / (SPLIT_WIDTH * h)));
+  const cuts = [0];
+  for (let c = 1; c < k; c++) {
+    const at = Math.round((c * w) / k), reach = Math.round(w / k / 4);
+    let best = at;
+    for (let x = Math.max(1, at - reach); x <= Math.min(w - 2, at + reach); x++) {
+      if (ink[x] < ink[best]) best = x;
+    }
+    cuts.push(best);
+  }
+  cuts.push(w);
+  const out = [];
+  for (let c = 0; c < k; c++) {
+    const a = x0 + cuts[c], b = x0 + cuts[c + 1] - 1;
+    if (b - a + 1 < 0.15 * h) continue;
+    out.push({ x0: a, x1: b, y0, y1, w: b - a + 1, h, cx: (a + b) / 2, cy: (y0 + y1) / 2 });
   }
   return out;
 }
@@ -528,9 +580,24 @@ function readDigit(s, angle, grey, width, height, digits) {
     }
   });
   // a digit read surely is more like that digit than like any letter (but a digit's
-  // look-alikes); a letter read surely is no digit
-  return { digit, sure: score >= DIGIT_SURE && score > letter,
-    letter: letter >= DIGIT_SURE && letter > score, like: score >= DIGIT_LIKE };
+  // look-alikes); a letter read surely is clearly more like a letter than like a digit
+  return { digit, score, letterScore: letter, sure: score >= DIGIT_SURE && score > letter,
+    letter: letter >= DIGIT_SURE && letter > score + LETTER_MARGIN, like: score >= DIGIT_LIKE };
+}
+
+function fromDocumentNumber(text, documentNumber) {
+  // PART_LENGTH digits in a row of the document number (printed on the document too), its
+  // letters a digit is taken for as that digit, one digit read wrong (a chance of 6 in 100000
+  // for a BSN's digits)
+  const number = [...documentNumber].map((ch) => TO_DIGIT[ch] || ch).join("");
+  for (let i = 0; i + PART_LENGTH <= text.length; i++) {
+    for (let j = 0; j + PART_LENGTH <= number.length; j++) {
+      let wrong = 0;
+      for (let k = 0; k < PART_LENGTH && wrong < 2; k++) wrong += text[i + k] !== number[j + k];
+      if (wrong < 2) return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -549,30 +616,61 @@ export function printedBsn(view, rowsFound, mrzRows, digits, documentNumber = ""
     const sure = (i) => i >= 0 && i < reads.length && reads[i].sure;
     for (let i = 0; i + BSN_LENGTH <= reads.length; i++) {
       const window = reads.slice(i, i + BSN_LENGTH);
-      // nine digits read surely, or all but UNREAD_DIGITS and the rest at least like their
-      // digit and no letter, that pass the 11-test (a chance of 1 in 11 for nine digits that
-      // are none)
+      const text = window.map((r) => r.digit).join("");
+      if (fromDocumentNumber(text, documentNumber)) continue;
       const sureCount = window.filter((r) => r.sure).length;
-      if ((sureCount === BSN_LENGTH || (sureCount >= BSN_LENGTH - UNREAD_DIGITS &&
-           window.every((r) => r.like && !r.letter))) &&
-          !sure(i - 1) && !sure(i + BSN_LENGTH) &&
-          bsnIsValid(window.map((r) => r.digit).join(""))) return "visible";
-      // nine specks, none a letter (a document number's letters, a date's month), all but
-      // UNREAD_DIGITS like digits
-      if (sureCount < BSN_LENGTH && !window.some((r) => r.letter) &&
-          window.filter((r) => r.like).length >= BSN_LENGTH - UNREAD_DIGITS) unsure = true;
+      const likeCount = window.filter((r) => r.like).length;
+      const noLetter = !window.some((r) => r.letter);
+      // nine specks, none surely a letter, each at least a little like its digit and most of
+      // them like it, whose digits pass the 11-test (a chance of 1 in 11 for nine that are
+      // none; a date has its month's letters, a document number is the MRZ's)
+      if (likeCount >= MOST_LIKE && window.every((r) => r.score >= DIGIT_SEEN &&
+          r.letterScore - r.score < CLEAR_LETTER) &&
+          !sure(i - 1) && !sure(i + BSN_LENGTH) && bsnIsValid(text)) return "visible";
+      // nine specks, none a letter, all but UNREAD_DIGITS like digits
+      if (sureCount < BSN_LENGTH && noLetter && likeCount >= BSN_LENGTH - UNREAD_DIGITS) {
+        unsure = true;
+      }
     }
     // a number whose row came apart (blurred digits run together): digits not read surely,
     // or sure digits in a row too short for a BSN that are not the document number's (which
     // the MRZ gives)
     for (let i = 0; i + PART_LENGTH <= reads.length; i++) {
       const window = reads.slice(i, i + PART_LENGTH);
-      if (documentNumber.includes(window.map((r) => r.digit).join(""))) continue;
+      if (fromDocumentNumber(window.map((r) => r.digit).join(""), documentNumber)) continue;
       if (window.every((r) => r.like && !r.letter) && !window.every((r) => r.sure)) unsure = true;
       if (window.every((r) => r.sure) && reads.length < BSN_LENGTH) unsure = true;
     }
   }
   return unsure ? "unsure" : "none";
+}
+
+function documentView(view, block) {
+  // the document above its MRZ (DOC_HEIGHT), turned by the MRZ's angle and scaled to
+  // NORM_PITCH px per character pitch (bilinear; outside the copy: paper)
+  const first = block.rows[0];
+  const angle = Math.atan(first.centre.b);
+  const ux = Math.cos(angle), uy = Math.sin(angle);
+  const pitch = (first.x1 - first.x0) / (block.n - 1) / ux;
+  const ox = first.x0, oy = first.centre.a + first.centre.b * first.x0;
+  const u0 = -DOC_MARGIN, v0 = -DOC_HEIGHT[block.type] - DOC_MARGIN;
+  const width = Math.round((block.n - 1 + 2 * DOC_MARGIN) * NORM_PITCH);
+  const height = Math.round((DOC_HEIGHT[block.type] + DOC_MARGIN - 0.9) * NORM_PITCH);
+  const grey = new Uint8ClampedArray(width * height);
+  const { grey: src, width: sw, height: sh } = view;
+  for (let j = 0; j < height; j++) {
+    const v = (v0 + j / NORM_PITCH) * pitch;
+    for (let i = 0; i < width; i++) {
+      const u = (u0 + i / NORM_PITCH) * pitch;
+      const x = ox + u * ux - v * uy, y = oy + u * uy + v * ux;
+      const ix = Math.floor(x), iy = Math.floor(y);
+      if (ix < 0 || iy < 0 || ix + 1 >= sw || iy + 1 >= sh) { grey[j * width + i] = 255; continue; }
+      const fx = x - ix, fy = y - iy, o = iy * sw + ix;
+      grey[j * width + i] = (src[o] * (1 - fx) + src[o + 1] * fx) * (1 - fy) +
+        (src[o + sw] * (1 - fx) + src[o + sw + 1] * fx) * fy;
+    }
+  }
+  return { grey, width, height };
 }
 
 function rotated(grey, width, height, quarter) {
@@ -619,8 +717,15 @@ export function readMrz(img, shapes) {
     if (best && best.result.valid) break;
   }
   if (!best) return null;
-  // the rest of the page in the MRZ's turn: is a BSN printed there?
-  const printed = printedBsn(best.view, best.rowsFound, best.block.rows, shapes.digits,
+  // the rest of the page in the MRZ's turn, and the document itself turned straight at one
+  // size: is a BSN printed there?
+  const onPage = printedBsn(best.view, best.rowsFound, best.block.rows, shapes.digits,
     best.result.number);
+  const doc = documentView(best.view, best.block);
+  const docRows = rows(components(inkMask(doc.grey, doc.width, doc.height), doc.width,
+    doc.height, true));
+  const onDocument = printedBsn(doc, docRows, [], shapes.digits, best.result.number);
+  const printed = [onPage, onDocument].includes("visible") ? "visible"
+    : [onPage, onDocument].includes("unsure") ? "unsure" : "none";
   return { found: true, result: best.result, printed };
 }
