@@ -20,7 +20,7 @@ from formgen.check import latin_ocr
 from formgen.check.identity import ocr
 from formgen.check.marks import UNKERNED, resolve_confusables, restore_marks
 from formgen.check.text_lines import READ_SCALE, detect_box_lines
-from formgen.check.typed_letters import base, choose_letters, drop_extra
+from formgen.check.typed_letters import base, choose_letters, drop_extra, without_mark_signs
 from formgen.form.fonts import REGULAR
 from formgen.form.layout import Rect
 from formgen.resources import fonts_dir
@@ -104,15 +104,18 @@ def _read_line(crop: np.ndarray, rooms: tuple[np.ndarray, np.ndarray],
         latin = _read_latin(roomy, text)
         if latin is not None:
             latin_likeness = print_likeness(crop, latin.text)
-            chosen = None
-            if max(likeness, latin_likeness) >= LETTERS_FROM:
+            plain = without_mark_signs(latin.text)  # "My.n" for Mỵn: drop_extra decides
+            signless = print_likeness(crop, plain) if plain != latin.text else 0.0
+            chosen, dropped = None, False
+            if max(likeness, latin_likeness, signless) >= LETTERS_FROM:
                 kept, filled = drop_extra(wide, latin.text, latin.filled)
+                dropped = kept != latin.text
                 others = latin.others if kept == latin.text else {}
                 chosen = choose_letters(wide, kept, filled, others)
                 latin_likeness = max(latin_likeness, print_likeness(crop, chosen.text))
             if chosen is not None and max(likeness, latin_likeness) >= typed_from:
                 text, likeness = chosen.text, max(likeness, latin_likeness)
-                guessed = latin.filled or chosen.changed or chosen.doubtful
+                guessed = latin.filled or dropped or chosen.changed or chosen.doubtful
                 confidence = min(latin.confidence, GUESSED) if guessed else latin.confidence
             else:
                 if latin.filled:  # letters one recogniser saw and the other did not
