@@ -105,7 +105,9 @@ def _unexplained(drawn: np.ndarray, ink: np.ndarray) -> int:
 class Choice:
     text: str
     changed: frozenset[int]  # the places of the letters changed
-    doubtful: bool  # a letter's surroundings are still not explained (DOUBT_PIXELS)
+    # a letter's surroundings are still not explained (DOUBT_PIXELS), or a marked letter is
+    # not clearly the page's among the letters of its base (CHOICE_MIN_PIXELS)
+    doubtful: bool
 
 
 def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozenset(),
@@ -150,7 +152,9 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
         here = min((moved[window] for moved in shifted),
                    key=lambda moved: int((moved ^ placed[window]).sum()))
         unexplained = _unexplained(placed[window], here)
-        if i not in always and i not in others and unexplained < UNEXPLAINED_PIXELS:
+        explained = i not in always and i not in others and unexplained < UNEXPLAINED_PIXELS
+        marked = base(char) != char
+        if explained and not marked:
             continue
         scores = []
         for option in options:
@@ -161,6 +165,11 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
         chars[i] = char
         as_read = next(score for score, _, option, _ in scores if option == char)
         best, _, choice, differ = min(scores)
+        if marked:  # a mark as read is sure only where the page clearly prefers it (Ň, Ñ)
+            rival = min(score for score, _, option, _ in scores if option != char)
+            doubtful |= rival - as_read < CHOICE_MIN_PIXELS
+        if explained:
+            continue
         if choice != char and as_read - best >= max(CHOICE_MIN_PIXELS, CHOICE_GAIN * differ):
             chars[i] = choice
             changed.add(i)

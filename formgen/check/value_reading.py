@@ -91,7 +91,8 @@ def _read_line(crop: np.ndarray, rooms: tuple[np.ndarray, np.ndarray],
     (roomy: the detector's box cuts off the cedilla of a Ş); a line so read that looks like
     print takes that reading, and a letter it dropped or a mark put back from the drawing
     lowers its confidence to GUESSED; so does a letter chosen from the drawing
-    (check.typed_letters, on the line with more room: wide)."""
+    (check.typed_letters, on the line with more room: wide), and, on a line not so read,
+    letters the two recognisers read differently."""
     roomy, wide = rooms
     words = [(text.strip(), score) for text, score in read if text.strip()]
     if not words:
@@ -118,7 +119,8 @@ def _read_line(crop: np.ndarray, rooms: tuple[np.ndarray, np.ndarray],
                 guessed = latin.filled or dropped or chosen.changed or chosen.doubtful
                 confidence = min(latin.confidence, GUESSED) if guessed else latin.confidence
             else:
-                if latin.filled:  # letters one recogniser saw and the other did not
+                # letters one recogniser saw and the other did not, or saw otherwise
+                if latin.filled or _fold(latin.text) != _fold(text):
                     confidence = min(confidence, GUESSED)
                 latin = None
     if typed_from is None or likeness < typed_from:

@@ -20,7 +20,7 @@ from formgen.check.changes import SURE_CONFIDENCE, Change
 from formgen.check.submission import check_submission
 from formgen.check.typed_letters import base, choose_letters, drop_extra
 from formgen.check.validate_value import tidy
-from formgen.check.value_reading import fill_drops
+from formgen.check.value_reading import _read_line, fill_drops
 
 KEY = b"typed-names-test-key-0123456789abcdef"
 # Given names and surnames not in the corpus' own lists, with the same kinds of letters.
@@ -226,3 +226,41 @@ def test_a_wider_letter_chosen_moves_the_rest_of_the_line_with_it(size: int) -> 
                                   "".join(base(c) if c in "ƯƠ" else c for c in name)).text)
             for seed, name in enumerate(names)]
     assert sum(name == text for name, text in read) >= 10, read
+
+
+# A marked letter and the one a recogniser reads for it (another mark on the same base).
+MISREAD_MARKS = (("Ň", "Ñ"), ("ả", "á"), ("ỹ", "ÿ"), ("Ű", "Ü"), ("ğ", "ĝ"), ("č", "ĉ"),
+                 ("ů", "û"), ("ǎ", "â"))
+
+
+@pytest.mark.parametrize("size", [28, 34])
+def test_a_mark_read_as_another_is_never_sure(size: int) -> None:
+    """A recogniser's marked letter is kept surely only where the page clearly prefers it to
+    every other letter of its base ("Žžak Ňowy" read "Žžak Ñowy" was kept surely at 28 px)."""
+    rng = np.random.default_rng(size + 100)
+    sure_wrong = []
+    for seed in range(16):
+        letter, read_as = MISREAD_MARKS[seed % len(MISREAD_MARKS)]
+        words = other_latin_name(rng, 2).split()
+        word = words[0] if letter.isupper() else words[1]
+        at = 0 if letter.isupper() else 1 + int(rng.integers(len(word) - 1))
+        words[words.index(word)] = word[:at] + letter + word[at + 1:]
+        name = " ".join(words)
+        reading = name.replace(letter, read_as, 1)
+        choice = choose_letters(typed_line(name, size, seed), reading)
+        if choice.text != name and not choice.doubtful:
+            sure_wrong.append((name, choice))
+    choice = choose_letters(typed_line("Žžak Ňowy", size, 1), "Žžak Ñowy")
+    if choice.text != "Žžak Ňowy" and not choice.doubtful:
+        sure_wrong.append(("Žžak Ňowy", choice))
+    assert not sure_wrong, sure_wrong
+
+
+def test_a_line_the_two_recognisers_read_differently_is_not_sure() -> None:
+    """A typed line the Latin reading is not taken for, where the first recogniser left out a
+    letter the Latin one saw ("Ğžko" read "Gko" at 0.99), is not read surely."""
+    line = typed_line("Ğžko Ziūańar", 28, 1)
+    room = np.pad(line, 10, mode="edge")
+    read = _read_line(line, (line, room), [("Gko", 0.99), ("Ziuanar", 0.99)], 0.65, True)
+    assert read is not None
+    assert read.text == "Ğžko Ziūańar" or read.confidence < SURE_CONFIDENCE, read
