@@ -32,6 +32,9 @@ _LETTER_RANGES = ((0xC0, 0x17F), (0x1A0, 0x1A1), (0x1AF, 0x1B0), (0x218, 0x21B),
 # Latin letters whose first character after decomposition is not their base letter.
 _BASE = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ı": "i",
                        "Ħ": "H", "ħ": "h", "Ŧ": "T", "ŧ": "t"})
+# Letters of no base letter that look like one (Icelandic þ like b and p, ð like d and o, Ð
+# like D), chosen among that letter's family too.
+_LOOK_ALIKE = {"b": "þ", "p": "þ", "P": "Þ", "d": "ð", "o": "ð", "D": "Ð"}
 # A letter is tried only where the drawing and the ink around it differ in at least this many
 # pixels (a mark the reading lacks, or one it has that the page does not show).
 UNEXPLAINED_PIXELS = 5
@@ -59,6 +62,7 @@ def family(letter: str) -> tuple[str, ...]:
     if not root.isascii() or not root.isalpha():
         return (letter,)
     found = [root]
+    found += [c for c in _LOOK_ALIKE.get(root, "") if _drawn(c)]
     for first, last in _LETTER_RANGES:
         for code in range(first, last + 1):
             char = chr(code)
@@ -101,7 +105,9 @@ def _unexplained(drawn: np.ndarray, ink: np.ndarray) -> int:
 class Choice:
     text: str
     changed: frozenset[int]  # the places of the letters changed
-    doubtful: bool  # a letter's surroundings are still not explained (DOUBT_PIXELS)
+    # a letter's surroundings are still not explained (DOUBT_PIXELS), or a marked letter is
+    # not clearly the page's among the letters of its base (CHOICE_MIN_PIXELS)
+    doubtful: bool
 
 
 def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozenset(),
@@ -146,7 +152,9 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
         here = min((moved[window] for moved in shifted),
                    key=lambda moved: int((moved ^ placed[window]).sum()))
         unexplained = _unexplained(placed[window], here)
-        if i not in always and i not in others and unexplained < UNEXPLAINED_PIXELS:
+        explained = i not in always and i not in others and unexplained < UNEXPLAINED_PIXELS
+        marked = base(char) != char
+        if explained and not marked:
             continue
         scores = []
         for option in options:
@@ -157,33 +165,81 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
         chars[i] = char
         as_read = next(score for score, _, option, _ in scores if option == char)
         best, _, choice, differ = min(scores)
+        if marked:  # a mark as read is sure only where the page clearly prefers it (Ň, Ñ)
+            rival = min(score for score, _, option, _ in scores if option != char)
+            doubtful |= rival - as_read < CHOICE_MIN_PIXELS
+        if explained:
+            continue
         if choice != char and as_read - best >= max(CHOICE_MIN_PIXELS, CHOICE_GAIN * differ):
             chars[i] = choice
             changed.add(i)
+            font = drawing_font()
+            if font.getlength(choice) != font.getlength(char):
+                # a wider or narrower letter (Ư for U) moves the rest of the line: fit anew
+                fit = Fit(ink, "".join(chars))
+                spans = _spans(fit, "".join(chars))
             placed = fit.place("".join(chars)) & shown
             unexplained = _unexplained(placed[window], here)
+            # two letters the font draws alike (Đ, Ð): the page cannot tell which
+            doubtful |= any(score == best and option != choice for score, _, option, _ in scores)
         doubtful |= unexplained >= DOUBT_PIXELS
     return Choice("".join(chars), frozenset(changed), doubtful)
 
 
+# Signs a recogniser reads for a mark it does not know, beside the letter that carries it,
+# and the marks each may stand for: the caron of ď ť ľ as an apostrophe, the dot below (ỵ)
+# as a full stop, the comma below or cedilla (ș, ķ, ş) as a comma.
+MARK_SIGNS = {"'": "\u030c", "’": "\u030c", "`": "\u030c", "´": "\u030c", ".": "\u0323",
+              ",": "\u0326\u0327"}
+
+
+def _signed(letter: str, sign: str) -> list[str]:
+    """The letters of the field font the letter with the mark sign stands for is (d' -> ď)."""
+    found = []
+    for mark in MARK_SIGNS[sign]:
+        char = unicodedata.normalize("NFC", letter + mark)
+        if len(char) == 1 and _drawn(char):
+            found.append(char)
+    return found
+
+
+def mark_signs(text: str) -> list[int]:
+    """The places of MARK_SIGNS right after a letter and before a letter or the end of a
+    word ("d'z", "My.n", "s,")."""
+    return [i for i, c in enumerate(text) if c in MARK_SIGNS and i and text[i - 1].isalpha()
+            and (i + 1 == len(text) or text[i + 1].isalpha() or text[i + 1].isspace())]
+
+
+def without_mark_signs(text: str) -> str:
+    signs = set(mark_signs(text))
+    return "".join(c for i, c in enumerate(text) if i not in signs)
+
+
 def drop_extra(line: np.ndarray, text: str, filled: frozenset[int]) -> tuple[str, frozenset[int]]:
-    """The reading with a letter too many taken out where two or more letters in a row were
-    put in from the other reading (filled): the first recogniser reads one letter it does
-    not know as two (ư as "ur"). A letter goes when the whole line drawn without it, fitted
-    anew, matches the ink clearly better (check.marks.SWAP_GAIN); returns the reading and
-    the places filled that are left."""
+    """The reading with a character too many taken out: a letter put in from the other
+    reading (filled; the first recogniser reads a letter it does not know as two: ư as
+    "ur"), or a sign read for a mark (mark_signs: "d'" for ď). One at a time, the one whose
+    going makes the whole line drawn, fitted anew, match the ink best goes, while that is
+    clearly better (check.marks.SWAP_GAIN). Returns the reading and the places filled that
+    are left, with the letter before a sign that went (a mark to choose there)."""
     ink = line_ink(line)
     if not ink.any():
         return text, filled
-    places = sorted(filled)
-    runs = [i for i in places if text[i].isalpha() and (i + 1 in filled or i - 1 in filled)]
-    if not runs:
+    tried = sorted({i for i in filled if text[i].isalpha()} | set(mark_signs(text)))
+    if not tried:
         return text, filled
     best = mismatch(ink, text)
-    for i in reversed(runs):
-        shorter = text[:i] + text[i + 1:]
-        score = mismatch(ink, shorter)
-        if score <= (1 - SWAP_GAIN) * best:
-            best, text = score, shorter
-            filled = frozenset(j if j < i else j - 1 for j in filled if j != i)
+    while tried:
+        options = [(text[:i] + text[i + 1:], i) for i in tried]
+        options += [(text[:i - 1] + letter + text[i + 1:], i) for i in tried
+                     if text[i] in MARK_SIGNS for letter in _signed(text[i - 1], text[i])]
+        score, shorter, i = min((mismatch(ink, option), option, i) for option, i in options)
+        if score > (1 - SWAP_GAIN) * best:
+            break
+        sign = text[i] in MARK_SIGNS
+        best, text = score, shorter
+        filled = frozenset(j if j < i else j - 1 for j in filled if j != i)
+        if sign:
+            filled |= {i - 1}
+        tried = [j if j < i else j - 1 for j in tried if j != i]
     return text, filled

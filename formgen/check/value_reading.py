@@ -20,7 +20,7 @@ from formgen.check import latin_ocr
 from formgen.check.identity import ocr
 from formgen.check.marks import UNKERNED, resolve_confusables, restore_marks
 from formgen.check.text_lines import READ_SCALE, detect_box_lines
-from formgen.check.typed_letters import base, choose_letters, drop_extra
+from formgen.check.typed_letters import base, choose_letters, drop_extra, without_mark_signs
 from formgen.form.fonts import REGULAR
 from formgen.form.layout import Rect
 from formgen.resources import fonts_dir
@@ -91,7 +91,8 @@ def _read_line(crop: np.ndarray, rooms: tuple[np.ndarray, np.ndarray],
     (roomy: the detector's box cuts off the cedilla of a Ş); a line so read that looks like
     print takes that reading, and a letter it dropped or a mark put back from the drawing
     lowers its confidence to GUESSED; so does a letter chosen from the drawing
-    (check.typed_letters, on the line with more room: wide)."""
+    (check.typed_letters, on the line with more room: wide), and, on a line not so read,
+    letters the two recognisers read differently."""
     roomy, wide = rooms
     words = [(text.strip(), score) for text, score in read if text.strip()]
     if not words:
@@ -104,18 +105,22 @@ def _read_line(crop: np.ndarray, rooms: tuple[np.ndarray, np.ndarray],
         latin = _read_latin(roomy, text)
         if latin is not None:
             latin_likeness = print_likeness(crop, latin.text)
-            chosen = None
-            if max(likeness, latin_likeness) >= LETTERS_FROM:
+            plain = without_mark_signs(latin.text)  # "My.n" for Mỵn: drop_extra decides
+            signless = print_likeness(crop, plain) if plain != latin.text else 0.0
+            chosen, dropped = None, False
+            if max(likeness, latin_likeness, signless) >= LETTERS_FROM:
                 kept, filled = drop_extra(wide, latin.text, latin.filled)
+                dropped = kept != latin.text
                 others = latin.others if kept == latin.text else {}
                 chosen = choose_letters(wide, kept, filled, others)
                 latin_likeness = max(latin_likeness, print_likeness(crop, chosen.text))
             if chosen is not None and max(likeness, latin_likeness) >= typed_from:
                 text, likeness = chosen.text, max(likeness, latin_likeness)
-                guessed = latin.filled or chosen.changed or chosen.doubtful
+                guessed = latin.filled or dropped or chosen.changed or chosen.doubtful
                 confidence = min(latin.confidence, GUESSED) if guessed else latin.confidence
             else:
-                if latin.filled:  # letters one recogniser saw and the other did not
+                # letters one recogniser saw and the other did not, or saw otherwise
+                if latin.filled or _fold(latin.text) != _fold(text):
                     confidence = min(confidence, GUESSED)
                 latin = None
     if typed_from is None or likeness < typed_from:

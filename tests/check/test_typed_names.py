@@ -6,6 +6,8 @@ check.typed_letters)."""
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 import pytest
 from corpus.latin_names import other_latin_name, vietnamese_name
@@ -16,9 +18,9 @@ from corpus.typed_lines import typed_line
 from formgen.check import latin_ocr
 from formgen.check.changes import SURE_CONFIDENCE, Change
 from formgen.check.submission import check_submission
-from formgen.check.typed_letters import base, choose_letters
+from formgen.check.typed_letters import base, choose_letters, drop_extra
 from formgen.check.validate_value import tidy
-from formgen.check.value_reading import fill_drops
+from formgen.check.value_reading import _read_line, fill_drops
 
 KEY = b"typed-names-test-key-0123456789abcdef"
 # Given names and surnames not in the corpus' own lists, with the same kinds of letters.
@@ -121,3 +123,144 @@ def test_names_with_any_latin_letters_are_read_exactly_or_not_surely(
     not_typed = [(text, c) for _, _, text, c in latin_names_read
                  if c is None or c.source != "typed"]
     assert not not_typed, not_typed
+
+
+def _horn_read_as_r(name: str) -> tuple[str, frozenset[int]]:
+    """How the two recognisers together read a letter with a horn (ừ, ơ): the Latin one sees
+    the vowel with its tone but no horn and drops the rest, the first one reads "ur", and the
+    r is put in from it (value_reading.fill_drops: a single letter filled)."""
+    out, filled = "", set()
+    for c in name:
+        letters = unicodedata.normalize("NFD", c)
+        if "\u031b" in letters:
+            out += unicodedata.normalize("NFC", letters.replace("\u031b", ""))
+            filled.add(len(out))
+            out += "r"
+        else:
+            out += c
+    return out, frozenset(filled)
+
+
+def _horned_names(seed: int, count: int) -> list[str]:
+    rng = np.random.default_rng(seed)
+    names: list[str] = []
+    while len(names) < count:
+        name = vietnamese_name(rng)
+        if "\u031b" in unicodedata.normalize("NFD", name) and "Qu" not in name.title():
+            names.append(name)
+    return names
+
+
+@pytest.mark.parametrize("size", [28, 34])
+def test_a_single_letter_put_in_for_a_horn_is_taken_out(size: int) -> None:
+    """ừ read "ùr": the r put in from the other reading goes, wherever it stands (one
+    letter, not only a run of them), and the letter with the horn is chosen."""
+    names = _horned_names(size, 10)
+    kept = []
+    for seed, name in enumerate(names):
+        reading, filled = _horn_read_as_r(name)
+        line = typed_line(name, size, seed)
+        text, left = drop_extra(line, reading, filled)
+        kept.append((name, text, choose_letters(line, text, left).text))
+    wrong_length = [k for k in kept if len(k[1]) != len(k[0])]
+    assert len(wrong_length) <= 1, wrong_length
+    assert sum(name == chosen for name, _, chosen in kept) >= 7, kept
+
+
+# A mark read as a sign of its own, and the letter it is the mark of.
+SIGNS = (("ď", "d'"), ("ť", "t'"), ("ľ", "l'"), ("ỵ", "y."), ("ạ", "a."), ("ọ", "o."),
+         ("ș", "s,"), ("ț", "t,"))
+
+
+@pytest.mark.parametrize("size", [28, 34])
+def test_a_mark_read_as_a_sign_is_a_mark_and_never_sure(size: int) -> None:
+    """"d'" for ď, "y." for ỵ, "s," for ș: the sign goes and the letter carries its mark; a
+    real apostrophe (O'Brien) stays. A sign taken for a mark makes the line a guess."""
+    rng = np.random.default_rng(size)
+    right = 0
+    for seed in range(12):
+        letter, read_as = SIGNS[seed % len(SIGNS)]
+        letters = list(other_latin_name(rng, 1).lower())
+        letters[1 + int(rng.integers(len(letters) - 1))] = letter
+        name = "".join(letters)
+        name = name[:1].upper() + name[1:]
+        reading = "".join(dict(SIGNS).get(c) or base(c) for c in name)
+        line = typed_line(name, size, seed)
+        text, filled = drop_extra(line, reading, frozenset())
+        assert len(text) == len(name), (name, reading, text)
+        assert filled, (name, reading, text)  # the letter with the mark is a guess
+        right += choose_letters(line, text, filled).text == name
+    assert right >= 9
+    for seed, name in enumerate(("O'Brien", "D'Souza", "N'Diaye", "Ahmad b. Said")):
+        assert drop_extra(typed_line(name, size, seed), name, frozenset()) == (name,
+                                                                               frozenset())
+
+
+@pytest.mark.parametrize("size", [28, 34])
+def test_letters_of_no_base_letter_are_chosen_where_a_look_alike_was_read(size: int) -> None:
+    """Icelandic þ read as b or p, ð as d: chosen from the page; Þ read as P is not read
+    surely; Ð and Đ, which the field font draws alike, are never chosen surely."""
+    cases = (("Guðrún", "Gudrún"), ("Aþena", "Abena"), ("Haþór", "Hapór"),
+             ("Eðvald", "Edvald"), ("Sigþór", "Sigbór"))
+    for seed, (name, reading) in enumerate(cases):
+        assert choose_letters(typed_line(name, size, seed), reading).text == name, name
+    choice = choose_letters(typed_line("Þórður", size, 0), "Pórður")
+    assert choice.text == "Þórður" or choice.doubtful, choice
+    for seed, name in enumerate(("Ðorri", "Đào")):
+        choice = choose_letters(typed_line(name, size, seed), "D" + name[1:])
+        assert choice.doubtful or choice.text[0] == "D", (name, choice)
+
+
+@pytest.mark.parametrize("size", [28, 34])
+def test_a_wider_letter_chosen_moves_the_rest_of_the_line_with_it(size: int) -> None:
+    """Ư read as U (the horn makes it wider): once Ư is chosen, the letters after it are
+    compared where they now stand, not where the narrower U put them ("Ưỡm Mủa Khũa", read
+    "Uõm Mủa Khũa", became "Ưỡm Mùa Kħųa")."""
+    rng = np.random.default_rng(7)
+    names: list[str] = []
+    while len(names) < 12:
+        name = vietnamese_name(rng)
+        if any(word[0] in "ƯƠ" for word in name.split()[:2]):
+            names.append(name)
+    read = [(name, choose_letters(typed_line(name, size, seed),
+                                  "".join(base(c) if c in "ƯƠ" else c for c in name)).text)
+            for seed, name in enumerate(names)]
+    assert sum(name == text for name, text in read) >= 10, read
+
+
+# A marked letter and the one a recogniser reads for it (another mark on the same base).
+MISREAD_MARKS = (("Ň", "Ñ"), ("ả", "á"), ("ỹ", "ÿ"), ("Ű", "Ü"), ("ğ", "ĝ"), ("č", "ĉ"),
+                 ("ů", "û"), ("ǎ", "â"))
+
+
+@pytest.mark.parametrize("size", [28, 34])
+def test_a_mark_read_as_another_is_never_sure(size: int) -> None:
+    """A recogniser's marked letter is kept surely only where the page clearly prefers it to
+    every other letter of its base ("Žžak Ňowy" read "Žžak Ñowy" was kept surely at 28 px)."""
+    rng = np.random.default_rng(size + 100)
+    sure_wrong = []
+    for seed in range(16):
+        letter, read_as = MISREAD_MARKS[seed % len(MISREAD_MARKS)]
+        words = other_latin_name(rng, 2).split()
+        word = words[0] if letter.isupper() else words[1]
+        at = 0 if letter.isupper() else 1 + int(rng.integers(len(word) - 1))
+        words[words.index(word)] = word[:at] + letter + word[at + 1:]
+        name = " ".join(words)
+        reading = name.replace(letter, read_as, 1)
+        choice = choose_letters(typed_line(name, size, seed), reading)
+        if choice.text != name and not choice.doubtful:
+            sure_wrong.append((name, choice))
+    choice = choose_letters(typed_line("Žžak Ňowy", size, 1), "Žžak Ñowy")
+    if choice.text != "Žžak Ňowy" and not choice.doubtful:
+        sure_wrong.append(("Žžak Ňowy", choice))
+    assert not sure_wrong, sure_wrong
+
+
+def test_a_line_the_two_recognisers_read_differently_is_not_sure() -> None:
+    """A typed line the Latin reading is not taken for, where the first recogniser left out a
+    letter the Latin one saw ("Ğžko" read "Gko" at 0.99), is not read surely."""
+    line = typed_line("Ğžko Ziūańar", 28, 1)
+    room = np.pad(line, 10, mode="edge")
+    read = _read_line(line, (line, room), [("Gko", 0.99), ("Ziuanar", 0.99)], 0.65, True)
+    assert read is not None
+    assert read.text == "Ğžko Ziūańar" or read.confidence < SURE_CONFIDENCE, read
