@@ -246,6 +246,9 @@ def _name(result: IdDocumentResult, account_name: str | None, typed: bool, where
     if typed:
         return Check("id_name", Status.REVIEW, "de achternaam op het identiteitsbewijs komt niet "
                      "overeen met de naam op het formulier", file=where)
+    if not account_name:  # no form page, or nothing read in its name box
+        return Check("id_name", Status.WARNING, "geen naam van het formulier om mee te "
+                     "vergelijken; vergelijk de naam op het identiteitsbewijs zelf", file=where)
     # Handwriting is read poorly by OCR: a failed match is no evidence of a wrong person.
     return Check("id_name", Status.WARNING, "de naam is met de hand geschreven en niet zeker "
                  "te lezen; vergelijk hem met het identiteitsbewijs", file=where)

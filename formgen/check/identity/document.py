@@ -107,11 +107,16 @@ def _id_hints(lines: Sequence[OcrLine]) -> bool:
 
 
 ZOOM_MAX_AREA = 0.4  # text on at most this share of the page: read that region again, larger
+# a region is read again only when that enlarges it this much more than the first reading did
+ZOOM_MIN_GAIN = 1.3
 
 
 def _text_region(read: PageRead) -> np.ndarray | None:
     """The part of the (upright, full-resolution) page around the text found, enlarged to the
-    working size; None when the text covers most of the page or none was found."""
+    working size; None when none was found, when the text covers most of a page read whole,
+    or when the region would be read hardly larger than the first time. A located read (the
+    page is already only the part with print, read at ``REGION_SIDE``) has its text cover
+    most of it: a passport's MRZ, 44 characters a row, is still too small there."""
     if not read.lines:
         return None
     points = np.vstack([np.asarray(line.box, np.float32) for line in read.lines]) / read.scale
@@ -120,10 +125,13 @@ def _text_region(read: PageRead) -> np.ndarray | None:
     margin = 0.4 * max(x1 - x0, y1 - y0) + 20  # the MRZ may not have been found yet
     x0, y0 = max(0, int(x0 - margin)), max(0, int(y0 - margin))
     x1, y1 = min(w, int(x1 + margin)), min(h, int(y1 + margin))
-    if (x1 - x0) * (y1 - y0) > ZOOM_MAX_AREA * w * h or min(x1 - x0, y1 - y0) < 16:
+    if min(x1 - x0, y1 - y0) < 16 or (
+            not read.located and (x1 - x0) * (y1 - y0) > ZOOM_MAX_AREA * w * h):
         return None
     region = read.page[y0:y1, x0:x1]
     factor = min(ZOOM_MAX_FACTOR, WORK_MAX_SIDE / max(region.shape[:2]))
+    if factor < ZOOM_MIN_GAIN * read.scale:
+        return None
     if factor > 1.05:
         region = cv2.resize(region, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
     return np.ascontiguousarray(region)
@@ -135,7 +143,8 @@ def _read_document(image: np.ndarray, today: dt.date, *,
     enlarged."""
     read = read_page(image, locate=locate)
     result, _ = read_mrz(read, today)
-    if result is None or not result.valid:
+    if (result is None or not result.valid) and (
+            not read.located or result is not None or _id_hints(read.lines)):
         # a small document on a big page (a low-resolution scan, a card far from the camera):
         # read the region with text again, enlarged, the way up it was found
         region = _text_region(read)
