@@ -27,9 +27,12 @@ from formgen.check.identity.checks import (
     id_checks,
     id_number_check,
     name_fits,
+    name_readings,
+    names_the_holder,
     read_printed_code,
     read_printed_name,
 )
+from formgen.check.identity.document import IdDocumentResult
 from formgen.check.identity.id_copy import keep_copy
 from formgen.check.ink import CHECK_DPI, boxes_mask, measure, reference_pages
 from formgen.check.intake import FileProblem, Page, SubmissionReader, grey_copy
@@ -155,8 +158,9 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
     _name_read_back(checks, findings, name)
     _id_number_read_back(checks, findings, template)
     found_id = id_search.found()
-    if not typed and found_id is not None:
-        name = _read_again(name, found_id[0].surname, findings, template)
+    if found_id is not None and not (findings.verified and findings.holder) \
+            and not findings.values.get("name"):
+        name = _read_again(name, typed, found_id[0], findings, template)
     checks += id_checks(found_id, name, typed, today)
     number = id_number_check(found_id, *_id_number(findings, template))
     checks += [number] if number else []
@@ -273,16 +277,26 @@ def _account_name(findings: FormFindings, template: FormTemplate) -> tuple[str |
     return read_printed_name(account_name_crop(findings, template)), printed
 
 
-def _read_again(name: str | None, surname: str | None, findings: FormFindings,
-                template: FormTemplate) -> str | None:
-    """A handwritten name whose reading does not hold the ID's surname, read once more word by
-    word (as new values are read): where only OCR failed, the second reading holds the surname
-    and the given names are compared (a relative's ID is then found out, not left as
-    "handwriting not readable")."""
-    if not surname or name and name_fits(name, surname):
+def _read_again(name: str | None, printed: bool, document: IdDocumentResult,
+                findings: FormFindings, template: FormTemplate) -> str | None:
+    """The name box read by OCR, read once more where its reading is not the ID's name:
+    the left parts of the box before a wide gap (a drum band or stipple beside the name
+    garbles the reading), and handwriting word by word (as new values are read). A reading
+    that names the ID's holder (surname and given names) is taken; of handwriting, also one
+    that holds the ID's surname where the first did not (a relative's ID is then found out,
+    not left as "handwriting not readable"). Readings of the same box: a relative's given
+    names are not read as the holder's."""
+    if not document.surname or name and names_the_holder(name, document):
         return name
-    again = read_written("name", findings, template)
-    return again if again and name_fits(again, surname) else name
+    again = name_readings(account_name_crop(findings, template))
+    written = None if printed else read_written("name", findings, template)
+    for reading in [*again, *([written] if written else [])]:
+        if names_the_holder(reading, document):
+            return reading
+    if written and not (name and name_fits(name, document.surname)) \
+            and name_fits(written, document.surname):
+        return written
+    return name
 
 
 def _id_number(findings: FormFindings, template: FormTemplate) -> tuple[str | None, NumberSource]:

@@ -137,21 +137,44 @@ def find_id_document(pages: list[Page], today: dt.date) -> tuple[IdDocumentResul
 
 def read_printed_name(name_crop: np.ndarray | None) -> str | None:
     """The account holder's name as printed or written in the form's name box (OCR)."""
+    readings = name_readings(name_crop, parts=False)
+    return readings[0] if readings else None
+
+
+# Left parts of the name box read besides its written part, in heights of the box's inside
+# (a printed letter is a third of it wide): from a short name to a long one.
+NAME_PARTS = (3.0, 5.0, 8.0, 12.0)
+
+
+def name_readings(name_crop: np.ndarray | None, *, parts: bool = True) -> list[str]:
+    """Readings of the name box: its written part first, then (``parts``) left parts of it
+    (NAME_PARTS). Ink that is no writing (a copier's drum band or stipple beside the name)
+    widens the written part: the recogniser then stops early or garbles the name it reads
+    with it ("MseVos" for "Ilse Vos"), where the part of the box that holds just the name is
+    read whole. A part may cut a name short: a caller compares each reading."""
     if name_crop is None or name_crop.size == 0:
-        return None
+        return []
     # The box holds one line: cut it to the written part and recognise it directly (text
     # detection on a thin strip is slow, and a long empty tail makes the recogniser stop early).
     grey = name_crop if name_crop.ndim == 2 else cv2.cvtColor(name_crop, cv2.COLOR_RGB2GRAY)
     inner = grey[4:-4, 4:-4]
     if inner.size == 0:
-        return None
+        return []
     dark = inner < min(160, int(np.percentile(inner, 90)) - 50)
     columns = np.flatnonzero(dark.sum(axis=0) >= 2)
     if not len(columns):
-        return None
-    left, right = max(0, columns[0] - 8), min(inner.shape[1], columns[-1] + 12)
-    text, score = ocr.recognize([inner[:, left:right]])[0]
-    return text.strip() if score > 0.5 and text.strip() else None
+        return []
+    left = max(0, columns[0] - 8)
+    ends = [columns[-1]]
+    if parts:
+        ends += [end for end in (left + round(k * inner.shape[0]) for k in NAME_PARTS)
+                 if end < columns[-1]]
+    crops = [inner[:, left:min(inner.shape[1], end + 12)] for end in ends]
+    readings = []
+    for text, score in ocr.recognize(crops):
+        if score > 0.5 and text.strip() and text.strip() not in readings:
+            readings.append(text.strip())
+    return readings
 
 
 PRINT_DARK = 140  # grey level: the form's own printed values are darker than this
@@ -235,6 +258,17 @@ def name_fits(read_name: str, surname: str) -> bool:
     return surname_matches(read_name, surname) or _similar(read_name, surname)
 
 
+def names_the_holder(read_name: str, result: IdDocumentResult) -> bool:
+    """The name read is the document's: its surname and its given names (or initials)."""
+    return bool(result.surname) and name_fits(read_name, result.surname or "") and \
+        compare_given_names(read_name, result.surname or "", result.given_names, fuzzy=True,
+                            cut_short=_cut_short(result)) is GivenNames.MATCH
+
+
+def _cut_short(result: IdDocumentResult) -> bool:
+    return bool(result.mrz and result.mrz.surname_truncated)
+
+
 def _name(result: IdDocumentResult, account_name: str | None, typed: bool, where: str) -> Check:
     """typed: the name on the form is printed or typed, so OCR reads it reliably."""
     if not result.surname:
@@ -261,9 +295,8 @@ def _given_names(result: IdDocumentResult, account_name: str, typed: bool,
     typed: the name on the form is printed, so other given names mean another person. A
     handwritten name is read poorly: only a given name with few letters in common with any
     on the document is taken for another person's."""
-    cut_short = bool(result.mrz and result.mrz.surname_truncated)
     given = compare_given_names(account_name, result.surname or "", result.given_names,
-                                fuzzy=True, cut_short=cut_short)
+                                fuzzy=True, cut_short=_cut_short(result))
     if given is GivenNames.MATCH:
         return Check("id_name", Status.OK, "de naam komt overeen met het formulier", file=where)
     if given is GivenNames.UNKNOWN:

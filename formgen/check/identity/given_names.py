@@ -41,31 +41,51 @@ def _form_given(account_name: str, surname_tokens: set[str], fuzzy: bool) -> lis
     """The words of the form's name that are not part of the surname, initials as one letter.
 
     A word is surname when the document's surname holds it; a tussenvoegsel is surname too,
-    unless it is a capital single letter: an initial ("T. de Vries" is Thijs, not 't)."""
+    unless it is a capital single letter: an initial ("T. de Vries" is Thijs, not 't). A
+    surname word the form does not hold exactly is the one word (or word's tail) most like it:
+    one only, so that a given name like the surname ("Pieter Peters") stays a given name."""
+    raws = [raw for raw in _WORDS.split(account_name.translate(_DROPPED)) if raw]
+    words = [icao_name(raw) for raw in raws]
+    rests: dict[int, str] = {}  # word index -> what is left of it once its surname part goes
+    for token in sorted(surname_tokens - set(words), key=len, reverse=True):
+        found = _surname_word(words, token, fuzzy, taken=set(rests))
+        if found is not None:
+            rests[found[0]] = found[1]
     given = []
-    for raw in _WORDS.split(account_name.translate(_DROPPED)):
-        folded = icao_name(raw) if raw else ""
-        if not folded or folded in surname_tokens or fuzzy and any(
-                _close(folded, token) for token in surname_tokens):
+    for i, (raw, folded) in enumerate(zip(raws, words, strict=True)):
+        if not folded or folded in surname_tokens:
             continue
         if folded in TUSSENVOEGSELS and not (len(raw) == 1 and raw.isupper()):
             continue
-        stripped = _strip_surname(folded, surname_tokens)
+        stripped = rests.get(i, folded)
+        if not stripped:
+            continue
         spellings = icao_name_variants(raw) if stripped == folded else set()
         given.append(_Word(stripped, frozenset(spellings | {stripped})))
     return given
 
 
-def _strip_surname(word: str, surname_tokens: set[str]) -> str:
-    """OCR may lose the space between the given name and the surname ("JEROENNGUYEN"), and
-    misread the surname as well ("MILAVERHCEVEN"): a tail that is (close to) a surname word
-    goes."""
-    for token in sorted(surname_tokens, key=len, reverse=True):
+def _surname_word(words: list[str], token: str, fuzzy: bool,
+                  taken: set[int]) -> tuple[int, str] | None:
+    """Where the form's name holds the surname word ``token`` misread (fuzzy), or glued to the
+    given name before it because OCR lost the space ("JEROENNGUYEN", also misread:
+    "MILAVERHCEVEN"): the index of the word most like it (a later word on a tie: the surname
+    comes last) and what is left of that word ('' when all of it is surname)."""
+    best: tuple[float, int, str] | None = None
+    for i, word in enumerate(words):
+        if i in taken or not word:
+            continue
+        found = []
+        if fuzzy and _close(word, token):
+            found.append((SequenceMatcher(None, word, token).ratio(), ""))
         tail = word[-len(token):]
-        if len(token) >= 3 and len(word) > len(token) + 1 and (
-                tail == token or _close(tail, token)):
-            return word[: -len(token)]
-    return word
+        if len(token) >= 3 and len(word) > len(token) + 1 and (tail == token
+                                                                 or _close(tail, token)):
+            found.append((SequenceMatcher(None, tail, token).ratio(), word[:-len(token)]))
+        for score, rest in found:
+            if best is None or (score, i) >= best[:2]:
+                best = (score, i, rest)
+    return None if best is None else (best[1], best[2])
 
 
 def _same(word: _Word, document_word: str, *, fuzzy: bool, cut_short: bool) -> bool:
