@@ -18,6 +18,11 @@ external ``streak`` (augraphy LowInkLines, DirtyDrum) and ``specks`` (albumentat
 CoarseDropout), and ``light`` (a short value in a light pen or pencil written in the box: must
 not be taken for specks or noise), printing each box's status and rules.
 
+--drum N adds the family of tests/check/test_unsigned_under_drum.py (page 2, N seeds per kind,
+from --seed on): the signature box empty or signed faintly, shortly or with gaps, under a dirty
+drum's stipple (own numpy toner bands, or augraphy's DirtyDrum), sometimes black-and-white or
+low JPEG; an empty box must be `missing`, a signed one never.
+
 It prints per family how the empty boxes and the written boxes of the same submissions were
 judged (ok / review / missing); a written box judged missing is the error that must stay at 0.
 --dump writes one row per box (family, case, code, empty, status, rules, measures) for tuning.
@@ -117,7 +122,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--family", nargs="*", choices=FAMILIES, default=list(FAMILIES))
     ap.add_argument("--dump", type=Path)
     ap.add_argument("--marks", type=int, default=0, help="seeds per marked-box family")
+    ap.add_argument("--drum", type=int, default=0, help="seeds per kind of the drum family")
     args = ap.parse_args(argv)
+    if args.drum:
+        drum(args.drum, args.seed, args.jobs)
+        return
     if args.marks:
         marks(args.marks, args.seed, args.jobs)
         return
@@ -161,6 +170,27 @@ def marks(n: int, seed: int, jobs: int) -> None:
             if (status != "missing") if k != "light" else bool(
                     {"noise-only", "specks-only"} & set(rules)) or status == "missing":
                 print(f"    {case}: {status} ({' > '.join(rules)})")
+
+
+
+def drum(n: int, seed: int, jobs: int) -> None:
+    """The drum family (see the module's doc): statuses per generator and kind."""
+    sys.path.insert(0, str(ROOT / "tests" / "check"))
+    from test_unsigned_under_drum import KINDS, judge_drum
+
+    jobs_ = [(g, k, s) for g in ("own", "external") for k in KINDS
+             for s in range(seed, seed + n)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        judged = list(pool.map(judge_drum, jobs_, chunksize=1))
+    for g in ("own", "external"):
+        for k in KINDS:
+            mine = [row for row in judged if row[0].startswith(f"{g}-{k}-")]
+            counts = Counter(status for _, status, _ in mine)
+            print(f"drum {g + '-' + k:16s} ok {counts['ok']}, review {counts['review']}, "
+                  f"missing {counts['missing']}")
+            for case, status, rules in mine:
+                if (status != "missing") if k == "empty" else status == "missing":
+                    print(f"    {case}: {status} ({' > '.join(rules)})")
 
 
 if __name__ == "__main__":

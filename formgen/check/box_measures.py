@@ -64,7 +64,8 @@ class FormBox:
                            faint_beyond_noise=ink.faint_beyond_noise,
                            contrast=ink.contrast)
         if self.signature:
-            self.values["print_contrast"] = ink.print_contrast
+            self.values.update(print_contrast=ink.print_contrast,
+                               beyond_through=ink.beyond_through)
         self.values.update(border_found=o.found, border_score=o.score, border_cover=o.cover,
                            border_shift=[o.dx, o.dy])
 

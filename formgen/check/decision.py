@@ -169,6 +169,11 @@ RULES: dict[str, Rule] = {
     "specks-only": Rule(Status.MISSING, ("SPECK_MAX_SIZE", "STROKE_MIN_PIXELS"),
                         "alleen losse vlekjes, kleiner dan een letter, ook in lichte inkt, en "
                         "geen pennenstreken: het vak is leeg"),
+    "stipple-only": Rule(Status.MISSING, ("FAINT_FACTOR", "WRITING_MIN_SHARE", "STROKE_MIN_PIXELS"),
+                         "de inkt in het vak voor de handtekening is bijna helemaal ruis die aan "
+                         "beide kanten door het vak loopt (de stippels van een vuile "
+                         "kopieertrommel), er staan geen pennenstreken in en geen lange dunne "
+                         "lijn, ook geen lichte: het vak is leeg"),
     "specks-written": Rule(Status.REVIEW, ("SPECK_MAX_SIZE", "STROKE_MIN_PIXELS"),
                            "genoeg inkt, maar alleen losse vlekjes kleiner dan een letter en "
                            "geen pennenstreken: een mens kijkt"),
@@ -238,6 +243,8 @@ MEASURES: dict[str, str] = {
     "span": "breedte van het schrift (deel van het vak)",
     "faint_fraction": "deel van het vak met lichte inkt (potlood)",
     "faint_beyond_noise": "deel van het vak met lichte inkt voorbij de ruis",
+    "beyond_through": "deel van het vak met inkt voorbij de ruis die aan beide kanten van "
+                      "het vak doorloopt (een band erdoorheen, niet ernaast)",
     "contrast": "donkerte van de inkt (grijswaarden)",
     "print_contrast": "donkerte van de druk van het formulier (grijswaarden)",
     "border_found": "rand van het vak gevonden",
@@ -415,6 +422,32 @@ def specks_only(ink: Ink, strokes: Ink) -> bool:
     return 0 < ink.faint_largest < SPECK_MAX_SIZE and strokes.pixels < STROKE_MIN_PIXELS
 
 
+def stipple_only(m: BoxMeasures) -> bool:
+    """Empty is empty under a dirty drum's stipple: the box's ink is nearly all noise that
+    runs through the box, seen on both sides of it (``Ink.beyond_through``; as
+    :func:`noise_only`: FAINT_FACTOR of the minimum beyond it, less than WRITING_MIN_SHARE of
+    the ink; faint marks explained), with fewer than STROKE_MIN_PIXELS pen-stroke pixels
+    beyond the noise and fewer than STROKE_MIN_PIXELS on long thin pen lines however light
+    (:func:`thin_pen_lines`). Stipple clumps have edges dark along one direction and join
+    into long thick pieces, so noise_only's bounds on all pen-stroke pixels and on the
+    longest piece cannot tell them from a pen; a band beside the box, on one side only,
+    explains a short signature away in beyond_noise but not in beyond_through
+    (benchmarks/tuning-ink.md#unsigned-under-a-dirty-drum-session-15)."""
+    ink = m.ink
+    minimum = SIGNATURE_MIN_FRACTION if m.signature else FIELD_MIN_FRACTION
+    return ink.beyond_through < minimum * FAINT_FACTOR and \
+        ink.beyond_through < WRITING_MIN_SHARE * ink.fraction and \
+        ink.faint_beyond_noise < minimum and writing_pixels(m.strokes()) < STROKE_MIN_PIXELS \
+        and not thin_pen_lines(m)
+
+
+def thin_pen_lines(m: BoxMeasures) -> bool:
+    """STROKE_MIN_PIXELS pixels or more in the box on long thin pen lines, however light
+    (:func:`formgen.check.ink.long_pieces`): a pencil or a nearly empty pen, which the ink
+    of a copy's bands or stipple may outweigh, and which is never an empty box."""
+    return m.pieces().pixels >= STROKE_MIN_PIXELS
+
+
 def faint_letter(ink: Ink) -> bool:
     """A box the ink rules find empty that holds a faint piece as long as a letter
     (SPECK_MAX_SIZE px or more: a "1", an "x" or "ja" in pencil or a nearly empty pen) where
@@ -532,11 +565,14 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
     # a signature's long light pen lines under darker specks: never an empty box
     lines = m.signature and (noise_only(ink, strokes, True) or specks_only(ink, strokes)
                              or noise_without_strokes(ink, strokes)) and pen_lines(m)
-    if not lines and noise_only(ink, strokes, m.signature):
+    if not lines and noise_only(ink, strokes, m.signature) and not thin_pen_lines(m):
         decision.apply("noise-only")
         return
     if not lines and specks_only(ink, strokes):
         decision.apply("specks-only")
+        return
+    if not lines and m.signature and stipple_only(m):
+        decision.apply("stipple-only")
         return
     if lines or noise_without_strokes(ink, strokes):
         decision.apply("pen-lines-under-specks" if lines else "noise-without-strokes")

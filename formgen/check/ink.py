@@ -70,11 +70,19 @@ class Ink:
     faint_noise: float = 0.0  # the part of faint_fraction that the faint marks around explain
     largest: int = 0  # px: the longest side of the largest piece of ink (a speck is small)
     faint_largest: int = 0  # the same for the faint marks (a washed-out stroke holds together)
+    through_noise: float = 0.0  # the part of fraction explained by noise on both sides of it
 
     @property
     def beyond_noise(self) -> float:
         """The ink fraction that the noise around the box does not explain: the writing."""
         return max(0.0, self.fraction - self.noise)
+
+    @property
+    def beyond_through(self) -> float:
+        """The ink fraction that noise running through the box does not explain: noise seen
+        on both sides of it, above and below (a band down the page) or left and right (a band
+        across); a band beside the box, on one side only, explains nothing in it."""
+        return max(0.0, self.fraction - self.through_noise)
 
     @property
     def faint_beyond_noise(self) -> float:
@@ -303,9 +311,10 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
     fraction = pixels / size
     columns = np.flatnonzero(beyond > 0)
     span = (columns[-1] - columns[0] + 1) / ink.shape[1] if columns.size else 0.0
+    through = _explained(marks, blank, box, ink, through=True)[0]
     return Ink(pixels, fraction, span, faint_fraction,
                float(np.median(contrast[box][ink])), max(0.0, noise), print_contrast,
-               _widest(ink), faint_noise, _largest(ink), _largest(faint))
+               _widest(ink), faint_noise, _largest(ink), _largest(faint), max(0.0, through))
 
 
 def _largest(ink: np.ndarray) -> int:
@@ -316,13 +325,30 @@ def _largest(ink: np.ndarray) -> int:
     return int(sides.max()) if sides.size else 0
 
 
+def _two_sided(marks: np.ndarray, paper: np.ndarray, box: tuple[slice, slice],
+               axis: int) -> np.ndarray:
+    """The noise density per column (axis 0) or row (axis 1) of the box as the lower of the
+    two sides' (above and below, or left and right); 0 where a side shows too little paper."""
+    inside, across = (box[1], box[0]) if axis == 0 else (box[0], box[1])
+    sides = []
+    for part in (slice(0, across.start), slice(across.stop, None)):
+        cut = (part, slice(None)) if axis == 0 else (slice(None), part)
+        sides.append(_noise_density(marks[cut], paper[cut], axis)[inside])
+    return np.minimum(*sides)
+
+
 def _explained(marks: np.ndarray, blank: np.ndarray, box: tuple[slice, slice],
-               inside: np.ndarray) -> tuple[float, np.ndarray]:
+               inside: np.ndarray, through: bool = False) -> tuple[float, np.ndarray]:
     """The part of the box that the marks on the blank paper around it explain (a fraction
     of the box, at most what is inside), and per column the marks beyond NOISE_MARGIN times
-    that noise: marks is the region's mask, inside the box's (specks dropped)."""
-    expected = np.maximum(_noise_density(marks, blank, 0)[box[1]][None, :],
-                          _noise_density(marks, blank, 1)[box[0]][:, None])
+    that noise: marks is the region's mask, inside the box's (specks dropped). through: only
+    noise seen on both sides of the box counts (see :attr:`Ink.beyond_through`)."""
+    if through:
+        expected = np.maximum(_two_sided(marks, blank, box, 0)[None, :],
+                              _two_sided(marks, blank, box, 1)[:, None])
+    else:
+        expected = np.maximum(_noise_density(marks, blank, 0)[box[1]][None, :],
+                              _noise_density(marks, blank, 1)[box[0]][:, None])
     beyond = np.maximum(0.0, _pooled(inside.sum(axis=0).astype(np.float32))
                         - NOISE_MARGIN * _pooled(expected.sum(axis=0))) / NOISE_POOL
     fraction = float(inside.sum()) / inside.size
