@@ -149,6 +149,10 @@ RULES: dict[str, Rule] = {
                           "nieuwe waarde: de tekstherkenning leest er geen letters of cijfers"),
     "change-shaped": Rule(Status.OK, ("FIELD_MIN_FRACTION", "WRITING_MIN_WIDTH"),
                           "nieuwe waarde: de herkende tekst heeft de vorm van een hele waarde"),
+    "change-strokes-written": Rule(Status.OK, ("STROKE_MIN_COVER", "VALUE_MIN_CHARACTERS"),
+                                   "nieuwe waarde: alleen de inkt langs pennenstreken geteld is "
+                                   "het vak ingevuld, en de tekstherkenning leest er letters of "
+                                   "cijfers"),
     "strokes-in-empty": Rule(Status.REVIEW, ("STROKE_MIN_PIXELS",),
                              "de inktregels vinden het vak leeg, maar er staan pennenstreken in"),
     "grain-unread": Rule(Status.REVIEW, ("NOISY_SHARE", "STROKE_MIN_PIXELS",
@@ -515,9 +519,11 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
     """Ask PP-OCR where the ink rules are least sure (tuning notes: benchmarks/tuning-ink.md,
     benchmarks/tuning-text-lines.md). A new value taken for written must read as letters; one
     left to a person is written when it reads as a whole value of its kind, where its border
-    was found. A required box or the signature left to a person is written when the detector
-    sees a clear line of writing (a signature: as wide as one) or an answer is read, or when
-    the ink along pen strokes alone is writing; not when its ink is mostly noise without pen
+    was found, or when the ink along pen strokes alone is writing and it reads as letters; it
+    is empty by the rules of an empty required box when nothing is read. A required box or
+    the signature left to a person is written when the detector sees a clear line of writing
+    (a signature: as wide as one) or an answer is read, or when the ink along pen strokes
+    alone is writing; not when its ink is mostly noise without pen
     strokes. Amid much noise without pen strokes only an answer read counts. A required box
     in light ink must look like text too. A box found empty that holds pen strokes, or a
     faint piece as long as a letter, goes to a person."""
@@ -529,6 +535,13 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
         elif status is Status.REVIEW and m.border_found and ink.fraction >= FIELD_MIN_FRACTION \
                 and ink.widest >= WRITING_MIN_WIDTH and m.value_shape():
             decision.apply("change-shaped")
+        elif status is Status.REVIEW:
+            _change_empty(decision, m)
+            if decision.status is Status.REVIEW and m.border_found and \
+                    m.border_cover >= STROKE_MIN_COVER and \
+                    written(m.strokes(), change=True) is Status.OK and \
+                    m.value_letters() >= VALUE_MIN_CHARACTERS:
+                decision.apply("change-strokes-written")
         return
     if status is Status.MISSING:
         if writing_pixels(m.strokes()) >= STROKE_MIN_PIXELS:
@@ -582,6 +595,21 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
     elif m.border_found and m.border_cover >= STROKE_MIN_COVER and \
             written(strokes, signature=m.signature) is Status.OK:
         decision.apply("strokes-written")
+
+
+def _change_empty(decision: Decision, m: BoxMeasures) -> None:
+    """Empty is empty in the change group too: a change box left to a person whose ink the
+    rules for an empty required box explain (faint-noise, noise-only, specks-only: the noise
+    of the paper around, fewer than STROKE_MIN_PIXELS pixels of pen strokes) and in which
+    the recogniser reads no letters or digits (VALUE_MIN_CHARACTERS) is empty. Without it a
+    request with no change written goes to a person whenever a copy is noisy
+    (benchmarks/tuning-ink.md#empty-change-boxes-under-noise-session-15)."""
+    ink, strokes = m.ink, m.strokes()
+    rule = "faint-noise" if faint_noise_only(ink, strokes, False) else \
+        "noise-only" if noise_only(ink, strokes, False) else \
+        "specks-only" if specks_only(ink, strokes) else None
+    if rule is not None and m.value_letters() < VALUE_MIN_CHARACTERS:
+        decision.apply(rule)
 
 
 def machine_text(lines: list[tuple[str, float]]) -> str | None:

@@ -280,6 +280,21 @@ def _message(field: Field, status: Status, typed: str) -> str:
     return f"het veld '{field.label}' op pagina {field.page} is niet ingevuld"
 
 
+def written_by_hand(findings: FormFindings, template: FormTemplate, field_id: str) -> bool:
+    """Something may be written in a box that no check of its own decides (the reply
+    address): the box's decision, with the same ink rules, noise model and pen strokes as a
+    required box, does not find it empty. A count of dark pixels alone misses a pen address
+    washed out on a bad copy, and the reply would then ask for an address the customer wrote."""
+    field = template.form.field(field_id)
+    pages = findings.pages.get(field.page, [])
+    if not pages:
+        return False
+    ink, best, offset, unmoved = _ink(pages, field, template)
+    box = FormBox(field, template, best, offset, unmoved, ink)
+    return decide_box(box, typed=False, digital=best.source.digital,
+                      printed_by_us=False).status is not Status.MISSING
+
+
 def box_crop(findings: FormFindings, template: FormTemplate,
              field_id: str) -> np.ndarray | None:
     """A field's box (upright, CHECK_DPI) on the first copy of its page, for reading it back."""

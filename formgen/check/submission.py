@@ -19,7 +19,13 @@ from formgen.check.changes import (
 )
 from formgen.check.consistency import consistency_checks
 from formgen.check.email import check_email
-from formgen.check.fields import FormFindings, account_name_crop, box_crop, check_form_pages
+from formgen.check.fields import (
+    FormFindings,
+    account_name_crop,
+    box_crop,
+    check_form_pages,
+    written_by_hand,
+)
 from formgen.check.form_pages import FormPage, find_form_page, place_by_print
 from formgen.check.identity.checks import (
     IdSearch,
@@ -34,7 +40,7 @@ from formgen.check.identity.checks import (
 )
 from formgen.check.identity.document import IdDocumentResult
 from formgen.check.identity.id_copy import keep_copy
-from formgen.check.ink import CHECK_DPI, boxes_mask, measure, reference_pages
+from formgen.check.ink import CHECK_DPI, boxes_mask, reference_pages
 from formgen.check.intake import FileProblem, Page, SubmissionReader, grey_copy
 from formgen.check.verdict import Check, Status, Verdict, decide
 from formgen.form.template import FormTemplate, get_template
@@ -170,7 +176,7 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
                                 request_id=findings.request_id, source=reader.source,
                                 today=today, where=f"{id_page.file_name} p. {id_page.index}",
                                 fmt=redact_format))
-    handwritten = _handwritten(findings, template, "reply_email")
+    handwritten = written_by_hand(findings, template, "reply_email")
     email_check, reply_to = check_email(
         from_address, reader.sender, findings.values.get("reply_email"), handwritten)
     if handwritten and reply_to is None:  # support copies the address from this crop
@@ -314,14 +320,6 @@ def _id_number(findings: FormFindings, template: FormTemplate) -> tuple[str | No
     if findings.request_id is not None:
         return read_printed_code(box), NumberSource.READ
     return read_printed_name(box), NumberSource.READ
-
-
-def _handwritten(findings: FormFindings, template: FormTemplate, field_id: str) -> bool:
-    field = template.form.field(field_id)
-    pages = findings.pages.get(field.page, [])
-    printed = reference_pages(template.pdf)[field.page - 1]
-    rect = template.layout.box(field_id).rect
-    return any(measure(p.warped, printed, rect).pixels >= 45 for p in pages)
 
 
 def _summary(findings: FormFindings, template: FormTemplate,

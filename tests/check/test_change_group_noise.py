@@ -1,0 +1,119 @@
+"""Issue 27: the change group under noise. A request with no change written is `missing` in
+the change group (so `incomplete`), not `review`, when the copy is noisy; a change written on
+the same copies is never `missing`.
+
+On a bad photocopy, low-ink lines or a dirty drum every box holds marks, and the ink rules
+leave an empty change box to a person (`ink-little`). Required boxes in that state were
+already found empty by the rules faint-noise, noise-only and specks-only (the paper's noise
+around the box explains the ink, no pen strokes); change boxes were not, so the group was
+`review`. Two generators: the external one (poppler, Debian handwriting fonts, augraphy) and
+the families one (other hands, its own copier with toner specks and drum streaks, drum bands).
+Before the fix the group went to `review` for external seeds 0, 2, 3, 4 and 7 and families
+seeds 1 and 3; after it, external 3 and 4 are `missing`. STILL_REVIEW are the ones left (the
+noise there holds pen-stroke pixels or more ink than the paper around explains: see
+benchmarks/tuning-ink.md, "Empty change boxes under noise"); they go to a person, never `ok`.
+"""
+
+from __future__ import annotations
+
+import random
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from corpus import external as E
+from corpus import families as F
+
+from formgen.check.fields import check_form_pages
+from formgen.check.form_pages import find_form_page
+from formgen.check.intake.model import Page
+from formgen.check.submission import check_submission
+from formgen.check.verdict import Status
+from formgen.form.template import get_template
+
+KEY = b"change-group-noise-test-key-012345"
+NOISE = ("BadPhotoCopy", "LowInkLines", "DirtyDrum")
+CASES = [("external", s) for s in range(8)] + [("families", s) for s in range(4)]
+STILL_REVIEW = {("external", 0), ("external", 2), ("external", 7), ("families", 1),
+                ("families", 3)}
+
+
+def _external(seed: int, change: bool) -> tuple[list[np.ndarray], list[str]]:
+    d = E.Draw(random.Random(seed), seed, KEY)
+    pp = E.paper(d, dpi=d.rng.choice([150, 200]), group=change, with_id=False)
+    pages = E._noise(d, pp.form_pages, count=(1, 2), ops=NOISE)
+    return [E.scan(p, d.rng) for p in pages], d.written
+
+
+def _families(seed: int, change: bool) -> tuple[list[np.ndarray], list[str]]:
+    rng = random.Random(seed)
+    d = F.Draft(rng, KEY, F.make_person(rng), prefilled=rng.random() < 0.5)
+    F.make_paper(d, "complete" if change else "no_change")
+    dpi = F.scan_dpi(d, (150, 200))
+    pages = [F.flatbed(F.printed(p, rng), rng, dpi) for p in d.pages]
+    if seed % 2:
+        pages = [F.copier(p, rng, heavy=True) for p in pages]
+    else:
+        pages = [F.drum_band(p, rng, rng.randint(0, p.shape[0] // 2), p.shape[0] // 3)
+                 for p in pages]
+    return pages, d.written
+
+
+def _judge(args: tuple[str, int, bool]) -> tuple[str, Status, dict[str, str], list[str]]:
+    generator, seed, change = args
+    images, written = (_external if generator == "external" else _families)(seed, change)
+    template = get_template()
+    found = [find_form_page(Page(f"scan{i + 1}.png", 1, 1, image, 200, False, None), template,
+                            None) for i, image in enumerate(images)]
+    assert all(p is not None for p in found), (generator, seed)
+    checks, _ = check_form_pages([p for p in found if p is not None], template)
+    group = next(c for c in checks if c.code == "group:change")
+    boxes = (group.explain or {}).get("measures", {}).get("boxes", {})
+    return f"{generator}-{seed}", group.status, \
+        {code.split(":", 1)[1]: status for code, status in boxes.items()}, written
+
+
+@pytest.fixture(scope="module")
+def judged() -> dict[bool, list[tuple[str, Status, dict[str, str], list[str]]]]:
+    jobs = [(g, s, change) for change in (False, True) for g, s in CASES]
+    with ProcessPoolExecutor(2) as pool:
+        results = list(pool.map(_judge, jobs))
+    return {False: results[:len(CASES)], True: results[len(CASES):]}
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="noise with pen-stroke pixels"))
+    if c in STILL_REVIEW else c for c in CASES], ids=lambda c: f"{c[0]}-{c[1]}")
+def test_no_change_on_a_noisy_copy_is_missing(
+        judged: dict[bool, list[tuple[str, Status, dict[str, str], list[str]]]],
+        case: tuple[str, int]) -> None:
+    name, status, boxes, _ = judged[False][CASES.index(case)]
+    assert status is Status.MISSING, (name, boxes)
+
+
+def test_no_change_on_a_noisy_copy_is_never_ok(
+        judged: dict[bool, list[tuple[str, Status, dict[str, str], list[str]]]]) -> None:
+    assert [case for case, status, _, _ in judged[False] if status is Status.OK] == []
+
+
+def test_a_change_written_on_a_noisy_copy_is_never_missing(
+        judged: dict[bool, list[tuple[str, Status, dict[str, str], list[str]]]]) -> None:
+    wrong = [(case, fid, boxes[fid]) for case, _, boxes, written in judged[True]
+             for fid in written if fid in boxes and boxes[fid] == "missing"]
+    assert wrong == []
+    assert [case for case, status, _, _ in judged[True] if status is Status.MISSING] == []
+
+
+def test_a_change_read_as_letters_along_pen_strokes_is_written(tmp_path: Path) -> None:
+    """A name and an e-mail written on a copy with a fold and a dirty drum (the external
+    generator's case 60 of seed 7, tune half): the noise around explains most of their ink
+    (`ink-little`) and the readings ("Fva.Jansen" among other signs, "factuur@jansoi. n!")
+    have no whole value's shape, so the group went to a person. Their ink along pen strokes
+    is writing and reads as letters: `change-strokes-written`, the group is `ok`."""
+    case = E.build_one(tmp_path, b"external-corpus-key-0123456789abcdef", 7, 60)
+    assert case.half == "tune" and "aug:DirtyDrum" in case.tags
+    result = check_submission(case.path, key=b"external-corpus-key-0123456789abcdef",
+                              from_address=case.sender, today=E.today())
+    group = next(c for c in result.checks if c.code == "group:change")
+    assert group.status is Status.OK, group.explain
