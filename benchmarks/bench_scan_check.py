@@ -13,7 +13,9 @@ Builds the site (formgen site prepare + mkdocs build --strict; or uses --site), 
    photos, missing page, unsigned, no change, no ID, ...), each checked by the page and by
    `check_submission` (what `formgen check` runs). Per aspect: the items where both say the
    same, where the page says "niet zeker", and where the page says "in orde" but the
-   validator says missing (must be 0). ID found and BSN visible come from the MRZ the page
+   validator says missing (must be 0); and the seal of a prefilled form's token, which only
+   the validator can check (with the key): where it finds a seal broken, the page must say
+   "niet zeker". ID found and BSN visible come from the MRZ the page
    reads in the browser (controle-mrz.js, in a Web Worker); "mrz" in the ms per step.
    --bsn-cases N adds N cases about the BSN (scans and phone photos; the BSN covered in the
    MRZ but printed readable, covered in both, or shown in both), which the corpus's recipes
@@ -55,6 +57,10 @@ DONE = "() => ['klaar', 'fout'].includes(document.querySelector('[data-controle]
 BUDGET_BYTES = 15_000_000
 BUDGET_SECONDS = 5.0
 ASPECTS = ("pages", "signature", "required", "id_document", "bsn")
+# The seal of a prefilled form's token needs the company's key, which stays with the company:
+# the page says "niet zeker" on every sealed form, so agreement is counted where the validator
+# finds the seal broken (review: a changed form) and the page must never say "in orde" there.
+SEAL = "seal"
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -184,6 +190,8 @@ def validator_view(case: submissions.CorpusCase | BsnCase, key: bytes) -> dict[s
                      "ok" if required and all(s == "ok" for s in required) else "review"),
         "id_document": by_code.get("id_document", "missing"),
         "bsn": {"warning": "missing", "ok": "ok"}.get(by_code.get("bsn", ""), "review"),
+        # the token's seal (HMAC): no check for a blank form's code, which has none
+        "seal": by_code.get("token", "ok"),
     }
 
 
@@ -203,6 +211,9 @@ def page_view(items: dict[str, str]) -> dict[str, str]:
                      "ok" if required and all(s == "ok" for s in required) else "unsure"),
         "id_document": items.get("id_document", "unsure"),
         "bsn": items.get("bsn", "unsure"),
+        # without the key the page never checks a seal: "niet zeker" wherever it reads one;
+        # no such item is counted as "in orde" (the page did not say it could not tell)
+        "seal": items.get("seal", "ok"),
     }
 
 
@@ -288,7 +299,7 @@ def main() -> None:
             print(f"\n{len(cases)} corpus cases built in {time.perf_counter() - t0:.0f} s",
                   flush=True)
             table = {a: {"items": 0, "agree": 0, "unsure": 0, "false_ok": 0, "false_missing": 0}
-                     for a in ASPECTS}
+                     for a in (*ASPECTS, SEAL)}
             rows = []
             checker = Checker(browser, url)
             for case in cases:
@@ -297,12 +308,14 @@ def main() -> None:
                 check = validator_view(case, key)
                 rows.append((case.kind, check, page))
                 print(f"  {len(rows):3d} {case.kind}", flush=True)
-                for a in ASPECTS:
+                for a in (*ASPECTS, SEAL):
                     t, v, b = table[a], check[a], page.get(a, "unsure")
+                    if a == SEAL and v == "ok":
+                        continue  # a seal the validator accepts: nothing the page could see
                     t["items"] += 1
                     t["agree"] += _same(v, b)
                     t["unsure"] += b == "unsure"
-                    t["false_ok"] += b == "ok" and v == "missing"
+                    t["false_ok"] += b == "ok" and (v == "missing" or a == SEAL)
                     t["false_missing"] += b == "missing" and v == "ok"
             checker.close()
         browser.close()
@@ -313,11 +326,15 @@ def main() -> None:
         pct = 100 * t["agree"] / t["items"] if t["items"] else 0
         print(f"{a:12s} {t['items']:5d} {t['agree']:6d} {pct:5.0f} {t['unsure']:6d} "
               f"{t['false_ok']:10d} {t['false_missing']:10d}")
-    print("(ok/missing: the page says 'in orde' where formgen check says missing; must be 0)")
+    print("(ok/missing: the page says 'in orde' where formgen check says missing, or a seal it "
+          "does not accept; must be 0)")
+    print("(seal: only forms whose seal formgen check does not accept, e.g. a changed token; "
+          "the page cannot check a seal and must say 'niet zeker')")
     print("\nper case (validator | page):")
     for kind, check, page in rows:
-        diff = [f"{a}={check[a]}|{page.get(a, '-')}" for a in ASPECTS
-                if not _same(check[a], page.get(a, "unsure"))]
+        diff = [f"{a}={check[a]}|{page.get(a, '-')}" for a in (*ASPECTS, SEAL)
+                if not _same(check[a], page.get(a, "unsure"))
+                and not (a == SEAL and check[a] == "ok")]
         print(f"  {kind:22s} {' '.join(diff) or 'same'}")
 
 
