@@ -20,6 +20,12 @@ Builds the site (formgen site prepare + mkdocs build --strict; or uses --site), 
    --bsn-cases N adds N cases about the BSN (scans and phone photos; the BSN covered in the
    MRZ but printed readable, covered in both, or shown in both), which the corpus's recipes
    do not make: the page must read the printed number too.
+4. Faces (--faces FONT,FONT,... --face-copies N): ID copies as the corpus makes them (a scan or
+   a phone photo, one at a time), their bold print (values, the BSN, headings) in each face
+   instead of DejaVu Sans Bold, the BSN printed readable (covered in the MRZ) and covered in
+   both: the page's BSN finding per face. The page knows the digits of OCR-B, DejaVu Sans and
+   Liberation Sans (formgen.site.scan_check.DIGIT_FONTS); other faces show whether "in orde"
+   holds there.
 """
 
 from __future__ import annotations
@@ -251,6 +257,41 @@ def bsn_cases(out: Path, key: bytes, n: int, seed: int) -> list[BsnCase]:
     return cases
 
 
+def faces_table(browser: object, url: str, out: Path, faces: list[str], copies: int,
+                seed: int) -> None:
+    """Part 4: per face, the page's BSN finding on ID copies whose printed values are set in
+    that face (the ID generator's value font swapped for the run)."""
+    from corpus import forms, id_documents
+
+    out.mkdir(parents=True, exist_ok=True)
+    checker = Checker(browser, url)
+    value_font = id_documents.DEJAVU_BOLD_PATH
+    print("\nthe BSN in other faces (page's finding: ok = 'in orde', missing = 'BSN leesbaar'):")
+    try:
+        for face in faces:
+            id_documents.DEJAVU_BOLD_PATH = face
+            seen: dict[str, list[str]] = {"printed": [], "covered": []}
+            for kind, id_kw in (("printed", {"print_masked": False}), ("covered", {})):
+                for i in range(copies):
+                    rng = submissions.np.random.default_rng([seed, 2000 + i])
+                    page = submissions.id_page(submissions.make_person(rng), 200, rng,
+                                               **id_kw)  # type: ignore[arg-type]
+                    copy = (submissions.photograph([page], rng, rotate=float(
+                        rng.uniform(-10, 10)), quality=(70, 92)) if i % 2 else
+                            submissions.scan([page], rng, dpi=200, src_dpi=200))[0]
+                    path = out / f"{Path(face).stem}-{kind}-{i}.jpg"
+                    path.write_bytes(forms.jpeg_bytes(copy, 85))
+                    seen[kind].append(checker.check([path]).get("bsn", "-"))
+            printed, covered = seen["printed"], seen["covered"]
+            print(f"  {Path(face).stem:28s} printed: 'in orde' {printed.count('ok')}/{copies}, "
+                  f"leesbaar {printed.count('missing')}/{copies}; covered: 'in orde' "
+                  f"{covered.count('ok')}/{copies}, leesbaar {covered.count('missing')}/{copies}",
+                  flush=True)
+    finally:
+        id_documents.DEJAVU_BOLD_PATH = value_font
+        checker.close()
+
+
 def _same(validator: str, page: str) -> bool:
     """The same finding: ok, missing, or the validator's review where the page is unsure."""
     return validator == page or (validator == "review" and page == "unsure")
@@ -263,6 +304,10 @@ def main() -> None:
     ap.add_argument("--site", type=Path, help="an already built site (else built here)")
     ap.add_argument("--bsn-cases", type=int, default=0,
                     help="cases about the BSN added to the corpus slice (see BSN_RECIPES)")
+    ap.add_argument("--faces", default="",
+                    help="comma-separated font files for the faces table (part 4)")
+    ap.add_argument("--face-copies", type=int, default=6,
+                    help="ID copies per face and per kind (BSN printed / covered)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -291,6 +336,12 @@ def main() -> None:
                                                    for n, s in m["first_use_files"]))
             print(f"  requests to elsewhere: {m['outside'] or 'none'}")
 
+            if args.faces:
+                faces_table(browser, url, tmp / "faces", args.faces.split(","),
+                            args.face_copies, args.seed)
+            if not args.n and not args.bsn_cases:
+                browser.close()
+                return
             # 3: agreement on a corpus slice
             t0 = time.perf_counter()
             cases: list = submissions.build_corpus(tmp / "corpus", key, args.n, args.seed,
