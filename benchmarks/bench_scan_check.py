@@ -13,11 +13,19 @@ Builds the site (formgen site prepare + mkdocs build --strict; or uses --site), 
    photos, missing page, unsigned, no change, no ID, ...), each checked by the page and by
    `check_submission` (what `formgen check` runs). Per aspect: the items where both say the
    same, where the page says "niet zeker", and where the page says "in orde" but the
-   validator says missing (must be 0). ID found and BSN visible come from the MRZ the page
+   validator says missing (must be 0); and the seal of a prefilled form's token, which only
+   the validator can check (with the key): where it finds a seal broken, the page must say
+   "niet zeker". ID found and BSN visible come from the MRZ the page
    reads in the browser (controle-mrz.js, in a Web Worker); "mrz" in the ms per step.
    --bsn-cases N adds N cases about the BSN (scans and phone photos; the BSN covered in the
    MRZ but printed readable, covered in both, or shown in both), which the corpus's recipes
    do not make: the page must read the printed number too.
+4. Faces (--faces FONT,FONT,... --face-copies N): ID copies as the corpus makes them (a scan or
+   a phone photo, one at a time), their bold print (values, the BSN, headings) in each face
+   instead of DejaVu Sans Bold, the BSN printed readable (covered in the MRZ) and covered in
+   both: the page's BSN finding per face. The page knows the digits of OCR-B, DejaVu Sans and
+   Liberation Sans (formgen.site.scan_check.DIGIT_FONTS); other faces show whether "in orde"
+   holds there.
 """
 
 from __future__ import annotations
@@ -55,6 +63,10 @@ DONE = "() => ['klaar', 'fout'].includes(document.querySelector('[data-controle]
 BUDGET_BYTES = 15_000_000
 BUDGET_SECONDS = 5.0
 ASPECTS = ("pages", "signature", "required", "id_document", "bsn")
+# The seal of a prefilled form's token needs the company's key, which stays with the company:
+# the page says "niet zeker" on every sealed form, so agreement is counted where the validator
+# finds the seal broken (review: a changed form) and the page must never say "in orde" there.
+SEAL = "seal"
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -184,6 +196,8 @@ def validator_view(case: submissions.CorpusCase | BsnCase, key: bytes) -> dict[s
                      "ok" if required and all(s == "ok" for s in required) else "review"),
         "id_document": by_code.get("id_document", "missing"),
         "bsn": {"warning": "missing", "ok": "ok"}.get(by_code.get("bsn", ""), "review"),
+        # the token's seal (HMAC): no check for a blank form's code, which has none
+        "seal": by_code.get("token", "ok"),
     }
 
 
@@ -203,6 +217,9 @@ def page_view(items: dict[str, str]) -> dict[str, str]:
                      "ok" if required and all(s == "ok" for s in required) else "unsure"),
         "id_document": items.get("id_document", "unsure"),
         "bsn": items.get("bsn", "unsure"),
+        # without the key the page never checks a seal: "niet zeker" wherever it reads one;
+        # no such item is counted as "in orde" (the page did not say it could not tell)
+        "seal": items.get("seal", "ok"),
     }
 
 
@@ -240,6 +257,41 @@ def bsn_cases(out: Path, key: bytes, n: int, seed: int) -> list[BsnCase]:
     return cases
 
 
+def faces_table(browser: object, url: str, out: Path, faces: list[str], copies: int,
+                seed: int) -> None:
+    """Part 4: per face, the page's BSN finding on ID copies whose printed values are set in
+    that face (the ID generator's value font swapped for the run)."""
+    from corpus import forms, id_documents
+
+    out.mkdir(parents=True, exist_ok=True)
+    checker = Checker(browser, url)
+    value_font = id_documents.DEJAVU_BOLD_PATH
+    print("\nthe BSN in other faces (page's finding: ok = 'in orde', missing = 'BSN leesbaar'):")
+    try:
+        for face in faces:
+            id_documents.DEJAVU_BOLD_PATH = face
+            seen: dict[str, list[str]] = {"printed": [], "covered": []}
+            for kind, id_kw in (("printed", {"print_masked": False}), ("covered", {})):
+                for i in range(copies):
+                    rng = submissions.np.random.default_rng([seed, 2000 + i])
+                    page = submissions.id_page(submissions.make_person(rng), 200, rng,
+                                               **id_kw)  # type: ignore[arg-type]
+                    copy = (submissions.photograph([page], rng, rotate=float(
+                        rng.uniform(-10, 10)), quality=(70, 92)) if i % 2 else
+                            submissions.scan([page], rng, dpi=200, src_dpi=200))[0]
+                    path = out / f"{Path(face).stem}-{kind}-{i}.jpg"
+                    path.write_bytes(forms.jpeg_bytes(copy, 85))
+                    seen[kind].append(checker.check([path]).get("bsn", "-"))
+            printed, covered = seen["printed"], seen["covered"]
+            print(f"  {Path(face).stem:28s} printed: 'in orde' {printed.count('ok')}/{copies}, "
+                  f"leesbaar {printed.count('missing')}/{copies}; covered: 'in orde' "
+                  f"{covered.count('ok')}/{copies}, leesbaar {covered.count('missing')}/{copies}",
+                  flush=True)
+    finally:
+        id_documents.DEJAVU_BOLD_PATH = value_font
+        checker.close()
+
+
 def _same(validator: str, page: str) -> bool:
     """The same finding: ok, missing, or the validator's review where the page is unsure."""
     return validator == page or (validator == "review" and page == "unsure")
@@ -252,6 +304,10 @@ def main() -> None:
     ap.add_argument("--site", type=Path, help="an already built site (else built here)")
     ap.add_argument("--bsn-cases", type=int, default=0,
                     help="cases about the BSN added to the corpus slice (see BSN_RECIPES)")
+    ap.add_argument("--faces", default="",
+                    help="comma-separated font files for the faces table (part 4)")
+    ap.add_argument("--face-copies", type=int, default=6,
+                    help="ID copies per face and per kind (BSN printed / covered)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -280,6 +336,12 @@ def main() -> None:
                                                    for n, s in m["first_use_files"]))
             print(f"  requests to elsewhere: {m['outside'] or 'none'}")
 
+            if args.faces:
+                faces_table(browser, url, tmp / "faces", args.faces.split(","),
+                            args.face_copies, args.seed)
+            if not args.n and not args.bsn_cases:
+                browser.close()
+                return
             # 3: agreement on a corpus slice
             t0 = time.perf_counter()
             cases: list = submissions.build_corpus(tmp / "corpus", key, args.n, args.seed,
@@ -288,7 +350,7 @@ def main() -> None:
             print(f"\n{len(cases)} corpus cases built in {time.perf_counter() - t0:.0f} s",
                   flush=True)
             table = {a: {"items": 0, "agree": 0, "unsure": 0, "false_ok": 0, "false_missing": 0}
-                     for a in ASPECTS}
+                     for a in (*ASPECTS, SEAL)}
             rows = []
             checker = Checker(browser, url)
             for case in cases:
@@ -297,12 +359,14 @@ def main() -> None:
                 check = validator_view(case, key)
                 rows.append((case.kind, check, page))
                 print(f"  {len(rows):3d} {case.kind}", flush=True)
-                for a in ASPECTS:
+                for a in (*ASPECTS, SEAL):
                     t, v, b = table[a], check[a], page.get(a, "unsure")
+                    if a == SEAL and v == "ok":
+                        continue  # a seal the validator accepts: nothing the page could see
                     t["items"] += 1
                     t["agree"] += _same(v, b)
                     t["unsure"] += b == "unsure"
-                    t["false_ok"] += b == "ok" and v == "missing"
+                    t["false_ok"] += b == "ok" and (v == "missing" or a == SEAL)
                     t["false_missing"] += b == "missing" and v == "ok"
             checker.close()
         browser.close()
@@ -313,11 +377,15 @@ def main() -> None:
         pct = 100 * t["agree"] / t["items"] if t["items"] else 0
         print(f"{a:12s} {t['items']:5d} {t['agree']:6d} {pct:5.0f} {t['unsure']:6d} "
               f"{t['false_ok']:10d} {t['false_missing']:10d}")
-    print("(ok/missing: the page says 'in orde' where formgen check says missing; must be 0)")
+    print("(ok/missing: the page says 'in orde' where formgen check says missing, or a seal it "
+          "does not accept; must be 0)")
+    print("(seal: only forms whose seal formgen check does not accept, e.g. a changed token; "
+          "the page cannot check a seal and must say 'niet zeker')")
     print("\nper case (validator | page):")
     for kind, check, page in rows:
-        diff = [f"{a}={check[a]}|{page.get(a, '-')}" for a in ASPECTS
-                if not _same(check[a], page.get(a, "unsure"))]
+        diff = [f"{a}={check[a]}|{page.get(a, '-')}" for a in (*ASPECTS, SEAL)
+                if not _same(check[a], page.get(a, "unsure"))
+                and not (a == SEAL and check[a] == "ok")]
         print(f"  {kind:22s} {' '.join(diff) or 'same'}")
 
 

@@ -11,14 +11,15 @@ domain; Norbert Schwarz's metafont sources, "free to use, modify and distribute"
 grids go into the site, not the font.
 
 Nothing here is a second copy of a fact: the boxes come from `layout_contract` (what
-`formgen fields --json` prints), the token prefix from `formgen.token`, the ink measures from
-`formgen.check.ink`, the pen's darkness from `formgen.check.decision`. The browser loads all
-of it only when the customer uses the check.
+`formgen fields --json` prints), the token's parts and their patterns from `formgen.token`,
+the ink measures from `formgen.check.ink`, the pen's darkness from `formgen.check.decision`.
+The browser loads all of it only when the customer uses the check.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,7 +136,6 @@ def digit_templates(fonts: tuple[tuple[Path, str], ...] = DIGIT_FONTS) -> dict[s
 def check_data(config: Path | None = None) -> dict[str, Any]:
     """The pages, boxes and rules the browser checks, from the contract and the validator."""
     from formgen.check import decision, ink
-    from formgen.token import PART_COUNTS, PREFIX
 
     contract = layout_contract(config)
     return {
@@ -146,8 +146,7 @@ def check_data(config: Path | None = None) -> dict[str, Any]:
         "groups": contract["groups"],
         "fields": [{k: f[k] for k in ("id", "label", "kind", "required", "group", "page", "rect")}
                    for f in contract["fields"]],
-        "token_prefix": PREFIX,
-        "token_parts": list(PART_COUNTS),
+        "token": token_structure(),
         "ink": {"dpi": ink.CHECK_DPI, "ink_contrast": ink.INK_CONTRAST,
                 "faint_contrast": ink.FAINT_CONTRAST, "min_component": ink.MIN_COMPONENT,
                 "line_length": ink.LINE_LENGTH,
@@ -160,6 +159,34 @@ def check_data(config: Path | None = None) -> dict[str, Any]:
                 "pen_vs_print": decision.PEN_VS_PRINT,
                 "change_min_contrast": decision.CHANGE_MIN_CONTRAST,
                 "light_answer_contrast": decision.LIGHT_ANSWER_CONTRAST},
+    }
+
+
+def _js_pattern(pattern: re.Pattern[str]) -> str:
+    """A Python pattern anchored with \\A...\\Z as a JavaScript one (^...$ without the m flag
+    also matches at the very ends only)."""
+    source = pattern.pattern
+    if not (source.startswith("\\A") and source.endswith("\\Z")):
+        raise ValueError(f"pattern not anchored with \\A...\\Z: {source}")
+    return source.replace("\\A", "^").replace("\\Z", "$")
+
+
+def token_structure() -> dict[str, Any]:
+    """What the browser can check of a page's token without the key: its parts and their
+    patterns, as `formgen.token.parse` checks them (the tag itself only the validator checks)."""
+    from formgen import token
+    from formgen.definition import FORM_ID_PATTERN
+
+    return {
+        "prefix": token.PREFIX,
+        "parts": list(token.PART_COUNTS),
+        "patterns": {"form_id": _js_pattern(FORM_ID_PATTERN),
+                     "number": _js_pattern(token._NUMBER),
+                     "date": _js_pattern(token._DATE),
+                     "id": _js_pattern(token.ID_PATTERN),
+                     "holder": _js_pattern(token._HOLDER),
+                     "id_number": _js_pattern(token._ID_NUMBER),
+                     "tag": _js_pattern(token._TAG)},
     }
 
 

@@ -107,6 +107,11 @@ def test_signed_scan_is_found_complete(form_page, built_site, site_url, signed) 
     assert items["id_document"] == "ok", items
     assert items["bsn"] == "ok", items
     assert items["id_name"] == "ok", items
+    # the seal is for klantenservice to check; it alone does not hold back the sending
+    assert items["seal"] == "unsure", items
+    summary = pg.locator("[data-summary]")
+    assert summary.get_attribute("data-summary") == "ok", summary.inner_text()
+    assert "klantenservice" in summary.inner_text()
     assert not _own_static_files(requests, site_url), requests
 
 
@@ -340,6 +345,7 @@ def test_blank_form_cannot_tell_the_name(form_page, tmp_path, key) -> None:
     assert items["id_document"] == "ok", items
     assert items["id_name"] == "unsure", items
     assert "dit kunnen we hier niet controleren" in pg.locator("[data-item=id_name]").inner_text()
+    assert "seal" not in items, items  # a blank form's code carries no seal
 
 
 def test_mrz_rules_are_the_validators(form_page) -> None:
@@ -381,6 +387,146 @@ def test_mrz_rules_are_the_validators(form_page) -> None:
     assert browser_view == validator
     assert {v for v, _, _ in validator} == {True, False}
     assert {b for _, b, _ in validator} == {True, False}
+
+
+def _token_family(key: bytes) -> list[str]:
+    """Real page tokens (blank, prefilled, with the holder, with the ID number only) and copies
+    with one character changed, left out or put in anywhere: the QR texts a fold, a stain or a
+    person's hand makes."""
+    import datetime as dt
+    import random
+
+    from formgen import token as tokens
+
+    contract = submissions.contract()["form"]
+    form = (contract["id"], int(contract["version"]))
+    real = [tokens.Token(*form, 1, 2), tokens.Token(*form, 2, 2, "R7KQ2M", "123456",
+                                                     dt.date(2026, 3, 9)),
+            tokens.Token(*form, 1, 2, "R7KQ2M", "123456", dt.date(2026, 3, 9), "DE+VRIES+JAN",
+                         "NX4B12F3"),
+            tokens.Token(*form, 2, 2, "a.b-c", "9", dt.date(2024, 2, 29), None, "X1")]
+    texts = [tokens.encode(t, None if t.request_id is None else key) for t in real]
+    rng = random.Random(30)
+    alphabet = "09AZaz+:/.-_ <2Q"
+    family = list(texts)
+    for _ in range(160):
+        text = list(rng.choice(texts))
+        at = rng.randrange(len(text))
+        how = rng.random()
+        if how < 0.6:
+            text[at] = rng.choice(alphabet)
+        elif how < 0.8:
+            del text[at]
+        else:
+            text.insert(at, rng.choice(alphabet))
+        family.append("".join(text))
+    return family + [texts[1].replace("20260309", d) for d in ("20260229", "20261301", "00010101")]
+
+
+def test_token_structure_is_the_validators(form_page, key) -> None:
+    """The page checks what it can of a QR code's token without the company's key: its parts
+    against the same patterns as `formgen.token.parse` (written into formulier.json). On a
+    generated family of tokens and damaged copies it accepts and reads exactly what the
+    validator parses; the seal (the tag) itself it does not check."""
+    from formgen import token as tokens
+    from formgen.errors import TokenError
+
+    family = _token_family(key)
+    pg, _ = form_page()
+    script = """async (family) => {
+      const m = await import('/assets/javascripts/controle-check.js');
+      const data = await fetch('/controle/formulier.json').then((r) => r.json());
+      return family.map((text) => {
+        const t = m.parseToken(text, data);
+        return t === null ? 'other' : t.damaged ? 'damaged'
+          : [t.formId, t.version, t.page, t.count, t.sealed, t.holder];
+      });
+    }"""
+    browser_view = pg.evaluate(script, family)
+    validator = []
+    for text in family:
+        try:
+            t, tag = tokens.parse(text)
+        except TokenError:
+            validator.append("refused")
+            continue
+        validator.append([t.form_id, t.version, t.page, t.page_count, tag is not None, t.holder])
+    assert [v if v != "other" and v != "damaged" else "refused" for v in browser_view] == validator
+    assert 20 < validator.count("refused") < len(family) - 20, validator
+
+
+def _form_with_codes(tmp: Path, key: bytes, seed: int, texts: list[str]) -> list[Path]:
+    """A filled-in, signed prefilled form whose pages carry the QR codes ``texts``, scanned."""
+    from corpus import forms
+
+    ctx = submissions.Ctx(tmp / f"zaak{seed}", key, np.random.default_rng(seed))
+    _, _, pages, rdpi = submissions._paper(ctx, prefilled=True, dpi=200)
+    pages = [submissions.tamper_qr(page, text, rdpi, n)
+             for n, (page, text) in enumerate(zip(pages, texts, strict=True), start=1)]
+    files = []
+    for i, page in enumerate(submissions.scan(pages, ctx.rng, dpi=200, src_dpi=rdpi), start=1):
+        files.append(tmp / f"zaak{seed}-{i}.jpg")
+        files[-1].write_bytes(forms.jpeg_bytes(page, 85, 200))
+    return files
+
+
+def _sealed_texts(key: bytes, seed: int) -> list[list[str]]:
+    """Per variant the two pages' tokens: signed with the form's key; one character changed in
+    the klantnummer or in the seal itself (the corpus's tampering)."""
+    import datetime as dt
+
+    from formgen import token as tokens
+
+    form = submissions.contract()["form"]
+    real = [tokens.Token(form["id"], int(form["version"]), n, 2, f"R{seed}TEST", "884412",
+                         dt.date(2026, 11, 2)) for n in (1, 2)]
+    signed = [tokens.encode(t, key) for t in real]
+    customer = [t.replace(":884412:", ":884413:") for t in signed]
+    seal = [t[:-1] + ("A" if t[-1] != "A" else "B") for t in signed]
+    return [signed, customer, seal]
+
+
+def test_the_seal_is_left_to_klantenservice(form_page, tmp_path, key) -> None:
+    """A prefilled form's QR code carries a seal (the token's HMAC) that only the company's key
+    can check: the page cannot tell a changed form from a real one, so for every sealed form it
+    says, per page, that klantenservice checks the seal ("niet zeker"), never "in orde"; the
+    pages, the boxes and the sending are judged as for any form."""
+    pg, _ = form_page()
+    # the form signed with the right key is test_signed_scan_is_found_complete
+    for i, texts in enumerate(_sealed_texts(key, 91)[1:]):
+        files = _form_with_codes(tmp_path, key, 91 + i, texts)
+        pg.evaluate("() => { document.querySelector('[data-controle]').dataset.state = ''; }")
+        pg.locator("#controle-bestanden").set_input_files([])
+        items = _check(pg, files)
+        assert items["seal"] == "unsure", (i, items)
+        assert items["pages"] == items["signature"] == "ok", (i, items)
+        text = pg.locator("[data-item=seal]").inner_text()
+        assert "klantenservice" in text and "niet controleren" in text, text
+        per_file = pg.locator(".controle__bestanden").inner_text()
+        assert per_file.count("zegel") == 2 and "klantenservice" in per_file, per_file
+
+
+def test_a_damaged_token_is_no_page_in_order(form_page, tmp_path, key) -> None:
+    """A QR code of this form whose token's parts do not fit (a seal too short, a day that does
+    not exist; test_token_structure_is_the_validators has the whole family), which `formgen check`
+    refuses: the page does not count it as a page of the form, says it cannot tell which page
+    it is, and never that the pages are "in orde"."""
+    from formgen import token as tokens
+    from formgen.errors import TokenError
+
+    good = _sealed_texts(key, 95)[0]
+    broken = [good[1][:-1], good[1].replace(":20261102:", ":20261131:")]
+    pg, _ = form_page()
+    for i, text in enumerate(broken):
+        with pytest.raises(TokenError):
+            tokens.parse(text)
+        files = _form_with_codes(tmp_path, key, 95 + i, [good[0], text])
+        pg.evaluate("() => { document.querySelector('[data-controle]').dataset.state = ''; }")
+        pg.locator("#controle-bestanden").set_input_files([])
+        items = _check(pg, files)
+        assert items["pages"] == "unsure", (i, items)
+        per_file = pg.locator(".controle__bestanden").inner_text()
+        assert "beschadigde QR-code" in per_file, per_file
 
 
 def test_missing_page_is_named(form_page, signed) -> None:

@@ -32,6 +32,9 @@ const STATUS_OK = "ok";
 const STATUS_MISSING = "missing";
 const STATUS_UNSURE = "unsure";
 const CANNOT = "Dit kunnen we hier niet controleren.";
+const SEAL_TEXT = "De QR-code op het formulier heeft een zegel: een code die laat zien dat de " +
+  "gegevens op het formulier van ons komen en niet zijn veranderd. Die zegel controleert onze " +
+  "klantenservice als uw formulier binnen is. " + CANNOT;
 
 let parts = null;
 const timings = {}; // ms per step, summed over pages: for the benchmark (data-timings)
@@ -188,28 +191,57 @@ async function decodeFile(file, p) {
 // the QR token and the corner marks
 // ------------------------------------------------------------------------------------------
 
-function parseToken(text, data) {
+// The token's structure as formgen.token.parse checks it (patterns from formulier.json). Its seal
+// (the HMAC tag) needs the company's key: only the validator checks it, and the page says so.
+// Returns null for a code that is not this form's kind of token, { damaged: true } for one that
+// is but whose parts do not fit, else the token.
+export function parseToken(text, data) {
+  const t = data.token, pat = t.patterns;
   const parts = (text || "").trim().split(":");
-  if (!data.token_parts.includes(parts.length) || parts[0] !== data.token_prefix) return null;
-  const m = /^([0-9]{1,9})\/([0-9]{1,9})$/.exec(parts[3]);
-  if (!m || !/^[0-9]{1,9}$/.test(parts[2])) return null;
-  const page = Number(m[1]), count = Number(m[2]);
-  if (page < 1 || page > count) return null;
-  // the account holder's name as an MRZ spells it, words joined by '+' (formgen.token)
-  const holder = parts.length === 10 && /^[A-Z+]+$/.test(parts[7]) ? parts[7] : null;
-  return { formId: parts[1], version: Number(parts[2]), page, count,
-    prefilled: parts.length > 4, holder };
+  if (!t.parts.includes(parts.length) || parts[0] !== t.prefix) return null;
+  const fits = (name, value) => new RegExp(pat[name]).test(value);
+  const damaged = { damaged: true };
+  const numbers = [parts[2], ...parts[3].split("/")];
+  if (!fits("form_id", parts[1]) || numbers.length !== 3 || !numbers.every((n) => fits("number", n))) {
+    return damaged;
+  }
+  const [version, page, count] = numbers.map(Number);
+  if (page < 1 || page > count) return damaged;
+  const token = { formId: parts[1], version, page, count, prefilled: parts.length > 4,
+    sealed: parts.length > 4, holder: null };
+  if (parts.length === 4) return token;
+  if (!fits("date", parts[6]) || !realDate(parts[6])) return damaged;
+  if (!fits("id", parts[4]) || !fits("id", parts[5])) return damaged;
+  if (parts.length === 10) {
+    const [holder, idNumber] = [parts[7], parts[8]];
+    if (!(holder || idNumber) || (holder && !fits("holder", holder)) ||
+      (idNumber && !fits("id_number", idNumber))) return damaged;
+    // the account holder's name as an MRZ spells it, words joined by '+' (formgen.token)
+    token.holder = holder || null;
+  }
+  if (!fits("tag", parts[parts.length - 1])) return damaged;
+  return token;
+}
+
+function realDate(yyyymmdd) {
+  const [y, m, d] = [yyyymmdd.slice(0, 4), yyyymmdd.slice(4, 6), yyyymmdd.slice(6)].map(Number);
+  const date = new Date(0);
+  date.setUTCFullYear(y, m - 1, d); // Date.UTC would take the years 0-99 for 1900-1999
+  return y >= 1 && date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 &&
+    date.getUTCDate() === d;
 }
 
 async function readQr(img, p) {
   const results = await p.zxing.readBarcodes(img.imageData, {
     formats: ["QRCode"], tryHarder: true, maxNumberOfSymbols: 4,
   });
+  let damaged = null;
   for (const r of results) {
     const token = r.isValid ? parseToken(r.text, p.data) : null;
-    if (token) return { token, position: r.position };
+    if (token && !token.damaged) return { token, position: r.position };
+    if (token) damaged = { damaged: true };
   }
-  return null;
+  return damaged;
 }
 
 function findMarks(img, p) {
@@ -487,6 +519,8 @@ async function checkPage(img, p) {
   const marks = await timed("marks", async () => findMarks(img, p));
   // corner marks without a readable QR code: a page of the form, but which one we cannot say
   if (!qr) return { form: false, formLike: marks.size >= 2 };
+  // this form's kind of code, but its parts do not fit: which page it is we cannot say
+  if (qr.damaged) return { form: false, formLike: true, damaged: true };
   const { token } = qr;
   const form = p.data.form;
   if (token.formId !== form.id || token.version !== form.version || token.count !== form.page_count) {
@@ -587,6 +621,9 @@ export async function checkFiles(files, base) {
         "foto? Maak de foto dan van dichterbij, met de hele pagina in beeld."
       : `Deze pagina's van het formulier ontbreken: ${missingPages.map((n) => pageLabel({ page: n, count })).join(", ")}.` }
     : { id: "pages", status: STATUS_OK, text: `Alle ${count} pagina's van het formulier zijn er.` });
+  // the seal (the token's HMAC tag) needs the company's key: klantenservice checks it
+  const sealed = [...formPages.values()].some((pg) => pg.token.sealed);
+  if (sealed) items.push({ id: "seal", status: STATUS_UNSURE, text: SEAL_TEXT });
   if (otherForm) {
     items.push({ id: "version", status: STATUS_MISSING,
       text: `Een pagina hoort bij een ander formulier of een oude versie (${otherForm.formId}, ` +
@@ -638,13 +675,15 @@ export async function checkFiles(files, base) {
     ? await timed("mrz", () => readIdDocument(idCandidates, p)) : null;
   items.push(...idItems(id, otherPages, holder));
   const missing = items.filter((i) => i.status === STATUS_MISSING);
-  const unsure = items.filter((i) => i.status === STATUS_UNSURE);
+  // the seal is no point for the customer to look at: it alone does not hold back the sending
+  const unsure = items.filter((i) => i.status === STATUS_UNSURE && i.id !== "seal");
   const summary = missing.length
     ? { status: STATUS_MISSING, text: "Er ontbreekt nog iets. Kijk hieronder wat u nog moet doen." }
     : unsure.length
       ? { status: STATUS_UNSURE, text: "Wij vonden niets dat ontbreekt, maar niet alles kunnen " +
         "we hier controleren. Kijk de punten met een vraagteken zelf na. Daarna kunt u alles versturen." }
-      : { status: STATUS_OK, text: "U kunt alles versturen." };
+      : { status: STATUS_OK, text: "U kunt alles versturen." +
+        (sealed ? " De zegel in de QR-code controleert onze klantenservice." : "") };
   return { summary, items, files: perFile.map(describeFile),
     ms: Math.round(performance.now() - started), timings: { ...timings } };
 }
@@ -806,10 +845,13 @@ function idItems(id, otherPages, holder) {
 function describeFile(entry) {
   if (entry.problem && !entry.pages.length) return { name: entry.name, text: entry.problem };
   const seen = entry.pages.map((pg) => pg.form && !pg.other
-    ? pageLabel(pg.token) + (pg.aligned ? "" : " (de hoekjes vinden we niet goed)")
+    ? pageLabel(pg.token) + (pg.aligned ? "" : " (de hoekjes vinden we niet goed)") +
+      (pg.token.sealed ? ", met een zegel in de QR-code die onze klantenservice controleert" : "")
     : pg.form ? "een pagina van een ander formulier"
-      : pg.formLike ? "een pagina van het formulier waarvan we de QR-code niet kunnen lezen"
-        : "geen pagina van het formulier");
+      : pg.damaged ? "een pagina van het formulier met een beschadigde QR-code: welke pagina " +
+        "het is, kunnen we hier niet controleren"
+        : pg.formLike ? "een pagina van het formulier waarvan we de QR-code niet kunnen lezen"
+          : "geen pagina van het formulier");
   return { name: entry.name, text: seen.length ? "Hierin vonden we: " + seen.join("; ") + "."
     : entry.problem || "Hierin vonden we niets." };
 }
