@@ -22,7 +22,7 @@ from formgen.check.ink import (
     reference_pages,
 )
 from formgen.check.placement import Offset
-from formgen.check.signature import Beside, ink_beside_text, read_lines
+from formgen.check.signature import Beside, ink_beside_text, longest_pen_curve, read_lines
 from formgen.check.struck import Strike, struck_through
 from formgen.check.text_lines import (
     READ_SCALE,
@@ -137,6 +137,15 @@ class FormBox:
                                piece_writing_pixels=_writing_pixels(ink), piece_span=ink.span)
             return ink
         return self._once(("pieces",), take)
+
+    def pen_curve(self) -> float:
+        """The longest smooth piece of pen line in the box (see
+        :func:`formgen.check.signature.longest_pen_curve`), px at CHECK_DPI."""
+        def take() -> float:
+            length = longest_pen_curve(self.page.warped, self._printed, self._rect)
+            self.values["pen_curve"] = length
+            return length
+        return self._once(("pen_curve",), take)
 
     def light_copy(self, share: float) -> Ink:
         """The ink in the box counted from share times the print's darkness near it instead of

@@ -77,6 +77,9 @@ THRESHOLDS: dict[str, Threshold] = {
     "SCRIBBLE_MAX_THICKNESS": Threshold(0.45, "strike_thickness", SCRIBBLED),
     "STRIKE_MAX_ABOVE": Threshold(0.85, "strike_above", SCRIBBLED),
     "STRIKE_MIN_ON_INK": Threshold(0.9, "strike_on_ink", SCRIBBLED),
+    "PEN_CURVE_MIN": Threshold(35, "pen_curve", f"{INK}#stipple-denser-in-the-box-session-16"),
+    "STIPPLE_MAX_FRACTION": Threshold(0.05, "fraction",
+                                      f"{INK}#stipple-denser-in-the-box-session-16"),
     "PEN_MIN_LINES": Threshold(2.5, "beside_longest / text_line_height",
                                "benchmarks/tuning-signature.md#a-stamp-with-a-pen-signature-across-it-session-12"),
 }
@@ -122,6 +125,8 @@ SCRIBBLE_SURE_COVER = _t("SCRIBBLE_SURE_COVER")
 SCRIBBLE_MAX_THICKNESS = _t("SCRIBBLE_MAX_THICKNESS")
 STRIKE_MAX_ABOVE = _t("STRIKE_MAX_ABOVE")
 STRIKE_MIN_ON_INK = _t("STRIKE_MIN_ON_INK")
+PEN_CURVE_MIN = _t("PEN_CURVE_MIN")
+STIPPLE_MAX_FRACTION = _t("STIPPLE_MAX_FRACTION")
 
 
 @dataclass(frozen=True)
@@ -178,6 +183,12 @@ RULES: dict[str, Rule] = {
                          "beide kanten door het vak loopt (de stippels van een vuile "
                          "kopieertrommel), er staan geen pennenstreken in en geen lange dunne "
                          "lijn, ook geen lichte: het vak is leeg"),
+    "stipple-dense": Rule(Status.MISSING, ("NOISY_SHARE", "STIPPLE_MAX_FRACTION",
+                                           "NOISE_MAX_PIECE", "PEN_CURVE_MIN"),
+                          "in het vak voor de handtekening staan stippels van een vuile "
+                          "kopieertrommel, ook rond het vak, het grootste deel van het vak is "
+                          "wit, er is geen lang stuk inkt en er loopt geen gladde lijn van een "
+                          "pen doorheen: het vak is leeg"),
     "specks-written": Rule(Status.REVIEW, ("SPECK_MAX_SIZE", "STROKE_MIN_PIXELS"),
                            "genoeg inkt, maar alleen losse vlekjes kleiner dan een letter en "
                            "geen pennenstreken: een mens kijkt"),
@@ -283,6 +294,7 @@ MEASURES: dict[str, str] = {
     "light_widest": "breedste stuk met die inkt (pixels)",
     "light_span": "breedte van die inkt (deel van het vak)",
     "light_writing_pixels": "pixels met die inkt voorbij de ruis",
+    "pen_curve": "langste gladde lijn van een pen in het vak (pixels, schuin over het stuk)",
     "beside_pixels": "pixels met inkt naast de gelezen tekst en de rand van een stempel",
     "beside_longest": "langste stuk inkt daarvan (pixels)",
     "text_line_height": "hoogte van de gelezen regels tekst (pixels)",
@@ -310,6 +322,7 @@ class BoxMeasures(Protocol):
     def strokes(self) -> Ink: ...
     def pieces(self) -> Ink: ...
     def light_copy(self, share: float) -> Ink: ...
+    def pen_curve(self) -> float: ...
     def text_seen(self, wipe_print: bool) -> TextSeen: ...
     def letters(self, scale: float) -> int: ...
     def value_letters(self, unmoved: bool = False) -> int: ...
@@ -445,6 +458,29 @@ def stipple_only(m: BoxMeasures) -> bool:
         and not thin_pen_lines(m)
 
 
+def pen_curve_seen(m: BoxMeasures) -> bool:
+    """A smooth pen line PEN_CURVE_MIN px long or more runs through the signature box
+    (:func:`formgen.check.signature.longest_pen_curve`): never an empty box, however much of
+    its ink the noise around explains (a pencil that a drum's stipple outweighs)."""
+    return m.signature and m.pen_curve() >= PEN_CURVE_MIN
+
+
+def stipple_dense(m: BoxMeasures) -> bool:
+    """Empty is empty where a dirty drum's stipple is denser in the signature box than around
+    it: the box's ink is partly the noise of the paper around (NOISY_SHARE of it or more: the
+    stipple is there too), covers little of the box (STIPPLE_MAX_FRACTION: where stipple
+    covers more, a pen line breaks up in it), holds no piece of ink NOISE_MAX_PIECE px long
+    (a lone pen stroke that specks beside it cut into short smooth pieces is one piece of
+    ink) and no smooth pen line PEN_CURVE_MIN px long runs through it. The ink beyond the
+    noise cannot tell such a box from a short signature in a band; the shape of the ink can:
+    a pen leaves long smooth lines, stipple a mesh of short crooked pieces
+    (benchmarks/tuning-ink.md#stipple-denser-in-the-box-session-16)."""
+    ink = m.ink
+    return m.signature and ink.noise >= NOISY_SHARE * ink.fraction and \
+        ink.fraction <= STIPPLE_MAX_FRACTION and ink.largest < NOISE_MAX_PIECE and \
+        m.pen_curve() < PEN_CURVE_MIN
+
+
 def thin_pen_lines(m: BoxMeasures) -> bool:
     """STROKE_MIN_PIXELS pixels or more in the box on long thin pen lines, however light
     (:func:`formgen.check.ink.long_pieces`): a pencil or a nearly empty pen, which the ink
@@ -558,7 +594,7 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
     grain = strokes is not None and amid_grain(ink, strokes)
     if status is Status.OK and grain and not answer_read(m):
         decision.apply("pen-lines-under-specks" if m.signature and pen_lines(m)
-                       else "grain-unread")
+                       else "stipple-dense" if stipple_dense(m) else "grain-unread")
         return
     if status is Status.OK and m.required and not m.signature \
             and ink.contrast < LIGHT_ANSWER_CONTRAST:
@@ -578,14 +614,18 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
     # a signature's long light pen lines under darker specks: never an empty box
     lines = m.signature and (noise_only(ink, strokes, True) or specks_only(ink, strokes)
                              or noise_without_strokes(ink, strokes)) and pen_lines(m)
-    if not lines and noise_only(ink, strokes, m.signature) and not thin_pen_lines(m):
+    if not lines and noise_only(ink, strokes, m.signature) and not thin_pen_lines(m) \
+            and not pen_curve_seen(m):
         decision.apply("noise-only")
         return
-    if not lines and specks_only(ink, strokes):
+    if not lines and specks_only(ink, strokes) and not pen_curve_seen(m):
         decision.apply("specks-only")
         return
-    if not lines and m.signature and stipple_only(m):
+    if not lines and m.signature and stipple_only(m) and not pen_curve_seen(m):
         decision.apply("stipple-only")
+        return
+    if not lines and stipple_dense(m):
+        decision.apply("stipple-dense")
         return
     if lines or noise_without_strokes(ink, strokes):
         decision.apply("pen-lines-under-specks" if lines else "noise-without-strokes")
