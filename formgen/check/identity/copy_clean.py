@@ -17,9 +17,9 @@ SPECK_NEIGHBOURS = 0  # a speck stands alone; a piece of a character touches the
 INK_LEVEL = 0.6  # of the paper's brightness: darker is ink
 
 
-def clean_copy(image: np.ndarray) -> np.ndarray:
-    """The page (RGB or grey uint8) as grey RGB, divided by its own paper (so a drum's band and
-    uneven light go), with the toner specks painted out in paper white."""
+def flattened(image: np.ndarray) -> np.ndarray:
+    """The page (RGB or grey uint8) as grey float32 (0-255) divided by its own paper: a
+    drum's band and uneven light go, ink keeps its contrast."""
     grey = image if image.ndim == 2 else cv2.cvtColor(image[..., :3], cv2.COLOR_RGB2GRAY)
     side = max(grey.shape)
     k = max(15, int(side * PAPER_WINDOW)) | 1
@@ -27,7 +27,14 @@ def clean_copy(image: np.ndarray) -> np.ndarray:
     paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((k // 4 | 1, k // 4 | 1), np.uint8))
     paper = cv2.resize(cv2.GaussianBlur(paper, (0, 0), 2), (grey.shape[1], grey.shape[0]),
                        interpolation=cv2.INTER_LINEAR).astype(np.float32)
-    flat = np.clip(grey.astype(np.float32) / np.maximum(paper, 1) * 255, 0, 255)
+    return np.clip(grey.astype(np.float32) / np.maximum(paper, 1) * 255, 0, 255)
+
+
+def clean_copy(image: np.ndarray) -> np.ndarray:
+    """The page (RGB or grey uint8) as grey RGB, divided by its own paper (so a drum's band and
+    uneven light go), with the toner specks painted out in paper white."""
+    flat = flattened(image)
+    side = max(flat.shape)
     ink = (flat < INK_LEVEL * 255).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     speck = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) \
