@@ -156,12 +156,12 @@ RULES: dict[str, Rule] = {
                                    "nieuwe waarde: alleen de inkt langs pennenstreken geteld is "
                                    "het vak ingevuld, en de tekstherkenning leest er letters of "
                                    "cijfers"),
-    "unread-without-strokes": Rule(Status.MISSING, ("STROKE_MIN_PIXELS", "VALUE_MIN_CHARACTERS",
-                                                    "PAPER_SHADE_MAX"),
-                                   "nieuwe waarde: geen pennenstreken voorbij de ruis van het "
-                                   "papier rond het vak, ook geen lange dunne lijn, en de "
-                                   "tekstherkenning leest er geen letters of cijfers: het vak "
-                                   "is leeg"),
+    "unread-without-strokes": Rule(Status.MISSING, ("NOISY_SHARE", "STROKE_MIN_PIXELS",
+                                                    "VALUE_MIN_CHARACTERS", "PAPER_SHADE_MAX"),
+                                   "nieuwe waarde: veel van de inkt is ruis van het papier rond "
+                                   "het vak, er staan geen pennenstreken voorbij die ruis, ook "
+                                   "geen lange dunne lijn, en de tekstherkenning leest er geen "
+                                   "letters of cijfers: het vak is leeg"),
     "strokes-in-empty": Rule(Status.REVIEW, ("STROKE_MIN_PIXELS",),
                              "de inktregels vinden het vak leeg, maar er staan pennenstreken in"),
     "grain-unread": Rule(Status.REVIEW, ("NOISY_SHARE", "STROKE_MIN_PIXELS",
@@ -629,18 +629,19 @@ def _change_empty(decision: Decision, m: BoxMeasures) -> None:
 
 
 def unread_without_strokes(m: BoxMeasures) -> bool:
-    """A new value's box, its border found, with no pen strokes beyond the noise of the paper
-    around it (fewer than STROKE_MIN_PIXELS pixels), no long thin pen line however light
+    """A new value's box, its border found, amid the noise of the paper around it
+    (:func:`amid_grain`: NOISY_SHARE of its ink is that noise, fewer than STROKE_MIN_PIXELS
+    pixels of pen strokes beyond it), no long thin pen line however light
     (:func:`thin_pen_lines`), and in which the recogniser reads no letters or digits
     (VALUE_MIN_CHARACTERS). Drum bands, ink bleed and a bad copy's grain leave dots and
     blots in the box, more ink than the empty-box bounds allow, which the noise on the same
     rows and columns around explains along pen strokes; a written value keeps its strokes
-    or reads. Not where the paper in the box is shaded more than PAPER_SHADE_MAX: a dense
-    band taken for paper hides writing from every ink measure and from the recogniser
+    or reads, and a light pen that does neither is not amid noise. Not where the paper in
+    the box is shaded more than PAPER_SHADE_MAX: a dense band taken for paper hides writing
+    from every ink measure and from the recogniser
     (benchmarks/tuning-ink.md#empty-change-boxes-with-stroke-like-noise-session-16)."""
-    return m.border_found and writing_pixels(m.strokes()) < STROKE_MIN_PIXELS and \
-        not thin_pen_lines(m) and m.value_letters() < VALUE_MIN_CHARACTERS and \
-        m.paper_shade() <= PAPER_SHADE_MAX
+    return m.border_found and amid_grain(m.ink, m.strokes()) and not thin_pen_lines(m) \
+        and m.value_letters() < VALUE_MIN_CHARACTERS and m.paper_shade() <= PAPER_SHADE_MAX
 
 
 def machine_text(lines: list[tuple[str, float]]) -> str | None:

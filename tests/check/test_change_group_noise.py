@@ -19,6 +19,7 @@ no long thin pen line, nothing read; never where a dense band is taken for paper
 
 from __future__ import annotations
 
+import hashlib
 import random
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -121,3 +122,25 @@ def test_a_change_read_as_letters_along_pen_strokes_is_written(tmp_path: Path) -
     assert group.explain is not None and \
         group.explain["measures"]["boxes"]["field:new_name"] == "review", group.explain
 
+
+
+def test_a_light_pen_amid_a_drum_streak_is_never_missing(tmp_path: Path) -> None:
+    """The families generator's light pen (contrast 55: no pen strokes, nothing read) on a
+    copy with drum streaks (`bench_change_noise.py --generator families --seed 1`, case 8):
+    a new phone number. No noise around explains its ink, so it is not amid noise and
+    `unread-without-strokes` leaves it to a person (without `amid_grain` it was `missing`)."""
+    seed = int.from_bytes(hashlib.sha256(b"change-noise-families:1:8").digest()[:6], "big")
+    rng, key = random.Random(seed), b"change-noise-key-0123456789abcdef0"
+    d = F.Draft(rng, key, F.make_person(rng), prefilled=rng.random() < 0.5)
+    F.make_paper(d, "complete")
+    assert rng.choice(["copier", "drum", "degrade"]) == "drum" and "new_phone" in d.written
+    pages = [F.printed(p, rng) for p in d.pages]
+    dpi = F.scan_dpi(d, (150, 200, 300))
+    pages = [F.flatbed(p, rng, dpi) for p in pages]
+    pages = [F.drum_band(p, rng, rng.randint(0, p.shape[0] // 2), p.shape[0] // 3)
+             for p in pages]
+    path, sender = F.deliver(d, tmp_path / "fam-008", pages, dpi, "folder")
+    result = check_submission(path, key=key, from_address=sender)
+    group = next(c for c in result.checks if c.code == "group:change")
+    assert group.explain is not None
+    assert group.explain["measures"]["boxes"]["field:new_phone"] != "missing", group.explain
