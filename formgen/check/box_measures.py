@@ -19,6 +19,7 @@ from formgen.check.ink import (
     Ink,
     boxes_mask,
     measure,
+    paper_shade,
     reference_pages,
 )
 from formgen.check.placement import Offset
@@ -146,6 +147,15 @@ class FormBox:
             self.values["pen_curve"] = length
             return length
         return self._once(("pen_curve",), take)
+
+    def paper_shade(self) -> float:
+        """How much darker the paper in the box is than the paper around (see
+        :func:`formgen.check.ink.paper_shade`)."""
+        def take() -> float:
+            shade = paper_shade(self.page.warped, self._rect)
+            self.values["paper_shade"] = shade
+            return shade
+        return self._once(("shade",), take)
 
     def light_copy(self, share: float) -> Ink:
         """The ink in the box counted from share times the print's darkness near it instead of

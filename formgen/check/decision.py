@@ -80,6 +80,8 @@ THRESHOLDS: dict[str, Threshold] = {
     "PEN_CURVE_MIN": Threshold(35, "pen_curve", f"{INK}#stipple-denser-in-the-box-session-16"),
     "STIPPLE_MAX_FRACTION": Threshold(0.05, "fraction",
                                       f"{INK}#stipple-denser-in-the-box-session-16"),
+    "PAPER_SHADE_MAX": Threshold(25, "paper_shade",
+                                 f"{INK}#empty-change-boxes-with-stroke-like-noise-session-16"),
     "PEN_MIN_LINES": Threshold(2.5, "beside_longest / text_line_height",
                                "benchmarks/tuning-signature.md#a-stamp-with-a-pen-signature-across-it-session-12"),
 }
@@ -127,6 +129,7 @@ STRIKE_MAX_ABOVE = _t("STRIKE_MAX_ABOVE")
 STRIKE_MIN_ON_INK = _t("STRIKE_MIN_ON_INK")
 PEN_CURVE_MIN = _t("PEN_CURVE_MIN")
 STIPPLE_MAX_FRACTION = _t("STIPPLE_MAX_FRACTION")
+PAPER_SHADE_MAX = _t("PAPER_SHADE_MAX")
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,12 @@ RULES: dict[str, Rule] = {
                                    "nieuwe waarde: alleen de inkt langs pennenstreken geteld is "
                                    "het vak ingevuld, en de tekstherkenning leest er letters of "
                                    "cijfers"),
+    "unread-without-strokes": Rule(Status.MISSING, ("NOISY_SHARE", "STROKE_MIN_PIXELS",
+                                                    "VALUE_MIN_CHARACTERS", "PAPER_SHADE_MAX"),
+                                   "nieuwe waarde: veel van de inkt is ruis van het papier rond "
+                                   "het vak, er staan geen pennenstreken voorbij die ruis, ook "
+                                   "geen lange dunne lijn, en de tekstherkenning leest er geen "
+                                   "letters of cijfers: het vak is leeg"),
     "strokes-in-empty": Rule(Status.REVIEW, ("STROKE_MIN_PIXELS",),
                              "de inktregels vinden het vak leeg, maar er staan pennenstreken in"),
     "grain-unread": Rule(Status.REVIEW, ("NOISY_SHARE", "STROKE_MIN_PIXELS",
@@ -278,6 +287,8 @@ MEASURES: dict[str, str] = {
     "letters": "letters en cijfers die de tekstherkenning leest",
     "value_letters": "gelezen letters en cijfers die geen druk van het formulier zijn",
     "value_letters_unmoved": "hetzelfde, op de plek waar het vak eerst lag",
+    "paper_shade": "zoveel donkerder is het papier in het vak dan het papier eromheen "
+                   "(grijswaarden): een dichte band ruis die voor papier wordt gehouden",
     "value_shape": "de gelezen tekst heeft de vorm van een waarde",
     "machine_lines": "regels die de tekstherkenning zeker leest (zekerheid)",
     "strike": "doorhaling gevonden",
@@ -326,6 +337,7 @@ class BoxMeasures(Protocol):
     def text_seen(self, wipe_print: bool) -> TextSeen: ...
     def letters(self, scale: float) -> int: ...
     def value_letters(self, unmoved: bool = False) -> int: ...
+    def paper_shade(self) -> float: ...
     def value_shape(self) -> bool: ...
     def machine_lines(self) -> list[tuple[str, float]]: ...
     def ink_beside(self, confidence: float) -> Beside: ...
@@ -568,6 +580,8 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
         if status is Status.OK and not (
                 m.border_found and m.value_letters() >= VALUE_MIN_CHARACTERS):
             decision.apply("change-unread")
+            if decision.status is Status.REVIEW:
+                _change_empty(decision, m)
         elif status is Status.REVIEW and m.border_found and ink.fraction >= FIELD_MIN_FRACTION \
                 and ink.widest >= WRITING_MIN_WIDTH and m.value_shape():
             decision.apply("change-shaped")
@@ -650,6 +664,24 @@ def _change_empty(decision: Decision, m: BoxMeasures) -> None:
         "specks-only" if specks_only(ink, strokes) else None
     if rule is not None and m.value_letters() < VALUE_MIN_CHARACTERS:
         decision.apply(rule)
+    elif rule is None and unread_without_strokes(m):
+        decision.apply("unread-without-strokes")
+
+
+def unread_without_strokes(m: BoxMeasures) -> bool:
+    """A new value's box, its border found, amid the noise of the paper around it
+    (:func:`amid_grain`: NOISY_SHARE of its ink is that noise, fewer than STROKE_MIN_PIXELS
+    pixels of pen strokes beyond it), no long thin pen line however light
+    (:func:`thin_pen_lines`), and in which the recogniser reads no letters or digits
+    (VALUE_MIN_CHARACTERS). Drum bands, ink bleed and a bad copy's grain leave dots and
+    blots in the box, more ink than the empty-box bounds allow, which the noise on the same
+    rows and columns around explains along pen strokes; a written value keeps its strokes
+    or reads, and a light pen that does neither is not amid noise. Not where the paper in
+    the box is shaded more than PAPER_SHADE_MAX: a dense band taken for paper hides writing
+    from every ink measure and from the recogniser
+    (benchmarks/tuning-ink.md#empty-change-boxes-with-stroke-like-noise-session-16)."""
+    return m.border_found and amid_grain(m.ink, m.strokes()) and not thin_pen_lines(m) \
+        and m.value_letters() < VALUE_MIN_CHARACTERS and m.paper_shade() <= PAPER_SHADE_MAX
 
 
 def machine_text(lines: list[tuple[str, float]]) -> str | None:

@@ -121,6 +121,21 @@ def darker_than_paper(grey: np.ndarray) -> np.ndarray:
     return paper(grey).astype(np.int16) - grey.astype(np.int16)
 
 
+def paper_shade(page: np.ndarray, rect: Rect, inset: int = 3) -> float:
+    """How much darker the paper inside rect is, as :func:`paper` estimates it (median),
+    than the bright paper around it (its 95th percentile within CONTEXT px), in grey levels:
+    a band of drum stipple or ink bleed wider and denser than PAPER_WINDOW is taken for
+    paper, and writing in it is then not measured as ink."""
+    x0, y0, x1, y1 = pixel_box(rect)
+    h, w = page.shape[:2]
+    cx0, cy0 = max(0, x0 - CONTEXT), max(0, y0 - CONTEXT)
+    region = paper(page[cy0:min(h, y1 + CONTEXT), cx0:min(w, x1 + CONTEXT)])
+    inner = region[y0 - cy0 + inset:y1 - cy0 - inset, x0 - cx0 + inset:x1 - cx0 - inset]
+    if inner.size == 0:
+        return 0.0
+    return max(0.0, float(np.percentile(region, 95)) - float(np.median(inner)))
+
+
 def pixel_box(rect: Rect) -> tuple[int, int, int, int]:
     """rect (form points) in pixels at CHECK_DPI: x0, y0, x1, y1."""
     s = CHECK_DPI / 72
