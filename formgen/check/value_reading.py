@@ -59,7 +59,7 @@ def read_value_lines(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
     box of words: names, streets, places) it is read again by the recogniser for Latin
     script (check.latin_ocr), and the accents put back that a recogniser left off
     (check.marks). fine: the scan at its own resolution; the lines of such a box are cut from
-    it to be read again and compared with the field font (check.fine_lines)."""
+    it to choose their letters (check.fine_lines, check.typed_letters)."""
     found = detect_box_lines(page, printed, rect, scale=scale)
     if found is None:
         return []
@@ -70,14 +70,11 @@ def read_value_lines(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
     wide: list[np.ndarray] = []
     for quad in found.quads:
         line = ocr.crop_box(found.big, quad)
+        crops.append(line)
+        roomy.append(ocr.crop_box(found.big, quad, pad=MARK_ROOM) if marks else line)
         if marks and fine is not None:
-            on_page = quad / scale + found.origin
-            crops.append(fine.cut(on_page, printed))
-            roomy.append(fine.cut(on_page, printed, pad=MARK_ROOM))
-            wide.append(fine.cut(on_page, printed, pad=CHOICE_ROOM))
+            wide.append(fine.cut(quad / scale + found.origin, printed, pad=CHOICE_ROOM))
         else:
-            crops.append(line)
-            roomy.append(ocr.crop_box(found.big, quad, pad=MARK_ROOM) if marks else line)
             wide.append(ocr.crop_box(found.big, quad, pad=CHOICE_ROOM) if marks else line)
         words = split_words(line)
         spans.append((len(pieces), len(pieces) + len(words)))
