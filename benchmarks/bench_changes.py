@@ -123,8 +123,8 @@ def run(half: str, n: int, seed: int, families: tuple[tuple[str, str], ...] = FA
                         c["false question"] += 1
                 if not right and source == TYPED:
                     c["wrong and sure"] += change.confidence >= SURE_CONFIDENCE
-                    print(f"  misread: {family} {field_id} {written!r} read {change.value!r} "
-                          f"({change.confidence:.3f})", file=sys.stderr)
+                    print(f"  misread: {family} {dpi} dpi {field_id} {written!r} read "
+                          f"{change.value!r} ({change.confidence:.3f})", file=sys.stderr)
     print(f"bench_changes: half {half}, seed {seed}, {n} submissions, "
           f"{time.monotonic() - started:.0f} s")
     table: dict[str, dict[str, float]] = {}

@@ -183,7 +183,7 @@ def _read(f: Field, findings: FormFindings, template: FormTemplate,
     lines = read_value_lines(page.warped, printed, rect, scale=READ_SCALE,
                              typed_from=TYPED_MIN_LIKENESS,
                              marks=(f.kind in WORDS and not f.format) if marks is None
-                             else marks)
+                             else marks, fine=page.fine)
     text = " ".join(line.text for line in lines)
     if letters_and_digits(text) < VALUE_MIN_CHARACTERS or is_form_print(text, template.pdf,
                                                                          f.page):
@@ -208,7 +208,8 @@ def _view(f: Field, findings: FormFindings, template: FormTemplate
         offset = find_box(page.warped, thin, rect)
         view = page
         if offset.found and not offset.in_place:
-            view = replace(page, warped=moved(page.warped, offset))
+            view = replace(page, warped=moved(page.warped, offset),
+                           fine=page.fine.moved(offset.dx, offset.dy) if page.fine else None)
         pixels = float(measure(view.warped, printed, rect, boxes=others).pixels)
         if best is None or pixels > best[1]:
             best = (view, pixels)

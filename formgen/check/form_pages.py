@@ -9,6 +9,7 @@ import numpy as np
 
 from formgen import token as tokens
 from formgen.check.align import Alignment, marks_alignments, qr_alignments
+from formgen.check.fine_lines import FineSource, fine_source
 from formgen.check.ink import CHECK_DPI, darker_than_paper, reference_pages, thin_print
 from formgen.check.intake import Page
 from formgen.check.locate import locate_by_print
@@ -29,6 +30,8 @@ class FormPage:
     number: int  # page number of the form (from the token, or guessed from the content)
     warped: np.ndarray  # grey, upright, at CHECK_DPI, aligned with the layout
     alignment: Alignment
+    # the scan at its own resolution, to cut the lines of a value from (check.fine_lines)
+    fine: FineSource | None = None
 
     @property
     def label(self) -> str:
@@ -41,6 +44,11 @@ def _warp(image: np.ndarray, alignment: Alignment, template: FormTemplate,
     grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
     height, width = reference_pages(template.pdf)[number - 1].shape
     return alignment.warp(grey, CHECK_DPI, (width, height))
+
+
+def _fine(page: Page, alignment: Alignment, warped: np.ndarray) -> FineSource | None:
+    return fine_source(page.image, alignment.form_to_image, (warped.shape[1], warped.shape[0]),
+                       finer=page.fine)
 
 
 def _guess_number(warped_first: np.ndarray, template: FormTemplate) -> int:
@@ -109,8 +117,9 @@ def find_form_page(page: Page, template: FormTemplate, key: bytes | None, *,
     except TokenError as exc:
         error = exc.message
     number = token.page if token and token.page <= template.form.page_count else 1
-    return FormPage(page, text, token, error, unverified, number,
-                    _warp(page.image, alignment, template, number), alignment)
+    warped = _warp(page.image, alignment, template, number)
+    return FormPage(page, text, token, error, unverified, number, warped, alignment,
+                    _fine(page, alignment, warped))
 
 
 def place_by_print(page: Page, template: FormTemplate) -> FormPage | None:
@@ -124,4 +133,5 @@ def _without_code(page: Page, alignment: Alignment, template: FormTemplate) -> F
     page has the same size, so one warp serves for guessing and for checking."""
     warped = _warp(page.image, alignment, template, 1)
     return FormPage(page, None, None, "de QR-code is niet leesbaar", False,
-                    _guess_number(warped, template), warped, alignment)
+                    _guess_number(warped, template), warped, alignment,
+                    _fine(page, alignment, warped))

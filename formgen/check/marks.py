@@ -66,9 +66,13 @@ UNKERNED = ["-kern"]
 
 
 def _draw(text: str, size: tuple[int, int], origin: tuple[float, float]) -> np.ndarray:
+    return _draw_grey(text, size, origin) > 127
+
+
+def _draw_grey(text: str, size: tuple[int, int], origin: tuple[float, float]) -> np.ndarray:
     canvas = Image.new("L", size, 0)
     ImageDraw.Draw(canvas).text(origin, text, fill=255, font=drawing_font(), features=UNKERNED)
-    return np.asarray(canvas) > 127
+    return np.asarray(canvas)
 
 
 class Fit:
@@ -106,6 +110,13 @@ class Fit:
 
     def place(self, text: str) -> np.ndarray:
         return self._place(_draw(text, self.size, self.origin), self.matrix)
+
+    def place_grey(self, text: str) -> np.ndarray:
+        """The reading placed as place() does, in grey: the share of each pixel the letters
+        cover (0..1)."""
+        drawn = _draw_grey(text, self.size, self.origin).astype(np.float32) / 255
+        return cv2.warpAffine(drawn, self.matrix, (self.shape[1], self.shape[0]),
+                              flags=cv2.INTER_AREA)
 
 
 def _agrees(pixels: np.ndarray, where: np.ndarray) -> bool:

@@ -150,7 +150,7 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
                     marked.add((item.file_name, item.index))
         else:
             id_search.offer_form_page(*_beside_the_form(found, template))
-            found.source = replace(found.source, image=_NO_IMAGE)  # the warped copy is kept
+            found.source = replace(found.source, image=_NO_IMAGE, fine=None)  # warped copies kept
             form_pages.append(found)
         del item, found
     form_pages += _placed_by_print(unplaced, form_pages, template)
@@ -223,7 +223,7 @@ def _placed_by_print(unplaced: list[Page], form_pages: list[FormPage],
         found = place_by_print(page, template)
         if found is not None and found.number in missing:
             missing.discard(found.number)
-            found.source = replace(found.source, image=_NO_IMAGE)
+            found.source = replace(found.source, image=_NO_IMAGE, fine=None)
             placed.append(found)
     return placed
 

@@ -7,7 +7,9 @@ reading is drawn in the field font and fitted on the line's ink once (check.mark
 to right, each letter whose surroundings on the page the drawing does not explain is drawn as
 every letter of the same base the field font has (LETTERS: o, ó, ô, ộ, ơ, ợ, ø ...) and the
 one that differs least from the ink around it is taken, when it is clearly better
-(CHOICE_GAIN). A letter changed so is a guess: the caller lowers the line's confidence.
+(CHOICE_GAIN); where the pixels of a few letters tie (a hook above or an acute, two or three
+pixels), their drawings in grey are compared with the grey levels of the ink. A letter
+changed so is a guess: the caller lowers the line's confidence.
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ DOUBT_PIXELS = 8
 CHOICE_MIN_PIXELS = 5
 CHOICE_GAIN = 0.25
 NEAR = 2  # px: the ink around a letter is moved by up to this much to meet its drawing
+# Where the pixels tie, the drawings and the page are compared in grey, both blurred by
+# GREY_BLUR px (the scanner's optics), where the letters' drawings differ by GREY_DIFFER.
+GREY_BLUR = 1.0
+GREY_DIFFER = 0.25
 
 
 def base(letter: str) -> str:
@@ -129,12 +135,14 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
     shown = np.zeros(ink.shape, dtype=bool)
     shown[rows[0]:rows[-1] + 1] = True
     moves = range(-NEAR, NEAR + 1)
-    shifted = [np.roll(ink, (dy, dx), axis=(0, 1)) for dy in moves for dx in moves]
+    steps = [(dy, dx) for dy in moves for dx in moves]
+    shifted = [np.roll(ink, step, axis=(0, 1)) for step in steps]
     chars = list(text)
     spans = _spans(fit, text)
     placed = fit.place(text) & shown
     changed = set()
     doubtful = False
+    dark: np.ndarray | None = None
     for i, char in enumerate(chars):
         options = family(char) if char.isalpha() else (char,)
         if i in others:
@@ -149,8 +157,9 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
         window = np.s_[:, x0:x1]
         # the ink moved by up to NEAR to meet the letter as read (the line's fit is off by a
         # pixel or two here and there); the letters tried are compared with it so
-        here = min((moved[window] for moved in shifted),
-                   key=lambda moved: int((moved ^ placed[window]).sum()))
+        step = min(range(len(steps)),
+                   key=lambda k: int((shifted[k][window] ^ placed[window]).sum()))
+        here = shifted[step][window]
         unexplained = _unexplained(placed[window], here)
         explained = i not in always and i not in others and unexplained < UNEXPLAINED_PIXELS
         marked = base(char) != char
@@ -170,7 +179,19 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
             doubtful |= rival - as_read < CHOICE_MIN_PIXELS
         if explained:
             continue
-        if choice != char and as_read - best >= max(CHOICE_MIN_PIXELS, CHOICE_GAIN * differ):
+        take = choice != char and as_read - best >= max(CHOICE_MIN_PIXELS, CHOICE_GAIN * differ)
+        # letters whose pixels tie (within CHOICE_MIN_PIXELS of the best, and the letter as
+        # read when no other is clearly better): their grey levels decide among them
+        close = [option for score, _, option, _ in sorted(scores)
+                 if score - best < CHOICE_MIN_PIXELS or (option == char and not take)]
+        if len(close) > 1 and (take or as_read > best):
+            if dark is None:
+                dark = darkness(grey, ink)
+            choice, clear = _by_grey(fit, chars, i, close,
+                                     np.roll(dark, steps[step], axis=(0, 1))[window],
+                                     window, shown)
+            take = take or (choice != char and clear)
+        if take:
             chars[i] = choice
             changed.add(i)
             font = drawing_font()
@@ -184,6 +205,45 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
             doubtful |= any(score == best and option != choice for score, _, option, _ in scores)
         doubtful |= unexplained >= DOUBT_PIXELS
     return Choice("".join(chars), frozenset(changed), doubtful)
+
+
+def darkness(grey: np.ndarray, ink: np.ndarray) -> np.ndarray:
+    """How dark each pixel of the line is, from the paper's level (0) to the ink's (1)."""
+    paper = float(np.median(grey[~ink])) if (~ink).any() else 255.0
+    full = float(np.percentile(grey[ink], 10))
+    return np.clip((paper - grey.astype(np.float32)) / max(1.0, paper - full), 0, 1)
+
+
+def _by_grey(fit: Fit, chars: list[str], i: int, close: list[str], dark: np.ndarray,
+             window: tuple[slice, slice], shown: np.ndarray) -> tuple[str, bool]:
+    """Of the letters close (their pixels tie, the best first), the one whose drawing in
+    grey lies nearest the line's darkness (dark, in the window) where their drawings differ;
+    and whether it is clearly nearer than the letter as read (chars[i]): by CHOICE_GAIN of
+    what the two drawings differ (at least a pixel's worth of ink), as the pixel comparison
+    asks."""
+    char = chars[i]
+    drawings = {}
+    for option in close:
+        chars[i] = option
+        drawings[option] = cv2.GaussianBlur(fit.place_grey("".join(chars)), (0, 0), GREY_BLUR)[
+            window] * shown[window]
+    chars[i] = char
+    stack = np.stack(list(drawings.values()))
+    # where they differ, away from the strokes all share (a page's strokes are a little
+    # bolder or thinner than the drawing's: that must not count for the letter with more ink)
+    shared = cv2.dilate((stack.min(axis=0) > GREY_DIFFER).astype(np.uint8),
+                        np.ones((2 * NEAR + 1, 2 * NEAR + 1), np.uint8)) > 0
+    differ = (np.ptp(stack, axis=0) > GREY_DIFFER) & ~shared
+    if not differ.any():
+        return close[0], False
+    page = cv2.GaussianBlur(dark, (0, 0), GREY_BLUR)[differ]
+    misfit = {option: float(((drawn[differ] - page) ** 2).sum())
+              for option, drawn in drawings.items()}
+    choice = min(close, key=lambda option: (misfit[option], option != char))
+    if choice == char or char not in drawings:
+        return choice, False
+    apart = float(((drawings[choice][differ] - drawings[char][differ]) ** 2).sum())
+    return choice, apart >= 1 and misfit[char] - misfit[choice] >= CHOICE_GAIN * apart
 
 
 # Signs a recogniser reads for a mark it does not know, beside the letter that carries it,

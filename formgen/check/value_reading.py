@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from formgen.check import latin_ocr
+from formgen.check.fine_lines import FineSource
 from formgen.check.identity import ocr
 from formgen.check.marks import UNKERNED, resolve_confusables, restore_marks
 from formgen.check.text_lines import READ_SCALE, detect_box_lines
@@ -51,13 +52,14 @@ class ValueLine:
 
 def read_value_lines(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
                      scale: float = READ_SCALE, typed_from: float | None = None,
-                     marks: bool = False) -> list[ValueLine]:
+                     marks: bool = False, fine: FineSource | None = None) -> list[ValueLine]:
     """Each line the detector finds in the box (print wiped off, enlarged scale times), read
     word by word. With typed_from, a line at least that much like print (print_likeness)
     has its confusable characters checked against the page (1 or l, 0 or O); with marks (a
     box of words: names, streets, places) it is read again by the recogniser for Latin
     script (check.latin_ocr), and the accents put back that a recogniser left off
-    (check.marks)."""
+    (check.marks). fine: the scan at its own resolution; the lines of such a box are cut from
+    it to choose their letters (check.fine_lines, check.typed_letters)."""
     found = detect_box_lines(page, printed, rect, scale=scale)
     if found is None:
         return []
@@ -70,7 +72,10 @@ def read_value_lines(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
         line = ocr.crop_box(found.big, quad)
         crops.append(line)
         roomy.append(ocr.crop_box(found.big, quad, pad=MARK_ROOM) if marks else line)
-        wide.append(ocr.crop_box(found.big, quad, pad=CHOICE_ROOM) if marks else line)
+        if marks and fine is not None:
+            wide.append(fine.cut(quad / scale + found.origin, printed, pad=CHOICE_ROOM))
+        else:
+            wide.append(ocr.crop_box(found.big, quad, pad=CHOICE_ROOM) if marks else line)
         words = split_words(line)
         spans.append((len(pieces), len(pieces) + len(words)))
         pieces += words

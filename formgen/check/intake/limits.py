@@ -32,6 +32,10 @@ MIN_PDF_DPI = 10.0  # below this a rendering is useless
 
 FULL_PAGE_IMAGE_SHARE = 0.5  # images covering at least this share of the page -> scan
 
+# A scanned PDF page is also kept at its image's own resolution, up to this (to read typed
+# values: check.fine_lines); finer scans add pixels, not letters.
+FINE_MAX_DPI = 300.0
+
 
 MAX_OBJECTS_INSPECTED = 5000  # page objects looked at to decide "digital"
 

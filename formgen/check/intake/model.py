@@ -17,6 +17,9 @@ class Page:
     dpi: float | None  # render dpi for PDFs; image DPI metadata if present, else None
     digital: bool  # born-digital PDF page (text or widgets, no full-page image)
     pdf_fields: dict[str, str] | None  # AcroForm values of the PDF the page came from
+    # grey, the same page at more pixels: a scanned PDF page at its image's own resolution
+    # when that is finer than the rendering (to read typed values: check.fine_lines)
+    fine: np.ndarray | None = None
 
 
 @dataclass
@@ -48,4 +51,4 @@ def grey_copy(page: Page, long_side: int = GREY_COPY_LONG_SIDE) -> Page:
     factor = min(1.0, long_side / max(grey.shape))
     if factor < 1:
         grey = cv2.resize(grey, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-    return replace(page, image=np.ascontiguousarray(grey))
+    return replace(page, image=np.ascontiguousarray(grey), fine=None)

@@ -12,6 +12,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from formgen.check.intake.limits import (
+    FINE_MAX_DPI,
     FULL_PAGE_IMAGE_SHARE,
     MAX_OBJECTS_INSPECTED,
     MAX_PAGE_SIDE_M,
@@ -128,6 +129,10 @@ def _render_pdf_page(
             digital = _is_digital(page)
         except Exception:
             digital = False
+        try:
+            fine = None if digital else _finer(page, dpi, width_pt * height_pt, max_pixels)
+        except Exception:
+            fine = None
         return Page(
             file_name=name,
             index=i + 1,
@@ -136,9 +141,55 @@ def _render_pdf_page(
             dpi=dpi,
             digital=digital,
             pdf_fields=dict(fields) if fields is not None else None,
+            fine=fine,
         )
     finally:
         page.close()
+
+
+def _finer(page: pdfium.PdfPage, dpi: float, area_pt: float, max_pixels: int
+           ) -> np.ndarray | None:
+    """A scanned page rendered again, grey, at its image's own resolution (at most
+    FINE_MAX_DPI) when that has more pixels than the rendering at dpi; else None."""
+    own = _scan_dpi(page)
+    if own is None:
+        return None
+    finer = min(own, FINE_MAX_DPI)
+    if finer < dpi * FINER_STEP or area_pt * (finer / 72) ** 2 > max_pixels:
+        return None
+    bitmap = page.render(scale=finer / 72, grayscale=True)
+    try:
+        arr = bitmap.to_numpy()
+        if arr.ndim == 3:
+            arr = arr[:, :, 0]
+        return np.array(arr, dtype=np.uint8, order="C", copy=True)
+    finally:
+        bitmap.close()
+
+
+# A page is rendered again at its image's own resolution when that is at least this much finer.
+FINER_STEP = 1.2
+
+
+def _scan_dpi(page: pdfium.PdfPage) -> float | None:
+    """The pixels per inch of the largest image on the page (a scan's), if it covers at least
+    FULL_PAGE_IMAGE_SHARE of the page; else None."""
+    left, bottom, right, top = page.get_bbox()
+    page_area = (right - left) * (top - bottom)
+    best: tuple[float, float] | None = None
+    for k, obj in enumerate(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE],
+                                             max_depth=1)):
+        if k >= MAX_OBJECTS_INSPECTED:
+            break
+        x0, y0, x1, y1 = obj.get_bounds()
+        area = (x1 - x0) * (y1 - y0)
+        if area <= 0 or area < FULL_PAGE_IMAGE_SHARE * page_area:
+            continue
+        width_px, height_px = obj.get_px_size()
+        own = max(width_px, height_px) / (max(x1 - x0, y1 - y0) / 72)
+        if best is None or area > best[0]:
+            best = (area, own)
+    return None if best is None else best[1]
 
 
 def _bitmap_to_rgb(bitmap: pdfium.PdfBitmap) -> np.ndarray:

@@ -1,0 +1,90 @@
+"""A line of a box cut from the scan at its own resolution, not from the page warped to
+CHECK_DPI.
+
+Every box is measured on the page warped to CHECK_DPI (150 dpi). The marks of a typed letter
+(ả or á, ỹ or ÿ) are two or three pixels there; a scan at 200 or 300 dpi shows them with more
+pixels, which the warp throws away. The lines of a value are found on the warped page as
+before (the layout and every other measure stay as they are); then each line is cut again
+from the scan itself, through the same alignment, at FINE_DPI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from formgen.check.ink import CHECK_DPI, paper
+
+# A line is cut at this resolution (pixels per inch of the form) from a scan that has at least
+# FINE_MIN_DPI: below it the scan holds little more than the warped page.
+FINE_DPI = 300
+FINE_MIN_DPI = 180
+
+
+@dataclass(frozen=True)
+class FineSource:
+    """The scan (grey, at its own resolution) and where each pixel of the warped page lies
+    on it."""
+
+    image: np.ndarray
+    page_to_image: np.ndarray  # homography: warped page pixel -> scan pixel
+
+    def moved(self, dx: float, dy: float) -> FineSource:
+        """The source of the page moved as placement.moved moves it (what lies at (dx, dy)
+        comes to the box's place)."""
+        shift = np.array([[1, 0, dx], [0, 1, dy], [0, 0, 1]], dtype=np.float64)
+        return FineSource(self.image, self.page_to_image @ shift)
+
+    def cut(self, quad: np.ndarray, printed: np.ndarray, *, pad: float = 0.0) -> np.ndarray:
+        """The quadrilateral quad (pixels of the warped page, clockwise from top-left) as an
+        upright line at FINE_DPI, grown by pad of its height on every side (as
+        identity.ocr.crop_box does), the form's print (printed, on the warped page) wiped off
+        as text_lines wipes it."""
+        pts = np.asarray(quad, dtype=np.float64)
+        w = float(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[3] - pts[2])))
+        h = float(max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2])))
+        if pad:
+            ux = (pts[1] - pts[0]) / max(w, 1.0)
+            uy = (pts[3] - pts[0]) / max(h, 1.0)
+            d = pad * h
+            pts = pts + np.array([-ux - uy, ux - uy, ux + uy, -ux + uy]) * d
+            w, h = w + 2 * d, h + 2 * d
+        k = FINE_DPI / CHECK_DPI
+        wi, hi = max(int(round(w * k)), 2), max(int(round(h * k)), 2)
+        dst = np.array([[0, 0], [wi, 0], [wi, hi], [0, hi]], dtype=np.float32)
+        on_image = cv2.perspectiveTransform(pts[None], self.page_to_image)[0]
+        line = cv2.warpPerspective(
+            self.image, cv2.getPerspectiveTransform(on_image.astype(np.float32), dst),
+            (wi, hi), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+        on_form = cv2.warpPerspective(
+            printed.astype(np.uint8), cv2.getPerspectiveTransform(pts.astype(np.float32), dst),
+            (wi, hi), flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT) > 0
+        if on_form.any():
+            line[on_form] = paper(line)[on_form]
+        return line
+
+
+def fine_source(image: np.ndarray, form_to_image: np.ndarray, size: tuple[int, int], *,
+                finer: np.ndarray | None = None) -> FineSource | None:
+    """The scan to cut lines from: image (the page as decoded, which form_to_image maps form
+    points onto) or finer (the same page decoded at more pixels); None when it has less than
+    FINE_MIN_DPI on the form. size: the warped page's (width, height)."""
+    source = image if finer is None else finer
+    factor = source.shape[1] / image.shape[1]
+    page_to_image = np.diag([factor, factor, 1.0]) @ form_to_image @ np.diag(
+        [72 / CHECK_DPI, 72 / CHECK_DPI, 1.0])
+    if _dpi(page_to_image, size) < FINE_MIN_DPI:
+        return None
+    grey = cv2.cvtColor(source, cv2.COLOR_RGB2GRAY) if source.ndim == 3 else source
+    return FineSource(np.ascontiguousarray(grey), page_to_image)
+
+
+def _dpi(page_to_image: np.ndarray, size: tuple[int, int]) -> float:
+    """The scan's pixels per inch of the form, in the middle of the page."""
+    x, y = size[0] / 2, size[1] / 2
+    points = np.array([[[x, y], [x + 10, y], [x, y + 10]]], dtype=np.float64)
+    on_image = cv2.perspectiveTransform(points, page_to_image)[0]
+    step = np.linalg.norm(on_image[1] - on_image[0]) + np.linalg.norm(on_image[2] - on_image[0])
+    return float(step / 20 * CHECK_DPI)

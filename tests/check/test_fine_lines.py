@@ -1,0 +1,143 @@
+"""Typed names with small marks (ả á, ủ ú, Ý Y, ỹ ÿ, Ű Ü, ģ ġ) read from a scanned PDF at
+the scan's own resolution (check.fine_lines, intake.pdf), not from the page warped to 150 dpi.
+
+The pages here are made by another generator than the benchmark's (bench_changes: pypdf fills
+the fields, PDFium or poppler prints): the blank form is rendered with PDFium, the names are
+drawn onto it with Pillow in the field font at 600 dpi, and the page is scanned by a model of
+its own (a small turn, the scanner's blur, sampling at the scan's resolution, sensor noise,
+JPEG) into a PDF Pillow writes.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+from corpus.submissions import today
+from PIL import Image, ImageDraw, ImageFont
+
+from formgen.check.changes import SURE_CONFIDENCE
+from formgen.check.fine_lines import fine_source
+from formgen.check.intake import SubmissionReader
+from formgen.check.submission import check_submission
+from formgen.check.validate_value import tidy
+from formgen.form.appearance import FIELD_FONT_SIZE
+from formgen.form.fonts import REGULAR
+from formgen.form.template import get_template
+from formgen.resources import fonts_dir
+
+PRINT_DPI = 600
+# Letters whose marks differ by two or three pixels at 150 dpi, each with the letters of its
+# base it is mistaken for.
+SMALL_MARKS = "ảáủúÝYỹÿŰÜģġẻéỏó"
+WORD_FIELDS = ("new_name", "new_street", "new_city")
+
+
+def _word(rng: np.random.Generator) -> str:
+    consonants, vowels = "bdghklmnprstv", "aeiou"
+    letters = [(consonants if k % 2 == 0 else vowels)[int(rng.integers(5 + 8 * (k % 2 == 0)))]
+               for k in range(int(rng.integers(3, 6)))]
+    at = int(rng.integers(len(letters)))
+    mark = SMALL_MARKS[int(rng.integers(len(SMALL_MARKS)))]
+    letters.insert(at, mark if at == 0 else mark.lower())
+    word = "".join(letters)
+    return word[:1].upper() + word[1:]
+
+
+def _names(seed: int) -> dict[str, str]:
+    rng = np.random.default_rng([71, seed])  # (the families looked at: seeds 0-11)
+    return {field: f"{_word(rng)} {_word(rng)}" for field in WORD_FIELDS}
+
+
+@cache
+def _blank_page() -> np.ndarray:
+    pdf = pdfium.PdfDocument(get_template().pdf)
+    bitmap = pdf[0].render(scale=PRINT_DPI / 72, grayscale=True)
+    return np.array(bitmap.to_numpy(), dtype=np.uint8, copy=True)
+
+
+def _typed_page(names: dict[str, str]) -> np.ndarray:
+    """Page 1 of the blank form at PRINT_DPI (grey) with the names typed in their boxes as a
+    viewer draws them: the field font at its size, 3 pt in, centred in the box, unkerned."""
+    template = get_template()
+    page = Image.fromarray(_blank_page())
+    px = PRINT_DPI / 72
+    font = ImageFont.truetype(str(fonts_dir() / REGULAR), round(FIELD_FONT_SIZE * px))
+    draw = ImageDraw.Draw(page)
+    for field, text in names.items():
+        rect = template.layout.box(field).rect
+        draw.text(((rect.x + 3) * px, (rect.y + rect.height / 2) * px), text, fill=0,
+                  font=font, anchor="lm", features=["-kern"])
+    return np.asarray(page)
+
+
+def _scanned_pdf(page: np.ndarray, dpi: int, seed: int) -> bytes:
+    """The page through a flatbed scanner of our own model, as a one-image PDF at dpi."""
+    rng = np.random.default_rng(seed)
+    h, w = page.shape
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), float(rng.uniform(-0.8, 0.8)), 1.0)
+    turned = cv2.warpAffine(page, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=250)
+    optics = cv2.GaussianBlur(turned.astype(np.float32), (0, 0), 0.45 * PRINT_DPI / dpi)
+    factor = dpi / PRINT_DPI
+    sampled = cv2.resize(optics, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    paper = 0.93 * sampled + 14 + rng.normal(0, 3.5, sampled.shape)
+    image = Image.fromarray(np.clip(paper, 0, 255).astype(np.uint8))
+    out = io.BytesIO()
+    image.save(out, "PDF", resolution=dpi, quality=88)
+    return out.getvalue()
+
+
+# (seed, the scan's dpi): the names of each case hold a letter the page warped to 150 dpi
+# read wrong; chosen once among seeds 100-111, which no rule was tuned on.
+CASES = ((100, 200), (102, 300), (106, 200), (110, 150))
+# Of the 12 names, read exactly (8 read from the page warped to 150 dpi; 12 from the scan).
+EXACT = 11
+
+
+@pytest.fixture(scope="module")
+def scans(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[int, dict[str, str], Path]]:
+    """Each case: the scan's dpi, the names typed, the path of its scanned PDF."""
+    folder = tmp_path_factory.mktemp("fine")
+    made = []
+    for seed, dpi in CASES:
+        names = _names(seed)
+        path = folder / f"scan-{seed}.pdf"
+        path.write_bytes(_scanned_pdf(_typed_page(names), dpi, seed))
+        made.append((dpi, names, path))
+    return made
+
+
+def test_a_scanned_page_is_kept_at_its_own_resolution(scans) -> None:
+    for dpi, _, path in scans:
+        (page,) = SubmissionReader(path).items()
+        assert page.dpi == 200  # the rendering every other measure is taken on
+        finer = page.fine if page.fine is not None else page.image
+        assert abs(finer.shape[0] / 11.69 - max(dpi, 200)) < 6, (dpi, finer.shape)
+
+
+def test_names_with_small_marks_are_read_exactly_from_the_scan(scans) -> None:
+    read_back = []
+    for dpi, names, path in scans:
+        result = check_submission(path, key=None, today=today())
+        read = {c.field: c for c in result.changes}
+        read_back += [(dpi, text, read.get(field)) for field, text in names.items()]
+    wrong = [(dpi, text, c) for dpi, text, c in read_back if c is None or c.value != tidy(text)]
+    assert len(read_back) - len(wrong) >= EXACT, wrong
+    assert not [c for _, _, c in wrong if c is not None and c.confidence >= SURE_CONFIDENCE]
+
+
+def test_a_photo_with_fewer_pixels_than_the_warped_page_is_not_cut_again() -> None:
+    grey = np.full((1000, 700), 255, np.uint8)  # A4 at about 85 dpi
+    to_image = np.diag([700 / 595.0, 1000 / 842.0, 1.0])
+    assert fine_source(grey, to_image, (1240, 1754)) is None
+    finer = np.full((2000, 1400), 255, np.uint8)  # the same page at about 170 dpi
+    found = fine_source(grey, to_image, (1240, 1754), finer=finer)
+    assert found is None
+    finest = np.full((3000, 2100), 255, np.uint8)  # and at about 255 dpi
+    found = fine_source(grey, to_image, (1240, 1754), finer=finest)
+    assert found is not None and found.image is finest
