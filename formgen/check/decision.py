@@ -479,16 +479,17 @@ def pen_curve_seen(m: BoxMeasures) -> bool:
 
 def stipple_dense(m: BoxMeasures) -> bool:
     """Empty is empty where a dirty drum's stipple is denser in the signature box than around
-    it: the box's ink is partly the noise of the paper around (NOISY_SHARE of it or more: the
-    stipple is there too), covers little of the box (STIPPLE_MAX_FRACTION: where stipple
-    covers more, a pen line breaks up in it), holds no piece of ink NOISE_MAX_PIECE px long
+    it: the box's ink is partly the noise of the paper around (NOISY_SHARE of it or more, and
+    some: the stipple is there too; a box with no ink at the pen level is no stipple), covers
+    little of the box (STIPPLE_MAX_FRACTION: where stipple covers more, a pen line breaks up
+    in it), holds no piece of ink NOISE_MAX_PIECE px long
     (a lone pen stroke that specks beside it cut into short smooth pieces is one piece of
     ink) and no smooth pen line PEN_CURVE_MIN px long runs through it. The ink beyond the
     noise cannot tell such a box from a short signature in a band; the shape of the ink can:
     a pen leaves long smooth lines, stipple a mesh of short crooked pieces
     (benchmarks/tuning-ink.md#stipple-denser-in-the-box-session-16)."""
     ink = m.ink
-    return m.signature and ink.noise >= NOISY_SHARE * ink.fraction and \
+    return m.signature and ink.noise > 0 and ink.noise >= NOISY_SHARE * ink.fraction and \
         ink.fraction <= STIPPLE_MAX_FRACTION and ink.largest < NOISE_MAX_PIECE and \
         m.pen_curve() < PEN_CURVE_MIN
 

@@ -35,7 +35,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import cv2
 import img2pdf
@@ -407,7 +407,35 @@ AUGRAPHY = ("DirtyDrum", "BadPhotoCopy", "LowInkLines", "InkBleed", "Folding", "
             "BleedThrough", "Letterpress")
 
 
+@cache
+def _numba_seed() -> Callable[[int], None]:
+    """Seeds numba's own generators (its jitted code does not draw from Python's or NumPy's)."""
+    import numba
+
+    @numba.njit(parallel=True)  # type: ignore[misc]
+    def seed(value: int) -> None:
+        for _ in numba.prange(1):  # on the thread that runs parallel code, whatever the layer
+            np.random.seed(value)
+            random.seed(value)
+
+    return cast(Callable[[int], None], seed)
+
+
 def augraphy_pass(page: np.ndarray, names: list[str], seed: int) -> np.ndarray:
+    """The page through augraphy's effects, the same for the same seed: Folding's noise is drawn
+    in numba's parallel code, one generator per thread, so it runs on one seeded thread."""
+    import numba
+
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        _numba_seed()(seed % 2 ** 32)
+        return _augraphy_pass(page, names, seed)
+    finally:
+        numba.set_num_threads(threads)
+
+
+def _augraphy_pass(page: np.ndarray, names: list[str], seed: int) -> np.ndarray:
     import augraphy as ag
 
     random.seed(seed)
