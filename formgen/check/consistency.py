@@ -23,8 +23,9 @@ import numpy as np
 from formgen.check.fields import FormFindings
 from formgen.check.form_pages import FormPage
 from formgen.check.identity import ocr
-from formgen.check.identity.checks import read_printed_name
+from formgen.check.identity.checks import name_in_box, read_printed_name
 from formgen.check.identity.mrz import TUSSENVOEGSELS, icao_name
+from formgen.check.identity.name_score import holds, split_name
 from formgen.check.ink import crop, thin_print
 from formgen.check.placement import find_box, moved
 from formgen.check.verdict import Check, Status
@@ -237,14 +238,19 @@ def _signer_check(findings: FormFindings, template: FormTemplate,
     field = _signer_field(template)
     if field is None or not account_names:
         return None
-    readings = [(page, reading) for page, box in _boxes(findings, template, field)
-                if (reading := _typed(findings, field) or read_printed_name(box))
+    typed = _typed(findings, field)
+    readings = [(page, box, reading) for page, box in _boxes(findings, template, field)
+                if (reading := typed or read_printed_name(box))
                 and _letters(reading) >= NAME_MIN_LETTERS]
     if not readings:
         return None
-    page, reading = readings[0]
+    page, box, reading = readings[0]
     label = page.label
     similarity = max(name_similarity(name, reading) for name in account_names)
+    if similarity < NAME_OTHER and not typed and any(
+            _written_name_is(box, name) for name in account_names):
+        return Check("signer", Status.OK, f"{field.label}: komt overeen met de naam van de "
+                     "klant (vergeleken met het handschrift)", page=field.page, file=label)
     if similarity >= NAME_SIMILARITY:
         return Check("signer", Status.OK, f"{field.label}: komt overeen met de naam van de "
                      "klant", page=field.page, file=label)
@@ -254,6 +260,15 @@ def _signer_check(findings: FormFindings, template: FormTemplate,
     return Check("signer", Status.REVIEW,
                  f"{field.label}: lijkt niet op de naam van de klant op het formulier; "
                  "controleer of de klant zelf heeft getekend", page=field.page, file=label)
+
+
+def _written_name_is(box: np.ndarray, name: str) -> bool:
+    """The account holder's name explains the handwritten box without reading it
+    (identity.name_score: nearly as likely as the free reading, clearly more than the same
+    surname with another given name)."""
+    given, surname = split_name(name)
+    score = name_in_box(box, given, surname)
+    return score is not None and holds(score)
 
 
 def names_agree(account_name: str, reading: str) -> bool:

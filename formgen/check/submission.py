@@ -30,6 +30,7 @@ from formgen.check.form_pages import FormPage, find_form_page, place_by_print
 from formgen.check.identity.checks import (
     IdSearch,
     NumberSource,
+    holder_in_box,
     id_checks,
     id_number_check,
     name_fits,
@@ -288,7 +289,8 @@ def _read_again(name: str | None, printed: bool, document: IdDocumentResult,
     """The name box read by OCR, read once more where its reading is not the ID's name:
     the left parts of the box before a wide gap (a drum band or stipple beside the name
     garbles the reading), and handwriting word by word (as new values are read). A reading
-    that names the ID's holder (surname and given names) is taken; of handwriting, also one
+    that names the ID's holder (surname and given names) is taken, else the holder's name when
+    it explains the box without reading (identity.name_score); of handwriting, also one
     that holds the ID's surname where the first did not (a relative's ID is then found out,
     not left as "handwriting not readable"). Readings of the same box: a relative's given
     names are not read as the holder's."""
@@ -299,6 +301,9 @@ def _read_again(name: str | None, printed: bool, document: IdDocumentResult,
     for reading in [*again, *([written] if written else [])]:
         if names_the_holder(reading, document):
             return reading
+    scored = holder_in_box(account_name_crop(findings, template), document)
+    if scored:  # read badly, but the holder's name explains the box (name_score)
+        return scored
     if written and not (name and name_fits(name, document.surname)) \
             and name_fits(written, document.surname):
         return written

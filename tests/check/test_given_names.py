@@ -40,6 +40,9 @@ KEY = b"given-names-test-key-0123456789abcdef"
     ("Jan de Vries", "DE VRIES", "PIETER", GivenNames.DIFFERENT),  # a relative
     ("J. de Groot", "DE GROOT", "MARIA WILHELMINA", GivenNames.DIFFERENT),
     ("Jan Jansen", "JANSEN", "JANA", GivenNames.DIFFERENT),  # one letter apart: two people
+    ("Nina Peters", "PETERS", "ANNA", GivenNames.DIFFERENT),  # two letters apart: two people
+    ("Dean Bos", "BOS", "DAAN", GivenNames.MATCH),  # one letter misread
+    ("Fatina de Vries", "DE VRIES", "FATIMA", GivenNames.MATCH),
     ("Maria Jansen", "JANSEN", "WILHELMINA MARIA", GivenNames.MATCH),  # goes by the second
     ("Daan EI Amrani", "EL AMRANI", "DAAN", GivenNames.MATCH),  # OCR: "El" read as "EI"
     ("MilaVerhceven", "VERHOEVEN", "MILA", GivenNames.MATCH),  # space lost, surname misread

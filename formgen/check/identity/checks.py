@@ -15,6 +15,7 @@ from formgen.check.identity import ocr
 from formgen.check.identity.document import IdDocumentResult, analyse_id_page
 from formgen.check.identity.given_names import GivenNames, closest_given_name, compare_given_names
 from formgen.check.identity.mrz import icao_name, surname_matches
+from formgen.check.identity.name_score import NameScore, holds, score_name
 from formgen.check.intake import Page
 from formgen.check.verdict import Check, Status
 
@@ -152,29 +153,61 @@ def name_readings(name_crop: np.ndarray | None, *, parts: bool = True) -> list[s
     widens the written part: the recogniser then stops early or garbles the name it reads
     with it ("MseVos" for "Ilse Vos"), where the part of the box that holds just the name is
     read whole. A part may cut a name short: a caller compares each reading."""
-    if name_crop is None or name_crop.size == 0:
+    found = _written(name_crop)
+    if found is None:
         return []
-    # The box holds one line: cut it to the written part and recognise it directly (text
-    # detection on a thin strip is slow, and a long empty tail makes the recogniser stop early).
-    grey = name_crop if name_crop.ndim == 2 else cv2.cvtColor(name_crop, cv2.COLOR_RGB2GRAY)
-    inner = grey[4:-4, 4:-4]
-    if inner.size == 0:
-        return []
-    dark = inner < min(160, int(np.percentile(inner, 90)) - 50)
-    columns = np.flatnonzero(dark.sum(axis=0) >= 2)
-    if not len(columns):
-        return []
-    left = max(0, columns[0] - 8)
-    ends = [columns[-1]]
+    inner, left, right = found
+    ends = [right]
     if parts:
         ends += [end for end in (left + round(k * inner.shape[0]) for k in NAME_PARTS)
-                 if end < columns[-1]]
+                 if end < right]
     crops = [inner[:, left:min(inner.shape[1], end + 12)] for end in ends]
     readings = []
     for text, score in ocr.recognize(crops):
         if score > 0.5 and text.strip() and text.strip() not in readings:
             readings.append(text.strip())
     return readings
+
+
+def _written(name_crop: np.ndarray | None) -> tuple[np.ndarray, int, int] | None:
+    """The inside of a one-line box (grey, its border cut off) and the columns where its
+    writing starts (with a margin) and ends; None when nothing is written."""
+    if name_crop is None or name_crop.size == 0:
+        return None
+    # The box holds one line: cut it to the written part and recognise it directly (text
+    # detection on a thin strip is slow, and a long empty tail makes the recogniser stop early).
+    grey = name_crop if name_crop.ndim == 2 else cv2.cvtColor(name_crop, cv2.COLOR_RGB2GRAY)
+    inner = grey[4:-4, 4:-4]
+    if inner.size == 0:
+        return None
+    dark = inner < min(160, int(np.percentile(inner, 90)) - 50)
+    columns = np.flatnonzero(dark.sum(axis=0) >= 2)
+    if not len(columns):
+        return None
+    return inner, max(0, int(columns[0]) - 8), int(columns[-1])
+
+
+def name_in_box(name_crop: np.ndarray | None, given: str, surname: str) -> NameScore | None:
+    """The person's name scored against the written part of a name box without reading it
+    (see :mod:`formgen.check.identity.name_score`; ``holds`` decides); None when nothing is
+    written or the name has no letters."""
+    found = _written(name_crop)
+    if found is None:
+        return None
+    inner, left, right = found
+    return score_name(np.ascontiguousarray(inner[:, left:min(inner.shape[1], right + 12)]),
+                      given, surname)
+
+
+def holder_in_box(name_crop: np.ndarray | None, result: IdDocumentResult) -> str | None:
+    """The document holder's name (given names and surname) when the name box holds it by the
+    score of their name against the box (``name_score.holds``: nearly as likely as the free
+    reading, clearly more than a relative's); else None. For boxes OCR reads badly."""
+    if not result.surname or not result.given_names:
+        return None
+    given = result.given_names.replace("<", " ")
+    score = name_in_box(name_crop, given, result.surname)
+    return f"{given} {result.surname}" if score is not None and holds(score) else None
 
 
 PRINT_DARK = 140  # grey level: the form's own printed values are darker than this

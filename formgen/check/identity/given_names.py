@@ -96,7 +96,19 @@ def _same(word: _Word, document_word: str, *, fuzzy: bool, cut_short: bool) -> b
     if cut_short and len(document_word) >= 2 and any(
             s.startswith(document_word) for s in word.spellings):
         return True
-    return fuzzy and _close(word.folded, document_word)
+    return fuzzy and _close(word.folded, document_word) and \
+        _edits(word.folded, document_word) <= (1 if len(document_word) <= SHORT_NAME else 2)
+
+
+# A given name this long or shorter differs from a misread of it in one letter at most: two
+# letters apart is another name ("Nina" for ANNA: SequenceMatcher still gives 0.75).
+SHORT_NAME = 5
+
+
+def _edits(read: str, name: str) -> int:
+    """Letters inserted, deleted or replaced between two words (difflib's opcodes)."""
+    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in
+               SequenceMatcher(None, read, name, autojunk=False).get_opcodes() if tag != "equal")
 
 
 def _close(read: str, name: str) -> bool:

@@ -100,6 +100,13 @@ class OcrEngine(Protocol):
         """For each cropped text line: (looks rotated by 180 degrees, confidence)."""
         ...
 
+    def char_probs(self, crop: np.ndarray) -> tuple[np.ndarray, Sequence[str]]:
+        """The recogniser's raw output for one cropped, upright text line: per time step
+        (left to right) a probability over its characters (float32, steps x characters), and
+        the characters (index 0 is the CTC blank). For scoring a known text against the line
+        instead of reading it."""
+        ...
+
 
 def _to_bgr(image: np.ndarray) -> np.ndarray:
     if image.ndim == 2:
@@ -227,6 +234,17 @@ class RapidOcrEngine:
             _, res, _ = self._ocr.text_cls(bgr)
         return [(str(label) == "180", float(score)) for label, score in res]
 
+    def char_probs(self, crop: np.ndarray) -> tuple[np.ndarray, Sequence[str]]:
+        rec = self._ocr.text_rec
+        bgr = _to_bgr(crop)
+        with self._lock:
+            _, height, width = rec.rec_image_shape
+            # the line at its own width (as recognize() pads it), at least the engine's default
+            ratio = max(width / height, bgr.shape[1] / max(bgr.shape[0], 1))
+            tensor = rec.resize_norm_img(bgr, ratio)[np.newaxis].astype(np.float32)
+            probs = rec.session(tensor)[0]
+        return np.asarray(probs[0], np.float32), rec.postprocess_op.character
+
 
 _engine: OcrEngine | None = None
 _engine_lock = threading.Lock()
@@ -288,6 +306,12 @@ def recognize(crops: Sequence[np.ndarray], *,
 def upside_down(crops: Sequence[np.ndarray]) -> list[tuple[bool, float]]:
     """For cropped text lines: (rotated by 180 degrees, confidence) per crop."""
     return get_engine().upside_down(crops)
+
+
+def char_probs(crop: np.ndarray) -> tuple[np.ndarray, Sequence[str]]:
+    """The recogniser's probabilities per time step and character for one cropped text line,
+    and its characters (index 0: the CTC blank)."""
+    return get_engine().char_probs(crop)
 
 
 def crop_box(image: np.ndarray, box: np.ndarray | Sequence[Point], *,

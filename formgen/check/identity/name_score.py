@@ -1,0 +1,291 @@
+"""Does a name box hold a known name? Scored without reading it.
+
+Handwriting-like letters under copier noise or at 150 dpi are read badly (free decoding gives
+"hisms" for "Thijs Ooms"), though the recogniser's per-step probabilities still favour the
+right letters. So the known name is scored against the box: the probability of its best CTC
+alignment (Viterbi) over the recogniser's output, with case, accents, spaces and punctuation
+folded, against the free reading's (the best path) and against competitors: the same surname
+with other given names (a relative's ID must never pass for the holder's). Nothing read or
+scored here is logged.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from formgen.check.identity import ocr
+from formgen.check.identity.mrz import TUSSENVOEGSELS, icao_name
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Characters that stand between letters of a name and are no letter: taken as CTC blank, so a
+# space, an initial's dot or a hyphen costs nothing and is not required.
+GAP_CHARACTERS = frozenset(" .,-'’‘`´·_")
+_SPECIAL_FOLDS = {"Ø": "O", "Ł": "L", "Đ": "D", "Ð": "D", "Ħ": "H", "İ": "I", "ı": "I"}
+_OTHER = len(LETTERS) + 1  # column of the reduced output: the most likely other character
+ANY = len(LETTERS) + 2  # column: the most likely symbol of all (a stretch read freely, "*")
+
+# Given names of people who might share the account holder's surname (partner, parent, child):
+# each is a competitor the holder's name must clearly beat. Common given names in the
+# Netherlands, women's and men's; a relative whose name is not here is caught by the free
+# reading of the given names (MAX_GIVEN_BEHIND below).
+COMMON_GIVEN_NAMES = (
+    "Anna", "Emma", "Julia", "Sophie", "Lisa", "Sara", "Eva", "Anouk", "Sanne", "Lotte",
+    "Femke", "Iris", "Fleur", "Noor", "Mila", "Tess", "Lieke", "Esther", "Ingrid", "Linda",
+    "Monique", "Petra", "Marieke", "Wilma", "Ria", "Els", "Annie", "Johanna", "Cornelia",
+    "Maria", "Elisabeth", "Hendrika", "Fatima", "Yasmina", "Ayse", "Daan", "Sem", "Lucas",
+    "Levi", "Finn", "Thomas", "Bram", "Lars", "Ruben", "Tim", "Stijn", "Jesse", "Jeroen",
+    "Mark", "Dennis", "Sander", "Martijn", "Pieter", "Peter", "Jan", "Kees", "Henk", "Gerrit",
+    "Willem", "Johannes", "Cornelis", "Hendrik", "Jacobus", "Adrianus", "Wim", "Joost",
+    "Thijs", "Wouter", "Bas", "Rik", "Mohamed", "Ahmed", "Mustafa", "Mehmet", "Ali",
+)
+
+
+@dataclass(frozen=True)
+class NameScore:
+    """Log-probabilities (nats) of the box's best alignment with: the known name (its best
+    spelling with a given name written out), the free reading, and the best competitor with
+    a given name written out (``rival``, '' when none)."""
+
+    known: float
+    free: float
+    rival: float
+    rival_name: str
+    letters: int  # letters of the known name's best spelling (a doubled letter once)
+    any_given: float  # the surname after a stretch read freely (any given name)
+    given_letters: int  # letters of the given names in the known name's best spelling
+
+    @property
+    def behind_free(self) -> float:
+        """How much less likely the known name is than the free reading, per letter."""
+        return (self.free - self.known) / max(self.letters, 1)
+
+    @property
+    def given_behind(self) -> float:
+        """How much less likely the known given names are than whatever reads best before the
+        surname, per letter of them."""
+        return (self.any_given - self.known) / max(self.given_letters, 1)
+
+    @property
+    def ahead_of_rival(self) -> float:
+        """How much more likely the known name is than the best competitor (nats)."""
+        return self.known - self.rival
+
+
+# The rule, tuned on the external generator's hands and noise (benchmarks/bench_name_score.py
+# --gen external, seeds 0-47; benchmarks/tuning-names.md). The known name with a given name
+# written out explains the box nearly as well as the free reading, per letter ...
+MAX_BEHIND_FREE = 2.0
+# ... clearly better than the same surname with another common given name (nats, whole box;
+# relatives' boxes came to at most 3.8) ...
+MIN_AHEAD_OF_RIVAL = 4.0
+# ... and its given names nearly as well as whatever reads best before the surname, per letter
+# (a relative's name like the holder's, "Koen" for KEES, is no competitor in the list): the
+# holders' boxes gained came to at most 1.53, relatives' were no lower than 2.44.
+MAX_GIVEN_BEHIND = 1.6
+
+
+def holds(score: NameScore) -> bool:
+    """The box holds the known name, by the rule above."""
+    return score.behind_free <= MAX_BEHIND_FREE and \
+        score.ahead_of_rival >= MIN_AHEAD_OF_RIVAL and score.given_behind <= MAX_GIVEN_BEHIND
+
+
+def _fold_char(ch: str) -> str:
+    """A recogniser character as compared: a capital A-Z, '' for a gap, '?' for any other."""
+    if ch in GAP_CHARACTERS or ch == "blank":
+        return ""
+    if ch in _SPECIAL_FOLDS or ch.upper() in _SPECIAL_FOLDS:
+        return _SPECIAL_FOLDS.get(ch, _SPECIAL_FOLDS.get(ch.upper(), "?"))
+    base = unicodedata.normalize("NFKD", ch)[:1].upper()
+    return base if len(ch) == 1 and base in LETTERS else "?"
+
+
+@lru_cache(maxsize=2)
+def _columns(chars: tuple[str, ...]) -> tuple[np.ndarray, tuple[np.ndarray, ...], np.ndarray]:
+    """Indices of the recogniser's characters by folded symbol: gaps (with the CTC blank at
+    index 0), each letter A-Z, and every other character."""
+    folded = [_fold_char(ch) for ch in chars]
+    folded[0] = ""  # the CTC blank, whatever the engine calls it
+    gap = np.array([i for i, f in enumerate(folded) if f == ""])
+    letters = tuple(np.array([i for i, f in enumerate(folded) if f == letter], dtype=int)
+                    for letter in LETTERS)
+    other = np.array([i for i, f in enumerate(folded) if f == "?"])
+    return gap, letters, other
+
+
+def reduced_log_probs(probs: np.ndarray, chars: Sequence[str]) -> np.ndarray:
+    """Per time step: log-probability of a gap (column 0), of each letter A-Z whatever its case
+    or accent (columns 1-26), of the most likely other character (column 27) and of the most
+    likely of these (column 28, ANY)."""
+    gap, letters, other = _columns(tuple(chars))
+    out = np.empty((probs.shape[0], len(LETTERS) + 3), np.float64)
+    out[:, 0] = probs[:, gap].sum(axis=1)
+    for k, idx in enumerate(letters, start=1):
+        out[:, k] = probs[:, idx].sum(axis=1) if len(idx) else 0.0
+    out[:, _OTHER] = probs[:, other].max(axis=1) if len(other) else 0.0
+    out[:, ANY] = out[:, :ANY].max(axis=1)
+    return np.log(np.maximum(out, 1e-12))
+
+
+def best_alignments(log_probs: np.ndarray, targets: Sequence[str]) -> np.ndarray:
+    """For each target (words of letters A-Z, separated by spaces; "*" stands for a stretch
+    read freely, one symbol per step), the log-probability of its
+    best CTC alignment with the whole line (Viterbi; gaps between letters free). A doubled
+    letter inside a word may be read once or twice: the recogniser's steps (8 px) often run the
+    two into one ("Baker" for "Bakker"); the same letter ending one word and starting the next
+    ("B. Bakker") is two. All targets in one pass over the time steps."""
+    variants = [(k, v) for k, target in enumerate(targets) for v in _doubled(target)]
+    scores = _alignments(log_probs, [v for _, v in variants])
+    best = np.full(len(targets), -np.inf)
+    for (k, _), score in zip(variants, scores, strict=True):
+        best[k] = max(best[k], score)
+    return best
+
+
+def _doubled(target: str) -> set[str]:
+    """A target as written, and with each doubled letter inside a word once ("BAKER" for
+    "BAKKER"): the recogniser reads two like letters as one run or as two."""
+    return {target, " ".join(_single(word) for word in target.split())}
+
+
+def _alignments(log_probs: np.ndarray, targets: Sequence[str]) -> np.ndarray:
+    """best_alignments for targets taken as written (like letters next to each other need a
+    gap between them, as in CTC)."""
+    labels: list[int] = []
+    skip: list[bool] = []  # a state that may be entered from two states back
+    starts: list[bool] = []  # a state an alignment may start in
+    opens: list[bool] = []  # a target's first state: not entered from the state before it
+    ends: list[int] = []
+    for target in targets:
+        codes = [ANY if ch == "*" else LETTERS.index(ch) + 1 for ch in target.replace(" ", "")]
+        base = len(labels)
+        for i, code in enumerate(codes):
+            labels += [0, code]
+            skip += [False, i > 0 and codes[i - 1] != code]
+            starts += [i == 0, i == 0]
+            opens += [i == 0, False]
+        labels.append(0)
+        skip.append(False)
+        starts.append(False)
+        opens.append(not codes)
+        ends.append(base + 2 * len(codes))
+    states = np.array(labels)
+    may_skip = np.array(skip)
+    first = np.array(starts)
+    may_step = ~np.array(opens)
+    score = np.where(first, log_probs[0, states], -np.inf)
+    for t in range(1, log_probs.shape[0]):
+        step = np.full_like(score, -np.inf)
+        step[1:] = np.where(may_step[1:], score[:-1], -np.inf)
+        jump = np.full_like(score, -np.inf)
+        jump[2:] = np.where(may_skip[2:], score[:-2], -np.inf)
+        score = np.maximum(np.maximum(score, step), jump) + log_probs[t, states]
+    end_index = np.array(ends)
+    return np.maximum(score[end_index], score[end_index - 1])
+
+
+def _single(letters: str) -> str:
+    return "".join(ch for i, ch in enumerate(letters) if i == 0 or letters[i - 1] != ch)
+
+
+def free_reading(log_probs: np.ndarray) -> float:
+    """Log-probability of the free reading's path: the likeliest symbol at every step."""
+    return float(log_probs[:, :ANY].max(axis=1).sum())
+
+
+def _letters_of(text: str) -> str:
+    return "".join(ch for ch in icao_name(text) if ch in LETTERS)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in icao_name(text).split("<") if w]
+
+
+def spellings(given: str, surname: str) -> dict[str, str]:
+    """How a person may write their name in the box, as words of letters, with their kind
+    ("full": a given name written out; "initials"): all given names, one of them alone, the
+    initials, the first initial; then the surname with its tussenvoegsels; with ICAO's
+    AE/OE/UE also as the letter written with an umlaut. Never the surname alone: it would fit
+    a relative's box as well as the holder's."""
+    names = _words(given)
+    last = " ".join(_words(surname))
+    if not names or not last:
+        return {}
+    forms = {" ".join(names) + " " + last: "full"}
+    forms |= {name + " " + last: "full" for name in names}
+    forms |= {" ".join(n[0] for n in names) + " " + last: "initials",
+              names[0][0] + " " + last: "initials"}
+    out = dict(forms)
+    for form, kind in forms.items():
+        for pair, single in (("AE", "A"), ("OE", "O"), ("UE", "U")):
+            if pair in form:
+                out.setdefault(form.replace(pair, single), kind)
+    return out
+
+
+def relatives(given: str, surname: str) -> dict[str, tuple[str, str]]:
+    """Competitors: the same surname with a common given name that is none of the holder's,
+    or with any initial but the holder's first: words -> (the name shown, kind)."""
+    own = set(_words(given))
+    first = next(iter(_words(given)), "")[:1]
+    last = " ".join(_words(surname))
+    out: dict[str, tuple[str, str]] = {}
+    for name in COMMON_GIVEN_NAMES:
+        folded = _letters_of(name)
+        if folded in own or any(o.startswith(folded) or folded.startswith(o) for o in own):
+            continue
+        out[folded + " " + last] = (f"{name} {surname}", "full")
+    for letter in LETTERS.replace(first, ""):
+        out[letter + " " + last] = (f"{letter}. {surname}", "initials")
+    return out
+
+
+def score_name(crop: np.ndarray, given: str, surname: str) -> NameScore | None:
+    """Score the person ``given`` + ``surname`` against a cropped line of writing (one extra
+    recogniser pass). None when the crop is empty or the name holds no letters."""
+    forms = spellings(given, surname)
+    own = sorted(forms)
+    if crop.size == 0 or not own:
+        return None
+    probs, chars = ocr.char_probs(crop)
+    log_probs = reduced_log_probs(probs, chars)
+    rivals = relatives(given, surname)
+    rival_keys = [k for k in rivals if k not in forms]
+    free_given = "* " + " ".join(_words(surname))  # any given name: read freely
+    targets = [*own, *rival_keys, free_given]
+    scores = dict(zip(targets, best_alignments(log_probs, targets), strict=True))
+
+    def best(names: Sequence[str]) -> tuple[float, str]:
+        return max(((float(scores[n]), n) for n in names), default=(-np.inf, ""))
+
+    # each spelling against competitors written alike: an initial costs little wherever it is
+    # put, so only spellings with a given name written out are compared
+    known, spelling = best([n for n in own if forms[n] == "full"])
+    rival, rival_key = best([n for n in rival_keys if rivals[n][1] == "full"])
+    surname_words = len(_words(surname))
+    given_letters = sum(len(_single(w)) for w in spelling.split()[:-surname_words])
+    return NameScore(known=known, free=free_reading(log_probs), rival=rival,
+                     rival_name=rivals[rival_key][0] if rival_key else "",
+                     letters=sum(len(_single(w)) for w in spelling.split()),
+                     any_given=float(scores[free_given]), given_letters=given_letters)
+
+
+def split_name(full: str, surname_hint: str | None = None) -> tuple[str, str]:
+    """A full name ("Maria de Groot") as (given names, surname): the surname is the last word
+    with the tussenvoegsels before it (or ``surname_hint`` where the name ends with it)."""
+    words = full.split()
+    if surname_hint and full.upper().endswith(surname_hint.upper()):
+        cut = len(full) - len(surname_hint)
+        return full[:cut].strip(), full[cut:].strip()
+    if not words:
+        return "", ""
+    i = len(words) - 1
+    while i > 0 and icao_name(words[i - 1]).replace("<", "") in TUSSENVOEGSELS \
+            and not (len(bare := words[i - 1].strip(".")) == 1 and bare.isupper()):
+        i -= 1
+    return " ".join(words[:i]), " ".join(words[i:])
