@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from formgen.check.identity.ocr import padded_quad
 from formgen.check.ink import CHECK_DPI, paper
 
 # A line is cut at this resolution (pixels per inch of the form) from a scan that has at least
@@ -42,15 +43,7 @@ class FineSource:
         upright line at FINE_DPI, grown by pad of its height on every side (as
         identity.ocr.crop_box does), the form's print (printed, on the warped page) wiped off
         as text_lines wipes it."""
-        pts = np.asarray(quad, dtype=np.float64)
-        w = float(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[3] - pts[2])))
-        h = float(max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2])))
-        if pad:
-            ux = (pts[1] - pts[0]) / max(w, 1.0)
-            uy = (pts[3] - pts[0]) / max(h, 1.0)
-            d = pad * h
-            pts = pts + np.array([-ux - uy, ux - uy, ux + uy, -ux + uy]) * d
-            w, h = w + 2 * d, h + 2 * d
+        pts, w, h = padded_quad(np.asarray(quad, dtype=np.float64), pad)
         k = FINE_DPI / CHECK_DPI
         wi, hi = max(int(round(w * k)), 2), max(int(round(h * k)), 2)
         dst = np.array([[0, 0], [wi, 0], [wi, hi], [0, hi]], dtype=np.float32)

@@ -314,6 +314,20 @@ def char_probs(crop: np.ndarray) -> tuple[np.ndarray, Sequence[str]]:
     return get_engine().char_probs(crop)
 
 
+def padded_quad(pts: np.ndarray, pad: float) -> tuple[np.ndarray, float, float]:
+    """The quadrilateral pts (4 points, clockwise from top-left) grown by pad of its height on
+    every side, with its width and height."""
+    w = float(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[3] - pts[2])))
+    h = float(max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2])))
+    if pad:
+        ux = (pts[1] - pts[0]) / max(w, 1.0)
+        uy = (pts[3] - pts[0]) / max(h, 1.0)
+        d = pad * h
+        pts = pts + np.array([-ux - uy, ux - uy, ux + uy, -ux + uy], dtype=pts.dtype) * d
+        w, h = w + 2 * d, h + 2 * d
+    return pts, w, h
+
+
 def crop_box(image: np.ndarray, box: np.ndarray | Sequence[Point], *,
              scale: float = 1.0, pad: float = 0.0) -> np.ndarray:
     """Cut the quadrilateral ``box`` (4 points, clockwise from top-left, coordinates divided by
@@ -321,15 +335,7 @@ def crop_box(image: np.ndarray, box: np.ndarray | Sequence[Point], *,
     of its height on every side."""
     import cv2
 
-    pts = np.asarray(box, dtype=np.float32) / scale
-    w = float(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[3] - pts[2])))
-    h = float(max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2])))
-    if pad:
-        ux = (pts[1] - pts[0]) / max(w, 1.0)
-        uy = (pts[3] - pts[0]) / max(h, 1.0)
-        d = pad * h
-        pts = pts + np.array([-ux - uy, ux - uy, ux + uy, -ux + uy], dtype=np.float32) * d
-        w, h = w + 2 * d, h + 2 * d
+    pts, w, h = padded_quad(np.asarray(box, dtype=np.float32) / scale, pad)
     wi, hi = max(int(round(w)), 2), max(int(round(h)), 2)
     dst = np.array([[0, 0], [wi, 0], [wi, hi], [0, hi]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(pts, dst)
