@@ -65,7 +65,7 @@ node_modules/axe-core/axe.min.js node_modules/pdfjs-dist/build/pdf.mjs: $(NPM_ST
 test: system setup-test $(NPM_STAMP)
 	$(BIN)/ruff check formgen tests benchmarks site_config
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q --durations=25
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=25
 
 bench: setup-test $(NPM_STAMP)
 	$(BIN)/python benchmarks/bench_forms.py

@@ -9,7 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from figures import figures, pytest_terminal_summary  # noqa: F401  (a plugin: see figures.py)
+from figures import (  # noqa: F401  (a plugin: see figures.py)
+    figures,
+    pytest_configure,
+    pytest_runtest_logreport,
+    pytest_terminal_summary,
+)
 
 from formgen.form.build import blank_form, prefilled_form
 from formgen.form.customers import Customer

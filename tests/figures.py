@@ -2,7 +2,8 @@
 and only with `-v`: printed between the dots, "50.0% (target >= 95%)" reads as a failure.
 
 A test asks for the `figures` fixture and calls it with a title and the text (or a function
-whose printed output is the text). Each figure is also a JUnit property of its test.
+whose printed output is the text). Each figure is a JUnit property of its test; the summary
+collects them from the test reports, so figures measured in pytest-xdist workers are shown too.
 """
 
 from __future__ import annotations
@@ -21,12 +22,10 @@ SECTION = "cijfers"
 
 class Figures:
     def __init__(self, request: pytest.FixtureRequest) -> None:
-        self._store = request.config.stash.setdefault(FIGURES, [])
         self._node = request.node
 
     def __call__(self, title: str, text: str) -> None:
-        self._store.append((f"{self._node.nodeid}: {title}", text.rstrip("\n")))
-        self._node.user_properties.append((title, text))
+        self._node.user_properties.append((title, text.rstrip("\n")))
 
     def printed(self, title: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run func (which prints its figures); keep what it printed as one figure."""
@@ -40,6 +39,22 @@ class Figures:
 @pytest.fixture
 def figures(request: pytest.FixtureRequest) -> Figures:
     return Figures(request)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Keep a test's figures once (its teardown report carries all of them), in the process
+    that prints the summary (the only one without xdist, the controller with it)."""
+    if report.when != "teardown" or not report.user_properties:
+        return
+    kept = _CONFIG[0].stash.setdefault(FIGURES, [])
+    kept.extend((f"{report.nodeid}: {title}", str(text)) for title, text in report.user_properties)
+
+
+_CONFIG: list[pytest.Config] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _CONFIG[:] = [config]
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int,
