@@ -39,7 +39,9 @@ def test_no_test_prints_between_the_dots() -> None:
 
 def _run(tmp_path: Path, *options: str) -> str:
     (tmp_path / "conftest.py").write_text(
-        "from figures import figures, pytest_terminal_summary  # noqa: F401\n", encoding="utf-8")
+        "from figures import (  # noqa: F401\n"
+        "    figures, pytest_configure, pytest_runtest_logreport, pytest_terminal_summary)\n",
+        encoding="utf-8")
     (tmp_path / "test_measured.py").write_text(
         "def report():\n"
         f"    print({FIGURE!r})\n"
@@ -63,4 +65,11 @@ def test_figures_are_shown_after_the_run_with_verbose_only(tmp_path: Path) -> No
     verbose = _run(tmp_path, "-v")
     assert verbose.count(FIGURE) == 1, verbose
     assert verbose.index("test_two PASSED") < verbose.index("cijfers") < verbose.index(FIGURE)
+    assert "test_measured.py::test_one: matrix" in verbose
+
+
+def test_figures_measured_in_xdist_workers_are_shown_once(tmp_path: Path) -> None:
+    """`make test` runs two workers: a figure measured in a worker is shown by the controller."""
+    verbose = _run(tmp_path, "-v", "-n", "2")
+    assert verbose.count(FIGURE) == 1, verbose
     assert "test_measured.py::test_one: matrix" in verbose
