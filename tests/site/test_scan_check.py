@@ -261,6 +261,84 @@ def test_family_of_corpus_id_copies_with_the_printed_bsn(form_page, tmp_path, ke
     assert sum(bsn == "ok" for _, bsn in covered) >= 7, covered
 
 
+# Type faces whose digits the page does not know (formgen.site.scan_check.DIGIT_FONTS has
+# OCR-B, DejaVu Sans and Liberation Sans): a script face, a hand-drawn one, a serif one
+UNKNOWN_FACES = ("/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf",
+                 "/usr/share/fonts/truetype/rufscript/Rufscript010.ttf",
+                 "/usr/share/fonts/truetype/fifthhorseman/dkgBd.ttf",
+                 "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf")
+
+
+def test_bsn_printed_in_a_face_the_page_does_not_know_is_never_in_order(
+        form_page, tmp_path, key, monkeypatch) -> None:
+    """The BSN covered in the MRZ but printed readable in a type face whose digits the page
+    does not know, on copies made as the corpus makes them (a scan, a phone photo): the page
+    cannot read the number, and says "in orde" only where it sees the number's place covered,
+    so never here. Covered in both (a bar), the same copies are "in orde"."""
+    from corpus import id_documents
+
+    pg, _ = form_page()
+    printed, covered = [], []
+    for k, face in enumerate(UNKNOWN_FACES):
+        monkeypatch.setattr(id_documents, "DEJAVU_BOLD_PATH", face)
+        printed += _id_findings(pg, _corpus_id_copies(tmp_path, key, 700 + k, 2,
+                                                      print_masked=False))
+        covered += _id_findings(pg, _corpus_id_copies(tmp_path, key, 710 + k, 1))
+    assert all(doc == "ok" for doc, _ in printed + covered), (printed, covered)
+    assert not [bsn for _, bsn in printed if bsn == "ok"], printed
+    assert all(bsn == "ok" for _, bsn in covered), covered
+
+
+def _covered_by_hand(tmp: Path, passport: bool, seed: int, colour: tuple[int, int, int]) -> Path:
+    """An ID card or passport (the project's ID generator) whose printed BSN the customer
+    covered with a sticker or a paper strip of ``colour`` over the number's line, the MRZ's BSN
+    under a bar: the strip lies where the generator's own bar lies (the two drawings differ
+    there and nowhere else)."""
+    from corpus import id_documents
+    from PIL import Image
+
+    make = id_documents.passport_page if passport else id_documents.id_card_page
+    shown = make(dpi=200, masked_bsn=True, print_masked=False, seed=seed).image.copy()
+    barred = make(dpi=200, masked_bsn=True, print_masked=True, seed=seed).image
+    ys, xs = np.nonzero(np.abs(shown.astype(int) - barred.astype(int)).sum(axis=2) > 0)
+    shown[ys.min():ys.max() + 1, xs.min():xs.max() + 1] = colour
+    path = tmp / f"strook{seed}.jpg"
+    Image.fromarray(shown).save(path, quality=85)
+    return path
+
+
+def test_bsn_covered_with_a_sticker_or_a_strip_is_in_order(form_page, tmp_path) -> None:
+    """The printed BSN under a light sticker or a white paper strip (no dark bar): the page
+    sees the number's place blank under its label, on the ID card and the passport."""
+    pg, _ = form_page()
+    files = [_covered_by_hand(tmp_path, passport, 800 + i, colour)
+             for i, (passport, colour) in enumerate([(False, (250, 240, 150)),
+                                                     (True, (255, 255, 255))])]
+    assert _id_findings(pg, files) == [("ok", "ok")] * len(files)
+
+
+def test_id_of_a_layout_the_page_does_not_know_is_not_called_covered(form_page,
+                                                                    tmp_path) -> None:
+    """An ID card drawn by another generator (tests/corpus/external.py: its BSN elsewhere,
+    under its own bar): the page finds its MRZ but not the personal number's place where it
+    knows it, so it cannot say the BSN is covered: "niet zeker", with the advice to cover it."""
+    import random
+
+    from corpus import external
+    from PIL import Image
+
+    rng = random.Random(5)
+    person = external.make_person(rng)
+    card = external.id_document(person, 200, rng, passport=False)
+    page = external.id_on_page(card, 200, rng, scale=1.0, angle=2.0)
+    path = tmp_path / "ander-model.jpg"
+    Image.fromarray(page).save(path, quality=90)
+    pg, _ = form_page()
+    assert _id_findings(pg, [path]) == [("ok", "unsure")]
+    text = pg.locator("[data-item=bsn]").inner_text()
+    assert "niet controleren" in text and "onleesbaar" in text, text
+
+
 def test_faint_signature_is_not_called_in_order(form_page, tmp_path, key) -> None:
     """A thin, light (pencil-like) signature: `formgen check` sends it to a person, because
     its ink is lighter than a pen's (decision.SIGNATURE_MIN_CONTRAST, PEN_VS_PRINT); the page
