@@ -708,7 +708,8 @@ function inDoc(doc, box, grow = [0, 0, 0]) {
   // a box in pitches from the MRZ's first character (grown by [sideways, up, down]) as pixels
   // of the document view, within it
   const [gx, gu, gd] = grow;
-  const px = (u) => Math.round((u - doc.u0) * NORM_PITCH), py = (v) => Math.round((v - doc.v0) * NORM_PITCH);
+  const px = (u) => Math.round((u - doc.u0) * NORM_PITCH);
+  const py = (v) => Math.round((v - doc.v0) * NORM_PITCH);
   return { x0: Math.max(0, px(box[0] - gx)), y0: Math.max(0, py(box[1] - gu)),
     x1: Math.min(doc.width, px(box[2] + gx)), y1: Math.min(doc.height, py(box[3] + gd)) };
 }
@@ -747,12 +748,6 @@ function pieces(mask, width, r, skip = null) {
   return out;
 }
 
-/**
- * The personal number's place on the document (layout from mrz.json): "covered" where the
- * page sees a cover there (a bar, or the place blank under its label), "print" where other ink
- * lies there, "unseen" where the place is blank but its label is not where the layout puts it
- * (another layout: the number may be printed elsewhere). Measures only, nothing read.
- */
 function topEdge(doc, layout, u) {
   // the v (pitches from the MRZ) of the document's top edge on the copy at u, or null
   const [left, top, right] = layout.edges;
@@ -808,7 +803,9 @@ function barRegion(doc, dark, box, x0, x1, y) {
   const w = box.x1 - box.x0, h = box.y1 - box.y0, c = BAR_CORE;
   const isDark = new Uint8Array(w * h);
   for (let j = 0; j < h; j++) {
-    for (let i = 0; i < w; i++) isDark[j * w + i] = doc.grey[(j + box.y0) * doc.width + i + box.x0] < dark;
+    for (let i = 0; i < w; i++) {
+      isDark[j * w + i] = doc.grey[(j + box.y0) * doc.width + i + box.x0] < dark;
+    }
   }
   const darkIn = boxSums(isDark, w, h);
   const core = (i, j) => darkIn(i - c, j - c, i + c + 1, j + c + 1) === (2 * c + 1) ** 2;
@@ -836,6 +833,12 @@ function barRegion(doc, dark, box, x0, x1, y) {
     yy - box.y0 + grow + 1) > 0;
 }
 
+/**
+ * The personal number's place on the document (layout from mrz.json): "covered" where the
+ * page sees a cover there (a bar, or the place blank under its label), "print" where other ink
+ * lies there, "unseen" where the place is blank but its label is not where the layout puts it
+ * (another layout: the number may be printed elsewhere). Measures only, nothing read.
+ */
 export function personalNumberPlace(doc, mask, layout) {
   // the layout stretched up or down to the document's top edge as seen (none seen: as it is)
   const edge = topEdge(doc, layout, (layout.personal_number[0] + layout.personal_number[2]) / 2);
@@ -853,7 +856,8 @@ export function personalNumberPlace(doc, mask, layout) {
   const dark = DARK * levels[Math.floor(levels.length * PAPER_SHARE)];
   // the bar: the longest run of columns dark on most of the middle half of the number's line
   const line = inDoc(doc, place);
-  const mid0 = Math.round(line.y0 + (line.y1 - line.y0) / 4), mid1 = Math.round(line.y1 - (line.y1 - line.y0) / 4);
+  const mid0 = Math.round(line.y0 + (line.y1 - line.y0) / 4);
+  const mid1 = Math.round(line.y1 - (line.y1 - line.y0) / 4);
   let run = 0, best = 0, bestEnd = 0;
   for (let x = r.x0; x < r.x1; x++) {
     let n = 0;
@@ -864,8 +868,9 @@ export function personalNumberPlace(doc, mask, layout) {
   const bar = best >= BAR_MIN * NORM_PITCH
     ? barRegion(doc, dark, around, bestEnd - best, bestEnd, Math.round((mid0 + mid1) / 2)) : null;
   // ink whose middle lies in the place (a label's letters reach down to it)
-  const ink = pieces(mask, doc.width, inDoc(doc, place, [PLACE_MARGIN[0], 1, PLACE_MARGIN[2]]), bar)
-    .filter((p) => p.cx >= r.x0 && p.cx < r.x1 && p.cy >= r.y0 && p.cy < r.y1 &&
+  const reach = inDoc(doc, place, [PLACE_MARGIN[0], 1, PLACE_MARGIN[2]]);
+  const ink = pieces(mask, doc.width, reach, bar).filter((p) =>
+    p.cx >= r.x0 && p.cx < r.x1 && p.cy >= r.y0 && p.cy < r.y1 &&
       p.area >= SPECK_AREA * NORM_PITCH ** 2 &&
       !(p.area <= EDGE_THIN * NORM_PITCH * Math.max(p.w, p.h) &&
         Math.max(p.w, p.h) >= EDGE_LONG * NORM_PITCH));
@@ -874,9 +879,10 @@ export function personalNumberPlace(doc, mask, layout) {
   if (bar) return { place: "covered", ...measures };
   // blank: covered only under its label (small print: the number itself, seen a line too high,
   // is no label)
-  const letters = pieces(mask, doc.width, inDoc(doc, scaled(layout.personal_label), [0.5, 0.3, 0]))
-    .filter((p) => p.area >= SPECK_AREA * NORM_PITCH ** 2 && p.h >= 0.2 * NORM_PITCH &&
-      p.h <= NORM_PITCH && p.w <= 1.5 * NORM_PITCH).map((p) => p.h).sort((a, b) => a - b);
+  const labelBox = inDoc(doc, scaled(layout.personal_label), [0.5, 0.3, 0]);
+  const letters = pieces(mask, doc.width, labelBox).filter((p) =>
+    p.area >= SPECK_AREA * NORM_PITCH ** 2 && p.h >= 0.2 * NORM_PITCH && p.h <= NORM_PITCH &&
+      p.w <= 1.5 * NORM_PITCH).map((p) => p.h).sort((a, b) => a - b);
   const high = letters.length ? letters[letters.length >> 1] / NORM_PITCH : 0;
   const label = letters.length >= LABEL_LETTERS && high < LABEL_HIGH;
   return { place: label ? "covered" : "unseen", label: letters.length,
