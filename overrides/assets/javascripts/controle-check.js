@@ -829,8 +829,8 @@ function idItems(id, otherPages, holder) {
       "of een zwarte stift. Doe dat op alle plaatsen waar het staat: waar het gedrukt staat " +
       "en in de MRZ." });
   } else if (r.valid && id.printed === "none" && id.place === "covered") {
-    items.push({ id: "bsn", status: STATUS_OK, text: "Uw burgerservicenummer (BSN) is " +
-      "afgedekt: wij zien het niet in de MRZ, en waar het gedrukt staat, is het bedekt." });
+    items.push({ id: "bsn", status: STATUS_OK, text: "Uw burgerservicenummer (BSN) is niet " +
+      "leesbaar: wij zien het niet in de MRZ, en de plaats waar het gedrukt staat, is afgedekt." });
   } else if (r.valid && id.printed === "none") {
     items.push({ id: "bsn", status: STATUS_UNSURE, text: "Wij zien niet dat uw " +
       "burgerservicenummer (BSN) is afgedekt op de plaats waar het gedrukt staat. " + CANNOT +
