@@ -24,8 +24,9 @@ Builds the site (formgen site prepare + mkdocs build --strict; or uses --site), 
    a phone photo, one at a time), their bold print (values, the BSN, headings) in each face
    instead of DejaVu Sans Bold, the BSN printed readable (covered in the MRZ) and covered in
    both: the page's BSN finding per face. The page knows the digits of OCR-B, DejaVu Sans and
-   Liberation Sans (formgen.site.scan_check.DIGIT_FONTS); other faces show whether "in orde"
-   holds there.
+   Liberation Sans (formgen.site.scan_check.DIGIT_FONTS); in other faces it reads no number,
+   and must still never say "in orde" for a readable one (it says so only where it sees the
+   personal number's place covered), while covered copies stay "in orde".
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@ time: the form's pages, boxes and rules from the layout contract, the validator'
 the validator's darkness rules for pen, the pinned browser parts (pdf.js, the ZXing QR reader,
 js-aruco2, heic-to) copied from node_modules, and the MRZ's character shapes for the browser's
 MRZ reader (controle-mrz.js), with the digits of a few type faces for a BSN printed elsewhere on
-the copy.
+the copy and the place where the ID card and the passport print it
+(formgen.check.identity.layout).
 
 The MRZ shapes are the 37 characters of the MRZ alphabet rendered from OCR-B (ICAO 9303
 prescribes it for every MRZ), from the Debian package fonts-ocr-b (Matthew Skala's OCR-B, public
@@ -108,7 +109,16 @@ def mrz_templates(font_path: Path = OCRB_FONT) -> dict[str, Any]:
         small = canvas.resize((cols, rows), Image.Resampling.BOX)
         shapes.append([round(v * 100 / 255) for v in small.tobytes()])
     return {"chars": MRZ_CHARS, "cols": cols, "rows": rows, "shapes": shapes,
-            "digits": digit_templates()}
+            "digits": digit_templates(), "documents": document_layouts()}
+
+
+def document_layouts() -> dict[str, Any]:
+    """The ID card's and the passport's layout around the MRZ (formgen.check.identity.layout),
+    in MRZ pitches from the MRZ's first character: the document's height and the personal
+    number's place, which the browser must see covered before it says the BSN is."""
+    from formgen.check.identity.layout import LAYOUTS, in_pitches
+
+    return {kind: in_pitches(layout) for kind, layout in LAYOUTS.items()}
 
 
 def digit_templates(fonts: tuple[tuple[Path, str], ...] = DIGIT_FONTS) -> dict[str, Any]:

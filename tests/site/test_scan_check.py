@@ -261,6 +261,104 @@ def test_family_of_corpus_id_copies_with_the_printed_bsn(form_page, tmp_path, ke
     assert sum(bsn == "ok" for _, bsn in covered) >= 7, covered
 
 
+# Type faces whose digits the page does not know (formgen.site.scan_check.DIGIT_FONTS has
+# OCR-B, DejaVu Sans and Liberation Sans): a hand-drawn face, a script one, a bold one
+UNKNOWN_FACES = ("/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf",
+                 "/usr/share/fonts/truetype/rufscript/Rufscript010.ttf",
+                 "/usr/share/fonts/truetype/fifthhorseman/dkgBd.ttf")
+
+
+def test_bsn_printed_in_a_face_the_page_does_not_know_is_never_in_order(
+        form_page, tmp_path, key, monkeypatch) -> None:
+    """The BSN covered in the MRZ but printed readable in a type face whose digits the page
+    does not know, on copies made as the corpus makes them (a scan, a phone photo): the page
+    cannot read the number, and says "in orde" only where it sees the number's place covered,
+    so never here. (Covered copies stay "in orde": test_family_of_corpus_id_copies_with_the_
+    printed_bsn, test_bsn_covered_by_hand_is_in_order_only_when_all_of_it_is.)"""
+    from corpus import id_documents
+
+    pg, _ = form_page()
+    printed = []
+    for k, face in enumerate(UNKNOWN_FACES):
+        monkeypatch.setattr(id_documents, "DEJAVU_BOLD_PATH", face)
+        printed += _id_findings(pg, _corpus_id_copies(tmp_path, key, 700 + k, 2,
+                                                      print_masked=False))
+    assert all(doc == "ok" for doc, _ in printed), printed
+    assert not [bsn for _, bsn in printed if bsn == "ok"], printed
+
+
+@functools.lru_cache(maxsize=4)
+def _id_drawings(passport: bool, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ID generator's card or passport page, the BSN printed, and where it differs from the
+    same drawing with the printed BSN under the generator's bar."""
+    from corpus import id_documents
+
+    make = id_documents.passport_page if passport else id_documents.id_card_page
+    shown = make(dpi=200, masked_bsn=True, print_masked=False, seed=seed).image
+    barred = make(dpi=200, masked_bsn=True, print_masked=True, seed=seed).image
+    return shown, np.abs(shown.astype(int) - barred.astype(int)).sum(axis=2) > 0
+
+
+def _covered_by_hand(tmp: Path, passport: bool, seed: int, colour: tuple[int, int, int],
+                     share: float = 1.0) -> Path:
+    """An ID card or passport (the project's ID generator), the MRZ's BSN under a bar, whose
+    printed BSN the customer covered by hand with a patch of ``colour`` (a sticker, a paper
+    strip, a black bar): over the number's line where the generator's own bar lies (the two
+    drawings differ there and nowhere else), from its left over ``share`` of the digits."""
+    from PIL import Image
+
+    shown, differ = _id_drawings(passport, seed)
+    shown = shown.copy()
+    ys, xs = np.nonzero(differ)
+    _, dx = np.nonzero(differ & (shown.min(axis=2) < 100))  # the digits
+    x1 = xs.max() + 1 if share >= 1 else round(dx.min() + share * (dx.max() - dx.min()))
+    shown[ys.min():ys.max() + 1, xs.min():x1] = colour
+    path = tmp / f"afgedekt{seed}-{share}.jpg"
+    Image.fromarray(shown).save(path, quality=85)
+    return path
+
+
+def test_bsn_covered_by_hand_is_in_order_only_when_all_of_it_is(form_page, tmp_path) -> None:
+    """The printed BSN under a light sticker or a white paper strip (no dark bar): the page
+    sees the number's place blank under its label, "in orde", on the ID card and the passport.
+    Under a bar over its first digits only, the last ones still show: "niet zeker"."""
+    pg, _ = form_page()
+    files = [_covered_by_hand(tmp_path, False, 800, (250, 240, 150)),
+             _covered_by_hand(tmp_path, True, 801, (255, 255, 255)),
+             _covered_by_hand(tmp_path, False, 800, (0, 0, 0), share=0.6),
+             _covered_by_hand(tmp_path, True, 801, (0, 0, 0), share=0.6)]
+    assert _id_findings(pg, files) == [("ok", "ok")] * 2 + [("ok", "unsure")] * 2
+
+
+def test_bsn_printed_elsewhere_on_the_card_is_never_in_order(form_page, tmp_path) -> None:
+    """A card of another layout: the ID generator's card with its personal number's line and
+    label painted over in the card's colour, the number printed further right on the card in a
+    face the page does not know. The place the page knows is blank, but its label is not there,
+    so the page does not call the number covered: "niet zeker", with the advice to cover it."""
+    from corpus import id_documents
+    from PIL import Image, ImageDraw, ImageFont
+
+    s = 200 / 25.4  # px per mm
+    shown = id_documents.id_card_page(dpi=200, masked_bsn=True, print_masked=False, seed=820)
+    barred = id_documents.id_card_page(dpi=200, masked_bsn=True, print_masked=True, seed=820)
+    ys, xs = np.nonzero(np.abs(shown.image.astype(int) - barred.image.astype(int)).sum(axis=2))
+    card = Image.fromarray(shown.image)
+    draw = ImageDraw.Draw(card)
+    # the label and the number gone: the card's colour from the label's top to the bar's bottom
+    draw.rectangle((xs.min(), ys.min() - round(2.2 * s), xs.max(), ys.max()), fill=(222, 232, 240))
+    x, y = xs.min() + round(42 * s), ys.min()
+    draw.text((x, y - round(1.9 * s)), "BSN", fill=(70, 70, 110),
+              font=ImageFont.truetype(id_documents.DEJAVU_PATH, round(1.6 * s)))
+    draw.text((x, y + round(0.2 * s)), f"{shown.bsn[:4]}.{shown.bsn[4:6]}.{shown.bsn[6:]}",
+              fill=(10, 10, 10), font=ImageFont.truetype(UNKNOWN_FACES[0], round(2.4 * s)))
+    path = tmp_path / "elders.jpg"
+    card.save(path, quality=90)
+    pg, _ = form_page()
+    assert _id_findings(pg, [path]) == [("ok", "unsure")]
+    text = pg.locator("[data-item=bsn]").inner_text()
+    assert "niet controleren" in text and "onleesbaar" in text, text
+
+
 def test_faint_signature_is_not_called_in_order(form_page, tmp_path, key) -> None:
     """A thin, light (pencil-like) signature: `formgen check` sends it to a person, because
     its ink is lighter than a pen's (decision.SIGNATURE_MIN_CONTRAST, PEN_VS_PRINT); the page

@@ -819,16 +819,23 @@ function idItems(id, otherPages, holder) {
     items.push({ id: "id_name", status: STATUS_UNSURE, text: "Of de naam op het " +
       "identiteitsbewijs de naam op het formulier is: " + CANNOT.toLowerCase() });
   }
-  // the BSN in the MRZ, or printed elsewhere on the copy (controle-mrz.js, printedBsn)
+  // the BSN in the MRZ, or printed elsewhere on the copy (controle-mrz.js, printedBsn); "in
+  // orde" only where the page sees the personal number's place covered (personalNumberPlace):
+  // a number it cannot read (another type face) is no number it does not see
   if (r.bsnVisible || id.printed === "visible") {
     items.push({ id: "bsn", status: STATUS_MISSING, text: "Uw burgerservicenummer (BSN) is " +
       `leesbaar op de kopie van uw ${kind}` + (r.bsnVisible ? "" : ", waar het gedrukt staat") +
       ". Maak het onleesbaar voordat u de kopie verstuurt, bijvoorbeeld met een strook papier " +
       "of een zwarte stift. Doe dat op alle plaatsen waar het staat: waar het gedrukt staat " +
       "en in de MRZ." });
+  } else if (r.valid && id.printed === "none" && id.place === "covered") {
+    items.push({ id: "bsn", status: STATUS_OK, text: "Uw burgerservicenummer (BSN) is niet " +
+      "leesbaar: wij zien het niet in de MRZ, en de plaats waar het gedrukt staat, is afgedekt." });
   } else if (r.valid && id.printed === "none") {
-    items.push({ id: "bsn", status: STATUS_OK, text: "Wij vinden geen leesbaar " +
-      "burgerservicenummer (BSN): niet in de MRZ en niet waar het gedrukt staat." });
+    items.push({ id: "bsn", status: STATUS_UNSURE, text: "Wij zien niet dat uw " +
+      "burgerservicenummer (BSN) is afgedekt op de plaats waar het gedrukt staat. " + CANNOT +
+      " Maak het BSN onleesbaar voordat u de kopie verstuurt, bijvoorbeeld met een strook " +
+      "papier of een zwarte stift: waar het gedrukt staat en in de MRZ." });
   } else if (r.valid) {
     items.push({ id: "bsn", status: STATUS_UNSURE, text: "Op de kopie staat een nummer dat " +
       "wij niet goed kunnen lezen. Of dat uw burgerservicenummer (BSN) is, kunnen we hier " +

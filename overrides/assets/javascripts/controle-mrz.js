@@ -14,7 +14,10 @@
   pass the 11-test; nine that look like digits but are not read surely are a number this page
   cannot read. The document around the MRZ is also read turned straight by the MRZ's angle and
   scaled by its pitch (its size from ICAO 9303), so that small, turned and blurred copies are
-  read at one size. Nothing read here is stored or sent.
+  read at one size. Not reading a number is not seeing none: the place where the ID card and
+  the passport print the personal number (formgen.check.identity.layout, in mrz.json) must be
+  seen covered (a bar, or blank under its label) before the page calls the BSN covered. Nothing
+  read here is stored or sent.
 */
 
 const MIN_CHAR_PX = 7; // a character lower than this is too small to read
@@ -42,14 +45,42 @@ const UNREAD_DIGITS = 2; // so many specks of nine may be unlike any digit (a do
 const LETTER_MARGIN = 0.05;
 const CLEAR_LETTER = 0.2;
 const LOOK_ALIKES = "OQDILSBZG"; // letters a digit is easily taken for (0 1 5 8 2 6)
-// The document around its MRZ, in MRZ character pitches (2.54 mm, ICAO 9303): an ID card (TD1)
-// is 85.6 x 54 mm, a passport page (TD3) 125 x 88 mm, the MRZ along the bottom. That part of
-// the copy is turned straight and scaled to NORM_PITCH px per pitch before its printed numbers
-// are looked for, so that a small, turned or blurred copy is read at one size.
-const DOC_HEIGHT = { TD1: 54 / 2.54, TD3: 88 / 2.54 };
+// The document around its MRZ, in MRZ character pitches (mrz.json "documents", from
+// formgen.check.identity.layout: the height of an ID card or a passport page and the place of
+// the personal number, from the MRZ's first character). That part of the copy is turned
+// straight and scaled to NORM_PITCH px per pitch before its printed numbers are looked for, so
+// that a small, turned or blurred copy is read at one size.
 const DOC_MARGIN = 3; // pitches beyond the MRZ's ends and the document's top (a photo's slant)
 const NORM_PITCH = 24; // px: a value printed 2-3 mm high is then 15-25 px high
 const SPLIT_WIDTH = 0.85; // a speck wider than 1.3 heights is so many heights per character
+// The personal number's place is "covered" only where the page sees a cover on it: a bar (a run
+// of columns dark on most of the number's rows, longer than any digit) with no other ink in the
+// place, or the place blank under its label (a sticker, a paper strip); ink there that is
+// neither a cover nor a speck is print. In pitches unless said otherwise.
+const PLACE_MARGIN = [0.5, -0.1, 0.6]; // the place looked at: wider, from lower, to lower
+const PAPER_SHARE = 0.9; // the paper's level: this share of the place and around is lighter
+const DARK = 0.5; // darker than this share of the paper's level: a bar's ink (or print's)
+const BAR_ROWS = 0.8; // a bar's column is dark on this share of the number's middle rows
+const BAR_MIN = 3; // a dark run at least this long is a bar
+const BAR_EDGE = 0.25; // the bar's own edge, around it, belongs to the bar
+const BAR_CORE = 2; // px: a bar's pixel is dark with all pixels so far around it
+const SPECK_AREA = 0.04; // square pitches: ink smaller than this is a speck
+const EDGE_THIN = 0.2; // ink this thin on average and EDGE_LONG long (however it lies) is an
+// edge: a strip's, a shadow's, the photo's frame
+const EDGE_LONG = 1.5;
+const LABEL_LETTERS = 3; // at least so many letters on the label's line: the layout is this one
+const LABEL_HIGH = 0.5; // ... of a median height below this: the label's small print, no number
+// The document's top edge, looked for EDGE_SEARCH of its distance from the MRZ around where the
+// layout puts it, in EDGE_BANDS bands across the document: in each, the first row from above
+// where the grey jumps by EDGE_JUMP levels on average (over 4 px: a photo's slant tilts the
+// edge); a straight line through at least EDGE_AGREE bands, none farther than EDGE_SPREAD from
+// it. Where it crosses the personal number's column it sets the vertical scale above the MRZ
+// (a photo taken at a slant stretches or shrinks it).
+const EDGE_SEARCH = 0.15;
+const EDGE_BANDS = 16;
+const EDGE_JUMP = 20;
+const EDGE_AGREE = 8;
+const EDGE_SPREAD = 0.3;
 
 // ------------------------------------------------------------------------------------------
 // check digits, the BSN, the two layouts (ported from formgen/check/identity/mrz.py)
@@ -645,17 +676,17 @@ export function printedBsn(view, rowsFound, mrzRows, digits, documentNumber = ""
   return unsure ? "unsure" : "none";
 }
 
-function documentView(view, block) {
-  // the document above its MRZ (DOC_HEIGHT), turned by the MRZ's angle and scaled to
+function documentView(view, block, layout) {
+  // the document above its MRZ (the layout's height), turned by the MRZ's angle and scaled to
   // NORM_PITCH px per character pitch (bilinear; outside the copy: paper)
   const first = block.rows[0];
   const angle = Math.atan(first.centre.b);
   const ux = Math.cos(angle), uy = Math.sin(angle);
   const pitch = (first.x1 - first.x0) / (block.n - 1) / ux;
   const ox = first.x0, oy = first.centre.a + first.centre.b * first.x0;
-  const u0 = -DOC_MARGIN, v0 = -DOC_HEIGHT[block.type] - DOC_MARGIN;
+  const u0 = -DOC_MARGIN, v0 = -layout.height - DOC_MARGIN;
   const width = Math.round((block.n - 1 + 2 * DOC_MARGIN) * NORM_PITCH);
-  const height = Math.round((DOC_HEIGHT[block.type] + DOC_MARGIN - 0.9) * NORM_PITCH);
+  const height = Math.round((layout.height + DOC_MARGIN - 0.9) * NORM_PITCH);
   const grey = new Uint8ClampedArray(width * height);
   const { grey: src, width: sw, height: sh } = view;
   for (let j = 0; j < height; j++) {
@@ -670,7 +701,192 @@ function documentView(view, block) {
         (src[o + sw] * (1 - fx) + src[o + sw + 1] * fx) * fy;
     }
   }
-  return { grey, width, height };
+  return { grey, width, height, u0, v0 };
+}
+
+function inDoc(doc, box, grow = [0, 0, 0]) {
+  // a box in pitches from the MRZ's first character (grown by [sideways, up, down]) as pixels
+  // of the document view, within it
+  const [gx, gu, gd] = grow;
+  const px = (u) => Math.round((u - doc.u0) * NORM_PITCH);
+  const py = (v) => Math.round((v - doc.v0) * NORM_PITCH);
+  return { x0: Math.max(0, px(box[0] - gx)), y0: Math.max(0, py(box[1] - gu)),
+    x1: Math.min(doc.width, px(box[2] + gx)), y1: Math.min(doc.height, py(box[3] + gd)) };
+}
+
+function pieces(mask, width, r, skip = null) {
+  // 8-connected pieces of ink inside the box r (pixels where skip(x, y) left out): boxes and
+  // areas
+  const seen = new Uint8Array((r.x1 - r.x0) * (r.y1 - r.y0));
+  const w = r.x1 - r.x0;
+  const inkAt = (x, y) => mask[y * width + x] && !(skip && skip(x, y));
+  const out = [];
+  for (let y = r.y0; y < r.y1; y++) {
+    for (let x = r.x0; x < r.x1; x++) {
+      if (seen[(y - r.y0) * w + x - r.x0] || !inkAt(x, y)) continue;
+      let minX = x, maxX = x, minY = y, maxY = y, area = 0;
+      const stack = [[x, y]];
+      seen[(y - r.y0) * w + x - r.x0] = 1;
+      while (stack.length) {
+        const [cx, cy] = stack.pop();
+        area++;
+        minX = Math.min(minX, cx); maxX = Math.max(maxX, cx);
+        minY = Math.min(minY, cy); maxY = Math.max(maxY, cy);
+        for (let dy = -1; dy <= 1; dy++) {
+          for (let dx = -1; dx <= 1; dx++) {
+            const nx = cx + dx, ny = cy + dy;
+            if (nx < r.x0 || ny < r.y0 || nx >= r.x1 || ny >= r.y1) continue;
+            const k = (ny - r.y0) * w + nx - r.x0;
+            if (!seen[k] && inkAt(nx, ny)) { seen[k] = 1; stack.push([nx, ny]); }
+          }
+        }
+      }
+      out.push({ w: maxX - minX + 1, h: maxY - minY + 1, area, cx: (minX + maxX) / 2,
+        cy: (minY + maxY) / 2 });
+    }
+  }
+  return out;
+}
+
+function topEdge(doc, layout, u) {
+  // the v (pitches from the MRZ) of the document's top edge on the copy at u, or null
+  const [left, top, right] = layout.edges;
+  const r = inDoc(doc, [left + 1, top * (1 + EDGE_SEARCH), right - 1, top * (1 - EDGE_SEARCH)]);
+  const y0 = Math.max(2, r.y0), y1 = Math.min(doc.height - 3, r.y1);
+  const band = Math.floor((r.x1 - r.x0) / EDGE_BANDS);
+  if (y1 - y0 < 4 || band < 4) return null;
+  let found = [];
+  for (let b = 0; b < EDGE_BANDS; b++) {
+    const x0 = r.x0 + b * band;
+    for (let y = y0; y < y1; y++) {
+      let jump = 0;
+      for (let x = x0; x < x0 + band; x++) {
+        jump += Math.abs(doc.grey[(y + 2) * doc.width + x] - doc.grey[(y - 2) * doc.width + x]);
+      }
+      if (jump >= EDGE_JUMP * band) { found.push([x0 + band / 2, y]); break; }
+    }
+  }
+  while (found.length >= EDGE_AGREE) {
+    const line = fit(found);
+    const off = found.map(([x, y]) => Math.abs(y - line.a - line.b * x));
+    const worst = off.indexOf(Math.max(...off));
+    if (off[worst] <= EDGE_SPREAD * NORM_PITCH) {
+      const x = (u - doc.u0) * NORM_PITCH;
+      return doc.v0 + (line.a + line.b * x) / NORM_PITCH;
+    }
+    found = found.filter((_, i) => i !== worst);
+  }
+  return null;
+}
+
+function boxSums(bits, w, h) {
+  // an integral image of a 0/1 image: the count in any box
+  const w1 = w + 1, sum = new Int32Array(w1 * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let row = 0;
+    for (let x = 0; x < w; x++) {
+      row += bits[y * w + x];
+      sum[(y + 1) * w1 + x + 1] = sum[y * w1 + x + 1] + row;
+    }
+  }
+  return (x0, y0, x1, y1) => {
+    x0 = Math.max(0, x0); y0 = Math.max(0, y0); x1 = Math.min(w, x1); y1 = Math.min(h, y1);
+    return x1 <= x0 || y1 <= y0 ? 0
+      : sum[y1 * w1 + x1] - sum[y0 * w1 + x1] - sum[y1 * w1 + x0] + sum[y0 * w1 + x0];
+  };
+}
+
+function barRegion(doc, dark, box, x0, x1, y) {
+  // the bar through the dark run x0..x1 on row y: the dark pixels whose whole neighbourhood
+  // (BAR_CORE px around) is dark too (print's strokes are thinner), joined to the run, grown by
+  // BAR_EDGE (its own edge, however it lies); returns skip(x, y) for the pixels of the bar
+  const w = box.x1 - box.x0, h = box.y1 - box.y0, c = BAR_CORE;
+  const isDark = new Uint8Array(w * h);
+  for (let j = 0; j < h; j++) {
+    for (let i = 0; i < w; i++) {
+      isDark[j * w + i] = doc.grey[(j + box.y0) * doc.width + i + box.x0] < dark;
+    }
+  }
+  const darkIn = boxSums(isDark, w, h);
+  const core = (i, j) => darkIn(i - c, j - c, i + c + 1, j + c + 1) === (2 * c + 1) ** 2;
+  const region = new Uint8Array(w * h);
+  const stack = [];
+  for (let x = x0; x < x1; x++) {
+    const i = x - box.x0, j = y - box.y0;
+    if (i >= 0 && i < w && j >= 0 && j < h && core(i, j) && !region[j * w + i]) {
+      region[j * w + i] = 1;
+      stack.push(j * w + i);
+    }
+  }
+  while (stack.length) {
+    const p = stack.pop(), i = p % w, j = (p - i) / w;
+    for (const [di, dj] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+      const ni = i + di, nj = j + dj;
+      if (ni < 0 || nj < 0 || ni >= w || nj >= h || region[nj * w + ni] || !core(ni, nj)) continue;
+      region[nj * w + ni] = 1;
+      stack.push(nj * w + ni);
+    }
+  }
+  const inBar = boxSums(region, w, h);
+  const grow = c + Math.round(BAR_EDGE * NORM_PITCH);
+  return (x, yy) => inBar(x - box.x0 - grow, yy - box.y0 - grow, x - box.x0 + grow + 1,
+    yy - box.y0 + grow + 1) > 0;
+}
+
+/**
+ * The personal number's place on the document (layout from mrz.json): "covered" where the
+ * page sees a cover there (a bar, or the place blank under its label), "print" where other ink
+ * lies there, "unseen" where the place is blank but its label is not where the layout puts it
+ * (another layout: the number may be printed elsewhere). Measures only, nothing read.
+ */
+export function personalNumberPlace(doc, mask, layout) {
+  // the layout stretched up or down to the document's top edge as seen (none seen: as it is)
+  const edge = topEdge(doc, layout, (layout.personal_number[0] + layout.personal_number[2]) / 2);
+  const k = edge === null ? 1 : edge / layout.edges[1];
+  const scaled = (b) => [b[0], b[1] * k, b[2], b[3] * k];
+  const place = scaled(layout.personal_number);
+  const r = inDoc(doc, place, PLACE_MARGIN);
+  const around = inDoc(doc, place, [1.5, 1, 1]);
+  if (r.x1 - r.x0 < NORM_PITCH || r.y1 - r.y0 < NORM_PITCH / 2) return { place: "unseen" };
+  const levels = [];
+  for (let y = around.y0; y < around.y1; y += 2) {
+    for (let x = around.x0; x < around.x1; x += 2) levels.push(doc.grey[y * doc.width + x]);
+  }
+  levels.sort((a, b) => a - b);
+  const dark = DARK * levels[Math.floor(levels.length * PAPER_SHARE)];
+  // the bar: the longest run of columns dark on most of the middle half of the number's line
+  const line = inDoc(doc, place);
+  const mid0 = Math.round(line.y0 + (line.y1 - line.y0) / 4);
+  const mid1 = Math.round(line.y1 - (line.y1 - line.y0) / 4);
+  let run = 0, best = 0, bestEnd = 0;
+  for (let x = r.x0; x < r.x1; x++) {
+    let n = 0;
+    for (let y = mid0; y < mid1; y++) n += doc.grey[y * doc.width + x] < dark;
+    run = n >= BAR_ROWS * (mid1 - mid0) ? run + 1 : 0;
+    if (run > best) { best = run; bestEnd = x + 1; }
+  }
+  const bar = best >= BAR_MIN * NORM_PITCH
+    ? barRegion(doc, dark, around, bestEnd - best, bestEnd, Math.round((mid0 + mid1) / 2)) : null;
+  // ink whose middle lies in the place (a label's letters reach down to it)
+  const reach = inDoc(doc, place, [PLACE_MARGIN[0], 1, PLACE_MARGIN[2]]);
+  const ink = pieces(mask, doc.width, reach, bar).filter((p) =>
+    p.cx >= r.x0 && p.cx < r.x1 && p.cy >= r.y0 && p.cy < r.y1 &&
+      p.area >= SPECK_AREA * NORM_PITCH ** 2 &&
+      !(p.area <= EDGE_THIN * NORM_PITCH * Math.max(p.w, p.h) &&
+        Math.max(p.w, p.h) >= EDGE_LONG * NORM_PITCH));
+  const measures = { scale: +k.toFixed(3), bar: +(best / NORM_PITCH).toFixed(2), ink: ink.length };
+  if (ink.length) return { place: "print", ...measures };
+  if (bar) return { place: "covered", ...measures };
+  // blank: covered only under its label (small print: the number itself, seen a line too high,
+  // is no label)
+  const labelBox = inDoc(doc, scaled(layout.personal_label), [0.5, 0.3, 0]);
+  const letters = pieces(mask, doc.width, labelBox).filter((p) =>
+    p.area >= SPECK_AREA * NORM_PITCH ** 2 && p.h >= 0.2 * NORM_PITCH && p.h <= NORM_PITCH &&
+      p.w <= 1.5 * NORM_PITCH).map((p) => p.h).sort((a, b) => a - b);
+  const high = letters.length ? letters[letters.length >> 1] / NORM_PITCH : 0;
+  const label = letters.length >= LABEL_LETTERS && high < LABEL_HIGH;
+  return { place: label ? "covered" : "unseen", label: letters.length,
+    labelHigh: +high.toFixed(2), ...measures };
 }
 
 function rotated(grey, width, height, quarter) {
@@ -697,8 +913,10 @@ function score(result) {
 
 /**
  * The MRZ on a page image ({grey, width, height}), or null when none is seen.
- * Returns {found: true, result, printed} where result.valid says that every check digit fits
- * and printed whether a BSN is printed elsewhere on the page (see printedBsn).
+ * Returns {found: true, result, printed, place, placeMeasures} where result.valid says that
+ * every check digit fits, printed whether a BSN is printed elsewhere on the page (see
+ * printedBsn) and place whether the personal number's place is seen covered (see
+ * personalNumberPlace; its measures, no reading, in placeMeasures).
  */
 export function readMrz(img, shapes) {
   let best = null;
@@ -721,11 +939,13 @@ export function readMrz(img, shapes) {
   // size: is a BSN printed there?
   const onPage = printedBsn(best.view, best.rowsFound, best.block.rows, shapes.digits,
     best.result.number);
-  const doc = documentView(best.view, best.block);
-  const docRows = rows(components(inkMask(doc.grey, doc.width, doc.height), doc.width,
-    doc.height, true));
+  const layout = shapes.documents[best.block.type];
+  const doc = documentView(best.view, best.block, layout);
+  const docMask = inkMask(doc.grey, doc.width, doc.height);
+  const docRows = rows(components(docMask, doc.width, doc.height, true));
   const onDocument = printedBsn(doc, docRows, [], shapes.digits, best.result.number);
   const printed = [onPage, onDocument].includes("visible") ? "visible"
     : [onPage, onDocument].includes("unsure") ? "unsure" : "none";
-  return { found: true, result: best.result, printed };
+  const { place, ...placeMeasures } = personalNumberPlace(doc, docMask, layout);
+  return { found: true, result: best.result, printed, place, placeMeasures };
 }
