@@ -203,8 +203,73 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
             unexplained = _unexplained(placed[window], here)
             # two letters the font draws alike (Đ, Ð): the page cannot tell which
             doubtful |= any(score == best and option != choice for score, _, option, _ in scores)
+        if unexplained >= DOUBT_PIXELS and base(chars[i]).lower() in VOWELS:
+            # no letter of its base explains the page: a vowel whose marks the recognisers
+            # do not know is read as another vowel (ớ as á): the other vowels' letters
+            other = _other_vowel(ink, chars, i, shown)
+            if other is not None:
+                chars[i] = other
+                changed.add(i)
+                font = drawing_font()
+                if font.getlength(other) != font.getlength(char):
+                    fit = Fit(ink, "".join(chars))
+                    spans = _spans(fit, "".join(chars))
+                placed = fit.place("".join(chars)) & shown
+                unexplained = _unexplained(placed[window], here)
         doubtful |= unexplained >= DOUBT_PIXELS
     return Choice("".join(chars), frozenset(changed), doubtful)
+
+
+# Vowels whose letters with a horn (ơ, ư: Vietnamese) a recogniser reads as another vowel's
+# (ớ read as á): neither recogniser knows them.
+VOWELS = "aeiouy"
+
+
+@cache
+def _horned(vowel: str) -> tuple[str, ...]:
+    """The letters of the vowel's family with a horn (ơ, ớ, ợ ...; none for most)."""
+    return tuple(c for c in family(vowel) if "\u031b" in unicodedata.normalize("NFD", c))
+
+
+def _other_vowel(ink: np.ndarray, chars: list[str], i: int, shown: np.ndarray) -> str | None:
+    """Of the other vowels' letters with a horn (same case), the one with which the whole
+    line, fitted anew (a letter with a horn is wider), matches the ink clearly better than as it
+    stands (CHOICE_MIN_PIXELS, CHOICE_GAIN of what the two differ around the letter), leaving
+    fewer than DOUBT_PIXELS unexplained around it; else None."""
+    char = chars[i]
+    vowels = VOWELS.upper() if char.isupper() else VOWELS
+    fits: dict[float, Fit] = {}
+
+    def drawn(letter: str) -> tuple[np.ndarray, tuple[slice, slice]]:
+        chars[i] = letter
+        text = "".join(chars)
+        width = drawing_font().getlength(letter)
+        if width not in fits:
+            fits[width] = Fit(ink, text)
+        fit = fits[width]
+        x0, x1 = _spans(fit, text)[i]
+        window = np.s_[:, max(0, x0 - NEAR):min(ink.shape[1], x1 + NEAR)]
+        return fit.place(text) & shown, window
+
+    now, now_window = drawn(char)
+    as_now = int((now ^ ink).sum())
+    best: tuple[int, str, np.ndarray, tuple[slice, slice]] | None = None
+    for vowel in vowels:
+        for option in _horned(vowel) if vowel != base(char) else ():
+            placed, window = drawn(option)
+            score = int((placed ^ ink).sum())
+            if best is None or (score, option) < best[:2]:
+                best = (score, option, placed, window)
+    chars[i] = char
+    if best is None:
+        return None
+    score, option, placed, window = best
+    around = np.s_[:, min(window[1].start, now_window[1].start):max(window[1].stop,
+                                                                    now_window[1].stop)]
+    differ = int((placed[around] ^ now[around]).sum())
+    if as_now - score < max(CHOICE_MIN_PIXELS, CHOICE_GAIN * differ):
+        return None
+    return option if _unexplained(placed[window], ink[window]) < DOUBT_PIXELS else None
 
 
 def darkness(grey: np.ndarray, ink: np.ndarray) -> np.ndarray:
