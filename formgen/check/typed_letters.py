@@ -149,7 +149,7 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
             options += tuple(c for c in family(others[i]) if c not in options)
         if char not in options:
             options = (char, *options)
-        if len(options) < 2:
+        if len(options) < 2 and not _elsewhere(chars, i):
             continue
         x0, x1 = max(0, spans[i][0] - NEAR), min(ink.shape[1], spans[i][1] + NEAR)
         if x1 <= x0:
@@ -203,8 +203,92 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
             unexplained = _unexplained(placed[window], here)
             # two letters the font draws alike (Đ, Ð): the page cannot tell which
             doubtful |= any(score == best and option != choice for score, _, option, _ in scores)
+        if unexplained >= DOUBT_PIXELS:
+            # no letter of its base explains the page: a letter with a horn, which neither
+            # recogniser knows, read as another vowel (ớ as á); a capital read as a small
+            # letter at the start of a word (Í as í, Þ as þ)
+            other, tied = _refitted(ink, chars, i, shown, _elsewhere(chars, i))
+            doubtful |= tied
+            if other is not None:
+                chars[i] = other
+                changed.add(i)
+                font = drawing_font()
+                if font.getlength(other) != font.getlength(char):
+                    fit = Fit(ink, "".join(chars))
+                    spans = _spans(fit, "".join(chars))
+                placed = fit.place("".join(chars)) & shown
+                unexplained = _unexplained(placed[window], here)
         doubtful |= unexplained >= DOUBT_PIXELS
     return Choice("".join(chars), frozenset(changed), doubtful)
+
+
+# Vowels whose letters with a horn (ơ, ư: Vietnamese) a recogniser reads as another vowel's
+# (ớ read as á): neither recogniser knows them (see _elsewhere).
+VOWELS = "aeiouy"
+
+
+@cache
+def _horned(vowel: str) -> tuple[str, ...]:
+    """The letters of the vowel's family with a horn (ơ, ớ, ợ ...; none for most)."""
+    return tuple(c for c in family(vowel) if "\u031b" in unicodedata.normalize("NFD", c))
+
+
+def _elsewhere(chars: list[str], i: int) -> tuple[str, ...]:
+    """The letters outside chars[i]'s family tried where none of it explains the page: the
+    other vowels' letters with a horn (same case), and at the start of a word, the capitals
+    of its base."""
+    char = chars[i]
+    vowels = VOWELS.upper() if char.isupper() else VOWELS
+    found: tuple[str, ...] = ()
+    if base(char).lower() in VOWELS:
+        found += tuple(c for v in vowels if v != base(char) for c in _horned(v))
+    if char.islower() and (i == 0 or not chars[i - 1].isalpha()) and char.upper() != char:
+        found += family(char.upper())
+    return found
+
+
+def _refitted(ink: np.ndarray, chars: list[str], i: int, shown: np.ndarray,
+              options: tuple[str, ...]) -> tuple[str | None, bool]:
+    """Of the options for chars[i], the one with which the whole line, fitted anew (a letter
+    with a horn or a capital is wider), matches the ink clearly better than as it stands
+    (CHOICE_MIN_PIXELS, CHOICE_GAIN of what the two differ around the letter), leaving fewer
+    than DOUBT_PIXELS unexplained around it; else None. And whether another option matched
+    as well (Ð and Đ, drawn alike: the page cannot tell which)."""
+    char = chars[i]
+    fits: dict[float, Fit] = {}
+
+    def drawn(letter: str) -> tuple[np.ndarray, tuple[slice, slice]]:
+        chars[i] = letter
+        text = "".join(chars)
+        width = drawing_font().getlength(letter)
+        if width not in fits:
+            fits[width] = Fit(ink, text)
+        fit = fits[width]
+        x0, x1 = _spans(fit, text)[i]
+        window = np.s_[:, max(0, x0 - NEAR):min(ink.shape[1], x1 + NEAR)]
+        return fit.place(text) & shown, window
+
+    now, now_window = drawn(char)
+    as_now = int((now ^ ink).sum())
+    best: tuple[int, str, np.ndarray, tuple[slice, slice]] | None = None
+    scores = []
+    for option in options:
+        placed, window = drawn(option)
+        score = int((placed ^ ink).sum())
+        scores.append(score)
+        if best is None or (score, option) < best[:2]:
+            best = (score, option, placed, window)
+    chars[i] = char
+    if best is None:
+        return None, False
+    score, option, placed, window = best
+    around = np.s_[:, min(window[1].start, now_window[1].start):max(window[1].stop,
+                                                                    now_window[1].stop)]
+    differ = int((placed[around] ^ now[around]).sum())
+    if as_now - score < max(CHOICE_MIN_PIXELS, CHOICE_GAIN * differ) or \
+            _unexplained(placed[window], ink[window]) >= DOUBT_PIXELS:
+        return None, False
+    return option, scores.count(score) > 1
 
 
 def darkness(grey: np.ndarray, ink: np.ndarray) -> np.ndarray:

@@ -9,8 +9,9 @@ than WORD_GAP times the line's ink height, and each piece is recognised on its o
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 
 import cv2
 import numpy as np
@@ -67,15 +68,13 @@ def read_value_lines(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
     spans: list[tuple[int, int]] = []
     crops: list[np.ndarray] = []
     roomy: list[np.ndarray] = []
-    wide: list[np.ndarray] = []
+    wide: list[np.ndarray | Callable[[], np.ndarray]] = []
     for quad in found.quads:
         line = ocr.crop_box(found.big, quad)
         crops.append(line)
         roomy.append(ocr.crop_box(found.big, quad, pad=MARK_ROOM) if marks else line)
-        if marks and fine is not None:
-            wide.append(fine.cut(quad / scale + found.origin, printed, pad=CHOICE_ROOM))
-        else:
-            wide.append(ocr.crop_box(found.big, quad, pad=CHOICE_ROOM) if marks else line)
+        wide.append(partial(_wide_line, found.big, quad, (found.origin, scale), printed, fine)
+                    if marks else line)
         words = split_words(line)
         spans.append((len(pieces), len(pieces) + len(words)))
         pieces += words
@@ -88,7 +87,22 @@ def read_value_lines(page: np.ndarray, printed: np.ndarray, rect: Rect, *,
     return lines
 
 
-def _read_line(crop: np.ndarray, rooms: tuple[np.ndarray, np.ndarray],
+def _wide_line(big: np.ndarray, quad: np.ndarray, place: tuple[np.ndarray, float],
+               printed: np.ndarray, fine: FineSource | None) -> np.ndarray:
+    """The line with room (CHOICE_ROOM) to choose its letters: cut from the scan at its own
+    resolution (fine; rendered only now, for a line that looks typed), else from big (the
+    box enlarged, where the detector found quad). place: big's origin on the page, and its
+    scale."""
+    if fine is not None:
+        origin, scale = place
+        line = fine.cut(quad / scale + origin, printed, pad=CHOICE_ROOM)
+        if line is not None:
+            return line
+    return ocr.crop_box(big, quad, pad=CHOICE_ROOM)
+
+
+def _read_line(crop: np.ndarray,
+               rooms: tuple[np.ndarray, np.ndarray | Callable[[], np.ndarray]],
                read: list[tuple[str, float]], typed_from: float | None,
                marks: bool) -> ValueLine | None:
     """One line from its words' readings (see read_value_lines). A line of words (marks) is
@@ -97,8 +111,8 @@ def _read_line(crop: np.ndarray, rooms: tuple[np.ndarray, np.ndarray],
     print takes that reading, and a letter it dropped or a mark put back from the drawing
     lowers its confidence to GUESSED; so does a letter chosen from the drawing
     (check.typed_letters, on the line with more room: wide), and, on a line not so read,
-    letters the two recognisers read differently."""
-    roomy, wide = rooms
+    letters the two recognisers read differently. wide may be a function that cuts it."""
+    roomy, wide_line = rooms
     words = [(text.strip(), score) for text, score in read if text.strip()]
     if not words:
         return None
@@ -114,6 +128,7 @@ def _read_line(crop: np.ndarray, rooms: tuple[np.ndarray, np.ndarray],
             signless = print_likeness(crop, plain) if plain != latin.text else 0.0
             chosen, dropped = None, False
             if max(likeness, latin_likeness, signless) >= LETTERS_FROM:
+                wide = wide_line() if callable(wide_line) else wide_line
                 kept, filled = drop_extra(wide, latin.text, latin.filled)
                 dropped = kept != latin.text
                 others = latin.others if kept == latin.text else {}

@@ -18,14 +18,19 @@ import cv2
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
+from corpus import forms
 from corpus.submissions import today
+from corpus.typed import forms_contract
 from PIL import Image, ImageDraw, ImageFont
 
-from formgen.check.changes import SURE_CONFIDENCE
+from formgen.check.changes import SURE_CONFIDENCE, TYPED_MIN_LIKENESS
 from formgen.check.fine_lines import fine_source
+from formgen.check.form_pages import find_form_page
+from formgen.check.ink import reference_pages
 from formgen.check.intake import SubmissionReader
 from formgen.check.submission import check_submission
 from formgen.check.validate_value import tidy
+from formgen.check.value_reading import read_value_lines
 from formgen.form.appearance import FIELD_FONT_SIZE
 from formgen.form.fonts import REGULAR
 from formgen.form.template import get_template
@@ -116,7 +121,8 @@ def test_a_scanned_page_is_kept_at_its_own_resolution(scans) -> None:
     for dpi, _, path in scans:
         (page,) = SubmissionReader(path).items()
         assert page.dpi == 200  # the rendering every other measure is taken on
-        finer = page.fine if page.fine is not None else page.image
+        finer = page.fine.image() if page.fine is not None else page.image
+        assert finer is not None
         assert abs(finer.shape[0] / 11.69 - max(dpi, 200)) < 6, (dpi, finer.shape)
 
 
@@ -129,6 +135,37 @@ def test_names_with_small_marks_are_read_exactly_from_the_scan(scans) -> None:
     wrong = [(dpi, text, c) for dpi, text, c in read_back if c is None or c.value != tidy(text)]
     assert len(read_back) - len(wrong) >= EXACT, wrong
     assert not [c for _, _, c in wrong if c is not None and c.confidence >= SURE_CONFIDENCE]
+
+
+def test_a_page_is_rendered_again_only_to_read_typed_names(scans, tmp_path) -> None:
+    """Rendering a page again costs time and memory: a page whose names are written by hand
+    is read without it; a typed page's is rendered when asked for, the pixels PDFium renders
+    at that resolution."""
+    _, _, path = next(scan for scan in scans if scan[0] == 300)
+    (page,) = SubmissionReader(path).items()
+    assert page.fine is not None and not page.fine.rendered
+    pdf = pdfium.PdfDocument(path.read_bytes())
+    direct = pdf[0].render(scale=page.fine.dpi / 72, grayscale=True).to_numpy()
+    fine = page.fine.image()
+    assert page.fine.rendered and fine is not None and np.array_equal(fine, direct)
+    assert fine.shape == page.fine.size[::-1]
+
+    names = {"new_name": "Jan de Vries", "new_street": "Dorpsstraat 12", "new_city": "Utrecht"}
+    by_hand = forms.handwrite(Image.fromarray(_blank_page()), forms_contract(), 1, names,
+                              PRINT_DPI, font=forms.HANDWRITING_FONTS[0],
+                              rng=np.random.default_rng(3))
+    path = tmp_path / "by-hand.pdf"
+    path.write_bytes(_scanned_pdf(np.asarray(by_hand.convert("L")), 300, 3))
+    template = get_template()
+    (page,) = SubmissionReader(path).items()
+    found = find_form_page(page, template, None)
+    assert found is not None and page.fine is not None
+    printed = reference_pages(template.pdf)[0]
+    for field in names:  # read as changes._read reads a box of words
+        lines = read_value_lines(found.warped, printed, template.layout.box(field).rect,
+                                 typed_from=TYPED_MIN_LIKENESS, marks=True, fine=found.fine)
+        assert lines and min(line.likeness for line in lines) < TYPED_MIN_LIKENESS, field
+    assert not page.fine.rendered
 
 
 def test_a_photo_with_fewer_pixels_than_the_warped_page_is_not_cut_again() -> None:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
+
+if TYPE_CHECKING:
+    from formgen.check.intake.pdf import FineRender
 
 
 @dataclass
@@ -17,9 +21,10 @@ class Page:
     dpi: float | None  # render dpi for PDFs; image DPI metadata if present, else None
     digital: bool  # born-digital PDF page (text or widgets, no full-page image)
     pdf_fields: dict[str, str] | None  # AcroForm values of the PDF the page came from
-    # grey, the same page at more pixels: a scanned PDF page at its image's own resolution
-    # when that is finer than the rendering (to read typed values: check.fine_lines)
-    fine: np.ndarray | None = None
+    # the same page at more pixels, grey, rendered when first asked for: a scanned PDF page
+    # at its image's own resolution when that is finer than the rendering (to read typed
+    # values: check.fine_lines)
+    fine: FineRender | None = None
 
 
 @dataclass

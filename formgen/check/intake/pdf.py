@@ -65,7 +65,7 @@ def decode_pdf(
                 yield FileProblem(name, checked.page_problems[i])
                 continue
             with quiet():
-                item = _render_pdf_page(pdf, i, count, name, pdf_dpi,
+                item = _render_pdf_page(pdf, data, i, count, name, pdf_dpi,
                                         min(max_pixels, WORK_MAX_PIXELS), fields)
             yield item  # (not inside quiet: the consumer runs while we are suspended)
             del item
@@ -81,6 +81,7 @@ def decode_pdf(
 
 def _render_pdf_page(
     pdf: pdfium.PdfDocument,
+    data: bytes,
     i: int,
     count: int,
     name: str,
@@ -130,7 +131,7 @@ def _render_pdf_page(
         except Exception:
             digital = False
         try:
-            fine = None if digital else _finer(page, dpi, width_pt * height_pt, max_pixels)
+            fine = None if digital else _finer(page, data, i, dpi, max_pixels)
         except Exception:
             fine = None
         return Page(
@@ -147,24 +148,71 @@ def _render_pdf_page(
         page.close()
 
 
-def _finer(page: pdfium.PdfPage, dpi: float, area_pt: float, max_pixels: int
-           ) -> np.ndarray | None:
-    """A scanned page rendered again, grey, at its image's own resolution (at most
-    FINE_MAX_DPI) when that has more pixels than the rendering at dpi; else None."""
+def _finer(page: pdfium.PdfPage, data: bytes, i: int, dpi: float, max_pixels: int
+           ) -> FineRender | None:
+    """A scanned page to render again, grey, at its image's own resolution (at most
+    FINE_MAX_DPI) when that has more pixels than the rendering at dpi; else None. Nothing is
+    rendered here: see FineRender."""
     own = _scan_dpi(page)
     if own is None:
         return None
     finer = min(own, FINE_MAX_DPI)
-    if finer < dpi * FINER_STEP or area_pt * (finer / 72) ** 2 > max_pixels:
+    width_pt, height_pt = page.get_size()
+    scale = finer / 72  # the size computed as pypdfium2's render computes it
+    size = (math.ceil(width_pt * scale), math.ceil(height_pt * scale))
+    if finer < dpi * FINER_STEP or width_pt * height_pt * (finer / 72) ** 2 > max_pixels:
         return None
-    bitmap = page.render(scale=finer / 72, grayscale=True)
+    return FineRender(data, i, finer, size)
+
+
+class FineRender:
+    """A scanned page of a PDF rendered again, grey, at a finer resolution, only when first
+    asked for (check.fine_lines cuts the lines of typed values from it: most pages have none),
+    then kept. Holds the PDF's bytes, opened again to render."""
+
+    def __init__(self, data: bytes, index: int, dpi: float, size: tuple[int, int]) -> None:
+        self._data = data
+        self.index = index  # 0-based page of the PDF
+        self.dpi = dpi
+        self.size = size  # (width, height) in pixels, as PDFium renders it
+        self._image: np.ndarray | None = None
+        self._tried = False
+
+    @property
+    def rendered(self) -> bool:
+        """Whether the page was asked for (and rendered, if it could be)."""
+        return self._tried
+
+    def image(self) -> np.ndarray | None:
+        """The page, grey uint8 of size self.size; None when it cannot be rendered."""
+        if not self._tried:
+            self._tried = True
+            with quiet(), contextlib.suppress(Exception):
+                self._image = _render_grey(self._data, self.index, self.dpi)
+            self._data = b""  # rendered (or failed) once: the bytes are not needed again
+        return self._image
+
+
+def _render_grey(data: bytes, i: int, dpi: float) -> np.ndarray:
+    pdf = pdfium.PdfDocument(data)
     try:
-        arr = bitmap.to_numpy()
-        if arr.ndim == 3:
-            arr = arr[:, :, 0]
-        return np.array(arr, dtype=np.uint8, order="C", copy=True)
+        with contextlib.suppress(Exception):
+            pdf.init_forms()  # as decode_pdf opens it: the same pixels
+        page = pdf[i]
+        try:
+            bitmap = page.render(scale=dpi / 72, grayscale=True)
+            try:
+                arr = bitmap.to_numpy()
+                if arr.ndim == 3:
+                    arr = arr[:, :, 0]
+                grey = np.array(arr, dtype=np.uint8, order="C", copy=True)
+            finally:
+                bitmap.close()
+        finally:
+            page.close()
     finally:
-        bitmap.close()
+        pdf.close()
+    return grey
 
 
 # A page is rendered again at its image's own resolution when that is at least this much finer.
