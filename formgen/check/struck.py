@@ -276,12 +276,13 @@ def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,
                      ink: np.ndarray, boxes: Sequence[Rect]) -> Strike | None:
     """One or two straight lines through the middle of the writing (see struck_through),
     beyond the noise around the box and not along the box past their ends. The writing they
-    cross, and a correction beside them, are the ink on columns and rows not in noise."""
+    cross, and a correction beside them, are the ink off the columns in noise (a band's
+    stipple is no word); no straight run is writing."""
     strikes = _segments(ink)
     if not strikes:
         return None
     stroke = np.zeros(ink.shape, np.uint8)
-    for x0, y0, x1, y1 in strikes:  # no straight run is writing
+    for x0, y0, x1, y1 in strikes:
         cv2.line(stroke, (round(x0), round(y0)), (round(x1), round(y1)), 1, 5)
     noise = noise_around(page, printed, rect, boxes)
     clean = ink & ~noise.columns[None, :]
