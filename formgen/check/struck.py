@@ -290,7 +290,7 @@ def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,
     words = _words(writing)
     if not words:
         return None
-    strikes = [s for s in strikes if noise.beyond(s) >= LINE_LENGTH
+    strikes = [s for s in strikes if noise.beyond(s) >= LINE_LENGTH - 1  # as _segments
                and not noise.along_box(ink, s, (words[0][0], words[-1][1]))]
     if not strikes:
         return None
