@@ -231,7 +231,9 @@ class FormBox:
 
     def strike(self) -> Strike | None:
         def take() -> Strike | None:
-            strike = struck_through(self.page.warped, self._printed, self._rect)
+            boxes = tuple(b.rect for b in self.template.layout.boxes
+                          if b.field.page == self.field.page)
+            strike = struck_through(self.page.warped, self._printed, self._rect, boxes)
             self.values["strike"] = "nee" if strike is None else (
                 "ja, met een andere waarde erbij" if strike.corrected else "ja")
             if strike is not None:

@@ -5,12 +5,17 @@ of the writing, a cross, or a zigzag. Such a line is a long straight stroke (LIN
 more, at any angle up to STRIKE_MAX_ANGLE from the rows) that runs through the middle of the
 writing's height and across most of its width. Handwriting has no straight stroke that long
 through its middle: the long strokes it has (a baseline connection, an underline, a box's
-border) lie at its foot or outside it. The history of the thresholds is in
-benchmarks/tuning-struck.md.
+border) lie at its foot or outside it. A copy's noise makes straight runs too: a drum band's
+stipple holds short ones at any angle, and a box's own frame lies inside the box where the page
+is a few pixels off. So a strike is a straight run of LINE_LENGTH px beyond the noise that the
+paper around the box shows on the same columns and rows (as the ink measures count writing,
+formgen.check.ink), and one that runs on along the box past its ends is a frame. The history
+of the thresholds is in benchmarks/tuning-struck.md.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -18,10 +23,15 @@ import cv2
 import numpy as np
 
 from formgen.check.ink import (
+    CONTEXT,
     INK_CONTRAST,
     LINE_LENGTH,
     MIN_COMPONENT,
+    NOISE_MIN_PAPER,
+    NOISE_WINDOW,
+    REACH,
     WORD_GAP,
+    boxes_mask,
     darker_than_paper,
     pixel_box,
 )
@@ -47,6 +57,12 @@ INSET = 3  # px: the box's own border is not writing
 # A line that runs on past the box's border (BEYOND_BORDER px outside its edge, for
 # PAGE_LINE_REACH px, ink on PAGE_LINE_SHARE of them) crosses the page: a fold or a streak.
 BEYOND_BORDER, PAGE_LINE_REACH, PAGE_LINE_SHARE = 8, 25, 0.6
+# A column (row) of the box is in noise when the paper above and below it (left and right of
+# it) shows marks on NOISE_DENSE of its blank pixels or more, on both sides: a band through the
+# box (clean paper 0-0.06, a drum band's columns 0.15-0.75). A strike along rows in noise is
+# NOISE_RUN_MARGIN times as long as the straight runs of the noise beside the box.
+NOISE_DENSE = 0.1
+NOISE_RUN_MARGIN = 1.5
 
 
 Segment = tuple[float, float, float, float]  # x0, y0, x1, y1 in the box's pixels
@@ -240,13 +256,15 @@ def _across_normal(ink: np.ndarray, segment: Segment) -> np.ndarray:
     return np.where(on[:, reach], ahead + behind - 1, 0).astype(float)
 
 
-def struck_through(page: np.ndarray, printed: np.ndarray, rect: Rect) -> Strike | None:
+def struck_through(page: np.ndarray, printed: np.ndarray, rect: Rect,
+                   boxes: Sequence[Rect] = ()) -> Strike | None:
     """The strike through the writing in rect (form points) on a page warped to CHECK_DPI
-    (grey uint8; printed: the blank form's widened ink), or None when it is not struck."""
+    (grey uint8; printed: the blank form's widened ink; boxes: the page's boxes, whose
+    writing is no noise), or None when it is not struck."""
     ink = _ink(page, printed, rect)
     if not ink.any():
         return None
-    strike = _straight_strike(page, printed, rect, ink)
+    strike = _straight_strike(page, printed, rect, ink, boxes)
     if strike is None:
         strike = _zigzag_strike(ink)
         if strike is not None and _segments(ink):
@@ -255,18 +273,27 @@ def struck_through(page: np.ndarray, printed: np.ndarray, rect: Rect) -> Strike 
 
 
 def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,
-                     ink: np.ndarray) -> Strike | None:
-    """One or two straight lines through the middle of the writing (see struck_through)."""
+                     ink: np.ndarray, boxes: Sequence[Rect]) -> Strike | None:
+    """One or two straight lines through the middle of the writing (see struck_through),
+    beyond the noise around the box and not along the box past their ends. The writing they
+    cross, and a correction beside them, are the ink off the columns in noise (a band's
+    stipple is no word); no straight run is writing."""
     strikes = _segments(ink)
     if not strikes:
         return None
     stroke = np.zeros(ink.shape, np.uint8)
     for x0, y0, x1, y1 in strikes:
         cv2.line(stroke, (round(x0), round(y0)), (round(x1), round(y1)), 1, 5)
-    writing = ink & ~stroke.astype(bool)
-    if not writing.any():
-        return None
+    noise = noise_around(page, printed, rect, boxes)
+    clean = ink & ~noise.columns[None, :]
+    writing = clean & ~stroke.astype(bool)
     words = _words(writing)
+    if not words:
+        return None
+    strikes = [s for s in strikes if noise.beyond(s) >= LINE_LENGTH - 1  # as _segments
+               and not noise.along_box(ink, s, (words[0][0], words[-1][1]))]
+    if not strikes:
+        return None
     bx0, by0, _, _ = pixel_box(rect)
     found: Strike | None = None
     longest = 0.0
@@ -290,7 +317,7 @@ def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,
         if min(x1, right) - max(x0, left) < STRIKE_MIN_COVER * (right - left + 1):
             continue
         longest = length
-        found = Strike(corrected=_beside(ink, stroke, left, right, (top, bottom))
+        found = Strike(corrected=_beside(clean, stroke, left, right, (top, bottom))
                        >= CORRECTION_MIN_PIXELS,
                        reach=length / max(1, bottom - top + 1),
                        cover=(min(x1, words[-1][1]) - max(x0, words[0][0]))
@@ -299,6 +326,94 @@ def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,
                        on_ink=_on_ink(ink, (x0, y0, x1, y1)),
                        above=_above_share(struck, stroke, (x0, y0, x1, y1), left, right))
     return found
+
+
+@dataclass(frozen=True)
+class Noise:
+    """The noise on the paper around a box, as far as it makes straight runs in the box."""
+
+    columns: np.ndarray  # per column of the box's interior (INSET): in a band of noise
+    rows: np.ndarray  # per row: in a band of noise
+    row_run: float  # px: the longest straight run in the noise on the box's rows beside it
+
+    def beyond(self, segment: Segment) -> float:
+        """The length (px) of the segment's part on columns not in noise (a band down the
+        page, which a strike crosses); 0 for a segment along rows in noise (a band across
+        the page, along which it runs) that is not NOISE_RUN_MARGIN times as long as the
+        noise's own straight runs there."""
+        x0, y0, x1, y1 = segment
+        length = float(np.hypot(x1 - x0, y1 - y0))
+        n = max(2, round(max(abs(x1 - x0), abs(y1 - y0))) + 1)
+        xs = np.clip(np.round(np.linspace(x0, x1, n)).astype(int), 0, self.columns.size - 1)
+        ys = np.clip(np.round(np.linspace(y0, y1, n)).astype(int), 0, self.rows.size - 1)
+        if self.rows[ys].mean() > 0.5 and length < NOISE_RUN_MARGIN * self.row_run:
+            return 0.0
+        return length * float(1.0 - self.columns[xs].mean())
+
+    def along_box(self, ink: np.ndarray, segment: Segment, writing: tuple[int, int]) -> bool:
+        """The segment's line goes on along the box past its own ends, or past the writing's
+        (writing: its first and last column; WORD_GAP on), with ink (within 1 px) on
+        PAGE_LINE_SHARE of the box's width there, on columns and rows not in noise: the box's
+        own frame inside it on a page a few pixels off, whole or in pieces, not a strike,
+        which stops near the writing's ends."""
+        x0, y0, x1, y1 = segment
+        slope = (y1 - y0) / (x1 - x0) if x1 != x0 else 0.0
+        xs = np.arange(ink.shape[1])
+        ys = np.round(y0 + slope * (xs - x0)).astype(int)
+        on = (ys >= 1) & (ys < ink.shape[0] - 1) & ~self.columns
+        on[on] &= ~self.rows[ys[on]]
+        near = np.zeros(xs.size, bool)
+        near[on] = np.max([ink[ys[on] + dy, xs[on]] for dy in (-1, 0, 1)], axis=0)
+        for past in ((xs < x0 - WORD_GAP) | (xs > x1 + WORD_GAP),
+                     (xs < writing[0] - WORD_GAP) | (xs > writing[1] + WORD_GAP)):
+            if (past & on).sum() >= PAGE_LINE_REACH \
+                    and near[past & on].mean() >= PAGE_LINE_SHARE:
+                return True
+        return False
+
+
+def noise_around(page: np.ndarray, printed: np.ndarray, rect: Rect,
+                 boxes: Sequence[Rect] = ()) -> Noise:
+    """The noise around the box (rect, form points; boxes: the page's boxes, whose writing is
+    no noise) on the blank paper, the form's print left out. A column (row) of the box is in
+    noise when the paper above and below it, REACH px each way (left and right of it, CONTEXT
+    px each way), shows marks (INK_CONTRAST) on NOISE_DENSE of it or more on both sides,
+    pooled over NOISE_WINDOW px either side (as formgen.check.ink.measure counts noise); the
+    straight runs (see _segments) are looked for on the box's rows beside it."""
+    x0, y0, x1, y1 = pixel_box(rect)
+    h, w = page.shape[:2]
+    cx0, cy0 = max(0, x0 - CONTEXT), max(0, y0 - REACH)
+    cx1, cy1 = min(w, x1 + CONTEXT), min(h, y1 + REACH)
+    region = page[cy0:cy1, cx0:cx1]
+    blank = ~printed[cy0:cy1, cx0:cx1]
+    if boxes:
+        blank &= ~boxes_mask((h, w), tuple(boxes))[cy0:cy1, cx0:cx1]
+    blank[max(0, y0 - cy0):y1 - cy0, max(0, x0 - cx0):x1 - cx0] = False
+    marks = (darker_than_paper(region) > INK_CONTRAST) & blank
+    top, bottom = y0 - cy0 + INSET, y1 - cy0 - INSET
+    left, right = x0 - cx0 + INSET, x1 - cx0 - INSET
+    columns = np.minimum(_density(marks[:top], blank[:top], 0),
+                         _density(marks[bottom:], blank[bottom:], 0))[left:right]
+    rows = np.minimum(_density(marks[:, :left], blank[:, :left], 1),
+                      _density(marks[:, right:], blank[:, right:], 1))[top:bottom]
+    beside = np.zeros(marks.shape, bool)
+    beside[top:bottom, :left] = marks[top:bottom, :left]
+    beside[top:bottom, right:] = marks[top:bottom, right:]
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(beside.astype(np.uint8),
+                                                           connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= MIN_COMPONENT
+    keep[0] = False
+    runs = [float(np.hypot(b - a, d - c)) for a, c, b, d in _segments(keep[labels])]
+    return Noise(columns >= NOISE_DENSE, rows >= NOISE_DENSE, max(runs, default=0.0))
+
+
+def _density(marks: np.ndarray, blank: np.ndarray, axis: int) -> np.ndarray:
+    """Per column (axis 0) or row (axis 1): the share of the blank paper there with marks,
+    pooled over NOISE_WINDOW either side; 0 where less than NOISE_MIN_PAPER px was seen."""
+    pool = np.ones(2 * NOISE_WINDOW + 1, np.float32)
+    hits = np.convolve(marks.sum(axis=axis).astype(np.float32), pool, "same")
+    seen = np.convolve(blank.sum(axis=axis).astype(np.float32), pool, "same")
+    return np.where(seen >= NOISE_MIN_PAPER, hits / np.maximum(seen, 1.0), 0.0)
 
 
 def _above_share(struck: np.ndarray, stroke: np.ndarray, segment: Segment, left: int,
