@@ -413,9 +413,11 @@ def _ink_rule(ink: Ink, signature: bool, change: bool) -> tuple[Status, str, lis
 
 
 def amid_grain(ink: Ink, strokes: Ink) -> bool:
-    """Much noise around the box (NOISY_SHARE of its ink or more) and no pen strokes beyond
-    it (STROKE_MIN_PIXELS): a patch of grain to the ink rules, a line of text to the detector."""
-    return ink.noise >= NOISY_SHARE * ink.fraction and \
+    """Much noise around the box (NOISY_SHARE of its ink or more, and some: a box with no ink
+    at the pen level, a light pencil on a clean copy, is amid no grain) and no pen strokes
+    beyond it (STROKE_MIN_PIXELS): a patch of grain to the ink rules, a line of text to the
+    detector."""
+    return ink.noise > 0 and ink.noise >= NOISY_SHARE * ink.fraction and \
         writing_pixels(strokes) < STROKE_MIN_PIXELS
 
 
