@@ -263,6 +263,10 @@ RULES: dict[str, Rule] = {
     "id-relative": Rule(Status.REVIEW, (), "de achternaam komt overeen, de voornamen niet: is "
                         "dit het identiteitsbewijs van iemand anders, bijvoorbeeld een "
                         "familielid?"),
+    "id-given-near": Rule(Status.REVIEW, (), "de voornamen op het identiteitsbewijs lijken op "
+                          "die van het formulier, maar zijn niet gelijk: is dit het "
+                          "identiteitsbewijs van een familielid, of is de naam verkeerd gelezen? "
+                          "Vergelijk ze"),
     "id-given-unsure": Rule(Status.REVIEW, (), "de achternaam komt overeen, maar de voornamen op "
                             "het formulier zijn niet zeker te lezen of te vergelijken: het kan "
                             "het identiteitsbewijs van een familielid zijn; vergelijk de naam "
@@ -813,8 +817,9 @@ def decide_group(statuses: list[Status], corrected: bool) -> tuple[Status, str]:
     return Status.MISSING, "group-empty"
 
 
-def id_name_rule(*, surname_read: bool, shown: bool, from_request: bool, name_read: bool,
-                 surname_fits: bool, given: GivenNames, typed: bool, far: bool) -> str:
+def id_name_rule(*, surname_read: bool, shown: bool, near: bool, from_request: bool,
+                 name_read: bool, surname_fits: bool, given: GivenNames, typed: bool,
+                 far: bool) -> str:
     """The rule that decides id_name: the identity document's holder against the name on the
     form. ``shown``: a reading of the form's name holds the document's surname and given names
     (identity.checks.names_the_holder; for a handwritten name also the holder's name that
@@ -827,12 +832,17 @@ def id_name_rule(*, surname_read: bool, shown: bool, from_request: bool, name_re
       all there is to tell the account holder from a relative with the same surname: ``ok``
       only where ``shown``, anything else goes to a person (never a warning: a relative's or a
       stranger's ID must not pass as complete).
-    ``far``: the form's first given name shares few letters with the document's (another
-    person's, not a misread); ``typed``: the name is machine print, read reliably."""
+    ``near``: the name is text (the token's or typed into the PDF) and its given names fit the
+    document's only as a misread would (a letter or two apart: Hendrik and Hendrika, Anne and
+    Anna are two people); ``far``: the form's first given name shares few letters with the
+    document's (another person's, not a misread); ``typed``: the name is machine print, read
+    reliably."""
     if not surname_read:
         return "id-surname-unread"
     if shown:
         return "id-holder"
+    if near:
+        return "id-given-near"
     if not name_read:
         return "id-no-name"
     if surname_fits and from_request and given is GivenNames.UNKNOWN:

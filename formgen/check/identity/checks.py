@@ -238,16 +238,18 @@ def read_printed_code(box: np.ndarray | None) -> str | None:
 
 
 def check_id(pages: list[Page], account_name: str | None, name_is_typed: bool,
-             today: dt.date, *, from_request: bool = False) -> list[Check]:
+             today: dt.date, *, from_request: bool = False, exact: bool = False
+             ) -> list[Check]:
     return id_checks(find_id_document(pages, today), account_name, name_is_typed, today,
-                     from_request=from_request)
+                     from_request=from_request, exact=exact)
 
 
 def id_checks(found: tuple[IdDocumentResult, Page] | None, account_name: str | None,
-              name_is_typed: bool, today: dt.date, *, from_request: bool = False
-              ) -> list[Check]:
+              name_is_typed: bool, today: dt.date, *, from_request: bool = False,
+              exact: bool = False) -> list[Check]:
     """The identity checks for what an IdSearch found (or None). from_request: the account
-    name is the holder's from the verified token (not read from the form)."""
+    name is the holder's from the verified token (not read from the form); exact: the name is
+    text, not read by OCR (the token's, or typed into the PDF)."""
     if found is None:
         none = "geen kopie van een identiteitsbewijs gevonden"
         return [Check("id_document", Status.MISSING, none),
@@ -257,7 +259,8 @@ def id_checks(found: tuple[IdDocumentResult, Page] | None, account_name: str | N
     result, page = found
     where = f"{page.file_name} p. {page.index}"
     checks = [_document(result, where),
-              _name(result, account_name, name_is_typed, where, from_request=from_request),
+              _name(result, account_name, name_is_typed, where, from_request=from_request,
+                    exact=exact),
               _expiry(result, today, where)]
     if result.bsn_unmasked_visible:
         checks.append(Check("bsn", Status.WARNING, "het BSN is leesbaar en niet afgeschermd: "
@@ -308,19 +311,25 @@ def _cut_short(result: IdDocumentResult) -> bool:
 
 
 def _name(result: IdDocumentResult, account_name: str | None, typed: bool, where: str, *,
-          from_request: bool = False) -> Check:
+          from_request: bool = False, exact: bool = False) -> Check:
     """The ID's holder against the name on the form (decision.id_name_rule decides).
     typed: the name on the form is printed or typed, so OCR reads it reliably; from_request:
-    it is the account holder's name from the verified token."""
+    it is the account holder's name from the verified token; exact: it is text, not read by
+    OCR, so a given name a letter or two from the document's is another name (Hendrik and
+    Hendrika), or the document's misread."""
     surname = result.surname or ""
     fits = bool(account_name and surname and name_fits(account_name, surname))
-    given = compare_given_names(account_name, surname, result.given_names, fuzzy=True,
-                                cut_short=_cut_short(result)) if fits and account_name \
-        else GivenNames.UNKNOWN
+    given, near = GivenNames.UNKNOWN, False
+    if fits and account_name:
+        given = compare_given_names(account_name, surname, result.given_names, fuzzy=True,
+                                    cut_short=_cut_short(result))
+        near = exact and given is GivenNames.MATCH and compare_given_names(
+            account_name, surname, result.given_names,
+            cut_short=_cut_short(result)) is not GivenNames.MATCH
     rule = id_name_rule(
-        surname_read=bool(surname), shown=fits and given is GivenNames.MATCH,
-        from_request=from_request, name_read=bool(account_name), surname_fits=fits,
-        given=given, typed=typed,
+        surname_read=bool(surname), shown=fits and given is GivenNames.MATCH and not near,
+        near=near, from_request=from_request, name_read=bool(account_name),
+        surname_fits=fits, given=given, typed=typed,
         far=fits and closest_given_name(account_name or "", surname, result.given_names)
         < OTHER_PERSON_SIMILARITY)
     decided = RULES[rule]
