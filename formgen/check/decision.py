@@ -1,4 +1,5 @@
 """Which status a form box gets: every rule that turns a box's measures into ok, review or missing.
+Also whether the identity document is the account holder's (``id_name_rule``).
 
 The other modules measure (:mod:`formgen.check.ink`, :mod:`formgen.check.text_lines`,
 :mod:`formgen.check.placement`, :mod:`formgen.check.signature`, :mod:`formgen.check.struck`);
@@ -13,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from formgen.check.identity.given_names import GivenNames
 from formgen.check.ink import INK_CONTRAST
 from formgen.check.text_lines import CLOSER_SCALE, READ_SCALE
 from formgen.check.verdict import Status
@@ -252,6 +254,29 @@ RULES: dict[str, Rule] = {
     "group-empty": Rule(Status.MISSING, (), "geen vak van de groep ingevuld"),
     "page-unread": Rule(Status.REVIEW, (), "de pagina van het vak is niet leesbaar"),
     "page-missing": Rule(Status.MISSING, (), "de pagina van het vak ontbreekt"),
+    # id_name: is the identity document the account holder's? (see id_name_rule)
+    "id-holder": Rule(Status.OK, (), "de naam komt overeen met het formulier"),
+    "id-holder-surname": Rule(Status.OK, (), "de achternaam komt overeen met de aanvraag "
+                              "(voornamen niet te vergelijken)"),
+    "id-surname-unread": Rule(Status.REVIEW, (), "achternaam op het identiteitsbewijs niet "
+                              "leesbaar; controleer de naam zelf"),
+    "id-relative": Rule(Status.REVIEW, (), "de achternaam komt overeen, de voornamen niet: is "
+                        "dit het identiteitsbewijs van iemand anders, bijvoorbeeld een "
+                        "familielid?"),
+    "id-given-near": Rule(Status.REVIEW, (), "de voornamen op het identiteitsbewijs lijken op "
+                          "die van het formulier, maar zijn niet gelijk: is dit het "
+                          "identiteitsbewijs van een familielid, of is de naam verkeerd gelezen? "
+                          "Vergelijk ze"),
+    "id-given-unsure": Rule(Status.REVIEW, (), "de achternaam komt overeen, maar de voornamen op "
+                            "het formulier zijn niet zeker te lezen of te vergelijken: het kan "
+                            "het identiteitsbewijs van een familielid zijn; vergelijk de naam "
+                            "zelf"),
+    "id-other-surname": Rule(Status.REVIEW, (), "de achternaam op het identiteitsbewijs komt niet "
+                             "overeen met de naam op het formulier"),
+    "id-hand-unread": Rule(Status.REVIEW, (), "de naam is met de hand geschreven en niet zeker te "
+                           "lezen; vergelijk hem met het identiteitsbewijs"),
+    "id-no-name": Rule(Status.REVIEW, (), "geen naam van het formulier om mee te vergelijken; "
+                       "vergelijk de naam op het identiteitsbewijs zelf"),
 }
 
 # The measures a decision can name, with a Dutch line for support.
@@ -792,6 +817,42 @@ def decide_group(statuses: list[Status], corrected: bool) -> tuple[Status, str]:
     if Status.REVIEW in statuses:
         return Status.REVIEW, "group-doubt"
     return Status.MISSING, "group-empty"
+
+
+def id_name_rule(*, surname_read: bool, shown: bool, near: bool, from_request: bool,
+                 name_read: bool, surname_fits: bool, given: GivenNames, typed: bool,
+                 far: bool) -> str:
+    """The rule that decides id_name: the identity document's holder against the name on the
+    form. ``shown``: a reading of the form's name holds the document's surname and given names
+    (identity.checks.names_the_holder; for a handwritten name also the holder's name that
+    explains the box, identity.name_score.holds).
+
+    - The name comes from the request (``from_request``: the verified token): the surname and
+      the given names must fit; given names that cannot be compared (the record or the document
+      has none) pass, the request says who the account holder is.
+    - Any other name (typed into the PDF, our print read back, handwriting on a blank form) is
+      all there is to tell the account holder from a relative with the same surname: ``ok``
+      only where ``shown``, anything else goes to a person (never a warning: a relative's or a
+      stranger's ID must not pass as complete).
+    ``near``: the name is text (the token's or typed into the PDF) and its given names fit the
+    document's only as a misread would (a letter or two apart: Hendrik and Hendrika, Anne and
+    Anna are two people); ``far``: the form's first given name shares few letters with the
+    document's (another person's, not a misread); ``typed``: the name is machine print, read
+    reliably."""
+    if not surname_read:
+        return "id-surname-unread"
+    if shown:
+        return "id-holder"
+    if near:
+        return "id-given-near"
+    if not name_read:
+        return "id-no-name"
+    if surname_fits and from_request and given is GivenNames.UNKNOWN:
+        return "id-holder-surname"
+    if surname_fits:
+        sure = from_request or typed or far
+        return "id-relative" if given is GivenNames.DIFFERENT and sure else "id-given-unsure"
+    return "id-other-surname" if typed or from_request else "id-hand-unread"
 
 
 def border_found(score: float, cover: float, shift: int, search: int) -> bool:

@@ -168,7 +168,9 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
     if found_id is not None and not (findings.verified and findings.holder) \
             and not findings.values.get("name"):
         name = _read_again(name, typed, found_id[0], findings, template)
-    checks += id_checks(found_id, name, typed, today)
+    from_request = bool(findings.verified and findings.holder)
+    checks += id_checks(found_id, name, typed, today, from_request=from_request,
+                        exact=from_request or bool(findings.values.get("name")))
     number = id_number_check(found_id, *_id_number(findings, template))
     checks += [number] if number else []
     if redact_dir is not None and found_id is not None:

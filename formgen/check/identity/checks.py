@@ -11,6 +11,7 @@ from enum import Enum
 import cv2
 import numpy as np
 
+from formgen.check.decision import RULES, id_name_rule
 from formgen.check.identity import ocr
 from formgen.check.identity.document import IdDocumentResult, analyse_id_page
 from formgen.check.identity.given_names import GivenNames, closest_given_name, compare_given_names
@@ -237,13 +238,18 @@ def read_printed_code(box: np.ndarray | None) -> str | None:
 
 
 def check_id(pages: list[Page], account_name: str | None, name_is_typed: bool,
-             today: dt.date) -> list[Check]:
-    return id_checks(find_id_document(pages, today), account_name, name_is_typed, today)
+             today: dt.date, *, from_request: bool = False, exact: bool = False
+             ) -> list[Check]:
+    return id_checks(find_id_document(pages, today), account_name, name_is_typed, today,
+                     from_request=from_request, exact=exact)
 
 
 def id_checks(found: tuple[IdDocumentResult, Page] | None, account_name: str | None,
-              name_is_typed: bool, today: dt.date) -> list[Check]:
-    """The identity checks for what an IdSearch found (or None)."""
+              name_is_typed: bool, today: dt.date, *, from_request: bool = False,
+              exact: bool = False) -> list[Check]:
+    """The identity checks for what an IdSearch found (or None). from_request: the account
+    name is the holder's from the verified token (not read from the form); exact: the name is
+    text, not read by OCR (the token's, or typed into the PDF)."""
     if found is None:
         none = "geen kopie van een identiteitsbewijs gevonden"
         return [Check("id_document", Status.MISSING, none),
@@ -252,7 +258,9 @@ def id_checks(found: tuple[IdDocumentResult, Page] | None, account_name: str | N
                 Check("bsn", Status.OK, "geen identiteitsbewijs, dus geen BSN gezien")]
     result, page = found
     where = f"{page.file_name} p. {page.index}"
-    checks = [_document(result, where), _name(result, account_name, name_is_typed, where),
+    checks = [_document(result, where),
+              _name(result, account_name, name_is_typed, where, from_request=from_request,
+                    exact=exact),
               _expiry(result, today, where)]
     if result.bsn_unmasked_visible:
         checks.append(Check("bsn", Status.WARNING, "het BSN is leesbaar en niet afgeschermd: "
@@ -302,44 +310,30 @@ def _cut_short(result: IdDocumentResult) -> bool:
     return bool(result.mrz and result.mrz.surname_truncated)
 
 
-def _name(result: IdDocumentResult, account_name: str | None, typed: bool, where: str) -> Check:
-    """typed: the name on the form is printed or typed, so OCR reads it reliably."""
-    if not result.surname:
-        return Check("id_name", Status.REVIEW, "achternaam op het identiteitsbewijs niet "
-                     "leesbaar; controleer de naam zelf", file=where)
-    if account_name and (surname_matches(account_name, result.surname)
-                         or _similar(account_name, result.surname)):
-        return _given_names(result, account_name, typed, where)
-    if typed:
-        return Check("id_name", Status.REVIEW, "de achternaam op het identiteitsbewijs komt niet "
-                     "overeen met de naam op het formulier", file=where)
-    if not account_name:  # no form page, or nothing read in its name box
-        return Check("id_name", Status.WARNING, "geen naam van het formulier om mee te "
-                     "vergelijken; vergelijk de naam op het identiteitsbewijs zelf", file=where)
-    # Handwriting is read poorly by OCR: a failed match is no evidence of a wrong person.
-    return Check("id_name", Status.WARNING, "de naam is met de hand geschreven en niet zeker "
-                 "te lezen; vergelijk hem met het identiteitsbewijs", file=where)
-
-
-def _given_names(result: IdDocumentResult, account_name: str, typed: bool,
-                 where: str) -> Check:
-    """The surname fits; the given names decide whether it is the account holder's document.
-
-    typed: the name on the form is printed, so other given names mean another person. A
-    handwritten name is read poorly: only a given name with few letters in common with any
-    on the document is taken for another person's."""
-    given = compare_given_names(account_name, result.surname or "", result.given_names,
-                                fuzzy=True, cut_short=_cut_short(result))
-    if given is GivenNames.MATCH:
-        return Check("id_name", Status.OK, "de naam komt overeen met het formulier", file=where)
-    if given is GivenNames.UNKNOWN:
-        return Check("id_name", Status.OK, "de achternaam komt overeen met het formulier "
-                     "(voornamen niet te vergelijken)", file=where)
-    message = ("de achternaam komt overeen, de voornamen niet: is dit het identiteitsbewijs "
-               "van iemand anders, bijvoorbeeld een familielid?")
-    other = typed or closest_given_name(account_name, result.surname or "",
-                                        result.given_names) < OTHER_PERSON_SIMILARITY
-    return Check("id_name", Status.REVIEW if other else Status.WARNING, message, file=where)
+def _name(result: IdDocumentResult, account_name: str | None, typed: bool, where: str, *,
+          from_request: bool = False, exact: bool = False) -> Check:
+    """The ID's holder against the name on the form (decision.id_name_rule decides).
+    typed: the name on the form is printed or typed, so OCR reads it reliably; from_request:
+    it is the account holder's name from the verified token; exact: it is text, not read by
+    OCR, so a given name a letter or two from the document's is another name (Hendrik and
+    Hendrika), or the document's misread."""
+    surname = result.surname or ""
+    fits = bool(account_name and surname and name_fits(account_name, surname))
+    given, near = GivenNames.UNKNOWN, False
+    if fits and account_name:
+        given = compare_given_names(account_name, surname, result.given_names, fuzzy=True,
+                                    cut_short=_cut_short(result))
+        near = exact and given is GivenNames.MATCH and compare_given_names(
+            account_name, surname, result.given_names,
+            cut_short=_cut_short(result)) is not GivenNames.MATCH
+    rule = id_name_rule(
+        surname_read=bool(surname), shown=fits and given is GivenNames.MATCH and not near,
+        near=near, from_request=from_request, name_read=bool(account_name),
+        surname_fits=fits, given=given, typed=typed,
+        far=fits and closest_given_name(account_name or "", surname, result.given_names)
+        < OTHER_PERSON_SIMILARITY)
+    decided = RULES[rule]
+    return Check("id_name", decided.status or Status.REVIEW, decided.text, file=where)
 
 
 # Where the ID number on the form was read by OCR (our print on an older form, or handwriting),
