@@ -178,3 +178,22 @@ def test_a_photo_with_fewer_pixels_than_the_warped_page_is_not_cut_again() -> No
     finest = np.full((3000, 2100), 255, np.uint8)  # and at about 255 dpi
     found = fine_source(grey, to_image, (1240, 1754), finer=finest)
     assert found is not None and found.image is finest
+
+
+# Names with a capital I at the start of a word where an l reads as well (the field font draws
+# both as one bar), and with marks, so that the Latin recogniser reads them.
+BAR_NAMES = {"new_name": "Hodań Iitanű", "new_street": "Iłowa Ilenka", "new_city": "Iúlia Iiké"}
+
+
+@pytest.mark.parametrize("dpi", [200, 300])
+def test_a_capital_i_read_as_small_l_is_never_sure(dpi: int, tmp_path: Path) -> None:
+    """"Hodań Iitanű" was read "Hodań litanű" at 0.973: where the word does not decide
+    between I and l, the reading is not sure."""
+    path = tmp_path / "bars.pdf"
+    path.write_bytes(_scanned_pdf(_typed_page(BAR_NAMES), dpi, dpi))
+    result = check_submission(path, key=None, today=today())
+    read = {c.field: c for c in result.changes}
+    sure_wrong = [(field, read[field]) for field, text in BAR_NAMES.items()
+                  if field in read and read[field].value != tidy(text)
+                  and read[field].confidence >= SURE_CONFIDENCE]
+    assert not sure_wrong, sure_wrong
