@@ -192,13 +192,8 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
                                      window, shown)
             take = take or (choice != char and clear)
         if take:
-            chars[i] = choice
+            fit, spans = _put(ink, chars, i, choice, fit, spans)
             changed.add(i)
-            font = drawing_font()
-            if font.getlength(choice) != font.getlength(char):
-                # a wider or narrower letter (Ư for U) moves the rest of the line: fit anew
-                fit = Fit(ink, "".join(chars))
-                spans = _spans(fit, "".join(chars))
             placed = fit.place("".join(chars)) & shown
             unexplained = _unexplained(placed[window], here)
             # two letters the font draws alike (Đ, Ð): the page cannot tell which
@@ -210,16 +205,24 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
             other, tied = _refitted(ink, chars, i, shown, _elsewhere(chars, i))
             doubtful |= tied
             if other is not None:
-                chars[i] = other
+                fit, spans = _put(ink, chars, i, other, fit, spans)
                 changed.add(i)
-                font = drawing_font()
-                if font.getlength(other) != font.getlength(char):
-                    fit = Fit(ink, "".join(chars))
-                    spans = _spans(fit, "".join(chars))
                 placed = fit.place("".join(chars)) & shown
                 unexplained = _unexplained(placed[window], here)
         doubtful |= unexplained >= DOUBT_PIXELS
     return Choice("".join(chars), frozenset(changed), doubtful)
+
+
+def _put(ink: np.ndarray, chars: list[str], i: int, letter: str, fit: Fit,
+         spans: list[tuple[int, int]]) -> tuple[Fit, list[tuple[int, int]]]:
+    """chars[i] becomes letter; a wider or narrower letter (Ư for U) moves the rest of the
+    line, which is then fitted anew: the fit and the letters' spans for the line."""
+    before, chars[i] = chars[i], letter
+    font = drawing_font()
+    if font.getlength(letter) == font.getlength(before):
+        return fit, spans
+    fit = Fit(ink, "".join(chars))
+    return fit, _spans(fit, "".join(chars))
 
 
 # Vowels whose letters with a horn (ơ, ư: Vietnamese) a recogniser reads as another vowel's
