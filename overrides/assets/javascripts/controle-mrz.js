@@ -20,6 +20,8 @@
   read here is stored or sent.
 */
 
+import { labelPieces } from "./controle-pieces.js";
+
 const MIN_CHAR_PX = 7; // a character lower than this is too small to read
 const MAX_CHAR_PX = 90;
 const THRESHOLD_WINDOW = 31; // px, the local mean's window for the ink threshold
@@ -273,39 +275,12 @@ function components(mask, width, height, split = false) {
   // 8-connected specks with their boxes; only letter-sized ones are kept (split: a speck of
   // characters run together, as blur and bold type make them, is cut where its columns hold
   // the least ink)
-  const label = new Int32Array(width * height);
+  const { pieces: found, label } = labelPieces(mask, width, height);
   const out = [];
-  const stack = [];
-  let next = 0;
-  for (let start = 0; start < mask.length; start++) {
-    if (!mask[start] || label[start]) continue;
-    next++;
-    let minX = width, maxX = 0, minY = height, maxY = 0, area = 0;
-    stack.push(start);
-    label[start] = next;
-    while (stack.length) {
-      const p = stack.pop();
-      const x = p % width, y = (p - x) / width;
-      area++;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = y + dy;
-        if (ny < 0 || ny >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx;
-          if (nx < 0 || nx >= width) continue;
-          const n = ny * width + nx;
-          if (mask[n] && !label[n]) { label[n] = next; stack.push(n); }
-        }
-      }
-    }
-    const w = maxX - minX + 1, h = maxY - minY + 1;
+  for (const { id, x0: minX, x1: maxX, y0: minY, y1: maxY, w, h, area } of found) {
     if (split && h >= MIN_CHAR_PX && h <= MAX_CHAR_PX && w > 1.3 * h && w <= 6 * h &&
         area >= 0.12 * w * h) {
-      out.push(...splitSpeck(label, next, width, minX, maxX, minY, maxY));
+      out.push(...splitSpeck(label, id, width, minX, maxX, minY, maxY));
       continue;
     }
     if (h >= MIN_CHAR_PX && h <= MAX_CHAR_PX && w <= 1.3 * h && w >= 0.15 * h &&
@@ -717,35 +692,8 @@ function inDoc(doc, box, grow = [0, 0, 0]) {
 function pieces(mask, width, r, skip = null) {
   // 8-connected pieces of ink inside the box r (pixels where skip(x, y) left out): boxes and
   // areas
-  const seen = new Uint8Array((r.x1 - r.x0) * (r.y1 - r.y0));
-  const w = r.x1 - r.x0;
-  const inkAt = (x, y) => mask[y * width + x] && !(skip && skip(x, y));
-  const out = [];
-  for (let y = r.y0; y < r.y1; y++) {
-    for (let x = r.x0; x < r.x1; x++) {
-      if (seen[(y - r.y0) * w + x - r.x0] || !inkAt(x, y)) continue;
-      let minX = x, maxX = x, minY = y, maxY = y, area = 0;
-      const stack = [[x, y]];
-      seen[(y - r.y0) * w + x - r.x0] = 1;
-      while (stack.length) {
-        const [cx, cy] = stack.pop();
-        area++;
-        minX = Math.min(minX, cx); maxX = Math.max(maxX, cx);
-        minY = Math.min(minY, cy); maxY = Math.max(maxY, cy);
-        for (let dy = -1; dy <= 1; dy++) {
-          for (let dx = -1; dx <= 1; dx++) {
-            const nx = cx + dx, ny = cy + dy;
-            if (nx < r.x0 || ny < r.y0 || nx >= r.x1 || ny >= r.y1) continue;
-            const k = (ny - r.y0) * w + nx - r.x0;
-            if (!seen[k] && inkAt(nx, ny)) { seen[k] = 1; stack.push([nx, ny]); }
-          }
-        }
-      }
-      out.push({ w: maxX - minX + 1, h: maxY - minY + 1, area, cx: (minX + maxX) / 2,
-        cy: (minY + maxY) / 2 });
-    }
-  }
-  return out;
+  return labelPieces(mask, width, mask.length / width, r, skip).pieces.map((p) => ({
+    w: p.w, h: p.h, area: p.area, cx: (p.x0 + p.x1) / 2, cy: (p.y0 + p.y1) / 2 }));
 }
 
 function topEdge(doc, layout, u) {
