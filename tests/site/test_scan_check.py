@@ -518,6 +518,48 @@ def test_mrz_rules_are_the_validators(form_page) -> None:
     assert {b for _, b, _ in validator} == {True, False}
 
 
+def test_ink_pieces_are_the_8_connected_components(form_page) -> None:
+    """The one labelling of ink pieces the page's scripts share (controle-pieces.js): on a
+    family of random masks, whole and within a box, with pixels left out, the pieces (count,
+    boxes, areas) and the labels are scipy's 8-connected components."""
+    from scipy import ndimage
+
+    rng = np.random.default_rng(30)
+    family = []
+    for density in (0.2, 0.4, 0.55, 0.7):
+        mask = (rng.random((37, 53)) < density).astype(int)
+        family.append((mask, None, False))
+        family.append((mask, (5, 3, 41, 30), True))  # x0, y0, x1, y1; every 3rd column left out
+    pg, _ = form_page()
+    script = """async (family) => {
+      const m = await import('/assets/javascripts/controle-pieces.js');
+      return family.map(([rows, box, skip]) => {
+        const mask = new Uint8Array(rows.flat()), w = rows[0].length, h = rows.length;
+        const r = box && { x0: box[0], y0: box[1], x1: box[2], y1: box[3] };
+        const { pieces, label } = m.labelPieces(mask, w, h, r, skip ? (x) => x % 3 === 0 : null);
+        return [pieces.map((p) => [p.x0, p.y0, p.x1, p.y1, p.area]), Array.from(label)];
+      });
+    }"""
+    seen = pg.evaluate(script, [(m.tolist(), box, skip) for m, box, skip in family])
+    counts = []
+    for (mask, box, skip), (pieces, label) in zip(family, seen, strict=True):
+        x0, y0, x1, y1 = box or (0, 0, mask.shape[1], mask.shape[0])
+        part = mask[y0:y1, x0:x1].copy()
+        if skip:
+            part[:, [x - x0 for x in range(x0, x1) if x % 3 == 0]] = 0
+        want, count = ndimage.label(part, structure=np.ones((3, 3), int))
+        got = np.array(label).reshape(part.shape)
+        assert count == len(pieces)
+        counts.append(count)
+        # the same pieces, numbered in the same order (the first pixel row by row)
+        assert (got == want).all()
+        for k, (px0, py0, px1, py1, area) in enumerate(pieces, start=1):
+            ys, xs = np.nonzero(want == k)
+            assert (px0, py0, px1, py1, area) == (xs.min() + x0, ys.min() + y0,
+                                                 xs.max() + x0, ys.max() + y0, len(xs))
+    assert min(counts) <= 2 and max(counts) > 50, counts  # one piece to many small ones
+
+
 def _token_family(key: bytes) -> list[str]:
     """Real page tokens (blank, prefilled, with the holder, with the ID number only) and copies
     with one character changed, left out or put in anywhere: the QR texts a fold, a stain or a
