@@ -33,9 +33,10 @@ def project(seed: int, *, readable: bool, photo: bool) -> np.ndarray:
 
 
 def external_doc(seed: int, *, passport: bool, readable: bool = False,
-                 face: str | None = None) -> tuple[np.ndarray, random.Random]:
+                 face: str | None = None, beside: bool = False) -> tuple[np.ndarray, random.Random]:
     """The other tools' card or passport page at 200 dpi; readable (passport): the bar gone
-    (the page's colour), the number printed there in face."""
+    (the page's colour), the number printed there in face (beside: after the label, on its
+    line, as "BSN 123456789")."""
     rng = random.Random(seed)
     doc = external.id_document(external.make_person(rng), 200, rng, passport=passport)
     if readable:
@@ -45,15 +46,16 @@ def external_doc(seed: int, *, passport: bool, readable: bool = False,
         draw = ImageDraw.Draw(card)
         draw.rectangle((x, y + 2 * s, x + 22 * s, y + 4.6 * s),
                        fill=tuple(int(v) for v in doc[round(y + s), round(x - s)]))
-        draw.text((x, y + 2 * s), id_documents.make_bsn(rng), fill=(20, 20, 20),
+        draw.text((x + 7 * s, y - 0.4 * s) if beside else (x, y + 2 * s),
+                  id_documents.make_bsn(rng), fill=(20, 20, 20),
                   font=ImageFont.truetype(face or id_documents.DEJAVU_BOLD_PATH, round(2.4 * s)))
         doc = np.asarray(card)
     return doc, rng
 
 
 def external_copy(seed: int, *, passport: bool, readable: bool, photo: bool,
-                  face: str | None = None) -> np.ndarray:
-    doc, rng = external_doc(seed, passport=passport, readable=readable, face=face)
+                  face: str | None = None, beside: bool = False) -> np.ndarray:
+    doc, rng = external_doc(seed, passport=passport, readable=readable, face=face, beside=beside)
     page = external.id_on_page(doc, 200, rng, scale=rng.uniform(0.9, 1.1),
                                angle=rng.uniform(-3, 3))
     return external.photograph(page, rng, turns=0) if photo else external.scan(page, rng)

@@ -359,15 +359,17 @@ def test_bsn_printed_elsewhere_on_the_card_is_never_in_order(form_page, tmp_path
     assert "niet controleren" in text and "onleesbaar" in text, text
 
 
-def _external_passport(tmp: Path, seed: int, face: str | None = None) -> Path:
+def _external_passport(tmp: Path, seed: int, face: str | None = None,
+                       beside: bool = False) -> Path:
     """The other tools' generator's passport page (tests/corpus/id_copies.py), scanned; face:
-    the number printed in that face where the bar was."""
+    the number printed in that face where the bar was (beside: after the label)."""
     from corpus import id_copies
     from PIL import Image
 
-    path = tmp / f"extern{seed}-{'gedrukt' if face else 'balk'}.jpg"
+    path = tmp / f"extern{seed}-{'gedrukt' if face else 'balk'}{'-naast' if beside else ''}.jpg"
     Image.fromarray(id_copies.external_copy(seed, passport=True, readable=face is not None,
-                                            photo=False, face=face)).save(path, quality=88)
+                                            photo=False, face=face, beside=beside)
+                    ).save(path, quality=88)
     return path
 
 
@@ -375,7 +377,8 @@ def test_bsn_under_its_label_on_another_generators_passport(form_page, tmp_path)
     """Passports drawn by the other tools' generator, whose layout is not the project's: the
     page reads the label "BSN" and looks under it. A bar there (and dates, no number, printed
     in digits elsewhere) is "in orde" on most copies, never "ontbreekt"; the number printed
-    there instead, in a face the page knows or one it does not, is never "in orde"."""
+    there instead, in a face the page knows or one it does not, or after the label on its
+    line, is never "in orde"."""
     from corpus import id_documents
 
     pg, _ = form_page()
@@ -385,7 +388,9 @@ def test_bsn_under_its_label_on_another_generators_passport(form_page, tmp_path)
     assert sum(bsn == "ok" for _, bsn in covered) >= 2, covered
     faces = (id_documents.DEJAVU_BOLD_PATH, UNKNOWN_FACES[0])
     printed = _id_findings(pg, [_external_passport(tmp_path, 910 + k, face)
-                                for k, face in enumerate(faces)])
+                                for k, face in enumerate(faces)] +
+                           # the label read, nothing under it: the number after it on its line
+                           [_external_passport(tmp_path, 912, UNKNOWN_FACES[1], beside=True)])
     assert all(doc == "ok" for doc, _ in printed), printed
     assert "ok" not in [bsn for _, bsn in printed], printed
 

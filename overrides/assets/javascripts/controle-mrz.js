@@ -77,10 +77,11 @@ const LABEL_HIGH = 0.5; // ... of a median height below this: the label's small 
 // The personal number's label, read (findLabel) in small print (letters LABEL_MIN_H..LABEL_MAX_H
 // pitches high, at most WORD_GAP heights apart on one baseline): a short one (LABEL_WORDS)
 // letter by letter (readsAs), SPACE heights clear of other letters on its line; a long one by
-// its whole shape (WORD_LIKE). The
-// number is printed under it: from LABEL_TO_NUMBER[0] to [1] capital heights below its baseline, over NUMBER_REACH pitches from its left (9-11 characters
-// of a value 2-3 mm high, as the ID card's layout gives it); print on the label's own line,
-// after it, VALUE_HIGH times its height, is a number printed beside it.
+// its whole shape (WORD_LIKE). The number is printed under it: from LABEL_TO_NUMBER[0] to [1]
+// capital heights below its baseline, over NUMBER_REACH pitches from its left (9-11
+// characters of a value 2-3 mm high, as the ID card's layout gives it). Ink on the label's own
+// line after it is a number printed beside it: any character after a short label (SHORT_LABEL
+// letters, LETTER_HIGH), print VALUE_HIGH times its height after a long one.
 const LABEL_WORDS = ["BSN"];
 const WORD_LIKE = 0.75; // a run of letters this like a long label's shape (mrz.json "words")
 const WORD_ASPECT = 0.2; // ... whose box's width over height is the word's within this share
@@ -94,6 +95,8 @@ const SPACE = 0.6;
 const LABEL_TO_NUMBER = [0.1, 3.0];
 const NUMBER_REACH = 12;
 const VALUE_HIGH = 1.25;
+const SHORT_LABEL = 4; // letters
+const LETTER_HIGH = 0.5; // ink this high (of the label's) is a character, lower a dot or dash
 // The document's top edge, looked for EDGE_SEARCH of its distance from the MRZ around where the
 // layout puts it, in EDGE_BANDS bands across the document: in each, the first row from above
 // where the grey jumps by EDGE_JUMP levels on average (over 4 px: a photo's slant tilts the
@@ -973,11 +976,13 @@ export function personalNumberPlace(doc, mask, layout, labelShapes = null) {
     label: found ? found.word : null };
   if (ink.length) return { place: "print", ...measures };
   if (found) {
-    // the number on the label's line, after it: print larger than the label's
+    // the number on the label's line, after it: after a short label (which stands on its
+    // own) any letter-sized ink; after a long one (its translation may follow: "Persoonsnummer
+    // / Personal No.") print larger than the label's
     const after = pieces(mask, doc.width, { x0: found.x1 + 1, y0: Math.round(found.y0 - found.h),
       x1: Math.round(found.x0 + NUMBER_REACH * NORM_PITCH), y1: Math.round(found.y1 + found.h / 2) })
-      .filter((p) => p.h > VALUE_HIGH * found.h && p.cy >= found.y0 && p.cy <= found.y1 &&
-        p.y0 + p.h - 1 <= found.y1 + 0.15 * found.h);
+      .filter((p) => p.cy - p.h / 2 < found.y1 && p.cy + p.h / 2 > found.y0 &&
+        p.h > (found.word.length <= SHORT_LABEL ? LETTER_HIGH : VALUE_HIGH) * found.h);
     if (after.length) return { place: "print", after: after.length, ...measures };
     // a bar under the label, or nothing at all there
     return { place: "covered", ...measures };
