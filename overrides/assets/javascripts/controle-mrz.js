@@ -828,7 +828,7 @@ function barRegion(doc, dark, box, x0, x1, y) {
 }
 
 function paperLevel(grey) {
-  // the level PAPER_SHARE of the pixels are lighter than (sampled)
+  // the paper's level: the one PAPER_SHARE of the pixels are darker than (sampled)
   const levels = [];
   for (let i = 0; i < grey.length; i += 7) levels.push(grey[i]);
   levels.sort((a, b) => a - b);
