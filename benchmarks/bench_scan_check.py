@@ -20,6 +20,10 @@ Builds the site (formgen site prepare + mkdocs build --strict; or uses --site), 
    --bsn-cases N adds N cases about the BSN (scans and phone photos; the BSN covered in the
    MRZ but printed readable, covered in both, or shown in both), which the corpus's recipes
    do not make: the page must read the printed number too.
+5. Generators (--generators N): N copies (scans and phone photos in turn) per ID drawing of the
+   corpus (tests/corpus/id_copies.py: the project's ID generator, the other tools' passport
+   and card, the families card), the BSN covered as each draws it, and printed readable where
+   the drawing has it: the page's "in orde" on each (covered found; readable: must be 0).
 4. Faces (--faces FONT,FONT,... --face-copies N): ID copies as the corpus makes them (a scan or
    a phone photo, one at a time), their bold print (values, the BSN, headings) in each face
    instead of DejaVu Sans Bold, the BSN printed readable (covered in the MRZ) and covered in
@@ -52,7 +56,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from corpus import submissions  # noqa: E402
+from corpus import id_copies, submissions  # noqa: E402
 
 from formgen.check.submission import check_submission  # noqa: E402
 
@@ -293,6 +297,51 @@ def faces_table(browser: object, url: str, out: Path, faces: list[str], copies: 
         checker.close()
 
 
+# Part 5 (--generators N): ID copies of the corpus's three ID drawings (tests/corpus/id_copies.py),
+# scanned and photographed in turn: (name, covered: no number readable, maker(seed, photo)), the
+# covered ones as the generator draws them, the readable ones with the number printed.
+GENERATOR_COPIES = (
+    ("project card/passport", True,
+     lambda seed, photo: id_copies.project(seed, readable=False, photo=photo)),
+    ("project card/passport", False,
+     lambda seed, photo: id_copies.project(seed, readable=True, photo=photo)),
+    ("external passport", True, lambda seed, photo: id_copies.external_copy(
+        seed, passport=True, readable=False, photo=photo)),
+    ("external passport", False, lambda seed, photo: id_copies.external_copy(
+        seed, passport=True, readable=True, photo=photo)),
+    ("external card", True, lambda seed, photo: id_copies.external_copy(
+        seed, passport=False, readable=False, photo=photo)),
+    ("families card", True, lambda seed, photo: id_copies.families_copy(seed, photo=photo)),
+)
+
+
+def generators_table(browser: object, url: str, out: Path, copies: int, seed: int) -> None:
+    """Part 5: per ID drawing, how often the page says the BSN is "in orde" where no number is
+    readable (covered found) and where one is (must be 0)."""
+    from corpus import forms
+    from PIL import Image
+
+    out.mkdir(parents=True, exist_ok=True)
+    checker = Checker(browser, url)
+    print("\nthe BSN per ID generator (page: in orde / niet zeker / leesbaar):")
+    try:
+        for k, (name, covered, make) in enumerate(GENERATOR_COPIES):
+            seen = []
+            for i in range(copies):
+                path = out / f"gen{k}-{i}.jpg"
+                copy = make(seed * 1000 + 37 * k + i, i % 2 == 1)
+                path.write_bytes(forms.jpeg_bytes(Image.fromarray(copy), 88))
+                found = checker.check([path])
+                seen.append(found.get("bsn", "-") if found.get("id_document") == "ok" else "no-id")
+            what = "covered found" if covered else "readable called 'in orde'"
+            print(f"  {name:22s} {'covered ' if covered else 'readable'} {what}: "
+                  f"{seen.count('ok')}/{copies} (unsure {seen.count('unsure')}, "
+                  f"leesbaar {seen.count('missing')}, MRZ unread {seen.count('no-id')})",
+                  flush=True)
+    finally:
+        checker.close()
+
+
 def _same(validator: str, page: str) -> bool:
     """The same finding: ok, missing, or the validator's review where the page is unsure."""
     return validator == page or (validator == "review" and page == "unsure")
@@ -309,6 +358,8 @@ def main() -> None:
                     help="comma-separated font files for the faces table (part 4)")
     ap.add_argument("--face-copies", type=int, default=6,
                     help="ID copies per face and per kind (BSN printed / covered)")
+    ap.add_argument("--generators", type=int, default=0,
+                    help="ID copies per ID generator and kind (part 5: covered / readable)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -340,6 +391,8 @@ def main() -> None:
             if args.faces:
                 faces_table(browser, url, tmp / "faces", args.faces.split(","),
                             args.face_copies, args.seed)
+            if args.generators:
+                generators_table(browser, url, tmp / "generators", args.generators, args.seed)
             if not args.n and not args.bsn_cases:
                 browser.close()
                 return

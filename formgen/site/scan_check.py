@@ -3,8 +3,8 @@ time: the form's pages, boxes and rules from the layout contract, the validator'
 the validator's darkness rules for pen, the pinned browser parts (pdf.js, the ZXing QR reader,
 js-aruco2, heic-to) copied from node_modules, and the MRZ's character shapes for the browser's
 MRZ reader (controle-mrz.js), with the digits of a few type faces for a BSN printed elsewhere on
-the copy and the place where the ID card and the passport print it
-(formgen.check.identity.layout).
+the copy, the letters of its label ("BSN", "Persoonsnummer") and the place where the ID card and
+the passport print it (formgen.check.identity.layout).
 
 The MRZ shapes are the 37 characters of the MRZ alphabet rendered from OCR-B (ICAO 9303
 prescribes it for every MRZ), from the Debian package fonts-ocr-b (Matthew Skala's OCR-B, public
@@ -82,6 +82,16 @@ DIGIT_FONTS = (
 DIGIT_GRID = (8, 12)  # columns, rows
 # the letters too, so that a letter is not read as the digit it is least unlike
 DIGIT_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# The personal number's label ("BSN", "Persoonsnummer"), read in the document's small print:
+# the capitals, small letters and digits of the common sans-serif faces (DIGIT_FONTS but
+# OCR-B), on the digits' grid
+LABEL_FONTS = DIGIT_FONTS[1:]
+LABEL_CHARS = DIGIT_CHARS + "abcdefghijklmnopqrstuvwxyz"
+# a long label is read as one shape (its small letters run together in small print): the word's
+# ink box sampled on WORD_COLUMNS columns per letter and WORD_ROWS rows
+LONG_LABELS = ("Persoonsnummer",)
+WORD_COLUMNS = 4
+WORD_ROWS = 10
 
 
 def mrz_templates(font_path: Path = OCRB_FONT) -> dict[str, Any]:
@@ -109,7 +119,9 @@ def mrz_templates(font_path: Path = OCRB_FONT) -> dict[str, Any]:
         small = canvas.resize((cols, rows), Image.Resampling.BOX)
         shapes.append([round(v * 100 / 255) for v in small.tobytes()])
     return {"chars": MRZ_CHARS, "cols": cols, "rows": rows, "shapes": shapes,
-            "digits": digit_templates(), "documents": document_layouts()}
+            "digits": digit_templates(), "letters": digit_templates(LABEL_FONTS, LABEL_CHARS),
+            "words": word_templates(),
+            "documents": document_layouts()}
 
 
 def document_layouts() -> dict[str, Any]:
@@ -121,9 +133,11 @@ def document_layouts() -> dict[str, Any]:
     return {kind: in_pitches(layout) for kind, layout in LAYOUTS.items()}
 
 
-def digit_templates(fonts: tuple[tuple[Path, str], ...] = DIGIT_FONTS) -> dict[str, Any]:
-    """The digits and capitals (DIGIT_CHARS) of each font in DIGIT_FONTS as ink grids (0-100),
-    each glyph's ink box stretched over the grid, for the browser's search for a printed BSN."""
+def digit_templates(fonts: tuple[tuple[Path, str], ...] = DIGIT_FONTS,
+                    chars: str = DIGIT_CHARS) -> dict[str, Any]:
+    """The characters (default: the digits and capitals, DIGIT_CHARS) of each font (default
+    DIGIT_FONTS) as ink grids (0-100), each glyph's ink box stretched over the grid, for the
+    browser's search for a printed BSN (and with LABEL_FONTS, LABEL_CHARS: for its label)."""
     from PIL import Image, ImageDraw, ImageFont
 
     cols, rows = DIGIT_GRID
@@ -133,14 +147,42 @@ def digit_templates(fonts: tuple[tuple[Path, str], ...] = DIGIT_FONTS) -> dict[s
             raise SiteBuildError("een lettertype voor de scancontrole ontbreekt: installeer het "
                                  f"pakket '{package}'", source=str(path))
         font = ImageFont.truetype(str(path), 120)
-        for char in DIGIT_CHARS:
+        for char in chars:
             left, top, right, bottom = (round(v) for v in font.getbbox(char))
             canvas = Image.new("L", (right - left + 4, bottom - top + 4), 0)
             ImageDraw.Draw(canvas).text((2 - left, 2 - top), char, font=font, fill=255)
             box = canvas.getbbox()
             small = canvas.crop(box).resize((cols, rows), Image.Resampling.BOX)
             shapes.append([round(v * 100 / 255) for v in small.tobytes()])
-    return {"chars": DIGIT_CHARS, "cols": cols, "rows": rows, "shapes": shapes}
+    return {"chars": chars, "cols": cols, "rows": rows, "shapes": shapes}
+
+
+def word_templates(fonts: tuple[tuple[Path, str], ...] = LABEL_FONTS,
+                   words: tuple[str, ...] = LONG_LABELS) -> list[dict[str, Any]]:
+    """Each long label in each font as one ink grid (0-100) over the word's ink box, with the
+    box's width over its height (the browser compares a run of letters of about that shape)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    out = []
+    for word in words:
+        cols, shapes, aspects = WORD_COLUMNS * len(word), [], []
+        for path, package in fonts:
+            if not path.is_file():
+                raise SiteBuildError("een lettertype voor de scancontrole ontbreekt: "
+                                     f"installeer het pakket '{package}'", source=str(path))
+            font = ImageFont.truetype(str(path), 120)
+            left, top, right, bottom = (round(v) for v in font.getbbox(word))
+            canvas = Image.new("L", (right - left + 4, bottom - top + 4), 0)
+            ImageDraw.Draw(canvas).text((2 - left, 2 - top), word, font=font, fill=255)
+            box = canvas.getbbox()
+            if box is None:
+                raise SiteBuildError(f"het lettertype tekent '{word}' niet", source=str(path))
+            aspects.append(round((box[2] - box[0]) / (box[3] - box[1]), 3))
+            small = canvas.crop(box).resize((cols, WORD_ROWS), Image.Resampling.BOX)
+            shapes.append([round(v * 100 / 255) for v in small.tobytes()])
+        out.append({"word": word, "cols": cols, "rows": WORD_ROWS, "aspects": aspects,
+                    "shapes": shapes})
+    return out
 
 
 def check_data(config: Path | None = None) -> dict[str, Any]:

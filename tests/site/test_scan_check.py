@@ -359,6 +359,42 @@ def test_bsn_printed_elsewhere_on_the_card_is_never_in_order(form_page, tmp_path
     assert "niet controleren" in text and "onleesbaar" in text, text
 
 
+def _external_passport(tmp: Path, seed: int, face: str | None = None,
+                       beside: bool = False) -> Path:
+    """The other tools' generator's passport page (tests/corpus/id_copies.py), scanned; face:
+    the number printed in that face where the bar was (beside: after the label)."""
+    from corpus import id_copies
+    from PIL import Image
+
+    path = tmp / f"extern{seed}-{'gedrukt' if face else 'balk'}{'-naast' if beside else ''}.jpg"
+    Image.fromarray(id_copies.external_copy(seed, passport=True, readable=face is not None,
+                                            photo=False, face=face, beside=beside)
+                    ).save(path, quality=88)
+    return path
+
+
+def test_bsn_under_its_label_on_another_generators_passport(form_page, tmp_path) -> None:
+    """Passports drawn by the other tools' generator, whose layout is not the project's: the
+    page reads the label "BSN" and looks under it. A bar there (and dates, no number, printed
+    in digits elsewhere) is "in orde" on most copies, never "ontbreekt"; the number printed
+    there instead, in a face the page knows or one it does not, or after the label on its
+    line, is never "in orde"."""
+    from corpus import id_documents
+
+    pg, _ = form_page()
+    covered = _id_findings(pg, [_external_passport(tmp_path, seed) for seed in (901, 902, 903)])
+    assert all(doc == "ok" for doc, _ in covered), covered
+    assert "missing" not in [bsn for _, bsn in covered], covered
+    assert sum(bsn == "ok" for _, bsn in covered) >= 2, covered
+    faces = (id_documents.DEJAVU_BOLD_PATH, UNKNOWN_FACES[0])
+    printed = _id_findings(pg, [_external_passport(tmp_path, 910 + k, face)
+                                for k, face in enumerate(faces)] +
+                           # the label read, nothing under it: the number after it on its line
+                           [_external_passport(tmp_path, 912, UNKNOWN_FACES[1], beside=True)])
+    assert all(doc == "ok" for doc, _ in printed), printed
+    assert "ok" not in [bsn for _, bsn in printed], printed
+
+
 def test_faint_signature_is_not_called_in_order(form_page, tmp_path, key) -> None:
     """A thin, light (pencil-like) signature: `formgen check` sends it to a person, because
     its ink is lighter than a pen's (decision.SIGNATURE_MIN_CONTRAST, PEN_VS_PRINT); the page
@@ -485,6 +521,48 @@ def test_mrz_rules_are_the_validators(form_page) -> None:
     assert browser_view == validator
     assert {v for v, _, _ in validator} == {True, False}
     assert {b for _, b, _ in validator} == {True, False}
+
+
+def test_ink_pieces_are_the_8_connected_components(form_page) -> None:
+    """The one labelling of ink pieces the page's scripts share (controle-pieces.js): on a
+    family of random masks, whole and within a box, with pixels left out, the pieces (count,
+    boxes, areas) and the labels are scipy's 8-connected components."""
+    from scipy import ndimage
+
+    rng = np.random.default_rng(30)
+    family = []
+    for density in (0.2, 0.4, 0.55, 0.7):
+        mask = (rng.random((37, 53)) < density).astype(int)
+        family.append((mask, None, False))
+        family.append((mask, (5, 3, 41, 30), True))  # x0, y0, x1, y1; every 3rd column left out
+    pg, _ = form_page()
+    script = """async (family) => {
+      const m = await import('/assets/javascripts/controle-pieces.js');
+      return family.map(([rows, box, skip]) => {
+        const mask = new Uint8Array(rows.flat()), w = rows[0].length, h = rows.length;
+        const r = box && { x0: box[0], y0: box[1], x1: box[2], y1: box[3] };
+        const { pieces, label } = m.labelPieces(mask, w, h, r, skip ? (x) => x % 3 === 0 : null);
+        return [pieces.map((p) => [p.x0, p.y0, p.x1, p.y1, p.area]), Array.from(label)];
+      });
+    }"""
+    seen = pg.evaluate(script, [(m.tolist(), box, skip) for m, box, skip in family])
+    counts = []
+    for (mask, box, skip), (pieces, label) in zip(family, seen, strict=True):
+        x0, y0, x1, y1 = box or (0, 0, mask.shape[1], mask.shape[0])
+        part = mask[y0:y1, x0:x1].copy()
+        if skip:
+            part[:, [x - x0 for x in range(x0, x1) if x % 3 == 0]] = 0
+        want, count = ndimage.label(part, structure=np.ones((3, 3), int))
+        got = np.array(label).reshape(part.shape)
+        assert count == len(pieces)
+        counts.append(count)
+        # the same pieces, numbered in the same order (the first pixel row by row)
+        assert (got == want).all()
+        for k, (px0, py0, px1, py1, area) in enumerate(pieces, start=1):
+            ys, xs = np.nonzero(want == k)
+            assert (px0, py0, px1, py1, area) == (xs.min() + x0, ys.min() + y0,
+                                                 xs.max() + x0, ys.max() + y0, len(xs))
+    assert min(counts) <= 2 and max(counts) > 50, counts  # one piece to many small ones
 
 
 def _token_family(key: bytes) -> list[str]:

@@ -14,6 +14,8 @@
   the blank form (rendered with pdf.js from the site's own download).
 */
 
+import { labelPieces } from "./controle-pieces.js";
+
 // Decisions of this check (the measures come from formulier.json): a box is written when this
 // many pixels (at the check's resolution) of ink in specks of at least min_component pixels
 // lie in it beyond the blank form's print; empty when there is no such ink and hardly any faint
@@ -402,40 +404,18 @@ function percentile(values, q) {
 function speckPixels(mask, cols, rows, minSize, lineLength, kept = null) {
   // pixels in 8-connected specks of at least minSize pixels that are not thin straight lines
   // (with kept: their indices are pushed there)
-  const seen = new Uint8Array(mask.length);
-  const stack = [];
-  const members = [];
+  const { pieces, label } = labelPieces(mask, cols, rows);
+  const counted = new Uint8Array(pieces.length + 1);
   let total = 0;
-  for (let start = 0; start < mask.length; start++) {
-    if (!mask[start] || seen[start]) continue;
-    let size = 0, minX = cols, maxX = 0, minY = rows, maxY = 0;
-    stack.push(start);
-    seen[start] = 1;
-    members.length = 0;
-    while (stack.length) {
-      const p = stack.pop();
-      members.push(p);
-      const x = p % cols, y = (p - x) / cols;
-      size++;
-      minX = Math.min(minX, x); maxX = Math.max(maxX, x);
-      minY = Math.min(minY, y); maxY = Math.max(maxY, y);
-      for (let dy = -1; dy <= 1; dy++) {
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx, ny = y + dy;
-          if (nx < 0 || ny < 0 || nx >= cols || ny >= rows) continue;
-          const n = ny * cols + nx;
-          if (mask[n] && !seen[n]) { seen[n] = 1; stack.push(n); }
-        }
-      }
-    }
-    const w = maxX - minX + 1, h = maxY - minY + 1;
+  for (const { id, w, h, area } of pieces) {
     const line = (w >= lineLength && h <= LINE_THICKNESS_PX) ||
       (h >= lineLength && w <= LINE_THICKNESS_PX);
-    if (size >= minSize && !line) {
-      total += size;
-      if (kept) for (const p of members) kept.push(p);
+    if (area >= minSize && !line) {
+      total += area;
+      counted[id] = 1;
     }
   }
+  if (kept) label.forEach((id, p) => { if (counted[id]) kept.push(p); });
   return total;
 }
 

@@ -14,11 +14,14 @@
   pass the 11-test; nine that look like digits but are not read surely are a number this page
   cannot read. The document around the MRZ is also read turned straight by the MRZ's angle and
   scaled by its pitch (its size from ICAO 9303), so that small, turned and blurred copies are
-  read at one size. Not reading a number is not seeing none: the place where the ID card and
-  the passport print the personal number (formgen.check.identity.layout, in mrz.json) must be
-  seen covered (a bar, or blank under its label) before the page calls the BSN covered. Nothing
-  read here is stored or sent.
+  read at one size. Not reading a number is not seeing none: the personal number's place must
+  be seen covered (a bar, or blank under its label) before the page calls the BSN covered. The
+  place is under the number's label where the page reads it ("BSN", "Persoonsnummer": any
+  layout), else where the ID card and the passport print it (formgen.check.identity.layout, in
+  mrz.json). Dates printed in digits are no number. Nothing read here is stored or sent.
 */
+
+import { labelPieces } from "./controle-pieces.js";
 
 const MIN_CHAR_PX = 7; // a character lower than this is too small to read
 const MAX_CHAR_PX = 90;
@@ -39,6 +42,7 @@ const DIGIT_SEEN = 0.5;
 const MOST_LIKE = 5;
 const BSN_LENGTH = 9;
 const PART_LENGTH = 6; // so many digits, not all read surely: part of a number
+const DATE_LENGTH = 8; // a row of eight digits that are a date (DDMMYYYY) is a date
 const UNREAD_DIGITS = 2; // so many specks of nine may be unlike any digit (a dot run into one)
 // a speck is a letter when it is this much more like a letter than like any digit, and surely
 // one when CLEAR_LETTER more
@@ -70,6 +74,29 @@ const EDGE_THIN = 0.2; // ink this thin on average and EDGE_LONG long (however i
 const EDGE_LONG = 1.5;
 const LABEL_LETTERS = 3; // at least so many letters on the label's line: the layout is this one
 const LABEL_HIGH = 0.5; // ... of a median height below this: the label's small print, no number
+// The personal number's label, read (findLabel) in small print (letters LABEL_MIN_H..LABEL_MAX_H
+// pitches high, at most WORD_GAP heights apart on one baseline): a short one (LABEL_WORDS)
+// letter by letter (readsAs), SPACE heights clear of other letters on its line; a long one by
+// its whole shape (WORD_LIKE). The number is printed under it: from LABEL_TO_NUMBER[0] to [1]
+// capital heights below its baseline, over NUMBER_REACH pitches from its left (9-11
+// characters of a value 2-3 mm high, as the ID card's layout gives it). Ink on the label's own
+// line after it is a number printed beside it: any character after a short label (SHORT_LABEL
+// letters, LETTER_HIGH), print VALUE_HIGH times its height after a long one.
+const LABEL_WORDS = ["BSN"];
+const WORD_LIKE = 0.75; // a run of letters this like a long label's shape (mrz.json "words")
+const WORD_ASPECT = 0.2; // ... whose box's width over height is the word's within this share
+const RUN_WIDTH = 4; // a piece of small print this many heights wide: letters run together
+const LABEL_MIN_H = 0.25;
+const LABEL_MAX_H = 0.8;
+const LABEL_SURE = 0.6;
+const LABEL_LIKE = 0.45;
+const WORD_GAP = 0.45;
+const SPACE = 0.6;
+const LABEL_TO_NUMBER = [0.1, 3.0];
+const NUMBER_REACH = 12;
+const VALUE_HIGH = 1.25;
+const SHORT_LABEL = 4; // letters
+const LETTER_HIGH = 0.5; // ink this high (of the label's) is a character, lower a dot or dash
 // The document's top edge, looked for EDGE_SEARCH of its distance from the MRZ around where the
 // layout puts it, in EDGE_BANDS bands across the document: in each, the first row from above
 // where the grey jumps by EDGE_JUMP levels on average (over 4 px: a photo's slant tilts the
@@ -244,14 +271,18 @@ export function parseTd3([l1, l2]) {
 // locating the rows
 // ------------------------------------------------------------------------------------------
 
-function inkMask(grey, width, height) {
-  // ink: darker than THRESHOLD_DROP of the mean over a THRESHOLD_WINDOW square (integral image)
+function inkMask(grey, width, height, paper = 0) {
+  // ink: darker than THRESHOLD_DROP of the mean over a THRESHOLD_WINDOW square (integral image);
+  // with paper (a level), pixels darker than DARK of it count as paper in the mean, so that a
+  // bar does not hide the small print beside it
   const w1 = width + 1;
   const sum = new Float64Array(w1 * (height + 1));
+  const cut = DARK * paper;
   for (let y = 0; y < height; y++) {
     let row = 0;
     for (let x = 0; x < width; x++) {
-      row += grey[y * width + x];
+      const g = grey[y * width + x];
+      row += g < cut ? paper : g;
       sum[(y + 1) * w1 + x + 1] = sum[y * w1 + x + 1] + row;
     }
   }
@@ -273,39 +304,12 @@ function components(mask, width, height, split = false) {
   // 8-connected specks with their boxes; only letter-sized ones are kept (split: a speck of
   // characters run together, as blur and bold type make them, is cut where its columns hold
   // the least ink)
-  const label = new Int32Array(width * height);
+  const { pieces: found, label } = labelPieces(mask, width, height);
   const out = [];
-  const stack = [];
-  let next = 0;
-  for (let start = 0; start < mask.length; start++) {
-    if (!mask[start] || label[start]) continue;
-    next++;
-    let minX = width, maxX = 0, minY = height, maxY = 0, area = 0;
-    stack.push(start);
-    label[start] = next;
-    while (stack.length) {
-      const p = stack.pop();
-      const x = p % width, y = (p - x) / width;
-      area++;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = y + dy;
-        if (ny < 0 || ny >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx;
-          if (nx < 0 || nx >= width) continue;
-          const n = ny * width + nx;
-          if (mask[n] && !label[n]) { label[n] = next; stack.push(n); }
-        }
-      }
-    }
-    const w = maxX - minX + 1, h = maxY - minY + 1;
+  for (const { id, x0: minX, x1: maxX, y0: minY, y1: maxY, w, h, area } of found) {
     if (split && h >= MIN_CHAR_PX && h <= MAX_CHAR_PX && w > 1.3 * h && w <= 6 * h &&
         area >= 0.12 * w * h) {
-      out.push(...splitSpeck(label, next, width, minX, maxX, minY, maxY));
+      out.push(...splitSpeck(label, id, width, minX, maxX, minY, maxY));
       continue;
     }
     if (h >= MIN_CHAR_PX && h <= MAX_CHAR_PX && w <= 1.3 * h && w >= 0.15 * h &&
@@ -571,10 +575,10 @@ function compare(sample, c0, c1, shapes, like, unitInk = true) {
 // a BSN printed outside the MRZ
 // ------------------------------------------------------------------------------------------
 
-function readDigit(s, angle, grey, width, height, digits) {
+function likeness(s, angle, grey, width, height, digits) {
   // the speck's own box, turned back by the row's angle, sampled on the digits' grid and
-  // compared with every font's digits and letters
-  const { cols, rows: gridRows, shapes, chars } = digits;
+  // compared with every font's digits and letters: how like each it is (-1..1)
+  const { cols, rows: gridRows, shapes } = digits;
   const sample = new Float64Array(cols * gridRows);
   const cos = Math.cos(angle), sin = Math.sin(angle), turn = cos * cos - sin * sin;
   const bw = s.x1 - s.x0 + 1, bh = s.y1 - s.y0 + 1, as = Math.abs(sin);
@@ -601,6 +605,12 @@ function readDigit(s, angle, grey, width, height, digits) {
   }
   const like = new Float64Array(shapes.length).fill(-1);
   compare(sample, 0, cols, { cols, shapes }, like, false);
+  return like;
+}
+
+function readDigit(s, angle, grey, width, height, digits) {
+  const { chars } = digits;
+  const like = likeness(s, angle, grey, width, height, digits);
   let digit = 0, score = -1, letter = -1;
   like.forEach((v, k) => {
     const ch = chars[k % chars.length];
@@ -614,6 +624,14 @@ function readDigit(s, angle, grey, width, height, digits) {
   // look-alikes); a letter read surely is clearly more like a letter than like a digit
   return { digit, score, letterScore: letter, sure: score >= DIGIT_SURE && score > letter,
     letter: letter >= DIGIT_SURE && letter > score + LETTER_MARGIN, like: score >= DIGIT_LIKE };
+}
+
+function isDate(text) {
+  // DDMMYYYY, a day that month can have, a year of the last or this century
+  const day = Number(text.slice(0, 2)), month = Number(text.slice(2, 4));
+  const year = Number(text.slice(4));
+  return year >= 1900 && year < 2100 && month >= 1 && month <= 12 && day >= 1 &&
+    day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 function fromDocumentNumber(text, documentNumber) {
@@ -644,6 +662,9 @@ export function printedBsn(view, rowsFound, mrzRows, digits, documentNumber = ""
     const angle = Math.atan(row.centre.b);
     const reads = row.specks.map((s) => readDigit(s, angle, view.grey, view.width, view.height,
       digits));
+    // a date printed in digits (day, month, year): eight like digits whose digits are a date
+    if (reads.length === DATE_LENGTH && reads.every((r) => r.like && !r.letter) &&
+        isDate(reads.map((r) => r.digit).join(""))) continue;
     const sure = (i) => i >= 0 && i < reads.length && reads[i].sure;
     for (let i = 0; i + BSN_LENGTH <= reads.length; i++) {
       const window = reads.slice(i, i + BSN_LENGTH);
@@ -717,35 +738,8 @@ function inDoc(doc, box, grow = [0, 0, 0]) {
 function pieces(mask, width, r, skip = null) {
   // 8-connected pieces of ink inside the box r (pixels where skip(x, y) left out): boxes and
   // areas
-  const seen = new Uint8Array((r.x1 - r.x0) * (r.y1 - r.y0));
-  const w = r.x1 - r.x0;
-  const inkAt = (x, y) => mask[y * width + x] && !(skip && skip(x, y));
-  const out = [];
-  for (let y = r.y0; y < r.y1; y++) {
-    for (let x = r.x0; x < r.x1; x++) {
-      if (seen[(y - r.y0) * w + x - r.x0] || !inkAt(x, y)) continue;
-      let minX = x, maxX = x, minY = y, maxY = y, area = 0;
-      const stack = [[x, y]];
-      seen[(y - r.y0) * w + x - r.x0] = 1;
-      while (stack.length) {
-        const [cx, cy] = stack.pop();
-        area++;
-        minX = Math.min(minX, cx); maxX = Math.max(maxX, cx);
-        minY = Math.min(minY, cy); maxY = Math.max(maxY, cy);
-        for (let dy = -1; dy <= 1; dy++) {
-          for (let dx = -1; dx <= 1; dx++) {
-            const nx = cx + dx, ny = cy + dy;
-            if (nx < r.x0 || ny < r.y0 || nx >= r.x1 || ny >= r.y1) continue;
-            const k = (ny - r.y0) * w + nx - r.x0;
-            if (!seen[k] && inkAt(nx, ny)) { seen[k] = 1; stack.push([nx, ny]); }
-          }
-        }
-      }
-      out.push({ w: maxX - minX + 1, h: maxY - minY + 1, area, cx: (minX + maxX) / 2,
-        cy: (minY + maxY) / 2 });
-    }
-  }
-  return out;
+  return labelPieces(mask, width, mask.length / width, r, skip).pieces.map((p) => ({
+    w: p.w, h: p.h, area: p.area, cx: (p.x0 + p.x1) / 2, cy: (p.y0 + p.y1) / 2 }));
 }
 
 function topEdge(doc, layout, u) {
@@ -833,18 +827,122 @@ function barRegion(doc, dark, box, x0, x1, y) {
     yy - box.y0 + grow + 1) > 0;
 }
 
+function paperLevel(grey) {
+  // the paper's level: the one PAPER_SHARE of the pixels are darker than (sampled)
+  const levels = [];
+  for (let i = 0; i < grey.length; i += 7) levels.push(grey[i]);
+  levels.sort((a, b) => a - b);
+  return levels[Math.floor(levels.length * PAPER_SHARE)];
+}
+
+function readsAs(word, label, doc, letters) {
+  // each piece of the word at least LABEL_LIKE like its letter of the label (in either case,
+  // in the label's fonts) and not LETTER_MARGIN more like any other character (but the digit
+  // it is easily taken for: the word's other letters tell them apart); all but a
+  // quarter of them (at least one) surely: LABEL_SURE, and more like it than like any other
+  const { chars } = letters;
+  let sure = 0;
+  for (let i = 0; i < word.length; i++) {
+    const like = likeness(word[i], 0, doc.grey, doc.width, doc.height, letters);
+    const want = label[i].toLowerCase(), alike = TO_DIGIT[label[i].toUpperCase()];
+    let own = -1, other = -1;
+    like.forEach((v, k) => {
+      const ch = chars[k % chars.length];
+      if (ch.toLowerCase() === want) own = Math.max(own, v);
+      else if (ch !== alike) other = Math.max(other, v);
+    });
+    if (own < LABEL_LIKE || own < other - LETTER_MARGIN) return false;
+    sure += own >= LABEL_SURE && own > other;
+  }
+  return sure >= word.length - Math.max(1, Math.floor(word.length / 4));
+}
+
+function wordLike(run, doc, template) {
+  // how like the template's word (its fonts) the run of pieces is, sampled over their box (-1
+  // where the box's shape is not the word's)
+  const x0 = run[0].x0, x1 = run[run.length - 1].x1;
+  const y0 = Math.min(...run.map((p) => p.y0)), y1 = Math.max(...run.map((p) => p.y1));
+  const w = x1 - x0 + 1, h = y1 - y0 + 1;
+  const { cols, rows, shapes, aspects } = template;
+  if (!aspects.some((a) => Math.abs(w / h / a - 1) <= WORD_ASPECT)) return -1;
+  const sample = new Float64Array(cols * rows);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      let acc = 0, n = 0;
+      for (let y = Math.floor(y0 + (r * h) / rows); y < y0 + ((r + 1) * h) / rows; y++) {
+        for (let x = Math.floor(x0 + (c * w) / cols); x < x0 + ((c + 1) * w) / cols; x++) {
+          acc += 255 - doc.grey[y * doc.width + x];
+          n++;
+        }
+      }
+      sample[r * cols + c] = n ? acc / n : 0;
+    }
+  }
+  const like = new Float64Array(shapes.length).fill(-1);
+  compare(sample, 0, cols, { cols, shapes }, like, false);
+  return Math.max(...like);
+}
+
+/**
+ * The personal number's label on the document, read in its small print: a short one
+ * (LABEL_WORDS) letter by letter, standing on its own; a long one (mrz.json "words") as one
+ * shape, its letters run together as small print's do. Returns its box (px of the document
+ * view), its capitals' height and the word, or null.
+ */
+export function findLabel(doc, mask, shapes) {
+  const small = labelPieces(mask, doc.width, doc.height).pieces.filter((p) =>
+    p.h >= LABEL_MIN_H * NORM_PITCH && p.h <= LABEL_MAX_H * NORM_PITCH &&
+    p.w <= RUN_WIDTH * p.h && p.area >= 0.12 * p.w * p.h).sort((a, b) => a.x0 - b.x0);
+  // the next letter: on the same baseline, of a letter's height (a capital, a small letter)
+  const next = (a) => small.find((b) => b.x0 > a.x1 &&
+    b.x0 - a.x1 - 1 <= WORD_GAP * Math.min(a.h, b.h) &&
+    Math.abs(b.y1 - a.y1) <= 0.15 * Math.max(a.h, b.h) && b.h >= 0.6 * a.h && b.h <= 1.6 * a.h);
+  const nexts = new Map(small.map((p) => [p, next(p)]));
+  const follows = new Set(nexts.values());
+  const beside = (a, left) => small.some((b) => b !== a && Math.abs(b.y1 - a.y1) <= 0.3 * a.h &&
+    (left ? a.x0 - b.x1 - 1 : b.x0 - a.x1 - 1) >= 0 &&
+    (left ? a.x0 - b.x1 - 1 : b.x0 - a.x1 - 1) <= SPACE * a.h);
+  const found = (run, word) => ({ x0: run[0].x0, x1: run[run.length - 1].x1,
+    y0: Math.min(...run.map((p) => p.y0)), y1: Math.max(...run.map((p) => p.y1)),
+    h: Math.max(...run.map((p) => p.h)), word });
+  for (const first of small) {
+    if (follows.has(first)) continue; // a word starts here
+    const run = [first];
+    for (let p = nexts.get(first); p; p = nexts.get(p)) run.push(p);
+    for (const label of LABEL_WORDS) {
+      const word = run.slice(0, label.length);
+      if (word.length < label.length || word.some((p) => p.w > 1.3 * p.h)) continue;
+      const last = word[word.length - 1];
+      if (run.length > label.length || beside(first, true) || beside(last, false)) continue;
+      if (readsAs(word, label, doc, shapes.letters)) return found(word, label);
+    }
+    for (const template of shapes.words || []) {
+      if (wordLike(run, doc, template) >= WORD_LIKE) return found(run, template.word);
+    }
+  }
+  return null;
+}
+
 /**
  * The personal number's place on the document (layout from mrz.json): "covered" where the
  * page sees a cover there (a bar, or the place blank under its label), "print" where other ink
  * lies there, "unseen" where the place is blank but its label is not where the layout puts it
  * (another layout: the number may be printed elsewhere). Measures only, nothing read.
  */
-export function personalNumberPlace(doc, mask, layout) {
-  // the layout stretched up or down to the document's top edge as seen (none seen: as it is)
-  const edge = topEdge(doc, layout, (layout.personal_number[0] + layout.personal_number[2]) / 2);
+export function personalNumberPlace(doc, mask, layout, labelShapes = null) {
+  // labelShapes: mrz.json's "letters" and "words"
+  // under the label where it is read; else the layout stretched up or down to the document's
+  // top edge as seen (none seen: as it is)
+  const found = labelShapes ? findLabel(doc, inkMask(doc.grey, doc.width, doc.height,
+    paperLevel(doc.grey)), labelShapes) : null;
+  const edge = found ? null
+    : topEdge(doc, layout, (layout.personal_number[0] + layout.personal_number[2]) / 2);
   const k = edge === null ? 1 : edge / layout.edges[1];
   const scaled = (b) => [b[0], b[1] * k, b[2], b[3] * k];
-  const place = scaled(layout.personal_number);
+  const u = (x) => doc.u0 + x / NORM_PITCH, v = (y) => doc.v0 + y / NORM_PITCH;
+  const place = found ? [u(found.x0), v(found.y1 + LABEL_TO_NUMBER[0] * found.h),
+    u(found.x0) + NUMBER_REACH, v(found.y1 + LABEL_TO_NUMBER[1] * found.h)]
+    : scaled(layout.personal_number);
   const r = inDoc(doc, place, PLACE_MARGIN);
   const around = inDoc(doc, place, [1.5, 1, 1]);
   if (r.x1 - r.x0 < NORM_PITCH || r.y1 - r.y0 < NORM_PITCH / 2) return { place: "unseen" };
@@ -874,8 +972,21 @@ export function personalNumberPlace(doc, mask, layout) {
       p.area >= SPECK_AREA * NORM_PITCH ** 2 &&
       !(p.area <= EDGE_THIN * NORM_PITCH * Math.max(p.w, p.h) &&
         Math.max(p.w, p.h) >= EDGE_LONG * NORM_PITCH));
-  const measures = { scale: +k.toFixed(3), bar: +(best / NORM_PITCH).toFixed(2), ink: ink.length };
+  const measures = { scale: +k.toFixed(3), bar: +(best / NORM_PITCH).toFixed(2), ink: ink.length,
+    label: found ? found.word : null };
   if (ink.length) return { place: "print", ...measures };
+  if (found) {
+    // the number on the label's line, after it: after a short label (which stands on its
+    // own) any letter-sized ink; after a long one (its translation may follow: "Persoonsnummer
+    // / Personal No.") print larger than the label's
+    const after = pieces(mask, doc.width, { x0: found.x1 + 1, y0: Math.round(found.y0 - found.h),
+      x1: Math.round(found.x0 + NUMBER_REACH * NORM_PITCH), y1: Math.round(found.y1 + found.h / 2) })
+      .filter((p) => p.cy - p.h / 2 < found.y1 && p.cy + p.h / 2 > found.y0 &&
+        p.h > (found.word.length <= SHORT_LABEL ? LETTER_HIGH : VALUE_HIGH) * found.h);
+    if (after.length) return { place: "print", after: after.length, ...measures };
+    // a bar under the label, or nothing at all there
+    return { place: "covered", ...measures };
+  }
   if (bar) return { place: "covered", ...measures };
   // blank: covered only under its label (small print: the number itself, seen a line too high,
   // is no label)
@@ -885,7 +996,7 @@ export function personalNumberPlace(doc, mask, layout) {
       p.w <= 1.5 * NORM_PITCH).map((p) => p.h).sort((a, b) => a - b);
   const high = letters.length ? letters[letters.length >> 1] / NORM_PITCH : 0;
   const label = letters.length >= LABEL_LETTERS && high < LABEL_HIGH;
-  return { place: label ? "covered" : "unseen", label: letters.length,
+  return { place: label ? "covered" : "unseen", letters: letters.length,
     labelHigh: +high.toFixed(2), ...measures };
 }
 
@@ -946,6 +1057,6 @@ export function readMrz(img, shapes) {
   const onDocument = printedBsn(doc, docRows, [], shapes.digits, best.result.number);
   const printed = [onPage, onDocument].includes("visible") ? "visible"
     : [onPage, onDocument].includes("unsure") ? "unsure" : "none";
-  const { place, ...placeMeasures } = personalNumberPlace(doc, docMask, layout);
+  const { place, ...placeMeasures } = personalNumberPlace(doc, docMask, layout, shapes);
   return { found: true, result: best.result, printed, place, placeMeasures };
 }
