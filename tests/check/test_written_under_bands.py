@@ -34,10 +34,18 @@ from formgen.check.intake.model import Page
 from formgen.check.verdict import Status
 from formgen.form.template import get_template
 
+# Pages with boxes left empty (generator, seed, the external page's empty boxes or the
+# families variant), from benchmarks/bench_bands.py's report draws.
+EMPTY_PAGES = {("families", 132): "unsigned", ("external", 140): frozenset({"signature"}),
+               ("external", 144): frozenset({"sign_place", "sign_date", "signature"})}
+
 
 def _page(case: tuple[str, int]) -> tuple[np.ndarray, int]:
     generator, seed = case
-    return B.external_page(seed) if generator == "external" else B.families_page(seed)[:2]
+    empty = EMPTY_PAGES.get(case)
+    if generator == "external":
+        return B.external_page(seed, empty=empty if isinstance(empty, frozenset) else frozenset())
+    return B.families_page(seed, empty if isinstance(empty, str) else "complete")[:2]
 
 
 def judge(case: tuple[str, int]) -> dict[str, Status]:
@@ -58,7 +66,7 @@ TOUCHING = {("external", 115): ("signature",), ("external", 124): ("sign_date",)
 
 @pytest.fixture(scope="module")
 def judged() -> dict[tuple[str, int], dict[str, Status]]:
-    cases = list(TOUCHING)
+    cases = [*TOUCHING, *EMPTY_PAGES]
     with ProcessPoolExecutor(2) as pool:
         return dict(zip(cases, pool.map(judge, cases), strict=True))
 
@@ -73,4 +81,23 @@ def test_pen_strokes_touching_a_band_are_writing(
 def test_writing_under_bands_is_never_missing(
         judged: dict[tuple[str, int], dict[str, Status]]) -> None:
     assert [(case, statuses) for case, statuses in judged.items()
-            if Status.MISSING in statuses.values()] == []
+            if case in TOUCHING and Status.MISSING in statuses.values()] == []
+
+
+# Empty boxes under bands judged `ok` on main (ff034a8): the families drum's stipple in the
+# unsigned box of seed 132 was a signature (`ink-written`); a band's body kept out of the box
+# as around it leaves it `review`. Not fixed: external seed 140's empty signature
+# (`pen-lines-under-specks`: long light pieces along a row of drum clumps, 254 px, span
+# 0.55) and seed 144's empty date (`ink-written`).
+EMPTY_OK = [pytest.param(("families", 132), "signature", id="families-132-signature"),
+            pytest.param(("external", 140), "signature", id="external-140-signature",
+                         marks=pytest.mark.xfail(strict=True, reason="found, not fixed")),
+            pytest.param(("external", 144), "sign_date", id="external-144-sign_date",
+                         marks=pytest.mark.xfail(strict=True, reason="found, not fixed"))]
+
+
+@pytest.mark.parametrize(("case", "box"), EMPTY_OK)
+def test_an_empty_box_under_bands_is_never_written(
+        judged: dict[tuple[str, int], dict[str, Status]], case: tuple[str, int],
+        box: str) -> None:
+    assert judged[case][box] is not Status.OK
