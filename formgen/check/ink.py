@@ -28,6 +28,11 @@ LINE_ANGLE, LINE_ANGLE_STEP = 15, 3
 # px beyond the box's interior: writing that rests on the bottom line is no line
 # (benchmarks/tuning-ink.md#measuring-parameters).
 LINE_BEYOND = 7
+# A line is thin: a piece of straight runs LINE_MAX_WIDTH px or more thick on average (area
+# over length, dark pixels widened by one px each side) is a band of drum stipple or a copy's
+# mottling; only its body goes, not the pen strokes that touch it and run on out of it
+# (benchmarks/tuning-ink.md, "Written boxes under a bad photocopy and a dirty drum").
+LINE_MAX_WIDTH = 11
 CONTEXT = 70  # px at CHECK_DPI left and right of a box where the paper's noise is measured
 REACH = 240  # px above and below: far enough to find blank paper between stacked boxes
 NOISE_WINDOW = 10  # px either side of a column (or row) over which noise density is pooled
@@ -166,25 +171,79 @@ def _line_kernels() -> tuple[np.ndarray, ...]:
     return tuple(kernels)
 
 
-def _lines(dark: np.ndarray, inside: tuple[slice, slice]) -> np.ndarray:
-    """The dark pixels on straight runs of LINE_LENGTH or more (see LINE_LENGTH) that reach
-    out of the box (inside: its interior) through its printed border and past it: a pen's
-    straight stroke within the box, or a word resting on its bottom line, is writing; a fold
-    line across the page is not, nor is the box's own border on a page a few pixels off."""
+@cache
+def _across_kernels() -> tuple[np.ndarray, ...]:
+    """For each of :func:`_line_kernels`, a one-pixel segment LINE_MAX_WIDTH long across it."""
+    kernels = []
+    c = LINE_MAX_WIDTH // 2
+    for angle in range(-LINE_ANGLE, LINE_ANGLE + 1, LINE_ANGLE_STEP):
+        dx, dy = c * np.cos(np.radians(angle + 90)), c * np.sin(np.radians(angle + 90))
+        for ex, ey in ((dx, dy), (dy, dx)):
+            kernel = np.zeros((LINE_MAX_WIDTH, LINE_MAX_WIDTH), np.uint8)
+            cv2.line(kernel, (round(c - ex), round(c - ey)), (round(c + ex), round(c + ey)), 1)
+            kernels.append(kernel)
+    return tuple(kernels)
+
+
+def straight_runs(dark: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pixels on straight runs of LINE_LENGTH px or more (see LINE_LENGTH), near the rows
+    or near the columns: (thin, band). thin: pieces of runs no thicker on average (area over
+    length) than LINE_MAX_WIDTH: printed, folded or streaked lines. band: in the other
+    pieces, the pixels within LINE_MAX_WIDTH // 2 of where the runs are LINE_MAX_WIDTH thick
+    or more across: the body of a band of drum stipple or a copy's mottling, in which such runs
+    fit everywhere, but not the pen strokes that touch it and run on out of it."""
     m = cv2.dilate(dark.astype(np.uint8), np.ones((3, 3), np.uint8))  # slanted thin lines
-    runs = np.zeros(dark.shape, np.uint8)
-    for kernel in _line_kernels():
-        np.bitwise_or(runs, cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel), out=runs)
-    count, labels = cv2.connectedComponents(runs, connectivity=8)
+    kernels, across = _line_kernels(), _across_kernels()
+    thin = np.zeros(dark.shape, bool)
+    band = np.zeros(dark.shape, bool)
+    near = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (LINE_MAX_WIDTH, LINE_MAX_WIDTH))
+    for family in (slice(0, None, 2), slice(1, None, 2)):  # near the rows, near the columns
+        runs = np.zeros(dark.shape, np.uint8)
+        thick = np.zeros(dark.shape, np.uint8)
+        for kernel, cross in zip(kernels[family], across[family], strict=True):
+            run = cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel)
+            np.bitwise_or(runs, run, out=runs)
+            np.bitwise_or(thick, cv2.morphologyEx(run, cv2.MORPH_OPEN, cross), out=thick)
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+        length = np.hypot(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+        line = stats[:, cv2.CC_STAT_AREA] <= LINE_MAX_WIDTH * length
+        line[0] = False
+        thin |= line[labels]
+        band |= (labels > 0) & ~line[labels] & cv2.dilate(thick, near).astype(bool)
+    return thin, band
+
+
+def _lines(dark: np.ndarray, inside: tuple[slice, slice]) -> np.ndarray:
+    """The dark pixels on straight lines that reach out of the box (inside: its interior)
+    through its printed border and past it, and on bands (:func:`straight_runs`): a pen's
+    straight stroke within the box, or a word resting on its bottom line, is writing; a fold
+    line across the page is not, nor is the box's own border on a page a few pixels off.
+    A band's body goes wherever it lies, in the box as around it, and with it the clumps that
+    hang off it (pieces touching it, shorter than PIECE_LENGTH: a pen line is longer), so
+    that the box and the paper around it keep the same part of a band; a pen stroke that
+    touches the band and runs on out of it is writing."""
+    thin, band = straight_runs(dark)
     ys, xs = inside
     past = np.ones(dark.shape, bool)
     past[max(0, ys.start - LINE_BEYOND):ys.stop + LINE_BEYOND,
          max(0, xs.start - LINE_BEYOND):xs.stop + LINE_BEYOND] = False
+    count, labels = cv2.connectedComponents(thin.astype(np.uint8), connectivity=8)
     line = np.zeros(count, bool)
     line[np.unique(labels[past])] = True
     line[0] = False
-    return cv2.dilate(line[labels].astype(np.uint8), np.ones((3, 3), np.uint8)
-                      ).astype(bool) & dark
+    grow = np.ones((3, 3), np.uint8)
+    found = cv2.dilate((line[labels] | band).astype(np.uint8), grow).astype(bool) & dark
+    body = cv2.dilate(band.astype(np.uint8), grow).astype(bool) & dark
+    rest = dark & ~found
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(rest.astype(np.uint8),
+                                                               connectivity=8)
+    clump = np.zeros(count, bool)
+    clump[np.unique(labels[cv2.dilate(body.astype(np.uint8), grow).astype(bool) & rest])] \
+        = True
+    clump &= np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) \
+        < PIECE_LENGTH
+    clump[0] = False
+    return found | clump[labels]
 
 
 @cache

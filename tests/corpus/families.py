@@ -563,6 +563,26 @@ def drum_band(page: np.ndarray, rng: random.Random, y: int, height: int) -> np.n
     return out.clip(0, 255).astype(np.uint8)
 
 
+def drum_stipple(page: np.ndarray, rng: random.Random, ys: list[int]) -> np.ndarray:
+    """A worn copier drum's bands of toner across the page, one at each y: mottled clumps
+    (smooth noise over a threshold, denser in patches along the band) in dark toner, as wide
+    as a box or more, and a speckle of loose dots around them."""
+    nrng = _rng_np(rng)
+    h, w = page.shape[:2]
+    out = page.astype(np.float32)
+    for y in ys:
+        half = rng.randint(20, 45)
+        lo, hi = max(0, y - half), min(h, y + half)
+        field = _smooth_noise((hi - lo, w), rng.uniform(2.0, 4.0), nrng)
+        patches = _smooth_noise((hi - lo, w), rng.uniform(15, 40), nrng)
+        across = np.sqrt(np.hanning(hi - lo))[:, None].astype(np.float32)
+        clumps = field * (0.5 + 0.5 * patches) * across > rng.uniform(0.2, 0.3)
+        dots = nrng.random((hi - lo, w)) < 0.05 * across
+        toner = np.where(clumps | dots, nrng.uniform(0.2, 0.55, (hi - lo, w)), 1.0)
+        out[lo:hi] *= toner[..., None].astype(np.float32)
+    return out.clip(0, 255).astype(np.uint8)
+
+
 def sauvola_bw(page: np.ndarray) -> np.ndarray:
     """A scanner app's black-and-white filter (local Sauvola threshold)."""
     g = page.astype(np.float32).mean(axis=2) / 255
