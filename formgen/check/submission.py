@@ -296,12 +296,13 @@ def _read_again(name: str | None, printed: bool, document: IdDocumentResult,
     that holds the ID's surname where the first did not (a relative's ID is then found out,
     not left as "handwriting not readable"). Readings of the same box: a relative's given
     names are not read as the holder's."""
-    if not document.surname or name and names_the_holder(name, document):
+    by_hand = not printed  # a handwritten given name a letter apart may be a relative's
+    if not document.surname or name and names_the_holder(name, document, exact_given=by_hand):
         return name
     again = name_readings(account_name_crop(findings, template))
     written = None if printed else read_written("name", findings, template)
     for reading in [*again, *([written] if written else [])]:
-        if names_the_holder(reading, document):
+        if names_the_holder(reading, document, exact_given=by_hand):
             return reading
     scored = holder_in_box(account_name_crop(findings, template), document)
     if scored:  # read badly, but the holder's name explains the box (name_score)

@@ -14,9 +14,21 @@ import numpy as np
 from formgen.check.decision import RULES, id_name_rule
 from formgen.check.identity import ocr
 from formgen.check.identity.document import IdDocumentResult, analyse_id_page
-from formgen.check.identity.given_names import GivenNames, closest_given_name, compare_given_names
-from formgen.check.identity.mrz import icao_name, surname_matches
-from formgen.check.identity.name_score import NameScore, holds, score_name
+from formgen.check.identity.given_names import (
+    GivenNames,
+    closest_given_name,
+    compare_given_names,
+    first_given_spellings,
+)
+from formgen.check.identity.mrz import UNKNOWN, icao_name, surname_matches
+from formgen.check.identity.name_score import (
+    MrzNameFit,
+    NameScore,
+    holds,
+    mrz_holds,
+    mrz_name_fit,
+    score_name,
+)
 from formgen.check.intake import Page
 from formgen.check.verdict import Check, Status
 
@@ -299,11 +311,15 @@ def name_fits(read_name: str, surname: str) -> bool:
     return surname_matches(read_name, surname) or _similar(read_name, surname)
 
 
-def names_the_holder(read_name: str, result: IdDocumentResult) -> bool:
-    """The name read is the document's: its surname and its given names (or initials)."""
+def names_the_holder(read_name: str, result: IdDocumentResult, *,
+                     exact_given: bool = False) -> bool:
+    """The name read is the document's: its surname and its given names (or initials);
+    ``exact_given``: the given names spelled as the document's (a reading of handwriting:
+    a given name a letter apart may be a relative's, HENDRIKA for Hendrik)."""
     return bool(result.surname) and name_fits(read_name, result.surname or "") and \
         compare_given_names(read_name, result.surname or "", result.given_names, fuzzy=True,
-                            cut_short=_cut_short(result)) is GivenNames.MATCH
+                            cut_short=_cut_short(result),
+                            exact_given=exact_given) is GivenNames.MATCH
 
 
 def _cut_short(result: IdDocumentResult) -> bool:
@@ -323,17 +339,63 @@ def _name(result: IdDocumentResult, account_name: str | None, typed: bool, where
     if fits and account_name:
         given = compare_given_names(account_name, surname, result.given_names, fuzzy=True,
                                     cut_short=_cut_short(result))
-        near = exact and given is GivenNames.MATCH and compare_given_names(
-            account_name, surname, result.given_names,
+        # text is compared exactly, and so is handwriting read by OCR: a handwritten Hendrik
+        # read right fits HENDRIKA only as a misread would (the name score decides then:
+        # submission._read_again); only our print read back keeps the tolerant fit
+        near = (exact or not typed) and given is GivenNames.MATCH and compare_given_names(
+            account_name, surname, result.given_names, fuzzy=not exact, exact_given=True,
             cut_short=_cut_short(result)) is not GivenNames.MATCH
+    shown = fits and given is GivenNames.MATCH and not near
+    image = None
+    if account_name and (near or shown and _unread_after(result, account_name)):
+        image = mrz_shows_name(result, account_name)
     rule = id_name_rule(
-        surname_read=bool(surname), shown=fits and given is GivenNames.MATCH and not near,
-        near=near, from_request=from_request, name_read=bool(account_name),
+        surname_read=bool(surname), shown=shown, near=near, mrz_image=image,
+        from_request=from_request, name_read=bool(account_name),
         surname_fits=fits, given=given, typed=typed,
         far=fits and closest_given_name(account_name or "", surname, result.given_names)
         < OTHER_PERSON_SIMILARITY)
     decided = RULES[rule]
     return Check("id_name", decided.status or Status.REVIEW, decided.text, file=where)
+
+
+def mrz_shows_name(result: IdDocumentResult, account_name: str) -> bool | None:
+    """Whether the image of the MRZ's name row shows the name's first given name, ended there
+    (name_score.mrz_holds), where its reading leaves that in doubt: characters the reader could
+    not read in the given names (the name field has no check digit: a filler read as a letter
+    beside them is not caught, nor a relative's longer name cut short). None where the reading
+    has no such characters: it is taken as read."""
+    mrz = result.mrz
+    if mrz is None or UNKNOWN not in mrz.given_names or UNKNOWN in mrz.surname:
+        return None
+    fit = mrz_fit(result, account_name)
+    return fit is not None and mrz_holds(fit)
+
+
+def mrz_fit(result: IdDocumentResult, account_name: str) -> MrzNameFit | None:
+    """The name's first given name scored against the image of the MRZ's name row
+    (name_score.mrz_name_fit); None without the row's image or a given name."""
+    mrz = result.mrz
+    if mrz is None or mrz.name_row is None:
+        return None
+    row = mrz.lines[2 if mrz.doc_type == "TD1" else 0]
+    separator = row.find("<<", 0 if mrz.doc_type == "TD1" else 5)
+    if separator < 0:
+        return None
+    start = separator + 2
+    spellings = first_given_spellings(account_name, mrz.surname.replace("<", " "))
+    return mrz_name_fit(mrz.name_row, mrz.name_edges, start, sorted(spellings),
+                        row[start:].split("<")[0])
+
+
+def _unread_after(result: IdDocumentResult, account_name: str) -> bool:
+    """The MRZ's first given name is read as the name's first given name with unread
+    characters right after it: the name may go on there (HENDRIK? for HENDRIKA)."""
+    words = (result.given_names or "").split()
+    spellings = first_given_spellings(account_name, result.surname or "")
+    return bool(words) and any(
+        words[0].startswith(s) and len(words[0]) > len(s) and set(words[0][len(s):]) == {UNKNOWN}
+        for s in spellings)
 
 
 # Where the ID number on the form was read by OCR (our print on an older form, or handwriting),
