@@ -22,11 +22,13 @@ from formgen.check.identity.given_names import (
 )
 from formgen.check.identity.mrz import UNKNOWN, icao_name, surname_matches
 from formgen.check.identity.name_score import (
+    OTHER_NAME_MIN_AHEAD,
     MrzNameFit,
     NameScore,
     holds,
     mrz_holds,
     mrz_name_fit,
+    other_name_ahead,
     score_name,
 )
 from formgen.check.intake import Page
@@ -223,6 +225,31 @@ def holder_in_box(name_crop: np.ndarray | None, result: IdDocumentResult) -> str
     return f"{given} {result.surname}" if score is not None and holds(score) else None
 
 
+def misread_holder(name_crop: np.ndarray | None, reading: str,
+                   result: IdDocumentResult) -> str | None:
+    """The document holder's name (given names and surname) when a reading of a handwritten
+    name box fits it only as a misread would (its first given name a letter or two off one of
+    the document's: "Fatina" for FATIMA) and the box does not show that other given name
+    written clearly better than the document's (name_score.other_name_ahead: a handwritten
+    Hendrik, read right, against a relative's HENDRIKA); else None."""
+    if not result.surname or not result.given_names or not names_the_holder(reading, result) \
+            or names_the_holder(reading, result, exact_given=True):
+        return None
+    read = first_given_spellings(reading, result.surname, fuzzy=True)
+    document = [w for w in result.given_names.replace("<", " ").split() if UNKNOWN not in w]
+    found = _written(name_crop)
+    if not read or not document or found is None:
+        return None
+    inner, left, right = found
+    other = min(read)
+    known = max(document, key=lambda w: SequenceMatcher(None, w, other).ratio())
+    ahead = other_name_ahead(np.ascontiguousarray(inner[:, left:min(inner.shape[1], right + 12)]),
+                             known, other, result.surname)
+    if ahead is None or ahead >= OTHER_NAME_MIN_AHEAD:
+        return None
+    return f"{result.given_names.replace('<', ' ')} {result.surname}"
+
+
 PRINT_DARK = 140  # grey level: the form's own printed values are darker than this
 CODE_MIN_CHARS, CODE_MIN_DIGITS, CODE_MIN_SCORE = 6, 2, 0.6
 
@@ -340,8 +367,9 @@ def _name(result: IdDocumentResult, account_name: str | None, typed: bool, where
         given = compare_given_names(account_name, surname, result.given_names, fuzzy=True,
                                     cut_short=_cut_short(result))
         # text is compared exactly, and so is handwriting read by OCR: a handwritten Hendrik
-        # read right fits HENDRIKA only as a misread would (the name score decides then:
-        # submission._read_again); only our print read back keeps the tolerant fit
+        # read right fits HENDRIKA only as a misread would (submission._read_again gives the
+        # holder's name where the box shows the misread: holder_in_box, misread_holder); only
+        # our print read back keeps the tolerant fit
         near = (exact or not typed) and given is GivenNames.MATCH and compare_given_names(
             account_name, surname, result.given_names, fuzzy=not exact, exact_given=True,
             cut_short=_cut_short(result)) is not GivenNames.MATCH

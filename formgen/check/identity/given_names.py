@@ -148,10 +148,11 @@ def compare_given_names(account_name: str, document_surname: str, document_given
     return GivenNames.DIFFERENT
 
 
-def first_given_spellings(account_name: str, document_surname: str) -> frozenset[str]:
-    """The ICAO spellings of the first given name of a name that is text (empty without
-    one; an initial is no given name)."""
-    form = _form_given(account_name, set(_tokens(document_surname)), False)
+def first_given_spellings(account_name: str, document_surname: str, *,
+                          fuzzy: bool = False) -> frozenset[str]:
+    """The ICAO spellings of the first given name of a name (empty without one; an initial
+    is no given name); ``fuzzy``: the name was read by OCR (its surname may be misread)."""
+    form = _form_given(account_name, set(_tokens(document_surname)), fuzzy)
     return form[0].spellings if form and len(form[0].folded) > 1 else frozenset()
 
 

@@ -292,6 +292,28 @@ def score_name(crop: np.ndarray, given: str, surname: str) -> NameScore | None:
                      any_given=float(scores[free_given]), given_letters=given_letters)
 
 
+# A handwritten given name read a letter or two off the document's ("Hendrik" for HENDRIKA) is
+# that other name, not a misread, where it explains the box by this much more than the
+# document's (nats, whole box): near relatives' boxes 9.4-13.6, holders' misread 0.3-3.8
+# (benchmarks/tuning-names.md#near-given-names-by-hand-session-18).
+OTHER_NAME_MIN_AHEAD = 6.0
+
+
+def other_name_ahead(crop: np.ndarray, known_given: str, other_given: str,
+                     surname: str) -> float | None:
+    """How much better (nats) ``other_given`` + ``surname`` explains a line of writing than
+    ``known_given`` + ``surname`` (one recogniser pass); None for an empty crop or names
+    without letters."""
+    last = " ".join(_words(surname))
+    known, other = " ".join(_words(known_given)), " ".join(_words(other_given))
+    if crop.size == 0 or not last or not known or not other:
+        return None
+    probs, chars = ocr.char_probs(crop)
+    scores = best_alignments(reduced_log_probs(probs, chars), [f"{known} {last}",
+                                                               f"{other} {last}"])
+    return float(scores[1] - scores[0])
+
+
 def split_name(full: str, surname_hint: str | None = None) -> tuple[str, str]:
     """A full name ("Maria de Groot") as (given names, surname): the surname is the last word
     with the tussenvoegsels before it (or ``surname_hint`` where the name ends with it)."""
