@@ -7,9 +7,10 @@
 Per generator and seed (tests/corpus/blank_name.py), one blank form whose name box is written
 by hand (``generator``: the generator's own hand; ``noisy``: another hand under toner specks and
 a 100-200 dpi scan, mostly unreadable to OCR), sent once with the holder's ID, once with a
-relative's (same surname, another given name) and once with a stranger's. Prints each case's
+relative's (same surname, another given name), once with a near relative's (a given name a
+letter from the holder's: Hendrika for Hendrik) and once with a stranger's. Prints each case's
 verdict and id_name, then per generator and hand: the holder's cases judged complete (the cost:
-the rest go to a person) and the relatives' and strangers' judged complete (must be 0).
+the rest go to a person) and the (near) relatives' and strangers' judged complete (must be 0).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def main() -> None:
     gens = list(B.GENERATORS) if args.gen == "both" else [args.gen]
     hands = list(B.HANDS) if args.hand == "both" else [args.hand]
     jobs = [(g, h, s, k) for g in gens for h in hands
-            for s in range(args.seed, args.seed + args.n) for k in B.KINDS]
+            for s in range(args.seed, args.seed + args.n) for k in B.ALL_KINDS]
     if args.jobs > 1:
         with ProcessPoolExecutor(args.jobs) as pool:
             rows = list(pool.map(judge, jobs, chunksize=1))
@@ -65,7 +66,7 @@ def main() -> None:
         for hand in hands:
             mine = [r for r in rows if r[0] == gen and r[1] == hand]
             line = []
-            for kind in B.KINDS:
+            for kind in B.ALL_KINDS:
                 of = [r for r in mine if r[3] == kind]
                 line.append(f"{kind} complete {sum(r[4] == 'complete' for r in of)}/{len(of)}"
                             f" (id_name ok {sum(r[5].startswith('ok') for r in of)})")

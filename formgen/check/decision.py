@@ -258,6 +258,12 @@ RULES: dict[str, Rule] = {
     "id-holder": Rule(Status.OK, (), "de naam komt overeen met het formulier"),
     "id-holder-surname": Rule(Status.OK, (), "de achternaam komt overeen met de aanvraag "
                               "(voornamen niet te vergelijken)"),
+    "id-holder-mrz-image": Rule(Status.OK, (),
+                                "de naam komt overeen met het formulier (de MRZ is naast de "
+                                "naam slecht gelezen; het beeld van de regel toont de naam)"),
+    "id-given-unread": Rule(Status.REVIEW, (), "de voornaam in de MRZ is niet helemaal leesbaar "
+                            "en kan langer zijn dan die op het formulier: is dit het "
+                            "identiteitsbewijs van een familielid? Vergelijk de namen"),
     "id-surname-unread": Rule(Status.REVIEW, (), "achternaam op het identiteitsbewijs niet "
                               "leesbaar; controleer de naam zelf"),
     "id-relative": Rule(Status.REVIEW, (), "de achternaam komt overeen, de voornamen niet: is "
@@ -819,7 +825,8 @@ def decide_group(statuses: list[Status], corrected: bool) -> tuple[Status, str]:
     return Status.MISSING, "group-empty"
 
 
-def id_name_rule(*, surname_read: bool, shown: bool, near: bool, from_request: bool,
+def id_name_rule(*, surname_read: bool, shown: bool, near: bool, mrz_image: bool | None,
+                 from_request: bool,
                  name_read: bool, surname_fits: bool, given: GivenNames, typed: bool,
                  far: bool) -> str:
     """The rule that decides id_name: the identity document's holder against the name on the
@@ -838,11 +845,19 @@ def id_name_rule(*, surname_read: bool, shown: bool, near: bool, from_request: b
     document's only as a misread would (a letter or two apart: Hendrik and Hendrika, Anne and
     Anna are two people); ``far``: the form's first given name shares few letters with the
     document's (another person's, not a misread); ``typed``: the name is machine print, read
-    reliably."""
+    reliably. ``mrz_image``: where the MRZ's given names hold unread characters and the
+    reading is ``near``, or ``shown`` with unread characters right after the given name,
+    whether the image of the name row shows the form's first given name ended there
+    (identity.checks.mrz_shows_name; None: not looked at). A near reading it shows is a
+    misread; a shown one it does not show may be a relative's longer name cut short."""
     if not surname_read:
         return "id-surname-unread"
+    if shown and mrz_image is False:
+        return "id-given-unread"
     if shown:
         return "id-holder"
+    if near and mrz_image:
+        return "id-holder-mrz-image"
     if near:
         return "id-given-near"
     if not name_read:

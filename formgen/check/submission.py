@@ -33,6 +33,7 @@ from formgen.check.identity.checks import (
     holder_in_box,
     id_checks,
     id_number_check,
+    misread_holder,
     name_fits,
     name_readings,
     names_the_holder,
@@ -292,20 +293,29 @@ def _read_again(name: str | None, printed: bool, document: IdDocumentResult,
     the left parts of the box before a wide gap (a drum band or stipple beside the name
     garbles the reading), and handwriting word by word (as new values are read). A reading
     that names the ID's holder (surname and given names) is taken, else the holder's name when
-    it explains the box without reading (identity.name_score); of handwriting, also one
+    it explains the box without reading (identity.name_score) or, of handwriting, when a
+    reading's given name is a letter or two off the holder's and the box does not show it
+    written so (identity.checks.misread_holder: Hendrik written, the ID a relative's
+    HENDRIKA, is not the holder); of handwriting, also one
     that holds the ID's surname where the first did not (a relative's ID is then found out,
     not left as "handwriting not readable"). Readings of the same box: a relative's given
     names are not read as the holder's."""
-    if not document.surname or name and names_the_holder(name, document):
+    by_hand = not printed  # a handwritten given name a letter apart may be a relative's
+    if not document.surname or name and names_the_holder(name, document, exact_given=by_hand):
         return name
     again = name_readings(account_name_crop(findings, template))
     written = None if printed else read_written("name", findings, template)
     for reading in [*again, *([written] if written else [])]:
-        if names_the_holder(reading, document):
+        if names_the_holder(reading, document, exact_given=by_hand):
             return reading
-    scored = holder_in_box(account_name_crop(findings, template), document)
+    crop = account_name_crop(findings, template)
+    scored = holder_in_box(crop, document)
     if scored:  # read badly, but the holder's name explains the box (name_score)
         return scored
+    for reading in [*([name] if name else []), *again, *([written] if written else [])]:
+        misread = misread_holder(crop, reading, document) if by_hand else None
+        if misread:  # a given name a letter off, and the box does not show it written so
+            return misread
     if written and not (name and name_fits(name, document.surname)) \
             and name_fits(written, document.surname):
         return written

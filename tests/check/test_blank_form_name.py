@@ -36,3 +36,15 @@ def test_on_a_blank_form_only_the_holders_id_passes(tmp_path: Path, gen: str, ki
         return
     assert check.status is Status.REVIEW, check.message
     assert result.verdict != "complete"
+
+
+@pytest.mark.parametrize("gen", list(B.GENERATORS))
+def test_a_near_relatives_id_is_review_where_ocr_reads_the_hand(tmp_path: Path, gen: str
+                                                                 ) -> None:
+    # the generator's own hand, which OCR reads: "Hendrik" written, the ID a relative's
+    # HENDRIKA fits only as a misread would; the name score must show the ID's name there
+    path, frm = B.GENERATORS[gen](tmp_path / "case", SEED, B.NEAR, KEY, "generator")
+    result = check_submission(path, key=KEY, from_address=frm)
+    check = next(c for c in result.checks if c.code == "id_name")
+    assert check.status is Status.REVIEW, check.message
+    assert result.verdict != "complete"

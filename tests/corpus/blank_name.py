@@ -27,6 +27,10 @@ from corpus import name_boxes as NB
 from corpus import submissions as S
 
 KINDS = ("holder", "relative", "stranger")
+# a relative whose given name is a letter from the holder's (Hendrika for Hendrik): OCR of a
+# readable hand reads the holder's name right, which fits the ID only as a misread would
+NEAR = "near"
+ALL_KINDS = (*KINDS, NEAR)
 HANDS = ("generator", "noisy")
 # A stranger's name neither generator draws for a person.
 STRANGER = ("Wilhelmina", "Hoogendoorn")
@@ -42,9 +46,18 @@ def id_name(kind: str, seed: int) -> tuple[str | None, str | None]:
     return None, None
 
 
+def near_given(given: str) -> str:
+    """A given name one letter from ``given`` (Hendrika from Hendrik, Sanna from Sanne)."""
+    if given[-1] not in "aeiou":
+        return given + "a"
+    return given[:-1] + ("e" if given[-1] == "a" else "a")
+
+
 def external_case(root: Path, seed: int, kind: str, key: bytes, hand: str = "noisy"
                   ) -> tuple[Path, str | None]:
     given, surname = id_name(kind, seed)
+    if kind == NEAR:  # the person is drawn first, as in E.paper
+        given = near_given(E.make_person(random.Random(seed)).given)
     d = E.Draw(random.Random(seed), seed, key)
     pp = E.paper(d, dpi=DPI, prefilled=False, id_given=given, id_surname=surname)
     if hand == "noisy":
@@ -57,6 +70,8 @@ def external_case(root: Path, seed: int, kind: str, key: bytes, hand: str = "noi
 def own_case(root: Path, seed: int, kind: str, key: bytes, hand: str = "noisy"
              ) -> tuple[Path, str | None]:
     given, surname = id_name(kind, seed)
+    if kind == NEAR:  # the person is drawn first, as in S._paper
+        given = near_given(S.make_person(np.random.default_rng(seed)).info["given"])
     ctx = S.Ctx(root / "work", key, np.random.default_rng(seed))
     person, _, pages, dpi = S._paper(ctx, prefilled=False, dpi=DPI)
     if hand == "noisy":

@@ -14,9 +14,23 @@ import numpy as np
 from formgen.check.decision import RULES, id_name_rule
 from formgen.check.identity import ocr
 from formgen.check.identity.document import IdDocumentResult, analyse_id_page
-from formgen.check.identity.given_names import GivenNames, closest_given_name, compare_given_names
-from formgen.check.identity.mrz import icao_name, surname_matches
-from formgen.check.identity.name_score import NameScore, holds, score_name
+from formgen.check.identity.given_names import (
+    GivenNames,
+    closest_given_name,
+    compare_given_names,
+    first_given_spellings,
+)
+from formgen.check.identity.mrz import UNKNOWN, icao_name, surname_matches
+from formgen.check.identity.name_score import (
+    OTHER_NAME_MIN_AHEAD,
+    MrzNameFit,
+    NameScore,
+    holds,
+    mrz_holds,
+    mrz_name_fit,
+    other_name_ahead,
+    score_name,
+)
 from formgen.check.intake import Page
 from formgen.check.verdict import Check, Status
 
@@ -211,6 +225,31 @@ def holder_in_box(name_crop: np.ndarray | None, result: IdDocumentResult) -> str
     return f"{given} {result.surname}" if score is not None and holds(score) else None
 
 
+def misread_holder(name_crop: np.ndarray | None, reading: str,
+                   result: IdDocumentResult) -> str | None:
+    """The document holder's name (given names and surname) when a reading of a handwritten
+    name box fits it only as a misread would (its first given name a letter or two off one of
+    the document's: "Fatina" for FATIMA) and the box does not show that other given name
+    written clearly better than the document's (name_score.other_name_ahead: a handwritten
+    Hendrik, read right, against a relative's HENDRIKA); else None."""
+    if not result.surname or not result.given_names or not names_the_holder(reading, result) \
+            or names_the_holder(reading, result, exact_given=True):
+        return None
+    read = first_given_spellings(reading, result.surname, fuzzy=True)
+    document = [w for w in result.given_names.replace("<", " ").split() if UNKNOWN not in w]
+    found = _written(name_crop)
+    if not read or not document or found is None:
+        return None
+    inner, left, right = found
+    other = min(read)
+    known = max(document, key=lambda w: SequenceMatcher(None, w, other).ratio())
+    ahead = other_name_ahead(np.ascontiguousarray(inner[:, left:min(inner.shape[1], right + 12)]),
+                             known, other, result.surname)
+    if ahead is None or ahead >= OTHER_NAME_MIN_AHEAD:
+        return None
+    return f"{result.given_names.replace('<', ' ')} {result.surname}"
+
+
 PRINT_DARK = 140  # grey level: the form's own printed values are darker than this
 CODE_MIN_CHARS, CODE_MIN_DIGITS, CODE_MIN_SCORE = 6, 2, 0.6
 
@@ -299,11 +338,15 @@ def name_fits(read_name: str, surname: str) -> bool:
     return surname_matches(read_name, surname) or _similar(read_name, surname)
 
 
-def names_the_holder(read_name: str, result: IdDocumentResult) -> bool:
-    """The name read is the document's: its surname and its given names (or initials)."""
+def names_the_holder(read_name: str, result: IdDocumentResult, *,
+                     exact_given: bool = False) -> bool:
+    """The name read is the document's: its surname and its given names (or initials);
+    ``exact_given``: the given names spelled as the document's (a reading of handwriting:
+    a given name a letter apart may be a relative's, HENDRIKA for Hendrik)."""
     return bool(result.surname) and name_fits(read_name, result.surname or "") and \
         compare_given_names(read_name, result.surname or "", result.given_names, fuzzy=True,
-                            cut_short=_cut_short(result)) is GivenNames.MATCH
+                            cut_short=_cut_short(result),
+                            exact_given=exact_given) is GivenNames.MATCH
 
 
 def _cut_short(result: IdDocumentResult) -> bool:
@@ -323,17 +366,64 @@ def _name(result: IdDocumentResult, account_name: str | None, typed: bool, where
     if fits and account_name:
         given = compare_given_names(account_name, surname, result.given_names, fuzzy=True,
                                     cut_short=_cut_short(result))
-        near = exact and given is GivenNames.MATCH and compare_given_names(
-            account_name, surname, result.given_names,
+        # text is compared exactly, and so is handwriting read by OCR: a handwritten Hendrik
+        # read right fits HENDRIKA only as a misread would (submission._read_again gives the
+        # holder's name where the box shows the misread: holder_in_box, misread_holder); only
+        # our print read back keeps the tolerant fit
+        near = (exact or not typed) and given is GivenNames.MATCH and compare_given_names(
+            account_name, surname, result.given_names, fuzzy=not exact, exact_given=True,
             cut_short=_cut_short(result)) is not GivenNames.MATCH
+    shown = fits and given is GivenNames.MATCH and not near
+    image = None
+    if account_name and (near or shown and _unread_after(result, account_name)):
+        image = mrz_shows_name(result, account_name)
     rule = id_name_rule(
-        surname_read=bool(surname), shown=fits and given is GivenNames.MATCH and not near,
-        near=near, from_request=from_request, name_read=bool(account_name),
+        surname_read=bool(surname), shown=shown, near=near, mrz_image=image,
+        from_request=from_request, name_read=bool(account_name),
         surname_fits=fits, given=given, typed=typed,
         far=fits and closest_given_name(account_name or "", surname, result.given_names)
         < OTHER_PERSON_SIMILARITY)
     decided = RULES[rule]
     return Check("id_name", decided.status or Status.REVIEW, decided.text, file=where)
+
+
+def mrz_shows_name(result: IdDocumentResult, account_name: str) -> bool | None:
+    """Whether the image of the MRZ's name row shows the name's first given name, ended there
+    (name_score.mrz_holds), where its reading leaves that in doubt: characters the reader could
+    not read in the given names (the name field has no check digit: a filler read as a letter
+    beside them is not caught, nor a relative's longer name cut short). None where the reading
+    has no such characters: it is taken as read."""
+    mrz = result.mrz
+    if mrz is None or UNKNOWN not in mrz.given_names or UNKNOWN in mrz.surname:
+        return None
+    fit = mrz_fit(result, account_name)
+    return fit is not None and mrz_holds(fit)
+
+
+def mrz_fit(result: IdDocumentResult, account_name: str) -> MrzNameFit | None:
+    """The name's first given name scored against the image of the MRZ's name row
+    (name_score.mrz_name_fit); None without the row's image or a given name."""
+    mrz = result.mrz
+    if mrz is None or mrz.name_row is None:
+        return None
+    row = mrz.lines[2 if mrz.doc_type == "TD1" else 0]
+    separator = row.find("<<", 0 if mrz.doc_type == "TD1" else 5)
+    if separator < 0:
+        return None
+    start = separator + 2
+    spellings = first_given_spellings(account_name, mrz.surname.replace("<", " "))
+    return mrz_name_fit(mrz.name_row, mrz.name_edges, start, sorted(spellings),
+                        row[start:].split("<")[0])
+
+
+def _unread_after(result: IdDocumentResult, account_name: str) -> bool:
+    """The MRZ's first given name is read as the name's first given name with unread
+    characters right after it: the name may go on there (HENDRIK? for HENDRIKA)."""
+    words = (result.given_names or "").split()
+    spellings = first_given_spellings(account_name, result.surname or "")
+    return bool(words) and any(
+        words[0].startswith(s) and len(words[0]) > len(s) and set(words[0][len(s):]) == {UNKNOWN}
+        for s in spellings)
 
 
 # Where the ID number on the form was read by OCR (our print on an older form, or handwriting),

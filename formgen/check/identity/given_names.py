@@ -119,18 +119,21 @@ def _close(read: str, name: str) -> bool:
 
 
 def compare_given_names(account_name: str, document_surname: str, document_given: str | None,
-                        *, fuzzy: bool = False, cut_short: bool = False) -> GivenNames:
+                        *, fuzzy: bool = False, cut_short: bool = False,
+                        exact_given: bool = False) -> GivenNames:
     """Whether the given names on the form fit the document's.
 
     The form's first given name must be one of the document's (many people go by a second
     name), its first initial the document's first given name's (that is how initials are
     written); the words after it are not compared: OCR splits and misreads them ("El" read as
     "EI"), and names may be left out.
-    fuzzy: the form's name was read by OCR, so letters may be misread. cut_short: the
+    fuzzy: the form's name was read by OCR, so letters may be misread (``exact_given``: in
+    finding the surname only, the given names compared exactly). cut_short: the
     document's name field was full, so its last given name may be cut off.
     """
     surname_tokens = set(_tokens(document_surname))
     form = _form_given(account_name, surname_tokens, fuzzy)
+    fuzzy = fuzzy and not exact_given
     document = _tokens(document_given or "")
     if not form or not document:
         return GivenNames.UNKNOWN
@@ -143,6 +146,14 @@ def compare_given_names(account_name: str, document_surname: str, document_given
            for i, name in enumerate(document)):
         return GivenNames.MATCH
     return GivenNames.DIFFERENT
+
+
+def first_given_spellings(account_name: str, document_surname: str, *,
+                          fuzzy: bool = False) -> frozenset[str]:
+    """The ICAO spellings of the first given name of a name (empty without one; an initial
+    is no given name); ``fuzzy``: the name was read by OCR (its surname may be misread)."""
+    form = _form_given(account_name, set(_tokens(document_surname)), fuzzy)
+    return form[0].spellings if form and len(form[0].folded) > 1 else frozenset()
 
 
 def closest_given_name(account_name: str, document_surname: str,

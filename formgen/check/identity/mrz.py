@@ -22,10 +22,13 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from formgen.icao import DROPPED, SEPARATORS, char_options, icao_name_variants
 from formgen.icao import icao_name as icao_name  # re-exported: the name checks import it here
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CheckStatus = Literal["ok", "fout", "niet te controleren"]
 DocType = Literal["TD1", "TD3"]
@@ -123,6 +126,11 @@ class MrzResult:
     optional_data_2: str = field(default="", repr=False)
     bsn: str | None = field(default=None, repr=False)
     surname_truncated: bool = False
+    # the name row's image as read (grey, straightened; set by the reader, None from text) and
+    # its character cells' borders (columns): the name has no check digit, so a doubtful
+    # reading of it is checked against the image
+    name_row: np.ndarray | None = field(default=None, repr=False, compare=False)
+    name_edges: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def valid(self) -> bool:

@@ -123,6 +123,27 @@ def _read_rows_chunked(read: PageRead, block: list[list[Segment]], n: int | None
     row is read twice more and voted on. ``checked``: the rows as read in one piece, when all
     their check digits hold: then only the name row (which has none) is read in pieces."""
     n = n or (30 if len(block) == 3 else 44)
+    cells = _row_cells(read, block, n)
+    if cells is None:
+        return None
+    name_row = 2 if n == 30 else 0
+    if checked is not None and len(checked) == len(cells) and name_row < len(cells):
+        rows = list(checked)
+        rows[name_row] = _read_cells(cells, [(name_row, 0)])[0]
+    else:
+        rows = _read_cells(cells, [(i, 0) for i in range(len(cells))])
+    if name_row < len(rows) and not (whole_name and UNKNOWN_CHAR not in whole_name
+                                     and as_letters(whole_name) == as_letters(rows[name_row])):
+        # the name has no check digit: unless the two readings agree (a name row holds no
+        # digits, so a 0 in one is the O of the other), read its row twice more and vote
+        again = _read_cells(cells, [(name_row, 2), (name_row, 4)])
+        rows[name_row] = _vote([rows[name_row], *again])
+    return rows
+
+
+def _row_cells(read: PageRead, block: list[list[Segment]], n: int) -> list[_RowCells] | None:
+    """Each row of the zone cut from the full-resolution page, with its comb of ``n``
+    character cells (see :func:`_fit_comb`); None when a row is too small or has no ink."""
     crops = []
     for row in block:
         crop = ocr.crop_box(read.page, _row_quad(row, block, n), scale=read.scale)
@@ -155,19 +176,7 @@ def _read_rows_chunked(read: PageRead, block: list[list[Segment]], n: int | None
         fill = [float(col_ink[max(0, a):max(0, b)].sum()) / max(1.0, (b - a) * band)
                 for a, b in itertools.pairwise(edges)]
         cells.append(_RowCells(crop, col_ink, edges, [f > BAR_FILL for f in fill], band))
-    name_row = 2 if n == 30 else 0
-    if checked is not None and len(checked) == len(cells) and name_row < len(cells):
-        rows = list(checked)
-        rows[name_row] = _read_cells(cells, [(name_row, 0)])[0]
-    else:
-        rows = _read_cells(cells, [(i, 0) for i in range(len(cells))])
-    if name_row < len(rows) and not (whole_name and UNKNOWN_CHAR not in whole_name
-                                     and as_letters(whole_name) == as_letters(rows[name_row])):
-        # the name has no check digit: unless the two readings agree (a name row holds no
-        # digits, so a 0 in one is the O of the other), read its row twice more and vote
-        again = _read_cells(cells, [(name_row, 2), (name_row, 4)])
-        rows[name_row] = _vote([rows[name_row], *again])
-    return rows
+    return cells
 
 
 @dataclass
@@ -297,7 +306,22 @@ def read_mrz(read: PageRead, today: dt.date) -> tuple[MrzResult | None, list[lis
             again, again_block = _read_mrz_lines(read, today)
             if quality(again) >= quality(result):
                 result, block = again, again_block
+    if result is not None and result.name_row is None:
+        _keep_name_row(read, block, result)
     return result, block
+
+
+def _keep_name_row(read: PageRead, block: list[list[Segment]], result: MrzResult) -> None:
+    """Keep the name row of the zone the result was read from (grey, full resolution,
+    straightened) and its character cells on the result; nothing when the zone's rows are not
+    the document type's or its cells are not found."""
+    rows, n, name_row = (3, 30, 2) if result.doc_type == "TD1" else (2, 44, 0)
+    cells = _row_cells(read, block, n) if len(block) == rows else None
+    if cells is None:
+        return
+    crop = cells[name_row].crop
+    result.name_row = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.ndim == 3 else crop
+    result.name_edges = tuple(cells[name_row].edges)
 
 
 def _read_mrz_lines(read: PageRead,

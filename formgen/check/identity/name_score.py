@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import cv2
 import numpy as np
 
 from formgen.check.identity import ocr
@@ -26,8 +27,6 @@ LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # space, an initial's dot or a hyphen costs nothing and is not required.
 GAP_CHARACTERS = frozenset(" .,-'’‘`´·_")
 _SPECIAL_FOLDS = {"Ø": "O", "Ł": "L", "Đ": "D", "Ð": "D", "Ħ": "H", "İ": "I", "ı": "I"}
-_OTHER = len(LETTERS) + 1  # column of the reduced output: the most likely other character
-ANY = len(LETTERS) + 2  # column: the most likely symbol of all (a stretch read freely, "*")
 
 # Given names of people who might share the account holder's surname (partner, parent, child):
 # each is a competitor the holder's name must clearly beat. Common given names in the
@@ -95,8 +94,20 @@ def holds(score: NameScore) -> bool:
         score.ahead_of_rival >= MIN_AHEAD_OF_RIVAL and score.given_behind <= MAX_GIVEN_BEHIND
 
 
-def _fold_char(ch: str) -> str:
-    """A recogniser character as compared: a capital A-Z, '' for a gap, '?' for any other."""
+MRZ_LETTERS = LETTERS + "<"  # a name row of an MRZ: letters and the filler
+# what the recogniser reads for an MRZ filler, and the digits it reads for letters in a name
+# row (which holds none; as mrz.as_letters reads them)
+_FILLER_LOOKALIKES = frozenset("<«‹〈《く≤＜")
+_DIGIT_LETTERS = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"}
+
+
+def _fold_char(ch: str, alphabet: str = LETTERS) -> str:
+    """A recogniser character as compared: a letter of ``alphabet`` (A-Z; for an MRZ row
+    also the filler <), '' for a gap, '?' for any other."""
+    if alphabet is MRZ_LETTERS:
+        if ch in _FILLER_LOOKALIKES:
+            return "<"
+        ch = _DIGIT_LETTERS.get(ch, ch)
     if ch in GAP_CHARACTERS or ch == "blank":
         return ""
     if ch in _SPECIAL_FOLDS or ch.upper() in _SPECIAL_FOLDS:
@@ -105,34 +116,38 @@ def _fold_char(ch: str) -> str:
     return base if len(ch) == 1 and base in LETTERS else "?"
 
 
-@lru_cache(maxsize=2)
-def _columns(chars: tuple[str, ...]) -> tuple[np.ndarray, tuple[np.ndarray, ...], np.ndarray]:
+@lru_cache(maxsize=4)
+def _columns(chars: tuple[str, ...], alphabet: str = LETTERS
+             ) -> tuple[np.ndarray, tuple[np.ndarray, ...], np.ndarray]:
     """Indices of the recogniser's characters by folded symbol: gaps (with the CTC blank at
-    index 0), each letter A-Z, and every other character."""
-    folded = [_fold_char(ch) for ch in chars]
+    index 0), each symbol of ``alphabet``, and every other character."""
+    folded = [_fold_char(ch, alphabet) for ch in chars]
     folded[0] = ""  # the CTC blank, whatever the engine calls it
     gap = np.array([i for i, f in enumerate(folded) if f == ""])
-    letters = tuple(np.array([i for i, f in enumerate(folded) if f == letter], dtype=int)
-                    for letter in LETTERS)
+    symbols = tuple(np.array([i for i, f in enumerate(folded) if f == symbol], dtype=int)
+                    for symbol in alphabet)
     other = np.array([i for i, f in enumerate(folded) if f == "?"])
-    return gap, letters, other
+    return gap, symbols, other
 
 
-def reduced_log_probs(probs: np.ndarray, chars: Sequence[str]) -> np.ndarray:
-    """Per time step: log-probability of a gap (column 0), of each letter A-Z whatever its case
-    or accent (columns 1-26), of the most likely other character (column 27) and of the most
-    likely of these (column 28, ANY)."""
-    gap, letters, other = _columns(tuple(chars))
-    out = np.empty((probs.shape[0], len(LETTERS) + 3), np.float64)
+def reduced_log_probs(probs: np.ndarray, chars: Sequence[str],
+                      alphabet: str = LETTERS) -> np.ndarray:
+    """Per time step: log-probability of a gap (column 0), of each symbol of ``alphabet``
+    (a letter whatever its case or accent; columns 1 on), of the most likely other character
+    (the column after them) and of the most likely of these (the last column, "*")."""
+    gap, symbols, other = _columns(tuple(chars), alphabet)
+    k = len(alphabet)
+    out = np.empty((probs.shape[0], k + 3), np.float64)
     out[:, 0] = probs[:, gap].sum(axis=1)
-    for k, idx in enumerate(letters, start=1):
-        out[:, k] = probs[:, idx].sum(axis=1) if len(idx) else 0.0
-    out[:, _OTHER] = probs[:, other].max(axis=1) if len(other) else 0.0
-    out[:, ANY] = out[:, :ANY].max(axis=1)
+    for j, idx in enumerate(symbols, start=1):
+        out[:, j] = probs[:, idx].sum(axis=1) if len(idx) else 0.0
+    out[:, k + 1] = probs[:, other].max(axis=1) if len(other) else 0.0
+    out[:, k + 2] = out[:, :k + 2].max(axis=1)
     return np.log(np.maximum(out, 1e-12))
 
 
-def best_alignments(log_probs: np.ndarray, targets: Sequence[str]) -> np.ndarray:
+def best_alignments(log_probs: np.ndarray, targets: Sequence[str],
+                    alphabet: str = LETTERS) -> np.ndarray:
     """For each target (words of letters A-Z, separated by spaces; "*" stands for a stretch
     read freely, one symbol per step), the log-probability of its
     best CTC alignment with the whole line (Viterbi; gaps between letters free). A doubled
@@ -140,7 +155,7 @@ def best_alignments(log_probs: np.ndarray, targets: Sequence[str]) -> np.ndarray
     two into one ("Baker" for "Bakker"); the same letter ending one word and starting the next
     ("B. Bakker") is two. All targets in one pass over the time steps."""
     variants = [(k, v) for k, target in enumerate(targets) for v in _doubled(target)]
-    scores = _alignments(log_probs, [v for _, v in variants])
+    scores = _alignments(log_probs, [v for _, v in variants], alphabet)
     best = np.full(len(targets), -np.inf)
     for (k, _), score in zip(variants, scores, strict=True):
         best[k] = max(best[k], score)
@@ -153,7 +168,8 @@ def _doubled(target: str) -> set[str]:
     return {target, " ".join(_single(word) for word in target.split())}
 
 
-def _alignments(log_probs: np.ndarray, targets: Sequence[str]) -> np.ndarray:
+def _alignments(log_probs: np.ndarray, targets: Sequence[str],
+                alphabet: str = LETTERS) -> np.ndarray:
     """best_alignments for targets taken as written (like letters next to each other need a
     gap between them, as in CTC)."""
     labels: list[int] = []
@@ -162,7 +178,8 @@ def _alignments(log_probs: np.ndarray, targets: Sequence[str]) -> np.ndarray:
     opens: list[bool] = []  # a target's first state: not entered from the state before it
     ends: list[int] = []
     for target in targets:
-        codes = [ANY if ch == "*" else LETTERS.index(ch) + 1 for ch in target.replace(" ", "")]
+        codes = [log_probs.shape[1] - 1 if ch == "*" else alphabet.index(ch) + 1
+                 for ch in target.replace(" ", "")]
         base = len(labels)
         for i, code in enumerate(codes):
             labels += [0, code]
@@ -195,7 +212,7 @@ def _single(letters: str) -> str:
 
 def free_reading(log_probs: np.ndarray) -> float:
     """Log-probability of the free reading's path: the likeliest symbol at every step."""
-    return float(log_probs[:, :ANY].max(axis=1).sum())
+    return float(log_probs[:, :-1].max(axis=1).sum())
 
 
 def _letters_of(text: str) -> str:
@@ -275,6 +292,28 @@ def score_name(crop: np.ndarray, given: str, surname: str) -> NameScore | None:
                      any_given=float(scores[free_given]), given_letters=given_letters)
 
 
+# A handwritten given name read a letter or two off the document's ("Hendrik" for HENDRIKA) is
+# that other name, not a misread, where it explains the box by this much more than the
+# document's (nats, whole box): near relatives' boxes 9.4-13.6, holders' misread 0.3-3.8
+# (benchmarks/tuning-names.md#near-given-names-by-hand-session-18).
+OTHER_NAME_MIN_AHEAD = 6.0
+
+
+def other_name_ahead(crop: np.ndarray, known_given: str, other_given: str,
+                     surname: str) -> float | None:
+    """How much better (nats) ``other_given`` + ``surname`` explains a line of writing than
+    ``known_given`` + ``surname`` (one recogniser pass); None for an empty crop or names
+    without letters."""
+    last = " ".join(_words(surname))
+    known, other = " ".join(_words(known_given)), " ".join(_words(other_given))
+    if crop.size == 0 or not last or not known or not other:
+        return None
+    probs, chars = ocr.char_probs(crop)
+    scores = best_alignments(reduced_log_probs(probs, chars), [f"{known} {last}",
+                                                               f"{other} {last}"])
+    return float(scores[1] - scores[0])
+
+
 def split_name(full: str, surname_hint: str | None = None) -> tuple[str, str]:
     """A full name ("Maria de Groot") as (given names, surname): the surname is the last word
     with the tussenvoegsels before it (or ``surname_hint`` where the name ends with it)."""
@@ -289,3 +328,91 @@ def split_name(full: str, surname_hint: str | None = None) -> tuple[str, str]:
             and not (len(bare := words[i - 1].strip(".")) == 1 and bare.isupper()):
         i -= 1
     return " ".join(words[:i]), " ".join(words[i:])
+
+
+@dataclass(frozen=True)
+class MrzNameFit:
+    """Log-probabilities (nats) of an MRZ name row's best alignment with: the row as it prints
+    the account holder's first given name, ended by a filler (``holder``); the best rival: the
+    row as read (characters the reader could not read match anything) or that given name
+    going on with any letter (a relative's longer name: HENDRIKA for Hendrik); and the free
+    reading. ``letters``: the symbols of the holder's stretch of the row (surname, fillers,
+    given name, the filler after it)."""
+
+    holder: float
+    rival: float
+    free: float
+    letters: int
+
+    @property
+    def ahead_of_rival(self) -> float:
+        return self.holder - self.rival
+
+    @property
+    def behind_free(self) -> float:
+        return (self.free - self.holder) / max(self.letters, 1)
+
+
+# Chosen on benchmarks/bench_mrz_name.py (both ID generators, photo/JPEG/150 dpi; see
+# benchmarks/tuning-names.md#mrz-name-row-session-18): the holder's name explains the row
+# clearly better than any rival (nats, whole row; a letter the holder's name leaves out costs
+# it only the blank's probability at that letter, 2-5 nats) ...
+MRZ_MIN_AHEAD_OF_RIVAL = 3.0
+# ... and nearly as well as the free reading, per symbol of the name stretch.
+MRZ_MAX_BEHIND_FREE = 1.0
+
+
+def mrz_holds(fit: MrzNameFit) -> bool:
+    """The name row shows the holder's given name, ended there (rule above)."""
+    return fit.ahead_of_rival >= MRZ_MIN_AHEAD_OF_RIVAL and \
+        fit.behind_free <= MRZ_MAX_BEHIND_FREE
+
+
+# Paper added around a row cut tight along its letters (share of its height): the recogniser
+# reads a line without margins as blank.
+ROW_PAD = 0.5
+
+
+def _mrz_pattern(text: str) -> str:
+    """MRZ text as a target: an unread character ('?') matches anything ('*'), runs of them
+    one stretch."""
+    out = ""
+    for ch in text.replace("?", "*"):
+        if not (ch == "*" and out.endswith("*")):
+            out += ch
+    return out
+
+
+def mrz_name_fit(row: np.ndarray, edges: Sequence[int], start: int, given: Sequence[str],
+                 read_first: str) -> MrzNameFit | None:
+    """Score the cells of an MRZ name row (its image, ``edges``: the cells' borders) around
+    its first given name, which starts in cell ``start``, as printing the filler pair before
+    it, the holder's first given name (``given``: its MRZ spellings) and a filler after it,
+    against its rivals (see MrzNameFit; ``read_first``: that name as read, '?' unread). The
+    part is read as one short line (the recogniser drops letters of a whole row spaced this
+    wide). None without a name or cells to score."""
+    longest = max((len(g) for g in given), default=0)
+    first, last = start - 2, start + longest + 3
+    if row.size == 0 or not longest or not read_first or first < 0 or len(edges) < 2:
+        return None
+    last = min(last, len(edges) - 1)
+    pitch = (edges[-1] - edges[0]) / (len(edges) - 1)
+    x0 = max(0, int(edges[first] - pitch / 4))
+    x1 = min(row.shape[1], int(edges[last] + pitch / 4))
+    if x1 - x0 < 2 * pitch:
+        return None
+    part = row[:, x0:x1]
+    pad = round(ROW_PAD * part.shape[0])
+    paper = float(np.percentile(part, 90))
+    probs, chars = ocr.char_probs(cv2.copyMakeBorder(part, pad, pad, pad, pad,
+                                                     cv2.BORDER_CONSTANT, value=paper))
+    log_probs = reduced_log_probs(probs, chars, MRZ_LETTERS)
+    own = [f"*<<{g}<*" for g in given]
+    # the text read is a rival where it is another name (read as the holder's name with
+    # unread characters after it, the letter rivals stand for it)
+    rivals = [] if read_first.rstrip("?") in given else [_mrz_pattern(f"*<<{read_first}*")]
+    rivals += [f"*<<{g}{letter}*" for g in given for letter in LETTERS if letter != g[-1]]
+    scores = best_alignments(log_probs, [*own, *rivals], MRZ_LETTERS)
+    k = int(np.argmax(scores[:len(own)]))
+    return MrzNameFit(holder=float(scores[k]), rival=float(scores[len(own):].max()),
+                      free=free_reading(log_probs), letters=len(own[k].replace("*", "")))
