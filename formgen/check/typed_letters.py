@@ -101,10 +101,14 @@ def _grown(mask: np.ndarray) -> np.ndarray:
     return cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
 
 
-def _unexplained(drawn: np.ndarray, ink: np.ndarray) -> int:
-    """Pixels where the drawing and the ink disagree by more than a pixel: ink with no
-    drawing next to it, drawing with no ink next to it."""
-    return int(((ink & ~_grown(drawn)) | (drawn & ~_grown(ink))).sum())
+def _unexplained(drawn: np.ndarray, ink: np.ndarray, window: tuple[slice, slice]) -> int:
+    """Pixels in the window where the drawing and the ink disagree by more than a pixel:
+    ink with no drawing next to it, drawing with no ink next to it (next to it beyond the
+    window's edge too: a neighbour's stroke a pixel off at the edge is explained)."""
+    x0, x1 = window[1].start, window[1].stop
+    a, b = max(0, x0 - 1), min(ink.shape[1], x1 + 1)
+    drawn, ink = drawn[:, a:b], ink[:, a:b]
+    return int(((ink & ~_grown(drawn)) | (drawn & ~_grown(ink)))[:, x0 - a:x1 - a].sum())
 
 
 @dataclass(frozen=True)
@@ -159,27 +163,37 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
         # pixel or two here and there); the letters tried are compared with it so
         step = min(range(len(steps)),
                    key=lambda k: int((shifted[k][window] ^ placed[window]).sum()))
-        here = shifted[step][window]
-        unexplained = _unexplained(placed[window], here)
+        here = shifted[step]
+        unexplained = _unexplained(placed, here, window)
         explained = i not in always and i not in others and unexplained < UNEXPLAINED_PIXELS
         marked = base(char) != char
         if explained and not marked:
             continue
+        # each letter tried is compared with the ink moved to meet it best, and with the ink
+        # moved to meet the line's x-height band there (where no mark lies), half and half:
+        # the move that suits the letter as read would favour it (its dot beside a hook
+        # above), and a letter's own move alone lets a mark slide up or down along the stems
+        band = _body_rows(fit, (x0 + x1) / 2, ink.shape[0])
+        level = min(range(len(steps)), key=lambda k: int(
+            (shifted[k][band, x0:x1] ^ placed[band, x0:x1]).sum()))
         scores = []
+        moved = {}
         for option in options:
             chars[i] = option
             tried = (fit.place("".join(chars)) & shown)[window]
-            scores.append((int((tried ^ here).sum()), option != char, option,
-                           int((tried ^ placed[window]).sum())))
+            own, moved[option] = min((int((shifted[k][window] ^ tried).sum()), k)
+                                     for k in range(len(steps)))
+            misfit = (own + int((shifted[level][window] ^ tried).sum())) // 2
+            scores.append((misfit, option != char, option, int((tried ^ placed[window]).sum())))
         chars[i] = char
         as_read = next(score for score, _, option, _ in scores if option == char)
         best, _, choice, differ = min(scores)
         if marked:  # a mark as read is sure only where the page clearly prefers it (Ň, Ñ)
             rival = min(score for score, _, option, _ in scores if option != char)
             doubtful |= rival - as_read < CHOICE_MIN_PIXELS
-        if explained:
-            continue
         take = choice != char and as_read - best >= max(CHOICE_MIN_PIXELS, CHOICE_GAIN * differ)
+        if explained and not take:  # a marked letter the page explains, no other clearly better
+            continue
         # letters whose pixels tie (within CHOICE_MIN_PIXELS of the best, and the letter as
         # read when no other is clearly better): their grey levels decide among them
         close = [option for score, _, option, _ in sorted(scores)
@@ -188,14 +202,15 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
             if dark is None:
                 dark = darkness(grey, ink)
             choice, clear = _by_grey(fit, chars, i, close,
-                                     np.roll(dark, steps[step], axis=(0, 1))[window],
+                                     np.roll(dark, steps[moved[close[0]]], axis=(0, 1))[window],
                                      window, shown)
             take = take or (choice != char and clear)
         if take:
             fit, spans = _put(ink, chars, i, choice, fit, spans)
             changed.add(i)
             placed = fit.place("".join(chars)) & shown
-            unexplained = _unexplained(placed[window], here)
+            here = shifted[moved[choice]]
+            unexplained = _unexplained(placed, here, window)
             # two letters the font draws alike (Đ, Ð): the page cannot tell which
             doubtful |= any(score == best and option != choice for score, _, option, _ in scores)
         if unexplained >= DOUBT_PIXELS:
@@ -208,9 +223,20 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
                 fit, spans = _put(ink, chars, i, other, fit, spans)
                 changed.add(i)
                 placed = fit.place("".join(chars)) & shown
-                unexplained = _unexplained(placed[window], here)
+                unexplained = _unexplained(placed, here, window)
         doubtful |= unexplained >= DOUBT_PIXELS
     return Choice("".join(chars), frozenset(changed), doubtful)
+
+
+def _body_rows(fit: Fit, x: float, height: int) -> slice:
+    """The rows of the line's x-height band (from the top of an x to the baseline, a pixel
+    more on each side) at column x, where the fit puts them: no mark lies in it."""
+    _, top, _, bottom = drawing_font().getbbox("x")
+    m = fit.matrix
+    x_in = (x - float(m[0, 2])) / float(m[0, 0])
+    rows = [float(m[1, 0]) * x_in + float(m[1, 1]) * (fit.origin[1] + y) + float(m[1, 2])
+            for y in (top, bottom)]
+    return slice(max(0, int(np.floor(rows[0])) - 1), min(height, int(np.ceil(rows[1])) + 1))
 
 
 def _put(ink: np.ndarray, chars: list[str], i: int, letter: str, fit: Fit,
@@ -289,7 +315,7 @@ def _refitted(ink: np.ndarray, chars: list[str], i: int, shown: np.ndarray,
                                                                     now_window[1].stop)]
     differ = int((placed[around] ^ now[around]).sum())
     if as_now - score < max(CHOICE_MIN_PIXELS, CHOICE_GAIN * differ) or \
-            _unexplained(placed[window], ink[window]) >= DOUBT_PIXELS:
+            _unexplained(placed, ink, window) >= DOUBT_PIXELS:
         return None, False
     return option, scores.count(score) > 1
 
