@@ -22,7 +22,13 @@ from formgen.check.fine_lines import FineSource
 from formgen.check.identity import ocr
 from formgen.check.marks import UNKERNED, resolve_confusables, restore_marks
 from formgen.check.text_lines import READ_SCALE, detect_box_lines
-from formgen.check.typed_letters import base, choose_letters, drop_extra, without_mark_signs
+from formgen.check.typed_letters import (
+    bars_by_height,
+    base,
+    choose_letters,
+    drop_extra,
+    without_mark_signs,
+)
 from formgen.form.fonts import REGULAR
 from formgen.form.layout import Rect
 from formgen.resources import fonts_dir
@@ -120,6 +126,7 @@ def _read_line(crop: np.ndarray,
     confidence = min(s for _, s in words)
     likeness = print_likeness(crop, text)
     latin = None
+    wide = None  # the line the letters were chosen on (check.typed_letters)
     if typed_from is not None and marks:
         latin = _read_latin(roomy, text)
         if latin is not None:
@@ -150,20 +157,28 @@ def _read_line(crop: np.ndarray,
         restored = restore_marks(roomy, text)
         if restored != text:
             text, confidence = restored, min(confidence, GUESSED)
-    if bar_in_doubt(text):
-        confidence = min(confidence, GUESSED)
+    places = bars_in_doubt(text)
+    if places:
+        # told apart by their height on the line the letters were chosen on, if it decides
+        decided = bars_by_height(wide, text, places) if wide is not None and latin else None
+        if decided is None:
+            confidence = min(confidence, GUESSED)
+        else:
+            text = decided
     return ValueLine(text, confidence, likeness)
 
 
-def bar_in_doubt(text: str) -> bool:
+def bars_in_doubt(text: str) -> list[int]:
     """Capital I and small l are one bar each in the field font, a pixel apart in height:
-    where the word does not decide between them (an l starting a word, an I after a small
-    letter), a typed reading is not sure ("Iúlia" read "lúlia" at 0.998)."""
+    the places where the word does not decide between them (an l starting a word, an I after
+    a small letter). A typed reading is not sure there ("Iúlia" read "lúlia" at 0.998) unless
+    the line's heights decide (typed_letters.bars_by_height)."""
+    places = []
     for i, char in enumerate(text):
         starts = i == 0 or not text[i - 1].isalpha()
         if (char == "l" and starts) or (char == "I" and not starts and text[i - 1].islower()):
-            return True
-    return False
+            places.append(i)
+    return places
 
 
 @dataclass(frozen=True)
