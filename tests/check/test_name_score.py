@@ -121,3 +121,17 @@ def test_the_signers_name_is_compared_by_its_score_too() -> None:
             relatives.append(seed)
     assert held >= 1
     assert not relatives
+
+
+def test_a_name_with_a_digit_or_sign_is_scored_never_a_crash() -> None:
+    """A name read or typed with a digit in it ("J0hn", an MRZ row read "J0HN") is scored on
+    its letters; it was a ValueError out of check_submission (bench_scan_check seed 91)."""
+    from formgen.check.identity.name_score import mrz_name_fit, other_name_ahead
+
+    crop = _line("John Smith")
+    score = score_name(crop, "J0HN", "SM1TH")
+    assert score is not None and score.letters == 7, score
+    assert other_name_ahead(crop, "J0HN", "JAN", "SMITH") is not None
+    row = _line("P<NLDSMITH<<JOHN<<<<<<<<<<")
+    edges = list(range(10, row.shape[1] - 10, 14))
+    assert mrz_name_fit(row, edges, 12, ["J0HN", "JOHN"], "J0HN?") is not None

@@ -220,7 +220,10 @@ def _letters_of(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in icao_name(text).split("<") if w]
+    """The name's words in ICAO letters; a digit or other sign (a misread, a typing slip) is
+    no letter the recogniser's alphabet can be scored on, so it is left out."""
+    words = ("".join(ch for ch in w if ch in LETTERS) for w in icao_name(text).split("<"))
+    return [w for w in words if w]
 
 
 def spellings(given: str, surname: str) -> dict[str, str]:
@@ -391,6 +394,8 @@ def mrz_name_fit(row: np.ndarray, edges: Sequence[int], start: int, given: Seque
     against its rivals (see MrzNameFit; ``read_first``: that name as read, '?' unread). The
     part is read as one short line (the recogniser drops letters of a whole row spaced this
     wide). None without a name or cells to score."""
+    given = [g for g in given if g and all(ch in LETTERS for ch in g)]
+    read_first = "".join(ch if ch in LETTERS else "?" for ch in read_first)
     longest = max((len(g) for g in given), default=0)
     first, last = start - 2, start + longest + 3
     if row.size == 0 or not longest or not read_first or first < 0 or len(edges) < 2:
