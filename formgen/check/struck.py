@@ -63,6 +63,9 @@ BEYOND_BORDER, PAGE_LINE_REACH, PAGE_LINE_SHARE = 8, 25, 0.6
 # NOISE_RUN_MARGIN times as long as the straight runs of the noise beside the box.
 NOISE_DENSE = 0.1
 NOISE_RUN_MARGIN = 1.5
+# A straight line through the writing in ink this much darker than the paper only (a light or
+# long pen line drawn thin, under the copy's grain) is a strike in doubt.
+LIGHT_STRIKE_CONTRAST = 25
 # Straight runs on one line (the ends that meet within CHAIN_OFF px of the other's line), at
 # most CHAIN_GAP px apart, are one strike that the copy broke into pieces, when together they
 # are CHAIN_LENGTH px long or more (two short runs side by side are a streak's pieces).
@@ -95,13 +98,14 @@ class Strike:
     lined: bool = False
 
 
-def _ink(page: np.ndarray, printed: np.ndarray, rect: Rect) -> np.ndarray:
+def _ink(page: np.ndarray, printed: np.ndarray, rect: Rect,
+         contrast: float = INK_CONTRAST) -> np.ndarray:
     x0, y0, x1, y1 = pixel_box(rect)
     region = page[y0 + INSET:y1 - INSET, x0 + INSET:x1 - INSET]
     on_form = printed[y0 + INSET:y1 - INSET, x0 + INSET:x1 - INSET]
     if region.size == 0 or on_form.shape != region.shape:
         return np.zeros((0, 0), bool)
-    ink = (darker_than_paper(region) > INK_CONTRAST) & ~on_form
+    ink = (darker_than_paper(region) > contrast) & ~on_form
     _, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8),
                                                            connectivity=8)
     keep = stats[:, cv2.CC_STAT_AREA] >= MIN_COMPONENT
@@ -284,17 +288,26 @@ def strike_measures(page: np.ndarray, printed: np.ndarray, rect: Rect,
         strike = _zigzag_strike(ink)
         if strike is not None and _segments(ink):
             strike = replace(strike, lined=True)
-    return strike, 0.0 if strike is not None else doubt
+    if strike is not None:
+        return strike, 0.0
+    if doubt == 0.0:  # a light strike: a line at LIGHT_STRIKE_CONTRAST through the writing
+        light, light_doubt = _straight_strike(
+            page, printed, rect, _ink(page, printed, rect, LIGHT_STRIKE_CONTRAST), boxes,
+            written=ink)
+        doubt = light.cover if light is not None else light_doubt
+    return None, doubt
 
 
 def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,
-                     ink: np.ndarray, boxes: Sequence[Rect]) -> tuple[Strike | None, float]:
+                     ink: np.ndarray, boxes: Sequence[Rect],
+                     written: np.ndarray | None = None) -> tuple[Strike | None, float]:
     """One or two straight lines through the middle of the writing (see struck_through),
     beyond the noise around the box and not along the box past their ends; straight runs
     on one line are one strike broken by the copy (_chained). The writing they cross, and a
     correction beside them, are the ink off the columns in noise (a band's stipple is no
     word); no straight run is writing. With no strike: the cover of the widest run through
-    the middle of the writing that the noise set aside (see strike_measures)."""
+    the middle of the writing that the noise set aside (see strike_measures). written: the
+    writing, when the lines are looked for in lighter ink (else the ink)."""
     strikes = _segments(ink)
     if not strikes:
         return None, 0.0
@@ -302,7 +315,7 @@ def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,
     for x0, y0, x1, y1 in strikes:
         cv2.line(stroke, (round(x0), round(y0)), (round(x1), round(y1)), 1, 5)
     noise = noise_around(page, printed, rect, boxes)
-    clean = ink & ~noise.columns[None, :]
+    clean = (ink if written is None else written) & ~noise.columns[None, :]
     writing = clean & ~stroke.astype(bool)
     words = _words(writing)
     if not words:
