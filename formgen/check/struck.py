@@ -327,7 +327,7 @@ def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,
     strikes = not_frames(strikes)
     clear = [s for s in strikes if noise.beyond(s) >= LINE_LENGTH - 1]  # as _segments
     in_noise = [s for s in strikes if s not in clear]
-    clear += [s for s in not_frames(_chained(clear)) if noise.beyond(s) >= LINE_LENGTH - 1]
+    chained = [s for s in not_frames(_chained(clear)) if noise.beyond(s) >= LINE_LENGTH - 1]
     bx0, by0, _, _ = pixel_box(rect)
 
     def runs_on(segment: Segment) -> bool:  # a fold or streak across the page
@@ -338,10 +338,11 @@ def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,
     found: Strike | None = None
     longest = 0.0
     set_aside = list(in_noise)
-    for segment in sorted(clear, key=lambda s: -float(np.hypot(s[2] - s[0], s[3] - s[1]))):
+    by_length = sorted(clear, key=lambda s: -float(np.hypot(s[2] - s[0], s[3] - s[1])))
+    for segment in by_length + chained:  # a whole run first: its measures are the surer
         x0, y0, x1, y1 = segment
         length = float(np.hypot(x1 - x0, y1 - y0))
-        if length <= longest:
+        if length <= longest or found is not None and segment in chained:
             continue  # a shorter run of the same strike
         if runs_on(segment):
             set_aside.append(segment)
