@@ -327,7 +327,8 @@ def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,
     strikes = not_frames(strikes)
     clear = [s for s in strikes if noise.beyond(s) >= LINE_LENGTH - 1]  # as _segments
     in_noise = [s for s in strikes if s not in clear]
-    chained = [s for s in not_frames(_chained(clear)) if noise.beyond(s) >= LINE_LENGTH - 1]
+    chained = [s for s in not_frames(_chained(clear)) if noise.beyond(s) >= LINE_LENGTH - 1
+               and not noise.along_rows(s)]  # a broken line along a band: its streaks
     bx0, by0, _, _ = pixel_box(rect)
 
     def runs_on(segment: Segment) -> bool:  # a fold or streak across the page
@@ -446,10 +447,16 @@ class Noise:
         length = float(np.hypot(x1 - x0, y1 - y0))
         n = max(2, round(max(abs(x1 - x0), abs(y1 - y0))) + 1)
         xs = np.clip(np.round(np.linspace(x0, x1, n)).astype(int), 0, self.columns.size - 1)
-        ys = np.clip(np.round(np.linspace(y0, y1, n)).astype(int), 0, self.rows.size - 1)
-        if self.rows[ys].mean() > 0.5 and length < NOISE_RUN_MARGIN * self.row_run:
+        if self.along_rows(segment) and length < NOISE_RUN_MARGIN * self.row_run:
             return 0.0
         return length * float(1.0 - self.columns[xs].mean())
+
+    def along_rows(self, segment: Segment) -> bool:
+        """The segment runs along rows in a band of noise (on more than half its points)."""
+        x0, y0, x1, y1 = segment
+        n = max(2, round(max(abs(x1 - x0), abs(y1 - y0))) + 1)
+        ys = np.clip(np.round(np.linspace(y0, y1, n)).astype(int), 0, self.rows.size - 1)
+        return bool(self.rows[ys].mean() > 0.5)
 
     def along_box(self, ink: np.ndarray, segment: Segment, writing: tuple[int, int]) -> bool:
         """The segment's line goes on along the box past its own ends, or past the writing's
