@@ -24,7 +24,7 @@ from formgen.check.ink import (
 )
 from formgen.check.placement import Offset
 from formgen.check.signature import Beside, ink_beside_text, longest_pen_curve, read_lines
-from formgen.check.struck import Strike, struck_through
+from formgen.check.struck import Strike, strike_measures
 from formgen.check.text_lines import (
     READ_SCALE,
     TextSeen,
@@ -230,19 +230,28 @@ class FormBox:
         return self._once(("beside", confidence), take)
 
     def strike(self) -> Strike | None:
-        def take() -> Strike | None:
+        return self._strike_measures()[0]
+
+    def strike_doubt(self) -> float:
+        """The strike in doubt (formgen.check.struck.strike_measures), 0.0 when struck."""
+        return self._strike_measures()[1]
+
+    def _strike_measures(self) -> tuple[Strike | None, float]:
+        def take() -> tuple[Strike | None, float]:
             boxes = tuple(b.rect for b in self.template.layout.boxes
                           if b.field.page == self.field.page)
-            strike = struck_through(self.page.warped, self._printed, self._rect, boxes)
+            strike, doubt = strike_measures(self.page.warped, self._printed, self._rect, boxes)
             self.values["strike"] = "nee" if strike is None else (
                 "ja, met een andere waarde erbij" if strike.corrected else "ja")
-            if strike is not None:
+            if strike is None:
+                self.values["strike_doubt"] = round(doubt, 2)
+            else:
                 self.values.update(strike_straight=strike.straight, strike_reach=strike.reach,
                                    strike_cover=strike.cover,
                                    strike_thickness=strike.thickness,
                                    strike_above=strike.above, strike_on_ink=strike.on_ink,
                                    strike_lined=strike.lined)
-            return strike
+            return strike, doubt
         return self._once(("strike",), take)
 
 

@@ -38,6 +38,7 @@ LINES = "benchmarks/tuning-text-lines.md"
 PLACE = "benchmarks/tuning-placement.md"
 STRUCK = "benchmarks/tuning-struck.md#struck-out-is-empty-session-13"
 SCRIBBLED = "benchmarks/tuning-struck.md#scribbles-and-short-values-session-14"
+DOUBTED = "benchmarks/tuning-struck.md#a-strike-the-noise-hides-session-18"
 
 # name: value, measure, source
 THRESHOLDS: dict[str, Threshold] = {
@@ -79,6 +80,7 @@ THRESHOLDS: dict[str, Threshold] = {
     "SCRIBBLE_MAX_THICKNESS": Threshold(0.45, "strike_thickness", SCRIBBLED),
     "STRIKE_MAX_ABOVE": Threshold(0.85, "strike_above", SCRIBBLED),
     "STRIKE_MIN_ON_INK": Threshold(0.9, "strike_on_ink", SCRIBBLED),
+    "STRIKE_DOUBT_COVER": Threshold(0.6, "strike_doubt", DOUBTED),
     "PEN_CURVE_MIN": Threshold(35, "pen_curve", f"{INK}#stipple-denser-in-the-box-session-16"),
     "STIPPLE_MAX_FRACTION": Threshold(0.05, "fraction",
                                       f"{INK}#stipple-denser-in-the-box-session-16"),
@@ -129,6 +131,7 @@ SCRIBBLE_SURE_COVER = _t("SCRIBBLE_SURE_COVER")
 SCRIBBLE_MAX_THICKNESS = _t("SCRIBBLE_MAX_THICKNESS")
 STRIKE_MAX_ABOVE = _t("STRIKE_MAX_ABOVE")
 STRIKE_MIN_ON_INK = _t("STRIKE_MIN_ON_INK")
+STRIKE_DOUBT_COVER = _t("STRIKE_DOUBT_COVER")
 PEN_CURVE_MIN = _t("PEN_CURVE_MIN")
 STIPPLE_MAX_FRACTION = _t("STIPPLE_MAX_FRACTION")
 PAPER_SHADE_MAX = _t("PAPER_SHADE_MAX")
@@ -230,6 +233,10 @@ RULES: dict[str, Rule] = {
                              "naast de tekst en de rand van de stempel"),
     "struck": Rule(Status.REVIEW, (), "de waarde is doorgehaald"),
     "struck-corrected": Rule(Status.REVIEW, (), "doorgehaald, met een andere waarde erbij"),
+    "strike-in-doubt": Rule(Status.REVIEW, ("STRIKE_DOUBT_COVER",),
+                            "er loopt een rechte lijn door het midden van het schrift, maar ook "
+                            "de ruis van de kopie rond het vak kan die lijn zijn: is de waarde "
+                            "doorgehaald? Een mens kijkt"),
     "struck-empty": Rule(Status.MISSING, ("STRIKE_SURE_REACH", "STRIKE_SURE_COVER",
                                           "STRIKE_MAX_THICKNESS", "STRIKE_MAX_ABOVE",
                                           "STRIKE_MIN_ON_INK"),
@@ -330,6 +337,8 @@ MEASURES: dict[str, str] = {
     "strike_above": "deel van het doorgehaalde schrift boven de lijn",
     "strike_on_ink": "deel van de rechte lijn dat op inkt ligt (een bocht minder)",
     "strike_lined": "er staat een rechte lijn in het vak die geen doorhaling is",
+    "strike_doubt": "deel van de breedte van het schrift dat een rechte lijn door het midden "
+                    "bedekt die ook ruis van de kopie kan zijn (0: geen)",
     "light_level": "vanaf deze donkerte telt inkt op een lichte kopie (grijswaarden)",
     "light_fraction": "deel van het vak met inkt, geteld vanaf light_level",
     "light_beyond_noise": "hetzelfde, voorbij de ruis",
@@ -373,6 +382,7 @@ class BoxMeasures(Protocol):
     def machine_lines(self) -> list[tuple[str, float]]: ...
     def ink_beside(self, confidence: float) -> Beside: ...
     def strike(self) -> Strike | None: ...
+    def strike_doubt(self) -> float: ...
 
 
 @dataclass
@@ -765,16 +775,28 @@ def decide_box(m: BoxMeasures, *, typed: bool, printed_by_us: bool, digital: boo
 def _by_hand(decision: Decision, m: BoxMeasures) -> None:
     """A box written on paper: a signature must be handwriting; a new value struck through
     is empty when surely struck with nothing beside it, else goes to a person, who reads
-    whether a value holds. Only in the change group: bold joined handwriting can hold a
-    straight run like a strike's (benchmarks/tuning-struck.md)."""
+    whether a value holds, and so does a strike in doubt (see strike_rule). Only in the
+    change group: bold joined handwriting can hold a straight run like a strike's
+    (benchmarks/tuning-struck.md)."""
     if m.signature:
         if machine_text(m.machine_lines()):
             decision.apply("pen-across-stamp" if pen_across(m) else "machine-text")
     elif m.change:
         strike = m.strike()
-        if strike is not None:
-            decision.apply("struck-corrected" if strike.corrected else
-                           empty_rule(strike) or "struck")
+        rule = strike_rule(strike, 0.0 if strike is not None else m.strike_doubt())
+        if rule is not None:
+            decision.apply(rule)
+
+
+def strike_rule(strike: Strike | None, doubt: float) -> str | None:
+    """The rule for a new value written on paper by its strike measures (None: no strike
+    rule applies): struck and corrected; struck and empty (see empty_rule); struck, for a
+    person to read; or no strike found, but a straight run through the middle of the writing
+    over STRIKE_DOUBT_COVER of its width (strike_doubt) that only the copy's noise tells from
+    a strike: strike-in-doubt, a person looks (a crossed-out only change is never `ok`)."""
+    if strike is not None:
+        return "struck-corrected" if strike.corrected else empty_rule(strike) or "struck"
+    return "strike-in-doubt" if doubt >= STRIKE_DOUBT_COVER else None
 
 
 def empty_rule(strike: Strike) -> str | None:

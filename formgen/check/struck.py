@@ -63,6 +63,15 @@ BEYOND_BORDER, PAGE_LINE_REACH, PAGE_LINE_SHARE = 8, 25, 0.6
 # NOISE_RUN_MARGIN times as long as the straight runs of the noise beside the box.
 NOISE_DENSE = 0.1
 NOISE_RUN_MARGIN = 1.5
+# A straight line through the writing in ink this much darker than the paper only (a light or
+# long pen line drawn thin, under the copy's grain) is a strike in doubt.
+LIGHT_STRIKE_CONTRAST = 25
+# Straight runs on one line (the ends that meet within CHAIN_OFF px of the other's line), at
+# most CHAIN_GAP px apart, are one strike that the copy broke into pieces, when together they
+# are CHAIN_LENGTH px long or more (two short runs side by side are a streak's pieces).
+CHAIN_OFF = 2.5
+CHAIN_GAP = 2 * LINE_LENGTH
+CHAIN_LENGTH = 2 * LINE_LENGTH
 
 
 Segment = tuple[float, float, float, float]  # x0, y0, x1, y1 in the box's pixels
@@ -89,13 +98,14 @@ class Strike:
     lined: bool = False
 
 
-def _ink(page: np.ndarray, printed: np.ndarray, rect: Rect) -> np.ndarray:
+def _ink(page: np.ndarray, printed: np.ndarray, rect: Rect,
+         contrast: float = INK_CONTRAST) -> np.ndarray:
     x0, y0, x1, y1 = pixel_box(rect)
     region = page[y0 + INSET:y1 - INSET, x0 + INSET:x1 - INSET]
     on_form = printed[y0 + INSET:y1 - INSET, x0 + INSET:x1 - INSET]
     if region.size == 0 or on_form.shape != region.shape:
         return np.zeros((0, 0), bool)
-    ink = (darker_than_paper(region) > INK_CONTRAST) & ~on_form
+    ink = (darker_than_paper(region) > contrast) & ~on_form
     _, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8),
                                                            connectivity=8)
     keep = stats[:, cv2.CC_STAT_AREA] >= MIN_COMPONENT
@@ -261,71 +271,163 @@ def struck_through(page: np.ndarray, printed: np.ndarray, rect: Rect,
     """The strike through the writing in rect (form points) on a page warped to CHECK_DPI
     (grey uint8; printed: the blank form's widened ink; boxes: the page's boxes, whose
     writing is no noise), or None when it is not struck."""
+    return strike_measures(page, printed, rect, boxes)[0]
+
+
+def strike_measures(page: np.ndarray, printed: np.ndarray, rect: Rect,
+                    boxes: Sequence[Rect] = ()) -> tuple[Strike | None, float]:
+    """The strike through the writing in rect (see struck_through), and when there is none,
+    the strike in doubt: the share of the writing's width that a straight run through its
+    middle covers which only the noise tells from a strike (it lies in a band of the copy's
+    noise, or a line of ink seems to run on past the box); 0.0 when there is none."""
     ink = _ink(page, printed, rect)
     if not ink.any():
-        return None
-    strike = _straight_strike(page, printed, rect, ink, boxes)
+        return None, 0.0
+    strike, doubt = _straight_strike(page, printed, rect, ink, boxes)
     if strike is None:
         strike = _zigzag_strike(ink)
         if strike is not None and _segments(ink):
             strike = replace(strike, lined=True)
-    return strike
+    if strike is not None:
+        return strike, 0.0
+    if doubt == 0.0:  # a light strike: a line at LIGHT_STRIKE_CONTRAST through the writing
+        light, light_doubt = _straight_strike(
+            page, printed, rect, _ink(page, printed, rect, LIGHT_STRIKE_CONTRAST), boxes,
+            written=ink)
+        doubt = light.cover if light is not None else light_doubt
+    return None, doubt
 
 
 def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,
-                     ink: np.ndarray, boxes: Sequence[Rect]) -> Strike | None:
+                     ink: np.ndarray, boxes: Sequence[Rect],
+                     written: np.ndarray | None = None) -> tuple[Strike | None, float]:
     """One or two straight lines through the middle of the writing (see struck_through),
-    beyond the noise around the box and not along the box past their ends. The writing they
-    cross, and a correction beside them, are the ink off the columns in noise (a band's
-    stipple is no word); no straight run is writing."""
+    beyond the noise around the box and not along the box past their ends; straight runs
+    on one line are one strike broken by the copy (_chained). The writing they cross, and a
+    correction beside them, are the ink off the columns in noise (a band's stipple is no
+    word); no straight run is writing. With no strike: the cover of the widest run through
+    the middle of the writing that the noise set aside (see strike_measures). written: the
+    writing, when the lines are looked for in lighter ink (else the ink)."""
     strikes = _segments(ink)
     if not strikes:
-        return None
+        return None, 0.0
     stroke = np.zeros(ink.shape, np.uint8)
     for x0, y0, x1, y1 in strikes:
         cv2.line(stroke, (round(x0), round(y0)), (round(x1), round(y1)), 1, 5)
     noise = noise_around(page, printed, rect, boxes)
-    clean = ink & ~noise.columns[None, :]
+    clean = (ink if written is None else written) & ~noise.columns[None, :]
     writing = clean & ~stroke.astype(bool)
     words = _words(writing)
     if not words:
-        return None
-    strikes = [s for s in strikes if noise.beyond(s) >= LINE_LENGTH - 1  # as _segments
-               and not noise.along_box(ink, s, (words[0][0], words[-1][1]))]
-    if not strikes:
-        return None
+        return None, 0.0
+    def not_frames(segments: list[Segment]) -> list[Segment]:
+        return [s for s in segments
+                if not noise.along_box(ink, s, (words[0][0], words[-1][1]))]
+
+    strikes = not_frames(strikes)
+    clear = [s for s in strikes if noise.beyond(s) >= LINE_LENGTH - 1]  # as _segments
+    in_noise = [s for s in strikes if s not in clear]
+    chained = [s for s in not_frames(_chained(clear)) if noise.beyond(s) >= LINE_LENGTH - 1
+               and not noise.along_rows(s)]  # a broken line along a band: its streaks
     bx0, by0, _, _ = pixel_box(rect)
+
+    def runs_on(segment: Segment) -> bool:  # a fold or streak across the page
+        x0, y0, x1, y1 = segment
+        return _runs_on(page, printed, rect, (x0 + bx0 + INSET, y0 + by0 + INSET,
+                                              x1 + bx0 + INSET, y1 + by0 + INSET))
+
     found: Strike | None = None
     longest = 0.0
-    for x0, y0, x1, y1 in strikes:
+    set_aside = list(in_noise)
+    by_length = sorted(clear, key=lambda s: -float(np.hypot(s[2] - s[0], s[3] - s[1])))
+    for segment in by_length + chained:  # a whole run first: its measures are the surer
+        x0, y0, x1, y1 = segment
         length = float(np.hypot(x1 - x0, y1 - y0))
-        if length <= longest or _runs_on(page, printed, rect, (
-                x0 + bx0 + INSET, y0 + by0 + INSET, x1 + bx0 + INSET, y1 + by0 + INSET)):
-            continue  # a shorter run of the same strike, or a fold or streak across the page
-        crossed = [(a, b) for a, b in words if b >= x0 and a <= x1]
-        if not crossed:
+        if length <= longest or found is not None and segment in chained:
+            continue  # a shorter run of the same strike
+        if runs_on(segment):
+            set_aside.append(segment)
             continue
-        left, right = crossed[0][0], crossed[-1][1]
-        band = _band(writing, stroke, left, right)
-        if band is None:
+        through = _through(segment, words, writing, stroke)
+        if through is None:
             continue
-        top, bottom, struck = band
-        y = (y0 + y1) / 2
-        if not top + STRIKE_MIDDLE[0] * (bottom - top) <= y <= \
-                top + STRIKE_MIDDLE[1] * (bottom - top):
-            continue
-        if min(x1, right) - max(x0, left) < STRIKE_MIN_COVER * (right - left + 1):
-            continue
+        left, right, (top, bottom, struck) = through
         longest = length
         found = Strike(corrected=_beside(clean, stroke, left, right, (top, bottom))
                        >= CORRECTION_MIN_PIXELS,
                        reach=length / max(1, bottom - top + 1),
-                       cover=(min(x1, words[-1][1]) - max(x0, words[0][0]))
-                       / (words[-1][1] - words[0][0] + 1),
-                       thickness=_across(ink, (x0, y0, x1, y1)) / max(1, bottom - top + 1),
-                       on_ink=_on_ink(ink, (x0, y0, x1, y1)),
-                       above=_above_share(struck, stroke, (x0, y0, x1, y1), left, right))
-    return found
+                       cover=_cover(segment, words),
+                       thickness=_across(ink, segment) / max(1, bottom - top + 1),
+                       on_ink=_on_ink(ink, segment),
+                       above=_above_share(struck, stroke, segment, left, right))
+    if found is not None:
+        return found, 0.0
+    return None, max((_cover(s, words) for s in set_aside
+                      if _through(s, words, writing, stroke) is not None), default=0.0)
+
+
+def _through(segment: Segment, words: list[tuple[int, int]], writing: np.ndarray,
+             stroke: np.ndarray) -> tuple[int, int, tuple[int, int, np.ndarray]] | None:
+    """The first and last column of the words the segment crosses and the band of the
+    struck writing (see _band), when it runs through the middle of the writing's height
+    (STRIKE_MIDDLE) across STRIKE_MIN_COVER of the words it crosses; else None."""
+    x0, y0, x1, y1 = segment
+    crossed = [(a, b) for a, b in words if b >= x0 and a <= x1]
+    if not crossed:
+        return None
+    left, right = crossed[0][0], crossed[-1][1]
+    band = _band(writing, stroke, left, right)
+    if band is None:
+        return None
+    top, bottom, _ = band
+    y = (y0 + y1) / 2
+    if not top + STRIKE_MIDDLE[0] * (bottom - top) <= y <= \
+            top + STRIKE_MIDDLE[1] * (bottom - top):
+        return None
+    if min(x1, right) - max(x0, left) < STRIKE_MIN_COVER * (right - left + 1):
+        return None
+    return left, right, band
+
+
+def _cover(segment: Segment, words: list[tuple[int, int]]) -> float:
+    """The share of the writing's width (first to last word) that the segment spans."""
+    x0, _, x1, _ = segment
+    return (min(x1, words[-1][1]) - max(x0, words[0][0])) / (words[-1][1] - words[0][0] + 1)
+
+
+def _chained(segments: list[Segment]) -> list[Segment]:
+    """Straight runs on one line (their ends within CHAIN_OFF px of each other's line, at
+    most CHAIN_GAP px apart) joined end to end: a strike the copy broke into pieces (a light
+    or skipping pen, a thin line under a drum's grain). Only the joined lines that hold more
+    than one run and are CHAIN_LENGTH px long or more."""
+    ordered = sorted(segments, key=lambda s: s[0])
+    chains: list[list[Segment]] = []
+    for segment in ordered:
+        for chain in chains:
+            last = chain[-1]
+            if segment[0] - last[2] <= CHAIN_GAP and segment[0] > last[0] \
+                    and _off_line(last, segment) <= CHAIN_OFF:
+                chain.append(segment)
+                break
+        else:
+            chains.append([segment])
+    joined = []
+    for chain in chains:
+        first = min(chain, key=lambda s: s[0])
+        last = max(chain, key=lambda s: s[2])
+        if len(chain) > 1 and np.hypot(last[2] - first[0], last[3] - first[1]) >= CHAIN_LENGTH:
+            joined.append((first[0], first[1], last[2], last[3]))
+    return joined
+
+
+def _off_line(a: Segment, b: Segment) -> float:
+    """How far b's first end lies from a's line, and a's last end from b's (px, the larger):
+    a pen's line bends a little along a value, so only the ends that meet are compared."""
+    def off(line: Segment, x: float, y: float) -> float:
+        x0, y0, x1, y1 = line
+        length = max(1e-6, float(np.hypot(x1 - x0, y1 - y0)))
+        return abs((x1 - x0) * (y0 - y) - (x0 - x) * (y1 - y0)) / length
+    return max(off(a, b[0], b[1]), off(b, a[2], a[3]))
 
 
 @dataclass(frozen=True)
@@ -345,10 +447,16 @@ class Noise:
         length = float(np.hypot(x1 - x0, y1 - y0))
         n = max(2, round(max(abs(x1 - x0), abs(y1 - y0))) + 1)
         xs = np.clip(np.round(np.linspace(x0, x1, n)).astype(int), 0, self.columns.size - 1)
-        ys = np.clip(np.round(np.linspace(y0, y1, n)).astype(int), 0, self.rows.size - 1)
-        if self.rows[ys].mean() > 0.5 and length < NOISE_RUN_MARGIN * self.row_run:
+        if self.along_rows(segment) and length < NOISE_RUN_MARGIN * self.row_run:
             return 0.0
         return length * float(1.0 - self.columns[xs].mean())
+
+    def along_rows(self, segment: Segment) -> bool:
+        """The segment runs along rows in a band of noise (on more than half its points)."""
+        x0, y0, x1, y1 = segment
+        n = max(2, round(max(abs(x1 - x0), abs(y1 - y0))) + 1)
+        ys = np.clip(np.round(np.linspace(y0, y1, n)).astype(int), 0, self.rows.size - 1)
+        return bool(self.rows[ys].mean() > 0.5)
 
     def along_box(self, ink: np.ndarray, segment: Segment, writing: tuple[int, int]) -> bool:
         """The segment's line goes on along the box past its own ends, or past the writing's
@@ -469,7 +577,9 @@ def _runs_on(page: np.ndarray, printed: np.ndarray, rect: Rect,
              segment: tuple[float, float, float, float]) -> bool:
     """The segment (page pixels) goes on past the box on either side, beyond its border: ink on
     PAGE_LINE_SHARE of the points along its extension from BEYOND_BORDER px outside the box's
-    edge for PAGE_LINE_REACH px. A customer's strike stops at about the box's edge."""
+    edge for PAGE_LINE_REACH px. A customer's strike stops at about the box's edge; a fold or
+    a streak runs on, and so does a patch of stipple beside the box (then the strike is in
+    doubt, see strike_measures)."""
     x0, y0, x1, y1 = segment
     slope = (y1 - y0) / (x1 - x0) if x1 != x0 else 0.0
     bx0, _, bx1, _ = pixel_box(rect)

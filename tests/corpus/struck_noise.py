@@ -17,7 +17,7 @@ import numpy as np
 from corpus import external as E
 from corpus import families as F
 from formgen.check.ink import reference_pages
-from formgen.check.struck import struck_through
+from formgen.check.struck import Strike, strike_measures
 from formgen.form import blank_form
 from formgen.form.template import get_template
 
@@ -87,6 +87,12 @@ def families(seed: int, struck: bool) -> tuple[np.ndarray, list[str]]:
 
 def strikes(case: Case) -> list[tuple[str, bool]]:
     """Per written box of the case: (field, taken for struck)."""
+    return [(fid, strike is not None) for fid, strike, _ in measured(case)]
+
+
+def measured(case: Case) -> list[tuple[str, Strike | None, float]]:
+    """Per written box of the case: (field, the strike, the strike in doubt: see
+    formgen.check.struck.strike_measures)."""
     generator, seed, shift, struck = case
     page, fids = (external if generator == "external" else families)(seed, struck)
     template = get_template()
@@ -95,5 +101,6 @@ def strikes(case: Case) -> list[tuple[str, bool]]:
                       (printed.shape[1], printed.shape[0]), interpolation=cv2.INTER_AREA)
     grey = np.roll(grey, shift, axis=0)  # the page a few pixels off: the frames in the boxes
     boxes = tuple(b.rect for b in template.layout.boxes if b.field.page == 2)
-    return [(fid, struck_through(grey, printed, template.layout.box(fid).rect, boxes)
-             is not None) for fid in fids]
+    judged = [(fid, strike_measures(grey, printed, template.layout.box(fid).rect, boxes))
+              for fid in fids]
+    return [(fid, strike, doubt) for fid, (strike, doubt) in judged]
