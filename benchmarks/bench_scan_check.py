@@ -1,6 +1,7 @@
 """The help center's scan check in headless Chromium: bytes, time, and agreement with the validator.
 
     python benchmarks/bench_scan_check.py [-n 12] [--seed 5] [--site DIR] [--bsn-cases N]
+    python benchmarks/bench_scan_check.py --corpus DIR [--limit 40] [--site DIR]
 
 Builds the site (formgen site prepare + mkdocs build --strict; or uses --site), serves it on
 127.0.0.1 and drives the form page itself, as a customer would, with Debian's Chromium:
@@ -31,15 +32,25 @@ Builds the site (formgen site prepare + mkdocs build --strict; or uses --site), 
    Liberation Sans (formgen.site.scan_check.DIGIT_FONTS); in other faces it reads no number,
    and must still never say "in orde" for a readable one (it says so only where it sees the
    personal number's place covered), while covered copies stay "in orde".
+6. The other generator's corpus (--corpus DIR --limit N): the agreement table of part 3 on N
+   items of a corpus made by benchmarks/bench_external.py (tests/corpus/external.py: other
+   tools, augraphy's noise, their own ID drawings), read from its cases-*.json, the recipes
+   taken in turn (scan, photo, page 2 missing, unsigned, no change, ID only, ...). The page
+   gets the files a customer would pick (a folder's files, the PDF, an e-mail's attachments),
+   the validator the item itself with that corpus's key and sender, as bench_external.py
+   checks it. Only this part runs (no budget, no corpus of our own); the per-case lines add
+   what the corpus's manifest says is missing.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import email
 import email.policy
 import functools
 import http.server
+import json
 import os
 import secrets
 import subprocess
@@ -51,6 +62,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -190,8 +202,9 @@ def _size(request: object, site: Path) -> int:
     return file.stat().st_size if file.is_file() else 0
 
 
-def validator_view(case: submissions.CorpusCase | BsnCase, key: bytes) -> dict[str, str]:
-    result = check_submission(case.path, key=key, from_address=case.sender)
+def validator_view(case: submissions.CorpusCase | BsnCase | ExternalItem, key: bytes,
+                   today: dt.date | None = None) -> dict[str, str]:
+    result = check_submission(case.path, key=key, from_address=case.sender, today=today)
     by_code = {c.code: str(c.status) for c in result.checks}
     required = [s for code, s in by_code.items() if code.startswith("field:")]
     return {
@@ -233,6 +246,49 @@ class BsnCase:
     kind: str
     path: Path
     sender: str | None
+
+
+@dataclass
+class ExternalItem:
+    """One item of the other generator's corpus: its name as kind, and the codes its manifest
+    says are missing."""
+
+    kind: str
+    path: Path
+    sender: str | None
+    missing: frozenset[str]
+
+
+def external_items(corpus: Path, limit: int) -> list[ExternalItem]:
+    """Up to limit items of a bench_external.py corpus, its recipes taken in turn."""
+    from corpus.external import ExternalCase
+
+    saved = sorted(corpus.glob("cases-*.json"))
+    if len(saved) != 1:
+        raise SystemExit(f"{corpus}: expected one cases-*.json (bench_external.py --corpus), "
+                         f"found {len(saved)}")
+    by_recipe: dict[str, list[ExternalCase]] = {}
+    for d in json.loads(saved[0].read_text()):
+        case = ExternalCase.from_json(d)
+        by_recipe.setdefault(case.recipe, []).append(case)
+    picked: list[ExternalCase] = []
+    while len(picked) < limit and any(by_recipe.values()):
+        for recipe in sorted(by_recipe):
+            if by_recipe[recipe] and len(picked) < limit:
+                picked.append(by_recipe[recipe].pop(0))
+    return [ExternalItem(c.name, c.path, c.sender, frozenset(c.missing)) for c in picked]
+
+
+# the manifest's codes per aspect (tests/corpus/external.py: missing)
+MANIFEST_CODES = {"pages": ("pages",), "signature": ("signature",),
+                  "id_document": ("id_document",)}
+
+
+def manifest_missing(item: object, aspect: str) -> bool:
+    missing = getattr(item, "missing", frozenset())
+    if aspect == "required":
+        return any(c.startswith("field:") for c in missing)
+    return any(c in missing for c in MANIFEST_CODES.get(aspect, ()))
 
 
 # (kind, phone photo, the ID's id_kw): the BSN covered in the MRZ only, in both, in neither
@@ -360,6 +416,9 @@ def main() -> None:
                     help="ID copies per face and per kind (BSN printed / covered)")
     ap.add_argument("--generators", type=int, default=0,
                     help="ID copies per ID generator and kind (part 5: covered / readable)")
+    ap.add_argument("--corpus", type=Path,
+                    help="agreement on a corpus of bench_external.py instead (part 6, read only)")
+    ap.add_argument("--limit", type=int, default=40, help="items of --corpus checked")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -370,6 +429,11 @@ def main() -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                                      headless=True)
         with serve(site) as url:
+            if args.corpus:
+                rows = agreement(browser, url, tmp, *external_corpus(args.corpus, args.limit))
+                browser.close()
+                print_agreement(rows, f"items of {args.corpus}")
+                return
             # 1 + 2: a two-page scanned form plus an ID photo
             rng = submissions.np.random.default_rng(args.seed)
             ctx = submissions.Ctx(tmp / "budget", key, rng)
@@ -403,28 +467,54 @@ def main() -> None:
             cases += bsn_cases(tmp / "bsn", key, args.bsn_cases, args.seed)
             print(f"\n{len(cases)} corpus cases built in {time.perf_counter() - t0:.0f} s",
                   flush=True)
-            table = {a: {"items": 0, "agree": 0, "unsure": 0, "false_ok": 0, "false_missing": 0}
-                     for a in (*ASPECTS, SEAL)}
-            rows = []
-            checker = Checker(browser, url)
-            for case in cases:
-                files = customer_files(case.path, tmp / "files" / case.path.name)
-                page = page_view(checker.check(files)) if files else {}
-                check = validator_view(case, key)
-                rows.append((case.kind, check, page))
-                print(f"  {len(rows):3d} {case.kind}", flush=True)
-                for a in (*ASPECTS, SEAL):
-                    t, v, b = table[a], check[a], page.get(a, "unsure")
-                    if a == SEAL and v == "ok":
-                        continue  # a seal the validator accepts: nothing the page could see
-                    t["items"] += 1
-                    t["agree"] += _same(v, b)
-                    t["unsure"] += b == "unsure"
-                    t["false_ok"] += b == "ok" and (v == "missing" or a == SEAL)
-                    t["false_missing"] += b == "missing" and v == "ok"
-            checker.close()
+            rows = agreement(browser, url, tmp, cases, key, None)
         browser.close()
-    print(f"\nagreement with formgen check, {len(rows)} corpus cases (seed {args.seed}):")
+    print_agreement(rows, f"corpus cases (seed {args.seed})")
+
+
+Row = tuple[Any, dict[str, str], dict[str, str]]
+
+
+def external_corpus(corpus: Path, limit: int) -> tuple[list, bytes, dt.date]:
+    """The items, key and date bench_external.py checks that corpus with."""
+    from bench_external import KEY
+    from corpus.external import today
+
+    items = external_items(corpus, limit)
+    print(f"\n{len(items)} items of {corpus}", flush=True)
+    return items, KEY, today()
+
+
+def agreement(browser: object, url: str, tmp: Path, cases: list, key: bytes,
+              today: dt.date | None) -> list[Row]:
+    """Each case through the page (one page, as a customer checking again) and the validator."""
+    rows: list[Row] = []
+    checker = Checker(browser, url)
+    try:
+        for case in cases:
+            files = customer_files(case.path, tmp / "files" / case.path.name)
+            page = page_view(checker.check(files)) if files else {}
+            rows.append((case, validator_view(case, key, today), page))
+            print(f"  {len(rows):3d} {case.kind}", flush=True)
+    finally:
+        checker.close()
+    return rows
+
+
+def print_agreement(rows: list[Row], what: str) -> None:
+    table = {a: {"items": 0, "agree": 0, "unsure": 0, "false_ok": 0, "false_missing": 0}
+             for a in (*ASPECTS, SEAL)}
+    for _case, check, page in rows:
+        for a in (*ASPECTS, SEAL):
+            t, v, b = table[a], check[a], page.get(a, "unsure")
+            if a == SEAL and v == "ok":
+                continue  # a seal the validator accepts: nothing the page could see
+            t["items"] += 1
+            t["agree"] += _same(v, b)
+            t["unsure"] += b == "unsure"
+            t["false_ok"] += b == "ok" and (v == "missing" or a == SEAL)
+            t["false_missing"] += b == "missing" and v == "ok"
+    print(f"\nagreement with formgen check, {len(rows)} {what}:")
     print(f"{'aspect':12s} {'items':>5s} {'agree':>6s} {'%':>5s} {'unsure':>6s} "
           f"{'ok/missing':>10s} {'missing/ok':>10s}")
     for a, t in table.items():
@@ -435,12 +525,20 @@ def main() -> None:
           "does not accept; must be 0)")
     print("(seal: only forms whose seal formgen check does not accept, e.g. a changed token; "
           "the page cannot check a seal and must say 'niet zeker')")
+    manifest = [(case, a) for case, _, page in rows for a in ASPECTS
+                if isinstance(case, ExternalItem) and manifest_missing(case, a)
+                and page.get(a) == "ok"]
+    if any(isinstance(case, ExternalItem) for case, _, _ in rows):
+        print(f"page 'in orde' where the corpus's manifest says missing: {len(manifest)}"
+              + "".join(f"\n  {case.kind} {a}" for case, a in manifest))
     print("\nper case (validator | page):")
-    for kind, check, page in rows:
+    for case, check, page in rows:
         diff = [f"{a}={check[a]}|{page.get(a, '-')}" for a in (*ASPECTS, SEAL)
                 if not _same(check[a], page.get(a, "unsure"))
                 and not (a == SEAL and check[a] == "ok")]
-        print(f"  {kind:22s} {' '.join(diff) or 'same'}")
+        expected = (f"  [manifest missing: {' '.join(sorted(case.missing)) or '-'}]"
+                    if isinstance(case, ExternalItem) else "")
+        print(f"  {case.kind:22s} {' '.join(diff) or 'same'}{expected}")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,11 @@ const MAX_RESIDUAL_PT = 4; // the marks and the QR code disagree more: no box is
 const MAX_SIDE_PX = 2200; // photos are scaled down to this long side before reading
 const MARKS_SIDE_PX = 900; // the corner marks are looked for on a copy this large
 const LINE_THICKNESS_PX = 4; // a speck longer than LINE_LENGTH and this thin is a line
+// a band down or across the page (a dirty drum): ink in the columns (rows) of a box, within
+// BAND_SLACK_PX, in strips of paper from BAND_GAP_PT to BAND_PT from the box on both sides
+const BAND_PT = 48;
+const BAND_GAP_PT = 3;
+const BAND_SLACK_PX = 12;
 
 const STATUS_OK = "ok";
 const STATUS_MISSING = "missing";
@@ -401,9 +406,10 @@ function percentile(values, q) {
   return 255;
 }
 
-function speckPixels(mask, cols, rows, minSize, lineLength, kept = null) {
+function speckPixels(mask, cols, rows, minSize, lineLength, kept = null, thin = null) {
   // pixels in 8-connected specks of at least minSize pixels that are not thin straight lines
-  // (with kept: their indices are pushed there)
+  // (with kept: their indices are pushed there; with thin: those of them in a long piece no
+  // thicker than a line on average, a line seen at a slant, are marked there)
   const { pieces, label } = labelPieces(mask, cols, rows);
   const counted = new Uint8Array(pieces.length + 1);
   let total = 0;
@@ -412,11 +418,73 @@ function speckPixels(mask, cols, rows, minSize, lineLength, kept = null) {
       (h >= lineLength && w <= LINE_THICKNESS_PX);
     if (area >= minSize && !line) {
       total += area;
-      counted[id] = 1;
+      const long = Math.max(w, h);
+      counted[id] = long >= lineLength && area <= LINE_THICKNESS_PX * long ? 2 : 1;
     }
   }
-  if (kept) label.forEach((id, p) => { if (counted[id]) kept.push(p); });
+  if (kept) {
+    label.forEach((id, p) => {
+      if (!counted[id]) return;
+      kept.push(p);
+      if (thin && counted[id] === 2) thin[p] = 1;
+    });
+  }
   return total;
+}
+
+function printMask(print, cols, rows, ink) {
+  // the blank form's print, widened by PRINT_SLACK_PX: small misplacement
+  const blankPaper = percentile(print, 0.9);
+  const printed = new Uint8Array(cols * rows);
+  for (let j = 0; j < rows; j++) {
+    for (let i = 0; i < cols; i++) {
+      if (print[j * cols + i] >= blankPaper - ink.ink_contrast) continue;
+      for (let dy = -PRINT_SLACK_PX; dy <= PRINT_SLACK_PX; dy++) {
+        for (let dx = -PRINT_SLACK_PX; dx <= PRINT_SLACK_PX; dx++) {
+          const x = i + dx, y = j + dy;
+          if (x >= 0 && y >= 0 && x < cols && y < rows) printed[y * cols + x] = 1;
+        }
+      }
+    }
+  }
+  return printed;
+}
+
+function bandLines(img, H, blank, rect, paper, ink) {
+  // the box's columns and rows (as measureBox samples them) with ink (specks, not the blank's
+  // print nor lines) on both sides of the box, in strips of paper from BAND_GAP_PT to BAND_PT
+  // from it (above and below; left and right), widened by BAND_SLACK_PX: a band running down
+  // or across the page through the box
+  const k = ink.dpi / 72;
+  const cols = Math.round((rect.width + 2 * MARGIN_PT) * k);
+  const rows = Math.round((rect.height + 2 * MARGIN_PT) * k);
+  const depth = Math.round((BAND_PT - BAND_GAP_PT) * k);
+  const blankH = [[k, 0, 0], [0, k, 0], [0, 0, 1]];
+  const seen = (x0, y0, w, h, across) => {
+    const scan = sample(img, H, x0, y0, w, h, k);
+    const printed = printMask(sample(blank, blankH, x0, y0, w, h, k), w, h, ink);
+    const mask = new Uint8Array(w * h);
+    for (let o = 0; o < mask.length; o++) {
+      mask[o] = !printed[o] && scan[o] < paper - ink.ink_contrast ? 1 : 0;
+    }
+    const kept = [], thin = new Uint8Array(w * h);
+    speckPixels(mask, w, h, ink.min_component, ink.line_length, kept, thin);
+    const n = across ? h : w, lines = new Uint8Array(n);
+    for (const o of kept) {
+      if (thin[o]) continue;
+      const at = across ? Math.floor(o / w) : o % w;
+      for (let x = Math.max(0, at - BAND_SLACK_PX); x <= Math.min(n - 1, at + BAND_SLACK_PX); x++) {
+        lines[x] = 1;
+      }
+    }
+    return lines;
+  };
+  const x0 = rect.x - MARGIN_PT, y0 = rect.y - MARGIN_PT;
+  const above = seen(x0, rect.y - BAND_PT, cols, depth, false);
+  const below = seen(x0, rect.y + rect.height + BAND_GAP_PT, cols, depth, false);
+  const left = seen(rect.x - BAND_PT, y0, depth, rows, true);
+  const right = seen(rect.x + rect.width + BAND_GAP_PT, y0, depth, rows, true);
+  return { columns: above.map((a, i) => a & below[i]), rows: left.map((a, j) => a & right[j]) };
 }
 
 function darkAsPen(field, m, pen) {
@@ -443,20 +511,8 @@ function measureBox(img, H, blank, field, data) {
   const print = sample(blank, blankH, x0, y0, cols, rows, k);
   if (scan.some(Number.isNaN)) return { status: STATUS_UNSURE, reason: "buiten de foto" };
   const paper = percentile(scan, 0.9);
-  const blankPaper = percentile(print, 0.9);
   const inner = Math.round((MARGIN_PT + INSET_PT) * k);
-  const printed = new Uint8Array(cols * rows);
-  for (let j = 0; j < rows; j++) {
-    for (let i = 0; i < cols; i++) {
-      if (print[j * cols + i] >= blankPaper - ink.ink_contrast) continue;
-      for (let dy = -PRINT_SLACK_PX; dy <= PRINT_SLACK_PX; dy++) {
-        for (let dx = -PRINT_SLACK_PX; dx <= PRINT_SLACK_PX; dx++) {
-          const x = i + dx, y = j + dy;
-          if (x >= 0 && y >= 0 && x < cols && y < rows) printed[y * cols + x] = 1;
-        }
-      }
-    }
-  }
+  const printed = printMask(print, cols, rows, ink);
   const strong = new Uint8Array(cols * rows), faint = new Uint8Array(cols * rows);
   for (let j = inner; j < rows - inner; j++) {
     for (let i = inner; i < cols - inner; i++) {
@@ -466,8 +522,15 @@ function measureBox(img, H, blank, field, data) {
       faint[o] = scan[o] < paper - ink.faint_contrast ? 1 : 0;
     }
   }
-  const kept = [];
-  const inkPx = speckPixels(strong, cols, rows, ink.min_component, ink.line_length, kept);
+  const kept = [], thin = new Uint8Array(cols * rows);
+  const inkPx = speckPixels(strong, cols, rows, ink.min_component, ink.line_length, kept, thin);
+  // the ink that is writing for sure: not in a line, and in the signature box (paper below it;
+  // other boxes have their neighbours' writing above and below) beside any band down the page
+  const band = inkPx >= WRITTEN_MIN_PX && field.kind === "signature"
+    ? bandLines(img, H, blank, rect, paper, ink)
+    : { columns: new Uint8Array(cols), rows: new Uint8Array(rows) };
+  const writing = kept.filter((o) => !band.columns[o % cols] && !band.rows[Math.floor(o / cols)] &&
+    !thin[o]).length;
   const faintPx = speckPixels(faint, cols, rows, ink.min_component, ink.line_length);
   // how dark the ink is (its median against the paper) and the print near the box (a high
   // percentile of the widened print: the strokes' cores), as the validator measures them
@@ -477,7 +540,12 @@ function measureBox(img, H, blank, field, data) {
   const printContrast = onPrint.length ? percentile(onPrint, ink.print_percentile / 100) : 0;
   const m = { inkPx, faintPx, contrast, printContrast };
   m.light = inkPx >= WRITTEN_MIN_PX && !darkAsPen(field, m, data.pen);
-  m.status = inkPx >= WRITTEN_MIN_PX ? (m.light ? STATUS_UNSURE : STATUS_OK)
+  // ink that lies only where ink runs on at both sides of the box (a dirty drum's band down or
+  // across the page, which the validator weighs as noise: rules stipple-only, stipple-dense) or in
+  // thin lines (the box's own border at a slant, where the copy is warped) is no writing this
+  // page can tell from them: not "in orde", and not "ontbreekt" either
+  m.doubtful = inkPx >= WRITTEN_MIN_PX && writing < WRITTEN_MIN_PX;
+  m.status = inkPx >= WRITTEN_MIN_PX ? (m.light || m.doubtful ? STATUS_UNSURE : STATUS_OK)
     : inkPx === 0 && faintPx <= EMPTY_MAX_FAINT_PX ? STATUS_MISSING : STATUS_UNSURE;
   return m;
 }
