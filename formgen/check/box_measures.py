@@ -139,6 +139,17 @@ class FormBox:
             return ink
         return self._once(("pieces",), take)
 
+    def clear_pieces(self) -> Ink:
+        """The long pieces of pen stroke clear of thick dark ink (see
+        :func:`formgen.check.ink.clear_pieces`), the paper around measured the same way."""
+        def take() -> Ink:
+            printed, others = self._printed, self._other_boxes
+            ink = measure(self.page.warped, printed, self._rect, boxes=others, pieces=True,
+                          clear=True)
+            self.values.update(clear_piece_writing_pixels=_writing_pixels(ink))
+            return ink
+        return self._once(("clear_pieces",), take)
+
     def pen_curve(self) -> float:
         """The longest smooth piece of pen line in the box (see
         :func:`formgen.check.signature.longest_pen_curve`), px at CHECK_DPI."""

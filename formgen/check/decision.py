@@ -320,6 +320,8 @@ MEASURES: dict[str, str] = {
     "piece_pixels": "pixels op lange pennenstreken, ook lichte, in het vak",
     "piece_beyond_noise": "deel van het vak op lange pennenstreken voorbij de ruis",
     "piece_writing_pixels": "pixels op lange pennenstreken voorbij de ruis",
+    "clear_piece_writing_pixels": "pixels op lange pennenstreken buiten dikke vlekken, "
+                                  "voorbij de ruis",
     "piece_span": "breedte van de lange pennenstreken (deel van het vak)",
     "line_width": "breedste regel tekst die de tekstherkenning ziet (pixels, met en zonder druk)",
     "letters": "letters en cijfers die de tekstherkenning leest",
@@ -372,6 +374,7 @@ class BoxMeasures(Protocol):
 
     def strokes(self) -> Ink: ...
     def pieces(self) -> Ink: ...
+    def clear_pieces(self) -> Ink: ...
     def light_copy(self, share: float) -> Ink: ...
     def pen_curve(self) -> float: ...
     def text_seen(self, wipe_print: bool) -> TextSeen: ...
@@ -571,16 +574,19 @@ def pen_lines(m: BoxMeasures) -> bool:
     """A signature under a worn copier's specks, which are darker than its thin pen: long light
     pen lines (see :func:`formgen.check.ink.long_pieces`), PIECE_MIN_PIXELS beyond the same
     lines of the paper around, as wide as a signature, where the box's border was found whole
-    (benchmarks/tuning-copier.md). A fraction of the box is no guide there (a thin line covers
-    little of it); darkness still is: the box's ink must be as dark as pen against the print
-    (PEN_VS_PRINT), so that pencil stays for a person."""
+    (benchmarks/tuning-copier.md); PIECE_MIN_PIXELS of them clear of thick dark ink too, for
+    a drum's stipple clump leaves thin light pieces inside it (:func:`ink.clear_pieces`). A
+    fraction of the box is no guide there (a thin line covers little of it); darkness still
+    is: the box's ink must be as dark as pen against the print (PEN_VS_PRINT), so that pencil
+    stays for a person."""
     if not (m.border_found and m.border_cover >= STROKE_MIN_COVER):
         return False
     if m.ink.print_contrast > 0 and m.ink.contrast < PEN_VS_PRINT * m.ink.print_contrast:
         return False
     pieces = m.pieces()
     return writing_pixels(pieces) >= PIECE_MIN_PIXELS and pieces.span >= SIGNATURE_MIN_SPAN \
-        and pieces.beyond_noise >= WRITING_MIN_SHARE * pieces.fraction
+        and pieces.beyond_noise >= WRITING_MIN_SHARE * pieces.fraction \
+        and writing_pixels(m.clear_pieces()) >= PIECE_MIN_PIXELS
 
 
 def answer_read(m: BoxMeasures) -> bool:

@@ -59,6 +59,10 @@ PIECE_LOW, PIECE_HIGH = 10, 18  # grey levels of stroke strength
 PIECE_LENGTH = 20  # px at CHECK_DPI: the longer side of a piece's bounding box
 SPECK_SIZE = 5  # px at CHECK_DPI: a dark blob no wider nor taller is a toner speck
 PIECE_MAX_CORE = 0.1  # share of a piece left after a 3x3 erosion: a thin line leaves none
+# A drum's stipple clump leaves thin light pieces inside it (between its dark dots); a pen line
+# under specks runs on the paper between them. Pieces within CLUMP_REACH px of a clump's body
+# (dark ink left after a 3x3 erosion) are the clump's (benchmarks/tuning-ink.md).
+CLUMP_REACH = 3
 PRINT_PERCENTILE = 97  # the printed form's darkness: this percentile of its (widened) area
 
 
@@ -301,6 +305,15 @@ def long_pieces(contrast: np.ndarray) -> np.ndarray:
     return keep[labels]
 
 
+def clear_pieces(contrast: np.ndarray) -> np.ndarray:
+    """The long pieces (:func:`long_pieces`) that lie clear of thick dark ink: not within
+    CLUMP_REACH px of a body of ink three px wide or more, such as a drum's stipple clump."""
+    dark = (contrast > INK_CONTRAST).astype(np.uint8)
+    body = cv2.erode(dark, np.ones((3, 3), np.uint8))
+    near = np.ones((2 * CLUMP_REACH + 1, 2 * CLUMP_REACH + 1), np.uint8)
+    return long_pieces(contrast) & ~cv2.dilate(body, near).astype(bool)
+
+
 @cache
 def boxes_mask(shape: tuple[int, int], rects: tuple[Rect, ...]) -> np.ndarray:
     """Pixels inside any of the rects (the form's boxes) on a page warped to CHECK_DPI."""
@@ -325,7 +338,7 @@ def _noise_density(marks: np.ndarray, paper: np.ndarray, axis: int) -> np.ndarra
 
 def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
             boxes: np.ndarray | None = None, print_darkness: bool = False,
-            strokes: bool = False, pieces: bool = False,
+            strokes: bool = False, pieces: bool = False, clear: bool = False,
             ink_contrast: float = INK_CONTRAST) -> Ink:
     """Ink inside rect (form points) on a page warped to CHECK_DPI (grey, uint8).
 
@@ -343,7 +356,8 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
     strokes: count as ink only the ink that lies along a pen stroke (:func:`stroke_strength`),
     so that on a textured copy the grain around and in the box is not taken for ink.
     pieces: count as ink only long pieces of pen stroke, however light (:func:`long_pieces`),
-    for a thin pen under a worn copier's speckle, where the specks are darker than the pen.
+    for a thin pen under a worn copier's speckle, where the specks are darker than the pen;
+    with clear, only those clear of thick dark ink (:func:`clear_pieces`).
     ink_contrast: how much darker than the paper ink is (INK_CONTRAST; lower on a copy that
     came out light as a whole, see :meth:`formgen.check.box_measures.FormBox.light_copy`).
     """
@@ -359,7 +373,8 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
     ny0 = max(0, y0 - CONTEXT) - cy0  # lines are looked for near the box only
     near = slice(ny0, min(h, y1 + CONTEXT) - cy0)
     contrast = darker_than_paper(region)
-    dark = long_pieces(contrast) if pieces else contrast > ink_contrast
+    dark = (clear_pieces(contrast) if clear else long_pieces(contrast)) if pieces \
+        else contrast > ink_contrast
     if strokes:
         dark &= stroke_strength(contrast) > STROKE_CONTRAST
     lines = np.zeros(dark.shape, bool)
