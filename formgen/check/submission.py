@@ -303,12 +303,12 @@ def _read_again(name: str | None, printed: bool, document: IdDocumentResult,
     by_hand = not printed  # a handwritten given name a letter apart may be a relative's
     if not document.surname or name and names_the_holder(name, document, exact_given=by_hand):
         return name
-    again = name_readings(account_name_crop(findings, template))
+    crop = account_name_crop(findings, template)
+    again = name_readings(crop)
     written = None if printed else read_written("name", findings, template)
     for reading in [*again, *([written] if written else [])]:
         if names_the_holder(reading, document, exact_given=by_hand):
             return reading
-    crop = account_name_crop(findings, template)
     scored = holder_in_box(crop, document)
     if scored:  # read badly, but the holder's name explains the box (name_score)
         return scored
