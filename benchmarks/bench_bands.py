@@ -2,6 +2,7 @@
 
     python benchmarks/bench_bands.py [--seeds 110 130] [--generator external families]
                                      [--effects bands drum lowink] [--jobs 1] [--list]
+                                     [--border]
 
 Page 2 of a submission, its signer's name, place, date and signature each written by hand or
 left empty (about a third empty), then dirtied, from both corpus generators:
@@ -54,7 +55,7 @@ def page(case: Case) -> tuple[np.ndarray, int, set[str]]:
     rng = random.Random(f"empty-{seed}")
     if generator == "families":
         return B.families_page(seed, rng.choice(["complete", "unsigned", "empty_place",
-                                                 "empty_date"]))
+                                                 "empty_date"]), border=effect == "border")
     empty = frozenset(b for b in B.BOXES if rng.random() < 0.35)
     image, dpi = B.external_page(seed, EFFECTS[effect], empty)
     return image, dpi, set(B.BOXES) - empty
@@ -85,10 +86,12 @@ def main() -> None:
     parser.add_argument("--effects", nargs="+", choices=list(EFFECTS), default=list(EFFECTS))
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--list", action="store_true", help="every box, not only the wrong ones")
+    parser.add_argument("--border", action="store_true",
+                        help="families: its stipple bands along the signature box's border")
     args = parser.parse_args()
     cases: list[Case] = []
     for g in args.generator:
-        effects = args.effects if g == "external" else ["stipple"]
+        effects = args.effects if g == "external" else ["border" if args.border else "stipple"]
         cases += [(g, e, s) for e in effects for s in range(*args.seeds)]
     with ProcessPoolExecutor(args.jobs) as pool:
         judged = list(pool.map(judge, cases))

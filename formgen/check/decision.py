@@ -214,6 +214,12 @@ RULES: dict[str, Rule] = {
                          "de tekstherkenning ziet een regel tekst of leest een antwoord"),
     "strokes-written": Rule(Status.OK, ("STROKE_MIN_COVER",),
                             "alleen de inkt langs pennenstreken geteld is het vak ingevuld"),
+    "strokes-under-band": Rule(Status.OK, ("STROKE_MIN_COVER", "PEN_CURVE_MIN",
+                                           "SIGNATURE_MIN_FRACTION", "SIGNATURE_MIN_SPAN"),
+                               "de rand van het vak staat er helemaal, maar een band van de "
+                               "kopie ligt eroverheen; alleen de inkt langs pennenstreken "
+                               "geteld is het vak ondertekend, en er loopt een gladde lijn van "
+                               "een pen doorheen"),
     "pen-lines-under-specks": Rule(Status.OK, ("STROKE_MIN_COVER", "PEN_VS_PRINT",
                                                "PIECE_MIN_PIXELS", "WRITING_MIN_SHARE",
                                                "SIGNATURE_MIN_SPAN"),
@@ -540,6 +546,18 @@ def stipple_dense(m: BoxMeasures) -> bool:
         m.pen_curve() < PEN_CURVE_MIN
 
 
+def signed_under_band(m: BoxMeasures, strokes: Ink) -> bool:
+    """A signature whose printed border is all there (STROKE_MIN_COVER) but not matched
+    (FOUND_SCORE): a copier's band over the box darkens the search window and drowns the
+    match, not a page a few pixels off. The box is measured where the page's marks put it;
+    as rule strokes-written asks where the border was found, the ink along pen strokes alone
+    is a signature by the ink rules; and a smooth pen line PEN_CURVE_MIN px long runs through
+    it (drum stipple's edges are strokes too, but short and crooked)
+    (benchmarks/tuning-ink.md#a-signature-under-a-band-session-19)."""
+    return m.signature and not m.border_found and m.border_cover >= STROKE_MIN_COVER and \
+        pen_curve_seen(m) and written(strokes, signature=True) is Status.OK
+
+
 def thin_pen_lines(m: BoxMeasures) -> bool:
     """STROKE_MIN_PIXELS pixels or more in the box on long thin pen lines, however light
     (:func:`formgen.check.ink.long_pieces`): a pencil or a nearly empty pen, which the ink
@@ -699,6 +717,8 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
     elif m.border_found and m.border_cover >= STROKE_MIN_COVER and \
             written(strokes, signature=m.signature) is Status.OK:
         decision.apply("strokes-written")
+    elif signed_under_band(m, strokes):
+        decision.apply("strokes-under-band")
 
 
 def _change_empty(decision: Decision, m: BoxMeasures) -> None:

@@ -64,9 +64,16 @@ TOUCHING = {("external", 115): ("signature",), ("external", 124): ("sign_date",)
             ("families", 4): ("signature",), ("families", 7): ("signer_name", "signature")}
 
 
+# Signatures under a band that lies over the box's printed border: the border is all there
+# (cover 1.0) but its match drowns in the band (border_score under FOUND_SCORE), so rule
+# strokes-written was not asked; `review` (`ink-little`) on main (8106d4f), `ok` by
+# strokes-under-band now (bench_bands.py tune draws, external bands).
+UNDER_BAND = {("external", 116): ("signature",), ("external", 121): ("signature",)}
+
+
 @pytest.fixture(scope="module")
 def judged() -> dict[tuple[str, int], dict[str, Status]]:
-    cases = [*TOUCHING, *EMPTY_PAGES]
+    cases = [*TOUCHING, *EMPTY_PAGES, *UNDER_BAND]
     with ProcessPoolExecutor(2) as pool:
         return dict(zip(cases, pool.map(judge, cases), strict=True))
 
@@ -78,10 +85,17 @@ def test_pen_strokes_touching_a_band_are_writing(
     assert wrong == []
 
 
+def test_a_signature_under_a_band_over_its_border_is_signed(
+        judged: dict[tuple[str, int], dict[str, Status]]) -> None:
+    wrong = [(case, box, judged[case][box]) for case, boxes in UNDER_BAND.items()
+             for box in boxes if judged[case][box] is not Status.OK]
+    assert wrong == []
+
+
 def test_writing_under_bands_is_never_missing(
         judged: dict[tuple[str, int], dict[str, Status]]) -> None:
     assert [(case, statuses) for case, statuses in judged.items()
-            if case in TOUCHING and Status.MISSING in statuses.values()] == []
+            if case in {**TOUCHING, **UNDER_BAND} and Status.MISSING in statuses.values()] == []
 
 
 # Empty boxes under bands judged `ok` on main (ff034a8): the families drum's stipple in the

@@ -32,9 +32,11 @@ def external_page(seed: int, effects: tuple[str, ...] = ("BadPhotoCopy", "DirtyD
     return E.scan(page, d.rng), pp.dpi
 
 
-def families_page(seed: int, variant: str = "complete") -> tuple[np.ndarray, int, set[str]]:
+def families_page(seed: int, variant: str = "complete", *, border: bool = False
+                  ) -> tuple[np.ndarray, int, set[str]]:
     """The families generator's page 2 (variant: complete, unsigned, empty_place,
-    empty_date) under its drum stipple; and the boxes of BOXES written."""
+    empty_date) under its drum stipple; and the boxes of BOXES written. border: the two bands
+    on the signature block lie along the signature box's top and bottom border lines."""
     rng = random.Random(seed)
     d = F.Draft(rng, KEY, F.make_person(rng), prefilled=rng.random() < 0.5)
     F.make_paper(d, variant)
@@ -42,5 +44,8 @@ def families_page(seed: int, variant: str = "complete") -> tuple[np.ndarray, int
     page = F.printed(d.pages[1], rng)
     boxes = [F.box_px(b) for b in BOXES]
     ys = [rng.choice([(b[1] + b[3]) // 2, b[1], b[3]]) for b in rng.sample(boxes, 2)]
+    if border:
+        sig = F.box_px("signature")
+        ys = [sig[1], sig[3]]
     page = F.drum_stipple(page, rng, [*ys, rng.randint(0, page.shape[0] - 1)])
     return F.flatbed(page, rng, dpi), dpi, {b for b in BOXES if b in d.written}
