@@ -157,3 +157,13 @@ def test_a_relatives_name_close_to_the_holders_never_holds() -> None:
     box = NB.external_box(f"{other} {surname}", 19, hand=NB.HAND_FONTS["kristi"])
     score = name_in_box(box, given.upper(), surname.upper())
     assert score is not None and not holds(score), score
+
+
+def test_a_holders_name_in_light_ink_is_scored_whole() -> None:
+    """Kees de Vries in Breip, its letters after "Kees de Vr" lighter than the written part's
+    threshold: the crop ended there, and the name was 2.7 per letter behind the free reading;
+    the light ink next to the written part now belongs to it."""
+    given, surname, _ = NB.person(19)
+    box = NB.external_box(f"{given} {surname}", 38, hand=NB.HAND_FONTS["breip"])
+    score = name_in_box(box, given.upper(), surname.upper())
+    assert score is not None and holds(score), score
