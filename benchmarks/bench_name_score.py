@@ -18,7 +18,7 @@ A relative's box judged the holder's is the error that must stay 0. --rows print
 measures (behind_free per letter, ahead_of_rival in nats) for tuning the two thresholds.
 --hands: the external generator's noise with the name in each of these hands in turn
 (tests/corpus/name_boxes.py HAND_FONTS), a line per hand. --before: the score on PP-OCRv4's
-output, as before session 19 (name_score now scores on PP-OCRv6's Latin recogniser).
+output and the written part's crop without the light ink next to it, as before session 19.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from corpus import name_boxes as NB  # noqa: E402
 
 from formgen.check import latin_ocr  # noqa: E402
-from formgen.check.identity import name_score, ocr  # noqa: E402
+from formgen.check.identity import checks, name_score, ocr  # noqa: E402
 from formgen.check.identity.checks import name_fits, name_in_box, name_readings  # noqa: E402
 from formgen.check.identity.given_names import GivenNames, compare_given_names  # noqa: E402
 
@@ -59,10 +59,11 @@ def main() -> None:
     parser.add_argument("--hands", help="comma-separated names of tests/corpus/name_boxes.py "
                         "HAND_FONTS: the external noise, one line per hand")
     parser.add_argument("--before", action="store_true",
-                        help="score on PP-OCRv4's output (as before session 19)")
+                        help="as before session 19: PP-OCRv4, no light ink")
     args = parser.parse_args()
     if args.before:
         latin_ocr.char_probs = ocr.char_probs  # type: ignore[assignment]
+        checks._with_light_ink = lambda inner, left, right: (left, right)
     gens = {"external": NB.external_box, "own": NB.own_box}
     chosen = list(gens) if args.gen == "both" else [args.gen]
     if args.hands:
