@@ -78,8 +78,9 @@ class NameScore:
 
 
 # The rule, tuned on the external generator's hands and noise (benchmarks/bench_name_score.py
-# --gen external, seeds 0-47; benchmarks/tuning-names.md). The known name with a given name
-# written out explains the box nearly as well as the free reading, per letter ...
+# --gen external, seeds 0-47, on PP-OCRv4's output; kept for PP-OCRv6's in session 19:
+# benchmarks/tuning-names.md). The known name with a given name written out explains the box
+# nearly as well as the free reading, per letter ...
 MAX_BEHIND_FREE = 2.0
 # ... clearly better than the same surname with another common given name (nats, whole box;
 # relatives' boxes came to at most 3.8) ...
