@@ -2,6 +2,7 @@
 
     python benchmarks/bench_name_score.py [--gen external|own|both] [--n 24] [--seed 0]
                                           [--field name|signer_name] [--rows]
+                                          [--hands breip,kristi,...] [--before]
 
 Per generator (tests/corpus/name_boxes.py: ``external`` = the external corpus's hands and
 augraphy; ``own`` = other handwriting fonts and numpy noise) and seed, one box holds the
@@ -15,6 +16,9 @@ compared with the holder:
 
 A relative's box judged the holder's is the error that must stay 0. --rows prints each box's
 measures (behind_free per letter, ahead_of_rival in nats) for tuning the two thresholds.
+--hands: the external generator's noise with the name in each of these hands in turn
+(tests/corpus/name_boxes.py HAND_FONTS), a line per hand. --before: the score on PP-OCRv4's
+output and the written part's crop without the light ink next to it, as before session 19.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +34,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from corpus import name_boxes as NB  # noqa: E402
 
-from formgen.check.identity import name_score  # noqa: E402
+from formgen.check import latin_ocr  # noqa: E402
+from formgen.check.identity import checks, name_score, ocr  # noqa: E402
 from formgen.check.identity.checks import name_fits, name_in_box, name_readings  # noqa: E402
 from formgen.check.identity.given_names import GivenNames, compare_given_names  # noqa: E402
 
@@ -50,9 +56,20 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--field", default="name")
     parser.add_argument("--rows", action="store_true")
+    parser.add_argument("--hands", help="comma-separated names of tests/corpus/name_boxes.py "
+                        "HAND_FONTS: the external noise, one line per hand")
+    parser.add_argument("--before", action="store_true",
+                        help="as before session 19: PP-OCRv4, no light ink")
     args = parser.parse_args()
+    if args.before:
+        latin_ocr.char_probs = ocr.char_probs  # type: ignore[assignment]
+        checks._with_light_ink = lambda inner, left, right: (left, right)
     gens = {"external": NB.external_box, "own": NB.own_box}
     chosen = list(gens) if args.gen == "both" else [args.gen]
+    if args.hands:
+        gens = {hand: partial(NB.external_box, hand=NB.HAND_FONTS[hand])
+                for hand in args.hands.split(",")}
+        chosen = list(gens)
     for gen in chosen:
         counts = {k: [0, 0, 0] for k in ("holder", "relative")}  # before, after, cases
         seconds = 0.0
@@ -75,7 +92,7 @@ def main() -> None:
                                 f"given_behind={score.given_behind:5.2f} "
                                 f"({score.rival_name})"
                                 if score else "nothing written")
-                    print(f"{gen:8} {seed:3} {kind:8} {text:22} before={before!s:5} "
+                    print(f"{gen:14} {seed:3} {kind:8} {text:22} before={before!s:5} "
                           f"after={after!s:5} {measures}")
         h, r = counts["holder"], counts["relative"]
         print(f"{gen}: holder ok {h[0]}/{h[2]} -> {h[1]}/{h[2]}; relative ok {r[0]}/{r[2]} -> "

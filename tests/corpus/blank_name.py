@@ -9,7 +9,8 @@ generators (issue 27: a relative's or a stranger's ID must never pass as complet
 
 ``hand``: ``"generator"`` keeps the generator's own handwriting in the name box; ``"noisy"``
 writes the name over it with tests/corpus/name_boxes.py ``write_own`` (other fonts, toner
-specks, a 100-200 dpi scan): a name OCR mostly cannot read.
+specks, a 100-200 dpi scan): a name OCR mostly cannot read; a name of
+``name_boxes.HAND_FONTS`` (external generator only): the whole form written in that hand.
 Used by tests/check/test_blank_form_name.py and benchmarks/bench_blank_name.py.
 """
 
@@ -59,7 +60,8 @@ def external_case(root: Path, seed: int, kind: str, key: bytes, hand: str = "noi
     if kind == NEAR:  # the person is drawn first, as in E.paper
         given = near_given(E.make_person(random.Random(seed)).given)
     d = E.Draw(random.Random(seed), seed, key)
-    pp = E.paper(d, dpi=DPI, prefilled=False, id_given=given, id_surname=surname)
+    pp = E.paper(d, dpi=DPI, prefilled=False, id_given=given, id_surname=surname,
+                 font=NB.HAND_FONTS.get(hand))
     if hand == "noisy":
         NB.write_own(pp.form_pages[0], pp.dpi, "name", pp.person.name, seed)
     images = E._scanned(d, pp, noise=False)

@@ -293,10 +293,13 @@ def signature(page: np.ndarray, dpi: int, colour: tuple[int, int, int], rng: ran
 
 
 def fill(pdf: bytes, dpi: int, values: dict[str, str], rng: random.Random, *, sign: str = "pen",
-         colour: str | None = None, pen_mm: float | None = None) -> tuple[list[np.ndarray], str]:
-    """Rendered pages written on by hand; sign: pen, pencil, thin or none."""
+         colour: str | None = None, pen_mm: float | None = None, font: str | None = None
+         ) -> tuple[list[np.ndarray], str]:
+    """Rendered pages written on by hand; sign: pen, pencil, thin or none; font: the hand (a
+    font file) instead of the drawn one."""
     pages = poppler_pages(pdf, dpi)
-    font = rng.choice(list(HANDWRITING.values()))
+    drawn = rng.choice(list(HANDWRITING.values()))
+    font = font or drawn
     colour = colour or rng.choice(["black", "blue"])
     for fid, text in values.items():
         write_text(pages[_field(fid)["page"] - 1], fid, text, dpi, font, PENS[colour], rng)
@@ -600,9 +603,10 @@ def paper(d: Draw, *, dpi: int, prefilled: bool | None = None, omit: frozenset[s
           group: bool = True, sign: str = "pen", reply: bool = False, with_id: bool = True,
           expired: bool = False, id_surname: str | None = None,
           id_given: str | None = None, id_number: str | None = None,
-          id_doc_number: str | None = None) -> Paper:
+          id_doc_number: str | None = None, font: str | None = None) -> Paper:
     """id_number: the customer's ID number (on the form) instead of the drawn one;
-    id_doc_number: the number of the ID document sent."""
+    id_doc_number: the number of the ID document sent; font: the hand (a font file) instead
+    of the drawn one (the draws stay the same)."""
     rng = d.rng
     p = make_person(rng)
     if id_number is not None:
@@ -610,7 +614,7 @@ def paper(d: Draw, *, dpi: int, prefilled: bool | None = None, omit: frozenset[s
     prefilled = rng.random() < 0.6 if prefilled is None else prefilled
     pdf = _form_pdf(d, p, prefilled)
     values = handwritten_values(p, rng, prefilled=prefilled, omit=omit, group=group, reply=reply)
-    pages, how = fill(pdf, dpi, values, rng, sign=sign)
+    pages, how = fill(pdf, dpi, values, rng, sign=sign, font=font)
     d.written = sorted(values) + (["signature"] if sign != "none" else [])
     d.tags += [how, f"sign:{sign}"]
     id_img = None

@@ -33,6 +33,20 @@ OWN_FONTS = tuple(p for p in (
     "/usr/share/fonts/truetype/rufscript/Rufscript010.ttf",
 ) if Path(p).exists())
 
+# Hands by name, for a box in one hand (external_box's ``hand``): the external generator's
+# four and the own generator's six, and two more neither generator draws.
+HAND_FONTS = {
+    **E.HANDWRITING,
+    "dkg": "/usr/share/fonts/truetype/fifthhorseman/dkg.ttf",
+    "femkeklaver": "/usr/share/fonts/truetype/femkeklaver/femkeklaver.ttf",
+    "ecolier": "/usr/share/fonts/truetype/ecolier-court/Ecolier-court.ttf",
+    "becausewelearn": "/usr/share/fonts/opentype/bwht/BecauseWeLearn-Regular.otf",
+    "kristi": "/usr/share/fonts/truetype/kristi/Kristi.ttf",
+    "rufscript": "/usr/share/fonts/truetype/rufscript/Rufscript010.ttf",
+    "becausewebuild": "/usr/share/fonts/opentype/bwht/BecauseWeBuild-Regular.otf",
+    "typoscript": "/usr/share/fonts/opentype/levien/TypoScript.otf",
+}
+
 # People: given names and surnames of both generators, and relatives' given names drawn from
 # a list of their own (none in formgen.check.identity.name_score.COMMON_GIVEN_NAMES), so a
 # relative is caught by the rule, not by the competitor list.
@@ -68,15 +82,17 @@ def _form_box(dpi: int, field_id: str, margin: int) -> tuple[np.ndarray, int, in
     return strip, x0 - margin, y0 - margin
 
 
-def external_box(text: str, seed: int, field_id: str = "name") -> np.ndarray:
-    """The external generator's hand and noise."""
+def external_box(text: str, seed: int, field_id: str = "name", hand: str | None = None
+                 ) -> np.ndarray:
+    """The external generator's hand (or the font file ``hand``) and noise."""
     rng = random.Random(seed)
     dpi = rng.choice((150, 150, 200, 300))
     margin = dpi // 6
     strip, ox, oy = _form_box(dpi, field_id, margin)
     page = np.full((oy + strip.shape[0], ox + strip.shape[1], 3), 255, np.uint8)
     page[oy:, ox:] = strip
-    E.write_text(page, field_id, text, dpi, rng.choice(sorted(E.HANDWRITING.values())),
+    font = rng.choice(sorted(E.HANDWRITING.values()))
+    E.write_text(page, field_id, text, dpi, hand or font,
                  rng.choice((E.PENS["black"], E.PENS["blue"])), rng)
     box = page[oy:, ox:]
     names = rng.sample(["DirtyDrum", "BadPhotoCopy", "LowInkLines", "InkBleed", "Letterpress"],

@@ -202,14 +202,40 @@ def _written(name_crop: np.ndarray | None) -> tuple[np.ndarray, int, int] | None
     return inner, max(0, int(columns[0]) - 8), int(columns[-1])
 
 
+# Light ink beside the written part (a faded or light pen: letters lighter than _written's
+# threshold) belongs to it: columns with ink this much below the paper, each within half the
+# box's inner height of the next (benchmarks/tuning-names.md, session 19).
+LIGHT_INK_CONTRAST = 40
+LIGHT_INK_GAP = 0.5
+
+
+def _with_light_ink(inner: np.ndarray, left: int, right: int) -> tuple[int, int]:
+    """The written part's columns (``left`` with its margin, ``right``) widened over light ink
+    next to it, column by column while the gap to the next such column is small."""
+    light = np.flatnonzero((inner < np.percentile(inner, 90) - LIGHT_INK_CONTRAST)
+                           .sum(axis=0) >= 2)
+    gap = max(4, round(inner.shape[0] * LIGHT_INK_GAP))
+    start, end = left + 8, right
+    for column in light[light > end]:
+        if column - end > gap:
+            break
+        end = int(column)
+    for column in light[light < start][::-1]:
+        if start - column > gap:
+            break
+        start = int(column)
+    return max(0, start - 8), end
+
+
 def name_in_box(name_crop: np.ndarray | None, given: str, surname: str) -> NameScore | None:
-    """The person's name scored against the written part of a name box without reading it
-    (see :mod:`formgen.check.identity.name_score`; ``holds`` decides); None when nothing is
-    written or the name has no letters."""
+    """The person's name scored against the written part of a name box (with the light ink
+    next to it) without reading it (see :mod:`formgen.check.identity.name_score`; ``holds``
+    decides); None when nothing is written or the name has no letters."""
     found = _written(name_crop)
     if found is None:
         return None
     inner, left, right = found
+    left, right = _with_light_ink(inner, left, right)
     return score_name(np.ascontiguousarray(inner[:, left:min(inner.shape[1], right + 12)]),
                       given, surname)
 

@@ -1,12 +1,13 @@
 """Does a name box hold a known name? Scored without reading it.
 
 Handwriting-like letters under copier noise or at 150 dpi are read badly (free decoding gives
-"hisms" for "Thijs Ooms"), though the recogniser's per-step probabilities still favour the
-right letters. So the known name is scored against the box: the probability of its best CTC
-alignment (Viterbi) over the recogniser's output, with case, accents, spaces and punctuation
-folded, against the free reading's (the best path) and against competitors: the same surname
-with other given names (a relative's ID must never pass for the holder's). Nothing read or
-scored here is logged.
+"hisms" for "Thijs Ooms"), though a recogniser's per-step probabilities still favour the
+right letters (PP-OCRv6's Latin one for a name box; PP-OCRv4's for an MRZ row and for
+other_name_ahead, whose thresholds were chosen on it). So the known name is scored against
+the box: the probability of its best CTC alignment (Viterbi) over the recogniser's output,
+with case, accents, spaces and punctuation folded, against the free reading's (the best path)
+and against competitors: the same surname with other given names (a relative's ID must never
+pass for the holder's). Nothing read or scored here is logged.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
+from formgen.check import latin_ocr
 from formgen.check.identity import ocr
 from formgen.check.identity.mrz import TUSSENVOEGSELS, icao_name
 
@@ -76,8 +78,9 @@ class NameScore:
 
 
 # The rule, tuned on the external generator's hands and noise (benchmarks/bench_name_score.py
-# --gen external, seeds 0-47; benchmarks/tuning-names.md). The known name with a given name
-# written out explains the box nearly as well as the free reading, per letter ...
+# --gen external, seeds 0-47, on PP-OCRv4's output; kept for PP-OCRv6's in session 19:
+# benchmarks/tuning-names.md). The known name with a given name written out explains the box
+# nearly as well as the free reading, per letter ...
 MAX_BEHIND_FREE = 2.0
 # ... clearly better than the same surname with another common given name (nats, whole box;
 # relatives' boxes came to at most 3.8) ...
@@ -272,7 +275,9 @@ def score_name(crop: np.ndarray, given: str, surname: str) -> NameScore | None:
     own = sorted(forms)
     if crop.size == 0 or not own:
         return None
-    probs, chars = ocr.char_probs(crop)
+    # PP-OCRv6's Latin recogniser: in hands the rule was not tuned on it explains the holder's
+    # name better than PP-OCRv4 and a relative's no better (benchmarks/tuning-names.md, session 19)
+    probs, chars = latin_ocr.char_probs(crop)
     log_probs = reduced_log_probs(probs, chars)
     rivals = relatives(given, surname)
     rival_keys = [k for k in rivals if k not in forms]
