@@ -427,6 +427,65 @@ def drop_extra(line: np.ndarray, text: str, filled: frozenset[int]) -> tuple[str
     return text, filled
 
 
+# A letter both recognisers dropped (ắ in "Gèng Hắ Tành" read "Geng H Tanh": a lone capital
+# where a letter went), or read narrower (ư as u): the line drawn as read and fitted on the
+# ink is stretched to the ink's width and differs from it in DROP_MISFIT of the ink's pixels
+# or more (lines read right: less).
+DROP_MISFIT = 0.5
+# A vowel is put in where the line, drawn with it and fitted anew, differs from the ink in
+# DROP_GAIN fewer pixels than as read (a letter the page shows and the reading lacks).
+DROP_GAIN = 0.25
+DROP_PROBE = "o"  # the vowel tried at each place first; then every vowel at the best place
+HORNS = {"u": "ư", "o": "ơ", "U": "Ư", "O": "Ơ"}
+
+
+def put_dropped(line: np.ndarray, text: str, filled: frozenset[int]
+                ) -> tuple[str, frozenset[int], bool]:
+    """The reading with the vowels the recognisers dropped put back (see DROP_MISFIT), or a
+    horn they left off (HORNS; that letter's marks are chosen anew): one at a time, while the
+    line fits clearly better so (DROP_GAIN); its place joins filled (choose_letters chooses
+    its marks there). And whether the line still misfits its ink (a letter dropped that no
+    vowel put in explains: the reading is not sure)."""
+    ink = line_ink(line)
+    pixels = int(ink.sum())
+    if not pixels or not any(c.isalpha() for c in text):
+        return text, filled, False
+    best = mismatch(ink, text)
+    for _ in range(2):
+        if best < DROP_MISFIT * pixels:
+            break
+        places = [i for i in range(len(text) + 1)
+                  if (i and text[i - 1].isalpha()) or (i < len(text) and text[i].isalpha())]
+        probe = min((mismatch(ink, text[:i] + _vowel(DROP_PROBE, text, i) + text[i:]), i)
+                    for i in places)
+        at = probe[1]
+        tried = [(mismatch(ink, text[:at] + _vowel(v, text, at) + text[at:]), at, v)
+                 for v in VOWELS]
+        # or a horn the readings left off (ư read u: the letter is wider on the page)
+        tried += [(mismatch(ink, text[:i] + HORNS[base(c)] + text[i + 1:]), i, "")
+                  for i, c in enumerate(text) if base(c) in HORNS and not _horned_letter(c)]
+        score, at, letter = min(tried)
+        if score > (1 - DROP_GAIN) * best:
+            break
+        best = score
+        if letter:
+            text = text[:at] + _vowel(letter, text, at) + text[at:]
+            filled = frozenset(j if j < at else j + 1 for j in filled)
+        else:
+            text = text[:at] + HORNS[base(text[at])] + text[at + 1:]
+        filled |= {at}
+    return text, filled, best >= DROP_MISFIT * pixels
+
+
+def _horned_letter(letter: str) -> bool:
+    return "\u031b" in unicodedata.normalize("NFD", letter)
+
+
+def _vowel(vowel: str, text: str, at: int) -> str:
+    """The vowel as a capital at the start of a word, else small."""
+    return vowel.upper() if at == 0 or not text[at - 1].isalpha() else vowel
+
+
 # Capital I and small l are one bar each in the field font; the l reaches a little higher (its
 # top at the ascender, the I's at the cap height: 63 of 2048 units, 1.3 px at 300 dpi). Letters
 # whose tops are flat (not i and j: the dot above), at one of the heights, tell where the
