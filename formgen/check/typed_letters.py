@@ -234,7 +234,77 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
                 placed = fit.place("".join(chars)) & shown
                 unexplained = _unexplained(placed, here, window)
         doubtful |= unexplained >= DOUBT_PIXELS
+    for i, char in enumerate(chars):
+        twin = _twin(char)
+        if twin is None:
+            continue
+        if dark is None:
+            dark = darkness(grey, ink)
+        spans = _spans(fit, "".join(chars))
+        x0, x1 = max(0, spans[i][0] - NEAR), min(ink.shape[1], spans[i][1] + NEAR)
+        if x1 <= x0:
+            continue
+        told = _tilde_or_macron(fit, chars, i, (char, twin), dark, np.s_[:, x0:x1])
+        if told is None:
+            doubtful = True
+        elif told != char:
+            chars[i] = told
+            changed.add(i)
     return Choice("".join(chars), frozenset(changed), doubtful)
+
+
+TILDE, MACRON = "\u0303", "\u0304"
+# A tilde and a macron are alike but for their height (a wave about twice as tall as the bar:
+# 7 and 4 px at RENDER_SIZE); each drawn, blurred by each of MARK_BLURS px and moved by up
+# to a pixel, is matched with the page's darkness where the marks lie; one is taken where it
+# matches in at most TWIN_RATIO of the other's misfit.
+MARK_BLURS = (0.7, 1.0, 1.4, 1.8)
+TWIN_RATIO = 0.8
+
+
+def _twin(letter: str) -> str | None:
+    """The letter with a macron for one with a tilde, and the other way round (ẽ, ē)."""
+    split = unicodedata.normalize("NFD", letter)
+    for mark, other in ((TILDE, MACRON), (MACRON, TILDE)):
+        if mark in split:
+            twin = unicodedata.normalize("NFC", split.replace(mark, other))
+            return twin if len(twin) == 1 and _drawn(twin) else None
+    return None
+
+
+def _tilde_or_macron(fit: Fit, chars: list[str], i: int, pair: tuple[str, str],
+                     dark: np.ndarray, window: tuple[slice, slice]) -> str | None:
+    """Of a letter with a tilde and its twin with a macron (pair), the one whose mark
+    matches the page (see TWIN_RATIO); None when neither clearly does."""
+    letter = chars[i]
+    chars[i] = base(pair[0])
+    plain = fit.place_grey("".join(chars))[window]
+    drawn = {}
+    for option in pair:
+        chars[i] = option
+        drawn[option] = fit.place_grey("".join(chars))[window]
+    chars[i] = letter
+    marks = np.zeros(plain.shape, dtype=bool)
+    for grey in drawn.values():
+        marks |= grey - plain > 0.25
+    region = cv2.dilate(marks.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    region &= ~(cv2.dilate((plain > 0.25).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    if not region.any():
+        return None
+    page = dark[window]
+    misfit = {}
+    for option, grey in drawn.items():
+        best = None
+        for blur in MARK_BLURS:
+            blurred = cv2.GaussianBlur(grey, (0, 0), blur)
+            for dy in (-1.0, -0.5, 0.0, 0.5, 1.0):
+                moved = cv2.warpAffine(blurred, np.float32([[1, 0, 0], [0, 1, dy]]),
+                                       (blurred.shape[1], blurred.shape[0]))
+                score = float(((moved - page)[region] ** 2).sum())
+                best = score if best is None else min(best, score)
+        misfit[option] = best
+    one, other = sorted(pair, key=lambda option: misfit[option])
+    return one if misfit[one] <= TWIN_RATIO * misfit[other] else None
 
 
 def _body_rows(fit: Fit, x: float, height: int) -> slice:
