@@ -292,17 +292,16 @@ def _tilde_or_macron(fit: Fit, chars: list[str], i: int, pair: tuple[str, str],
     if not region.any():
         return None
     page = dark[window]
-    misfit = {}
+    misfit: dict[str, float] = {}
     for option, grey in drawn.items():
-        best = None
+        scores = []
         for blur in MARK_BLURS:
             blurred = cv2.GaussianBlur(grey, (0, 0), blur)
             for dy in (-1.0, -0.5, 0.0, 0.5, 1.0):
-                moved = cv2.warpAffine(blurred, np.float32([[1, 0, 0], [0, 1, dy]]),
-                                       (blurred.shape[1], blurred.shape[0]))
-                score = float(((moved - page)[region] ** 2).sum())
-                best = score if best is None else min(best, score)
-        misfit[option] = best
+                move = np.array([[1, 0, 0], [0, 1, dy]], dtype=np.float32)
+                moved = cv2.warpAffine(blurred, move, (blurred.shape[1], blurred.shape[0]))
+                scores.append(float(((moved - page)[region] ** 2).sum()))
+        misfit[option] = min(scores)
     one, other = sorted(pair, key=lambda option: misfit[option])
     return one if misfit[one] <= TWIN_RATIO * misfit[other] else None
 
