@@ -546,6 +546,19 @@ def put_dropped(line: np.ndarray, text: str, filled: frozenset[int]
     return text, filled, best >= DROP_MISFIT * pixels
 
 
+def letters_for_digits(text: str, filled: frozenset[int]) -> tuple[str, frozenset[int]]:
+    """The reading with a 6 after a letter in a word of letters read as an o (ố, ổ, ỗ in
+    "Cố", "Khổ" read "C6", "Kh6": a circumflex and a tone on an o look like a 6's loop and
+    stem); its place joins filled (choose_letters chooses its marks there)."""
+    chars = list(text)
+    for i, char in enumerate(chars):
+        if char == "6" and i and chars[i - 1].isalpha() and (
+                i + 1 == len(chars) or not chars[i + 1].isdigit()):
+            chars[i] = "o"
+            filled |= {i}
+    return "".join(chars), filled
+
+
 def _horned_letter(letter: str) -> bool:
     return "\u031b" in unicodedata.normalize("NFD", letter)
 

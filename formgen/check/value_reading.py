@@ -27,6 +27,7 @@ from formgen.check.typed_letters import (
     base,
     choose_letters,
     drop_extra,
+    letters_for_digits,
     put_dropped,
     without_mark_signs,
 )
@@ -138,6 +139,7 @@ def _read_line(crop: np.ndarray,
             if max(likeness, latin_likeness, signless) >= LETTERS_FROM:
                 wide = wide_line() if callable(wide_line) else wide_line
                 kept, filled = drop_extra(wide, latin.text, latin.filled)
+                kept, filled = letters_for_digits(kept, filled)
                 kept, filled, misfit = put_dropped(wide, kept, filled)
                 dropped = kept != latin.text
                 others = latin.others if kept == latin.text else {}
