@@ -34,7 +34,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from corpus import forms  # noqa: E402
-from corpus.latin_names import other_latin_name, vietnamese_name  # noqa: E402
+from corpus.latin_names import (  # noqa: E402
+    other_latin_name,
+    short_syllable_name,
+    vietnamese_name,
+)
 from corpus.submissions import today  # noqa: E402
 from corpus.typed import typed_case, value_field_ids  # noqa: E402
 
@@ -49,14 +53,24 @@ DPIS = (150, 200, 300)
 HALF_SEED = {"tune": 0, "report": 1}
 
 
-def all_values(rng: np.random.Generator, latin_names: bool = False) -> dict[str, str]:
+# With --drops, every box of words (names, street, place, country) holds a name of short
+# Vietnamese syllables (corpus.latin_names.short_syllable_name): the letters the recognisers
+# drop.
+DROP_FIELDS = ("new_name", "new_street", "new_city", "new_country", "new_account_holder")
+
+
+def all_values(rng: np.random.Generator, latin_names: bool = False,
+               drops: bool = False) -> dict[str, str]:
     """A value for every value box, as customers write them; with latin_names, names and
-    places generated from the Latin letters of many languages (corpus.latin_names)."""
+    places generated from the Latin letters of many languages (corpus.latin_names); with
+    drops, the boxes of words hold names of short syllables (DROP_FIELDS)."""
     form = load_form()
     values = {}
     for field_id in value_field_ids():
         field = form.field(field_id)
-        if latin_names and (field.kind == "place" or (
+        if drops and field_id in DROP_FIELDS:
+            values[field_id] = short_syllable_name(rng, 2 + int(rng.integers(2)))
+        elif latin_names and (field.kind == "place" or (
                 field.kind not in ("email", "phone", "iban", "date") and not field.format
                 and "street" not in field_id and "country" not in field_id)):
             values[field_id] = (vietnamese_name, other_latin_name)[int(rng.integers(2))](rng)
@@ -80,7 +94,7 @@ def expected(field_id: str, written: str) -> str:
 
 
 def run(half: str, n: int, seed: int, families: tuple[tuple[str, str], ...] = FAMILIES,
-        latin_names: bool = False) -> dict[str, dict[str, float]]:
+        latin_names: bool = False, drops: bool = False) -> dict[str, dict[str, float]]:
     form = load_form()
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     likeness: dict[str, list[float]] = defaultdict(list)
@@ -93,7 +107,7 @@ def run(half: str, n: int, seed: int, families: tuple[tuple[str, str], ...] = FA
             rng = np.random.default_rng([seed, HALF_SEED[half], i])
             dpi = DPIS[int(rng.integers(len(DPIS)))]
             case = typed_case(Path(tmp) / f"case{i}", KEY, rng, source=source,
-                              renderer=renderer, overrides=all_values(rng, latin_names),
+                              renderer=renderer, overrides=all_values(rng, latin_names, drops),
                               dpi=dpi,
                               with_id=False)
             result = check_submission(case.path, key=KEY, today=today(),
@@ -153,9 +167,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--typed-only", action="store_true", help="the two typed families")
     parser.add_argument("--latin-names", action="store_true",
                         help="names and places from many languages' Latin letters")
+    parser.add_argument("--drops", action="store_true",
+                        help="boxes of words hold names of short Vietnamese syllables")
     args = parser.parse_args(argv)
     run(args.half, args.n, args.seed, FAMILIES[:2] if args.typed_only else FAMILIES,
-        args.latin_names)
+        args.latin_names, args.drops)
 
 
 if __name__ == "__main__":

@@ -234,7 +234,76 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
                 placed = fit.place("".join(chars)) & shown
                 unexplained = _unexplained(placed, here, window)
         doubtful |= unexplained >= DOUBT_PIXELS
+    for i, char in enumerate(chars):
+        twin = _twin(char)
+        if twin is None:
+            continue
+        if dark is None:
+            dark = darkness(grey, ink)
+        spans = _spans(fit, "".join(chars))
+        x0, x1 = max(0, spans[i][0] - NEAR), min(ink.shape[1], spans[i][1] + NEAR)
+        if x1 <= x0:
+            continue
+        told = _tilde_or_macron(fit, chars, i, (char, twin), dark, np.s_[:, x0:x1])
+        if told is None:
+            doubtful = True
+        elif told != char:
+            chars[i] = told
+            changed.add(i)
     return Choice("".join(chars), frozenset(changed), doubtful)
+
+
+TILDE, MACRON = "\u0303", "\u0304"
+# A tilde and a macron are alike but for their height (a wave about twice as tall as the bar:
+# 7 and 4 px at RENDER_SIZE); each drawn, blurred by each of MARK_BLURS px and moved by up
+# to a pixel, is matched with the page's darkness where the marks lie; one is taken where it
+# matches in at most TWIN_RATIO of the other's misfit.
+MARK_BLURS = (0.7, 1.0, 1.4, 1.8)
+TWIN_RATIO = 0.8
+
+
+def _twin(letter: str) -> str | None:
+    """The letter with a macron for one with a tilde, and the other way round (ẽ, ē)."""
+    split = unicodedata.normalize("NFD", letter)
+    for mark, other in ((TILDE, MACRON), (MACRON, TILDE)):
+        if mark in split:
+            twin = unicodedata.normalize("NFC", split.replace(mark, other))
+            return twin if len(twin) == 1 and _drawn(twin) else None
+    return None
+
+
+def _tilde_or_macron(fit: Fit, chars: list[str], i: int, pair: tuple[str, str],
+                     dark: np.ndarray, window: tuple[slice, slice]) -> str | None:
+    """Of a letter with a tilde and its twin with a macron (pair), the one whose mark
+    matches the page (see TWIN_RATIO); None when neither clearly does."""
+    letter = chars[i]
+    chars[i] = base(pair[0])
+    plain = fit.place_grey("".join(chars))[window]
+    drawn = {}
+    for option in pair:
+        chars[i] = option
+        drawn[option] = fit.place_grey("".join(chars))[window]
+    chars[i] = letter
+    marks = np.zeros(plain.shape, dtype=bool)
+    for grey in drawn.values():
+        marks |= grey - plain > 0.25
+    region = cv2.dilate(marks.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    region &= ~(cv2.dilate((plain > 0.25).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    if not region.any():
+        return None
+    page = dark[window]
+    misfit: dict[str, float] = {}
+    for option, grey in drawn.items():
+        scores = []
+        for blur in MARK_BLURS:
+            blurred = cv2.GaussianBlur(grey, (0, 0), blur)
+            for dy in (-1.0, -0.5, 0.0, 0.5, 1.0):
+                move = np.array([[1, 0, 0], [0, 1, dy]], dtype=np.float32)
+                moved = cv2.warpAffine(blurred, move, (blurred.shape[1], blurred.shape[0]))
+                scores.append(float(((moved - page)[region] ** 2).sum()))
+        misfit[option] = min(scores)
+    one, other = sorted(pair, key=lambda option: misfit[option])
+    return one if misfit[one] <= TWIN_RATIO * misfit[other] else None
 
 
 def _body_rows(fit: Fit, x: float, height: int) -> slice:
@@ -425,6 +494,78 @@ def drop_extra(line: np.ndarray, text: str, filled: frozenset[int]) -> tuple[str
             filled |= {i - 1}
         tried = [j if j < i else j - 1 for j in tried if j != i]
     return text, filled
+
+
+# A letter both recognisers dropped (ắ in "Gèng Hắ Tành" read "Geng H Tanh": a lone capital
+# where a letter went), or read narrower (ư as u): the line drawn as read and fitted on the
+# ink is stretched to the ink's width and differs from it in DROP_MISFIT of the ink's pixels
+# or more (lines read right: less).
+DROP_MISFIT = 0.5
+# A vowel is put in where the line, drawn with it and fitted anew, differs from the ink in
+# DROP_GAIN fewer pixels than as read (a letter the page shows and the reading lacks).
+DROP_GAIN = 0.25
+DROP_PROBE = "o"  # the vowel tried at each place first; then every vowel at the best place
+HORNS = {"u": "ư", "o": "ơ", "U": "Ư", "O": "Ơ"}
+
+
+def put_dropped(line: np.ndarray, text: str, filled: frozenset[int]
+                ) -> tuple[str, frozenset[int], bool]:
+    """The reading with the vowels the recognisers dropped put back (see DROP_MISFIT), or a
+    horn they left off (HORNS; that letter's marks are chosen anew): one at a time, while the
+    line fits clearly better so (DROP_GAIN); its place joins filled (choose_letters chooses
+    its marks there). And whether the line still misfits its ink (a letter dropped that no
+    vowel put in explains: the reading is not sure)."""
+    ink = line_ink(line)
+    pixels = int(ink.sum())
+    if not pixels or not any(c.isalpha() for c in text):
+        return text, filled, False
+    best = mismatch(ink, text)
+    for _ in range(2):
+        if best < DROP_MISFIT * pixels:
+            break
+        places = [i for i in range(len(text) + 1)
+                  if (i and text[i - 1].isalpha()) or (i < len(text) and text[i].isalpha())]
+        probe = min((mismatch(ink, text[:i] + _vowel(DROP_PROBE, text, i) + text[i:]), i)
+                    for i in places)
+        at = probe[1]
+        tried = [(mismatch(ink, text[:at] + _vowel(v, text, at) + text[at:]), at, v)
+                 for v in VOWELS]
+        # or a horn the readings left off (ư read u: the letter is wider on the page)
+        tried += [(mismatch(ink, text[:i] + HORNS[base(c)] + text[i + 1:]), i, "")
+                  for i, c in enumerate(text) if base(c) in HORNS and not _horned_letter(c)]
+        score, at, letter = min(tried)
+        if score > (1 - DROP_GAIN) * best:
+            break
+        best = score
+        if letter:
+            text = text[:at] + _vowel(letter, text, at) + text[at:]
+            filled = frozenset(j if j < at else j + 1 for j in filled)
+        else:
+            text = text[:at] + HORNS[base(text[at])] + text[at + 1:]
+        filled |= {at}
+    return text, filled, best >= DROP_MISFIT * pixels
+
+
+def letters_for_digits(text: str, filled: frozenset[int]) -> tuple[str, frozenset[int]]:
+    """The reading with a 6 after a letter in a word of letters read as an o (ố, ổ, ỗ in
+    "Cố", "Khổ" read "C6", "Kh6": a circumflex and a tone on an o look like a 6's loop and
+    stem); its place joins filled (choose_letters chooses its marks there)."""
+    chars = list(text)
+    for i, char in enumerate(chars):
+        if char == "6" and i and chars[i - 1].isalpha() and (
+                i + 1 == len(chars) or not chars[i + 1].isdigit()):
+            chars[i] = "o"
+            filled |= {i}
+    return "".join(chars), filled
+
+
+def _horned_letter(letter: str) -> bool:
+    return "\u031b" in unicodedata.normalize("NFD", letter)
+
+
+def _vowel(vowel: str, text: str, at: int) -> str:
+    """The vowel as a capital at the start of a word, else small."""
+    return vowel.upper() if at == 0 or not text[at - 1].isalpha() else vowel
 
 
 # Capital I and small l are one bar each in the field font; the l reaches a little higher (its

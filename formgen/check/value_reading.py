@@ -27,6 +27,8 @@ from formgen.check.typed_letters import (
     base,
     choose_letters,
     drop_extra,
+    letters_for_digits,
+    put_dropped,
     without_mark_signs,
 )
 from formgen.form.fonts import REGULAR
@@ -133,10 +135,12 @@ def _read_line(crop: np.ndarray,
             latin_likeness = print_likeness(crop, latin.text)
             plain = without_mark_signs(latin.text)  # "My.n" for Mỵn: drop_extra decides
             signless = print_likeness(crop, plain) if plain != latin.text else 0.0
-            chosen, dropped = None, False
+            chosen, dropped, misfit = None, False, False
             if max(likeness, latin_likeness, signless) >= LETTERS_FROM:
                 wide = wide_line() if callable(wide_line) else wide_line
                 kept, filled = drop_extra(wide, latin.text, latin.filled)
+                kept, filled = letters_for_digits(kept, filled)
+                kept, filled, misfit = put_dropped(wide, kept, filled)
                 dropped = kept != latin.text
                 others = latin.others if kept == latin.text else {}
                 chosen = choose_letters(wide, kept, filled, others)
@@ -146,8 +150,9 @@ def _read_line(crop: np.ndarray,
                 guessed = latin.filled or dropped or chosen.changed or chosen.doubtful
                 confidence = min(latin.confidence, GUESSED) if guessed else latin.confidence
             else:
-                # letters one recogniser saw and the other did not, or saw otherwise
-                if latin.filled or _fold(latin.text) != _fold(text):
+                # letters one recogniser saw and the other did not, or saw otherwise, or a
+                # letter both dropped (the line drawn as read misfits its ink)
+                if latin.filled or _fold(latin.text) != _fold(text) or misfit:
                     confidence = min(confidence, GUESSED)
                 latin = None
     if typed_from is None or likeness < typed_from:

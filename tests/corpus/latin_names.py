@@ -67,3 +67,17 @@ def other_latin_name(rng: np.random.Generator, words: int = 2) -> str:
         word = "".join(letters)
         out.append(word if word[0].isupper() else _capital(word))
     return " ".join(out)
+
+
+def short_syllable_name(rng: np.random.Generator, words: int = 3) -> str:
+    """A Vietnamese-like name of short syllables (an onset, one vowel with a mark, seldom a
+    final: "Hắ", "Thộ", "Mừn"): a marked vowel between two letters or at a word's end is the
+    letter both recognisers drop most (benchmarks/bench_changes.py --drops)."""
+    out = []
+    for _ in range(words):
+        onset = ONSETS[int(rng.integers(1, len(ONSETS)))]
+        vowel = ("a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y")[int(rng.integers(12))]
+        tone = TONES[int(rng.integers(1 if vowel in "aeiouy" else 0, len(TONES)))]
+        final = FINALS[int(rng.integers(len(FINALS)))] if rng.random() < 0.3 else ""
+        out.append(_capital(onset + unicodedata.normalize("NFC", vowel + tone) + final))
+    return " ".join(out)
