@@ -174,6 +174,14 @@ RULES: dict[str, Rule] = {
                                    "het vak, er staan geen pennenstreken voorbij die ruis, ook "
                                    "geen lange dunne lijn, en de tekstherkenning leest er geen "
                                    "letters of cijfers: het vak is leeg"),
+    "unread-amid-noise": Rule(Status.MISSING, ("NOISY_SHARE", "STROKE_MIN_PIXELS",
+                                               "NOISE_MAX_PIECE", "VALUE_MIN_CHARACTERS",
+                                               "PAPER_SHADE_MAX"),
+                              "veel van de inkt is ruis van het papier rond het vak (een band "
+                              "van het kopieerapparaat), er staan geen pennenstreken en geen "
+                              "lang stuk inkt in, ook geen lange dunne lijn, het papier in het "
+                              "vak is niet donkerder dan eromheen en de tekstherkenning leest "
+                              "er geen letters of cijfers: het vak is leeg"),
     "strokes-in-empty": Rule(Status.REVIEW, ("STROKE_MIN_PIXELS",),
                              "de inktregels vinden het vak leeg, maar er staan pennenstreken in"),
     "grain-unread": Rule(Status.REVIEW, ("NOISY_SHARE", "STROKE_MIN_PIXELS",
@@ -658,7 +666,9 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
     alone is writing; not when its ink is mostly noise without pen
     strokes. Amid much noise without pen strokes only an answer read counts. A required box
     in light ink must look like text too. A box found empty that holds pen strokes, or a
-    faint piece as long as a letter, goes to a person."""
+    faint piece as long as a letter, goes to a person. A required text box still left to a
+    person is empty where its ink is the noise around it, nothing is read and the paper in it
+    is not shaded (unread_amid_noise: a copier's band through an empty box)."""
     status, ink = decision.status, m.ink
     if m.change:
         if status is Status.OK and not (
@@ -725,12 +735,13 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
         return
     if lines or noise_without_strokes(ink, strokes):
         decision.apply("pen-lines-under-specks" if lines else "noise-without-strokes")
-        return
-    if ink.widest >= WRITING_MIN_WIDTH and seen_or_read(m, detector=not grain):
+    elif ink.widest >= WRITING_MIN_WIDTH and seen_or_read(m, detector=not grain):
         decision.apply("seen-or-read")
     elif m.border_found and m.border_cover >= STROKE_MIN_COVER and \
             written(strokes, signature=m.signature) is Status.OK:
         decision.apply("strokes-written")
+    if decision.status is Status.REVIEW and not lines and unread_amid_noise(m):
+        decision.apply("unread-amid-noise")
 
 
 def _change_empty(decision: Decision, m: BoxMeasures) -> None:
@@ -764,6 +775,19 @@ def unread_without_strokes(m: BoxMeasures) -> bool:
     (benchmarks/tuning-ink.md#empty-change-boxes-with-stroke-like-noise-session-16)."""
     return m.border_found and amid_grain(m.ink, m.strokes()) and not thin_pen_lines(m) \
         and m.value_letters() < VALUE_MIN_CHARACTERS and m.paper_shade() <= PAPER_SHADE_MAX
+
+
+def unread_amid_noise(m: BoxMeasures) -> bool:
+    """Empty is empty in a required text box left to a person under a copier's bands: what
+    noise_only asks of the ink but the bound on the ink beyond the noise (a band's clumps
+    differ from one row of paper to the next: its rest beyond the noise around exceeds
+    FAINT_FACTOR of the minimum), no piece of ink NOISE_MAX_PIECE px long, fewer than
+    STROKE_MIN_PIXELS pixels of pen strokes at all, and, as for a new value
+    (unread_without_strokes), nothing read and the paper in the box not shaded by a dense
+    band (benchmarks/tuning-ink.md#empty-boxes-under-bands-session-19)."""
+    return m.required and not m.signature and not m.change \
+        and m.ink.largest < NOISE_MAX_PIECE and m.strokes().pixels < STROKE_MIN_PIXELS \
+        and unread_without_strokes(m)
 
 
 def machine_text(lines: list[tuple[str, float]]) -> str | None:

@@ -38,7 +38,8 @@ from formgen.form.template import get_template
 # families variant), from benchmarks/bench_bands.py's report draws.
 EMPTY_PAGES = {("families", 132): "unsigned", ("external", 140): frozenset({"signature"}),
                ("external", 144): frozenset({"sign_place", "sign_date", "signature"}),
-               ("external", 231): frozenset({"signer_name", "sign_place", "sign_date"})}
+               ("external", 231): frozenset({"signer_name", "sign_place", "sign_date"}),
+               ("external", 202): frozenset(B.BOXES)}
 
 
 def _page(case: tuple[str, int]) -> tuple[np.ndarray, int]:
@@ -105,3 +106,13 @@ def test_an_empty_box_under_bands_is_never_written(
         judged: dict[tuple[str, int], dict[str, Status]], case: tuple[str, int],
         box: str) -> None:
     assert judged[case][box] is not Status.OK
+
+
+def test_empty_text_boxes_holding_only_a_bands_noise_are_missing(
+        judged: dict[tuple[str, int], dict[str, Status]]) -> None:
+    """An extra tune draw, the whole block left empty under a bad photocopy's bands: the
+    name, place and date were `review` (`noise-without-strokes`): the band's rest beyond the
+    noise around, no pen strokes, nothing read, the paper not shaded (`unread-amid-noise`)."""
+    statuses = judged[("external", 202)]
+    assert {box: statuses[box] for box in ("signer_name", "sign_place", "sign_date")} == \
+        dict.fromkeys(("signer_name", "sign_place", "sign_date"), Status.MISSING)
