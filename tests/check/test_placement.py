@@ -242,8 +242,10 @@ def test_a_moved_answer_is_also_read_where_it_was(monkeypatch: pytest.MonkeyPatc
                              [x0 + 20, y1 - 5]], np.float32)
             return [BoxLine("Zwolle", 0.9, quad)]
 
-    # the page is blank: pen strokes are left out of this test (see test_strokes.py)
+    # the page is blank: pen strokes, and the empty box amid noise they decide, are left out
+    # of this test (see test_strokes.py, test_written_under_bands.py)
     monkeypatch.setattr(decision, "noise_without_strokes", lambda *args: False)
+    monkeypatch.setattr(decision, "unread_amid_noise", lambda *args: False)
     ink = Ink(400, 0.02, 0.3, 0.02, 120.0, 0.017, 0.0, 60)  # mostly explained by noise
     assert written(ink) is Status.REVIEW
 
