@@ -20,6 +20,7 @@ from formgen.check.ink import (
     boxes_mask,
     measure,
     paper_shade,
+    pixel_box,
     reference_pages,
 )
 from formgen.check.placement import Offset
@@ -27,10 +28,12 @@ from formgen.check.signature import Beside, ink_beside_text, longest_pen_curve, 
 from formgen.check.struck import Strike, strike_measures
 from formgen.check.text_lines import (
     READ_SCALE,
+    BoxLine,
     TextSeen,
     is_form_print,
     letters_and_digits,
     read_box,
+    read_box_quads,
     text_in_box,
 )
 from formgen.check.value_shape import looks_like
@@ -195,9 +198,30 @@ class FormBox:
 
     def reading(self, scale: float = READ_SCALE, unmoved: bool = False) -> str:
         """What PP-OCR reads in the box (enlarged scale times); unmoved: where the page put it."""
+        if scale == READ_SCALE:
+            return " ".join(line.text for line in self._read_lines(unmoved))
         view = self.unmoved if unmoved else self.page
         return self._once(("read", scale, unmoved), lambda: read_box(
             view.warped, self._printed, self._rect, scale=scale))
+
+    def _read_lines(self, unmoved: bool) -> list[BoxLine]:
+        view = self.unmoved if unmoved else self.page
+        return self._once(("lines", unmoved), lambda: read_box_quads(
+            view.warped, self._printed, self._rect))
+
+    def line_reach(self, unmoved: bool = False) -> list[tuple[int, float]]:
+        """Per line read (at READ_SCALE): its letters and digits, and how far (px) it runs out
+        past the box's left and right edges, the lesser of the two (below 0: short of it): a
+        band across the box is read as one line from edge to edge or past both, writing stays
+        in the box or runs out on one side. No letters where the reading is the form's own
+        print."""
+        x0, _, x1, _ = pixel_box(self._rect)
+        read = self.value_letters(unmoved) > 0
+        reach = [(letters_and_digits(line.text) if read else 0,
+                  float(min(x0 - line.quad[:, 0].min(), line.quad[:, 0].max() - x1)))
+                 for line in self._read_lines(unmoved)]
+        self.values["line_reach_unmoved" if unmoved else "line_reach"] = [r for _, r in reach]
+        return reach
 
     def letters(self, scale: float) -> int:
         count = letters_and_digits(self.reading(scale))

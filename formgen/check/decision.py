@@ -60,6 +60,7 @@ THRESHOLDS: dict[str, Threshold] = {
     "NOISY_SHARE": Threshold(0.2, "noise / fraction", f"{INK}#noisy-share"),
     "VALUE_MIN_CHARACTERS": Threshold(2, "letters", f"{LINES}#value-min-characters"),
     "ANSWER_MIN_CHARACTERS": Threshold(5, "letters", f"{LINES}#answer-min-characters"),
+    "ACROSS_MIN_REACH": Threshold(-20, "line_reach", f"{INK}#letters-read-in-a-band-session-19"),
     "FOUND_SCORE": Threshold(0.25, "border_score", f"{PLACE}#found"),
     "FOUND_COVER": Threshold(0.05, "border_cover", f"{PLACE}#found"),
     "WHOLE_COVER": Threshold(0.5, "border_cover", f"{PLACE}#follow"),
@@ -112,6 +113,7 @@ NOISY_SHARE = _t("NOISY_SHARE")
 PIECE_MIN_PIXELS = _t("PIECE_MIN_PIXELS")
 VALUE_MIN_CHARACTERS = int(_t("VALUE_MIN_CHARACTERS"))
 ANSWER_MIN_CHARACTERS = int(_t("ANSWER_MIN_CHARACTERS"))
+ACROSS_MIN_REACH = _t("ACROSS_MIN_REACH")
 FOUND_SCORE = _t("FOUND_SCORE")
 FOUND_COVER = _t("FOUND_COVER")
 WHOLE_COVER = _t("WHOLE_COVER")
@@ -172,16 +174,27 @@ RULES: dict[str, Rule] = {
                                    "het vak, er staan geen pennenstreken voorbij die ruis, ook "
                                    "geen lange dunne lijn, en de tekstherkenning leest er geen "
                                    "letters of cijfers: het vak is leeg"),
+    "unread-amid-noise": Rule(Status.MISSING, ("NOISY_SHARE", "STROKE_MIN_PIXELS",
+                                               "NOISE_MAX_PIECE", "VALUE_MIN_CHARACTERS",
+                                               "PAPER_SHADE_MAX"),
+                              "veel van de inkt is ruis van het papier rond het vak (een band "
+                              "van het kopieerapparaat), er staan geen pennenstreken en geen "
+                              "lang stuk inkt in, ook geen lange dunne lijn, het papier in het "
+                              "vak is niet donkerder dan eromheen en de tekstherkenning leest "
+                              "er geen letters of cijfers: het vak is leeg"),
     "strokes-in-empty": Rule(Status.REVIEW, ("STROKE_MIN_PIXELS",),
                              "de inktregels vinden het vak leeg, maar er staan pennenstreken in"),
     "grain-unread": Rule(Status.REVIEW, ("NOISY_SHARE", "STROKE_MIN_PIXELS",
-                                         "ANSWER_MIN_CHARACTERS"),
+                                         "ANSWER_MIN_CHARACTERS", "ACROSS_MIN_REACH"),
                          "veel korrel en geen pennenstreken: alleen een gelezen antwoord telt, en "
-                         "dat is er niet"),
+                         "dat is er niet (een regel van rand tot rand van het vak is een band "
+                         "ruis)"),
     "light-seen": Rule(None, ("LIGHT_ANSWER_CONTRAST", "VALUE_MIN_CHARACTERS"),
                        "lichte inkt, maar de tekstherkenning ziet of leest tekst"),
-    "light-unread": Rule(Status.REVIEW, ("LIGHT_ANSWER_CONTRAST", "VALUE_MIN_CHARACTERS"),
-                         "lichte inkt en de tekstherkenning ziet of leest geen tekst"),
+    "light-unread": Rule(Status.REVIEW, ("LIGHT_ANSWER_CONTRAST", "VALUE_MIN_CHARACTERS",
+                                         "ACROSS_MIN_REACH"),
+                         "lichte inkt en de tekstherkenning ziet of leest geen tekst (een "
+                         "regel van rand tot rand van het vak is een band ruis)"),
     "faint-noise": Rule(Status.MISSING, ("FAINT_FACTOR", "STROKE_MIN_PIXELS"),
                         "bijna geen inkt, de lichte vlekjes zijn die van het papier rond het vak "
                         "en er staan geen pennenstreken in: het vak is leeg"),
@@ -210,7 +223,7 @@ RULES: dict[str, Rule] = {
                                   "de inkt is vooral ruis en er staan geen pennenstreken in"),
     "seen-or-read": Rule(Status.OK, ("WRITING_MIN_WIDTH", "FIELD_MIN_FRACTION",
                                      "SIGNATURE_MIN_FRACTION", "SIGNATURE_MIN_SPAN",
-                                     "ANSWER_MIN_CHARACTERS"),
+                                     "ANSWER_MIN_CHARACTERS", "ACROSS_MIN_REACH"),
                          "de tekstherkenning ziet een regel tekst of leest een antwoord"),
     "strokes-written": Rule(Status.OK, ("STROKE_MIN_COVER",),
                             "alleen de inkt langs pennenstreken geteld is het vak ingevuld"),
@@ -333,6 +346,9 @@ MEASURES: dict[str, str] = {
     "letters": "letters en cijfers die de tekstherkenning leest",
     "value_letters": "gelezen letters en cijfers die geen druk van het formulier zijn",
     "value_letters_unmoved": "hetzelfde, op de plek waar het vak eerst lag",
+    "line_reach": "per gelezen regel: hoe ver hij links en rechts buiten het vak doorloopt, "
+                  "het kleinste van de twee (pixels; onder 0: binnen het vak)",
+    "line_reach_unmoved": "hetzelfde, op de plek waar het vak eerst lag",
     "paper_shade": "zoveel donkerder is het papier in het vak dan het papier eromheen "
                    "(grijswaarden): een dichte band ruis die voor papier wordt gehouden",
     "value_shape": "de gelezen tekst heeft de vorm van een waarde",
@@ -386,6 +402,7 @@ class BoxMeasures(Protocol):
     def text_seen(self, wipe_print: bool) -> TextSeen: ...
     def letters(self, scale: float) -> int: ...
     def value_letters(self, unmoved: bool = False) -> int: ...
+    def line_reach(self, unmoved: bool = False) -> list[tuple[int, float]]: ...
     def paper_shade(self) -> float: ...
     def value_shape(self) -> bool: ...
     def machine_lines(self) -> list[tuple[str, float]]: ...
@@ -607,12 +624,35 @@ def pen_lines(m: BoxMeasures) -> bool:
         and writing_pixels(m.clear_pieces()) >= PIECE_MIN_PIXELS
 
 
+def letters_in_box(m: BoxMeasures, unmoved: bool = False) -> int:
+    """The letters and digits read (value_letters) on lines that do not span the box from
+    edge to edge (line_reach of ACROSS_MIN_REACH or more: within 20 px of both edges, or
+    past them): such a line is a copier's band across the box, its mottling read as letters
+    (benchmarks/tuning-ink.md#letters-read-in-a-band-session-19)."""
+    return sum(letters for letters, reach in m.line_reach(unmoved) if reach < ACROSS_MIN_REACH)
+
+
+def band_read(m: BoxMeasures) -> bool:
+    """A line read in the box spans it from edge to edge (see letters_in_box)."""
+    return any(reach >= ACROSS_MIN_REACH for _, reach in m.line_reach())
+
+
 def answer_read(m: BoxMeasures) -> bool:
     """The recogniser reads an answer (ANSWER_MIN_CHARACTERS) in a text box whose border was
-    found, where it is or, for a moved box, where it was."""
+    found, where it is or, for a moved box, where it was; not on a band (letters_in_box)."""
     return not m.signature and m.border_found and (
-        m.value_letters() >= ANSWER_MIN_CHARACTERS
-        or m.moved and m.value_letters(unmoved=True) >= ANSWER_MIN_CHARACTERS)
+        letters_in_box(m) >= ANSWER_MIN_CHARACTERS
+        or m.moved and letters_in_box(m, unmoved=True) >= ANSWER_MIN_CHARACTERS)
+
+
+def light_text_seen(m: BoxMeasures) -> bool:
+    """Light ink looks like text: the detector sees a line of writing, or VALUE_MIN_CHARACTERS
+    letters or digits are read (up close too). Where a line read spans the box from edge to
+    edge (band_read), what is seen may be that band: only letters read on the other lines
+    count."""
+    seen = m.text_seen(True).line or m.text_seen(False).line or any(
+        m.letters(scale) >= VALUE_MIN_CHARACTERS for scale in (READ_SCALE, CLOSER_SCALE))
+    return seen and (not band_read(m) or letters_in_box(m) >= VALUE_MIN_CHARACTERS)
 
 
 def _wide_line(seen: TextSeen) -> bool:
@@ -621,14 +661,16 @@ def _wide_line(seen: TextSeen) -> bool:
 
 def seen_or_read(m: BoxMeasures, *, detector: bool = True) -> bool:
     """A signature the detector sees as a line of writing as wide as a signature must be; a
-    required box where it sees a line of writing or the recogniser reads an answer. Without
-    the detector (amid grain), only the reading counts."""
+    required box where it sees a line of writing (not where a line read spans the box from
+    edge to edge: band_read) or the recogniser reads an answer. Without the detector (amid
+    grain), only the reading counts."""
     ink = m.ink
     if m.signature:
         return detector and ink.fraction >= SIGNATURE_MIN_FRACTION and dark_as_pen(ink) and (
             _wide_line(m.text_seen(True)) or _wide_line(m.text_seen(False)))
     return m.required and ink.fraction >= FIELD_MIN_FRACTION and (
-        detector and (m.text_seen(True).line or m.text_seen(False).line) or answer_read(m))
+        detector and (m.text_seen(True).line or m.text_seen(False).line) and not band_read(m)
+        or answer_read(m))
 
 
 def second_opinion(decision: Decision, m: BoxMeasures) -> None:
@@ -642,7 +684,9 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
     alone is writing; not when its ink is mostly noise without pen
     strokes. Amid much noise without pen strokes only an answer read counts. A required box
     in light ink must look like text too. A box found empty that holds pen strokes, or a
-    faint piece as long as a letter, goes to a person."""
+    faint piece as long as a letter, goes to a person. A required text box still left to a
+    person is empty where its ink is the noise around it, nothing is read and the paper in it
+    is not shaded (unread_amid_noise: a copier's band through an empty box)."""
     status, ink = decision.status, m.ink
     if m.change:
         if status is Status.OK and not (
@@ -680,9 +724,7 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
         return
     if status is Status.OK and m.required and not m.signature \
             and ink.contrast < LIGHT_ANSWER_CONTRAST:
-        seen = m.text_seen(True).line or m.text_seen(False).line or any(
-            m.letters(scale) >= VALUE_MIN_CHARACTERS for scale in (READ_SCALE, CLOSER_SCALE))
-        decision.apply("light-seen" if seen else "light-unread")
+        decision.apply("light-seen" if light_text_seen(m) else "light-unread")
         return
     if status is not Status.REVIEW or strokes is None:
         return
@@ -711,14 +753,15 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
         return
     if lines or noise_without_strokes(ink, strokes):
         decision.apply("pen-lines-under-specks" if lines else "noise-without-strokes")
-        return
-    if ink.widest >= WRITING_MIN_WIDTH and seen_or_read(m, detector=not grain):
+    elif ink.widest >= WRITING_MIN_WIDTH and seen_or_read(m, detector=not grain):
         decision.apply("seen-or-read")
     elif m.border_found and m.border_cover >= STROKE_MIN_COVER and \
             written(strokes, signature=m.signature) is Status.OK:
         decision.apply("strokes-written")
     elif signed_under_band(m, strokes):
         decision.apply("strokes-under-band")
+    if decision.status is Status.REVIEW and not lines and unread_amid_noise(m):
+        decision.apply("unread-amid-noise")
 
 
 def _change_empty(decision: Decision, m: BoxMeasures) -> None:
@@ -752,6 +795,19 @@ def unread_without_strokes(m: BoxMeasures) -> bool:
     (benchmarks/tuning-ink.md#empty-change-boxes-with-stroke-like-noise-session-16)."""
     return m.border_found and amid_grain(m.ink, m.strokes()) and not thin_pen_lines(m) \
         and m.value_letters() < VALUE_MIN_CHARACTERS and m.paper_shade() <= PAPER_SHADE_MAX
+
+
+def unread_amid_noise(m: BoxMeasures) -> bool:
+    """Empty is empty in a required text box left to a person under a copier's bands: what
+    noise_only asks of the ink but the bound on the ink beyond the noise (a band's clumps
+    differ from one row of paper to the next: its rest beyond the noise around exceeds
+    FAINT_FACTOR of the minimum), no piece of ink NOISE_MAX_PIECE px long, fewer than
+    STROKE_MIN_PIXELS pixels of pen strokes at all, and, as for a new value
+    (unread_without_strokes), nothing read and the paper in the box not shaded by a dense
+    band (benchmarks/tuning-ink.md#empty-boxes-under-bands-session-19)."""
+    return m.required and not m.signature and not m.change \
+        and m.ink.largest < NOISE_MAX_PIECE and m.strokes().pixels < STROKE_MIN_PIXELS \
+        and unread_without_strokes(m)
 
 
 def machine_text(lines: list[tuple[str, float]]) -> str | None:
