@@ -176,6 +176,8 @@ class Checker:
     def __init__(self, browser: object, url: str) -> None:
         self.ctx = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
         self.page = self.ctx.new_page()
+        if os.environ.get("BENCH_CONSOLE"):
+            self.page.on("console", lambda m: print("   console:", m.text[:400], flush=True))
         self.page.set_default_timeout(120_000)
         self.page.goto(url + FORM_PAGE, wait_until="networkidle")
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from formgen.errors import SiteBuildError
 from formgen.form.build import layout_contract, write_bytes
+from formgen.site.ocr_model import browser_model, gzipped, validator_model
 
 CHECK_DIR = "controle"  # docs/controle/ -> site/controle/
 DATA_NAME = "formulier.json"
@@ -39,6 +40,7 @@ class VendorFile:
     package: str
     path: str  # inside node_modules/<package>/
     name: str  # in docs/controle/vendor/
+    gzip: bool = False  # written gzip-compressed as name + ".gz" (the browser unpacks it)
 
 
 # The browser parts, pinned in package.json / package-lock.json (npm ci installs them).
@@ -57,7 +59,14 @@ VENDOR_FILES = (
     # loaded only when a HEIC photo is picked that the browser cannot open itself
     VendorFile("heic-to", "dist/csp/heic-to.js", "heic-to.js"),
     VendorFile("heic-to", "LICENSE", "LICENSE.heic-to.txt"),
+    # onnxruntime-web for the validator's text recogniser (controle-ocr.js): loaded only when an
+    # ID copy's MRZ is read; its wasm (14.8 MB) is sent gzip-compressed (3.8 MB)
+    VendorFile("onnxruntime-web", "dist/ort.wasm.bundle.min.mjs", "ort.wasm.bundle.min.mjs"),
+    VendorFile("onnxruntime-web", "dist/ort-wasm-simd-threaded.wasm",
+               "ort-wasm-simd-threaded.wasm", gzip=True),
 )
+OCR_MODEL_NAME = "ocr-rec.onnx.gz"  # the validator's recogniser made small (site/ocr_model.py)
+OCR_CHARS_NAME = "ocr-rec.json"  # its classes' characters (0: the CTC blank)
 
 
 OCRB_FONT = Path("/usr/share/fonts/opentype/ocr-b/OCRB.otf")
@@ -268,8 +277,13 @@ def write_check_files(docs_dir: Path, node_modules: Path | None,
     if OCRB_LICENSE.is_file():
         _write_if_changed(target / VENDOR_DIR / LICENSE_OCRB_NAME, OCRB_LICENSE.read_bytes())
     for v in VENDOR_FILES:
-        _write_if_changed(target / VENDOR_DIR / v.name,
-                          (node_modules / v.package / v.path).read_bytes())
+        data = (node_modules / v.package / v.path).read_bytes()
+        _write_if_changed(target / VENDOR_DIR / (v.name + ".gz" if v.gzip else v.name),
+                          gzipped(data) if v.gzip else data)
+    model, chars = browser_model(*validator_model())
+    _write_if_changed(target / VENDOR_DIR / OCR_MODEL_NAME, gzipped(model))
+    _write_if_changed(target / VENDOR_DIR / OCR_CHARS_NAME,
+                      json.dumps({"chars": chars}, ensure_ascii=False).encode("utf-8") + b"\n")
     return target
 
 

@@ -643,6 +643,7 @@ export async function checkFiles(files, base) {
       else if (!found.form) {
         otherPages++;
         idCandidates.push({ img, entry });
+        if (idCandidates.length === 1) warmRecogniser(p); // loads while the other pages are read
       }
       else if (found.other) otherForm = found.token;
       else {
@@ -756,9 +757,16 @@ async function mrzParts(p) {
       worker = null;
     }
     const mod = worker ? null : await import(new URL("controle-mrz.js", import.meta.url).href);
-    p.mrz = { shapes, worker, mod, asked: 0 };
+    p.mrz = { shapes, worker, mod, asked: 0, vendor: vendorUrl(p.base, "") };
   }
   return p.mrz;
+}
+
+function warmRecogniser(p) {
+  // the MRZ worker started and its text recogniser loading (controle-ocr.js), not awaited
+  mrzParts(p).then((mrz) => {
+    if (mrz.worker) mrz.worker.postMessage({ warm: true, vendor: mrz.vendor });
+  }).catch(() => {});
 }
 
 function readInWorker(mrz, img) {
@@ -780,7 +788,7 @@ function readInWorker(mrz, img) {
     mrz.worker.addEventListener("error", failed);
     const grey = img.grey.slice(); // a copy moves to the worker; the page keeps its own
     mrz.worker.postMessage({ id, grey, width: img.width, height: img.height,
-      shapes: mrz.shapes }, [grey.buffer]);
+      shapes: mrz.shapes, vendor: mrz.vendor }, [grey.buffer]);
   });
 }
 
@@ -795,7 +803,10 @@ async function readOne(mrz, img) {
       mrz.mod = await import(new URL("controle-mrz.js", import.meta.url).href);
     }
   }
-  return mrz.mod.readMrz(img, mrz.shapes);
+  const read = mrz.mod.readMrz(img, mrz.shapes);
+  if (!read) return read;
+  const ocr = await import(new URL("controle-ocr.js", import.meta.url).href);
+  return ocr.withText(read, mrz.vendor);
 }
 
 async function readIdDocument(candidates, p) {
@@ -870,12 +881,17 @@ function idItems(id, otherPages, holder) {
   // the BSN in the MRZ, or printed elsewhere on the copy (controle-mrz.js, printedBsn); "in
   // orde" only where the page sees the personal number's place covered (personalNumberPlace):
   // a number it cannot read (another type face) is no number it does not see
-  if (r.bsnVisible || id.printed === "visible") {
+  const ocr = id.ocr && !id.ocr.error ? id.ocr : null;
+  if (r.bsnVisible || id.printed === "visible" || (ocr && ocr.bsn)) {
     items.push({ id: "bsn", status: STATUS_MISSING, text: "Uw burgerservicenummer (BSN) is " +
       `leesbaar op de kopie van uw ${kind}` + (r.bsnVisible ? "" : ", waar het gedrukt staat") +
       ". Maak het onleesbaar voordat u de kopie verstuurt, bijvoorbeeld met een strook papier " +
       "of een zwarte stift. Doe dat op alle plaatsen waar het staat: waar het gedrukt staat " +
       "en in de MRZ." });
+  } else if (r.valid && ocr && !ocr.number) {
+    // the validator's recogniser read the document's lines of print: no nine-digit number
+    items.push({ id: "bsn", status: STATUS_OK, text: "Uw burgerservicenummer (BSN) is niet " +
+      "leesbaar: wij zien het niet in de MRZ en niet op de rest van de kopie." });
   } else if (r.valid && id.printed === "none" && id.place === "covered") {
     items.push({ id: "bsn", status: STATUS_OK, text: "Uw burgerservicenummer (BSN) is niet " +
       "leesbaar: wij zien het niet in de MRZ, en de plaats waar het gedrukt staat, is afgedekt." });
