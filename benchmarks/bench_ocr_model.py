@@ -15,7 +15,6 @@ the small model (from colours or grey) finds a BSN and the full one not, or the 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 
@@ -28,7 +27,12 @@ from corpus import id_copies  # noqa: E402
 
 from formgen.check.identity import ocr  # noqa: E402
 from formgen.check.identity.mrz import text_has_bsn  # noqa: E402
-from formgen.site.ocr_model import OUTPUT_CHARS, browser_model, validator_model  # noqa: E402
+from formgen.site.ocr_model import (  # noqa: E402
+    OUTPUT_CHARS,
+    browser_model,
+    read_line,
+    validator_model,
+)
 
 DRAWINGS = (
     ("project, BSN readable", lambda s, photo: id_copies.project(s, readable=True, photo=photo)),
@@ -54,24 +58,11 @@ class SmallReader:
 
     def read(self, crop: np.ndarray, grey: bool = False) -> str:
         """The line's text, from its colours as the validator reads them (BGR), or from its grey
-        as the page has it (three equal channels)."""
+        as the page has it."""
         import cv2
 
-        h, w = crop.shape[:2]
-        width = max(8, int(48 * w / h))  # rapidocr: int(height * ratio) when unpadded
-        if grey:
-            line = cv2.resize(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), (width, 48))
-            x = np.repeat(line[None, None].astype(np.float32) / 127.5 - 1, 3, axis=1)
-        else:
-            bgr = cv2.resize(cv2.cvtColor(crop, cv2.COLOR_RGB2BGR), (width, 48))
-            x = (bgr.astype(np.float32) / 127.5 - 1).transpose(2, 0, 1)[None]
-        probs = self.session.run(None, {self.session.get_inputs()[0].name: x})[0][0]
-        text, last = "", 0
-        for c in probs.argmax(axis=1):
-            if c and c != last:
-                text += self.chars[c]
-            last = c
-        return text
+        line = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY if grey else cv2.COLOR_RGB2BGR)
+        return read_line(self.session, self.chars, line)
 
 
 def main() -> None:

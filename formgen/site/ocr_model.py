@@ -20,6 +20,7 @@ from __future__ import annotations
 import gzip
 import string
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -35,8 +36,9 @@ TENSOR_DIMS, FLOAT16 = 1, 10
 
 
 def _tensor(raw: bytes) -> tuple[list[int], int, str, np.ndarray | None]:
-    dims, data_type, name, values = [], 0, "", None
-    for number, wire, value, _ in g._fields(raw):
+    dims: list[int] = []
+    data_type, name, raw_floats = 0, "", None
+    for number, _, value, _ in g._fields(raw):
         if number == TENSOR_DIMS:
             if isinstance(value, int):
                 dims.append(value)
@@ -49,10 +51,10 @@ def _tensor(raw: bytes) -> tuple[list[int], int, str, np.ndarray | None]:
             data_type = value
         elif number == g.TENSOR_NAME and isinstance(value, bytes):
             name = value.decode()
-        elif number == g.TENSOR_RAW_DATA and isinstance(value, bytes) and data_type in (0, 1):
-            values = np.frombuffer(value, "<f4")
-        elif number == g.TENSOR_FLOAT_DATA and isinstance(value, bytes) and wire == 2:
-            values = np.frombuffer(value, "<f4")
+        elif number in (g.TENSOR_RAW_DATA, g.TENSOR_FLOAT_DATA) and isinstance(value, bytes):
+            raw_floats = value  # float32 where data_type says FLOAT (the caller checks)
+    values = (np.frombuffer(raw_floats, "<f4") if data_type == g.FLOAT and raw_floats is not None
+              and len(raw_floats) % 4 == 0 else None)
     return dims, data_type, name, values
 
 
@@ -181,8 +183,9 @@ def _metadata_characters(model: bytes) -> list[str]:
     for number, _, value, _ in g._fields(model):
         if number == MODEL_OUTPUT and isinstance(value, bytes):
             entry = {n: v for n, _, v, _ in g._fields(value)}
-            if entry.get(1) == b"character" and isinstance(entry.get(2), bytes):
-                return entry[2].decode().splitlines()
+            text = entry.get(2)
+            if entry.get(1) == b"character" and isinstance(text, bytes):
+                return text.decode().splitlines()
     raise ValueError("the recogniser carries no character list")
 
 
@@ -190,3 +193,22 @@ def gzipped(data: bytes) -> bytes:
     """gzip without a time stamp (the same bytes on every build)."""
     return gzip.compress(data, compresslevel=9, mtime=0)
 
+
+
+def read_line(session: Any, characters: list[str], line: np.ndarray) -> str:
+    """One cut-out line (an H x W x 3 array in the channel order the validator gives rapidocr,
+    or H x W grey, as the page has it) read by ``session`` (an onnxruntime session of
+    browser_model's model) as controle-ocr.js reads it: 48 px high, unpadded, greedy CTC."""
+    import cv2
+
+    h, w = line.shape[:2]
+    width = max(8, int(48 * w / h))  # rapidocr: int(height * ratio) when unpadded
+    small = cv2.resize(line, (width, 48)).astype(np.float32) / 127.5 - 1
+    x = (np.repeat(small[None], 3, axis=0) if small.ndim == 2 else small.transpose(2, 0, 1))
+    probs = session.run(None, {session.get_inputs()[0].name: x[None]})[0][0]
+    text, last = "", 0
+    for c in probs.argmax(axis=1):
+        if c and c != last:
+            text += characters[c]
+        last = c
+    return text

@@ -1,7 +1,8 @@
 """What the help center's scan check ("Controleer uw scan") needs, written into the site at build
 time: the form's pages, boxes and rules from the layout contract, the validator's ink measures,
 the validator's darkness rules for pen, the pinned browser parts (pdf.js, the ZXing QR reader,
-js-aruco2, heic-to) copied from node_modules, and the MRZ's character shapes for the browser's
+js-aruco2, heic-to, onnxruntime-web) copied from node_modules, the validator's text recogniser
+made small (formgen.site.ocr_model), and the MRZ's character shapes for the browser's
 MRZ reader (controle-mrz.js), with the digits of a few type faces for a BSN printed elsewhere on
 the copy, the letters of its label ("BSN", "Persoonsnummer") and the place where the ID card and
 the passport print it (formgen.check.identity.layout).
@@ -277,9 +278,9 @@ def write_check_files(docs_dir: Path, node_modules: Path | None,
     if OCRB_LICENSE.is_file():
         _write_if_changed(target / VENDOR_DIR / LICENSE_OCRB_NAME, OCRB_LICENSE.read_bytes())
     for v in VENDOR_FILES:
-        data = (node_modules / v.package / v.path).read_bytes()
+        part = (node_modules / v.package / v.path).read_bytes()
         _write_if_changed(target / VENDOR_DIR / (v.name + ".gz" if v.gzip else v.name),
-                          gzipped(data) if v.gzip else data)
+                          gzipped(part) if v.gzip else part)
     model, chars = browser_model(*validator_model())
     _write_if_changed(target / VENDOR_DIR / OCR_MODEL_NAME, gzipped(model))
     _write_if_changed(target / VENDOR_DIR / OCR_CHARS_NAME,

@@ -878,10 +878,13 @@ function idItems(id, otherPages, holder) {
     items.push({ id: "id_name", status: STATUS_UNSURE, text: "Of de naam op het " +
       "identiteitsbewijs de naam op het formulier is: " + CANNOT.toLowerCase() });
   }
-  // the BSN in the MRZ, or printed elsewhere on the copy (controle-mrz.js, printedBsn); "in
-  // orde" only where the page sees the personal number's place covered (personalNumberPlace):
-  // a number it cannot read (another type face) is no number it does not see
+  // the BSN in the MRZ, or printed elsewhere on the copy: read by the validator's recogniser
+  // (controle-ocr.js), or by the page's own digit shapes (controle-mrz.js, printedBsn); "in
+  // orde" where the recogniser read the document's lines and found no nine-digit number, or
+  // (without it) where the page sees the personal number's place covered (personalNumberPlace)
   const ocr = id.ocr && !id.ocr.error ? id.ocr : null;
+  const noOcr = r.valid && id.ocr && id.ocr.error ? "Het programma dat hier het BSN leest, " +
+    "werkt niet in uw browser. " : "";
   if (r.bsnVisible || id.printed === "visible" || (ocr && ocr.bsn)) {
     items.push({ id: "bsn", status: STATUS_MISSING, text: "Uw burgerservicenummer (BSN) is " +
       `leesbaar op de kopie van uw ${kind}` + (r.bsnVisible ? "" : ", waar het gedrukt staat") +
@@ -896,15 +899,15 @@ function idItems(id, otherPages, holder) {
     items.push({ id: "bsn", status: STATUS_OK, text: "Uw burgerservicenummer (BSN) is niet " +
       "leesbaar: wij zien het niet in de MRZ, en de plaats waar het gedrukt staat, is afgedekt." });
   } else if (r.valid && id.printed === "none") {
-    items.push({ id: "bsn", status: STATUS_UNSURE, text: "Wij zien niet dat uw " +
+    items.push({ id: "bsn", status: STATUS_UNSURE, text: noOcr + "Wij zien niet dat uw " +
       "burgerservicenummer (BSN) is afgedekt op de plaats waar het gedrukt staat. " + CANNOT +
       " Maak het BSN onleesbaar voordat u de kopie verstuurt, bijvoorbeeld met een strook " +
       "papier of een zwarte stift: waar het gedrukt staat en in de MRZ." });
   } else if (r.valid) {
-    items.push({ id: "bsn", status: STATUS_UNSURE, text: "Op de kopie staat een nummer dat " +
-      "wij niet goed kunnen lezen. Of dat uw burgerservicenummer (BSN) is, kunnen we hier " +
-      "niet controleren. Maak het BSN onleesbaar op alle plaatsen waar het staat: waar het " +
-      "gedrukt staat en in de MRZ." });
+    items.push({ id: "bsn", status: STATUS_UNSURE, text: noOcr + "Op de kopie staat een " +
+      "nummer dat wij niet goed kunnen lezen. Of dat uw burgerservicenummer (BSN) is, kunnen " +
+      "we hier niet controleren. Maak het BSN onleesbaar op alle plaatsen waar het staat: waar " +
+      "het gedrukt staat en in de MRZ." });
   } else {
     items.push({ id: "bsn", status: STATUS_UNSURE, text: "Of uw burgerservicenummer (BSN) op de " +
       "kopie leesbaar is, kunnen we hier niet controleren. Maak het onleesbaar voordat u de " +

@@ -109,8 +109,8 @@ export function holdsBsn(text) {
 }
 
 /**
- * An MRZ read (controle-mrz.js readMrz) with its document's lines read (read.ocr: {texts, bsn,
- * number}: a text holds a BSN, or another nine-digit number; or {error} where the browser
+ * An MRZ read (controle-mrz.js readMrz) with its document's lines read (read.ocr: {lines,
+ * bsn, number}: a text holds a BSN, or another nine-digit number; or {error} where the browser
  * cannot run the recogniser). Not read where the MRZ is not valid or already shows the BSN.
  * The lines' pixels are dropped.
  */
@@ -120,7 +120,8 @@ export async function withText(read, vendor) {
   if (!read.result.valid || read.result.bsnVisible || read.printed === "visible") return read;
   try {
     const texts = (await readLines(lines, vendor, (t) => holdsBsn(t.text))).map((t) => t.text);
-    read.ocr = { texts, bsn: texts.some(holdsBsn),
+    // what was read is not kept: only whether it holds a BSN or another nine-digit number
+    read.ocr = { lines: texts.length, bsn: texts.some(holdsBsn),
       number: texts.some((t) => nineDigitNumbers(t).length > 0) };
   } catch (error) {
     read.ocr = { error: String(error) };
