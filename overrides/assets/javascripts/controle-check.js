@@ -742,24 +742,30 @@ export async function checkFiles(files, base) {
 // among the files), the name on it, the BSN in it
 // ------------------------------------------------------------------------------------------
 
-async function mrzParts(p) {
-  if (!p.mrz) {
-    const shapes = await fetch(new URL("mrz.json", p.base).href).then((r) => {
-      if (!r.ok) throw new Error("mrz.json: " + r.status);
-      return r.json();
-    });
-    // in a Web Worker where the browser can (the page stays responsive), else here
-    let worker = null;
-    try {
-      worker = new Worker(new URL("controle-mrz-worker.js", import.meta.url).href,
-        { type: "module" });
-    } catch (e) {
-      worker = null;
-    }
-    const mod = worker ? null : await import(new URL("controle-mrz.js", import.meta.url).href);
-    p.mrz = { shapes, worker, mod, asked: 0, vendor: vendorUrl(p.base, "") };
-  }
+function mrzParts(p) {
+  // once per page (the warm-up and the reading ask for it alike)
+  if (!p.mrz) p.mrz = loadMrzParts(p).catch((error) => { p.mrz = null; throw error; });
   return p.mrz;
+}
+
+async function loadMrzParts(p) {
+  const shapes = await fetch(new URL("mrz.json", p.base).href).then((r) => {
+    if (!r.ok) throw new Error("mrz.json: " + r.status);
+    return r.json();
+  });
+  // in a Web Worker where the browser can (the page stays responsive), else here
+  let worker = null;
+  try {
+    worker = new Worker(new URL("controle-mrz-worker.js", import.meta.url).href,
+      { type: "module" });
+  } catch (e) {
+    worker = null;
+  }
+  const mod = worker ? null : await import(new URL("controle-mrz.js", import.meta.url).href);
+  const mrz = { shapes, worker, mod, asked: 0, vendor: vendorUrl(p.base, ""), broken: false };
+  // a worker that will not start says so once, maybe before it is asked anything (warmed up)
+  if (worker) worker.addEventListener("error", () => { mrz.broken = true; });
+  return mrz;
 }
 
 function warmRecogniser(p) {
@@ -793,6 +799,11 @@ function readInWorker(mrz, img) {
 }
 
 async function readOne(mrz, img) {
+  if (mrz.worker && mrz.broken) {
+    mrz.worker.terminate();
+    mrz.worker = null;
+    mrz.mod = await import(new URL("controle-mrz.js", import.meta.url).href);
+  }
   if (mrz.worker) {
     try {
       return await readInWorker(mrz, img);
@@ -892,7 +903,8 @@ function idItems(id, otherPages, holder) {
       "of een zwarte stift. Doe dat op alle plaatsen waar het staat: waar het gedrukt staat " +
       "en in de MRZ." });
   } else if (r.valid && ocr && !ocr.number) {
-    // the validator's recogniser read the document's lines of print: no nine-digit number
+    // the validator's recogniser read the document's lines of print: no number that may be a
+    // BSN (nor a bar over part of the personal number's place, print beside it)
     items.push({ id: "bsn", status: STATUS_OK, text: "Uw burgerservicenummer (BSN) is niet " +
       "leesbaar: wij zien het niet in de MRZ en niet op de rest van de kopie." });
   } else if (r.valid && id.printed === "none" && id.place === "covered") {

@@ -14,6 +14,10 @@ const MAX_WIDTH = 48 * 25; // a longer line is cut at this width
 // mrz.iter_bsn_candidates)
 const NINE_DIGITS = /(?<!\d)(\d(?:[ .-]?\d){8})(?!\d)/g;
 
+// pitches: a bar at least this long in the personal number's place with print beside it covers
+// only part of the number (controle-mrz.js BAR_MIN)
+const PART_COVER_BAR = 3;
+
 let loading = null;
 
 async function unpacked(url) {
@@ -103,6 +107,35 @@ export function nineDigitNumbers(text) {
   return [...text.matchAll(NINE_DIGITS)].map((m) => m[1].replace(/\D/g, ""));
 }
 
+// letters a digit in an unusual face is read as (a number read so is no number the page may
+// call covered)
+const LOOK_ALIKE = { O: "0", o: "0", Q: "0", D: "0", I: "1", l: "1", i: "1", L: "1", "|": "1",
+  Z: "2", z: "2", S: "5", s: "5", G: "6", b: "6", T: "7", B: "8", g: "9", q: "9" };
+
+// a run of at least so many digits (dots, spaces or dashes between groups) may be a BSN the
+// recogniser read a digit short of (a script face's digit taken for nothing), unless a date
+const PART_DIGITS = 7;
+const RUN = /(?<!\d)\d(?:[ .-]?\d){6,}(?!\d)/g;
+
+function isDate(digits) {
+  // DDMMYYYY, as ID documents print dates in digits
+  if (digits.length !== 8) return false;
+  const day = +digits.slice(0, 2), month = +digits.slice(2, 4), year = +digits.slice(4);
+  return day >= 1 && day <= 31 && month >= 1 && month <= 12 && year >= 1900 && year <= 2099;
+}
+
+/**
+ * A number that may be a BSN in a text, read with look-alike letters as digits: nine digits
+ * or more (valid or not), or PART_DIGITS or more that are no date; the document's number
+ * (from its MRZ; printed on the document too) left out.
+ */
+export function numberLike(text, documentNumber = "") {
+  const digits = (t) => [...t].map((ch) => LOOK_ALIKE[ch] || ch).join("");
+  const own = digits(documentNumber);
+  return [...digits(text).matchAll(RUN)].map((m) => m[0].replace(/\D/g, ""))
+    .some((n) => n.length >= PART_DIGITS && !isDate(n) && !(own && own.includes(n)));
+}
+
 /** Whether a text holds a BSN (nine digits that pass the 11-test). */
 export function holdsBsn(text) {
   return nineDigitNumbers(text).some(bsnIsValid);
@@ -110,8 +143,10 @@ export function holdsBsn(text) {
 
 /**
  * An MRZ read (controle-mrz.js readMrz) with its document's lines read (read.ocr: {lines,
- * bsn, number}: a text holds a BSN, or another nine-digit number; or {error} where the browser
- * cannot run the recogniser). Not read where the MRZ is not valid or already shows the BSN.
+ * bsn, number}: a text holds a BSN; a number that may be one (numberLike), or a bar over
+ * part of the personal number's place with print beside it; or {error}
+ * where the browser cannot run the recogniser). Not read where the MRZ is not valid or already
+ * shows the BSN.
  * The lines' pixels are dropped.
  */
 export async function withText(read, vendor) {
@@ -120,9 +155,12 @@ export async function withText(read, vendor) {
   if (!read.result.valid || read.result.bsnVisible || read.printed === "visible") return read;
   try {
     const texts = (await readLines(lines, vendor, (t) => holdsBsn(t.text))).map((t) => t.text);
-    // what was read is not kept: only whether it holds a BSN or another nine-digit number
+    // a bar over part of the personal number's place and print beside it: the number covered
+    // in part (its last digits may be too few to make a line the page cuts out)
+    const partly = read.place === "print" && read.placeMeasures.bar >= PART_COVER_BAR;
+    // what was read is not kept: only whether it holds a BSN or a number that may be one
     read.ocr = { lines: texts.length, bsn: texts.some(holdsBsn),
-      number: texts.some((t) => nineDigitNumbers(t).length > 0) };
+      number: partly || texts.some((t) => numberLike(t, read.result.number || "")) };
   } catch (error) {
     read.ocr = { error: String(error) };
   }
