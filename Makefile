@@ -50,7 +50,8 @@ system:
 	bash scripts/system-packages.sh
 
 # The browser parts, pinned in package.json and package-lock.json, installed by npm ci: the
-# help center's scan check (pdfjs-dist 5.6: 5.7+ needs Node >= 22.13; zxing-wasm; js-aruco2),
+# help center's scan check (pdfjs-dist 5.6: 5.7+ needs Node >= 22.13; zxing-wasm; js-aruco2;
+# onnxruntime-web for the validator's text recogniser),
 # which `formgen site prepare` copies into docs/controle/, and axe-core for the tests.
 # Optional packages (pdf.js's canvas for Node, 33 MB) are left out: pdf.js runs in the browser.
 NPM_STAMP := node_modules/.package-lock.json

@@ -1,7 +1,8 @@
 """The help center's scan check in headless Chromium: bytes, time, and agreement with the validator.
 
     python benchmarks/bench_scan_check.py [-n 12] [--seed 5] [--site DIR] [--bsn-cases N]
-    python benchmarks/bench_scan_check.py --corpus DIR [--limit 40] [--site DIR]
+    python benchmarks/bench_scan_check.py --corpus DIR [--limit 40] [--skip 0] [--site DIR]
+        [--validator-cache FILE]
 
 Builds the site (formgen site prepare + mkdocs build --strict; or uses --site), serves it on
 127.0.0.1 and drives the form page itself, as a customer would, with Debian's Chromium:
@@ -39,7 +40,10 @@ Builds the site (formgen site prepare + mkdocs build --strict; or uses --site), 
    gets the files a customer would pick (a folder's files, the PDF, an e-mail's attachments),
    the validator the item itself with that corpus's key and sender, as bench_external.py
    checks it. Only this part runs (no budget, no corpus of our own); the per-case lines add
-   what the corpus's manifest says is missing.
+   what the corpus's manifest says is missing. --skip N leaves out the first N items of that
+   order (tune on the first slice, report on the next); --validator-cache FILE keeps formgen
+   check's findings per item, so that the page's side can be measured again (another site:
+   --site) without the validator's minutes.
 """
 
 from __future__ import annotations
@@ -176,6 +180,8 @@ class Checker:
     def __init__(self, browser: object, url: str) -> None:
         self.ctx = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
         self.page = self.ctx.new_page()
+        if os.environ.get("BENCH_CONSOLE"):
+            self.page.on("console", lambda m: print("   console:", m.text[:400], flush=True))
         self.page.set_default_timeout(120_000)
         self.page.goto(url + FORM_PAGE, wait_until="networkidle")
 
@@ -259,8 +265,9 @@ class ExternalItem:
     missing: frozenset[str]
 
 
-def external_items(corpus: Path, limit: int) -> list[ExternalItem]:
-    """Up to limit items of a bench_external.py corpus, its recipes taken in turn."""
+def external_items(corpus: Path, limit: int, skip: int = 0) -> list[ExternalItem]:
+    """Up to limit items of a bench_external.py corpus, its recipes taken in turn, after the
+    first skip items in that order."""
     from corpus.external import ExternalCase
 
     saved = sorted(corpus.glob("cases-*.json"))
@@ -272,11 +279,11 @@ def external_items(corpus: Path, limit: int) -> list[ExternalItem]:
         case = ExternalCase.from_json(d)
         by_recipe.setdefault(case.recipe, []).append(case)
     picked: list[ExternalCase] = []
-    while len(picked) < limit and any(by_recipe.values()):
+    while len(picked) < skip + limit and any(by_recipe.values()):
         for recipe in sorted(by_recipe):
-            if by_recipe[recipe] and len(picked) < limit:
+            if by_recipe[recipe] and len(picked) < skip + limit:
                 picked.append(by_recipe[recipe].pop(0))
-    return [ExternalItem(c.name, c.path, c.sender, frozenset(c.missing)) for c in picked]
+    return [ExternalItem(c.name, c.path, c.sender, frozenset(c.missing)) for c in picked[skip:]]
 
 
 # the manifest's codes per aspect (tests/corpus/external.py: missing)
@@ -419,6 +426,10 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path,
                     help="agreement on a corpus of bench_external.py instead (part 6, read only)")
     ap.add_argument("--limit", type=int, default=40, help="items of --corpus checked")
+    ap.add_argument("--skip", type=int, default=0,
+                    help="items of --corpus left out first (the same order: a held-out slice)")
+    ap.add_argument("--validator-cache", type=Path,
+                    help="JSON file keeping formgen check's findings per --corpus item")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -430,7 +441,9 @@ def main() -> None:
                                      headless=True)
         with serve(site) as url:
             if args.corpus:
-                rows = agreement(browser, url, tmp, *external_corpus(args.corpus, args.limit))
+                rows = agreement(browser, url, tmp,
+                                 *external_corpus(args.corpus, args.limit, args.skip),
+                                 cache=args.validator_cache)
                 browser.close()
                 print_agreement(rows, f"items of {args.corpus}")
                 return
@@ -475,26 +488,33 @@ def main() -> None:
 Row = tuple[Any, dict[str, str], dict[str, str]]
 
 
-def external_corpus(corpus: Path, limit: int) -> tuple[list, bytes, dt.date]:
+def external_corpus(corpus: Path, limit: int, skip: int = 0) -> tuple[list, bytes, dt.date]:
     """The items, key and date bench_external.py checks that corpus with."""
     from bench_external import KEY
     from corpus.external import today
 
-    items = external_items(corpus, limit)
+    items = external_items(corpus, limit, skip)
     print(f"\n{len(items)} items of {corpus}", flush=True)
     return items, KEY, today()
 
 
 def agreement(browser: object, url: str, tmp: Path, cases: list, key: bytes,
-              today: dt.date | None) -> list[Row]:
-    """Each case through the page (one page, as a customer checking again) and the validator."""
+              today: dt.date | None, cache: Path | None = None) -> list[Row]:
+    """Each case through the page (one page, as a customer checking again) and the validator
+    (its findings kept in cache, a JSON file by case path, where given: the page's side can then
+    be measured again without the validator's minutes)."""
     rows: list[Row] = []
+    known = json.loads(cache.read_text()) if cache and cache.is_file() else {}
     checker = Checker(browser, url)
     try:
         for case in cases:
             files = customer_files(case.path, tmp / "files" / case.path.name)
             page = page_view(checker.check(files)) if files else {}
-            rows.append((case, validator_view(case, key, today), page))
+            if str(case.path) not in known:
+                known[str(case.path)] = validator_view(case, key, today)
+                if cache:
+                    cache.write_text(json.dumps(known, indent=1, sort_keys=True))
+            rows.append((case, known[str(case.path)], page))
             print(f"  {len(rows):3d} {case.kind}", flush=True)
     finally:
         checker.close()

@@ -1,7 +1,8 @@
 """What the help center's scan check ("Controleer uw scan") needs, written into the site at build
 time: the form's pages, boxes and rules from the layout contract, the validator's ink measures,
 the validator's darkness rules for pen, the pinned browser parts (pdf.js, the ZXing QR reader,
-js-aruco2, heic-to) copied from node_modules, and the MRZ's character shapes for the browser's
+js-aruco2, heic-to, onnxruntime-web) copied from node_modules, the validator's text recogniser
+made small (formgen.site.ocr_model), and the MRZ's character shapes for the browser's
 MRZ reader (controle-mrz.js), with the digits of a few type faces for a BSN printed elsewhere on
 the copy, the letters of its label ("BSN", "Persoonsnummer") and the place where the ID card and
 the passport print it (formgen.check.identity.layout).
@@ -27,6 +28,7 @@ from typing import Any
 
 from formgen.errors import SiteBuildError
 from formgen.form.build import layout_contract, write_bytes
+from formgen.site.ocr_model import browser_model, gzipped, validator_model
 
 CHECK_DIR = "controle"  # docs/controle/ -> site/controle/
 DATA_NAME = "formulier.json"
@@ -39,6 +41,7 @@ class VendorFile:
     package: str
     path: str  # inside node_modules/<package>/
     name: str  # in docs/controle/vendor/
+    gzip: bool = False  # written gzip-compressed as name + ".gz" (the browser unpacks it)
 
 
 # The browser parts, pinned in package.json / package-lock.json (npm ci installs them).
@@ -57,7 +60,14 @@ VENDOR_FILES = (
     # loaded only when a HEIC photo is picked that the browser cannot open itself
     VendorFile("heic-to", "dist/csp/heic-to.js", "heic-to.js"),
     VendorFile("heic-to", "LICENSE", "LICENSE.heic-to.txt"),
+    # onnxruntime-web for the validator's text recogniser (controle-ocr.js): loaded only when an
+    # ID copy's MRZ is read; its wasm (14.8 MB) is sent gzip-compressed (3.8 MB)
+    VendorFile("onnxruntime-web", "dist/ort.wasm.bundle.min.mjs", "ort.wasm.bundle.min.mjs"),
+    VendorFile("onnxruntime-web", "dist/ort-wasm-simd-threaded.wasm",
+               "ort-wasm-simd-threaded.wasm", gzip=True),
 )
+OCR_MODEL_NAME = "ocr-rec.onnx.gz"  # the validator's recogniser made small (site/ocr_model.py)
+OCR_CHARS_NAME = "ocr-rec.json"  # its classes' characters (0: the CTC blank)
 
 
 OCRB_FONT = Path("/usr/share/fonts/opentype/ocr-b/OCRB.otf")
@@ -268,8 +278,13 @@ def write_check_files(docs_dir: Path, node_modules: Path | None,
     if OCRB_LICENSE.is_file():
         _write_if_changed(target / VENDOR_DIR / LICENSE_OCRB_NAME, OCRB_LICENSE.read_bytes())
     for v in VENDOR_FILES:
-        _write_if_changed(target / VENDOR_DIR / v.name,
-                          (node_modules / v.package / v.path).read_bytes())
+        part = (node_modules / v.package / v.path).read_bytes()
+        _write_if_changed(target / VENDOR_DIR / (v.name + ".gz" if v.gzip else v.name),
+                          gzipped(part) if v.gzip else part)
+    model, chars = browser_model(*validator_model())
+    _write_if_changed(target / VENDOR_DIR / OCR_MODEL_NAME, gzipped(model))
+    _write_if_changed(target / VENDOR_DIR / OCR_CHARS_NAME,
+                      json.dumps({"chars": chars}, ensure_ascii=False).encode("utf-8") + b"\n")
     return target
 
 

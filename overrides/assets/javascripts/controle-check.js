@@ -643,6 +643,7 @@ export async function checkFiles(files, base) {
       else if (!found.form) {
         otherPages++;
         idCandidates.push({ img, entry });
+        if (idCandidates.length === 1) warmRecogniser(p); // loads while the other pages are read
       }
       else if (found.other) otherForm = found.token;
       else {
@@ -741,24 +742,37 @@ export async function checkFiles(files, base) {
 // among the files), the name on it, the BSN in it
 // ------------------------------------------------------------------------------------------
 
-async function mrzParts(p) {
-  if (!p.mrz) {
-    const shapes = await fetch(new URL("mrz.json", p.base).href).then((r) => {
-      if (!r.ok) throw new Error("mrz.json: " + r.status);
-      return r.json();
-    });
-    // in a Web Worker where the browser can (the page stays responsive), else here
-    let worker = null;
-    try {
-      worker = new Worker(new URL("controle-mrz-worker.js", import.meta.url).href,
-        { type: "module" });
-    } catch (e) {
-      worker = null;
-    }
-    const mod = worker ? null : await import(new URL("controle-mrz.js", import.meta.url).href);
-    p.mrz = { shapes, worker, mod, asked: 0 };
-  }
+function mrzParts(p) {
+  // once per page (the warm-up and the reading ask for it alike)
+  if (!p.mrz) p.mrz = loadMrzParts(p).catch((error) => { p.mrz = null; throw error; });
   return p.mrz;
+}
+
+async function loadMrzParts(p) {
+  const shapes = await fetch(new URL("mrz.json", p.base).href).then((r) => {
+    if (!r.ok) throw new Error("mrz.json: " + r.status);
+    return r.json();
+  });
+  // in a Web Worker where the browser can (the page stays responsive), else here
+  let worker = null;
+  try {
+    worker = new Worker(new URL("controle-mrz-worker.js", import.meta.url).href,
+      { type: "module" });
+  } catch (e) {
+    worker = null;
+  }
+  const mod = worker ? null : await import(new URL("controle-mrz.js", import.meta.url).href);
+  const mrz = { shapes, worker, mod, asked: 0, vendor: vendorUrl(p.base, ""), broken: false };
+  // a worker that will not start says so once, maybe before it is asked anything (warmed up)
+  if (worker) worker.addEventListener("error", () => { mrz.broken = true; });
+  return mrz;
+}
+
+function warmRecogniser(p) {
+  // the MRZ worker started and its text recogniser loading (controle-ocr.js), not awaited
+  mrzParts(p).then((mrz) => {
+    if (mrz.worker) mrz.worker.postMessage({ warm: true, vendor: mrz.vendor });
+  }).catch(() => {});
 }
 
 function readInWorker(mrz, img) {
@@ -780,11 +794,16 @@ function readInWorker(mrz, img) {
     mrz.worker.addEventListener("error", failed);
     const grey = img.grey.slice(); // a copy moves to the worker; the page keeps its own
     mrz.worker.postMessage({ id, grey, width: img.width, height: img.height,
-      shapes: mrz.shapes }, [grey.buffer]);
+      shapes: mrz.shapes, vendor: mrz.vendor }, [grey.buffer]);
   });
 }
 
 async function readOne(mrz, img) {
+  if (mrz.worker && mrz.broken) {
+    mrz.worker.terminate();
+    mrz.worker = null;
+    mrz.mod = await import(new URL("controle-mrz.js", import.meta.url).href);
+  }
   if (mrz.worker) {
     try {
       return await readInWorker(mrz, img);
@@ -795,7 +814,10 @@ async function readOne(mrz, img) {
       mrz.mod = await import(new URL("controle-mrz.js", import.meta.url).href);
     }
   }
-  return mrz.mod.readMrz(img, mrz.shapes);
+  const read = mrz.mod.readMrz(img, mrz.shapes);
+  if (!read) return read;
+  const ocr = await import(new URL("controle-ocr.js", import.meta.url).href);
+  return ocr.withText(read, mrz.vendor);
 }
 
 async function readIdDocument(candidates, p) {
@@ -867,28 +889,37 @@ function idItems(id, otherPages, holder) {
     items.push({ id: "id_name", status: STATUS_UNSURE, text: "Of de naam op het " +
       "identiteitsbewijs de naam op het formulier is: " + CANNOT.toLowerCase() });
   }
-  // the BSN in the MRZ, or printed elsewhere on the copy (controle-mrz.js, printedBsn); "in
-  // orde" only where the page sees the personal number's place covered (personalNumberPlace):
-  // a number it cannot read (another type face) is no number it does not see
-  if (r.bsnVisible || id.printed === "visible") {
+  // the BSN in the MRZ, or printed elsewhere on the copy: read by the validator's recogniser
+  // (controle-ocr.js), or by the page's own digit shapes (controle-mrz.js, printedBsn); "in
+  // orde" where the recogniser read the document's lines and found no nine-digit number, or
+  // (without it) where the page sees the personal number's place covered (personalNumberPlace)
+  const ocr = id.ocr && !id.ocr.error ? id.ocr : null;
+  const noOcr = r.valid && id.ocr && id.ocr.error ? "Het programma dat hier het BSN leest, " +
+    "werkt niet in uw browser. " : "";
+  if (r.bsnVisible || id.printed === "visible" || (ocr && ocr.bsn)) {
     items.push({ id: "bsn", status: STATUS_MISSING, text: "Uw burgerservicenummer (BSN) is " +
       `leesbaar op de kopie van uw ${kind}` + (r.bsnVisible ? "" : ", waar het gedrukt staat") +
       ". Maak het onleesbaar voordat u de kopie verstuurt, bijvoorbeeld met een strook papier " +
       "of een zwarte stift. Doe dat op alle plaatsen waar het staat: waar het gedrukt staat " +
       "en in de MRZ." });
+  } else if (r.valid && ocr && !ocr.number) {
+    // the validator's recogniser read the document's lines of print: no number that may be a
+    // BSN (nor a bar over part of the personal number's place, print beside it)
+    items.push({ id: "bsn", status: STATUS_OK, text: "Uw burgerservicenummer (BSN) is niet " +
+      "leesbaar: wij zien het niet in de MRZ en niet op de rest van de kopie." });
   } else if (r.valid && id.printed === "none" && id.place === "covered") {
     items.push({ id: "bsn", status: STATUS_OK, text: "Uw burgerservicenummer (BSN) is niet " +
       "leesbaar: wij zien het niet in de MRZ, en de plaats waar het gedrukt staat, is afgedekt." });
   } else if (r.valid && id.printed === "none") {
-    items.push({ id: "bsn", status: STATUS_UNSURE, text: "Wij zien niet dat uw " +
+    items.push({ id: "bsn", status: STATUS_UNSURE, text: noOcr + "Wij zien niet dat uw " +
       "burgerservicenummer (BSN) is afgedekt op de plaats waar het gedrukt staat. " + CANNOT +
       " Maak het BSN onleesbaar voordat u de kopie verstuurt, bijvoorbeeld met een strook " +
       "papier of een zwarte stift: waar het gedrukt staat en in de MRZ." });
   } else if (r.valid) {
-    items.push({ id: "bsn", status: STATUS_UNSURE, text: "Op de kopie staat een nummer dat " +
-      "wij niet goed kunnen lezen. Of dat uw burgerservicenummer (BSN) is, kunnen we hier " +
-      "niet controleren. Maak het BSN onleesbaar op alle plaatsen waar het staat: waar het " +
-      "gedrukt staat en in de MRZ." });
+    items.push({ id: "bsn", status: STATUS_UNSURE, text: noOcr + "Op de kopie staat een " +
+      "nummer dat wij niet goed kunnen lezen. Of dat uw burgerservicenummer (BSN) is, kunnen " +
+      "we hier niet controleren. Maak het BSN onleesbaar op alle plaatsen waar het staat: waar " +
+      "het gedrukt staat en in de MRZ." });
   } else {
     items.push({ id: "bsn", status: STATUS_UNSURE, text: "Of uw burgerservicenummer (BSN) op de " +
       "kopie leesbaar is, kunnen we hier niet controleren. Maak het onleesbaar voordat u de " +

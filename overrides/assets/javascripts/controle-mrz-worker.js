@@ -1,13 +1,22 @@
 /*
   The MRZ reader (controle-mrz.js) in a Web Worker: the page stays responsive while an ID photo
-  is read. It gets a page's grey pixels and the OCR-B shapes, and answers with what it read.
+  is read. It gets a page's grey pixels and the OCR-B shapes, and answers with what it read;
+  with vendor (the browser parts' folder), the document's lines of print read by the
+  validator's recogniser too (controle-ocr.js, withText).
 */
 import { readMrz } from "./controle-mrz.js";
+import { recogniser, withText } from "./controle-ocr.js";
 
-self.onmessage = (event) => {
-  const { id, grey, width, height, shapes } = event.data;
+self.onmessage = async (event) => {
+  const { id, grey, width, height, shapes, vendor, warm } = event.data;
+  if (warm) { // an ID copy is coming: load the recogniser meanwhile (its failure shows later)
+    recogniser(vendor).catch(() => {});
+    return;
+  }
   try {
-    self.postMessage({ id, read: readMrz({ grey, width, height }, shapes) });
+    const read = readMrz({ grey, width, height }, shapes);
+    if (read && vendor) await withText(read, vendor);
+    self.postMessage({ id, read });
   } catch (error) {
     self.postMessage({ id, error: String(error) });
   }

@@ -1000,6 +1000,53 @@ export function personalNumberPlace(doc, mask, layout, labelShapes = null) {
     labelHigh: +high.toFixed(2), ...measures };
 }
 
+const LINE_PAD = [0.6, 0.35]; // a line cut out for the recogniser: its height's share beside, above/below
+const LINE_JOIN = 3; // rows on one line closer than so many heights are one line
+const LINE_MAX = 40; // lines cut out at most (the document's rows, longest first)
+const LINE_MIN_ASPECT = 3; // a line narrower than so many heights holds no nine digits
+
+/**
+ * The lines of print on the document view (its rows of specks; rows on one line close
+ * together joined), cut out as grey images for the recogniser (controle-ocr.js).
+ */
+export function textLines(doc, docRows) {
+  const boxes = docRows.map((r) => {
+    const x0 = Math.min(...r.specks.map((s) => s.x0)), x1 = Math.max(...r.specks.map((s) => s.x1));
+    const y0 = Math.min(...r.specks.map((s) => s.y0)), y1 = Math.max(...r.specks.map((s) => s.y1));
+    return { x0, x1, y0, y1, h: r.h, n: r.specks.length };
+  }).sort((a, b) => a.x0 - b.x0);
+  const joined = [];
+  for (const b of boxes) {
+    const m = joined.find((o) => b.x0 > o.x0 && b.x0 - o.x1 < LINE_JOIN * o.h &&
+      Math.abs((b.y0 + b.y1) / 2 - (o.y0 + o.y1) / 2) < 0.4 * o.h && b.h < 1.4 * o.h &&
+      b.h > 0.7 * o.h);
+    if (m) {
+      Object.assign(m, { x1: Math.max(m.x1, b.x1), y0: Math.min(m.y0, b.y0),
+        y1: Math.max(m.y1, b.y1), n: m.n + b.n });
+    } else {
+      joined.push({ ...b });
+    }
+  }
+  // only lines wide enough for nine digits (the validator's NINE_DIGITS_MIN_ASPECT), most
+  // characters first
+  const wide = joined.filter((b) => b.x1 - b.x0 + 1 >= LINE_MIN_ASPECT * (b.y1 - b.y0 + 1));
+  wide.sort((a, b) => b.n - a.n);
+  return wide.slice(0, LINE_MAX).map((b) => {
+    const h = b.y1 - b.y0 + 1;
+    const x0 = Math.max(0, Math.round(b.x0 - LINE_PAD[0] * h));
+    const x1 = Math.min(doc.width - 1, Math.round(b.x1 + LINE_PAD[0] * h));
+    const y0 = Math.max(0, Math.round(b.y0 - LINE_PAD[1] * h));
+    const y1 = Math.min(doc.height - 1, Math.round(b.y1 + LINE_PAD[1] * h));
+    const width = x1 - x0 + 1, height = y1 - y0 + 1;
+    const grey = new Uint8ClampedArray(width * height);
+    for (let y = 0; y < height; y++) {
+      grey.set(doc.grey.subarray((y0 + y) * doc.width + x0, (y0 + y) * doc.width + x1 + 1),
+        y * width);
+    }
+    return { grey, width, height, box: [x0, y0, x1, y1] };
+  });
+}
+
 function rotated(grey, width, height, quarter) {
   // the grey image turned by quarter * 90 degrees clockwise
   if (!quarter) return { grey, width, height };
@@ -1058,5 +1105,6 @@ export function readMrz(img, shapes) {
   const printed = [onPage, onDocument].includes("visible") ? "visible"
     : [onPage, onDocument].includes("unsure") ? "unsure" : "none";
   const { place, ...placeMeasures } = personalNumberPlace(doc, docMask, layout, shapes);
-  return { found: true, result: best.result, printed, place, placeMeasures };
+  return { found: true, result: best.result, printed, place, placeMeasures,
+    lines: textLines(doc, docRows) };
 }
