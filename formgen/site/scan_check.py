@@ -73,6 +73,9 @@ OCR_CHARS_NAME = "ocr-rec.json"  # its classes' characters (0: the CTC blank)
 OCRB_FONT = Path("/usr/share/fonts/opentype/ocr-b/OCRB.otf")
 OCRB_LICENSE = Path("/usr/share/doc/fonts-ocr-b/copyright")  # beside the other licences
 LICENSE_OCRB_NAME = "LICENSE.ocr-b.txt"
+# the recogniser's models are PaddleOCR's (Apache-2.0), as rapidocr-onnxruntime ships them
+OCR_LICENSE = Path("/usr/share/common-licenses/Apache-2.0")
+LICENSE_OCR_NAME = "LICENSE.paddleocr.txt"
 MRZ_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<"
 # a character's cell: one pitch wide, from the top of a capital to the baseline, sampled on this
 # grid (the browser samples a read character on the same grid)
@@ -277,6 +280,11 @@ def write_check_files(docs_dir: Path, node_modules: Path | None,
     _write_if_changed(target / MRZ_NAME, shapes.encode("utf-8") + b"\n")
     if OCRB_LICENSE.is_file():
         _write_if_changed(target / VENDOR_DIR / LICENSE_OCRB_NAME, OCRB_LICENSE.read_bytes())
+    if OCR_LICENSE.is_file():
+        _write_if_changed(target / VENDOR_DIR / LICENSE_OCR_NAME,
+                          b"The text recogniser (PaddleOCR's PP-OCRv4 rec model, from "
+                          b"rapidocr-onnxruntime), made smaller by formgen/site/ocr_model.py, "
+                          b"is under the Apache License 2.0:\n\n" + OCR_LICENSE.read_bytes())
     for v in VENDOR_FILES:
         part = (node_modules / v.package / v.path).read_bytes()
         _write_if_changed(target / VENDOR_DIR / (v.name + ".gz" if v.gzip else v.name),
