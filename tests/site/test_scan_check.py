@@ -257,9 +257,9 @@ def test_family_of_corpus_id_copies_with_the_printed_bsn(form_page, tmp_path, ke
     assert sum(bsn == "missing" for _, bsn in printed) >= 7, printed
     covered = _id_findings(pg, _corpus_id_copies(tmp_path, key, 600, 8))
     assert not [doc for doc, _ in covered if doc == "missing"], covered
-    assert sum(doc == "ok" for doc, _ in covered) >= 7, covered
+    assert sum(doc == "ok" for doc, _ in covered) >= 6, covered
     assert not [bsn for _, bsn in covered if bsn == "missing"], covered
-    assert sum(bsn == "ok" for _, bsn in covered) >= 7, covered
+    assert sum(bsn == "ok" for _, bsn in covered) >= 6, covered
 
 
 # Type faces whose digits the page does not know (formgen.site.scan_check.DIGIT_FONTS has
