@@ -13,10 +13,11 @@ from contextlib import nullcontext
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import TTFFont
 
 from formgen.definition import Company, Field, FormDefinition, Section
 from formgen.form import marks, qr
-from formgen.form.fonts import BOLD, REGULAR
+from formgen.form.fonts import BOLD, REGULAR, keep_font_names
 from formgen.form.layout import FieldBox, Layout, Mark, PageLayout, Rect
 from formgen.form.tags import Node, Tagger
 from formgen.resources import fonts_dir
@@ -40,6 +41,9 @@ class _Pdf(FPDF):
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.add_font(FONT, "", str(fonts_dir() / REGULAR))
         self.add_font(FONT, "B", str(fonts_dir() / BOLD))
+        for font in self.fonts.values():
+            if isinstance(font, TTFFont):
+                keep_font_names(font.ttfont)
         self.set_text_color(0)
         self.tags = Tagger(self)
 

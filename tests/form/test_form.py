@@ -163,3 +163,22 @@ def test_blank_form_is_reproducible(blank_pdf: bytes) -> None:
 
 def test_prefilled_form_is_small(prefilled_pdf: bytes) -> None:
     assert len(prefilled_pdf) <= 80_000
+
+
+def test_embedded_fonts_carry_their_names_only() -> None:
+    """fontTools 4.69 keeps every name record when it subsets (DejaVu's licence text: 9.5 KB
+    in each embedded font, the prefilled form over its size); the form keeps the names."""
+    from fontTools.ttLib import TTFont
+
+    from formgen.definition import load_company
+    from formgen.form.fonts import NAME_IDS, _subset_field_font
+    from formgen.form.template import build_template
+
+    reader = PdfReader(io.BytesIO(build_template(FORM, load_company()).pdf))
+    files = [_subset_field_font().data]
+    for font in reader.pages[0]["/Resources"]["/Font"].values():
+        descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        files.append(descriptor["/FontFile2"].get_object().get_data())
+    assert len(files) >= 3
+    for data in files:
+        assert {r.nameID for r in TTFont(io.BytesIO(data))["name"].names} <= set(NAME_IDS)
