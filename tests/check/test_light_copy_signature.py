@@ -37,9 +37,11 @@ def test_a_pen_signature_photographed_in_a_shadow_is_a_signature(tmp_path: Path,
     assert status == "ok", rules
 
 
-# Seed 7's two photos: `faint-letter` (review, the safe side) with opencv 5.1 / numpy 2.4 /
-# pillow 13 (failed at 8106d4f on that install too): to look into
-DRIFTED = pytest.mark.xfail(reason="faint-letter review on this install's packages")
+# Seed 7's two photos: `faint-letter` (review, the safe side) on some days: the corpus draws
+# its dates from today, and their faint marks lie 1e-5 to 5e-5 of the box beyond the noise
+# (faint-letter needs > 0); (7, 7) missing on 2026-12-05 and -07, not -06; (7, 1) on -05 only
+# (benchmarks/tuning-ink.md#the-drift-was-the-date-session-20)
+DRIFTED = pytest.mark.xfail(reason="faint-letter review on some days (the corpus' dates)")
 
 
 @pytest.mark.parametrize(("seed", "index"), [(11, 1), pytest.param(7, 7, marks=DRIFTED),
