@@ -32,7 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # this tree's formgen, not the installed one
 from corpus import forms  # noqa: E402
 from corpus.latin_names import (  # noqa: E402
     other_latin_name,

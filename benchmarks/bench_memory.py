@@ -99,7 +99,7 @@ def _big_jpeg(path: Path) -> Path:
 def _id_page_600dpi(path: Path) -> Path:
     import datetime as dt
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    sys.path[:0] = [str(Path(__file__).resolve().parents[1] / d) for d in (".", "tests")]
     from corpus.id_documents import id_card_page
 
     page = id_card_page(dpi=600, surname="JANSEN", given_names="ANNA", masked_bsn=True,
@@ -227,7 +227,7 @@ BOMB_CAP_MB = 4096  # a bomb that gets through dies here instead of taking the m
 
 
 def bomb_cases(root: Path) -> list[tuple[str, Callable[[], Path]]]:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    sys.path[:0] = [str(Path(__file__).resolve().parents[1] / d) for d in (".", "tests")]
     from corpus import bombs
 
     def write(name: str, make: Callable[[], bytes]) -> Callable[[], Path]:

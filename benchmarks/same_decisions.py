@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 OWN_KEY = "corpus-test-key-0123456789abcdef"
 EXT_KEY = "external-corpus-key-0123456789abcdef"

@@ -118,12 +118,8 @@ def _not_yet(generator: str, old_request: bool, kind: str) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("old_request", [True, False])
-def test_own_generator(request: pytest.FixtureRequest, tmp_path: Path, kind: str,
-                       old_request: bool) -> None:
+def test_own_generator(tmp_path: Path, kind: str, old_request: bool) -> None:
     _not_yet("own", old_request, kind)
-    if old_request and kind == "own":  # found on 2026-12-05 and -07, not on -06: the corpus'
-        # dates come from today (benchmarks/tuning-ink.md#the-drift-was-the-date-session-20)
-        request.applymarker(pytest.mark.xfail(reason="ID not found on some days (the dates)"))
     path, frm = _own_case(tmp_path, 90 + KINDS.index(kind), kind, old_request)
     _assert_judged(check_submission(path, key=KEY, from_address=frm), kind)
 

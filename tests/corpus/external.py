@@ -46,6 +46,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from formgen.form import Customer, blank_form, layout_contract, prefilled_form
 
+from . import clock
+
 HANDWRITING = {
     "dancing": "/usr/share/fonts/opentype/dancingscript/DancingScript-Regular.otf",
     "humor": "/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf",
@@ -97,7 +99,7 @@ def half_of(seed: int, index: int) -> str:
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    return clock.today()
 
 
 # --------------------------------------------------------------------------------------------

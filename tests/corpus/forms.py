@@ -18,6 +18,8 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
+from . import clock
+
 HANDWRITING_FONTS = (
     "/usr/share/fonts/opentype/dancingscript/DancingScript-Regular.otf",
     "/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf",
@@ -366,7 +368,7 @@ def fill_values(kind: str, rng: Rng, *, today: dt.date | None = None) -> str:
     if kind == "iban":
         return iban_nl(rng)
     if kind == "date":
-        d = (today or dt.date.today()) - dt.timedelta(days=int(rng.integers(0, 8)))
+        d = (today or clock.today()) - dt.timedelta(days=int(rng.integers(0, 8)))
         return d.strftime("%d-%m-%Y")
     if kind == "place":
         return _pick(rng, PLACES)

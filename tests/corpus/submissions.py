@@ -43,7 +43,7 @@ from formgen import token as tokens
 from formgen.form.build import blank_form, layout_contract, prefilled_form
 from formgen.form.customers import Customer
 
-from . import forms
+from . import clock, forms
 from .forms import Rng
 
 try:  # the other helper's module; the ID part is isolated in id_page()
@@ -84,7 +84,7 @@ def _blank() -> bytes:
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    return clock.today()
 
 
 @dataclass
