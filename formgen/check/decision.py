@@ -986,12 +986,20 @@ def border_whole(cover: float) -> bool:
     return cover >= WHOLE_COVER
 
 
-def explanation(decision: Decision, measures: dict[str, Any] | None = None) -> dict[str, Any]:
+def explanation(decision: Decision, measures: dict[str, Any] | None = None,
+                members: dict[str, tuple[str, dict[str, Any] | None]] | None = None
+                ) -> dict[str, Any]:
     """A box's decision for ``--explain`` and the report (JSON): the rule that decided, all
     rules that set its status in order, the conditions of ink-written it did not meet, and
-    the measures taken (floats rounded)."""
-    return {"rule": decision.rule, "rules": list(decision.rules), "unmet": list(decision.unmet),
-            "measures": {k: _rounded(v) for k, v in (measures or {}).items()}}
+    the measures taken (floats rounded). A group's also holds "members": per box judged in it,
+    its status and its own explanation (the same keys)."""
+    shown = {"rule": decision.rule, "rules": list(decision.rules),
+             "unmet": list(decision.unmet),
+             "measures": {k: _rounded(v) for k, v in (measures or {}).items()}}
+    if members is not None:
+        shown["members"] = {code: {"status": status, **(explain or {})}
+                            for code, (status, explain) in members.items()}
+    return shown
 
 
 def _rounded(value: Any) -> Any:

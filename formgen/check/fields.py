@@ -219,7 +219,8 @@ def _field_checks(pages: dict[int, list[FormPage]], template: FormTemplate,
         corrected = [c for c in members if c.status is Status.REVIEW and CORRECTED in c.message]
         status, rule = decide_group([c.status for c in members], bool(corrected))
         explain = explanation(Decision(status, [rule]), {
-            "boxes": {c.code: str(c.status) for c in members}})
+            "boxes": {c.code: str(c.status) for c in members}},
+            members={c.code: (str(c.status), c.explain) for c in members})
         if rule == "group-corrected":  # a value struck out, another beside it: read which holds
             checks.append(Check(f"group:{group_id}", status,
                                 "; ".join(c.message for c in corrected), page=corrected[0].page,

@@ -72,7 +72,17 @@ def explained(results: list[SubmissionResult]) -> list[str]:
                 continue
             lines.append(f"{check.code} ({check_label(check.code)}): "
                          f"{STATUSES[check.status]}")
-            lines += ["  " + line for line in describe(check.explain)]
+            lines += ["  " + line for line in _described(check.explain)]
+    return lines
+
+
+def _described(explain: dict[str, Any]) -> list[str]:
+    """describe's lines of a box; of a group, then each of its boxes' own, indented."""
+    lines = describe(explain)
+    for code, member in explain.get("members", {}).items():
+        lines.append(f"{code} ({check_label(code)}): {STATUSES[Status(member['status'])]}")
+        if "rules" in member:
+            lines += ["  " + line for line in describe(member)]
     return lines
 
 
@@ -141,7 +151,7 @@ def write_report(results: list[SubmissionResult], out_dir: Path) -> Path:
         lines = open_lines(result, OPEN)
         note = recipient(result)[1] if reply_message(result) is not None else None
         rows = [{"check": c, "label": check_label(c.code), "crops": _crops(c),
-                 "explain": describe(c.explain) if c.explain is not None else []}
+                 "explain": _described(c.explain) if c.explain is not None else []}
                 for c in result.checks]
         to_copy = _to_copy(result)
         values, alone = _values(result, to_copy)

@@ -54,6 +54,9 @@ ZIGZAG_MIN_ASPECT = 2.0  # ... across twice the ink's height at least: no single
 CORRECTION_MIN_PIXELS = 60
 CORRECTION_MIN_PIECE = 20
 INSET = 3  # px: the box's own border is not writing
+# A stretch of ink no wider nor taller than this (px at CHECK_DPI) is a toner speck, no word:
+# a copy's specks across the box made the writing's width, which a strike must cover, the box's.
+SPECK_WORD = 6
 # A line that runs on past the box's border (BEYOND_BORDER px outside its edge, for
 # PAGE_LINE_REACH px, ink on PAGE_LINE_SHARE of them) crosses the page: a fold or a streak.
 BEYOND_BORDER, PAGE_LINE_REACH, PAGE_LINE_SHARE = 8, 25, 0.6
@@ -343,8 +346,8 @@ def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,
     for segment in by_length + chained:  # a whole run first: its measures are the surer
         x0, y0, x1, y1 = segment
         length = float(np.hypot(x1 - x0, y1 - y0))
-        if length <= longest or found is not None and segment in chained:
-            continue  # a shorter run of the same strike
+        if length <= longest or found is not None and segment in chained and written is None:
+            continue  # a shorter run of the same strike (in light ink a chain may be longer)
         if runs_on(segment):
             set_aside.append(segment)
             continue
@@ -640,11 +643,17 @@ def _beside(ink: np.ndarray, stroke: np.ndarray, left: int, right: int,
 
 
 def _words(writing: np.ndarray) -> list[tuple[int, int]]:
-    """(first, last) column of each stretch of writing, gaps of up to WORD_GAP px closed."""
+    """(first, last) column of each stretch of writing, gaps of up to WORD_GAP px closed; a
+    stretch no wider nor taller than SPECK_WORD px is a toner speck, no word."""
     columns = np.flatnonzero(writing.sum(axis=0) >= 2)
     if not columns.size:
         return []
     breaks = np.flatnonzero(np.diff(columns) > WORD_GAP)
     starts = np.r_[columns[0], columns[breaks + 1]]
     ends = np.r_[columns[breaks], columns[-1]]
-    return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
+    words = []
+    for a, b in zip(starts, ends, strict=True):
+        rows = np.flatnonzero(writing[:, a:b + 1].any(axis=1))
+        if max(b - a + 1, rows[-1] - rows[0] + 1) > SPECK_WORD:
+            words.append((int(a), int(b)))
+    return words
