@@ -28,7 +28,7 @@ import numpy as np
 import pytest
 from corpus import bands as B
 
-from formgen.check.fields import check_form_pages
+from formgen.check.fields import check_form_pages, hand_decision
 from formgen.check.form_pages import find_form_page
 from formgen.check.intake.model import Page
 from formgen.check.verdict import Status
@@ -130,3 +130,19 @@ def test_empty_text_boxes_holding_only_a_bands_noise_are_missing(
     statuses = judged[("external", 202)]
     assert {box: statuses[box] for box in ("signer_name", "sign_place", "sign_date")} == \
         dict.fromkeys(("signer_name", "sign_place", "sign_date"), Status.MISSING)
+
+
+def test_an_empty_date_amid_stipple_with_few_pen_strokes_is_not_written() -> None:
+    """Families seed 160 (bench_bands.py's draws 150-169, the date left empty): a band of the
+    drum's stipple across the date box left ink beyond the noise around (203 px) with 17 px
+    of it along pen strokes, and the box was `ok` by `ink-written` alone: no second opinion
+    is asked where the pen strokes reach STROKE_MIN_PIXELS. Amid such noise, pen strokes
+    under FIELD_MIN_PIXELS must be seen or read as text (`strokes-few-unseen`); only the
+    date box is judged (the page's other boxes cost OCR)."""
+    image, dpi, written = B.families_page(160, "empty_date")
+    assert "sign_date" not in written
+    template = get_template()
+    found = find_form_page(Page("scan.png", 1, 1, image, dpi, False, None), template, None)
+    assert found is not None and found.number == 2
+    decision = hand_decision([found], template, "sign_date")
+    assert decision.status is not Status.OK, decision.rules
