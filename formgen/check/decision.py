@@ -189,6 +189,11 @@ RULES: dict[str, Rule] = {
                          "veel korrel en geen pennenstreken: alleen een gelezen antwoord telt, en "
                          "dat is er niet (een regel van rand tot rand van het vak is een band "
                          "ruis)"),
+    "strokes-few-unseen": Rule(Status.REVIEW, ("FIELD_MIN_PIXELS", "ANSWER_MIN_CHARACTERS",
+                                               "ACROSS_MIN_REACH"),
+                               "genoeg inkt, maar weinig ervan ligt langs pennenstreken (een "
+                               "band of vlekken van de kopie), en de tekstherkenning ziet geen "
+                               "regel tekst en leest geen antwoord: een mens kijkt"),
     "light-seen": Rule(None, ("LIGHT_ANSWER_CONTRAST", "VALUE_MIN_CHARACTERS"),
                        "lichte inkt, maar de tekstherkenning ziet of leest tekst"),
     "light-unread": Rule(Status.REVIEW, ("LIGHT_ANSWER_CONTRAST", "VALUE_MIN_CHARACTERS",
@@ -673,6 +678,16 @@ def seen_or_read(m: BoxMeasures, *, detector: bool = True) -> bool:
         or answer_read(m))
 
 
+def few_strokes_unseen(m: BoxMeasures) -> bool:
+    """A required text box taken for written whose ink along pen strokes beyond the noise is
+    less than the ink rules ask of writing (FIELD_MIN_PIXELS), where the detector sees no
+    line of writing and no answer is read (seen_or_read): a band's clumps, not a pen. Also
+    where the noise around is not measured (no blank paper beside the box: its neighbours
+    are boxes) (benchmarks/tuning-ink.md#few-pen-strokes-in-a-band-session-20)."""
+    return m.required and not m.signature and not m.change and \
+        writing_pixels(m.strokes()) < FIELD_MIN_PIXELS and not seen_or_read(m)
+
+
 def second_opinion(decision: Decision, m: BoxMeasures) -> None:
     """Ask PP-OCR where the ink rules are least sure (tuning notes: benchmarks/tuning-ink.md,
     benchmarks/tuning-text-lines.md). A new value taken for written must read as letters; one
@@ -682,9 +697,11 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
     the signature left to a person is written when the detector sees a clear line of writing
     (a signature: as wide as one) or an answer is read, or when the ink along pen strokes
     alone is writing; not when its ink is mostly noise without pen
-    strokes. Amid much noise without pen strokes only an answer read counts. A required box
-    in light ink must look like text too. A box found empty that holds pen strokes, or a
-    faint piece as long as a letter, goes to a person. A required text box still left to a
+    strokes. Amid much noise without pen strokes only an answer read counts; a required text
+    box taken for written with fewer pen strokes than writing needs must be seen or read as
+    text (few_strokes_unseen). A required box in light ink must look like text too. A box
+    found empty that holds pen strokes, or a faint piece as long as a letter, goes to a
+    person. A required text box still left to a
     person is empty where its ink is the noise around it, nothing is read and the paper in it
     is not shaded (unread_amid_noise: a copier's band through an empty box)."""
     status, ink = decision.status, m.ink
@@ -725,6 +742,9 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
     if status is Status.OK and m.required and not m.signature \
             and ink.contrast < LIGHT_ANSWER_CONTRAST:
         decision.apply("light-seen" if light_text_seen(m) else "light-unread")
+        return
+    if status is Status.OK and few_strokes_unseen(m):
+        decision.apply("strokes-few-unseen")
         return
     if status is not Status.REVIEW or strokes is None:
         return

@@ -286,14 +286,17 @@ def written_by_hand(findings: FormFindings, template: FormTemplate, field_id: st
     address): the box's decision, with the same ink rules, noise model and pen strokes as a
     required box, does not find it empty. A count of dark pixels alone misses a pen address
     washed out on a bad copy, and the reply would then ask for an address the customer wrote."""
+    pages = findings.pages.get(template.form.field(field_id).page, [])
+    return bool(pages) and hand_decision(pages, template, field_id).status is not Status.MISSING
+
+
+def hand_decision(pages: list[FormPage], template: FormTemplate, field_id: str) -> Decision:
+    """A box's decision on the copies of its page, as written by hand (nothing typed into the
+    PDF, nothing of ours printed in it)."""
     field = template.form.field(field_id)
-    pages = findings.pages.get(field.page, [])
-    if not pages:
-        return False
     ink, best, offset, unmoved = _ink(pages, field, template)
     box = FormBox(field, template, best, offset, unmoved, ink)
-    return decide_box(box, typed=False, digital=best.source.digital,
-                      printed_by_us=False).status is not Status.MISSING
+    return decide_box(box, typed=False, digital=best.source.digital, printed_by_us=False)
 
 
 def box_crop(findings: FormFindings, template: FormTemplate,

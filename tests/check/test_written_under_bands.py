@@ -28,7 +28,7 @@ import numpy as np
 import pytest
 from corpus import bands as B
 
-from formgen.check.fields import check_form_pages
+from formgen.check.fields import check_form_pages, hand_decision
 from formgen.check.form_pages import find_form_page
 from formgen.check.intake.model import Page
 from formgen.check.verdict import Status
@@ -130,3 +130,20 @@ def test_empty_text_boxes_holding_only_a_bands_noise_are_missing(
     statuses = judged[("external", 202)]
     assert {box: statuses[box] for box in ("signer_name", "sign_place", "sign_date")} == \
         dict.fromkeys(("signer_name", "sign_place", "sign_date"), Status.MISSING)
+
+
+# Empty dates under the families drum's stipple `ok` by `ink-written` alone on main (184a1bd):
+# the band's clumps beyond the noise around are "writing", hardly any of it along pen strokes
+# (seed 160: 17 px, bench_bands.py's draws 150-169; seed 113, a built tune draw with the date
+# left empty: 4 px, the noise around not measured, the box's neighbours being boxes), and no
+# second opinion was asked. Pen strokes under FIELD_MIN_PIXELS must be seen or read as text
+# (`strokes-few-unseen`). Only the date box is judged (the page's other boxes cost OCR).
+@pytest.mark.parametrize("seed", [160, 113])
+def test_an_empty_date_under_stipple_with_few_pen_strokes_is_not_written(seed: int) -> None:
+    image, dpi, written = B.families_page(seed, "empty_date")
+    assert "sign_date" not in written
+    template = get_template()
+    found = find_form_page(Page("scan.png", 1, 1, image, dpi, False, None), template, None)
+    assert found is not None and found.number == 2
+    decision = hand_decision([found], template, "sign_date")
+    assert decision.status is not Status.OK, decision.rules
