@@ -130,11 +130,13 @@ class Choice:
 
 
 def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozenset(),
-                   others: Mapping[int, str] | None = None) -> Choice:
+                   others: Mapping[int, str] | None = None, *,
+                   refitted: frozenset[int] = frozenset()) -> Choice:
     """The reading of a line typed in the field font with each letter as the page shows it
     (see the module docstring); letters at the places in always (put in from another
     reading) are chosen even where the drawing explains the ink; at the places in others,
-    where another reading saw another letter, among both letters' families."""
+    where another reading saw another letter, among both letters' families. refitted: the
+    places where a letter of another base was put in (_refitted), not tried again."""
     others = others or {}
     grey = line if line.ndim == 2 else cv2.cvtColor(line, cv2.COLOR_RGB2GRAY)
     _, binary = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
@@ -226,8 +228,17 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
             # no letter of its base explains the page: a letter with a horn, which neither
             # recogniser knows, read as another vowel (ớ as á); a capital read as a small
             # letter at the start of a word (Í as í, Þ as þ)
-            other, tied = _refitted(ink, chars, i, shown, _elsewhere(chars, i))
+            options = _elsewhere(chars, i) if i not in refitted else ()
+            other, tied, settled = _refitted(ink, chars, i, shown, options)
             doubtful |= tied
+            if other is not None and not settled:
+                # the line fits clearly better with it, but the page's marks on it are not
+                # yet drawn (Ğ read ğ, fitted best as G): its letter chosen anew among its
+                # base's, the whole line with it; a guess
+                chars[i] = other
+                again = choose_letters(line, "".join(chars), always | {i}, others,
+                                       refitted=refitted | {i})
+                return Choice(again.text, again.changed | changed | {i}, True)
             if other is not None:
                 fit, spans = _put(ink, chars, i, other, fit, spans)
                 changed.add(i)
@@ -244,7 +255,7 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
         x0, x1 = max(0, spans[i][0] - NEAR), min(ink.shape[1], spans[i][1] + NEAR)
         if x1 <= x0:
             continue
-        told = _tilde_or_macron(fit, chars, i, (char, twin), dark, np.s_[:, x0:x1])
+        told = _of_twins(fit, chars, i, (char, twin), dark, np.s_[:, x0:x1])
         if told is None:
             doubtful = True
         elif told != char:
@@ -253,29 +264,33 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
     return Choice("".join(chars), frozenset(changed), doubtful)
 
 
-TILDE, MACRON = "\u0303", "\u0304"
+TILDE, MACRON, CARON, BREVE = "\u0303", "\u0304", "\u030c", "\u0306"
 # A tilde and a macron are alike but for their height (a wave about twice as tall as the bar:
-# 7 and 4 px at RENDER_SIZE); each drawn, blurred by each of MARK_BLURS px and moved by up
-# to a pixel, is matched with the page's darkness where the marks lie; one is taken where it
-# matches in at most TWIN_RATIO of the other's misfit.
+# 7 and 4 px at RENDER_SIZE), a caron and a breve but for their bottom (a v, a u: Ě read
+# Ĕ); each drawn, blurred by each of MARK_BLURS px and moved by up to a pixel, is matched
+# with the page's darkness where the marks lie; one is taken where it matches in at most
+# TWIN_RATIO of the other's misfit.
+TWINS = ((TILDE, MACRON), (MACRON, TILDE), (CARON, BREVE), (BREVE, CARON))
 MARK_BLURS = (0.7, 1.0, 1.4, 1.8)
 TWIN_RATIO = 0.8
 
 
 def _twin(letter: str) -> str | None:
-    """The letter with a macron for one with a tilde, and the other way round (ẽ, ē)."""
+    """The letter with a macron for one with a tilde, with a breve for one with a caron, and
+    the other way round (ẽ, ē; ě, ĕ), if it is one of the letters chosen among (family)."""
     split = unicodedata.normalize("NFD", letter)
-    for mark, other in ((TILDE, MACRON), (MACRON, TILDE)):
+    for mark, other in TWINS:
         if mark in split:
             twin = unicodedata.normalize("NFC", split.replace(mark, other))
-            return twin if len(twin) == 1 and _drawn(twin) else None
+            return twin if len(twin) == 1 and twin in family(letter) else None
     return None
 
 
-def _tilde_or_macron(fit: Fit, chars: list[str], i: int, pair: tuple[str, str],
-                     dark: np.ndarray, window: tuple[slice, slice]) -> str | None:
-    """Of a letter with a tilde and its twin with a macron (pair), the one whose mark
-    matches the page (see TWIN_RATIO); None when neither clearly does."""
+def _of_twins(fit: Fit, chars: list[str], i: int, pair: tuple[str, str],
+              dark: np.ndarray, window: tuple[slice, slice]) -> str | None:
+    """Of a letter and its twin (pair: a tilde and a macron, a caron and a breve), the one
+    whose mark matches the page (see TWIN_RATIO), the page moved first (by up to NEAR) to
+    meet the letter's own strokes; None when neither clearly does."""
     letter = chars[i]
     chars[i] = base(pair[0])
     plain = fit.place_grey("".join(chars))[window]
@@ -291,7 +306,10 @@ def _tilde_or_macron(fit: Fit, chars: list[str], i: int, pair: tuple[str, str],
     region &= ~(cv2.dilate((plain > 0.25).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
     if not region.any():
         return None
-    page = dark[window]
+    body = cv2.dilate((plain > 0.25).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    moves = range(-NEAR, NEAR + 1)
+    page = min((np.roll(dark, (dy, dx), axis=(0, 1))[window] for dy in moves for dx in moves),
+               key=lambda moved: float(((moved - plain)[body] ** 2).sum()))
     misfit: dict[str, float] = {}
     for option, grey in drawn.items():
         scores = []
@@ -355,12 +373,13 @@ def _elsewhere(chars: list[str], i: int) -> tuple[str, ...]:
 
 
 def _refitted(ink: np.ndarray, chars: list[str], i: int, shown: np.ndarray,
-              options: tuple[str, ...]) -> tuple[str | None, bool]:
+              options: tuple[str, ...]) -> tuple[str | None, bool, bool]:
     """Of the options for chars[i], the one with which the whole line, fitted anew (a letter
     with a horn or a capital is wider), matches the ink clearly better than as it stands
-    (CHOICE_MIN_PIXELS, CHOICE_GAIN of what the two differ around the letter), leaving fewer
-    than DOUBT_PIXELS unexplained around it; else None. And whether another option matched
-    as well (Ð and Đ, drawn alike: the page cannot tell which)."""
+    (CHOICE_MIN_PIXELS, CHOICE_GAIN of what the two differ around the letter); else None.
+    And whether another option matched as well (Ð and Đ, drawn alike: the page cannot tell
+    which); and whether it leaves fewer than DOUBT_PIXELS unexplained around it (settled:
+    else its marks are to be chosen on the page)."""
     char = chars[i]
     fits: dict[float, Fit] = {}
 
@@ -387,15 +406,15 @@ def _refitted(ink: np.ndarray, chars: list[str], i: int, shown: np.ndarray,
             best = (score, option, placed, window)
     chars[i] = char
     if best is None:
-        return None, False
+        return None, False, True
     score, option, placed, window = best
     around = np.s_[:, min(window[1].start, now_window[1].start):max(window[1].stop,
                                                                     now_window[1].stop)]
     differ = int((placed[around] ^ now[around]).sum())
-    if as_now - score < max(CHOICE_MIN_PIXELS, CHOICE_GAIN * differ) or \
-            _unexplained(placed, ink, window) >= DOUBT_PIXELS:
-        return None, False
-    return option, scores.count(score) > 1
+    if as_now - score < max(CHOICE_MIN_PIXELS, CHOICE_GAIN * differ):
+        return None, False, True
+    settled = _unexplained(placed, ink, window) < DOUBT_PIXELS
+    return option, scores.count(score) > 1, settled
 
 
 def darkness(grey: np.ndarray, ink: np.ndarray) -> np.ndarray:
