@@ -542,13 +542,16 @@ def put_dropped(line: np.ndarray, text: str, filled: frozenset[int]
     for _ in range(2):
         if best < DROP_MISFIT * pixels:
             break
-        places = [i for i in range(len(text) + 1)
-                  if (i and text[i - 1].isalpha()) or (i < len(text) and text[i].isalpha())]
-        probe = min((mismatch(ink, text[:i] + _vowel(DROP_PROBE, text, i) + text[i:]), i)
-                    for i in places)
-        at = probe[1]
-        tried = [(mismatch(ink, text[:at] + _vowel(v, text, at) + text[at:]), at, v)
-                 for v in VOWELS]
+        # in a word or at its ends, or a word of one letter of its own before, between or
+        # after the words ("Trỹp Chuy Ở" read "Tryp Chuy": the word went with its space)
+        spots = [(i, False) for i in range(len(text) + 1)
+                 if (i and text[i - 1].isalpha()) or (i < len(text) and text[i].isalpha())]
+        spots += [(i, True) for i in range(len(text) + 1)
+                  if i in (0, len(text)) or text[i].isspace()]
+        probe = min((mismatch(ink, _put_in(text, i, DROP_PROBE, alone)[0]), i, alone)
+                    for i, alone in spots)
+        _, at, alone = probe
+        tried = [(mismatch(ink, _put_in(text, at, v, alone)[0]), at, v) for v in VOWELS]
         # or a horn the readings left off (ư read u: the letter is wider on the page)
         tried += [(mismatch(ink, text[:i] + HORNS[base(c)] + text[i + 1:]), i, "")
                   for i, c in enumerate(text) if base(c) in HORNS and not _horned_letter(c)]
@@ -557,25 +560,52 @@ def put_dropped(line: np.ndarray, text: str, filled: frozenset[int]
             break
         best = score
         if letter:
-            text = text[:at] + _vowel(letter, text, at) + text[at:]
-            filled = frozenset(j if j < at else j + 1 for j in filled)
+            text, place, grown = _put_in(text, at, letter, alone)
+            filled = frozenset(j if j < at else j + grown for j in filled) | {place}
         else:
             text = text[:at] + HORNS[base(text[at])] + text[at + 1:]
-        filled |= {at}
+            filled |= {at}
     return text, filled, best >= DROP_MISFIT * pixels
 
 
-def letters_for_digits(text: str, filled: frozenset[int]) -> tuple[str, frozenset[int]]:
+def _put_in(text: str, at: int, vowel: str, alone: bool) -> tuple[str, int, int]:
+    """text with the vowel put in before text[at] (alone: as a word of its own, a capital,
+    with a space between it and the words); and the vowel's place, and how many characters
+    were put in."""
+    if not alone:
+        return text[:at] + _vowel(vowel, text, at) + text[at:], at, 1
+    if at == 0:
+        return vowel.upper() + " " + text, 0, 2
+    return text[:at] + " " + vowel.upper() + text[at:], at + 1, 2
+
+
+def letters_for_digits(text: str, filled: frozenset[int]
+                       ) -> tuple[str, frozenset[int], dict[int, str]]:
     """The reading with a 6 after a letter in a word of letters read as an o (ố, ổ, ỗ in
     "Cố", "Khổ" read "C6", "Kh6": a circumflex and a tone on an o look like a 6's loop and
-    stem); its place joins filled (choose_letters chooses its marks there)."""
+    stem), and a 0 beside a letter, or a word of its own in a line of no other digit, as an
+    O or a U (Ů in "Ůðzi" read "0ðzi", Ở alone read "0"); their places join filled
+    (choose_letters chooses their marks there), and the U's family is tried too (others)."""
     chars = list(text)
+    others = {}
+
+    def digit(k: int) -> bool:
+        return 0 <= k < len(chars) and chars[k].isdigit()
+
+    def letter(k: int) -> bool:
+        return 0 <= k < len(chars) and chars[k].isalpha()
+
+    alone_ok = sum(c.isdigit() for c in chars) == 1
     for i, char in enumerate(chars):
-        if char == "6" and i and chars[i - 1].isalpha() and (
-                i + 1 == len(chars) or not chars[i + 1].isdigit()):
+        if char == "6" and letter(i - 1) and not digit(i + 1):
             chars[i] = "o"
             filled |= {i}
-    return "".join(chars), filled
+        elif char == "0" and not digit(i - 1) and not digit(i + 1) and (
+                letter(i - 1) or letter(i + 1) or alone_ok):
+            starts = not letter(i - 1)
+            chars[i], others[i] = ("O", "U") if starts else ("o", "u")
+            filled |= {i}
+    return "".join(chars), filled, others
 
 
 def _horned_letter(letter: str) -> bool:
