@@ -360,12 +360,19 @@ def _horned(vowel: str) -> tuple[str, ...]:
 
 def _elsewhere(chars: list[str], i: int) -> tuple[str, ...]:
     """The letters outside chars[i]'s family tried where none of it explains the page: the
-    other vowels' letters with a horn (same case), and at the start of a word, the capitals
-    of its base."""
+    other vowels' letters with a horn (same case), also for a letter of a word read without
+    a vowel (ợ read g: "Chợ" read "Chg"), and at the start of a word, the capitals of its
+    base."""
     char = chars[i]
     vowels = VOWELS.upper() if char.isupper() else VOWELS
     found: tuple[str, ...] = ()
-    if base(char).lower() in VOWELS:
+    start, end = i, i + 1
+    while start and chars[start - 1].isalpha():
+        start -= 1
+    while end < len(chars) and chars[end].isalpha():
+        end += 1
+    vowelless = not any(base(c).lower() in VOWELS for c in chars[start:end])
+    if base(char).lower() in VOWELS or (char.isalpha() and vowelless):
         found += tuple(c for v in vowels if v != base(char) for c in _horned(v))
     if char.islower() and (i == 0 or not chars[i - 1].isalpha()) and char.upper() != char:
         found += family(char.upper())
@@ -396,25 +403,25 @@ def _refitted(ink: np.ndarray, chars: list[str], i: int, shown: np.ndarray,
 
     now, now_window = drawn(char)
     as_now = int((now ^ ink).sum())
-    best: tuple[int, str, np.ndarray, tuple[slice, slice]] | None = None
-    scores = []
+    tried = []
     for option in options:
         placed, window = drawn(option)
+        around = np.s_[:, min(window[1].start, now_window[1].start):max(window[1].stop,
+                                                                        now_window[1].stop)]
+        differ = int((placed[around] ^ now[around]).sum())
         score = int((placed ^ ink).sum())
-        scores.append(score)
-        if best is None or (score, option) < best[:2]:
-            best = (score, option, placed, window)
+        clear = as_now - score >= max(CHOICE_MIN_PIXELS, CHOICE_GAIN * differ)
+        tried.append((score, option, _unexplained(placed, ink, window), clear))
     chars[i] = char
-    if best is None:
+    if not tried or not min(tried)[3]:
         return None, False, True
-    score, option, placed, window = best
-    around = np.s_[:, min(window[1].start, now_window[1].start):max(window[1].stop,
-                                                                    now_window[1].stop)]
-    differ = int((placed[around] ^ now[around]).sum())
-    if as_now - score < max(CHOICE_MIN_PIXELS, CHOICE_GAIN * differ):
-        return None, False, True
-    settled = _unexplained(placed, ink, window) < DOUBT_PIXELS
-    return option, scores.count(score) > 1, settled
+    score, option, unexplained, _ = min(tried)
+    if unexplained >= DOUBT_PIXELS:
+        # the line's fit moves with the letter's width: of the letters that fit it better,
+        # the one that leaves the least unexplained around it (ở, not ử, for ả)
+        unexplained, score, option = min((u, s, o) for s, o, u, _ in tried if s < as_now)
+    tied = [s for s, _, _, _ in tried].count(score) > 1
+    return option, tied, unexplained < DOUBT_PIXELS
 
 
 def darkness(grey: np.ndarray, ink: np.ndarray) -> np.ndarray:
