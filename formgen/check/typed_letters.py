@@ -130,11 +130,13 @@ class Choice:
 
 
 def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozenset(),
-                   others: Mapping[int, str] | None = None) -> Choice:
+                   others: Mapping[int, str] | None = None, *,
+                   refitted: frozenset[int] = frozenset()) -> Choice:
     """The reading of a line typed in the field font with each letter as the page shows it
     (see the module docstring); letters at the places in always (put in from another
     reading) are chosen even where the drawing explains the ink; at the places in others,
-    where another reading saw another letter, among both letters' families."""
+    where another reading saw another letter, among both letters' families. refitted: the
+    places where a letter of another base was put in (_refitted), not tried again."""
     others = others or {}
     grey = line if line.ndim == 2 else cv2.cvtColor(line, cv2.COLOR_RGB2GRAY)
     _, binary = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
@@ -226,8 +228,17 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
             # no letter of its base explains the page: a letter with a horn, which neither
             # recogniser knows, read as another vowel (ớ as á); a capital read as a small
             # letter at the start of a word (Í as í, Þ as þ)
-            other, tied = _refitted(ink, chars, i, shown, _elsewhere(chars, i))
+            options = _elsewhere(chars, i) if i not in refitted else ()
+            other, tied, settled = _refitted(ink, chars, i, shown, options)
             doubtful |= tied
+            if other is not None and not settled:
+                # the line fits clearly better with it, but the page's marks on it are not
+                # yet drawn (Ğ read ğ, fitted best as G): its letter chosen anew among its
+                # base's, the whole line with it; a guess
+                chars[i] = other
+                again = choose_letters(line, "".join(chars), always | {i}, others,
+                                       refitted=refitted | {i})
+                return Choice(again.text, again.changed | changed | {i}, True)
             if other is not None:
                 fit, spans = _put(ink, chars, i, other, fit, spans)
                 changed.add(i)
@@ -244,7 +255,7 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
         x0, x1 = max(0, spans[i][0] - NEAR), min(ink.shape[1], spans[i][1] + NEAR)
         if x1 <= x0:
             continue
-        told = _tilde_or_macron(fit, chars, i, (char, twin), dark, np.s_[:, x0:x1])
+        told = _of_twins(fit, chars, i, (char, twin), dark, np.s_[:, x0:x1])
         if told is None:
             doubtful = True
         elif told != char:
@@ -253,29 +264,33 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
     return Choice("".join(chars), frozenset(changed), doubtful)
 
 
-TILDE, MACRON = "\u0303", "\u0304"
+TILDE, MACRON, CARON, BREVE = "\u0303", "\u0304", "\u030c", "\u0306"
 # A tilde and a macron are alike but for their height (a wave about twice as tall as the bar:
-# 7 and 4 px at RENDER_SIZE); each drawn, blurred by each of MARK_BLURS px and moved by up
-# to a pixel, is matched with the page's darkness where the marks lie; one is taken where it
-# matches in at most TWIN_RATIO of the other's misfit.
+# 7 and 4 px at RENDER_SIZE), a caron and a breve but for their bottom (a v, a u: Ě read
+# Ĕ); each drawn, blurred by each of MARK_BLURS px and moved by up to a pixel, is matched
+# with the page's darkness where the marks lie; one is taken where it matches in at most
+# TWIN_RATIO of the other's misfit.
+TWINS = ((TILDE, MACRON), (MACRON, TILDE), (CARON, BREVE), (BREVE, CARON))
 MARK_BLURS = (0.7, 1.0, 1.4, 1.8)
 TWIN_RATIO = 0.8
 
 
 def _twin(letter: str) -> str | None:
-    """The letter with a macron for one with a tilde, and the other way round (ẽ, ē)."""
+    """The letter with a macron for one with a tilde, with a breve for one with a caron, and
+    the other way round (ẽ, ē; ě, ĕ), if it is one of the letters chosen among (family)."""
     split = unicodedata.normalize("NFD", letter)
-    for mark, other in ((TILDE, MACRON), (MACRON, TILDE)):
+    for mark, other in TWINS:
         if mark in split:
             twin = unicodedata.normalize("NFC", split.replace(mark, other))
-            return twin if len(twin) == 1 and _drawn(twin) else None
+            return twin if len(twin) == 1 and twin in family(letter) else None
     return None
 
 
-def _tilde_or_macron(fit: Fit, chars: list[str], i: int, pair: tuple[str, str],
-                     dark: np.ndarray, window: tuple[slice, slice]) -> str | None:
-    """Of a letter with a tilde and its twin with a macron (pair), the one whose mark
-    matches the page (see TWIN_RATIO); None when neither clearly does."""
+def _of_twins(fit: Fit, chars: list[str], i: int, pair: tuple[str, str],
+              dark: np.ndarray, window: tuple[slice, slice]) -> str | None:
+    """Of a letter and its twin (pair: a tilde and a macron, a caron and a breve), the one
+    whose mark matches the page (see TWIN_RATIO), the page moved first (by up to NEAR) to
+    meet the letter's own strokes; None when neither clearly does."""
     letter = chars[i]
     chars[i] = base(pair[0])
     plain = fit.place_grey("".join(chars))[window]
@@ -291,7 +306,10 @@ def _tilde_or_macron(fit: Fit, chars: list[str], i: int, pair: tuple[str, str],
     region &= ~(cv2.dilate((plain > 0.25).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
     if not region.any():
         return None
-    page = dark[window]
+    body = cv2.dilate((plain > 0.25).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    moves = range(-NEAR, NEAR + 1)
+    page = min((np.roll(dark, (dy, dx), axis=(0, 1))[window] for dy in moves for dx in moves),
+               key=lambda moved: float(((moved - plain)[body] ** 2).sum()))
     misfit: dict[str, float] = {}
     for option, grey in drawn.items():
         scores = []
@@ -342,12 +360,19 @@ def _horned(vowel: str) -> tuple[str, ...]:
 
 def _elsewhere(chars: list[str], i: int) -> tuple[str, ...]:
     """The letters outside chars[i]'s family tried where none of it explains the page: the
-    other vowels' letters with a horn (same case), and at the start of a word, the capitals
-    of its base."""
+    other vowels' letters with a horn (same case), also for a letter of a word read without
+    a vowel (ợ read g: "Chợ" read "Chg"), and at the start of a word, the capitals of its
+    base."""
     char = chars[i]
     vowels = VOWELS.upper() if char.isupper() else VOWELS
     found: tuple[str, ...] = ()
-    if base(char).lower() in VOWELS:
+    start, end = i, i + 1
+    while start and chars[start - 1].isalpha():
+        start -= 1
+    while end < len(chars) and chars[end].isalpha():
+        end += 1
+    vowelless = not any(base(c).lower() in VOWELS for c in chars[start:end])
+    if base(char).lower() in VOWELS or (char.isalpha() and vowelless):
         found += tuple(c for v in vowels if v != base(char) for c in _horned(v))
     if char.islower() and (i == 0 or not chars[i - 1].isalpha()) and char.upper() != char:
         found += family(char.upper())
@@ -355,12 +380,13 @@ def _elsewhere(chars: list[str], i: int) -> tuple[str, ...]:
 
 
 def _refitted(ink: np.ndarray, chars: list[str], i: int, shown: np.ndarray,
-              options: tuple[str, ...]) -> tuple[str | None, bool]:
+              options: tuple[str, ...]) -> tuple[str | None, bool, bool]:
     """Of the options for chars[i], the one with which the whole line, fitted anew (a letter
     with a horn or a capital is wider), matches the ink clearly better than as it stands
-    (CHOICE_MIN_PIXELS, CHOICE_GAIN of what the two differ around the letter), leaving fewer
-    than DOUBT_PIXELS unexplained around it; else None. And whether another option matched
-    as well (Ð and Đ, drawn alike: the page cannot tell which)."""
+    (CHOICE_MIN_PIXELS, CHOICE_GAIN of what the two differ around the letter); else None.
+    And whether another option matched as well (Ð and Đ, drawn alike: the page cannot tell
+    which); and whether it leaves fewer than DOUBT_PIXELS unexplained around it (settled:
+    else its marks are to be chosen on the page)."""
     char = chars[i]
     fits: dict[float, Fit] = {}
 
@@ -377,25 +403,25 @@ def _refitted(ink: np.ndarray, chars: list[str], i: int, shown: np.ndarray,
 
     now, now_window = drawn(char)
     as_now = int((now ^ ink).sum())
-    best: tuple[int, str, np.ndarray, tuple[slice, slice]] | None = None
-    scores = []
+    tried = []
     for option in options:
         placed, window = drawn(option)
+        around = np.s_[:, min(window[1].start, now_window[1].start):max(window[1].stop,
+                                                                        now_window[1].stop)]
+        differ = int((placed[around] ^ now[around]).sum())
         score = int((placed ^ ink).sum())
-        scores.append(score)
-        if best is None or (score, option) < best[:2]:
-            best = (score, option, placed, window)
+        clear = as_now - score >= max(CHOICE_MIN_PIXELS, CHOICE_GAIN * differ)
+        tried.append((score, option, _unexplained(placed, ink, window), clear))
     chars[i] = char
-    if best is None:
-        return None, False
-    score, option, placed, window = best
-    around = np.s_[:, min(window[1].start, now_window[1].start):max(window[1].stop,
-                                                                    now_window[1].stop)]
-    differ = int((placed[around] ^ now[around]).sum())
-    if as_now - score < max(CHOICE_MIN_PIXELS, CHOICE_GAIN * differ) or \
-            _unexplained(placed, ink, window) >= DOUBT_PIXELS:
-        return None, False
-    return option, scores.count(score) > 1
+    if not tried or not min(tried)[3]:
+        return None, False, True
+    score, option, unexplained, _ = min(tried)
+    if unexplained >= DOUBT_PIXELS:
+        # the line's fit moves with the letter's width: of the letters that fit it better,
+        # the one that leaves the least unexplained around it (ở, not ử, for ả)
+        unexplained, score, option = min((u, s, o) for s, o, u, _ in tried if s < as_now)
+    tied = [s for s, _, _, _ in tried].count(score) > 1
+    return option, tied, unexplained < DOUBT_PIXELS
 
 
 def darkness(grey: np.ndarray, ink: np.ndarray) -> np.ndarray:
@@ -523,13 +549,16 @@ def put_dropped(line: np.ndarray, text: str, filled: frozenset[int]
     for _ in range(2):
         if best < DROP_MISFIT * pixels:
             break
-        places = [i for i in range(len(text) + 1)
-                  if (i and text[i - 1].isalpha()) or (i < len(text) and text[i].isalpha())]
-        probe = min((mismatch(ink, text[:i] + _vowel(DROP_PROBE, text, i) + text[i:]), i)
-                    for i in places)
-        at = probe[1]
-        tried = [(mismatch(ink, text[:at] + _vowel(v, text, at) + text[at:]), at, v)
-                 for v in VOWELS]
+        # in a word or at its ends, or a word of one letter of its own before, between or
+        # after the words ("Trỹp Chuy Ở" read "Tryp Chuy": the word went with its space)
+        spots = [(i, False) for i in range(len(text) + 1)
+                 if (i and text[i - 1].isalpha()) or (i < len(text) and text[i].isalpha())]
+        spots += [(i, True) for i in range(len(text) + 1)
+                  if i in (0, len(text)) or text[i].isspace()]
+        probe = min((mismatch(ink, _put_in(text, i, DROP_PROBE, alone)[0]), i, alone)
+                    for i, alone in spots)
+        _, at, alone = probe
+        tried = [(mismatch(ink, _put_in(text, at, v, alone)[0]), at, v) for v in VOWELS]
         # or a horn the readings left off (ư read u: the letter is wider on the page)
         tried += [(mismatch(ink, text[:i] + HORNS[base(c)] + text[i + 1:]), i, "")
                   for i, c in enumerate(text) if base(c) in HORNS and not _horned_letter(c)]
@@ -538,25 +567,52 @@ def put_dropped(line: np.ndarray, text: str, filled: frozenset[int]
             break
         best = score
         if letter:
-            text = text[:at] + _vowel(letter, text, at) + text[at:]
-            filled = frozenset(j if j < at else j + 1 for j in filled)
+            text, place, grown = _put_in(text, at, letter, alone)
+            filled = frozenset(j if j < at else j + grown for j in filled) | {place}
         else:
             text = text[:at] + HORNS[base(text[at])] + text[at + 1:]
-        filled |= {at}
+            filled |= {at}
     return text, filled, best >= DROP_MISFIT * pixels
 
 
-def letters_for_digits(text: str, filled: frozenset[int]) -> tuple[str, frozenset[int]]:
+def _put_in(text: str, at: int, vowel: str, alone: bool) -> tuple[str, int, int]:
+    """text with the vowel put in before text[at] (alone: as a word of its own, a capital,
+    with a space between it and the words); and the vowel's place, and how many characters
+    were put in."""
+    if not alone:
+        return text[:at] + _vowel(vowel, text, at) + text[at:], at, 1
+    if at == 0:
+        return vowel.upper() + " " + text, 0, 2
+    return text[:at] + " " + vowel.upper() + text[at:], at + 1, 2
+
+
+def letters_for_digits(text: str, filled: frozenset[int]
+                       ) -> tuple[str, frozenset[int], dict[int, str]]:
     """The reading with a 6 after a letter in a word of letters read as an o (ố, ổ, ỗ in
     "Cố", "Khổ" read "C6", "Kh6": a circumflex and a tone on an o look like a 6's loop and
-    stem); its place joins filled (choose_letters chooses its marks there)."""
+    stem), and a 0 beside a letter, or a word of its own in a line of no other digit, as an
+    O or a U (Ů in "Ůðzi" read "0ðzi", Ở alone read "0"); their places join filled
+    (choose_letters chooses their marks there), and the U's family is tried too (others)."""
     chars = list(text)
+    others = {}
+
+    def digit(k: int) -> bool:
+        return 0 <= k < len(chars) and chars[k].isdigit()
+
+    def letter(k: int) -> bool:
+        return 0 <= k < len(chars) and chars[k].isalpha()
+
+    alone_ok = sum(c.isdigit() for c in chars) == 1
     for i, char in enumerate(chars):
-        if char == "6" and i and chars[i - 1].isalpha() and (
-                i + 1 == len(chars) or not chars[i + 1].isdigit()):
+        if char == "6" and letter(i - 1) and not digit(i + 1):
             chars[i] = "o"
             filled |= {i}
-    return "".join(chars), filled
+        elif char == "0" and not digit(i - 1) and not digit(i + 1) and (
+                letter(i - 1) or letter(i + 1) or alone_ok):
+            starts = not letter(i - 1)
+            chars[i], others[i] = ("O", "U") if starts else ("o", "u")
+            filled |= {i}
+    return "".join(chars), filled, others
 
 
 def _horned_letter(letter: str) -> bool:

@@ -23,6 +23,8 @@ from formgen.check.identity import ocr
 from formgen.check.marks import UNKERNED, resolve_confusables, restore_marks
 from formgen.check.text_lines import READ_SCALE, detect_box_lines
 from formgen.check.typed_letters import (
+    DROP_PROBE,
+    Choice,
     bars_by_height,
     base,
     choose_letters,
@@ -136,14 +138,29 @@ def _read_line(crop: np.ndarray,
             plain = without_mark_signs(latin.text)  # "My.n" for Mỵn: drop_extra decides
             signless = print_likeness(crop, plain) if plain != latin.text else 0.0
             chosen, dropped, misfit = None, False, False
-            if max(likeness, latin_likeness, signless) >= LETTERS_FROM:
+            alike = max(likeness, latin_likeness, signless)
+            if alike < LETTERS_FROM:
+                # a word of one letter both dropped at an end of the line ("Trỹp Chuy Ở" read
+                # "Tryp Chuy"): the line drawn as read is stretched over it (put_dropped)
+                lone = DROP_PROBE.upper()
+                alike = max(print_likeness(crop, f"{plain} {lone}"),
+                            print_likeness(crop, f"{lone} {plain}"))
+            if alike >= LETTERS_FROM:
                 wide = wide_line() if callable(wide_line) else wide_line
                 kept, filled = drop_extra(wide, latin.text, latin.filled)
-                kept, filled = letters_for_digits(kept, filled)
+                others = latin.others if kept == latin.text else {}
+                kept, filled, digits = letters_for_digits(kept, filled)
+                short = kept
                 kept, filled, misfit = put_dropped(wide, kept, filled)
                 dropped = kept != latin.text
-                others = latin.others if kept == latin.text else {}
+                others = others | digits if kept == short else {}
                 chosen = choose_letters(wide, kept, filled, others)
+                if kept != short:
+                    # the line was fitted with plain letters put in: chosen again, fitted
+                    # with the letters chosen ("Tryp Chuy O": the y's mark told on "... Ở")
+                    again = choose_letters(wide, chosen.text, filled | chosen.changed, others)
+                    chosen = Choice(again.text, chosen.changed | again.changed,
+                                    chosen.doubtful or again.doubtful)
                 latin_likeness = max(latin_likeness, print_likeness(crop, chosen.text))
             if chosen is not None and max(likeness, latin_likeness) >= typed_from:
                 text, likeness = chosen.text, max(likeness, latin_likeness)
