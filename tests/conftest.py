@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
+import cv2
 import pytest
 from figures import (  # noqa: F401  (a plugin: see figures.py)
     figures,
@@ -18,6 +19,13 @@ from figures import (  # noqa: F401  (a plugin: see figures.py)
 
 from formgen.form.build import blank_form, prefilled_form
 from formgen.form.customers import Customer
+
+# one thread per process for the OCR engines, OpenCV and BLAS: the suite runs two workers (some
+# tests a pool of two more) on two cores, where more threads only wait for a core (onnxruntime's
+# pool busy-waits); the commands the tests start inherit it
+for _threads in ("FORMGEN_OCR_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ.setdefault(_threads, "1")
+cv2.setNumThreads(1)
 
 # augraphy (a corpus generator) runs numba's parallel code; numba's OpenMP layer ends a process
 # forked after that ran (the tests' process pools fork), its work queue does not
