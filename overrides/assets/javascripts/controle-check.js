@@ -238,8 +238,8 @@ function realDate(yyyymmdd) {
     date.getUTCDate() === d;
 }
 
-async function readQr(img, p) {
-  const results = await p.zxing.readBarcodes(img.imageData, {
+async function readQr(img, p, imageData = img.imageData) {
+  const results = await p.zxing.readBarcodes(imageData, {
     formats: ["QRCode"], tryHarder: true, maxNumberOfSymbols: 4,
   });
   let damaged = null;
@@ -249,6 +249,53 @@ async function readQr(img, p) {
     if (token) damaged = { damaged: true };
   }
   return damaged;
+}
+
+// The validator's other looks at a page whose marks or code it does not find at first sight
+// (formgen.check.align._looks, formgen.check.qr): with more contrast (the grey levels spread
+// evenly), and with thin light lines closed (a 3x3 grey opening): low-ink lines, letterpress
+// speckle and a copier's white streaks break a mark's black border and the code's modules.
+function greyLook(imageData, how) {
+  const { width: w, height: h, data } = imageData;
+  let grey = new Uint8ClampedArray(w * h);
+  for (let i = 0, j = 0; j < grey.length; i += 4, j++) {
+    grey[j] = (data[i] * 299 + data[i + 1] * 587 + data[i + 2] * 114) / 1000;
+  }
+  if (how === "contrast") {
+    const hist = new Uint32Array(256);
+    for (const v of grey) hist[v]++;
+    const cdf = new Float64Array(256);
+    let sum = 0;
+    for (let v = 0; v < 256; v++) cdf[v] = (sum += hist[v]);
+    const low = cdf.find((c) => c > 0), span = Math.max(1, grey.length - low);
+    grey = grey.map((v) => Math.round(((cdf[v] - low) / span) * 255));
+  } else {
+    grey = spread(spread(grey, w, h, Math.min), w, h, Math.max); // opening: dark in, then out
+  }
+  const out = new ImageData(w, h);
+  for (let j = 0, i = 0; j < grey.length; j++, i += 4) {
+    out.data[i] = out.data[i + 1] = out.data[i + 2] = grey[j];
+    out.data[i + 3] = 255;
+  }
+  return out;
+}
+
+function spread(grey, w, h, pick) {
+  // each pixel the min (max) of its 3x3 neighbourhood, rows then columns
+  const across = new Uint8ClampedArray(grey.length), out = new Uint8ClampedArray(grey.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = y * w + x;
+      across[o] = pick(grey[o], grey[x > 0 ? o - 1 : o], grey[x < w - 1 ? o + 1 : o]);
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = y * w + x;
+      out[o] = pick(across[o], across[y > 0 ? o - w : o], across[y < h - 1 ? o + w : o]);
+    }
+  }
+  return out;
 }
 
 function findMarks(img, p) {
@@ -264,11 +311,15 @@ function findMarks(img, p) {
   }
   const detector = new p.AR.Detector({ dictionaryName: "ARUCO_4X4_1000" });
   const found = new Map();
-  for (const m of detector.detect(source)) {
-    if (m.id > 3 || found.has(m.id)) continue;
-    const cx = m.corners.reduce((s, c) => s + c.x, 0) / 4;
-    const cy = m.corners.reduce((s, c) => s + c.y, 0) / 4;
-    found.set(m.id, { x: (cx + 0.5) / f - 0.5, y: (cy + 0.5) / f - 0.5 });
+  // as the validator: the page as it is, then its other looks until three marks are found
+  for (const look of [null, "contrast", "opened"]) {
+    if (found.size >= 3) break;
+    for (const m of detector.detect(look ? greyLook(source, look) : source)) {
+      if (m.id > 3 || found.has(m.id)) continue;
+      const cx = m.corners.reduce((s, c) => s + c.x, 0) / 4;
+      const cy = m.corners.reduce((s, c) => s + c.y, 0) / 4;
+      found.set(m.id, { x: (cx + 0.5) / f - 0.5, y: (cy + 0.5) / f - 0.5 });
+    }
   }
   return found;
 }
@@ -563,8 +614,11 @@ async function blankPage(p, number) {
 // ------------------------------------------------------------------------------------------
 
 async function checkPage(img, p) {
-  const qr = await timed("qr", () => readQr(img, p));
+  let qr = await timed("qr", () => readQr(img, p));
   const marks = await timed("marks", async () => findMarks(img, p));
+  // where the marks say this is a page of the form, the code once more with thin light lines
+  // closed (as the validator looks again only where the marks say the code must be)
+  if (!qr && marks.size >= 2) qr = await timed("qr", () => readQr(img, p, greyLook(img.imageData, "opened")));
   // corner marks without a readable QR code: a page of the form, but which one we cannot say
   if (!qr) return { form: false, formLike: marks.size >= 2 };
   // this form's kind of code, but its parts do not fit: which page it is we cannot say
