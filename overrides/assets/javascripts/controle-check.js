@@ -698,8 +698,18 @@ function measureBox(img, H, blank, field, data) {
   // thin lines (the box's own border at a slant, where the copy is warped) is no writing this
   // page can tell from them: not "in orde", and not "ontbreekt" either
   m.doubtful = inkPx >= WRITTEN_MIN_PX && writing < WRITTEN_MIN_PX;
+  // an unsigned box under a copy's grain or a letterpress's specks: as the validator's rule
+  // faint-noise, next to no ink and fewer faint marks than a signature needs, even before the
+  // paper's own faint marks around the box are taken off (stricter than the validator's)
+  let paperPx = 0;
+  for (let j = inner; j < rows - inner; j++) {
+    for (let i = inner; i < cols - inner; i++) paperPx += printed[j * cols + i] ? 0 : 1;
+  }
+  const least = data.empty.signature_min_fraction * paperPx;
+  const faintOnly = field.kind === "signature" && inkPx < data.empty.faint_factor * least &&
+    faintPx < least;
   m.status = inkPx >= WRITTEN_MIN_PX ? (m.light || m.doubtful ? STATUS_UNSURE : STATUS_OK)
-    : inkPx === 0 && faintPx <= EMPTY_MAX_FAINT_PX ? STATUS_MISSING : STATUS_UNSURE;
+    : (inkPx === 0 && faintPx <= EMPTY_MAX_FAINT_PX) || faintOnly ? STATUS_MISSING : STATUS_UNSURE;
   return m;
 }
 
