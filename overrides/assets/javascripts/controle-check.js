@@ -730,7 +730,9 @@ async function checkPage(img, p) {
   const marks = await timed("marks", async () => findMarks(img, p));
   // where the marks say this is a page of the form, the code once more with thin light lines
   // closed (as the validator looks again only where the marks say the code must be)
-  if (!qr && marks.size >= 2) qr = await timed("qr", () => readQr(img, p, greyLook(img.imageData, "opened")));
+  if (!qr && marks.size >= 2) {
+    qr = await timed("qr", () => readQr(img, p, greyLook(img.imageData, "opened")));
+  }
   if (!qr && marks.size >= 2) qr = await timed("qr", () => readQrUpright(img, p, marks));
   // corner marks without a readable QR code: a page of the form; which one, its print says
   if (!qr) return marks.size >= 2 ? await timed("guess", () => guessPage(img, p, marks))
@@ -744,7 +746,8 @@ async function checkPage(img, p) {
   }
   const pageDef = p.data.pages.find((d) => d.number === token.page);
   const H = pageDef ? alignPage(pageDef, marks, qr) : null;
-  return { form: true, token, aligned: Boolean(H), boxes: H ? await measureBoxes(img, H, p, token.page) : {} };
+  const boxes = H ? await measureBoxes(img, H, p, token.page) : {};
+  return { form: true, token, aligned: Boolean(H), boxes };
 }
 
 async function measureBoxes(img, H, p, number) {
