@@ -224,6 +224,10 @@ def check_data(config: Path | None = None) -> dict[str, Any]:
                 "pen_vs_print": decision.PEN_VS_PRINT,
                 "change_min_contrast": decision.CHANGE_MIN_CONTRAST,
                 "light_answer_contrast": decision.LIGHT_ANSWER_CONTRAST},
+        # an empty signature box by the validator's rule faint-noise: next to no ink
+        # (faint_factor of the minimum) and faint marks fewer than the minimum
+        "empty": {"signature_min_fraction": decision.SIGNATURE_MIN_FRACTION,
+                  "faint_factor": decision.FAINT_FACTOR},
     }
 
 

@@ -238,8 +238,8 @@ function realDate(yyyymmdd) {
     date.getUTCDate() === d;
 }
 
-async function readQr(img, p) {
-  const results = await p.zxing.readBarcodes(img.imageData, {
+async function readQr(img, p, imageData = img.imageData) {
+  const results = await p.zxing.readBarcodes(imageData, {
     formats: ["QRCode"], tryHarder: true, maxNumberOfSymbols: 4,
   });
   let damaged = null;
@@ -249,6 +249,48 @@ async function readQr(img, p) {
     if (token) damaged = { damaged: true };
   }
   return damaged;
+}
+
+// The validator's other looks at a page whose marks or code it does not find at first sight
+// (formgen.check.align._looks, formgen.check.qr): with more contrast (the grey levels spread
+// evenly), and with thin light lines closed (a 3x3 grey opening): low-ink lines, letterpress
+// speckle and a copier's white streaks break a mark's black border and the code's modules.
+function greyLook(imageData, how) {
+  const { width: w, height: h, data } = imageData;
+  let grey = new Uint8ClampedArray(w * h);
+  for (let i = 0, j = 0; j < grey.length; i += 4, j++) {
+    grey[j] = (data[i] * 299 + data[i + 1] * 587 + data[i + 2] * 114) / 1000;
+  }
+  if (how === "contrast") {
+    const hist = new Uint32Array(256);
+    for (const v of grey) hist[v]++;
+    const cdf = new Float64Array(256);
+    let sum = 0;
+    for (let v = 0; v < 256; v++) cdf[v] = (sum += hist[v]);
+    const low = cdf.find((c) => c > 0), span = Math.max(1, grey.length - low);
+    grey = grey.map((v) => Math.round(((cdf[v] - low) / span) * 255));
+  } else {
+    grey = spread(spread(grey, w, h, Math.min), w, h, Math.max); // opening: dark in, then out
+  }
+  return greyImageData(grey, w, h);
+}
+
+function spread(grey, w, h, pick) {
+  // each pixel the min (max) of its 3x3 neighbourhood, rows then columns
+  const across = new Uint8ClampedArray(grey.length), out = new Uint8ClampedArray(grey.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = y * w + x;
+      across[o] = pick(grey[o], grey[x > 0 ? o - 1 : o], grey[x < w - 1 ? o + 1 : o]);
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = y * w + x;
+      out[o] = pick(across[o], across[y > 0 ? o - w : o], across[y < h - 1 ? o + w : o]);
+    }
+  }
+  return out;
 }
 
 function findMarks(img, p) {
@@ -264,13 +306,119 @@ function findMarks(img, p) {
   }
   const detector = new p.AR.Detector({ dictionaryName: "ARUCO_4X4_1000" });
   const found = new Map();
-  for (const m of detector.detect(source)) {
-    if (m.id > 3 || found.has(m.id)) continue;
-    const cx = m.corners.reduce((s, c) => s + c.x, 0) / 4;
-    const cy = m.corners.reduce((s, c) => s + c.y, 0) / 4;
-    found.set(m.id, { x: (cx + 0.5) / f - 0.5, y: (cy + 0.5) / f - 0.5 });
+  // as the validator: the page as it is, then its other looks until three marks are found
+  for (const look of [null, "contrast", "opened"]) {
+    if (found.size >= 3) break;
+    for (const m of detector.detect(look ? greyLook(source, look) : source)) {
+      if (m.id > 3 || found.has(m.id)) continue;
+      const cx = m.corners.reduce((s, c) => s + c.x, 0) / 4;
+      const cy = m.corners.reduce((s, c) => s + c.y, 0) / 4;
+      found.set(m.id, { x: (cx + 0.5) / f - 0.5, y: (cy + 0.5) / f - 0.5,
+        corners: m.corners.map((c) => ({ x: (c.x + 0.5) / f - 0.5, y: (c.y + 0.5) / f - 0.5 })) });
+    }
   }
   return found;
+}
+
+// The code cut out upright where the corner marks place it (their corners: a mark's own
+// top-left first, clockwise), smoothed over about half a module, less, more, and thresholded
+// (Otsu): as the validator reads a code it cannot read where it lies (a dirty drum's band or a
+// fold through it; formgen.check.qr.read_upright). Every page has its marks and code in the
+// same places, so the first page's are used before the page is known.
+const UPRIGHT_SCALE = 3; // px per pt of the cut-out: ~8 px per module
+const UPRIGHT_QUIET = 0.1; // white margin kept around the code, a share of its side
+const UPRIGHT_BLURS = [5, 3, 7];
+
+function marksHomography(pageDef, marks, leaveOut = null) {
+  // the form's points onto the page by the corners of the marks found (at least two marks);
+  // where they do not agree, the best fit of all but one of them (a mark seen warped)
+  const src = [], dst = [];
+  for (const mark of pageDef.marks) {
+    const seen = marks.get(mark.id);
+    if (!seen || mark.id === leaveOut) continue;
+    src.push({ x: mark.x, y: mark.y }, { x: mark.x + mark.width, y: mark.y },
+      { x: mark.x + mark.width, y: mark.y + mark.height }, { x: mark.x, y: mark.y + mark.height });
+    dst.push(...seen.corners);
+  }
+  const H = src.length >= 8 ? fitHomography(src, dst) : null;
+  if (H && residualPt(H, src, dst) <= MAX_RESIDUAL_PT) return H;
+  if (leaveOut !== null || marks.size < 3) return null;
+  for (const id of marks.keys()) {
+    const fit = marksHomography(pageDef, marks, id);
+    if (fit) return fit;
+  }
+  return null;
+}
+
+async function readQrUpright(img, p, marks) {
+  const pageDef = p.data.pages[0];
+  const H = marksHomography(pageDef, marks);
+  if (!H) return null;
+  const q = pageDef.qr, pad = q.width * UPRIGHT_QUIET, k = UPRIGHT_SCALE;
+  const x0 = q.x - pad, y0 = q.y - pad, n = Math.round((q.width + 2 * pad) * k);
+  const view = sample(img, H, x0, y0, n, n, k).map((v) => (Number.isNaN(v) ? 255 : v));
+  for (const size of UPRIGHT_BLURS) {
+    const smooth = boxBlur(view, n, n, size);
+    const level = otsu(smooth);
+    for (const look of [smooth.map((v) => (v > level ? 255 : 0)), smooth]) {
+      const found = await readQr(img, p, greyImageData(look, n, n));
+      if (found && found.token) {
+        const pos = found.position, back = (c) => apply(H, x0 + c.x / k, y0 + c.y / k);
+        found.position = { topLeft: back(pos.topLeft), topRight: back(pos.topRight),
+          bottomRight: back(pos.bottomRight), bottomLeft: back(pos.bottomLeft) };
+        return found;
+      }
+      if (found) return found; // this form's kind of code, its parts damaged
+    }
+  }
+  return null;
+}
+
+function greyImageData(grey, w, h) {
+  const out = new ImageData(w, h);
+  for (let j = 0, i = 0; j < grey.length; j++, i += 4) {
+    out.data[i] = out.data[i + 1] = out.data[i + 2] = grey[j];
+    out.data[i + 3] = 255;
+  }
+  return out;
+}
+
+function boxBlur(grey, w, h, size) {
+  // the mean over a size x size window (the window kept inside the image), rows then columns
+  const r = size >> 1, across = new Float32Array(w * h), out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let sum = 0, n = 0;
+      for (let d = Math.max(0, x - r); d <= Math.min(w - 1, x + r); d++, n++) sum += grey[y * w + d];
+      across[y * w + x] = sum / n;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let sum = 0, n = 0;
+      for (let d = Math.max(0, y - r); d <= Math.min(h - 1, y + r); d++, n++) sum += across[d * w + x];
+      out[y * w + x] = sum / n;
+    }
+  }
+  return out;
+}
+
+function otsu(grey) {
+  // the level that best parts the grey levels into two classes (between-class variance)
+  const hist = new Float64Array(256);
+  for (const v of grey) hist[Math.max(0, Math.min(255, Math.round(v)))]++;
+  let total = 0, sum = 0;
+  for (let v = 0; v < 256; v++) { total += hist[v]; sum += v * hist[v]; }
+  let best = 0, level = 127, w0 = 0, sum0 = 0;
+  for (let v = 0; v < 256; v++) {
+    w0 += hist[v];
+    sum0 += v * hist[v];
+    if (!w0 || w0 === total) continue;
+    const m0 = sum0 / w0, m1 = (sum - sum0) / (total - w0);
+    const between = w0 * (total - w0) * (m0 - m1) ** 2;
+    if (between > best) { best = between; level = v; }
+  }
+  return level;
 }
 
 // ------------------------------------------------------------------------------------------
@@ -352,13 +500,18 @@ function alignPage(pageDef, marks, qr) {
   if (markCount < 2 || src.length < 5) return null;
   const H = fitHomography(src, dst);
   if (!H) return null;
+  return residualPt(H, src, dst) <= MAX_RESIDUAL_PT ? H : null;
+}
+
+function residualPt(H, src, dst) {
+  // the worst distance (pt) between a point as H places it and where it was seen
   const pxPerPt = Math.hypot(...["x", "y"].map((k) => apply(H, 1, 0)[k] - apply(H, 0, 0)[k]));
   let worst = 0;
   for (let i = 0; i < src.length; i++) {
     const m = apply(H, src[i].x, src[i].y);
     worst = Math.max(worst, Math.hypot(m.x - dst[i].x, m.y - dst[i].y) / pxPerPt);
   }
-  return worst <= MAX_RESIDUAL_PT ? H : null;
+  return worst;
 }
 
 // ------------------------------------------------------------------------------------------
@@ -545,8 +698,18 @@ function measureBox(img, H, blank, field, data) {
   // thin lines (the box's own border at a slant, where the copy is warped) is no writing this
   // page can tell from them: not "in orde", and not "ontbreekt" either
   m.doubtful = inkPx >= WRITTEN_MIN_PX && writing < WRITTEN_MIN_PX;
+  // an unsigned box under a copy's grain or a letterpress's specks: as the validator's rule
+  // faint-noise, next to no ink and fewer faint marks than a signature needs, even before the
+  // paper's own faint marks around the box are taken off (stricter than the validator's)
+  let paperPx = 0;
+  for (let j = inner; j < rows - inner; j++) {
+    for (let i = inner; i < cols - inner; i++) paperPx += printed[j * cols + i] ? 0 : 1;
+  }
+  const least = data.empty.signature_min_fraction * paperPx;
+  const faintOnly = field.kind === "signature" && inkPx < data.empty.faint_factor * least &&
+    faintPx < least;
   m.status = inkPx >= WRITTEN_MIN_PX ? (m.light || m.doubtful ? STATUS_UNSURE : STATUS_OK)
-    : inkPx === 0 && faintPx <= EMPTY_MAX_FAINT_PX ? STATUS_MISSING : STATUS_UNSURE;
+    : (inkPx === 0 && faintPx <= EMPTY_MAX_FAINT_PX) || faintOnly ? STATUS_MISSING : STATUS_UNSURE;
   return m;
 }
 
@@ -563,10 +726,17 @@ async function blankPage(p, number) {
 // ------------------------------------------------------------------------------------------
 
 async function checkPage(img, p) {
-  const qr = await timed("qr", () => readQr(img, p));
+  let qr = await timed("qr", () => readQr(img, p));
   const marks = await timed("marks", async () => findMarks(img, p));
-  // corner marks without a readable QR code: a page of the form, but which one we cannot say
-  if (!qr) return { form: false, formLike: marks.size >= 2 };
+  // where the marks say this is a page of the form, the code once more with thin light lines
+  // closed (as the validator looks again only where the marks say the code must be)
+  if (!qr && marks.size >= 2) {
+    qr = await timed("qr", () => readQr(img, p, greyLook(img.imageData, "opened")));
+  }
+  if (!qr && marks.size >= 2) qr = await timed("qr", () => readQrUpright(img, p, marks));
+  // corner marks without a readable QR code: a page of the form; which one, its print says
+  if (!qr) return marks.size >= 2 ? await timed("guess", () => guessPage(img, p, marks))
+    : { form: false, formLike: false };
   // this form's kind of code, but its parts do not fit: which page it is we cannot say
   if (qr.damaged) return { form: false, formLike: true, damaged: true };
   const { token } = qr;
@@ -576,17 +746,74 @@ async function checkPage(img, p) {
   }
   const pageDef = p.data.pages.find((d) => d.number === token.page);
   const H = pageDef ? alignPage(pageDef, marks, qr) : null;
-  const boxes = {};
-  if (H) {
-    const blank = await timed("blank", () => blankPage(p, token.page));
-    await timed("boxes", async () => {
-      for (const f of p.data.fields) {
-        if (f.page !== token.page || !(f.required || f.group)) continue;
-        boxes[f.id] = measureBox(img, H, blank, f, p.data);
-      }
-    });
-  }
+  const boxes = H ? await measureBoxes(img, H, p, token.page) : {};
   return { form: true, token, aligned: Boolean(H), boxes };
+}
+
+async function measureBoxes(img, H, p, number) {
+  const blank = await timed("blank", () => blankPage(p, number));
+  return timed("boxes", async () => {
+    const boxes = {};
+    for (const f of p.data.fields) {
+      if (f.page !== number || !(f.required || f.group)) continue;
+      boxes[f.id] = measureBox(img, H, blank, f, p.data);
+    }
+    return boxes;
+  });
+}
+
+// A page with the form's corner marks whose code no look reads: which page of the form it is,
+// by its print, as the validator guesses it (formgen.check.form_pages._guess_number): per blank
+// page, the share of its print (widened a little) that is darker than the paper around on the
+// page, less the share of its blank paper that is. Only a clear best is taken: at least
+// GUESS_RATIO times every other page's; else "which page, we cannot say"
+// (benchmarks/tuning-scan-check.md, session 21).
+const GUESS_DPI = 72;
+const GUESS_CONTRAST = 30; // grey levels below the paper around: print (the validator's)
+const GUESS_RATIO = 1.5;
+
+async function guessPage(img, p, marks) {
+  const unknown = { form: false, formLike: true };
+  const H = marksHomography(p.data.pages[0], marks);
+  if (!H) return unknown;
+  const first = p.data.pages[0], k = GUESS_DPI / 72, kb = p.data.ink.dpi / 72;
+  const [w, h] = [Math.round(first.width * k), Math.round(first.height * k)];
+  const scan = sample(img, H, 0, 0, w, h, k).map((v) => (Number.isNaN(v) ? 255 : v));
+  // the paper: the lightest grey within 7 px (about 7 pt): shadows and uneven light are no ink
+  let paper = Uint8ClampedArray.from(scan);
+  for (let i = 0; i < 3; i++) paper = spread(paper, w, h, Math.max);
+  const dark = scan.map((v, o) => (paper[o] - v > GUESS_CONTRAST ? 1 : 0));
+  const scores = [];
+  for (const def of p.data.pages) {
+    const blank = await blankPage(p, def.number);
+    const print = sample(blank, [[kb, 0, 0], [0, kb, 0], [0, 0, 1]], 0, 0, w, h, k);
+    const printed = spread(print.map((v) => (v < 200 ? 0 : 255)), w, h, Math.min);
+    let on = 0, onDark = 0, off = 0, offDark = 0;
+    for (let o = 0; o < dark.length; o++) {
+      if (printed[o] === 0) { on++; onDark += dark[o]; } else { off++; offDark += dark[o]; }
+    }
+    scores.push({ number: def.number, score: onDark / Math.max(1, on) - offDark / Math.max(1, off) });
+  }
+  scores.sort((a, b) => b.score - a.score);
+  if (!(scores[0].score > 0) ||
+    (scores.length > 1 && scores[0].score < GUESS_RATIO * Math.max(0, scores[1].score))) {
+    return unknown;
+  }
+  const form = p.data.form, number = scores[0].number;
+  const token = { formId: form.id, version: form.version, page: number, count: form.page_count,
+    prefilled: false, sealed: false, holder: null, guessed: true };
+  // a code no look reads where the marks place it: the copy is damaged there (a drum's bands,
+  // a fold), too much to call a text box written by its ink alone ("niet zeker"); the
+  // signature box has its own rule for bands, and an empty box stays empty
+  const boxes = await measureBoxes(img, H, p, number);
+  for (const [id, m] of Object.entries(boxes)) {
+    const field = p.data.fields.find((f) => f.id === id);
+    if (m.status === STATUS_OK && field.kind !== "signature") {
+      m.status = STATUS_UNSURE;
+      m.doubtful = true;
+    }
+  }
+  return { form: true, token, aligned: true, boxes, guessScores: scores };
 }
 
 function pageLabel(token) {
@@ -932,6 +1159,8 @@ function describeFile(entry) {
   if (entry.problem && !entry.pages.length) return { name: entry.name, text: entry.problem };
   const seen = entry.pages.map((pg) => pg.form && !pg.other
     ? pageLabel(pg.token) + (pg.aligned ? "" : " (de hoekjes vinden we niet goed)") +
+      (pg.token.guessed ? ", waarvan we de QR-code niet kunnen lezen (welke pagina het is, " +
+        "zien we aan wat erop gedrukt staat)" : "") +
       (pg.token.sealed ? ", met een zegel in de QR-code die onze klantenservice controleert" : "")
     : pg.form ? "een pagina van een ander formulier"
       : pg.damaged ? "een pagina van het formulier met een beschadigde QR-code: welke pagina " +
