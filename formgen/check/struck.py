@@ -377,7 +377,8 @@ def _faint_pieces(line: np.ndarray, where: np.ndarray) -> tuple[list[int], list[
     where the line shows (median over FAINT_CONTRAST), and of those where it does not."""
     seen = where & np.isfinite(line)
     edges = np.flatnonzero(np.diff(np.r_[0, seen.astype(np.int8), 0]))
-    shown, hidden = [], []
+    shown: list[int] = []
+    hidden: list[int] = []
     for a, b in zip(edges[::2], edges[1::2], strict=True):
         for start in range(int(a), int(b), FAINT_PIECE):
             end = min(int(b), start + FAINT_PIECE)
