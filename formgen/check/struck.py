@@ -75,6 +75,19 @@ LIGHT_STRIKE_CONTRAST = 25
 CHAIN_OFF = 2.5
 CHAIN_GAP = 2 * LINE_LENGTH
 CHAIN_LENGTH = 2 * LINE_LENGTH
+# A faint line (a thin pen line under a copy's grain, lighter than LIGHT_STRIKE_CONTRAST): a
+# straight line (FAINT_ANGLE degrees from the rows at most, 1 px of bow either way) through
+# the middle of the writing, seen on its paper only (FAINT_CLEAR px from any ink): in pieces
+# of FAINT_PIECE px, a piece shows it when its median is FAINT_CONTRAST darker than the paper
+# FAINT_ACROSS px above and below. It is there when FAINT_MIN_SCORE more pieces show it than
+# do not, and it does not go on along the box FAINT_PAST px beyond the writing's ends.
+FAINT_ANGLE = 10
+FAINT_ACROSS = 3
+FAINT_CLEAR = 1
+FAINT_PIECE = 8
+FAINT_CONTRAST = 12
+FAINT_MIN_SCORE = 6
+FAINT_PAST = 30
 
 
 Segment = tuple[float, float, float, float]  # x0, y0, x1, y1 in the box's pixels
@@ -282,7 +295,8 @@ def strike_measures(page: np.ndarray, printed: np.ndarray, rect: Rect,
     """The strike through the writing in rect (see struck_through), and when there is none,
     the strike in doubt: the share of the writing's width that a straight run through its
     middle covers which only the noise tells from a strike (it lies in a band of the copy's
-    noise, or a line of ink seems to run on past the box); 0.0 when there is none."""
+    noise, or a line of ink seems to run on past the box), or that a line in light ink or a
+    faint line on the paper between the letters (_faint_line) covers; 0.0 when there is none."""
     ink = _ink(page, printed, rect)
     if not ink.any():
         return None, 0.0
@@ -298,7 +312,79 @@ def strike_measures(page: np.ndarray, printed: np.ndarray, rect: Rect,
             page, printed, rect, _ink(page, printed, rect, LIGHT_STRIKE_CONTRAST), boxes,
             written=ink)
         doubt = light.cover if light is not None else light_doubt
-    return None, doubt
+    # fainter still: a thin line seen on the paper between the letters
+    return None, max(doubt, _faint_line(page, printed, rect, ink,
+                                        noise_around(page, printed, rect, boxes)))
+
+
+def _faint_line(page: np.ndarray, printed: np.ndarray, rect: Rect, ink: np.ndarray,
+                noise: Noise) -> float:
+    """A faint straight line through the middle of the writing (see FAINT_*), as the share of
+    the writing's width between the first and last piece that shows it; 0.0 when none."""
+    writing = ink & ~noise.columns[None, :]
+    words = _words(writing)
+    if not words:
+        return 0.0
+    left, right = words[0][0], words[-1][1]
+    rows = np.flatnonzero(writing[:, left:right + 1].sum(axis=1) >= 3)
+    if rows.size < 2:
+        return 0.0
+    x0, y0, x1, y1 = pixel_box(rect)
+    region = page[y0 + INSET:y1 - INSET, x0 + INSET:x1 - INSET]
+    on_form = printed[y0 + INSET:y1 - INSET, x0 + INSET:x1 - INSET]
+    darker = darker_than_paper(region).astype(np.float32)
+    h, w = darker.shape
+    k = FAINT_ACROSS
+    paper = ~cv2.dilate((ink | on_form).astype(np.uint8),
+                        np.ones((2 * FAINT_CLEAR + 1,) * 2, np.uint8)).astype(bool)
+    ridge = np.full((h, w), np.nan, np.float32)  # darker than the paper above and below
+    ridge[k:h - k] = np.minimum(darker[k:h - k] - darker[:h - 2 * k],
+                                darker[k:h - k] - darker[2 * k:])
+    ridge[k:h - k][~(paper[k:h - k] & paper[:h - 2 * k] & paper[2 * k:])] = np.nan
+    top, bottom = int(rows[0]), int(rows[-1])
+    lo = int(np.ceil(top + STRIKE_MIDDLE[0] * (bottom - top)))
+    hi = int(np.floor(top + STRIKE_MIDDLE[1] * (bottom - top)))
+    xs = np.arange(w)
+    middle = (left + right) / 2
+    inside = (xs >= left) & (xs <= right)
+    past = (xs < left - FAINT_PAST) | (xs > right + FAINT_PAST)
+    best, span = 0, 0.0
+    for degrees in range(-FAINT_ANGLE, FAINT_ANGLE + 1):
+        slope = np.tan(np.radians(degrees))
+        for y in range(lo, hi + 1):
+            ys = np.round(y + (xs - middle) * slope).astype(int)
+            if ys[inside].min() < 1 or ys[inside].max() >= h - 1:
+                continue
+            near = np.clip(ys, 1, h - 2)
+            line = np.fmax(np.fmax(ridge[near - 1, xs], ridge[near, xs]), ridge[near + 1, xs])
+            line[(ys < 1) | (ys >= h - 1)] = np.nan
+            shown, hidden = _faint_pieces(line, inside)
+            score = len(shown) - len(hidden)
+            if score < FAINT_MIN_SCORE or score <= best:
+                continue
+            if noise.along_rows((float(left), float(ys[left]), float(right), float(ys[right]))):
+                continue  # a band's streaks across the box
+            beyond_shown, beyond_hidden = _faint_pieces(line, past)
+            if len(beyond_shown) >= 3 and len(beyond_shown) > len(beyond_hidden):
+                continue  # runs on along the box: a frame or a streak
+            best = score
+            span = (max(shown) - min(shown) + FAINT_PIECE) / (right - left + 1)
+    return min(1.0, span)
+
+
+def _faint_pieces(line: np.ndarray, where: np.ndarray) -> tuple[list[int], list[int]]:
+    """The first columns of the pieces (FAINT_PIECE px of the line on paper, 3 px at least)
+    where the line shows (median over FAINT_CONTRAST), and of those where it does not."""
+    seen = where & np.isfinite(line)
+    edges = np.flatnonzero(np.diff(np.r_[0, seen.astype(np.int8), 0]))
+    shown: list[int] = []
+    hidden: list[int] = []
+    for a, b in zip(edges[::2], edges[1::2], strict=True):
+        for start in range(int(a), int(b), FAINT_PIECE):
+            end = min(int(b), start + FAINT_PIECE)
+            if end - start >= 3:
+                (shown if np.median(line[start:end]) > FAINT_CONTRAST else hidden).append(start)
+    return shown, hidden
 
 
 def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,
