@@ -199,6 +199,7 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
         chars[i] = char
         as_read = next(score for score, _, option, _ in scores if option == char)
         best, _, choice, differ = min(scores)
+        pixel_best = choice
         if marked:  # a mark as read is sure only where the page clearly prefers it (Ň, Ñ)
             rival = min(score for score, _, option, _ in scores if option != char)
             doubtful |= rival - as_read < CHOICE_MIN_PIXELS
@@ -216,6 +217,12 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
                                      np.roll(dark, steps[moved[close[0]]], axis=(0, 1))[window],
                                      window, shown)
             take = take or (choice != char and clear)
+            if not take and marked and pixel_best != char and base(pixel_best) == base(char):
+                # the marks' drawings overlap all over (a ring, a breve with a tilde: ẵ read
+                # å at 150 dpi), so the grey levels saw no pixel apart: the marks' shapes
+                # decide, as a tilde's from a macron's
+                take = _of_twins(fit, chars, i, (char, pixel_best), dark, window) == pixel_best
+                choice = pixel_best if take else choice
         if take:
             fit, spans = _put(ink, chars, i, choice, fit, spans)
             changed.add(i)
@@ -591,8 +598,10 @@ def letters_for_digits(text: str, filled: frozenset[int]
     """The reading with a 6 after a letter in a word of letters read as an o (ố, ổ, ỗ in
     "Cố", "Khổ" read "C6", "Kh6": a circumflex and a tone on an o look like a 6's loop and
     stem), and a 0 beside a letter, or a word of its own in a line of no other digit, as an
-    O or a U (Ů in "Ůðzi" read "0ðzi", Ở alone read "0"); their places join filled
-    (choose_letters chooses their marks there), and the U's family is tried too (others)."""
+    O or a U (Ů in "Ůðzi" read "0ðzi", Ở alone read "0"), and a "!" in a word as a bar with a
+    mark below (Ị, ļ: "Ļodulļ" read "Ļodul!"), an I at the start of a word, else an l; their
+    places join filled (choose_letters chooses their marks there), and the U's family, or
+    the other bar's, is tried too (others)."""
     chars = list(text)
     others = {}
 
@@ -611,6 +620,9 @@ def letters_for_digits(text: str, filled: frozenset[int]
                 letter(i - 1) or letter(i + 1) or alone_ok):
             starts = not letter(i - 1)
             chars[i], others[i] = ("O", "U") if starts else ("o", "u")
+            filled |= {i}
+        elif char == "!" and (letter(i - 1) or letter(i + 1)):
+            chars[i], others[i] = ("l", "I") if letter(i - 1) else ("I", "l")
             filled |= {i}
     return "".join(chars), filled, others
 
