@@ -14,6 +14,7 @@ changed so is a guess: the caller lowers the line's confidence.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -527,6 +528,38 @@ def drop_extra(line: np.ndarray, text: str, filled: frozenset[int]) -> tuple[str
             filled |= {i - 1}
         tried = [j if j < i else j - 1 for j in tried if j != i]
     return text, filled
+
+
+# Letters of two joined (Æ, Œ) the recognisers read as the two ("Æaboő" read "AEabo?").
+LIGATURES = {"AE": "Æ", "Ae": "Æ", "ae": "æ", "OE": "Œ", "Oe": "Œ", "oe": "œ"}
+LIGATURES_TRIED = 3  # pairs of a line, the first ones (each set of them is drawn)
+
+
+def join_ligatures(line: np.ndarray, text: str, filled: frozenset[int]
+                   ) -> tuple[str, frozenset[int]]:
+    """The reading with two letters read for one joined letter (LIGATURES) made that letter,
+    at the places (each set of them: one joined alone stretches the line's fit wrongly when
+    two are) where the whole line drawn so, fitted anew, matches the ink best, if clearly
+    better than as read (check.marks.SWAP_GAIN, as drop_extra); those places join filled."""
+    places = [i for i in range(len(text) - 1) if text[i:i + 2] in LIGATURES][:LIGATURES_TRIED]
+    ink = line_ink(line) if places else None
+    if ink is None or not ink.any():
+        return text, filled
+    options = []
+    for chosen in itertools.chain.from_iterable(
+            itertools.combinations(places, k) for k in range(1, len(places) + 1)):
+        if any(b - a < 2 for a, b in itertools.pairwise(chosen)):
+            continue  # "AEE": overlapping pairs
+        joined = text
+        for i in reversed(chosen):
+            joined = joined[:i] + LIGATURES[joined[i:i + 2]] + joined[i + 2:]
+        options.append((mismatch(ink, joined), joined, chosen))
+    score, joined, chosen = min(options)
+    if score > (1 - SWAP_GAIN) * mismatch(ink, text):
+        return text, filled
+    for i in reversed(chosen):
+        filled = frozenset(j if j <= i else j - 1 for j in filled if j != i + 1) | {i}
+    return joined, filled
 
 
 # A letter both recognisers dropped (ắ in "Gèng Hắ Tành" read "Geng H Tanh": a lone capital

@@ -29,6 +29,7 @@ from formgen.check.typed_letters import (
     base,
     choose_letters,
     drop_extra,
+    join_ligatures,
     letters_for_digits,
     put_dropped,
     without_mark_signs,
@@ -148,6 +149,7 @@ def _read_line(crop: np.ndarray,
             if alike >= LETTERS_FROM:
                 wide = wide_line() if callable(wide_line) else wide_line
                 kept, filled = drop_extra(wide, latin.text, latin.filled)
+                kept, filled = join_ligatures(wide, kept, filled)
                 others = latin.others if kept == latin.text else {}
                 kept, filled, digits = letters_for_digits(kept, filled)
                 short = kept
