@@ -200,7 +200,6 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
         chars[i] = char
         as_read = next(score for score, _, option, _ in scores if option == char)
         best, _, choice, differ = min(scores)
-        pixel_best = choice
         if marked:  # a mark as read is sure only where the page clearly prefers it (Ň, Ñ)
             rival = min(score for score, _, option, _ in scores if option != char)
             doubtful |= rival - as_read < CHOICE_MIN_PIXELS
@@ -218,12 +217,18 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
                                      np.roll(dark, steps[moved[close[0]]], axis=(0, 1))[window],
                                      window, shown)
             take = take or (choice != char and clear)
-            if not take and marked and pixel_best != char and base(pixel_best) == base(char):
-                # the marks' drawings overlap all over (a ring, a breve with a tilde: ẵ read
-                # å at 150 dpi), so the grey levels saw no pixel apart: the marks' shapes
-                # decide, as a tilde's from a macron's
-                take = _of_twins(fit, chars, i, (char, pixel_best), dark, window) == pixel_best
-                choice = pixel_best if take else choice
+        if marked and not take:
+            # neither a marked letter as read nor its nearest rival of the same base is
+            # clearly better by pixels, and the grey levels saw none apart (a ring and a
+            # breve with a tilde overlap all over: ẵ read å at 150 dpi): the marks' shapes
+            # decide, as a tilde's from a macron's
+            near, _, rival, apart = min(score for score in scores if score[2] != char)
+            if base(rival) == base(char) and \
+                    near - as_read < max(CHOICE_MIN_PIXELS, CHOICE_GAIN * apart):
+                if dark is None:
+                    dark = darkness(grey, ink)
+                if _of_twins(fit, chars, i, (char, rival), dark, window) == rival:
+                    take, choice = True, rival
         if take:
             fit, spans = _put(ink, chars, i, choice, fit, spans)
             changed.add(i)
@@ -409,8 +414,16 @@ def _refitted(ink: np.ndarray, chars: list[str], i: int, shown: np.ndarray,
         window = np.s_[:, max(0, x0 - NEAR):min(ink.shape[1], x1 + NEAR)]
         return fit.place(text) & shown, window
 
+    moves = range(-NEAR, NEAR + 1)
+    shifted = [np.roll(ink, (dy, dx), axis=(0, 1)) for dy in moves for dx in moves]
+
+    def near(placed: np.ndarray, window: tuple[slice, slice]) -> int:
+        """How the letter's drawing differs from the ink around it moved to meet it."""
+        return min(int((moved[window] ^ placed[window]).sum()) for moved in shifted)
+
     now, now_window = drawn(char)
     as_now = int((now ^ ink).sum())
+    near_now = near(now, now_window)
     tried = []
     for option in options:
         placed, window = drawn(option)
@@ -418,17 +431,22 @@ def _refitted(ink: np.ndarray, chars: list[str], i: int, shown: np.ndarray,
                                                                         now_window[1].stop)]
         differ = int((placed[around] ^ now[around]).sum())
         score = int((placed ^ ink).sum())
-        clear = as_now - score >= max(CHOICE_MIN_PIXELS, CHOICE_GAIN * differ)
-        tried.append((score, option, _unexplained(placed, ink, window), clear))
+        # the line fits better, and the letter its own ink: the fit of a whole line moves
+        # with a letter's width ("Lokegūú" fitted better with ớ, whose strokes the u's ink
+        # around it fits worse: 184 against 165 pixels differing)
+        here = near_now - near(placed, window) >= CHOICE_MIN_PIXELS
+        clear = here and as_now - score >= max(CHOICE_MIN_PIXELS, CHOICE_GAIN * differ)
+        tried.append((score, option, _unexplained(placed, ink, window), clear, here))
     chars[i] = char
     if not tried or not min(tried)[3]:
         return None, False, True
-    score, option, unexplained, _ = min(tried)
+    score, option, unexplained, _, _ = min(tried)
     if unexplained >= DOUBT_PIXELS:
         # the line's fit moves with the letter's width: of the letters that fit it better,
         # the one that leaves the least unexplained around it (ở, not ử, for ả)
-        unexplained, score, option = min((u, s, o) for s, o, u, _ in tried if s < as_now)
-    tied = [s for s, _, _, _ in tried].count(score) > 1
+        unexplained, score, option = min((u, s, o) for s, o, u, _, h in tried
+                                         if s < as_now and h)
+    tied = [s for s, _, _, _, _ in tried].count(score) > 1
     return option, tied, unexplained < DOUBT_PIXELS
 
 
