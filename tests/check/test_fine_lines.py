@@ -402,3 +402,13 @@ def test_a_typed_address_with_an_l_read_for_a_1_is_typed_and_read_right() -> Non
                            False)
         assert value is not None and value.text == "jo11@test.nl", dpi
         assert value.likeness >= TYPED_MIN_LIKENESS and value.confidence < SURE_CONFIDENCE
+
+
+def test_an_l_and_a_1_read_the_other_way_round_are_swapped_together() -> None:
+    """"aylin1@example.nl" read "ay1inl" at 0.961, "lukasz1" read "1ukaszl" at 0.971: wrong
+    and valid (bench_changes seed 101); swapping either alone fits the line worse."""
+    from formgen.check.marks import resolve_confusables
+
+    for typed, read in (("aylin1@example.nl", "ay1inl@example.nl"), ("ole10@test.nl",
+                                                                       "o1el0@test.nl")):
+        assert resolve_confusables(_typed_line(typed, 200), read) == typed
