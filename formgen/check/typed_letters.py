@@ -222,13 +222,13 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
             # clearly better by pixels, and the grey levels saw none apart (a ring and a
             # breve with a tilde overlap all over: ẵ read å at 150 dpi): the marks' shapes
             # decide, as a tilde's from a macron's
-            near, _, rival, apart = min(score for score in scores if score[2] != char)
-            if base(rival) == base(char) and \
+            near, _, runner, apart = min(score for score in scores if score[2] != char)
+            if base(runner) == base(char) and \
                     near - as_read < max(CHOICE_MIN_PIXELS, CHOICE_GAIN * apart):
                 if dark is None:
                     dark = darkness(grey, ink)
-                if _of_twins(fit, chars, i, (char, rival), dark, window) == rival:
-                    take, choice = True, rival
+                if _of_twins(fit, chars, i, (char, runner), dark, window) == runner:
+                    take, choice = True, runner
         if take:
             fit, spans = _put(ink, chars, i, choice, fit, spans)
             changed.add(i)
