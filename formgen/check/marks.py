@@ -12,6 +12,7 @@ accent tried never moves the fit: only the mark's own pixels decide.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from functools import cache
 
@@ -199,23 +200,30 @@ def line_ink(line: np.ndarray) -> np.ndarray:
 def resolve_confusables(line: np.ndarray, text: str) -> str:
     """The reading of a line typed in the field font with each confusable character (see
     CONFUSABLE) as the page shows it: the whole line drawn with the other one of the pair,
-    fitted anew, must match the ink clearly better (SWAP_GAIN)."""
+    fitted anew, must match the ink clearly better (SWAP_GAIN). Two of a pair read the other
+    way round ("aylin1" read "ay1inl") are swapped together: each alone makes the line wider
+    or narrower than the page and fits it worse."""
     ink = line_ink(line)
     if not ink.any():
         return text
-    chars = list(text)
     best = mismatch(ink, text)
-    for i, char in enumerate(chars):
-        others = sorted({c for g in CONFUSABLE if char in g for c in g} - {char})
-        if not others:
-            continue
-        scores = []
-        for other in others:
-            chars[i] = other
-            scores.append((mismatch(ink, "".join(chars)), other))
-        score, other = min(scores)
-        choice = char
-        if score <= (1 - SWAP_GAIN) * best:
-            best, choice = score, other
-        chars[i] = choice
+    while True:
+        places = [i for i, c in enumerate(text) if any(c in g for g in CONFUSABLE)]
+        options = [_swapped(text, (i,)) for i in places]
+        options += [_swapped(text, (i, j)) for i, j in itertools.combinations(places, 2)
+                    if any(text[i] + text[j] in (g, g[::-1]) for g in CONFUSABLE)]
+        if not options:
+            return text
+        score, option = min((mismatch(ink, option), option) for option in options)
+        if score > (1 - SWAP_GAIN) * best:
+            return text
+        best, text = score, option
+
+
+def _swapped(text: str, places: tuple[int, ...]) -> str:
+    """text with the characters at places each the other one of its CONFUSABLE pair."""
+    chars = list(text)
+    for i in places:
+        (pair,) = [g for g in CONFUSABLE if chars[i] in g]
+        chars[i] = pair.replace(chars[i], "")
     return "".join(chars)

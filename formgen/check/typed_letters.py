@@ -14,6 +14,7 @@ changed so is a guess: the caller lowers the line's confidence.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -216,6 +217,18 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
                                      np.roll(dark, steps[moved[close[0]]], axis=(0, 1))[window],
                                      window, shown)
             take = take or (choice != char and clear)
+        if marked and not take:
+            # neither a marked letter as read nor its nearest rival of the same base is
+            # clearly better by pixels, and the grey levels saw none apart (a ring and a
+            # breve with a tilde overlap all over: ẵ read å at 150 dpi): the marks' shapes
+            # decide, as a tilde's from a macron's
+            near, _, runner, apart = min(score for score in scores if score[2] != char)
+            if base(runner) == base(char) and \
+                    near - as_read < max(CHOICE_MIN_PIXELS, CHOICE_GAIN * apart):
+                if dark is None:
+                    dark = darkness(grey, ink)
+                if _of_twins(fit, chars, i, (char, runner), dark, window) == runner:
+                    take, choice = True, runner
         if take:
             fit, spans = _put(ink, chars, i, choice, fit, spans)
             changed.add(i)
@@ -401,8 +414,16 @@ def _refitted(ink: np.ndarray, chars: list[str], i: int, shown: np.ndarray,
         window = np.s_[:, max(0, x0 - NEAR):min(ink.shape[1], x1 + NEAR)]
         return fit.place(text) & shown, window
 
+    moves = range(-NEAR, NEAR + 1)
+    shifted = [np.roll(ink, (dy, dx), axis=(0, 1)) for dy in moves for dx in moves]
+
+    def near(placed: np.ndarray, window: tuple[slice, slice]) -> int:
+        """How the letter's drawing differs from the ink around it moved to meet it."""
+        return min(int((moved[window] ^ placed[window]).sum()) for moved in shifted)
+
     now, now_window = drawn(char)
     as_now = int((now ^ ink).sum())
+    near_now = near(now, now_window)
     tried = []
     for option in options:
         placed, window = drawn(option)
@@ -410,17 +431,22 @@ def _refitted(ink: np.ndarray, chars: list[str], i: int, shown: np.ndarray,
                                                                         now_window[1].stop)]
         differ = int((placed[around] ^ now[around]).sum())
         score = int((placed ^ ink).sum())
-        clear = as_now - score >= max(CHOICE_MIN_PIXELS, CHOICE_GAIN * differ)
-        tried.append((score, option, _unexplained(placed, ink, window), clear))
+        # the line fits better, and the letter its own ink: the fit of a whole line moves
+        # with a letter's width ("Lokegūú" fitted better with ớ, whose strokes the u's ink
+        # around it fits worse: 184 against 165 pixels differing)
+        here = near_now - near(placed, window) >= CHOICE_MIN_PIXELS
+        clear = here and as_now - score >= max(CHOICE_MIN_PIXELS, CHOICE_GAIN * differ)
+        tried.append((score, option, _unexplained(placed, ink, window), clear, here))
     chars[i] = char
     if not tried or not min(tried)[3]:
         return None, False, True
-    score, option, unexplained, _ = min(tried)
+    score, option, unexplained, _, _ = min(tried)
     if unexplained >= DOUBT_PIXELS:
         # the line's fit moves with the letter's width: of the letters that fit it better,
         # the one that leaves the least unexplained around it (ở, not ử, for ả)
-        unexplained, score, option = min((u, s, o) for s, o, u, _ in tried if s < as_now)
-    tied = [s for s, _, _, _ in tried].count(score) > 1
+        unexplained, score, option = min((u, s, o) for s, o, u, _, h in tried
+                                         if s < as_now and h)
+    tied = [s for s, _, _, _, _ in tried].count(score) > 1
     return option, tied, unexplained < DOUBT_PIXELS
 
 
@@ -522,6 +548,38 @@ def drop_extra(line: np.ndarray, text: str, filled: frozenset[int]) -> tuple[str
     return text, filled
 
 
+# Letters of two joined (Æ, Œ) the recognisers read as the two ("Æaboő" read "AEabo?").
+LIGATURES = {"AE": "Æ", "Ae": "Æ", "ae": "æ", "OE": "Œ", "Oe": "Œ", "oe": "œ"}
+LIGATURES_TRIED = 3  # pairs of a line, the first ones (each set of them is drawn)
+
+
+def join_ligatures(line: np.ndarray, text: str, filled: frozenset[int]
+                   ) -> tuple[str, frozenset[int]]:
+    """The reading with two letters read for one joined letter (LIGATURES) made that letter,
+    at the places (each set of them: one joined alone stretches the line's fit wrongly when
+    two are) where the whole line drawn so, fitted anew, matches the ink best, if clearly
+    better than as read (check.marks.SWAP_GAIN, as drop_extra); those places join filled."""
+    places = [i for i in range(len(text) - 1) if text[i:i + 2] in LIGATURES][:LIGATURES_TRIED]
+    ink = line_ink(line) if places else None
+    if ink is None or not ink.any():
+        return text, filled
+    options = []
+    for chosen in itertools.chain.from_iterable(
+            itertools.combinations(places, k) for k in range(1, len(places) + 1)):
+        if any(b - a < 2 for a, b in itertools.pairwise(chosen)):
+            continue  # "AEE": overlapping pairs
+        joined = text
+        for i in reversed(chosen):
+            joined = joined[:i] + LIGATURES[joined[i:i + 2]] + joined[i + 2:]
+        options.append((mismatch(ink, joined), joined, chosen))
+    score, joined, chosen = min(options)
+    if score > (1 - SWAP_GAIN) * mismatch(ink, text):
+        return text, filled
+    for i in reversed(chosen):
+        filled = frozenset(j if j <= i else j - 1 for j in filled if j != i + 1) | {i}
+    return joined, filled
+
+
 # A letter both recognisers dropped (ắ in "Gèng Hắ Tành" read "Geng H Tanh": a lone capital
 # where a letter went), or read narrower (ư as u): the line drawn as read and fitted on the
 # ink is stretched to the ink's width and differs from it in DROP_MISFIT of the ink's pixels
@@ -591,8 +649,10 @@ def letters_for_digits(text: str, filled: frozenset[int]
     """The reading with a 6 after a letter in a word of letters read as an o (ố, ổ, ỗ in
     "Cố", "Khổ" read "C6", "Kh6": a circumflex and a tone on an o look like a 6's loop and
     stem), and a 0 beside a letter, or a word of its own in a line of no other digit, as an
-    O or a U (Ů in "Ůðzi" read "0ðzi", Ở alone read "0"); their places join filled
-    (choose_letters chooses their marks there), and the U's family is tried too (others)."""
+    O or a U (Ů in "Ůðzi" read "0ðzi", Ở alone read "0"), and a "!" in a word as a bar with a
+    mark below (Ị, ļ: "Ļodulļ" read "Ļodul!"), an I at the start of a word, else an l; their
+    places join filled (choose_letters chooses their marks there), and the U's family, or
+    the other bar's, is tried too (others)."""
     chars = list(text)
     others = {}
 
@@ -611,6 +671,9 @@ def letters_for_digits(text: str, filled: frozenset[int]
                 letter(i - 1) or letter(i + 1) or alone_ok):
             starts = not letter(i - 1)
             chars[i], others[i] = ("O", "U") if starts else ("o", "u")
+            filled |= {i}
+        elif char == "!" and (letter(i - 1) or letter(i + 1)):
+            chars[i], others[i] = ("l", "I") if letter(i - 1) else ("I", "l")
             filled |= {i}
     return "".join(chars), filled, others
 

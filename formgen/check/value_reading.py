@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 from formgen.check import latin_ocr
 from formgen.check.fine_lines import FineSource
 from formgen.check.identity import ocr
-from formgen.check.marks import UNKERNED, resolve_confusables, restore_marks
+from formgen.check.marks import CONFUSABLE, UNKERNED, resolve_confusables, restore_marks
 from formgen.check.text_lines import READ_SCALE, detect_box_lines
 from formgen.check.typed_letters import (
     DROP_PROBE,
@@ -29,6 +29,7 @@ from formgen.check.typed_letters import (
     base,
     choose_letters,
     drop_extra,
+    join_ligatures,
     letters_for_digits,
     put_dropped,
     without_mark_signs,
@@ -148,6 +149,7 @@ def _read_line(crop: np.ndarray,
             if alike >= LETTERS_FROM:
                 wide = wide_line() if callable(wide_line) else wide_line
                 kept, filled = drop_extra(wide, latin.text, latin.filled)
+                kept, filled = join_ligatures(wide, kept, filled)
                 others = latin.others if kept == latin.text else {}
                 kept, filled, digits = letters_for_digits(kept, filled)
                 short = kept
@@ -172,6 +174,13 @@ def _read_line(crop: np.ndarray,
                 if latin.filled or _fold(latin.text) != _fold(text) or misfit:
                     confidence = min(confidence, GUESSED)
                 latin = None
+    if typed_from is not None and likeness < typed_from and _has_confusables(text):
+        # a narrow l read for a 1 shifts the rest of the drawing off the page: "kees11" read
+        # "keesl1" looks 0.61 like print, swapped 0.97; told typed so, not surely
+        swapped = resolve_confusables(crop, text)
+        alike = print_likeness(crop, swapped) if swapped != text else 0.0
+        if alike >= typed_from:
+            text, likeness, confidence = swapped, alike, min(confidence, GUESSED)
     if typed_from is None or likeness < typed_from:
         return ValueLine(text, confidence, likeness)
     text = resolve_confusables(crop, text)
@@ -188,6 +197,10 @@ def _read_line(crop: np.ndarray,
         else:
             text = decided
     return ValueLine(text, confidence, likeness)
+
+
+def _has_confusables(text: str) -> bool:
+    return any(c in group for group in CONFUSABLE for c in text)
 
 
 def bars_in_doubt(text: str) -> list[int]:
