@@ -66,6 +66,7 @@ class FormBox:
                            largest=ink.largest, faint_largest=ink.faint_largest,
                            span=ink.span, faint_fraction=ink.faint_fraction,
                            faint_beyond_noise=ink.faint_beyond_noise,
+                           faint_beyond_pixels=ink.faint_beyond_pixels,
                            contrast=ink.contrast)
         if self.signature:
             self.values.update(print_contrast=ink.print_contrast,

@@ -71,6 +71,8 @@ THRESHOLDS: dict[str, Threshold] = {
     "PEN_MIN_INK": Threshold(500, "beside_pixels",
                              "benchmarks/tuning-signature.md#a-stamp-with-a-pen-signature-across-it-session-12"),
     "SPECK_MAX_SIZE": Threshold(10, "faint_largest", f"{INK}#specks-and-streaks-session-13"),
+    "FAINT_LETTER_MIN_PIXELS": Threshold(10, "faint_beyond_pixels",
+                                         f"{INK}#faint-marks-as-many-as-a-letters-session-21"),
     "NOISE_MAX_PIECE": Threshold(41, "largest", f"{INK}#specks-and-streaks-session-13"),
     "STRIKE_SURE_REACH": Threshold(4.5, "strike_reach", STRUCK),
     "STRIKE_SURE_COVER": Threshold(0.9, "strike_cover", STRUCK),
@@ -123,6 +125,7 @@ MACHINE_TEXT_MIN_DISTINCT = int(_t("MACHINE_TEXT_MIN_DISTINCT"))
 PEN_MIN_INK = _t("PEN_MIN_INK")
 PEN_MIN_LINES = _t("PEN_MIN_LINES")
 SPECK_MAX_SIZE = _t("SPECK_MAX_SIZE")
+FAINT_LETTER_MIN_PIXELS = _t("FAINT_LETTER_MIN_PIXELS")
 NOISE_MAX_PIECE = _t("NOISE_MAX_PIECE")
 STRIKE_SURE_REACH = _t("STRIKE_SURE_REACH")
 STRIKE_SURE_COVER = _t("STRIKE_SURE_COVER")
@@ -156,7 +159,7 @@ RULES: dict[str, Rule] = {
     "ink-little": Rule(Status.REVIEW, ("FAINT_FACTOR",),
                        "weinig of lichte inkt, of vooral ruis: een mens kijkt"),
     "ink-none": Rule(Status.MISSING, ("FAINT_FACTOR",), "geen inkt in het vak"),
-    "faint-letter": Rule(Status.REVIEW, ("SPECK_MAX_SIZE",),
+    "faint-letter": Rule(Status.REVIEW, ("SPECK_MAX_SIZE", "FAINT_LETTER_MIN_PIXELS"),
                          "bijna geen inkt, maar een licht stuk zo groot als een letter (potlood "
                          "of een bijna lege pen) dat de ruis van het papier niet verklaart: een "
                          "mens kijkt"),
@@ -329,6 +332,7 @@ MEASURES: dict[str, str] = {
     "span": "breedte van het schrift (deel van het vak)",
     "faint_fraction": "deel van het vak met lichte inkt (potlood)",
     "faint_beyond_noise": "deel van het vak met lichte inkt voorbij de ruis",
+    "faint_beyond_pixels": "hetzelfde in pixels",
     "beyond_through": "deel van het vak met inkt voorbij de ruis die aan beide kanten van "
                       "het vak doorloopt (een band erdoorheen, niet ernaast)",
     "contrast": "donkerte van de inkt (grijswaarden)",
@@ -590,10 +594,12 @@ def thin_pen_lines(m: BoxMeasures) -> bool:
 def faint_letter(ink: Ink) -> bool:
     """A box the ink rules find empty that holds a faint piece as long as a letter
     (SPECK_MAX_SIZE px or more: a "1", an "x" or "ja" in pencil or a nearly empty pen) where
-    the faint marks of the paper around do not explain all its faint marks. A streak or a
-    photo's shading runs on around the box and is explained; specks are smaller
-    (benchmarks/tuning-ink.md#light-short-values-session-14)."""
-    return ink.faint_largest >= SPECK_MAX_SIZE and ink.faint_beyond_noise > 0
+    the faint marks of the paper around leave FAINT_LETTER_MIN_PIXELS of its faint marks
+    unexplained. A streak or a photo's shading runs on around the box and is explained;
+    specks are smaller (benchmarks/tuning-ink.md#light-short-values-session-14); a photo's
+    grain leaves a few pixels (#faint-marks-as-many-as-a-letters-session-21)."""
+    return ink.faint_largest >= SPECK_MAX_SIZE and \
+        ink.faint_beyond_pixels >= FAINT_LETTER_MIN_PIXELS
 
 
 def light_copy(ink: Ink) -> bool:

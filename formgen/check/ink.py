@@ -80,6 +80,7 @@ class Ink:
     largest: int = 0  # px: the longest side of the largest piece of ink (a speck is small)
     faint_largest: int = 0  # the same for the faint marks (a washed-out stroke holds together)
     through_noise: float = 0.0  # the part of fraction explained by noise on both sides of it
+    size: int = 0  # px: the box's interior measured
 
     @property
     def beyond_noise(self) -> float:
@@ -99,6 +100,11 @@ class Ink:
         explain: on a photo or a noisy scan, shading, JPEG ringing and grain are faint marks
         everywhere, in an empty box as much as around it."""
         return max(0.0, self.faint_fraction - self.faint_noise)
+
+    @property
+    def faint_beyond_pixels(self) -> float:
+        """The same in pixels: the box's size does not bear on how much of a letter there is."""
+        return self.faint_beyond_noise * self.size
 
 
 @cache
@@ -395,7 +401,7 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
     faint_noise = _explained(faint_marks, blank, box, faint)[0] if faint.any() else 0.0
     if not pixels:
         return Ink(0, 0.0, 0.0, faint_fraction, print_contrast=print_contrast,
-                   faint_noise=faint_noise, faint_largest=_largest(faint))
+                   faint_noise=faint_noise, faint_largest=_largest(faint), size=size)
     noise, beyond = _explained(marks, blank, box, ink)
     fraction = pixels / size
     columns = np.flatnonzero(beyond > 0)
@@ -403,7 +409,8 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
     through = _explained(marks, blank, box, ink, through=True)[0]
     return Ink(pixels, fraction, span, faint_fraction,
                float(np.median(contrast[box][ink])), max(0.0, noise), print_contrast,
-               _widest(ink), faint_noise, _largest(ink), _largest(faint), max(0.0, through))
+               _widest(ink), faint_noise, _largest(ink), _largest(faint), max(0.0, through),
+               size)
 
 
 def _largest(ink: np.ndarray) -> int:

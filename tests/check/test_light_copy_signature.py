@@ -15,6 +15,8 @@ import pytest
 from corpus import families as F
 from corpus.external import today
 
+from formgen.check.decision import faint_letter
+from formgen.check.ink import Ink
 from formgen.check.submission import check_submission
 
 KEY = b"light-copy-test-key-0123456789abcdef"
@@ -42,3 +44,23 @@ def test_an_unsigned_phone_photo_stays_unsigned(tmp_path: Path, seed: int, index
     assert VARIANTS[index % len(VARIANTS)] == "unsigned"
     status, rules = _signature(tmp_path, seed, index)
     assert status == "missing", rules
+
+
+
+# (status by the ink rules, Ink) as measured (box interior 83,300 px, 24,800 px): drawn as of
+# 2026-12-06, the unsigned phone photo (7, 1) above has a faint piece 66 px long in its
+# signature box (a shadow's edge) of which the faint marks around leave 1.0 px unexplained;
+# the lightest letter of test_empty_is_empty's light family (own seed 17, sign_date) 13.9 px.
+SHADOW_EDGE = Ink(0, 0.0, 0.0, faint_fraction=0.00062, faint_noise=0.00062 - 1.0 / 83_300,
+                  faint_largest=66, size=83_300)
+LIGHT_LETTER = Ink(0, 0.0, 0.0, faint_fraction=0.0011, faint_noise=0.0011 - 13.9 / 24_800,
+                   faint_largest=11, size=24_800)
+
+
+def test_a_photo_s_shadow_edge_is_no_faint_letter() -> None:
+    """`faint-letter` asks for FAINT_LETTER_MIN_PIXELS of faint marks beyond the noise, not a
+    share of the box (a few pixels are a share in the big signature box): the shadow's edge
+    stays `missing` (was `review` on 2026-12-06: test_an_unsigned_phone_photo_stays_unsigned),
+    the light letter `review`."""
+    assert not faint_letter(SHADOW_EDGE)
+    assert faint_letter(LIGHT_LETTER)

@@ -85,11 +85,18 @@ class IdSearch:
             # First with the form's print and boxes wiped (the reader would take the form's lines
             # of text for the document's). An ID copied over the form loses strokes of its MRZ
             # where the print is wiped: when a document is seen there without a valid MRZ, the
-            # page is read once more with only its straight lines (box borders) taken out.
+            # page is read once more with only its straight lines (box borders) taken out, and
+            # then as it is.
             result = analyse_id_page(_wiped(page.image, form), today=self.today)
             if result.looks_like_id and not result.mrz_valid:
                 unlined = analyse_id_page(without_lines(page.image), today=self.today)
                 result = max(result, unlined, key=_rank)
+            if result.looks_like_id and not result.mrz_valid:
+                # a line of the form along an MRZ row (a border on its baseline, through a
+                # letter's stem) takes the strokes it covers with it when painted over: the
+                # page as it came, the line left on the row
+                plain = analyse_id_page(page.image, today=self.today)
+                result = max(result, plain, key=_rank)
             if result.mrz_found:  # the form's own print names the ID: only an MRZ counts
                 self._consider(result, page)
         self.form_pages = []
