@@ -105,6 +105,7 @@ BAND_STRAY, BAND_STRAY_GAP = 3 * BAND_LETTER, LINE_LENGTH
 BAND_THICK = 0.35
 BAND_END = 15
 BAND_RUNS_ON = 0.6
+BAND_DARKER = 20
 
 
 Segment = tuple[float, float, float, float]  # x0, y0, x1, y1 in the box's pixels
@@ -367,33 +368,37 @@ def _band_line(page: np.ndarray, printed: np.ndarray, rect: Rect, ink: np.ndarra
             if cover > best and top + STRIKE_MIDDLE[0] * (bottom - top) <= (y0 + y1) / 2 \
                     <= top + STRIKE_MIDDLE[1] * (bottom - top) \
                     and _across(lines, segment) <= BAND_THICK * (bottom - top + 1) \
-                    and not _runs_along(page, printed, rect, segment):
+                    and not _runs_along(page, printed, rect, segment, (left, right)):
                 best = cover
     return best
 
 
-def _runs_along(page: np.ndarray, printed: np.ndarray, rect: Rect, segment: Segment) -> bool:
+def _runs_along(page: np.ndarray, printed: np.ndarray, rect: Rect, segment: Segment,
+                writing: tuple[int, int]) -> bool:
     """The segment's line (box interior pixels), followed from CONTEXT px left of the box to
-    CONTEXT px right of it, is darker than the paper by LIGHT_STRIKE_CONTRAST (within 1 px) on
-    BAND_RUNS_ON of its points off the segment (BAND_END px past its ends and more) and off the
-    form's print: a band's streak runs across the page, a strike ends where the writing does."""
+    CONTEXT px right of it, off the form's print, BAND_END px and more past the segment's ends
+    and the writing's (first and last column), is a band's streak the segment runs along: dark
+    (LIGHT_STRIKE_CONTRAST, within 1 px) on BAND_RUNS_ON of its points, or as dark there (its
+    90th percentile) as the segment less BAND_DARKER (median): a strike stands out from the
+    band it lies in, and ends where the writing does."""
     x0, y0, x1, y1 = segment
     bx0, by0, bx1, _ = pixel_box(rect)
     slope = (y1 - y0) / (x1 - x0) if x1 != x0 else 0.0
     xs = np.arange(max(0, bx0 - CONTEXT), min(page.shape[1], bx1 + CONTEXT))
     inner = xs - bx0 - INSET
     ys = np.round(y0 + slope * (inner - x0)).astype(int) + by0 + INSET
-    keep = ((inner < x0 - BAND_END) | (inner > x1 + BAND_END)) & (ys >= 1) \
-        & (ys < page.shape[0] - 1)
-    xs, ys = xs[keep], ys[keep]
-    keep = ~printed[ys, xs]
-    xs, ys = xs[keep], ys[keep]
-    if xs.size < LINE_LENGTH:
-        return False
+    keep = (ys >= 1) & (ys < page.shape[0] - 1)
+    xs, ys, inner = xs[keep], ys[keep], inner[keep]
     lo, hi = max(0, int(ys.min()) - PAPER_WINDOW), int(ys.max()) + PAPER_WINDOW
     darker = darker_than_paper(page[lo:hi, xs.min():xs.max() + 1])
     near = np.max([darker[ys - lo + dy, xs - xs.min()] for dy in (-1, 0, 1)], axis=0)
-    return bool((near > LIGHT_STRIKE_CONTRAST).mean() >= BAND_RUNS_ON)
+    on = (inner >= x0) & (inner <= x1)
+    past = (inner < min(x0, writing[0]) - BAND_END) | (inner > max(x1, writing[1]) + BAND_END)
+    past &= ~printed[ys, xs]
+    if past.sum() < LINE_LENGTH or not on.any():
+        return False
+    return bool((near[past] > LIGHT_STRIKE_CONTRAST).mean() >= BAND_RUNS_ON
+                or np.percentile(near[past], 90) > np.median(near[on]) - BAND_DARKER)
 
 
 def _letters(writing: np.ndarray) -> list[tuple[int, int]]:
