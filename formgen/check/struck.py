@@ -100,8 +100,9 @@ BAND_STRIP = 3
 BAND_LETTER = 8
 BAND_STRAY, BAND_STRAY_GAP = 3 * BAND_LETTER, LINE_LENGTH
 # ... and it is no band's streak: not thicker than BAND_THICK of the writing's height (a line
-# through a bold script's letters), and its line does not run on along the page (see
-# _runs_along: dark on BAND_RUNS_ON of the points BAND_END px and more past its ends).
+# through a bold script's letters), and its line does not run on along the page past it and
+# the writing (BAND_END px and more): dark there on BAND_RUNS_ON of its points, or not
+# BAND_DARKER less dark there than on the line (see _runs_along).
 BAND_THICK = 0.35
 BAND_END = 15
 BAND_RUNS_ON = 0.6
@@ -341,11 +342,16 @@ def _band_line(page: np.ndarray, printed: np.ndarray, rect: Rect, ink: np.ndarra
     """The widest cover of the writing without a drum's band (see BAND_*) by a straight line
     through its middle, in ink or in light ink, whole or in pieces, no thicker than BAND_THICK
     of the writing's height, that is no frame and does not run on along the page (see
-    _runs_along); 0.0 when there is none."""
+    _runs_along); 0.0 when there is none, or when the band's marks (its rows, specks, dashes,
+    stray blobs) do not widen the writing (a clean box: an underline or a flourish is no
+    strike, and the line's own rows are only left out where a band is)."""
     light = _ink(page, printed, rect, LIGHT_STRIKE_CONTRAST)
     h, w = ink.shape
     whole = ink & ~noise.columns[None, :]  # the writing's height: its letters reach into a band
     clean = whole & ~noise.rows[:, None] if (~noise.rows).sum() >= 2 * BAND_LETTER else whole
+    banded, plain = _letters(clean), _words(whole)
+    if not banded or not plain or banded[-1][1] - banded[0][0] >= plain[-1][1] - plain[0][0]:
+        return 0.0  # no band's marks widen the writing: the strike rules have measured it
     xs, rows = np.arange(w), np.arange(h)[:, None]
     best = 0.0
     for lines in (ink, light):

@@ -113,8 +113,8 @@ def test_a_faint_strike_between_the_letters_is_in_doubt(
 # band across the box's lower rows whose stipple joins the writing into one "word" the width of
 # the box, so that the strike covered a third of it: judged written. The writing is now
 # measured without the band (its rows, the line's own rows, specks, dashes and stray blobs:
-# formgen.check.struck, BAND_*): in doubt. (A band's streak through written values, running on
-# along the page, is no strike: tune seeds 117, 127, 141 written, benchmarks/tuning-struck.md.)
+# formgen.check.struck, BAND_*): in doubt. (A band's streak through written values runs on
+# along the page and is as dark past the writing: no strike; written external 3 and 11 above.)
 def test_a_strike_along_a_drum_band_is_in_doubt() -> None:
     rules = {fid: strike_rule(strike, doubt)
              for fid, strike, doubt in measured(("external", 112, 0, True))}
