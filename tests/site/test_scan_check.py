@@ -218,6 +218,43 @@ def test_bsn_printed_on_a_blurred_turned_card_is_never_in_order(form_page, tmp_p
     assert seen[0][1] != "ok", seen
 
 
+def _small_turned_id_pdf(tmp: Path, passport: bool, angle: float, shrink: float, seed: int,
+                         masked: bool) -> Path:
+    """An ID copy photographed from afar: the A4 page with the document turned by angle,
+    shrunk on a dark table, as a JPEG in a PDF (its MRZ 7-9 px a character at the page's
+    rendering)."""
+    import io
+    import random
+
+    from corpus import id_documents
+    from PIL import Image
+
+    make = id_documents.passport_page if passport else id_documents.id_card_page
+    page = Image.fromarray(make(dpi=200, rotate=angle, masked_bsn=masked, blur=0.6, noise=3.0,
+                                seed=seed).image).convert("L")
+    w, h = page.size
+    table = Image.new("L", (w, h), 70)
+    rng = random.Random(seed)
+    table.paste(page.resize((int(w * shrink), int(h * shrink)), Image.Resampling.LANCZOS),
+                (int(w * (1 - shrink) * rng.uniform(0.3, 0.7)),
+                 int(h * (1 - shrink) * rng.uniform(0.3, 0.7))))
+    buf = io.BytesIO()
+    table.save(buf, "JPEG", quality=80)
+    path = tmp / f"foto-{seed}.pdf"
+    Image.open(io.BytesIO(buf.getvalue())).save(path, "PDF", resolution=200.0)
+    return path
+
+
+def test_an_id_photographed_small_and_at_an_angle_is_read(form_page, tmp_path) -> None:
+    """A card or passport small in a photo and turned 13-18 degrees (also upside down), sent as
+    a PDF: the MRZ is read straightened and larger (the page again at a photo's size, the rows'
+    place turned straight, the recogniser where the shapes fail), and the BSN is judged."""
+    family = [(False, -13.0, 0.37, 1020, True), (True, 162.0, 0.48, 1035, False)]
+    pg, _ = form_page()
+    seen = _id_findings(pg, [_small_turned_id_pdf(tmp_path, *case) for case in family])
+    assert seen == [("ok", "ok"), ("ok", "missing")], seen
+
+
 def _corpus_id_copies(tmp: Path, key: bytes, seed: int, n: int, **id_kw: object) -> list[Path]:
     """ID copies as the corpus makes them (tests/corpus/submissions.py): an ID card or a
     passport, photographed (turned up to 10 degrees, perspective, blur) or scanned at 200 dpi."""

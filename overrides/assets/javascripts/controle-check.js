@@ -146,10 +146,18 @@ async function decodeFile(file, p) {
     // page is being decoded while this one is read
     const pages = [];
     for (let n = 1; n <= doc.numPages; n++) {
-      pages.push(doc.getPage(n).then((page) => renderPdfPage(page, p.data.ink.dpi / 72)));
+      pages.push(doc.getPage(n).then(async (page) => {
+        const img = await renderPdfPage(page, p.data.ink.dpi / 72);
+        // an ID copy's MRZ may need more pixels than the form: the page again at a photo's size
+        const { width, height } = page.getViewport({ scale: 1 });
+        const larger = MAX_SIDE_PX / Math.max(width, height);
+        if (larger > p.data.ink.dpi / 72) img.sharper = () => renderPdfPage(page, larger);
+        return img;
+      }));
     }
-    const done = Promise.allSettled(pages).then(() => doc.destroy());
-    return { kind, pages, done };
+    // the document stays open for sharper pages until the check ends (close)
+    const done = Promise.allSettled(pages);
+    return { kind, pages, done, close: () => doc.destroy() };
   }
   if (kind === "jpeg" || kind === "png" || kind === "heic") {
     const blob = new Blob([bytes], { type: "image/" + kind });
@@ -947,8 +955,12 @@ export async function checkFiles(files, base) {
         ? `Er staat geen wijziging op het formulier. ${group.rule}`
         : `Wij weten niet zeker of er een wijziging op het formulier staat. ${CANNOT}` });
   }
-  const id = idCandidates.length
-    ? await timed("mrz", () => readIdDocument(idCandidates, p)) : null;
+  let id = null;
+  try {
+    id = idCandidates.length ? await timed("mrz", () => readIdDocument(idCandidates, p)) : null;
+  } finally {
+    for (const d of decodes) d && d.then((x) => x.close && x.close()).catch(() => {});
+  }
   items.push(...idItems(id, otherPages, holder));
   const missing = items.filter((i) => i.status === STATUS_MISSING);
   // the seal is no point for the customer to look at: it alone does not hold back the sending
@@ -1051,7 +1063,12 @@ async function readIdDocument(candidates, p) {
   const mrz = await mrzParts(p);
   let best = null;
   for (const { img, entry } of candidates) {
-    const read = await readOne(mrz, img);
+    let read = await readOne(mrz, img);
+    if ((!read || !read.result.valid) && img.sharper) {
+      // a PDF page whose MRZ the form's resolution does not read: read it again larger
+      const again = await readOne(mrz, await img.sharper());
+      if (again && (!read || again.result.valid)) read = again;
+    }
     if (read && (!best || (read.result.valid && !best.result.valid))) {
       best = { ...read, entry };
     }
@@ -1105,7 +1122,9 @@ function idItems(id, otherPages, holder) {
     : { id: "id_document", status: STATUS_UNSURE, text: `Wij vonden een ${kind} ` +
       `(${id.entry.name}), maar ${mrzWhat} kunnen we niet goed lezen. Maak een scherpere foto ` +
       "of scan, met de hele kaart of paspoortpagina recht in beeld. " + CANNOT });
-  if (r.valid && holder) {
+  // names read by the recogniser, which no check digit covers, may be misread: a name that
+  // differs is then no finding
+  if (r.valid && holder && (sameName(r, holder) || !r.recognised)) {
     items.push(sameName(r, holder)
       ? { id: "id_name", status: STATUS_OK, text: "De naam op het identiteitsbewijs is de naam " +
         "op het formulier." }
