@@ -89,6 +89,27 @@ def family(letter: str) -> tuple[str, ...]:
 
 
 @cache
+def letters_drawn_alike() -> tuple[tuple[str, ...], ...]:
+    """The letters chosen among (_LETTER_RANGES) that the field font draws with one outline
+    and one advance (Đ is DejaVu Sans's Ð: no page tells them apart), in groups."""
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(drawing_font().path)
+    glyphs, cmap, advances = font.getGlyphSet(), font.getBestCmap(), font["hmtx"]
+    groups: dict[tuple[str, int], list[str]] = {}
+    for first, last in ((0x41, 0x5A), (0x61, 0x7A), *_LETTER_RANGES):
+        for code in range(first, last + 1):
+            if code not in cmap or unicodedata.category(chr(code)) not in ("Lu", "Ll"):
+                continue
+            pen = DecomposingRecordingPen(glyphs)
+            glyphs[cmap[code]].draw(pen)
+            key = (repr(pen.value), advances[cmap[code]][0])
+            groups.setdefault(key, []).append(chr(code))
+    return tuple(tuple(group) for group in groups.values() if len(group) > 1)
+
+
+@cache
 def _drawn(char: str) -> bool:
     """The field font has a glyph of its own for char (not its empty box)."""
     font = drawing_font()
