@@ -394,19 +394,13 @@ def _horned(vowel: str) -> tuple[str, ...]:
 
 def _elsewhere(chars: list[str], i: int) -> tuple[str, ...]:
     """The letters outside chars[i]'s family tried where none of it explains the page: the
-    other vowels' letters with a horn (same case), also for a letter of a word read without
-    a vowel (ợ read g: "Chợ" read "Chg"), and at the start of a word, the capitals of its
-    base."""
+    other vowels' letters with a horn (same case), which neither recogniser knows, for any
+    letter (ớ read á; ợ read g or q: "Chợ" read "Chg", "Hược" read "Hưqc"), and at the start
+    of a word, the capitals of its base."""
     char = chars[i]
     vowels = VOWELS.upper() if char.isupper() else VOWELS
     found: tuple[str, ...] = ()
-    start, end = i, i + 1
-    while start and chars[start - 1].isalpha():
-        start -= 1
-    while end < len(chars) and chars[end].isalpha():
-        end += 1
-    vowelless = not any(base(c).lower() in VOWELS for c in chars[start:end])
-    if base(char).lower() in VOWELS or (char.isalpha() and vowelless):
+    if char.isalpha():
         found += tuple(c for v in vowels if v != base(char) for c in _horned(v))
     if char.islower() and (i == 0 or not chars[i - 1].isalpha()) and char.upper() != char:
         found += family(char.upper())
