@@ -44,9 +44,10 @@ _LETTER_RANGES = ((0xC0, 0x17F), (0x1A0, 0x1A1), (0x1AF, 0x1B0), (0x218, 0x21B),
 # Latin letters whose first character after decomposition is not their base letter.
 _BASE = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ı": "i",
                        "Ħ": "H", "ħ": "h", "Ŧ": "T", "ŧ": "t"})
-# Letters of no base letter that look like one (Icelandic þ like b and p, ð like d and o, Ð
-# like D), chosen among that letter's family too.
-_LOOK_ALIKE = {"b": "þ", "p": "þ", "P": "Þ", "d": "ð", "o": "ð", "D": "Ð"}
+# Letters of no base letter, or of another, that look like one (Icelandic þ like b and p, ð
+# like d and o, Ð like D; ł like t, a bar crossed: both recognisers read "Niło" as "Nito"),
+# chosen among that letter's family too.
+_LOOK_ALIKE = {"b": "þ", "p": "þ", "P": "Þ", "d": "ð", "o": "ð", "D": "Ð", "t": "ł"}
 # A letter is tried only where the drawing and the ink around it differ in at least this many
 # pixels (a mark the reading lacks, or one it has that the page does not show).
 UNEXPLAINED_PIXELS = 5
