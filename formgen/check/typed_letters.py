@@ -187,6 +187,9 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
             options += tuple(c for c in family(others[i]) if c not in options)
         if char not in options:
             options = (char, *options)
+        # a letter alone in its base's family (q, B) is looked at only for a letter elsewhere
+        # (a horned vowel read q): its ink left unexplained then says nothing of its own
+        alone = len(options) < 2 and not _vowel_place(chars, i)
         if len(options) < 2 and not _elsewhere(chars, i):
             continue
         x0, x1 = max(0, spans[i][0] - NEAR), min(ink.shape[1], spans[i][1] + NEAR)
@@ -279,7 +282,7 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
                 changed.add(i)
                 placed = fit.place("".join(chars)) & shown
                 unexplained = _unexplained(placed, here, window)
-        doubtful |= unexplained >= DOUBT_PIXELS
+        doubtful |= unexplained >= DOUBT_PIXELS and not alone
     for i, char in enumerate(chars):
         twin = _twin(char)
         if twin is None:
@@ -380,6 +383,17 @@ def _put(ink: np.ndarray, chars: list[str], i: int, letter: str, fit: Fit,
         return fit, spans
     fit = Fit(ink, "".join(chars))
     return fit, _spans(fit, "".join(chars))
+
+
+def _vowel_place(chars: list[str], i: int) -> bool:
+    """chars[i] is a vowel, or a letter of a word read without one (ợ read g: "Chg")."""
+    start, end = i, i + 1
+    while start and chars[start - 1].isalpha():
+        start -= 1
+    while end < len(chars) and chars[end].isalpha():
+        end += 1
+    return base(chars[i]).lower() in VOWELS or (
+        chars[i].isalpha() and not any(base(c).lower() in VOWELS for c in chars[start:end]))
 
 
 # Vowels whose letters with a horn (ơ, ư: Vietnamese) a recogniser reads as another vowel's
