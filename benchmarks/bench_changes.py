@@ -12,9 +12,9 @@ Families rotate per case: typed-pdfium, typed-poppler, handwritten.
 
 Printed per family: values read exactly (the value as the validator normalises it: an IBAN
 compact, a phone in E.164, a postcode as "1234 AB"; and beside it the count as far as the
-field font draws the letters apart: typed_letters.letters_drawn_alike), values not found, values read wrong AND
-valid (a wrong IBAN that passes its check: target 0 for typed values), values told typed,
-typed values whose correct value would be put to the customer as wrong (a false
+field font draws the letters apart: typed_letters.letters_drawn_alike), values not found,
+values read wrong AND valid (a wrong IBAN that passes its check: target 0 for typed
+values), values told typed, typed values whose correct value would be put to the customer as wrong (a false
 question), and typed values read wrong with a confidence of at least SURE_CONFIDENCE (wrong
 and sure: target 0, the confidence must say a reading is unsure). The two halves draw
 different cases (seed and half); thresholds (formgen.check.changes: TYPED_MIN_LIKENESS,
@@ -163,8 +163,9 @@ def run(half: str, n: int, seed: int, families: tuple[tuple[str, str], ...] = FA
     table: dict[str, dict[str, float]] = {}
     for family, c in sorted(counts.items()):
         values = c["values"]
-        table[family] = {k: c[k] for k in ("values", "exact", "exact as drawn", "not found", "wrong and valid",
-                                           "told typed", "false question", "wrong and sure")}
+        table[family] = {k: c[k] for k in ("values", "exact", "exact as drawn", "not found",
+                                           "wrong and valid", "told typed", "false question",
+                                           "wrong and sure")}
         print(f"  {family:16} {values:4d} values: read exactly {c['exact'] / values:6.1%} "
               f"({c['exact']}; as far as the font draws letters apart {c['exact as drawn']}), "
               f"not found {c['not found']}, wrong and valid {c['wrong and valid']}, "
