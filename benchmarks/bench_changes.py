@@ -13,11 +13,11 @@ Families rotate per case: typed-pdfium, typed-poppler, handwritten.
 Printed per family: values read exactly (the value as the validator normalises it: an IBAN
 compact, a phone in E.164, a postcode as "1234 AB"; and beside it the count as far as the
 field font draws the letters apart: typed_letters.letters_drawn_alike), values not found,
-values read wrong AND valid (a wrong IBAN that passes its check: target 0 for typed
-values), values told typed, typed values whose correct value would be put to the customer
-as wrong (a false question), and typed values read wrong with a confidence of at least
-SURE_CONFIDENCE (wrong and sure: target 0, the confidence must say a reading is unsure).
-The two halves draw different cases (seed and half); thresholds (formgen.check.changes: TYPED_MIN_LIKENESS,
+values read wrong AND valid (a wrong IBAN that passes its check: target 0 for typed values),
+values told typed, typed values whose correct value would be put to the customer as wrong (a
+false question), and typed values read wrong with a confidence of at least SURE_CONFIDENCE
+(wrong and sure: target 0, the confidence must say a reading is unsure). The two halves draw
+different cases (seed and half); thresholds (formgen.check.changes: TYPED_MIN_LIKENESS,
 SURE_CONFIDENCE) are chosen on the tune half, which also prints the likeness and confidence
 ranges to choose them by; the report half is what is quoted.
 """
