@@ -186,12 +186,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=12, help="submissions (11 values each)")
     parser.add_argument("--seed", type=int, default=29)
     parser.add_argument("--typed-only", action="store_true", help="the two typed families")
+    parser.add_argument("--handwritten-only", action="store_true",
+                        help="the handwritten family (how often handwriting is told typed)")
     parser.add_argument("--latin-names", action="store_true",
                         help="names and places from many languages' Latin letters")
     parser.add_argument("--drops", action="store_true",
                         help="boxes of words hold names of short Vietnamese syllables")
     args = parser.parse_args(argv)
-    run(args.half, args.n, args.seed, FAMILIES[:2] if args.typed_only else FAMILIES,
+    families = FAMILIES[:2] if args.typed_only else FAMILIES
+    run(args.half, args.n, args.seed, FAMILIES[2:] if args.handwritten_only else families,
         args.latin_names, args.drops)
 
 
