@@ -44,6 +44,12 @@ Builds the site (formgen site prepare + mkdocs build --strict; or uses --site), 
    order (tune on the first slice, report on the next); --validator-cache FILE keeps formgen
    check's findings per item, so that the page's side can be measured again (another site:
    --site) without the validator's minutes.
+7. The drum family (--drum SEED ...): pages 1 and 2 of the blank form under a worn copier's drum
+   (tests/corpus/drum_pages.py: the other generator's augraphy DirtyDrum and black-and-white
+   scan; the own model's bands of toner clumps through the required boxes), their required
+   boxes left empty or written by hand, one page a check: per generator, page and kind, the
+   page's findings on the required text boxes (empty pages: also the change group on page 1,
+   the signature on page 2). Every "in orde" on an empty page is false. Only this part runs.
 """
 
 from __future__ import annotations
@@ -405,6 +411,47 @@ def generators_table(browser: object, url: str, out: Path, copies: int, seed: in
         checker.close()
 
 
+def drum_table(browser: object, url: str, out: Path, seeds: list[int]) -> None:
+    """Part 7: the required text boxes of the drum family, empty and written, per generator
+    and page: how many the page calls "in orde", "niet zeker", "ontbreekt"; on the empty
+    pages also the change group (page 1) and the signature (page 2)."""
+    from corpus import external as E
+    from corpus.drum_pages import dirty_page, required_text_boxes
+
+    out.mkdir(parents=True, exist_ok=True)
+    checker = Checker(browser, url)
+    table: dict[tuple[str, int, bool, str], dict[str, int]] = {}
+    try:
+        for how in ("drum", "bands"):
+            for page_no in (1, 2):
+                for written in (False, True):
+                    for seed in seeds:
+                        path = out / f"{how}-{page_no}-{written}-{seed}.png"
+                        path.write_bytes(E.png(dirty_page(page_no, how, seed,
+                                                          written=written)))
+                        found = checker.check([path])
+                        keys = [f"field:{b}" for b in required_text_boxes(page_no)]
+                        if not written:
+                            keys.append("group:change" if page_no == 1 else "signature")
+                        seen = {k: found.get(k, "-") for k in keys}
+                        for k, v in seen.items():
+                            what = "text boxes" if k.startswith("field:") else k
+                            counts = table.setdefault((how, page_no, written, what),
+                                                      {"ok": 0, "unsure": 0, "missing": 0})
+                            counts[v] = counts.get(v, 0) + 1
+                        print(f"  {how:5s} page {page_no} {'written' if written else 'empty  '} "
+                              f"seed {seed}: " + " ".join(f"{k.split(':')[-1]}={v}"
+                                                          for k, v in seen.items()), flush=True)
+    finally:
+        checker.close()
+    print(f"\nthe drum family, seeds {seeds}: in orde / niet zeker / ontbreekt "
+          "(on an empty page every 'in orde' is false; '-': page not found)")
+    for (how, page_no, written, what), c in table.items():
+        kind = "written" if written else "empty"
+        print(f"  {how:5s} page {page_no} {kind:7s} {what:12s} {c['ok']:3d} / {c['unsure']:3d} / "
+              f"{c['missing']:3d}")
+
+
 def _same(validator: str, page: str) -> bool:
     """The same finding: ok, missing, or the validator's review where the page is unsure."""
     return validator == page or (validator == "review" and page == "unsure")
@@ -428,6 +475,8 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=40, help="items of --corpus checked")
     ap.add_argument("--skip", type=int, default=0,
                     help="items of --corpus left out first (the same order: a held-out slice)")
+    ap.add_argument("--drum", type=int, nargs="*", default=[],
+                    help="seeds of the drum family (part 7)")
     ap.add_argument("--validator-cache", type=Path,
                     help="JSON file keeping formgen check's findings per --corpus item")
     args = ap.parse_args()
@@ -440,6 +489,10 @@ def main() -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                                      headless=True)
         with serve(site) as url:
+            if args.drum:
+                drum_table(browser, url, tmp / "drum", args.drum)
+                browser.close()
+                return
             if args.corpus:
                 rows = agreement(browser, url, tmp,
                                  *external_corpus(args.corpus, args.limit, args.skip),

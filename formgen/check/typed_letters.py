@@ -44,9 +44,10 @@ _LETTER_RANGES = ((0xC0, 0x17F), (0x1A0, 0x1A1), (0x1AF, 0x1B0), (0x218, 0x21B),
 # Latin letters whose first character after decomposition is not their base letter.
 _BASE = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ı": "i",
                        "Ħ": "H", "ħ": "h", "Ŧ": "T", "ŧ": "t"})
-# Letters of no base letter that look like one (Icelandic þ like b and p, ð like d and o, Ð
-# like D), chosen among that letter's family too.
-_LOOK_ALIKE = {"b": "þ", "p": "þ", "P": "Þ", "d": "ð", "o": "ð", "D": "Ð"}
+# Letters of no base letter, or of another, that look like one (Icelandic þ like b and p, ð
+# like d and o, Ð like D; ł like t, a bar crossed: both recognisers read "Niło" as "Nito"),
+# chosen among that letter's family too.
+_LOOK_ALIKE = {"b": "þ", "p": "þ", "P": "Þ", "d": "ð", "o": "ð", "D": "Ð", "t": "ł"}
 # A letter is tried only where the drawing and the ink around it differ in at least this many
 # pixels (a mark the reading lacks, or one it has that the page does not show).
 UNEXPLAINED_PIXELS = 5
@@ -86,6 +87,27 @@ def family(letter: str) -> tuple[str, ...]:
                     base(char) == root and _drawn(char):
                 found.append(char)
     return tuple(found)
+
+
+@cache
+def letters_drawn_alike() -> tuple[tuple[str, ...], ...]:
+    """The letters chosen among (_LETTER_RANGES) that the field font draws with one outline
+    and one advance (Đ is DejaVu Sans's Ð: no page tells them apart), in groups."""
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(drawing_font().path)
+    glyphs, cmap, advances = font.getGlyphSet(), font.getBestCmap(), font["hmtx"]
+    groups: dict[tuple[str, int], list[str]] = {}
+    for first, last in ((0x41, 0x5A), (0x61, 0x7A), *_LETTER_RANGES):
+        for code in range(first, last + 1):
+            if code not in cmap or unicodedata.category(chr(code)) not in ("Lu", "Ll"):
+                continue
+            pen = DecomposingRecordingPen(glyphs)
+            glyphs[cmap[code]].draw(pen)
+            key = (repr(pen.value), advances[cmap[code]][0])
+            groups.setdefault(key, []).append(chr(code))
+    return tuple(tuple(group) for group in groups.values() if len(group) > 1)
 
 
 @cache
@@ -165,6 +187,9 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
             options += tuple(c for c in family(others[i]) if c not in options)
         if char not in options:
             options = (char, *options)
+        # a letter alone in its base's family (q, B) is looked at only for a letter elsewhere
+        # (a horned vowel read q): its ink left unexplained then says nothing of its own
+        alone = len(options) < 2 and not _vowel_place(chars, i)
         if len(options) < 2 and not _elsewhere(chars, i):
             continue
         x0, x1 = max(0, spans[i][0] - NEAR), min(ink.shape[1], spans[i][1] + NEAR)
@@ -257,7 +282,7 @@ def choose_letters(line: np.ndarray, text: str, always: frozenset[int] = frozens
                 changed.add(i)
                 placed = fit.place("".join(chars)) & shown
                 unexplained = _unexplained(placed, here, window)
-        doubtful |= unexplained >= DOUBT_PIXELS
+        doubtful |= unexplained >= DOUBT_PIXELS and not alone
     for i, char in enumerate(chars):
         twin = _twin(char)
         if twin is None:
@@ -360,6 +385,17 @@ def _put(ink: np.ndarray, chars: list[str], i: int, letter: str, fit: Fit,
     return fit, _spans(fit, "".join(chars))
 
 
+def _vowel_place(chars: list[str], i: int) -> bool:
+    """chars[i] is a vowel, or a letter of a word read without one (ợ read g: "Chg")."""
+    start, end = i, i + 1
+    while start and chars[start - 1].isalpha():
+        start -= 1
+    while end < len(chars) and chars[end].isalpha():
+        end += 1
+    return base(chars[i]).lower() in VOWELS or (
+        chars[i].isalpha() and not any(base(c).lower() in VOWELS for c in chars[start:end]))
+
+
 # Vowels whose letters with a horn (ơ, ư: Vietnamese) a recogniser reads as another vowel's
 # (ớ read as á): neither recogniser knows them (see _elsewhere).
 VOWELS = "aeiouy"
@@ -373,19 +409,13 @@ def _horned(vowel: str) -> tuple[str, ...]:
 
 def _elsewhere(chars: list[str], i: int) -> tuple[str, ...]:
     """The letters outside chars[i]'s family tried where none of it explains the page: the
-    other vowels' letters with a horn (same case), also for a letter of a word read without
-    a vowel (ợ read g: "Chợ" read "Chg"), and at the start of a word, the capitals of its
-    base."""
+    other vowels' letters with a horn (same case), which neither recogniser knows, for any
+    letter (ớ read á; ợ read g or q: "Chợ" read "Chg", "Hược" read "Hưqc"), and at the start
+    of a word, the capitals of its base."""
     char = chars[i]
     vowels = VOWELS.upper() if char.isupper() else VOWELS
     found: tuple[str, ...] = ()
-    start, end = i, i + 1
-    while start and chars[start - 1].isalpha():
-        start -= 1
-    while end < len(chars) and chars[end].isalpha():
-        end += 1
-    vowelless = not any(base(c).lower() in VOWELS for c in chars[start:end])
-    if base(char).lower() in VOWELS or (char.isalpha() and vowelless):
+    if char.isalpha():
         found += tuple(c for v in vowels if v != base(char) for c in _horned(v))
     if char.islower() and (i == 0 or not chars[i - 1].isalpha()) and char.upper() != char:
         found += family(char.upper())

@@ -142,10 +142,14 @@ def _read_line(crop: np.ndarray,
             alike = max(likeness, latin_likeness, signless)
             if alike < LETTERS_FROM:
                 # a word of one letter both dropped at an end of the line ("Trỹp Chuy Ở" read
-                # "Tryp Chuy"): the line drawn as read is stretched over it (put_dropped)
+                # "Tryp Chuy"): the line drawn as read is stretched over it (put_dropped); or
+                # a letter put in from the first reading is one too many (ừ read "ur" there:
+                # "Bùra" 0.34, "Bùa" 0.66; drop_extra takes it out)
                 lone = DROP_PROBE.upper()
-                alike = max(print_likeness(crop, f"{plain} {lone}"),
-                            print_likeness(crop, f"{lone} {plain}"))
+                alike = max([print_likeness(crop, f"{plain} {lone}"),
+                             print_likeness(crop, f"{lone} {plain}")]
+                            + [print_likeness(crop, latin.text[:i] + latin.text[i + 1:])
+                               for i in sorted(latin.filled) if latin.text[i].isalpha()])
             if alike >= LETTERS_FROM:
                 wide = wide_line() if callable(wide_line) else wide_line
                 kept, filled = drop_extra(wide, latin.text, latin.filled)

@@ -228,6 +228,14 @@ def check_data(config: Path | None = None) -> dict[str, Any]:
         # (faint_factor of the minimum) and faint marks fewer than the minimum
         "empty": {"signature_min_fraction": decision.SIGNATURE_MIN_FRACTION,
                   "faint_factor": decision.FAINT_FACTOR},
+        # the noise of the paper around a box, per column and row (formgen.check.ink.measure),
+        # and how much ink beyond it a text box needs to be written (rule ink-written)
+        "noise": {"context": ink.CONTEXT, "reach": ink.REACH, "window": ink.NOISE_WINDOW,
+                  "min_paper": ink.NOISE_MIN_PAPER, "margin": ink.NOISE_MARGIN,
+                  "paper_window": ink.PAPER_WINDOW},
+        "written": {"field_min_fraction": decision.FIELD_MIN_FRACTION,
+                    "writing_min_share": decision.WRITING_MIN_SHARE,
+                    "field_min_pixels": decision.FIELD_MIN_PIXELS},
     }
 
 

@@ -11,7 +11,8 @@
   Steps per page: decode (pdf.js for a PDF, the browser's own decoder for JPEG/PNG/HEIC), read
   the QR token (ZXing, WebAssembly), find the corner marks (js-aruco2, ArUco 4x4), map the
   contract's boxes onto the page with one homography, and measure the ink in each box against
-  the blank form (rendered with pdf.js from the site's own download).
+  the blank form (rendered with pdf.js from the site's own download) and, in a text box,
+  against the noise of the paper around it.
 */
 
 import { labelPieces } from "./controle-pieces.js";
@@ -146,10 +147,18 @@ async function decodeFile(file, p) {
     // page is being decoded while this one is read
     const pages = [];
     for (let n = 1; n <= doc.numPages; n++) {
-      pages.push(doc.getPage(n).then((page) => renderPdfPage(page, p.data.ink.dpi / 72)));
+      pages.push(doc.getPage(n).then(async (page) => {
+        const img = await renderPdfPage(page, p.data.ink.dpi / 72);
+        // an ID copy's MRZ may need more pixels than the form: the page again at a photo's size
+        const { width, height } = page.getViewport({ scale: 1 });
+        const larger = MAX_SIDE_PX / Math.max(width, height);
+        if (larger > p.data.ink.dpi / 72) img.sharper = () => renderPdfPage(page, larger);
+        return img;
+      }));
     }
-    const done = Promise.allSettled(pages).then(() => doc.destroy());
-    return { kind, pages, done };
+    // the document stays open for sharper pages until the check ends (close)
+    const done = Promise.allSettled(pages);
+    return { kind, pages, done, close: () => doc.destroy() };
   }
   if (kind === "jpeg" || kind === "png" || kind === "heic") {
     const blob = new Blob([bytes], { type: "image/" + kind });
@@ -677,6 +686,15 @@ function measureBox(img, H, blank, field, data) {
   }
   const kept = [], thin = new Uint8Array(cols * rows);
   const inkPx = speckPixels(strong, cols, rows, ink.min_component, ink.line_length, kept, thin);
+  // ink on the paper just around the box (its margin, off the print): noise there, or none
+  let ringPx = 0;
+  for (let j = 0; j < rows; j++) {
+    for (let i = 0; i < cols; i++) {
+      const o = j * cols + i;
+      if ((j < inner || j >= rows - inner || i < inner || i >= cols - inner) && !printed[o] &&
+        scan[o] < paper - ink.ink_contrast) ringPx++;
+    }
+  }
   // the ink that is writing for sure: not in a line, and in the signature box (paper below it;
   // other boxes have their neighbours' writing above and below) beside any band down the page
   const band = inkPx >= WRITTEN_MIN_PX && field.kind === "signature"
@@ -691,7 +709,7 @@ function measureBox(img, H, blank, field, data) {
   const onPrint = [];
   for (let o = 0; o < printed.length; o++) if (printed[o]) onPrint.push(paper - scan[o]);
   const printContrast = onPrint.length ? percentile(onPrint, ink.print_percentile / 100) : 0;
-  const m = { inkPx, faintPx, contrast, printContrast };
+  const m = { inkPx, faintPx, contrast, printContrast, ringPx };
   m.light = inkPx >= WRITTEN_MIN_PX && !darkAsPen(field, m, data.pen);
   // ink that lies only where ink runs on at both sides of the box (a dirty drum's band down or
   // across the page, which the validator weighs as noise: rules stipple-only, stipple-dense) or in
@@ -754,12 +772,219 @@ async function measureBoxes(img, H, p, number) {
   const blank = await timed("blank", () => blankPage(p, number));
   return timed("boxes", async () => {
     const boxes = {};
+    let view = null; // the page at the check's resolution: made once, where a box needs it
     for (const f of p.data.fields) {
       if (f.page !== number || !(f.required || f.group)) continue;
-      boxes[f.id] = measureBox(img, H, blank, f, p.data);
+      const m = measureBox(img, H, blank, f, p.data);
+      // where the paper just around the box holds ink (a band, bleed, grain: or the writing
+      // that runs over the border), the noise around it is measured
+      if (m.status === STATUS_OK && m.ringPx >= p.data.ink.min_component) {
+        view = view || noiseView(img, H, blank, p.data, number);
+        beyondNoise(m, view, f, p.data);
+      }
+      boxes[f.id] = m;
     }
     return boxes;
   });
+}
+
+// A box's ink against the noise of the paper around it, as the validator weighs it
+// (formgen.check.ink.measure, rule ink-written): bands of a dirty drum, bleed and grain do not
+// stop at a box's border. The page at the check's resolution, its paper by a grey closing, its
+// marks (ink darker than the paper, off the blank's print and not in straight thin lines); per
+// column and per row of the box, the density of marks on the blank paper around it (noise.context
+// px left and right, noise.reach above and below, the page's boxes left out), pooled over
+// noise.window either side; only the ink beyond noise.margin times it is writing. A box whose
+// writing is less than the validator's rule asks (the signature's: signature_min_fraction) is
+// "niet zeker" (it was "in orde" by its ink). In a text box, clumps of toner are no writing
+// (benchmarks/tuning-scan-check.md, session 22).
+const PRINT_LEVEL = 200; // the blank's print (formgen.check.ink.thin_print)
+const PRINT_WIDEN_PX = 3; // its print widened (formgen.check.ink.reference_pages)
+const CLUMP_PX = 7; // a body this wide (a square): a clump of toner; a pen line is thinner
+const CLUMP_REACH_PX = 20; // bits hanging off a clump shorter than this are the clump's
+
+function filterLines(src, w, h, win, horizontal, isMax) {
+  // the max (min) over a window of win px along each row (column): van Herk / Gil-Werman
+  const r = win >> 1, n = horizontal ? w : h, lines = horizontal ? h : w, step = horizontal ? 1 : w;
+  const len = n + 2 * r, neutral = isMax ? 0 : 255;
+  const pad = new Uint8Array(len), g = new Uint8Array(len), s = new Uint8Array(len);
+  const out = new Uint8Array(w * h);
+  for (let l = 0; l < lines; l++) {
+    const base = horizontal ? l * w : l;
+    pad.fill(neutral, 0, r);
+    pad.fill(neutral, r + n);
+    for (let i = 0; i < n; i++) pad[r + i] = src[base + i * step];
+    for (let i = 0; i < len; i++) {
+      const a = i % win === 0 ? neutral : g[i - 1], b = pad[i];
+      g[i] = isMax ? (a > b ? a : b) : (a < b ? a : b);
+    }
+    for (let i = len - 1; i >= 0; i--) {
+      const a = i % win === win - 1 || i === len - 1 ? neutral : s[i + 1], b = pad[i];
+      s[i] = isMax ? (a > b ? a : b) : (a < b ? a : b);
+    }
+    for (let i = 0; i < n; i++) {
+      const a = s[i], b = g[i + win - 1];
+      out[base + i * step] = isMax ? (a > b ? a : b) : (a < b ? a : b);
+    }
+  }
+  return out;
+}
+
+function morph(src, w, h, win, isMax) {
+  return filterLines(filterLines(src, w, h, win, true, isMax), w, h, win, false, isMax);
+}
+
+function pixelBox(rect, k) {
+  // rect (pt) in pixels at the check's resolution, as formgen.check.ink.pixel_box
+  return { x0: Math.round(rect.x * k), y0: Math.round(rect.y * k),
+    x1: Math.round((rect.x + rect.width) * k), y1: Math.round((rect.y + rect.height) * k) };
+}
+
+function noiseView(img, H, blank, data, number) {
+  // the part of the page the measured boxes and the paper around them cover
+  const ink = data.ink, noise = data.noise, k = ink.dpi / 72;
+  const fields = data.fields.filter((f) => f.page === number);
+  const wanted = fields.filter((f) => f.required || f.group).map((f) => pixelBox(f.rect, k));
+  const ox = Math.max(0, Math.min(...wanted.map((b) => b.x0)) - noise.context);
+  const oy = Math.max(0, Math.min(...wanted.map((b) => b.y0)) - noise.reach);
+  const w = Math.min(blank.width, Math.max(...wanted.map((b) => b.x1)) + noise.context) - ox;
+  const h = Math.min(blank.height, Math.max(...wanted.map((b) => b.y1)) + noise.reach) - oy;
+  const scan = sample(img, H, ox / k, oy / k, w, h, k);
+  const grey = new Uint8Array(w * h), seen = new Uint8Array(w * h);
+  for (let o = 0; o < grey.length; o++) {
+    if (Number.isNaN(scan[o])) grey[o] = 255;
+    else { grey[o] = Math.round(scan[o]); seen[o] = 1; }
+  }
+  const paper = morph(morph(grey, w, h, noise.paper_window, true), w, h, noise.paper_window, false);
+  const print = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) print[y * w + x] = blank.grey[(y + oy) * blank.width + x + ox] < PRINT_LEVEL ? 1 : 0;
+  }
+  const printed = morph(print, w, h, 2 * PRINT_WIDEN_PX + 1, true);
+  const marks = new Uint8Array(w * h);
+  for (let o = 0; o < marks.length; o++) {
+    marks[o] = seen[o] && !printed[o] && paper[o] - grey[o] > ink.ink_contrast ? 1 : 0;
+  }
+  // straight thin lines (a fold, a low-ink line, a border a few px off) are neither
+  const { pieces, label } = labelPieces(marks, w, h);
+  const kind = new Uint8Array(pieces.length + 1); // 1: a speck, 2: a line
+  for (const { id, w: pw, h: ph, area } of pieces) {
+    if ((pw >= ink.line_length && ph <= LINE_THICKNESS_PX) ||
+      (ph >= ink.line_length && pw <= LINE_THICKNESS_PX)) kind[id] = 2;
+    else if (area < ink.min_component) kind[id] = 1;
+  }
+  const blankPaper = new Uint8Array(w * h);
+  for (let o = 0; o < marks.length; o++) {
+    if (kind[label[o]] === 2) marks[o] = 0;
+    blankPaper[o] = seen[o] && !printed[o] && kind[label[o]] !== 2 ? 1 : 0;
+  }
+  for (const f of fields) { // writing in the other boxes is no noise
+    const b = pixelBox(f.rect, k);
+    for (let y = Math.max(0, b.y0 - oy); y < Math.min(h, b.y1 - oy); y++) {
+      blankPaper.fill(0, y * w + Math.max(0, b.x0 - ox), y * w + Math.max(0, Math.min(w, b.x1 - ox)));
+    }
+  }
+  return { ox, oy, w, h, k, marks, label, kind, blankPaper };
+}
+
+function clumps(view, x0, y0, x1, y1) {
+  // a clump of toner in the box (x0..x1, y0..y1 in the view): where a square of CLUMP_PX fits
+  // in the ink (thicker than a pen line), and the bits that hang off it, shorter than
+  // CLUMP_REACH_PX. No writing: a band that comes and goes down the page may hold more of it in
+  // the box's rows than in the rows around
+  const pad = CLUMP_REACH_PX, { marks, kind, label } = view;
+  const bx0 = Math.max(0, x0 - pad), by0 = Math.max(0, y0 - pad);
+  const w = Math.min(view.w, x1 + pad) - bx0, h = Math.min(view.h, y1 + pad) - by0;
+  const ink = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = (y + by0) * view.w + x + bx0;
+      ink[y * w + x] = marks[o] && kind[label[o]] !== 2 ? 1 : 0;
+    }
+  }
+  const body = morph(morph(ink, w, h, CLUMP_PX, false), w, h, CLUMP_PX, true);
+  const rest = ink.map((v, o) => (v && !body[o] ? 1 : 0));
+  const near = morph(body, w, h, 3, true);
+  const bits = labelPieces(rest, w, h);
+  const hangs = new Uint8Array(bits.pieces.length + 1);
+  for (let o = 0; o < rest.length; o++) if (rest[o] && near[o]) hangs[bits.label[o]] = 1;
+  for (const { id, w: pw, h: ph } of bits.pieces) if (Math.max(pw, ph) >= CLUMP_REACH_PX) hangs[id] = 0;
+  return (x, y) => {
+    const o = (y - by0) * w + x - bx0;
+    return body[o] === 1 || hangs[bits.label[o]] === 1;
+  };
+}
+
+function pooled(values, size) {
+  // the sum over size values centred on each (numpy's convolve "same" with ones)
+  const r = size >> 1, out = new Float64Array(values.length);
+  let sum = 0;
+  for (let i = 0; i < Math.min(r, values.length); i++) sum += values[i];
+  for (let i = 0; i < values.length; i++) {
+    if (i + r < values.length) sum += values[i + r];
+    if (i - r - 1 >= 0) sum -= values[i - r - 1];
+    out[i] = sum;
+  }
+  return out;
+}
+
+function beyondNoise(m, view, field, data) {
+  const { w, h, k, marks, label, kind, blankPaper } = view, noise = data.noise;
+  const inset = Math.round(INSET_PT * k), b = pixelBox(field.rect, k);
+  const signature = field.kind === "signature";
+  const x0 = b.x0 - view.ox + inset, y0 = b.y0 - view.oy + inset;
+  const x1 = b.x1 - view.ox - inset, y1 = b.y1 - view.oy - inset;
+  if (x1 <= x0 || y1 <= y0 || x0 < 0 || y0 < 0 || x1 > w || y1 > h) return;
+  const clump = signature ? () => false : clumps(view, x0, y0, x1, y1);
+  const cx0 = Math.max(0, x0 - noise.context), cx1 = Math.min(w, x1 + noise.context);
+  const cy0 = Math.max(0, y0 - noise.reach), cy1 = Math.min(h, y1 + noise.reach);
+  const cw = cx1 - cx0, ch = cy1 - cy0;
+  const colHits = new Float64Array(cw), colSeen = new Float64Array(cw);
+  const rowHits = new Float64Array(ch), rowSeen = new Float64Array(ch);
+  const inside = new Float64Array(x1 - x0);
+  let pixels = 0;
+  for (let y = cy0; y < cy1; y++) {
+    const inRows = y >= y0 && y < y1;
+    const nearRows = y >= y0 - inset - 2 && y < y1 + inset + 2;
+    for (let x = cx0; x < cx1; x++) {
+      const o = y * w + x;
+      if (inRows && x >= x0 && x < x1) {
+        if (marks[o] && !kind[label[o]] && !clump(x, y)) { inside[x - x0]++; pixels++; }
+        continue;
+      }
+      // the box itself and its border are not the paper around it
+      if (!blankPaper[o] || (nearRows && x >= x0 - inset - 2 && x < x1 + inset + 2)) continue;
+      colSeen[x - cx0]++;
+      rowSeen[y - cy0]++;
+      if (marks[o]) { colHits[x - cx0]++; rowHits[y - cy0]++; }
+    }
+  }
+  const size = (x1 - x0) * (y1 - y0), pool = 2 * noise.window + 1;
+  const density = (hits, seenPx) => {
+    const ph = pooled(hits, pool), ps = pooled(seenPx, pool);
+    return ph.map((v, i) => (ps[i] >= noise.min_paper ? v / Math.max(ps[i], 1) : 0));
+  };
+  const colD = density(colHits, colSeen), rowD = density(rowHits, rowSeen);
+  const expected = new Float64Array(x1 - x0);
+  for (let x = x0; x < x1; x++) {
+    const c = colD[x - cx0];
+    let sum = 0;
+    for (let y = y0; y < y1; y++) sum += Math.max(c, rowD[y - cy0]);
+    expected[x - x0] = sum;
+  }
+  const pin = pooled(inside, pool), pex = pooled(expected, pool);
+  let beyond = 0;
+  for (let i = 0; i < pin.length; i++) beyond += Math.max(0, pin[i] - noise.margin * pex[i]) / pool;
+  const fraction = pixels / size, writing = Math.min(beyond / size, fraction);
+  const writingPx = fraction ? (pixels * writing) / fraction : 0;
+  const rule = data.written;
+  m.noise = { pixels, fraction, beyond: writing, writingPx };
+  const least = signature ? data.empty.signature_min_fraction : rule.field_min_fraction;
+  if (writing < least || writing < rule.writing_min_share * fraction ||
+    writingPx < rule.field_min_pixels) {
+    m.status = STATUS_UNSURE;
+    m.doubtful = true;
+  }
 }
 
 // A page with the form's corner marks whose code no look reads: which page of the form it is,
@@ -947,8 +1172,12 @@ export async function checkFiles(files, base) {
         ? `Er staat geen wijziging op het formulier. ${group.rule}`
         : `Wij weten niet zeker of er een wijziging op het formulier staat. ${CANNOT}` });
   }
-  const id = idCandidates.length
-    ? await timed("mrz", () => readIdDocument(idCandidates, p)) : null;
+  let id = null;
+  try {
+    id = idCandidates.length ? await timed("mrz", () => readIdDocument(idCandidates, p)) : null;
+  } finally {
+    for (const d of decodes) d && d.then((x) => x.close && x.close()).catch(() => {});
+  }
   items.push(...idItems(id, otherPages, holder));
   const missing = items.filter((i) => i.status === STATUS_MISSING);
   // the seal is no point for the customer to look at: it alone does not hold back the sending
@@ -1051,7 +1280,12 @@ async function readIdDocument(candidates, p) {
   const mrz = await mrzParts(p);
   let best = null;
   for (const { img, entry } of candidates) {
-    const read = await readOne(mrz, img);
+    let read = await readOne(mrz, img);
+    if ((!read || !read.result.valid) && img.sharper) {
+      // a PDF page whose MRZ the form's resolution does not read: read it again larger
+      const again = await readOne(mrz, await img.sharper());
+      if (again && (!read || again.result.valid)) read = again;
+    }
     if (read && (!best || (read.result.valid && !best.result.valid))) {
       best = { ...read, entry };
     }
@@ -1105,7 +1339,9 @@ function idItems(id, otherPages, holder) {
     : { id: "id_document", status: STATUS_UNSURE, text: `Wij vonden een ${kind} ` +
       `(${id.entry.name}), maar ${mrzWhat} kunnen we niet goed lezen. Maak een scherpere foto ` +
       "of scan, met de hele kaart of paspoortpagina recht in beeld. " + CANNOT });
-  if (r.valid && holder) {
+  // names read by the recogniser, which no check digit covers, may be misread: a name that
+  // differs is then no finding
+  if (r.valid && holder && (sameName(r, holder) || !r.recognised)) {
     items.push(sameName(r, holder)
       ? { id: "id_name", status: STATUS_OK, text: "De naam op het identiteitsbewijs is de naam " +
         "op het formulier." }

@@ -16,6 +16,7 @@ self.onmessage = async (event) => {
   try {
     const read = readMrz({ grey, width, height }, shapes);
     if (read && vendor) await withText(read, vendor);
+    if (read) delete read.again; // functions: not sent
     self.postMessage({ id, read });
   } catch (error) {
     self.postMessage({ id, error: String(error) });

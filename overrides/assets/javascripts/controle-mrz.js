@@ -56,6 +56,13 @@ const LOOK_ALIKES = "OQDILSBZG"; // letters a digit is easily taken for (0 1 5 8
 // that a small, turned or blurred copy is read at one size.
 const DOC_MARGIN = 3; // pitches beyond the MRZ's ends and the document's top (a photo's slant)
 const NORM_PITCH = 24; // px: a value printed 2-3 mm high is then 15-25 px high
+const STRAIGHT_ROW = 10; // specks: a row this long tells the MRZ's slope and pitch
+const STRAIGHT_ANGLE = 0.03; // rad: rows more slanted than this are read again turned straight
+const STRAIGHT_PITCH = 14; // px per character the place is enlarged to (7 px pitch reads badly)
+const STRAIGHT_MIN_SCALE = 1.25; // ... where that enlarges it at least this much
+const STRAIGHT_MAX_SCALE = 2.5;
+const STRAIGHT_REACH = 36; // pitches around the rows: the whole card or passport page
+const AGAIN_BLOCKS = 2; // blocks read again by the recogniser where none is read validly
 const SPLIT_WIDTH = 0.85; // a speck wider than 1.3 heights is so many heights per character
 // The personal number's place is "covered" only where the page sees a cover on it: a bar (a run
 // of columns dark on most of the number's rows, longer than any digit) with no other ink in the
@@ -1064,6 +1071,43 @@ function rotated(grey, width, height, quarter) {
   return { grey: out, width: w, height: h };
 }
 
+function straightened(view, rowsFound) {
+  // the place around the long rows turned by their median slope and scaled to STRAIGHT_PITCH
+  // px per character (bilinear; beyond the image: its edge), or null when they are straight
+  // and large enough already
+  const long = rowsFound.filter((r) => r.specks.length >= STRAIGHT_ROW);
+  if (!long.length) return null;
+  const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
+  const angle = Math.atan(median(long.map((r) => r.centre.b)));
+  const pitch = median(long.map((r) => r.pitch)) / Math.cos(angle);
+  const scale = Math.min(STRAIGHT_MAX_SCALE, Math.max(1, STRAIGHT_PITCH / pitch));
+  if (Math.abs(angle) < STRAIGHT_ANGLE && scale < STRAIGHT_MIN_SCALE) return null;
+  const xs = long.flatMap((r) => r.specks.flatMap((s) => [s.x0, s.x1]));
+  const ys = long.flatMap((r) => r.specks.flatMap((s) => [s.y0, s.y1]));
+  const reach = STRAIGHT_REACH * pitch;
+  const x0 = Math.max(0, Math.min(...xs) - reach), x1 = Math.min(view.width, Math.max(...xs) + reach);
+  const y0 = Math.max(0, Math.min(...ys) - reach), y1 = Math.min(view.height, Math.max(...ys) + reach);
+  const cos = Math.cos(angle), sin = Math.sin(angle);
+  const rw = x1 - x0, rh = y1 - y0;
+  const width = Math.round((rw * Math.abs(cos) + rh * Math.abs(sin)) * scale);
+  const height = Math.round((rw * Math.abs(sin) + rh * Math.abs(cos)) * scale);
+  const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+  const { grey: src, width: sw, height: sh } = view;
+  const grey = new Uint8ClampedArray(width * height);
+  for (let j = 0; j < height; j++) {
+    const v = (j - height / 2) / scale;
+    for (let i = 0; i < width; i++) {
+      const u = (i - width / 2) / scale;
+      const x = Math.min(sw - 1.001, Math.max(0, cx + u * cos - v * sin));
+      const y = Math.min(sh - 1.001, Math.max(0, cy + u * sin + v * cos));
+      const ix = Math.floor(x), iy = Math.floor(y), fx = x - ix, fy = y - iy, o = iy * sw + ix;
+      grey[j * width + i] = (src[o] * (1 - fx) + src[o + 1] * fx) * (1 - fy) +
+        (src[o + sw] * (1 - fx) + src[o + sw + 1] * fx) * fy;
+    }
+  }
+  return { grey, width, height };
+}
+
 function score(result) {
   return Object.values(result.checks).filter((s) => s === "ok").length -
     Object.values(result.checks).filter((s) => s === "fout").length;
@@ -1076,23 +1120,66 @@ function score(result) {
  * printedBsn) and place whether the personal number's place is seen covered (see
  * personalNumberPlace; its measures, no reading, in placeMeasures).
  */
+function readBlocks(view, shapes, tried) {
+  // the MRZ blocks of a view read, each with its view (into tried); the rows found
+  const specks = components(inkMask(view.grey, view.width, view.height), view.width, view.height);
+  const rowsFound = mergeRows(rows(specks));
+  for (const block of blocks(rowsFound)) {
+    const lines = block.rows.map((r, i) => spell(
+      readRow(r, block.n, view.grey, view.width, view.height, shapes),
+      LAYOUTS[block.type][i], shapes.chars));
+    const result = block.type === "TD1" ? parseTd1(lines) : parseTd3(lines);
+    tried.push({ result, view, rowsFound, block });
+    if (result.valid) break;
+  }
+  return rowsFound;
+}
+
 export function readMrz(img, shapes) {
-  let best = null;
+  const tried = [];
+  const valid = () => tried.some((t) => t.result.valid);
   for (const quarter of [0, 2, 1, 3]) {
     const view = rotated(img.grey, img.width, img.height, quarter);
-    const specks = components(inkMask(view.grey, view.width, view.height), view.width, view.height);
-    const rowsFound = mergeRows(rows(specks));
-    for (const block of blocks(rowsFound)) {
-      const lines = block.rows.map((r, i) => spell(
-        readRow(r, block.n, view.grey, view.width, view.height, shapes),
-        LAYOUTS[block.type][i], shapes.chars));
-      const result = block.type === "TD1" ? parseTd1(lines) : parseTd3(lines);
-      if (!best || score(result) > score(best.result)) best = { result, view, rowsFound, block };
-      if (result.valid) break;
-    }
-    if (best && best.result.valid) break;
+    const rowsFound = readBlocks(view, shapes, tried);
+    if (valid()) break;
+    // a slanted or small MRZ (a phone photo of a card at an angle, a card small on the page)
+    // is read again turned straight and enlarged around its rows
+    const straight = straightened(view, rowsFound);
+    if (straight) readBlocks(straight, shapes, tried);
+    if (valid()) break;
   }
-  if (!best) return null;
+  if (!tried.length) return null;
+  // best first: the most check digits that fit (the first found among equals)
+  const ranked = tried.map((t, i) => [t, i])
+    .sort((x, y) => score(y[0].result) - score(x[0].result) || x[1] - y[1]).map((x) => x[0]);
+  const read = { found: true, ...described(ranked[0], shapes) };
+  if (!ranked[0].result.valid) {
+    // the blocks the recogniser may read again (controle-ocr.js withText), best first; what it
+    // reads validly is described again (read.again is dropped there)
+    read.again = ranked.slice(0, AGAIN_BLOCKS).flatMap((t) => [t, turnedOver(t)]).map((t) => ({
+      type: t.block.type, rows: rowCrops(t.view, t.block), described: () => described(t, shapes) }));
+  }
+  return read;
+}
+
+function turnedOver({ result, view, rowsFound, block }) {
+  // a block read in a view turned by half a turn: the view, its rows and the block turned back
+  // (a block found upside down, which the shapes then misread, is read by the recogniser so)
+  const { width: w, height: h } = view;
+  const turned = new Map();
+  const flip = (s) => {
+    if (!turned.has(s)) {
+      turned.set(s, { ...s, x0: w - 1 - s.x1, x1: w - 1 - s.x0, y0: h - 1 - s.y1, y1: h - 1 - s.y0,
+        cx: w - 1 - s.cx, cy: h - 1 - s.cy });
+    }
+    return turned.get(s);
+  };
+  const back = (r) => describeRow(r.specks.map(flip).reverse());
+  return { result, view: rotated(view.grey, w, h, 2), rowsFound: rowsFound.map(back),
+    block: { ...block, rows: block.rows.map(back).reverse() } };
+}
+
+function described(best, shapes) {
   // the rest of the page in the MRZ's turn, and the document itself turned straight at one
   // size: is a BSN printed there?
   const onPage = printedBsn(best.view, best.rowsFound, best.block.rows, shapes.digits,
@@ -1105,6 +1192,84 @@ export function readMrz(img, shapes) {
   const printed = [onPage, onDocument].includes("visible") ? "visible"
     : [onPage, onDocument].includes("unsure") ? "unsure" : "none";
   const { place, ...placeMeasures } = personalNumberPlace(doc, docMask, layout, shapes);
-  return { found: true, result: best.result, printed, place, placeMeasures,
-    lines: textLines(doc, docRows) };
+  return { result: best.result, printed, place, placeMeasures, lines: textLines(doc, docRows) };
+}
+
+function rowCrops(view, block) {
+  // each MRZ row cut out along its line (bilinear), padded as textLines pads a line, for the
+  // recogniser to read where the shapes' reading fails its check digits
+  const { grey: src, width: sw, height: sh } = view;
+  return block.rows.map((r) => {
+    const angle = Math.atan(r.centre.b), cos = Math.cos(angle), sin = Math.sin(angle);
+    const along = r.pitch / cos / 2 + LINE_PAD[0] * r.h, across = (0.5 + LINE_PAD[1]) * r.h;
+    const x0 = r.x0, y0 = r.centre.a + r.centre.b * r.x0;
+    const length = (r.x1 - r.x0) / cos;
+    const width = Math.round(length + 2 * along), height = Math.round(2 * across);
+    const grey = new Uint8ClampedArray(width * height);
+    for (let j = 0; j < height; j++) {
+      const v = j - across;
+      for (let i = 0; i < width; i++) {
+        const u = i - along;
+        const x = Math.min(sw - 1.001, Math.max(0, x0 + u * cos - v * sin));
+        const y = Math.min(sh - 1.001, Math.max(0, y0 + u * sin + v * cos));
+        const ix = Math.floor(x), iy = Math.floor(y), fx = x - ix, fy = y - iy, o = iy * sw + ix;
+        grey[j * width + i] = (src[o] * (1 - fx) + src[o + 1] * fx) * (1 - fy) +
+          (src[o + sw] * (1 - fx) + src[o + sw + 1] * fx) * fy;
+      }
+    }
+    return { grey, width, height };
+  });
+}
+
+function lengthVariants(line, target) {
+  // ways to bring a recognised row to target characters by adding or removing fillers (the
+  // validator's _length_candidates): at the end, or in a run of fillers, longest run first
+  line = line.slice(0, target + 8);
+  const diff = target - line.length;
+  if (!diff) return [line];
+  const runs = [...line.matchAll(/<{2,}/g)].map((m) => [m.index, m.index + m[0].length])
+    .sort((a, b) => (a[0] - a[1]) - (b[0] - b[1]));
+  const out = [];
+  if (diff > 0) {
+    out.push(line + "<".repeat(diff));
+    // the row's first letter lost (the recogniser drops a thin I at a line's edge): unknown
+    if (diff === 1 && line[0] === "<") out.push("?" + line);
+    for (const [, end] of runs) out.push(line.slice(0, end) + "<".repeat(diff) + line.slice(end));
+  } else {
+    if (/^<*$/.test(line.slice(target))) out.push(line.slice(0, target));
+    for (const [start, end] of runs) {
+      if (end - start > -diff) out.push(line.slice(0, end + diff) + line.slice(end));
+    }
+    out.push(line.slice(0, target));
+  }
+  return [...new Set(out.filter((v) => v.length === target))].slice(0, 6);
+}
+
+/**
+ * The MRZ parsed from its rows as the recogniser read them (texts, top row first) for a
+ * document of type ("TD1", "TD3"): upper case, no spaces, each row brought to its length, the
+ * characters a field cannot hold taken for their look-alikes; the first valid reading, else null.
+ */
+export function parseRecognised(texts, type) {
+  const layout = LAYOUTS[type];
+  if (!layout || texts.length !== layout.length) return null;
+  const variants = texts.map((t, i) => lengthVariants(
+    t.toUpperCase().replace(/[\s.,'`·]/g, "").replace(/[«《]/g, "<<").replace(/[‹〈≤-]/g, "<"),
+    layout[i].length).map((v) => [...v].map((ch, k) => {
+    const kind = layout[i][k];
+    return kind === "9" || (kind === "C" && ch !== "<") ? TO_DIGIT[ch] || ch
+      : kind === "A" ? TO_ALPHA[ch] || ch : ch;
+  }).join("")));
+  // the names' row ends at a run of fillers: a speck read as a letter beyond it is a filler
+  const names = type === "TD1" ? 2 : 0;
+  variants[names] = variants[names].map((v) => v.replace(/<{3,}.*$/, (tail) => "<".repeat(tail.length)));
+  const combos = variants.reduce((acc, vs) => acc.flatMap((a) => vs.map((v) => [...a, v])), [[]]);
+  for (const lines of combos) {
+    if (lines.some((l, i) => ![...l].every((ch, k) => (!i && !k && ch === "?") ||
+      ALLOWED[layout[i][k]].test(ch)))) continue;
+    const result = type === "TD1" ? parseTd1(lines) : parseTd3(lines);
+    // no check digit covers the names: read so, a name that differs may be misread
+    if (result.valid) return { ...result, recognised: true };
+  }
+  return null;
 }

@@ -6,7 +6,7 @@
   model is the validator's with its last layer cut to digits, Latin letters and a few signs and
   its weights stored as float16 (formgen/site/ocr_model.py). Nothing leaves the browser.
 */
-import { bsnIsValid } from "./controle-mrz.js";
+import { bsnIsValid, parseRecognised } from "./controle-mrz.js";
 
 const HEIGHT = 48; // the recogniser's input height (rapidocr: rec_img_shape [3, 48, 320])
 const MAX_WIDTH = 48 * 25; // a longer line is cut at this width
@@ -150,6 +150,24 @@ export function holdsBsn(text) {
  * The lines' pixels are dropped.
  */
 export async function withText(read, vendor) {
+  const again = read.again || [];
+  delete read.again;
+  for (const block of read.result.valid ? [] : again) {
+    // the MRZ's rows read by the recogniser (as the validator reads them) where the shapes'
+    // reading fails its check digits; taken only where every check digit then fits
+    try {
+      const result = parseRecognised((await readLines(block.rows, vendor)).map((t) => t.text),
+        block.type);
+      if (result) {
+        Object.assign(read, block.described(), { result });
+        break;
+      }
+    } catch (error) {
+      delete read.lines;
+      read.ocr = { error: String(error) };
+      return read;
+    }
+  }
   const lines = read.lines || [];
   delete read.lines;
   if (!read.result.valid || read.result.bsnVisible || read.printed === "visible") return read;
