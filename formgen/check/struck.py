@@ -29,6 +29,7 @@ from formgen.check.ink import (
     MIN_COMPONENT,
     NOISE_MIN_PAPER,
     NOISE_WINDOW,
+    PAPER_WINDOW,
     REACH,
     WORD_GAP,
     boxes_mask,
@@ -88,6 +89,24 @@ FAINT_PIECE = 8
 FAINT_CONTRAST = 12
 FAINT_MIN_SCORE = 6
 FAINT_PAST = 30
+# A strike along a dirty drum's band: a straight line BAND_MIN_LENGTH px long or more through
+# the middle of the writing, whose cover is measured against the writing without the band: its
+# rows and columns in noise, the line's own rows (BAND_STRIP px either side: the band's streaks
+# along the strike), the stretches with no piece of ink BAND_LETTER px high (the stipple's
+# specks and the streaks' dashes are no letters) and the stray ones (see _letters: a blob of
+# stipple on its own). Only a strike in doubt.
+BAND_MIN_LENGTH = 2 * LINE_LENGTH
+BAND_STRIP = 3
+BAND_LETTER = 8
+BAND_STRAY, BAND_STRAY_GAP = 3 * BAND_LETTER, LINE_LENGTH
+# ... and it is no band's streak: not thicker than BAND_THICK of the writing's height (a line
+# through a bold script's letters), and its line does not run on along the page past it and
+# the writing (BAND_END px and more): dark there on BAND_RUNS_ON of its points, or not
+# BAND_DARKER less dark there than on the line (see _runs_along).
+BAND_THICK = 0.35
+BAND_END = 15
+BAND_RUNS_ON = 0.6
+BAND_DARKER = 20
 
 
 Segment = tuple[float, float, float, float]  # x0, y0, x1, y1 in the box's pixels
@@ -312,9 +331,95 @@ def strike_measures(page: np.ndarray, printed: np.ndarray, rect: Rect,
             page, printed, rect, _ink(page, printed, rect, LIGHT_STRIKE_CONTRAST), boxes,
             written=ink)
         doubt = light.cover if light is not None else light_doubt
-    # fainter still: a thin line seen on the paper between the letters
-    return None, max(doubt, _faint_line(page, printed, rect, ink,
-                                        noise_around(page, printed, rect, boxes)))
+    noise = noise_around(page, printed, rect, boxes)
+    # a line along a drum's band, or fainter still: a thin line on the paper between the letters
+    return None, max(doubt, _band_line(page, printed, rect, ink, noise),
+                     _faint_line(page, printed, rect, ink, noise))
+
+
+def _band_line(page: np.ndarray, printed: np.ndarray, rect: Rect, ink: np.ndarray,
+               noise: Noise) -> float:
+    """The widest cover of the writing without a drum's band (see BAND_*) by a straight line
+    through its middle, in ink or in light ink, whole or in pieces, no thicker than BAND_THICK
+    of the writing's height, that is no frame and does not run on along the page (see
+    _runs_along); 0.0 when there is none, or when the band's marks (its rows, specks, dashes,
+    stray blobs) do not widen the writing (a clean box: an underline or a flourish is no
+    strike, and the line's own rows are only left out where a band is)."""
+    light = _ink(page, printed, rect, LIGHT_STRIKE_CONTRAST)
+    h, w = ink.shape
+    whole = ink & ~noise.columns[None, :]  # the writing's height: its letters reach into a band
+    clean = whole & ~noise.rows[:, None] if (~noise.rows).sum() >= 2 * BAND_LETTER else whole
+    banded, plain = _letters(clean), _words(whole)
+    if not banded or not plain or banded[-1][1] - banded[0][0] >= plain[-1][1] - plain[0][0]:
+        return 0.0  # no band's marks widen the writing: the strike rules have measured it
+    xs, rows = np.arange(w), np.arange(h)[:, None]
+    best = 0.0
+    for lines in (ink, light):
+        segments = _segments(lines)
+        for segment in segments + _chained(segments):
+            x0, y0, x1, y1 = segment
+            if np.hypot(x1 - x0, y1 - y0) < BAND_MIN_LENGTH:
+                continue
+            ys = y0 + (y1 - y0) / max(x1 - x0, 1.0) * (xs - x0)
+            writing = clean & (np.abs(rows - ys[None, :]) > BAND_STRIP)
+            words = _letters(writing)
+            if not words or noise.along_box(lines, segment, (words[0][0], words[-1][1])):
+                continue
+            left, right = words[0][0], words[-1][1]
+            height = np.flatnonzero(whole[:, left:right + 1].sum(axis=1) >= 3)
+            if height.size < 2:
+                continue
+            top, bottom = int(height[0]), int(height[-1])
+            cover = _cover(segment, words)
+            if cover > best and top + STRIKE_MIDDLE[0] * (bottom - top) <= (y0 + y1) / 2 \
+                    <= top + STRIKE_MIDDLE[1] * (bottom - top) \
+                    and _across(lines, segment) <= BAND_THICK * (bottom - top + 1) \
+                    and not _runs_along(page, printed, rect, segment, (left, right)):
+                best = cover
+    return best
+
+
+def _runs_along(page: np.ndarray, printed: np.ndarray, rect: Rect, segment: Segment,
+                writing: tuple[int, int]) -> bool:
+    """The segment's line (box interior pixels), followed from CONTEXT px left of the box to
+    CONTEXT px right of it, off the form's print, BAND_END px and more past the segment's ends
+    and the writing's (first and last column), is a band's streak the segment runs along: dark
+    (LIGHT_STRIKE_CONTRAST, within 1 px) on BAND_RUNS_ON of its points, or as dark there (its
+    90th percentile) as the segment less BAND_DARKER (median): a strike stands out from the
+    band it lies in, and ends where the writing does."""
+    x0, y0, x1, y1 = segment
+    bx0, by0, bx1, _ = pixel_box(rect)
+    slope = (y1 - y0) / (x1 - x0) if x1 != x0 else 0.0
+    xs = np.arange(max(0, bx0 - CONTEXT), min(page.shape[1], bx1 + CONTEXT))
+    inner = xs - bx0 - INSET
+    ys = np.round(y0 + slope * (inner - x0)).astype(int) + by0 + INSET
+    keep = (ys >= 1) & (ys < page.shape[0] - 1)
+    xs, ys, inner = xs[keep], ys[keep], inner[keep]
+    lo, hi = max(0, int(ys.min()) - PAPER_WINDOW), int(ys.max()) + PAPER_WINDOW
+    darker = darker_than_paper(page[lo:hi, xs.min():xs.max() + 1])
+    near = np.max([darker[ys - lo + dy, xs - xs.min()] for dy in (-1, 0, 1)], axis=0)
+    on = (inner >= x0) & (inner <= x1)
+    past = (inner < min(x0, writing[0]) - BAND_END) | (inner > max(x1, writing[1]) + BAND_END)
+    past &= ~printed[ys, xs]
+    if past.sum() < LINE_LENGTH or not on.any():
+        return False
+    return bool((near[past] > LIGHT_STRIKE_CONTRAST).mean() >= BAND_RUNS_ON
+                or np.percentile(near[past], 90) > np.median(near[on]) - BAND_DARKER)
+
+
+def _letters(writing: np.ndarray) -> list[tuple[int, int]]:
+    """The words (see _words) that hold a piece of ink BAND_LETTER px high, less a stray one
+    (no wider than BAND_STRAY, BAND_STRAY_GAP px or more from the others: a band's blob)."""
+    words = []
+    for a, b in _words(writing):
+        _, _, stats, _ = cv2.connectedComponentsWithStats(
+            writing[:, a:b + 1].astype(np.uint8), connectivity=8)
+        if stats[1:, cv2.CC_STAT_HEIGHT].max(initial=0) >= BAND_LETTER:
+            words.append((a, b))
+    return [(a, b) for i, (a, b) in enumerate(words)
+            if b - a + 1 > BAND_STRAY or len(words) == 1
+            or (i > 0 and a - words[i - 1][1] < BAND_STRAY_GAP)
+            or (i + 1 < len(words) and words[i + 1][0] - b < BAND_STRAY_GAP)]
 
 
 def _faint_line(page: np.ndarray, printed: np.ndarray, rect: Rect, ink: np.ndarray,

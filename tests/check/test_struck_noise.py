@@ -106,3 +106,16 @@ def test_a_faint_strike_between_the_letters_is_in_doubt(
     written = [(case[1], fid, doubt) for case, boxes in faint.items() if not case[3]
                for fid, strike, doubt in boxes if strike_rule(strike, doubt) is not None]
     assert written == []
+
+
+
+# External tune seed 112 (name): a dark strike across "Fatima Hendriks", and a dirty drum's
+# band across the box's lower rows whose stipple joins the writing into one "word" the width of
+# the box, so that the strike covered a third of it: judged written. The writing is now
+# measured without the band (its rows, the line's own rows, specks, dashes and stray blobs:
+# formgen.check.struck, BAND_*): in doubt. (A band's streak through written values runs on
+# along the page and is as dark past the writing: no strike; written external 3 and 11 above.)
+def test_a_strike_along_a_drum_band_is_in_doubt() -> None:
+    rules = {fid: strike_rule(strike, doubt)
+             for fid, strike, doubt in measured(("external", 112, 0, True))}
+    assert rules["new_account_holder"] == "strike-in-doubt"
