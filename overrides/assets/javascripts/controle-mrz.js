@@ -1091,15 +1091,22 @@ function straightened(view, rowsFound) {
   const rw = x1 - x0, rh = y1 - y0;
   const width = Math.round((rw * Math.abs(cos) + rh * Math.abs(sin)) * scale);
   const height = Math.round((rw * Math.abs(sin) + rh * Math.abs(cos)) * scale);
-  const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+  return turnedCut(view, [(x0 + x1) / 2, (y0 + y1) / 2], angle, scale,
+    [-width / 2 / scale, -height / 2 / scale], width, height);
+}
+
+function turnedCut(view, [ox, oy], angle, scale, [u0, v0], width, height) {
+  // width x height pixels of the view along the direction angle from (ox, oy), scale pixels to
+  // one of the view, the first at (u0, v0) along and across (bilinear; beyond it: its edge)
   const { grey: src, width: sw, height: sh } = view;
+  const cos = Math.cos(angle), sin = Math.sin(angle);
   const grey = new Uint8ClampedArray(width * height);
   for (let j = 0; j < height; j++) {
-    const v = (j - height / 2) / scale;
+    const v = v0 + j / scale;
     for (let i = 0; i < width; i++) {
-      const u = (i - width / 2) / scale;
-      const x = Math.min(sw - 1.001, Math.max(0, cx + u * cos - v * sin));
-      const y = Math.min(sh - 1.001, Math.max(0, cy + u * sin + v * cos));
+      const u = u0 + i / scale;
+      const x = Math.min(sw - 1.001, Math.max(0, ox + u * cos - v * sin));
+      const y = Math.min(sh - 1.001, Math.max(0, oy + u * sin + v * cos));
       const ix = Math.floor(x), iy = Math.floor(y), fx = x - ix, fy = y - iy, o = iy * sw + ix;
       grey[j * width + i] = (src[o] * (1 - fx) + src[o + 1] * fx) * (1 - fy) +
         (src[o + sw] * (1 - fx) + src[o + sw + 1] * fx) * fy;
@@ -1198,26 +1205,12 @@ function described(best, shapes) {
 function rowCrops(view, block) {
   // each MRZ row cut out along its line (bilinear), padded as textLines pads a line, for the
   // recogniser to read where the shapes' reading fails its check digits
-  const { grey: src, width: sw, height: sh } = view;
   return block.rows.map((r) => {
-    const angle = Math.atan(r.centre.b), cos = Math.cos(angle), sin = Math.sin(angle);
+    const angle = Math.atan(r.centre.b), cos = Math.cos(angle);
     const along = r.pitch / cos / 2 + LINE_PAD[0] * r.h, across = (0.5 + LINE_PAD[1]) * r.h;
-    const x0 = r.x0, y0 = r.centre.a + r.centre.b * r.x0;
-    const length = (r.x1 - r.x0) / cos;
-    const width = Math.round(length + 2 * along), height = Math.round(2 * across);
-    const grey = new Uint8ClampedArray(width * height);
-    for (let j = 0; j < height; j++) {
-      const v = j - across;
-      for (let i = 0; i < width; i++) {
-        const u = i - along;
-        const x = Math.min(sw - 1.001, Math.max(0, x0 + u * cos - v * sin));
-        const y = Math.min(sh - 1.001, Math.max(0, y0 + u * sin + v * cos));
-        const ix = Math.floor(x), iy = Math.floor(y), fx = x - ix, fy = y - iy, o = iy * sw + ix;
-        grey[j * width + i] = (src[o] * (1 - fx) + src[o + 1] * fx) * (1 - fy) +
-          (src[o + sw] * (1 - fx) + src[o + sw + 1] * fx) * fy;
-      }
-    }
-    return { grey, width, height };
+    const width = Math.round((r.x1 - r.x0) / cos + 2 * along), height = Math.round(2 * across);
+    return turnedCut(view, [r.x0, r.centre.a + r.centre.b * r.x0], angle, 1, [-along, -across],
+      width, height);
   });
 }
 
