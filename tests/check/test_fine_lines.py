@@ -483,3 +483,11 @@ def test_an_apostrophe_read_for_a_horn_is_the_horn(monkeypatch: pytest.MonkeyPat
                                      TYPED_MIN_LIKENESS, True)
     assert value is not None and value.text == "Xìn Điễp Ựch"
     assert value.confidence < SURE_CONFIDENCE
+
+
+def test_an_8_after_a_letter_is_an_o_with_its_marks() -> None:
+    """"Cổ" read "C8" (bench_changes seed 149), as "Cố" was read "C6": the circumflex and the
+    hook above an o look like an 8's upper loop."""
+    text, filled, others = letters_for_digits("C8 Vuổch Gúc", frozenset())
+    line = _typed_line("Cổ Vuổch Gúc", 200)
+    assert choose_letters(line, text, filled, others).text == "Cổ Vuổch Gúc"
