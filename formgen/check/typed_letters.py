@@ -697,11 +697,11 @@ def letters_for_digits(text: str, filled: frozenset[int]
                        ) -> tuple[str, frozenset[int], dict[int, str]]:
     """The reading with a 6 or an 8 after a letter in a word of letters read as an o (ố, ổ,
     ỗ in "Cố", "Khổ" read "C6", "Kh6", "Cổ" read "C8": a circumflex and a tone on an o look
-    like a 6's loop and stem, or an 8's upper loop), and a 0 beside a letter, or a word of its own in a line of no other digit, as an
-    O or a U (Ů in "Ůðzi" read "0ðzi", Ở alone read "0"), and a "!" in a word as a bar with a
-    mark below (Ị, ļ: "Ļodulļ" read "Ļodul!"), an I at the start of a word, else an l; their
-    places join filled (choose_letters chooses their marks there), and the U's family, or
-    the other bar's, is tried too (others)."""
+    like a 6's loop and stem, or an 8's upper loop), and a 0 beside a letter, or a word of its
+    own in a line of no other digit, as an O or a U (Ů in "Ůðzi" read "0ðzi", Ở alone read
+    "0"), and a "!" in a word as a bar with a mark below (Ị, ļ: "Ļodulļ" read "Ļodul!"), an I
+    at the start of a word, else an l; their places join filled (choose_letters chooses their
+    marks there), and the U's family, or the other bar's, is tried too (others)."""
     chars = list(text)
     others = {}
 
