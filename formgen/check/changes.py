@@ -24,8 +24,8 @@ from formgen.check.form_pages import FormPage
 from formgen.check.ink import boxes_mask, crop, measure, reference_pages, thin_print
 from formgen.check.placement import find_box, moved
 from formgen.check.text_lines import READ_SCALE, is_form_print, letters_and_digits
-from formgen.check.validate_value import same_person, validate
-from formgen.check.value_reading import read_value_lines
+from formgen.check.validate_value import read_to_format, same_person, validate
+from formgen.check.value_reading import GUESSED, read_value_lines
 from formgen.check.verdict import Check, Status
 from formgen.definition import Field, FormDefinition
 from formgen.form.template import FormTemplate
@@ -99,12 +99,17 @@ def read_changes(findings: FormFindings, template: FormTemplate) -> list[Change]
             continue
         reading = readings[f.id]
         checked = validate(f.kind, reading.text, f.format)
+        confidence = reading.confidence
+        # read from the page (not a filled form's value): a postcode's 0 read as an O
+        fitted = read_to_format(reading.text, f.format) if f.format and \
+            checked.valid is False and not findings.values.get(f.id, "").strip() else None
+        if fitted is not None:  # a guess
+            checked, confidence = validate(f.kind, fitted, f.format), min(confidence, GUESSED)
         valid, problem = checked.valid, checked.problem
         if f.same_as and valid is None:
             valid, problem = _same_as(f, reading.text, readings, findings, template)
-        changes.append(Change(f.id, f.label, checked.value, reading.source,
-                              reading.confidence, valid, problem, reading.crop,
-                              reading.likeness))
+        changes.append(Change(f.id, f.label, checked.value, reading.source, confidence,
+                              valid, problem, reading.crop, reading.likeness))
     return changes
 
 

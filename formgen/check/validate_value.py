@@ -12,6 +12,7 @@ E.164, a postcode as "1234 AB".
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -54,6 +55,29 @@ def validate(kind: str, text: str, fmt: str | None = None) -> Checked:
     if kind == "phone":
         return _phone(value)
     return Checked(value, None, None)
+
+
+# Characters a recogniser reads for one another in print (an O and a 0, an I, an l and a 1).
+READ_ALIKE = ("O0", "Il1")
+READ_ALIKE_MAX = 6  # places tried at most (every choice among them is checked)
+
+
+def read_to_format(text: str, fmt: str) -> str | None:
+    """A reading that fails its format, with read-alike characters (READ_ALIKE) taken as the
+    format needs them ("758OJM" for the postcode "7580 JM"): the one such reading that
+    passes, or None when none or more than one does."""
+    places = [(i, group) for i, c in enumerate(text) for group in READ_ALIKE if c in group]
+    if not places or len(places) > READ_ALIKE_MAX:
+        return None
+    found = set()
+    for choice in itertools.product(*(group for _, group in places)):
+        chars = list(text)
+        for (i, _), c in zip(places, choice, strict=True):
+            chars[i] = c
+        option = "".join(chars)
+        if option != text and validate("text", option, fmt).valid:
+            found.add(option)
+    return found.pop() if len(found) == 1 else None
 
 
 def _iban(value: str) -> Checked:

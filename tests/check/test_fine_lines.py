@@ -456,3 +456,38 @@ def test_letters_the_field_font_draws_alike_are_known() -> None:
     from formgen.check.typed_letters import letters_drawn_alike
 
     assert letters_drawn_alike() == (("Ð", "Đ"),)
+
+
+def test_a_capitals_double_acute_at_150_dpi_is_told_by_the_marks_shape() -> None:
+    """Ő and Ű at 150 dpi tie by pixels with Ō and Ū (the capital's marks are flat): their
+    marks' shapes decide among the letters of the base (bench_changes seed 119: "Őakapa"
+    read "Ōakapa", "Űźhe" read "Ūźhe")."""
+    assert choose_letters(_typed_line("Őrsa Űbe", 150), "Örsa Übe").text == "Őrsa Űbe"
+
+
+def test_a_capital_with_an_acute_at_a_words_start_is_not_read_small() -> None:
+    """"Íipuö" read "iipuö" (seed 113): the line fitted anew with Í is a pixel off after it,
+    so it fits worse pixel for pixel, but better within a pixel."""
+    assert choose_letters(_typed_line("Nuáuł Íipuö", 200), "Nuáuł íipuö").text == "Nuáuł Íipuö"
+
+
+def test_an_apostrophe_read_for_a_horn_is_the_horn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ự read "U'" by the Latin recogniser (seed 117: "Xìn Điễp Ựch" read "Ự'ch"): the sign
+    beside a U or an O may stand for its horn, as for a caron."""
+    from formgen.check import value_reading
+
+    monkeypatch.setattr(value_reading, "_read_latin", lambda line, plain: value_reading.
+                        _LatinReading("Xìn Điep U'ch", 0.95, frozenset({6, 9}), {}))
+    line = _typed_line("Xìn Điễp Ựch", 200)
+    value = value_reading._read_line(line, (line, line), [("Xin Diep", 0.93), ("U'ch", 0.88)],
+                                     TYPED_MIN_LIKENESS, True)
+    assert value is not None and value.text == "Xìn Điễp Ựch"
+    assert value.confidence < SURE_CONFIDENCE
+
+
+def test_an_8_after_a_letter_is_an_o_with_its_marks() -> None:
+    """"Cổ" read "C8" (bench_changes seed 149), as "Cố" was read "C6": the circumflex and the
+    hook above an o look like an 8's upper loop."""
+    text, filled, others = letters_for_digits("C8 Vuổch Gúc", frozenset())
+    line = _typed_line("Cổ Vuổch Gúc", 200)
+    assert choose_letters(line, text, filled, others).text == "Cổ Vuổch Gúc"
