@@ -236,6 +236,10 @@ def check_data(config: Path | None = None) -> dict[str, Any]:
         "written": {"field_min_fraction": decision.FIELD_MIN_FRACTION,
                     "writing_min_share": decision.WRITING_MIN_SHARE,
                     "field_min_pixels": decision.FIELD_MIN_PIXELS},
+        # a required value in light ink is written where so many letters or digits are read
+        # on a line that does not span the box from edge to edge (rules light-seen, band_read)
+        "read": {"value_min_characters": decision.VALUE_MIN_CHARACTERS,
+                 "across_min_reach": decision.ACROSS_MIN_REACH},
     }
 
 

@@ -493,8 +493,10 @@ def test_unsigned_box_under_a_dirty_drum_is_never_in_order(form_page, tmp_path) 
     The required text boxes of these pages are empty: their ink (and the signature's) is
     weighed against the noise of the paper around them, per column and row, as the
     validator's (ink.measure); under the drum the page said "in orde" on them by their ink
-    alone, on page 1 too (ext-0003's id_number, session 21). Left: the own model's bands that
-    come and go down the page (benchmarks/tuning-scan-check.md, session 22)."""
+    alone, on page 1 too (ext-0003's id_number, session 21). The own model's bands come and go
+    down the page: in a box they may be denser than on average around it, so a column's noise
+    is that of its densest stretch of paper as high as the box (session 23: page 2 seed 3's
+    sign_place, page 1 seed 9's id_number, name and change group were "in orde")."""
     from corpus import external as E
     from corpus.drum_pages import dirty_page, required_text_boxes
 
@@ -511,17 +513,19 @@ def test_unsigned_box_under_a_dirty_drum_is_never_in_order(form_page, tmp_path) 
             found[(how, seed, signed)] = items.get("signature", "-")
             boxes[(how, seed, signed)] = [items.get(f"field:{b}", "-")
                                           for b in required_text_boxes(2)]
-    path = tmp_path / "drum-pagina1.png"
-    path.write_bytes(E.png(dirty_page(1, "drum", 0)))
-    pg.evaluate("() => { document.querySelector('[data-controle]').dataset.state = ''; }")
-    pg.locator("#controle-bestanden").set_input_files([])
-    items = _check(pg, [path])
-    boxes[("drum", 0, "page 1")] = [items.get(f"field:{b}", "-")
-                                    for b in required_text_boxes(1)] + [items["group:change"]]
+    for how, seed in (("drum", 0), ("bands", 9)):
+        path = tmp_path / f"{how}-pagina1.png"
+        path.write_bytes(E.png(dirty_page(1, how, seed)))
+        pg.evaluate("() => { document.querySelector('[data-controle]').dataset.state = ''; }")
+        pg.locator("#controle-bestanden").set_input_files([])
+        items = _check(pg, [path])
+        boxes[(how, seed, "page 1")] = [items.get(f"field:{b}", "-") for b in
+                                        required_text_boxes(1)] + [items["group:change"]]
     assert "ok" not in [v for k, v in found.items() if not k[2]], found
     assert {v for k, v in found.items() if k[2]} == {"ok"}, found
     assert found[("grain", 7, False)] == "missing", found
-    assert [k for k, v in boxes.items() if "ok" in v and k[0] == "drum"] == [], boxes
+    # every page's text boxes are empty
+    assert [k for k, v in boxes.items() if "ok" in v] == [], boxes
 
 
 def test_faint_signature_is_not_called_in_order(form_page, tmp_path, key) -> None:
@@ -559,12 +563,19 @@ def _light_ink_case(tmp: Path, key: bytes, seed: int, ink: tuple[int, int, int])
     return files
 
 
-def test_required_value_in_light_ink_is_not_called_in_order(form_page, tmp_path, key) -> None:
+# formgen check on the light-ink copies below (checked once, session 23): seed 81's six required
+# values ok (rule light-seen: read), seed 82's signer_name and sign_place review (light-unread)
+LIGHT_REVIEWED = {81: set(), 82: {"field:signer_name", "field:sign_place"}}
+
+
+def test_required_value_in_light_ink_is_read_before_it_is_in_order(form_page, tmp_path,
+                                                                   key) -> None:
     """Required values written in a light grey ink (a nearly empty pen): `formgen check` reads
     such a value before it counts it written (decision.LIGHT_ANSWER_CONTRAST, rules light-seen
-    and light-unread); the page, which reads no text, says it cannot tell where the value is
-    lighter than that and not as dark as a pen against the copy's print (dark_as_pen; both
-    written into formulier.json). The same form in a dark pen is "in orde"."""
+    and light-unread); so does the page, with the validator's recogniser (controle-ocr.js): "in
+    orde" where it reads VALUE_MIN_CHARACTERS letters or digits, else it says it cannot tell
+    (the ink is very light). The page agrees with formgen check box by box (LIGHT_REVIEWED).
+    The same form in a dark pen is "in orde" without reading."""
     pg, _ = form_page()
     for seed in (81, 82):
         for ink, light in (((185, 185, 195), True), ((22, 32, 120), False)):
@@ -577,10 +588,11 @@ def test_required_value_in_light_ink_is_not_called_in_order(form_page, tmp_path,
             if not light:
                 assert set(required.values()) == {"ok"}, (seed, ink, required)
                 continue
-            assert "ok" not in required.values(), (seed, ink, required)
+            assert required == {k: "unsure" if k in LIGHT_REVIEWED[seed] else "ok"
+                                for k in required}, (seed, required)
             texts = pg.locator("[data-item^='field:']").all_inner_texts()
-            light_texts = [t for t in texts if "erg licht" in t and "niet controleren" in t]
-            assert len(light_texts) >= 4, texts
+            cannot = [t for t in texts if "niet controleren" in t]
+            assert len(cannot) == len(LIGHT_REVIEWED[seed]), texts
 
 
 def test_mrz_is_read_without_the_worker(form_page, signed) -> None:

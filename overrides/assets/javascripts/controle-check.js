@@ -686,6 +686,13 @@ function measureBox(img, H, blank, field, data) {
   }
   const kept = [], thin = new Uint8Array(cols * rows);
   const inkPx = speckPixels(strong, cols, rows, ink.min_component, ink.line_length, kept, thin);
+  // how far the ink keeps from the box's left and right edges (px)
+  const edge = Math.round(MARGIN_PT * k);
+  let gapLeft = cols, gapRight = cols;
+  for (const o of kept) {
+    gapLeft = Math.min(gapLeft, o % cols - edge);
+    gapRight = Math.min(gapRight, cols - edge - 1 - (o % cols));
+  }
   // ink on the paper just around the box (its margin, off the print): noise there, or none
   let ringPx = 0;
   for (let j = 0; j < rows; j++) {
@@ -709,7 +716,7 @@ function measureBox(img, H, blank, field, data) {
   const onPrint = [];
   for (let o = 0; o < printed.length; o++) if (printed[o]) onPrint.push(paper - scan[o]);
   const printContrast = onPrint.length ? percentile(onPrint, ink.print_percentile / 100) : 0;
-  const m = { inkPx, faintPx, contrast, printContrast, ringPx };
+  const m = { inkPx, faintPx, contrast, printContrast, ringPx, gapLeft, gapRight };
   m.light = inkPx >= WRITTEN_MIN_PX && !darkAsPen(field, m, data.pen);
   // ink that lies only where ink runs on at both sides of the box (a dirty drum's band down or
   // across the page, which the validator weighs as noise: rules stipple-only, stipple-dense) or in
@@ -778,14 +785,46 @@ async function measureBoxes(img, H, p, number) {
       const m = measureBox(img, H, blank, f, p.data);
       // where the paper just around the box holds ink (a band, bleed, grain: or the writing
       // that runs over the border), the noise around it is measured
-      if (m.status === STATUS_OK && m.ringPx >= p.data.ink.min_component) {
+      const light = lightAnswer(f, m);
+      if ((m.status === STATUS_OK || light) && m.ringPx >= p.data.ink.min_component) {
         view = view || noiseView(img, H, blank, p.data, number);
         beyondNoise(m, view, f, p.data);
       }
+      if (light && !m.doubtful) await readLight(img, H, f, m, p);
       boxes[f.id] = m;
     }
     return boxes;
   });
+}
+
+// A required value in ink lighter than the validator's light_answer_contrast, written beyond
+// the noise around it: the validator reads it before it counts it written (rules light-seen,
+// light-unread), and so does the page, with the validator's recogniser (controle-ocr.js): "in
+// orde" where value_min_characters letters or digits are read and the ink does not run from
+// edge to edge of the box (a copier's band across it: across_min_reach, as band_read)
+function lightAnswer(field, m) {
+  return m.light && field.required && field.kind !== "signature" && !field.group;
+}
+
+const LIGHT_READ_SCALE = 2; // the box read at twice the check's resolution
+
+async function readLight(img, H, field, m, p) {
+  const { rect } = field, read = p.data.read, kr = (p.data.ink.dpi / 72) * LIGHT_READ_SCALE;
+  const x0 = rect.x + INSET_PT, y0 = rect.y + INSET_PT;
+  if (-Math.max(m.gapLeft, m.gapRight) >= read.across_min_reach) return;
+  const line = { width: Math.round((rect.width - 2 * INSET_PT) * kr),
+    height: Math.round((rect.height - 2 * INSET_PT) * kr) };
+  line.grey = sample(img, H, x0, y0, line.width, line.height, kr)
+    .map((v) => (Number.isNaN(v) ? 255 : v));
+  try {
+    const ocr = await timed("ocr", () => import(new URL("controle-ocr.js", import.meta.url).href));
+    const [text] = await timed("ocr", () => ocr.readLines([line], vendorUrl(p.base, "")));
+    m.read = text.text;
+    const letters = (text.text.match(/[0-9A-Za-z\u00C0-\u024F]/g) || []).length;
+    if (letters >= read.value_min_characters) m.status = STATUS_OK;
+  } catch (e) {
+    // the recogniser does not run in this browser: the box stays "niet zeker"
+  }
 }
 
 // A box's ink against the noise of the paper around it, as the validator weighs it
@@ -941,7 +980,11 @@ function beyondNoise(m, view, field, data) {
   const cw = cx1 - cx0, ch = cy1 - cy0;
   const colHits = new Float64Array(cw), colSeen = new Float64Array(cw);
   const rowHits = new Float64Array(ch), rowSeen = new Float64Array(ch);
-  const inside = new Float64Array(x1 - x0);
+  // per stretch of rows as high as the box, above and below it: where a band comes and goes
+  const bh = y1 - y0, stretches = Math.ceil(ch / bh);
+  const stretchHits = Array.from({ length: stretches }, () => new Float64Array(cw));
+  const stretchSeen = Array.from({ length: stretches }, () => new Float64Array(cw));
+  const bw = x1 - x0, inside = new Float64Array(bw);
   let pixels = 0;
   for (let y = cy0; y < cy1; y++) {
     const inRows = y >= y0 && y < y1;
@@ -957,6 +1000,9 @@ function beyondNoise(m, view, field, data) {
       colSeen[x - cx0]++;
       rowSeen[y - cy0]++;
       if (marks[o]) { colHits[x - cx0]++; rowHits[y - cy0]++; }
+      const at = Math.floor((y - cy0) / bh);
+      stretchSeen[at][x - cx0]++;
+      if (marks[o]) stretchHits[at][x - cx0]++;
     }
   }
   const size = (x1 - x0) * (y1 - y0), pool = 2 * noise.window + 1;
@@ -965,9 +1011,20 @@ function beyondNoise(m, view, field, data) {
     return ph.map((v, i) => (ps[i] >= noise.min_paper ? v / Math.max(ps[i], 1) : 0));
   };
   const colD = density(colHits, colSeen), rowD = density(rowHits, rowSeen);
-  const expected = new Float64Array(x1 - x0);
+  const rule = data.written;
+  const least = signature ? data.empty.signature_min_fraction : rule.field_min_fraction;
+  // a band down the page that comes and goes may be denser in the box than on average around
+  // it: in a text box, the noise of a column is that of the densest stretch of paper above or
+  // below as high as the box, where it is denser than the average
+  const peak = new Float64Array(cw);
+  if (!signature) {
+    for (let i = 0; i < stretches; i++) {
+      density(stretchHits[i], stretchSeen[i]).forEach((v, x) => { if (v > peak[x]) peak[x] = v; });
+    }
+  }
+  const expected = new Float64Array(bw);
   for (let x = x0; x < x1; x++) {
-    const c = colD[x - cx0];
+    const c = Math.max(colD[x - cx0], peak[x - cx0]);
     let sum = 0;
     for (let y = y0; y < y1; y++) sum += Math.max(c, rowD[y - cy0]);
     expected[x - x0] = sum;
@@ -977,9 +1034,7 @@ function beyondNoise(m, view, field, data) {
   for (let i = 0; i < pin.length; i++) beyond += Math.max(0, pin[i] - noise.margin * pex[i]) / pool;
   const fraction = pixels / size, writing = Math.min(beyond / size, fraction);
   const writingPx = fraction ? (pixels * writing) / fraction : 0;
-  const rule = data.written;
   m.noise = { pixels, fraction, beyond: writing, writingPx };
-  const least = signature ? data.empty.signature_min_fraction : rule.field_min_fraction;
   if (writing < least || writing < rule.writing_min_share * fraction ||
     writingPx < rule.field_min_pixels) {
     m.status = STATUS_UNSURE;
