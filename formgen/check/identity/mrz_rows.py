@@ -138,6 +138,8 @@ def _read_rows_chunked(read: PageRead, block: list[list[Segment]], n: int | None
         # digits, so a 0 in one is the O of the other), read its row twice more and vote
         again = _read_cells(cells, [(name_row, 2), (name_row, 4)])
         rows[name_row] = _vote([rows[name_row], *again])
+    if name_row < len(rows):  # a passport's name row starts with its code and country
+        rows[name_row] = _as_fillers(cells[name_row], rows[name_row], 0 if n == 30 else 5)
     return rows
 
 
@@ -322,6 +324,60 @@ def _keep_name_row(read: PageRead, block: list[list[Segment]], result: MrzResult
     crop = cells[name_row].crop
     result.name_row = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.ndim == 3 else crop
     result.name_edges = tuple(cells[name_row].edges)
+
+
+# A name-row cell read as a letter (or not read) is a filler where its ink has the shape of the
+# row's cells read as fillers (correlation, best of small shifts) and about their amount: the
+# recogniser reads OCR-B's < as K or C on some photos, and the name has no check digit
+# (benchmarks/tuning-id-reader.md, session 23: letters at most 0.91 alike, those over 0.85 all
+# K with 1.49 times the fillers' ink or more; fillers read as letters 0.96 alike, 0.98-1.10 times).
+FILLER_LIKENESS = 0.94
+FILLER_INK = 1.25
+_CELL = (16, 32)  # a cell's ink resized to this (width, height) to be compared
+
+
+def _cell_inks(row: np.ndarray, edges: Sequence[int], shift: int = 0) -> list[np.ndarray]:
+    """Each cell's ink (darkness below the row's paper), resized to ``_CELL``."""
+    grey = row.astype(np.float32)
+    ink = np.clip(float(np.percentile(grey, 90)) - grey, 0, None)
+    out = []
+    for a, b in itertools.pairwise(edges):
+        a, b = max(0, a + shift), min(row.shape[1], b + shift)
+        out.append(cv2.resize(ink[:, a:b], _CELL, interpolation=cv2.INTER_AREA) if b - a >= 2
+                   else np.zeros(_CELL[::-1], np.float32))
+    return out
+
+
+def _likeness(a: np.ndarray, b: np.ndarray) -> float:
+    a, b = a - a.mean(), b - b.mean()
+    norm = float(np.sqrt((a * a).sum() * (b * b).sum()))
+    return float((a * b).sum()) / norm if norm > 0 else 0.0
+
+
+def filler_cells(row: np.ndarray, edges: Sequence[int], text: str) -> list[bool]:
+    """Per character of a name row's reading (``text``, one per cell): a letter or an unread
+    character whose cell looks like the row's fillers (FILLER_LIKENESS, FILLER_INK); all False
+    with fewer than three cells read as fillers to compare with."""
+    cells = _cell_inks(row, edges)
+    fillers = [k for k, ch in enumerate(text) if ch == "<"]
+    if len(fillers) < 3 or len(cells) != len(text):
+        return [False] * len(text)
+    shape = np.median(np.stack([cells[k] for k in fillers]), axis=0)
+    ink = float(shape.sum())
+    pitch = (edges[-1] - edges[0]) / max(1, len(edges) - 1)
+    reach = max(1, round(pitch / 6))
+    shifted = [_cell_inks(row, edges, d) for d in range(-reach, reach + 1)]
+    return [ch != "<" and 0 < float(cells[k].sum()) <= FILLER_INK * ink
+            and max(_likeness(s[k], shape) for s in shifted) >= FILLER_LIKENESS
+            for k, ch in enumerate(text)]
+
+
+def _as_fillers(cells: _RowCells, text: str, start: int) -> str:
+    """A name row's reading (one character per cell) with its cells from ``start`` on that look
+    like the row's fillers (filler_cells) read as fillers."""
+    grey = cv2.cvtColor(cells.crop, cv2.COLOR_RGB2GRAY) if cells.crop.ndim == 3 else cells.crop
+    seen = filler_cells(grey, cells.edges, text)
+    return "".join("<" if seen[j] and j >= start else ch for j, ch in enumerate(text))
 
 
 def _read_mrz_lines(read: PageRead,
