@@ -61,6 +61,7 @@ SPECK_WORD = 6
 # A line that runs on past the box's border (BEYOND_BORDER px outside its edge, for
 # PAGE_LINE_REACH px, ink on PAGE_LINE_SHARE of them) crosses the page: a fold or a streak.
 BEYOND_BORDER, PAGE_LINE_REACH, PAGE_LINE_SHARE = 8, 25, 0.6
+FRAME_SIDE = 10  # px: a side of the writing this wide shows a frame's ink, if it is one
 # A column (row) of the box is in noise when the paper above and below it (left and right of
 # it) shows marks on NOISE_DENSE of its blank pixels or more, on both sides: a band through the
 # box (clean paper 0-0.06, a drum band's columns 0.15-0.75). A strike along rows in noise is
@@ -363,7 +364,7 @@ def _band_line(page: np.ndarray, printed: np.ndarray, rect: Rect, ink: np.ndarra
             ys = y0 + (y1 - y0) / max(x1 - x0, 1.0) * (xs - x0)
             writing = clean & (np.abs(rows - ys[None, :]) > BAND_STRIP)
             words = _letters(writing)
-            if not words or noise.along_box(lines, segment, (words[0][0], words[-1][1])):
+            if not words or noise.along_box(lines, segment, (words[0][0], words[-1][1])) == "frame":
                 continue
             left, right = words[0][0], words[-1][1]
             height = np.flatnonzero(whole[:, left:right + 1].sum(axis=1) >= 3)
@@ -500,7 +501,8 @@ def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,
     on one line are one strike broken by the copy (_chained). The writing they cross, and a
     correction beside them, are the ink off the columns in noise (a band's stipple is no
     word); no straight run is writing. With no strike: the cover of the widest run through
-    the middle of the writing that the noise set aside (see strike_measures). written: the
+    the middle of the writing that the noise, or the box's edge, set aside (see
+    strike_measures and Noise.along_box). written: the
     writing, when the lines are looked for in lighter ink (else the ink)."""
     strikes = _segments(ink)
     if not strikes:
@@ -514,12 +516,16 @@ def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,
     words = _words(writing)
     if not words:
         return None, 0.0
+
     def not_frames(segments: list[Segment]) -> list[Segment]:
         return [s for s in segments
-                if not noise.along_box(ink, s, (words[0][0], words[-1][1]))]
+                if noise.along_box(ink, s, (words[0][0], words[-1][1])) != "frame"]
 
-    strikes = not_frames(strikes)
-    clear = [s for s in strikes if noise.beyond(s) >= LINE_LENGTH - 1]  # as _segments
+    along = {s: noise.along_box(ink, s, (words[0][0], words[-1][1])) for s in strikes}
+    strikes = [s for s in strikes if along[s] != "frame"]
+    # a line on to the box's edge from writing with no room beside it ("edge") is in doubt
+    clear = [s for s in strikes if noise.beyond(s) >= LINE_LENGTH - 1  # as _segments
+             and along[s] is None]
     in_noise = [s for s in strikes if s not in clear]
     chained = [s for s in not_frames(_chained(clear)) if noise.beyond(s) >= LINE_LENGTH - 1
                and not noise.along_rows(s)]  # a broken line along a band: its streaks
@@ -652,12 +658,14 @@ class Noise:
         ys = np.clip(np.round(np.linspace(y0, y1, n)).astype(int), 0, self.rows.size - 1)
         return bool(self.rows[ys].mean() > 0.5)
 
-    def along_box(self, ink: np.ndarray, segment: Segment, writing: tuple[int, int]) -> bool:
-        """The segment's line goes on along the box past its own ends, or past the writing's
-        (writing: its first and last column; WORD_GAP on), with ink (within 1 px) on
-        PAGE_LINE_SHARE of the box's width there, on columns and rows not in noise: the box's
-        own frame inside it on a page a few pixels off, whole or in pieces, not a strike,
-        which stops near the writing's ends."""
+    def along_box(self, ink: np.ndarray, segment: Segment, writing: tuple[int, int]) -> str | None:
+        """"frame" when the segment's line goes on along the box past its own ends, or past the
+        writing's (writing: its first and last column; WORD_GAP on) on each side with
+        FRAME_SIDE px of room, with ink (within 1 px) on PAGE_LINE_SHARE of the box's width
+        there, on columns and rows not in noise: the box's own frame inside it on a page a few
+        pixels off, whole or in pieces, not a strike, which stops near the writing's ends.
+        "edge" when it goes on so past one end of the writing with no room on the other side
+        to tell a frame from a strike drawn on to the box's edge; else None."""
         x0, y0, x1, y1 = segment
         slope = (y1 - y0) / (x1 - x0) if x1 != x0 else 0.0
         xs = np.arange(ink.shape[1])
@@ -666,12 +674,20 @@ class Noise:
         on[on] &= ~self.rows[ys[on]]
         near = np.zeros(xs.size, bool)
         near[on] = np.max([ink[ys[on] + dy, xs[on]] for dy in (-1, 0, 1)], axis=0)
-        for past in ((xs < x0 - WORD_GAP) | (xs > x1 + WORD_GAP),
-                     (xs < writing[0] - WORD_GAP) | (xs > writing[1] + WORD_GAP)):
-            if (past & on).sum() >= PAGE_LINE_REACH \
-                    and near[past & on].mean() >= PAGE_LINE_SHARE:
-                return True
-        return False
+
+        def inked(past: np.ndarray) -> bool:
+            return bool((past & on).sum() >= PAGE_LINE_REACH
+                        and near[past & on].mean() >= PAGE_LINE_SHARE)
+
+        if inked((xs < x0 - WORD_GAP) | (xs > x1 + WORD_GAP)):
+            return "frame"
+        sides = [past & on for past in (xs < writing[0] - WORD_GAP, xs > writing[1] + WORD_GAP)]
+        if not inked(sides[0] | sides[1]):
+            return None
+        room = [side for side in sides if side.sum() >= FRAME_SIDE]
+        if not all(near[side].mean() >= PAGE_LINE_SHARE for side in room):
+            return None  # a frame shows on both sides; a strike drawn on to one edge does not
+        return "frame" if len(room) == 2 else "edge"
 
 
 def noise_around(page: np.ndarray, printed: np.ndarray, rect: Rect,

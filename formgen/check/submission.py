@@ -45,6 +45,7 @@ from formgen.check.identity.id_copy import keep_copy
 from formgen.check.ink import CHECK_DPI, boxes_mask, reference_pages
 from formgen.check.intake import FileProblem, Page, SubmissionReader, grey_copy
 from formgen.check.verdict import Check, Status, Verdict, decide
+from formgen.form.layout import Rect
 from formgen.form.template import FormTemplate, get_template
 
 # The reason when nothing came to check (an e-mail without attachments, an empty folder): a
@@ -205,14 +206,23 @@ _NO_IMAGE = np.zeros((0, 0, 3), np.uint8)
 MAX_UNPLACED = 8  # pages not recognised that are kept to be looked for by their print
 
 
-def _beside_the_form(page: FormPage, template: FormTemplate) -> tuple[Page, np.ndarray]:
-    """The form page, upright, and a mask of the form on it (its print and its boxes): what
-    lies beside them, such as an ID card laid on the page, is read with them wiped (see
+QR_MARGIN = 3  # pt: the QR code's place on a page warped a little off
+
+
+def _beside_the_form(page: FormPage,
+                     template: FormTemplate) -> tuple[Page, np.ndarray, np.ndarray]:
+    """The form page, upright, a mask of the form on it (its print, QR code and boxes) and of
+    its print and QR code alone: what lies beside them, such as an ID card laid on the page,
+    is read with them wiped, and an ID copied over the boxes with the print wiped (see
     IdSearch.found)."""
     printed = reference_pages(template.pdf)[page.number - 1]
+    qr = template.layout.page(page.number).qr
+    printed = printed | boxes_mask(printed.shape, (Rect(qr.x - QR_MARGIN, qr.y - QR_MARGIN,
+                                                        qr.width + 2 * QR_MARGIN,
+                                                        qr.height + 2 * QR_MARGIN),))
     boxes = boxes_mask(printed.shape, tuple(b.rect for b in template.layout.boxes
                                             if b.field.page == page.number))
-    return replace(page.source, image=page.warped, dpi=CHECK_DPI), printed | boxes
+    return replace(page.source, image=page.warped, dpi=CHECK_DPI), printed | boxes, printed
 
 
 def _placed_by_print(unplaced: list[Page], form_pages: list[FormPage],

@@ -138,20 +138,9 @@ def test_an_mrz_row_along_a_box_border_is_read(monkeypatch: pytest.MonkeyPatch) 
     assert found[0].expired is False
 
 
-# Not found yet (left open): the page of print around the card makes the reader read the whole
-# page at a scale too small for the MRZ (document.py reads the part with print, which is all).
-NOT_YET = {("external", True, "own")}
-
-
-def _not_yet(generator: str, old_request: bool, kind: str) -> None:
-    if (generator, old_request, kind) in NOT_YET:
-        pytest.xfail("ID over a whole page of print: MRZ read at too small a scale")
-
-
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("old_request", [True, False])
 def test_own_generator(tmp_path: Path, kind: str, old_request: bool) -> None:
-    _not_yet("own", old_request, kind)
     path, frm = _own_case(tmp_path, 90 + KINDS.index(kind), kind, old_request)
     _assert_judged(check_submission(path, key=KEY, from_address=frm), kind)
 
@@ -159,6 +148,5 @@ def test_own_generator(tmp_path: Path, kind: str, old_request: bool) -> None:
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("old_request", [True, False])
 def test_external_generator(tmp_path: Path, kind: str, old_request: bool) -> None:
-    _not_yet("external", old_request, kind)
     path, frm = _external_case(tmp_path, 30 + KINDS.index(kind), kind, old_request)
     _assert_judged(check_submission(path, key=KEY, from_address=frm), kind)

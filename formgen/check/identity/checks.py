@@ -59,7 +59,7 @@ class IdSearch:
         self.today = today
         self.keep_image = keep_image
         self.best: tuple[IdDocumentResult, Page] | None = None
-        self.form_pages: list[tuple[Page, np.ndarray]] = []
+        self.form_pages: list[tuple[Page, np.ndarray, np.ndarray | None]] = []
 
     def offer(self, page: Page) -> None:
         if self.best is not None and self.best[0].mrz_valid:
@@ -68,26 +68,35 @@ class IdSearch:
             return
         self._consider(analyse_id_page(page.image, today=self.today), page)
 
-    def offer_form_page(self, page: Page, form: np.ndarray) -> None:
-        """A page of the form (upright) and where the form's print and boxes are on it (a mask):
-        an ID may lie beside them or have been copied over them."""
+    def offer_form_page(self, page: Page, form: np.ndarray,
+                        printed: np.ndarray | None = None) -> None:
+        """A page of the form (upright) and where the form's print and boxes are on it (a mask;
+        printed: its print alone): an ID may lie beside them or have been copied over them."""
         if len(self.form_pages) < MAX_FORM_PAGES and not _blank(_wiped(page.image, form)):
-            self.form_pages.append((page, form))
+            self.form_pages.append((page, form, printed))
 
     def _consider(self, result: IdDocumentResult, page: Page) -> None:
         if self.best is None or _rank(result) > _rank(self.best[0]):
             self.best = (result, page if self.keep_image else replace(page, image=_NO_IMAGE))
 
     def found(self) -> tuple[IdDocumentResult, Page] | None:
-        for page, form in self.form_pages:
+        for page, form, printed in self.form_pages:
             if self.best is not None and self.best[0].mrz_valid:
                 break
             # First with the form's print and boxes wiped (the reader would take the form's lines
-            # of text for the document's). An ID copied over the form loses strokes of its MRZ
-            # where the print is wiped: when a document is seen there without a valid MRZ, the
-            # page is read once more with only its straight lines (box borders) taken out, and
-            # then as it is.
-            result = analyse_id_page(_wiped(page.image, form), today=self.today)
+            # of text for the document's). An ID copied over the boxes (its MRZ inside one) shows
+            # only in pieces beside them: without a valid MRZ, the part of the page around those
+            # pieces is read with the print alone wiped. An ID copied over the form loses strokes
+            # of its MRZ where the print is wiped: when a document is seen there without a valid
+            # MRZ, the page is read once more with only its straight lines (box borders) taken
+            # out, and then as it is.
+            beside = _wiped(page.image, form)
+            result = analyse_id_page(beside, today=self.today)
+            around = _around_ink(beside) if printed is not None and not result.mrz_valid else None
+            if printed is not None and around is not None:
+                y0, y1, x0, x1 = around
+                over = analyse_id_page(_wiped(page.image, printed)[y0:y1, x0:x1], today=self.today)
+                result = max(result, over, key=_rank)
             if result.looks_like_id and not result.mrz_valid:
                 unlined = analyse_id_page(without_lines(page.image), today=self.today)
                 result = max(result, unlined, key=_rank)
@@ -136,18 +145,48 @@ BLANK_CONTRAST = 60  # grey levels darker than the paper around it: print or wri
 BLANK_SHARE = 0.0005  # a page with less of that than this share holds no document
 
 
+# The part of a form page read for an ID copied over its boxes: AROUND_CARD px (at CHECK_DPI,
+# a card's height, 54 mm) around the largest piece of ink beside the boxes, pieces JOIN px
+# apart taken as one; not read when that piece is longer than CARD_LONGEST (a card's width
+# and a half: a streak or a band down the page, no card).
+AROUND_CARD, JOIN, CARD_LONGEST = 320, 24, 750
+
+
+def _dark(image: np.ndarray) -> tuple[np.ndarray, float]:
+    """Where the image is darker than the paper around it (BLANK_CONTRAST), on a copy at most
+    BLANK_SIDE px long, and that copy's scale."""
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    scale = min(1.0, BLANK_SIDE / max(grey.shape))
+    if scale < 1:
+        grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    paper = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    return (paper.astype(np.int16) - grey.astype(np.int16)) > BLANK_CONTRAST, scale
+
+
+def _around_ink(image: np.ndarray) -> tuple[int, int, int, int] | None:
+    """Rows and columns (y0, y1, x0, x1) around the largest piece of ink on the image (see
+    AROUND_CARD), or None when there is none or it is no card's."""
+    dark, scale = _dark(image)
+    join = max(1, round(JOIN * scale))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(
+        cv2.dilate(dark.astype(np.uint8), np.ones((join, join), np.uint8)), connectivity=8)
+    if n < 2:
+        return None
+    x, y, w, h, _ = stats[1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))]
+    if max(w, h) > CARD_LONGEST * scale:
+        return None
+    height, width = image.shape[:2]
+    reach = AROUND_CARD * scale
+    return (max(0, int((y - reach) / scale)), min(height, int((y + h + reach) / scale)),
+            max(0, int((x - reach) / scale)), min(width, int((x + w + reach) / scale)))
+
+
 def _blank(image: np.ndarray) -> bool:
     """True for an empty sheet (also photographed, with shadows): nothing darker than the
     paper around it. Any document, even a small one, has text and a photo well above this."""
     if image.size == 0:
         return True
-    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
-    scale = BLANK_SIDE / max(grey.shape)
-    if scale < 1:
-        grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    paper = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
-    dark = (paper.astype(np.int16) - grey.astype(np.int16)) > BLANK_CONTRAST
-    return float(dark.mean()) < BLANK_SHARE
+    return float(_dark(image)[0].mean()) < BLANK_SHARE
 
 
 def find_id_document(pages: list[Page], today: dt.date) -> tuple[IdDocumentResult, Page] | None:

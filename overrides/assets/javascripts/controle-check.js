@@ -1124,44 +1124,51 @@ export async function checkFiles(files, base) {
     }
     return decodes[i];
   };
-  for (const [index, file] of files.entries()) {
-    const entry = { name: file.name, pages: [], problem: null };
-    perFile.push(entry);
-    // the next file is decoded while this one is read
-    const decoded = await timed("decode", () => decoding(index));
-    decoding(index + 1);
-    if (decoded.error) {
-      entry.problem = "Dit bestand kunnen we niet openen. " + CANNOT;
-      continue;
-    }
-    entry.problem = decoded.problem || null;
-    for (const pending of decoded.pages) {
-      let img;
-      try {
-        img = await timed("decode", () => pending);
-      } catch (e) {
-        entry.problem = "Een pagina van dit bestand kunnen we niet openen. " + CANNOT;
+  let id = null;
+  try {
+    for (const [index, file] of files.entries()) {
+      const entry = { name: file.name, pages: [], problem: null };
+      perFile.push(entry);
+      // the next file is decoded while this one is read
+      const decoded = await timed("decode", () => decoding(index));
+      decoding(index + 1);
+      if (decoded.error) {
+        entry.problem = "Dit bestand kunnen we niet openen. " + CANNOT;
         continue;
       }
-      const found = await checkPage(img, p);
-      entry.pages.push(found);
-      if (found.token && found.token.holder) holder = found.token.holder;
-      if (found.formLike) unreadPages++;
-      else if (!found.form) {
-        otherPages++;
-        idCandidates.push({ img, entry });
-        if (idCandidates.length === 1) warmRecogniser(p); // loads while the other pages are read
-      }
-      else if (found.other) otherForm = found.token;
-      else {
-        const prev = formPages.get(found.token.page);
-        if (!prev || (!prev.aligned && found.aligned)) formPages.set(found.token.page, found);
-        else if (prev.aligned && found.aligned) {
-          for (const [id, m] of Object.entries(found.boxes)) prev.boxes[id] = better(prev.boxes[id], m);
+      entry.problem = decoded.problem || null;
+      for (const pending of decoded.pages) {
+        let img;
+        try {
+          img = await timed("decode", () => pending);
+        } catch (e) {
+          entry.problem = "Een pagina van dit bestand kunnen we niet openen. " + CANNOT;
+          continue;
+        }
+        const found = await checkPage(img, p);
+        entry.pages.push(found);
+        if (found.token && found.token.holder) holder = found.token.holder;
+        if (found.formLike) unreadPages++;
+        else if (!found.form) {
+          otherPages++;
+          idCandidates.push({ img, entry });
+          if (idCandidates.length === 1) warmRecogniser(p); // loads while the other pages are read
+        }
+        else if (found.other) otherForm = found.token;
+        else {
+          const prev = formPages.get(found.token.page);
+          if (!prev || (!prev.aligned && found.aligned)) formPages.set(found.token.page, found);
+          else if (prev.aligned && found.aligned) {
+            for (const [id, m] of Object.entries(found.boxes)) prev.boxes[id] = better(prev.boxes[id], m);
+          }
         }
       }
+      if (decoded.done) await decoded.done;
     }
-    if (decoded.done) await decoded.done;
+    id = idCandidates.length ? await timed("mrz", () => readIdDocument(idCandidates, p)) : null;
+  } finally {
+    // every document is closed, also when a page's check throws
+    for (const d of decodes) d && d.then((x) => x.close && x.close()).catch(() => {});
   }
   const items = [];
   const count = data.form.page_count;
@@ -1226,12 +1233,6 @@ export async function checkFiles(files, base) {
       : status === STATUS_MISSING
         ? `Er staat geen wijziging op het formulier. ${group.rule}`
         : `Wij weten niet zeker of er een wijziging op het formulier staat. ${CANNOT}` });
-  }
-  let id = null;
-  try {
-    id = idCandidates.length ? await timed("mrz", () => readIdDocument(idCandidates, p)) : null;
-  } finally {
-    for (const d of decodes) d && d.then((x) => x.close && x.close()).catch(() => {});
   }
   items.push(...idItems(id, otherPages, holder));
   const missing = items.filter((i) => i.status === STATUS_MISSING);
