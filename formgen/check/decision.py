@@ -198,10 +198,13 @@ RULES: dict[str, Rule] = {
                                "band of vlekken van de kopie), en de tekstherkenning ziet geen "
                                "regel tekst en leest geen antwoord: een mens kijkt"),
     "band-stretch": Rule(Status.REVIEW, ("FIELD_MIN_FRACTION", "SIGNATURE_MIN_FRACTION",
-                                         "WRITING_MIN_SHARE", "FIELD_MIN_PIXELS"),
+                                         "FIELD_MIN_PIXELS", "PEN_CURVE_MIN",
+                                         "ANSWER_MIN_CHARACTERS"),
                          "de inkt is schrift voorbij de ruis rond het vak, maar niet voorbij "
-                         "het dichtste stuk van die ruis: een band van de kopie die komt en "
-                         "gaat kan in het vak even dicht zijn; een mens kijkt"),
+                         "het dichtste stuk van die ruis (een band van de kopie die komt en "
+                         "gaat kan in het vak even dicht zijn), en er loopt geen gladde lijn "
+                         "van een pen door het vak en er wordt geen antwoord gelezen: een mens "
+                         "kijkt"),
     "light-seen": Rule(None, ("LIGHT_ANSWER_CONTRAST", "VALUE_MIN_CHARACTERS"),
                        "lichte inkt, maar de tekstherkenning ziet of leest tekst"),
     "light-unread": Rule(Status.REVIEW, ("LIGHT_ANSWER_CONTRAST", "VALUE_MIN_CHARACTERS",
@@ -902,15 +905,21 @@ def band_stretch(m: BoxMeasures, decision: Decision) -> bool:
     ask of writing at all (the minimum fraction, FIELD_MIN_PIXELS): a copier's band that comes
     and goes down the page is as dense in the box as in its dense stretches, denser than its
     mean around, and what the ink rules took for writing may be the band. Not its share of the
-    ink (WRITING_MIN_SHARE): beside a dense band a written box has little
+    ink (WRITING_MIN_SHARE): beside a dense band a written box has little. Not where the box
+    shows what a band does not: a smooth pen line PEN_CURVE_MIN px long in the signature box
+    (pen_curve_seen), an answer read in a required text box (answer_read)
     (benchmarks/tuning-ink.md#empty-boxes-in-a-bands-dense-stretch-session-23)."""
     rule = decision.rule
     ink = m.ink if rule in _BY_INK else m.strokes() if rule in _BY_STROKES else None
     if ink is None:
         return False
     minimum = SIGNATURE_MIN_FRACTION if m.signature else FIELD_MIN_FRACTION
-    return ink.beyond_peak < minimum or \
-        writing_pixels(replace(ink, noise=ink.peak_noise)) < FIELD_MIN_PIXELS
+    if ink.beyond_peak >= minimum and \
+            writing_pixels(replace(ink, noise=ink.peak_noise)) >= FIELD_MIN_PIXELS:
+        return False
+    if m.signature:
+        return not pen_curve_seen(m)
+    return not (m.required and not m.change and answer_read(m))
 
 
 def _by_hand(decision: Decision, m: BoxMeasures) -> None:
