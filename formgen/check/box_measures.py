@@ -67,7 +67,7 @@ class FormBox:
                            span=ink.span, faint_fraction=ink.faint_fraction,
                            faint_beyond_noise=ink.faint_beyond_noise,
                            faint_beyond_pixels=ink.faint_beyond_pixels,
-                           contrast=ink.contrast)
+                           contrast=ink.contrast, beyond_peak=ink.beyond_peak)
         if self.signature:
             self.values.update(print_contrast=ink.print_contrast,
                                beyond_through=ink.beyond_through)
@@ -128,7 +128,8 @@ class FormBox:
                           print_darkness=self.signature, strokes=True)
             self.values.update(stroke_pixels=ink.pixels, stroke_fraction=ink.fraction,
                                stroke_beyond_noise=ink.beyond_noise,
-                               stroke_writing_pixels=_writing_pixels(ink))
+                               stroke_writing_pixels=_writing_pixels(ink),
+                               stroke_beyond_peak=ink.beyond_peak)
             return ink
         return self._once(("strokes",), take)
 

@@ -11,7 +11,7 @@ and a Dutch line for support; a box's decision names the rules that set its stat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from formgen.check.identity.given_names import GivenNames
@@ -197,6 +197,14 @@ RULES: dict[str, Rule] = {
                                "genoeg inkt, maar weinig ervan ligt langs pennenstreken (een "
                                "band of vlekken van de kopie), en de tekstherkenning ziet geen "
                                "regel tekst en leest geen antwoord: een mens kijkt"),
+    "band-stretch": Rule(Status.REVIEW, ("FIELD_MIN_FRACTION", "SIGNATURE_MIN_FRACTION",
+                                         "FIELD_MIN_PIXELS", "PEN_CURVE_MIN",
+                                         "ANSWER_MIN_CHARACTERS"),
+                         "de inkt is schrift voorbij de ruis rond het vak, maar niet voorbij "
+                         "het dichtste stuk van die ruis (een band van de kopie die komt en "
+                         "gaat kan in het vak even dicht zijn), en er loopt geen gladde lijn "
+                         "van een pen door het vak en er wordt geen antwoord gelezen: een mens "
+                         "kijkt"),
     "light-seen": Rule(None, ("LIGHT_ANSWER_CONTRAST", "VALUE_MIN_CHARACTERS"),
                        "lichte inkt, maar de tekstherkenning ziet of leest tekst"),
     "light-unread": Rule(Status.REVIEW, ("LIGHT_ANSWER_CONTRAST", "VALUE_MIN_CHARACTERS",
@@ -333,6 +341,8 @@ MEASURES: dict[str, str] = {
     "faint_fraction": "deel van het vak met lichte inkt (potlood)",
     "faint_beyond_noise": "deel van het vak met lichte inkt voorbij de ruis",
     "faint_beyond_pixels": "hetzelfde in pixels",
+    "beyond_peak": "deel van het vak met inkt voorbij het dichtste stuk van de ruis rond het "
+                   "vak (een band die komt en gaat)",
     "beyond_through": "deel van het vak met inkt voorbij de ruis die aan beide kanten van "
                       "het vak doorloopt (een band erdoorheen, niet ernaast)",
     "contrast": "donkerte van de inkt (grijswaarden)",
@@ -345,6 +355,7 @@ MEASURES: dict[str, str] = {
     "stroke_fraction": "deel van het vak met inkt langs pennenstreken",
     "stroke_beyond_noise": "inkt langs pennenstreken voorbij de ruis",
     "stroke_writing_pixels": "pixels langs pennenstreken voorbij de ruis",
+    "stroke_beyond_peak": "inkt langs pennenstreken voorbij het dichtste stuk van de ruis",
     "piece_pixels": "pixels op lange pennenstreken, ook lichte, in het vak",
     "piece_beyond_noise": "deel van het vak op lange pennenstreken voorbij de ruis",
     "piece_writing_pixels": "pixels op lange pennenstreken voorbij de ruis",
@@ -868,6 +879,8 @@ def decide_box(m: BoxMeasures, *, typed: bool, printed_by_us: bool, digital: boo
     decision = Decision(status, [rule], unmet)
     if not typed and not digital:
         second_opinion(decision, m)
+    if decision.status is Status.OK and not typed and not digital and band_stretch(m, decision):
+        decision.apply("band-stretch")
     if typed and decision.status is not Status.OK:
         decision.apply("typed")
     if decision.status is Status.REVIEW and printed_by_us:
@@ -878,6 +891,35 @@ def decide_box(m: BoxMeasures, *, typed: bool, printed_by_us: bool, digital: boo
         decision.apply("digital-signature" if decision.status is Status.OK
                        else "digital-unsigned")
     return decision
+
+
+# The rules that find a box written by its ink beyond the noise (m.ink), or by its ink along
+# pen strokes alone (m.strokes()).
+_BY_INK = ("ink-written", "light-seen")
+_BY_STROKES = ("strokes-written", "change-strokes-written", "strokes-under-band")
+
+
+def band_stretch(m: BoxMeasures, decision: Decision) -> bool:
+    """A box written by an ink rule (ink-written, or by its pen strokes) whose ink beyond the
+    densest stretch of the noise around it (``Ink.beyond_peak``) is less than the ink rules
+    ask of writing at all (the minimum fraction, FIELD_MIN_PIXELS): a copier's band that comes
+    and goes down the page is as dense in the box as in its dense stretches, denser than its
+    mean around, and what the ink rules took for writing may be the band. Not its share of the
+    ink (WRITING_MIN_SHARE): beside a dense band a written box has little. Not where the box
+    shows what a band does not: a smooth pen line PEN_CURVE_MIN px long in the signature box
+    (pen_curve_seen), an answer read in a required text box (answer_read)
+    (benchmarks/tuning-ink.md#empty-boxes-in-a-bands-dense-stretch-session-23)."""
+    rule = decision.rule
+    ink = m.ink if rule in _BY_INK else m.strokes() if rule in _BY_STROKES else None
+    if ink is None:
+        return False
+    minimum = SIGNATURE_MIN_FRACTION if m.signature else FIELD_MIN_FRACTION
+    if ink.beyond_peak >= minimum and \
+            writing_pixels(replace(ink, noise=ink.peak_noise)) >= FIELD_MIN_PIXELS:
+        return False
+    if m.signature:
+        return not pen_curve_seen(m)
+    return not (m.required and not m.change and answer_read(m))
 
 
 def _by_hand(decision: Decision, m: BoxMeasures) -> None:

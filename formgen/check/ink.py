@@ -41,6 +41,13 @@ NOISE_MIN_PAPER = 40  # blank-paper pixels a window needs before its density cou
 # column by column and row by row (benchmarks/tuning-ink.md#measuring-parameters).
 NOISE_MARGIN = 1.5
 NOISE_POOL = 2 * NOISE_WINDOW + 1  # columns (or rows) in one pooling window
+# A copier's band comes and goes down the page: its density in the box may be that of its
+# densest stretch, not its mean over the paper around. The noise of a column (row) is also
+# taken over stretches of BAND_STRETCH rows (columns) of the paper around, each with half
+# its pooled area blank, and the densest counts (``Ink.peak_noise``;
+# benchmarks/tuning-ink.md, "Empty boxes in a band's dense stretch (session 23)").
+BAND_STRETCH = 40
+BAND_CLEAR = 15  # px around every box left out of those stretches: letters run over a border
 WORD_GAP = 8  # px at CHECK_DPI: the gap between letters, or a pen's lift within a word
 # Pen strokes against texture (a worn copier's grain, toner speckle): along a stroke the paper
 # is dark in one direction and light across it; grain is about as dark in every direction. A
@@ -81,6 +88,7 @@ class Ink:
     faint_largest: int = 0  # the same for the faint marks (a washed-out stroke holds together)
     through_noise: float = 0.0  # the part of fraction explained by noise on both sides of it
     size: int = 0  # px: the box's interior measured
+    peak_noise: float = 0.0  # the part of fraction the densest stretch of noise around explains
 
     @property
     def beyond_noise(self) -> float:
@@ -93,6 +101,12 @@ class Ink:
         on both sides of it, above and below (a band down the page) or left and right (a band
         across); a band beside the box, on one side only, explains nothing in it."""
         return max(0.0, self.fraction - self.through_noise)
+
+    @property
+    def beyond_peak(self) -> float:
+        """The ink fraction that the densest stretch of the noise around the box does not
+        explain (see BAND_STRETCH): a band that comes and goes is as dense in the box."""
+        return max(0.0, self.fraction - self.peak_noise)
 
     @property
     def faint_beyond_noise(self) -> float:
@@ -407,10 +421,15 @@ def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
     columns = np.flatnonzero(beyond > 0)
     span = (columns[-1] - columns[0] + 1) / ink.shape[1] if columns.size else 0.0
     through = _explained(marks, blank, box, ink, through=True)[0]
+    far = blank
+    if boxes is not None:  # what a box's writing leaves around it is no band
+        far = blank & ~cv2.dilate(boxes[cy0:cy1, cx0:cx1].astype(np.uint8),
+                                  np.ones((2 * BAND_CLEAR + 1,) * 2, np.uint8)).astype(bool)
+    peak = _explained(marks, far, box, ink, peak=True)[0]
     return Ink(pixels, fraction, span, faint_fraction,
                float(np.median(contrast[box][ink])), max(0.0, noise), print_contrast,
                _widest(ink), faint_noise, _largest(ink), _largest(faint), max(0.0, through),
-               size)
+               size, max(0.0, peak))
 
 
 def _largest(ink: np.ndarray) -> int:
@@ -419,6 +438,24 @@ def _largest(ink: np.ndarray) -> int:
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     sides = stats[1:, [cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT]]
     return int(sides.max()) if sides.size else 0
+
+
+def _peak_density(marks: np.ndarray, paper: np.ndarray, axis: int) -> np.ndarray:
+    """Per column (axis 0) or row (axis 1): the density of marks on the blank paper in its
+    densest stretch of BAND_STRETCH rows (columns), stretches overlapping by half, pooled as
+    :func:`_noise_density`; a stretch counts where half its pooled area is blank paper."""
+    hits = np.cumsum((marks & paper).astype(np.float32), axis=axis)
+    seen = np.cumsum(paper.astype(np.float32), axis=axis)
+    length = marks.shape[axis]
+    best = np.zeros(marks.shape[1 - axis], np.float32)
+    for start in range(0, max(1, length - BAND_STRETCH + 1), BAND_STRETCH // 2):
+        stop = min(length, start + BAND_STRETCH) - 1
+        h, s = (np.take(c, stop, axis=axis) - (np.take(c, start - 1, axis=axis) if start
+                                                  else 0) for c in (hits, seen))
+        h, s = _pooled(h), _pooled(s)
+        dense = np.where(s >= BAND_STRETCH * NOISE_POOL / 2, h / np.maximum(s, 1.0), 0.0)
+        np.maximum(best, dense, out=best)
+    return best
 
 
 def _two_sided(marks: np.ndarray, paper: np.ndarray, box: tuple[slice, slice],
@@ -434,12 +471,17 @@ def _two_sided(marks: np.ndarray, paper: np.ndarray, box: tuple[slice, slice],
 
 
 def _explained(marks: np.ndarray, blank: np.ndarray, box: tuple[slice, slice],
-               inside: np.ndarray, through: bool = False) -> tuple[float, np.ndarray]:
+               inside: np.ndarray, through: bool = False, peak: bool = False
+               ) -> tuple[float, np.ndarray]:
     """The part of the box that the marks on the blank paper around it explain (a fraction
     of the box, at most what is inside), and per column the marks beyond NOISE_MARGIN times
     that noise: marks is the region's mask, inside the box's (specks dropped). through: only
-    noise seen on both sides of the box counts (see :attr:`Ink.beyond_through`)."""
-    if through:
+    noise seen on both sides of the box counts (see :attr:`Ink.beyond_through`). peak: the
+    noise of the densest stretch around (see :func:`_peak_density`)."""
+    if peak:
+        expected = np.maximum(_peak_density(marks, blank, 0)[box[1]][None, :],
+                              _peak_density(marks, blank, 1)[box[0]][:, None])
+    elif through:
         expected = np.maximum(_two_sided(marks, blank, box, 0)[None, :],
                               _two_sided(marks, blank, box, 1)[:, None])
     else:
