@@ -85,14 +85,15 @@ class IdSearch:
                 break
             # First with the form's print and boxes wiped (the reader would take the form's lines
             # of text for the document's). An ID copied over the boxes (its MRZ inside one) shows
-            # only in pieces beside them: without a valid MRZ, the part of the page around those
-            # pieces is read with the print alone wiped. An ID copied over the form loses strokes
-            # of its MRZ where the print is wiped: when a document is seen there without a valid
-            # MRZ, the page is read once more with only its straight lines (box borders) taken
-            # out, and then as it is.
+            # only in pieces beside them: where nothing like an ID is seen, the part of the page
+            # around those pieces is read with the print alone wiped. An ID copied over the form
+            # loses strokes of its MRZ where the print is wiped: when a document is seen there
+            # without a valid MRZ, the page is read once more with only its straight lines (box
+            # borders) taken out, and then as it is.
             beside = _wiped(page.image, form)
             result = analyse_id_page(beside, today=self.today)
-            around = _around_ink(beside) if printed is not None and not result.mrz_valid else None
+            around = _around_ink(beside) if printed is not None and not result.looks_like_id \
+                else None
             if printed is not None and around is not None:
                 y0, y1, x0, x1 = around
                 over = analyse_id_page(_wiped(page.image, printed)[y0:y1, x0:x1], today=self.today)
