@@ -444,18 +444,27 @@ def _peak_density(marks: np.ndarray, paper: np.ndarray, axis: int) -> np.ndarray
     """Per column (axis 0) or row (axis 1): the density of marks on the blank paper in its
     densest stretch of BAND_STRETCH rows (columns), stretches overlapping by half, pooled as
     :func:`_noise_density`; a stretch counts where half its pooled area is blank paper."""
-    hits = np.cumsum((marks & paper).astype(np.float32), axis=axis)
-    seen = np.cumsum(paper.astype(np.float32), axis=axis)
-    length = marks.shape[axis]
     best = np.zeros(marks.shape[1 - axis], np.float32)
-    for start in range(0, max(1, length - BAND_STRETCH + 1), BAND_STRETCH // 2):
-        stop = min(length, start + BAND_STRETCH) - 1
-        h, s = (np.take(c, stop, axis=axis) - (np.take(c, start - 1, axis=axis) if start
-                                                  else 0) for c in (hits, seen))
-        h, s = _pooled(h), _pooled(s)
+    for h, s in zip(_stretch_sums(marks & paper, axis), _stretch_sums(paper, axis),
+                    strict=True):
+        h, s = _pooled(h.astype(np.float32)), _pooled(s.astype(np.float32))
         dense = np.where(s >= BAND_STRETCH * NOISE_POOL / 2, h / np.maximum(s, 1.0), 0.0)
         np.maximum(best, dense, out=best)
     return best
+
+
+def _stretch_sums(mask: np.ndarray, axis: int) -> np.ndarray:
+    """Per stretch of BAND_STRETCH rows (axis 0) or columns (axis 1), starting every half
+    stretch while a whole one fits (one stretch over all when none does): the count of the
+    mask's pixels per column (row). One row per stretch."""
+    along = np.moveaxis(mask, axis, 0)
+    half = BAND_STRETCH // 2
+    if along.shape[0] < BAND_STRETCH:
+        return along.sum(axis=0, dtype=np.int32)[None, :]
+    count = (along.shape[0] - BAND_STRETCH) // half + 1
+    blocks = along[:half * (count + 1)].reshape(count + 1, half, -1).sum(axis=1,
+                                                                          dtype=np.int32)
+    return blocks[:-1] + blocks[1:]
 
 
 def _two_sided(marks: np.ndarray, paper: np.ndarray, box: tuple[slice, slice],

@@ -93,7 +93,15 @@ class Fit:
         sy, sx = np.nonzero(ink)
         scale = (sx.max() - sx.min() + 1) / max(1, xs.max() - xs.min() + 1)
         self.shape = ink.shape
-        self.ink = ink.astype(np.float32)
+        source = drawn.astype(np.float32)
+        inked = ink.astype(bool)
+
+        def score(matrix: np.ndarray) -> int:
+            """Pixels the placed drawing lays on ink, less those it lays on paper."""
+            placed = self._warp(source, matrix) > 0.5
+            on_ink = np.count_nonzero(placed & inked)
+            return int(2 * on_ink - np.count_nonzero(placed))
+
         best = None
         height = (ys.max() - ys.min() + 1) * scale
         for dy in np.linspace(-SHIFT * height, SHIFT * height, 17):
@@ -101,10 +109,9 @@ class Fit:
                 matrix = np.array([[scale, 0, sx.min() - xs.min() * scale + dx],
                                    [0, scale, sy.max() - ys.max() * scale + dy]],
                                   dtype=np.float32)
-                placed = self._place(drawn, matrix)
-                score = float((placed * self.ink).sum()) - float((placed > self.ink).sum())
-                if best is None or score > best[0]:
-                    best = (score, matrix)
+                found = score(matrix)
+                if best is None or found > best[0]:
+                    best = (found, matrix)
         assert best is not None
         # a line cut a little askew (the scan's turn left in it: a few pixels from one end to
         # the other) is fitted with a slope too, turned about its middle
@@ -115,15 +122,17 @@ class Fit:
                 matrix = level.copy()
                 matrix[1] = [slope * scale, scale,
                              level[1, 2] + dy + slope * (level[0, 2] - middle)]
-                placed = self._place(drawn, matrix)
-                score = float((placed * self.ink).sum()) - float((placed > self.ink).sum())
-                if score > best[0]:
-                    best = (score, matrix)
+                found = score(matrix)
+                if found > best[0]:
+                    best = (found, matrix)
         self.matrix = best[1]
 
+    def _warp(self, drawn: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+        return cv2.warpAffine(drawn, matrix, (self.shape[1], self.shape[0]),
+                              flags=cv2.INTER_AREA)
+
     def _place(self, drawn: np.ndarray, matrix: np.ndarray) -> np.ndarray:
-        return cv2.warpAffine(drawn.astype(np.float32), matrix, (self.shape[1], self.shape[0]),
-                              flags=cv2.INTER_AREA) > 0.5
+        return self._warp(drawn.astype(np.float32), matrix) > 0.5
 
     def place(self, text: str) -> np.ndarray:
         return self._place(_draw(text, self.size, self.origin), self.matrix)
@@ -132,8 +141,7 @@ class Fit:
         """The reading placed as place() does, in grey: the share of each pixel the letters
         cover (0..1)."""
         drawn = _draw_grey(text, self.size, self.origin).astype(np.float32) / 255
-        return cv2.warpAffine(drawn, self.matrix, (self.shape[1], self.shape[0]),
-                              flags=cv2.INTER_AREA)
+        return self._warp(drawn, self.matrix)
 
 
 def _agrees(pixels: np.ndarray, where: np.ndarray) -> bool:

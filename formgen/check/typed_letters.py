@@ -18,7 +18,7 @@ import itertools
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import cv2
 import numpy as np
@@ -117,14 +117,20 @@ def _drawn(char: str) -> bool:
     return np.array_equal(font.getmask(char), font.getmask("\uffff")) is False
 
 
+@lru_cache(maxsize=4096)
+def _length(text: str) -> float:
+    """The width of text drawn as the viewer draws it (the prefixes of a line are measured
+    again and again)."""
+    return drawing_font().getlength(text, features=UNKERNED)
+
+
 def _spans(fit: Fit, text: str) -> list[tuple[int, int]]:
     """Each character's columns on the line (where the fitted drawing puts it)."""
-    font = drawing_font()
     scale, shift = float(fit.matrix[0, 0]), float(fit.matrix[0, 2])
     spans = []
     for i in range(len(text)):
-        x0 = fit.origin[0] + font.getlength(text[:i], features=UNKERNED)
-        x1 = fit.origin[0] + font.getlength(text[:i + 1], features=UNKERNED)
+        x0 = fit.origin[0] + _length(text[:i])
+        x1 = fit.origin[0] + _length(text[:i + 1])
         spans.append((int(np.floor(x0 * scale + shift)), int(np.ceil(x1 * scale + shift))))
     return spans
 
