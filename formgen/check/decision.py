@@ -691,8 +691,19 @@ def seen_or_read(m: BoxMeasures, *, detector: bool = True) -> bool:
         return detector and ink.fraction >= SIGNATURE_MIN_FRACTION and dark_as_pen(ink) and (
             _wide_line(m.text_seen(True)) or _wide_line(m.text_seen(False)))
     return m.required and ink.fraction >= FIELD_MIN_FRACTION and (
-        detector and (m.text_seen(True).line or m.text_seen(False).line) and not band_read(m)
-        or answer_read(m))
+        detector and _line_seen(m) and not band_read(m) or answer_read(m))
+
+
+def _line_seen(m: BoxMeasures) -> bool:
+    """The detector sees a line of writing in the box with the print wiped off; or only with
+    the print kept (wiping it wipes the writing that touches it) and something is read there
+    (VALUE_MIN_CHARACTERS): the box's own print and a band's clumps beside it make a line too
+    (benchmarks/tuning-ink.md#a-line-seen-only-with-the-print-kept-session-24)."""
+    if m.text_seen(True).line:
+        return True
+    return m.text_seen(False).line and (
+        m.value_letters() >= VALUE_MIN_CHARACTERS
+        or m.moved and m.value_letters(unmoved=True) >= VALUE_MIN_CHARACTERS)
 
 
 def few_strokes_unseen(m: BoxMeasures) -> bool:

@@ -9,7 +9,11 @@ letters run over a border): a box written by the ink rules whose ink is no writi
 goes to a person (`band-stretch`), never `ok` (benchmarks/tuning-ink.md, "Empty boxes in a
 band's dense stretch (session 23)").
 
-The family: ``tests/corpus/drum_pages.py`` (the scan check's drum pages), page 2 alone, its
+The detector's line is no proof of writing either where it is seen only with the box's print
+kept and nothing is read there (`seen-or-read`): the print and a band's clumps beside it make a
+line (benchmarks/tuning-ink.md, "A line seen only with the print kept (session 24)").
+
+The family: ``tests/corpus/drum_pages.py`` (the scan check's drum pages), one page alone, its
 boxes empty, or written by hand and signed.
 """
 
@@ -24,12 +28,13 @@ from formgen.check.verdict import Status
 from formgen.form.template import get_template
 
 
-def _decision(how: str, seed: int, box: str, written: bool = False) -> tuple[Status, str]:
-    image = drum_pages.dirty_page(2, how, seed, written=written, signed=written)
+def _decision(how: str, seed: int, box: str, written: bool = False,
+              page: int = 2) -> tuple[Status, str]:
+    image = drum_pages.dirty_page(page, how, seed, written=written, signed=written)
     template = get_template()
     found = find_form_page(Page("scan.png", 1, 1, image, drum_pages.DPI, False, None),
                            template, None)
-    assert found is not None and found.number == 2
+    assert found is not None and found.number == page
     decision = hand_decision([found], template, box)
     return decision.status, decision.rule
 
@@ -45,3 +50,20 @@ def test_an_empty_signature_under_a_dirty_drum_is_not_signed() -> None:
     beyond the noise 0.0063 (SIGNATURE_MIN_FRACTION 0.006); beyond its densest stretch
     0.0023."""
     assert _decision("drum", 14, "signature") == (Status.REVIEW, "band-stretch")
+
+
+def test_a_line_seen_only_with_the_print_kept_and_nothing_read_is_no_writing() -> None:
+    """bands (the own model) page 2 seed 13, page 1 seed 6: `ok` by `seen-or-read` on main
+    (c116a34): the detector saw a line of 21-25 px only with the print kept, nothing read."""
+    for page, box in ((2, "sign_place"), (2, "sign_date"), (1, "name")):
+        seed = 13 if page == 2 else 6
+        status, rule = _decision("bands", seed, box, page=page)
+        assert status is not Status.OK, (page, box, rule)
+
+
+def test_writing_on_the_same_pages_is_still_written() -> None:
+    """The same pages written: the place and date by their ink; seed 12's date by the
+    detector's line with the print wiped."""
+    assert _decision("bands", 13, "sign_place", written=True)[0] is Status.OK
+    assert _decision("bands", 13, "sign_date", written=True)[0] is Status.OK
+    assert _decision("bands", 12, "sign_date", written=True) == (Status.OK, "seen-or-read")
