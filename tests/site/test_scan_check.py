@@ -595,6 +595,28 @@ def test_required_value_in_light_ink_is_read_before_it_is_in_order(form_page, tm
             assert len(cannot) == len(LIGHT_REVIEWED[seed]), texts
 
 
+def test_the_recogniser_is_loaded_once_for_light_values_and_an_id(form_page, tmp_path,
+                                                                   key) -> None:
+    """Light values and an ID copy checked together: the recogniser (its model and
+    WebAssembly) is fetched once, by the reader worker that reads both; the findings are the
+    ones each gives alone (LIGHT_REVIEWED). Without the worker, the page reads them itself."""
+    seed = 81
+    files = _light_ink_case(tmp_path, key, seed, (185, 185, 195))
+    person = submissions.make_person(np.random.default_rng(seed))
+    card = submissions.id_page(person, 200, np.random.default_rng(seed + 1), passport=False)
+    files.append(tmp_path / "legitimatie.jpg")
+    card.convert("RGB").save(files[-1], quality=88)
+    for refuse in (None, "**/controle-mrz-worker.js"):
+        pg, requests = form_page(refuse=refuse)
+        items = _check(pg, files)
+        required = {k: v for k, v in items.items() if k.startswith("field:")}
+        assert required == {k: "unsure" if k in LIGHT_REVIEWED[seed] else "ok"
+                            for k in required}, (refuse, required)
+        assert items["id_document"] == "ok", (refuse, items)
+        models = [u for u in requests if u.endswith(("ocr-rec.onnx.gz", ".wasm.gz"))]
+        assert len(models) == 2, (refuse, models)
+
+
 def test_mrz_is_read_without_the_worker(form_page, signed) -> None:
     """A browser that does not start the MRZ worker (here: its file refused) reads the MRZ in
     the page itself: the same findings."""

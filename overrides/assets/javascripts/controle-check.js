@@ -817,8 +817,7 @@ async function readLight(img, H, field, m, p) {
   line.grey = sample(img, H, x0, y0, line.width, line.height, kr)
     .map((v) => (Number.isNaN(v) ? 255 : v));
   try {
-    const ocr = await timed("ocr", () => import(new URL("controle-ocr.js", import.meta.url).href));
-    const [text] = await timed("ocr", () => ocr.readLines([line], vendorUrl(p.base, "")));
+    const [text] = await timed("ocr", () => readLinesOnce([line], p));
     m.read = text.text;
     const letters = (text.text.match(/[0-9A-Za-z\u00C0-\u024F]/g) || []).length;
     if (letters >= read.value_min_characters) m.status = STATUS_OK;
@@ -1265,67 +1264,101 @@ async function loadMrzParts(p) {
     if (!r.ok) throw new Error("mrz.json: " + r.status);
     return r.json();
   });
-  // in a Web Worker where the browser can (the page stays responsive), else here
-  let worker = null;
-  try {
-    worker = new Worker(new URL("controle-mrz-worker.js", import.meta.url).href,
-      { type: "module" });
-  } catch (e) {
-    worker = null;
+  const reader = readerWorker(p);
+  const mod = reader.worker ? null : await import(new URL("controle-mrz.js", import.meta.url).href);
+  return { shapes, reader, mod, vendor: vendorUrl(p.base, "") };
+}
+
+function readerWorker(p) {
+  // one Web Worker for the MRZ and the recogniser (controle-ocr.js, loaded there once for an ID
+  // copy and the light values alike), where the browser can start one; the page stays responsive
+  if (!p.reader) {
+    let worker = null;
+    try {
+      worker = new Worker(new URL("controle-mrz-worker.js", import.meta.url).href,
+        { type: "module" });
+    } catch (e) {
+      worker = null;
+    }
+    p.reader = { worker, asked: 0, broken: false };
+    // a worker that will not start says so once, maybe before it is asked anything (warmed up)
+    if (worker) worker.addEventListener("error", () => { p.reader.broken = true; });
   }
-  const mod = worker ? null : await import(new URL("controle-mrz.js", import.meta.url).href);
-  const mrz = { shapes, worker, mod, asked: 0, vendor: vendorUrl(p.base, ""), broken: false };
-  // a worker that will not start says so once, maybe before it is asked anything (warmed up)
-  if (worker) worker.addEventListener("error", () => { mrz.broken = true; });
-  return mrz;
+  return p.reader;
 }
 
 function warmRecogniser(p) {
-  // the MRZ worker started and its text recogniser loading (controle-ocr.js), not awaited
-  mrzParts(p).then((mrz) => {
-    if (mrz.worker) mrz.worker.postMessage({ warm: true, vendor: mrz.vendor });
-  }).catch(() => {});
+  // the reader worker started and its text recogniser loading (controle-ocr.js), not awaited
+  const reader = readerWorker(p);
+  if (reader.worker) reader.worker.postMessage({ warm: true, vendor: vendorUrl(p.base, "") });
 }
 
-function readInWorker(mrz, img) {
+function askWorker(reader, message, transfer) {
   return new Promise((resolve, reject) => {
-    const id = ++mrz.asked;
+    const id = ++reader.asked;
     const answer = (event) => {
       if (event.data.id !== id) return;
-      mrz.worker.removeEventListener("message", answer);
-      mrz.worker.removeEventListener("error", failed);
-      if (event.data.error) reject(new Error(event.data.error));
-      else resolve(event.data.read);
+      reader.worker.removeEventListener("message", answer);
+      reader.worker.removeEventListener("error", failed);
+      if (event.data.error) reject(Object.assign(new Error(event.data.error), { answered: true }));
+      else resolve(event.data);
     };
     const failed = (event) => {
-      mrz.worker.removeEventListener("message", answer);
-      mrz.worker.removeEventListener("error", failed);
+      reader.worker.removeEventListener("message", answer);
+      reader.worker.removeEventListener("error", failed);
       reject(event.error || new Error("worker: " + (event.message || "no start")));
     };
-    mrz.worker.addEventListener("message", answer);
-    mrz.worker.addEventListener("error", failed);
-    const grey = img.grey.slice(); // a copy moves to the worker; the page keeps its own
-    mrz.worker.postMessage({ id, grey, width: img.width, height: img.height,
-      shapes: mrz.shapes, vendor: mrz.vendor }, [grey.buffer]);
+    reader.worker.addEventListener("message", answer);
+    reader.worker.addEventListener("error", failed);
+    reader.worker.postMessage({ id, ...message }, transfer);
   });
 }
 
-async function readOne(mrz, img) {
-  if (mrz.worker && mrz.broken) {
-    mrz.worker.terminate();
-    mrz.worker = null;
-    mrz.mod = await import(new URL("controle-mrz.js", import.meta.url).href);
+function workerUsable(reader) {
+  // false once the worker would not start (it is ended, and the page reads from then on)
+  if (reader.worker && reader.broken) {
+    reader.worker.terminate();
+    reader.worker = null;
   }
-  if (mrz.worker) {
+  return Boolean(reader.worker);
+}
+
+function workerFailed(reader) {
+  // a worker the browser would not start: the page reads instead, from now on
+  reader.worker.terminate();
+  reader.worker = null;
+}
+
+async function readLinesOnce(lines, p) {
+  // the lines ({grey, width, height}) read by the recogniser: in the reader worker, else here
+  const reader = readerWorker(p), vendor = vendorUrl(p.base, "");
+  if (workerUsable(reader)) {
     try {
-      return await readInWorker(mrz, img);
+      const copies = lines.map((l) => ({ ...l, grey: l.grey.slice() })); // moved to the worker
+      const answer = await askWorker(reader, { lines: copies, vendor },
+        copies.map((l) => l.grey.buffer));
+      return answer.texts;
     } catch (e) {
-      // a worker the browser would not start: read here instead, from now on
-      mrz.worker.terminate();
-      mrz.worker = null;
-      mrz.mod = await import(new URL("controle-mrz.js", import.meta.url).href);
+      if (e.answered) throw e; // the recogniser does not run in this browser
+      workerFailed(reader);
     }
   }
+  const ocr = await import(new URL("controle-ocr.js", import.meta.url).href);
+  return ocr.readLines(lines, vendor);
+}
+
+async function readOne(mrz, img) {
+  if (workerUsable(mrz.reader)) {
+    try {
+      const grey = img.grey.slice(); // a copy moves to the worker; the page keeps its own
+      const answer = await askWorker(mrz.reader, { grey, width: img.width, height: img.height,
+        shapes: mrz.shapes, vendor: mrz.vendor }, [grey.buffer]);
+      return answer.read;
+    } catch (e) {
+      workerFailed(mrz.reader);
+    }
+  }
+  mrz.mod = mrz.mod || await import(new URL("controle-mrz.js", import.meta.url).href);
   const read = mrz.mod.readMrz(img, mrz.shapes);
   if (!read) return read;
   const ocr = await import(new URL("controle-ocr.js", import.meta.url).href);
