@@ -918,8 +918,9 @@ def band_stretch(m: BoxMeasures, decision: Decision) -> bool:
     mean around, and what the ink rules took for writing may be the band. Not its share of the
     ink (WRITING_MIN_SHARE): beside a dense band a written box has little. Not where the box
     shows what a band does not: a smooth pen line PEN_CURVE_MIN px long in the signature box
-    (pen_curve_seen), an answer read in a required text box (answer_read)
-    (benchmarks/tuning-ink.md#empty-boxes-in-a-bands-dense-stretch-session-23)."""
+    (pen_curve_seen), an answer read in a required text box or a new value's box (answer_read)
+    (benchmarks/tuning-ink.md#empty-boxes-in-a-bands-dense-stretch-session-23,
+    #a-new-value-read-in-a-bands-dense-stretch-session-24)."""
     rule = decision.rule
     ink = m.ink if rule in _BY_INK else m.strokes() if rule in _BY_STROKES else None
     if ink is None:
@@ -930,7 +931,7 @@ def band_stretch(m: BoxMeasures, decision: Decision) -> bool:
         return False
     if m.signature:
         return not pen_curve_seen(m)
-    return not (m.required and not m.change and answer_read(m))
+    return not ((m.required or m.change) and answer_read(m))
 
 
 def _by_hand(decision: Decision, m: BoxMeasures) -> None:

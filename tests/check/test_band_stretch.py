@@ -19,11 +19,15 @@ boxes empty, or written by hand and signed.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from corpus import drum_pages
+from corpus import external as E
 
 from formgen.check.fields import hand_decision
 from formgen.check.form_pages import find_form_page
 from formgen.check.intake.model import Page
+from formgen.check.submission import check_submission
 from formgen.check.verdict import Status
 from formgen.form.template import get_template
 
@@ -67,3 +71,19 @@ def test_writing_on_the_same_pages_is_still_written() -> None:
     assert _decision("bands", 13, "sign_place", written=True)[0] is Status.OK
     assert _decision("bands", 13, "sign_date", written=True)[0] is Status.OK
     assert _decision("bands", 12, "sign_date", written=True) == (Status.OK, "seen-or-read")
+
+
+def test_a_new_value_read_in_a_bands_dense_stretch_is_written(tmp_path: Path) -> None:
+    """The external generator's case 235 of seed 7 (tune half; 300 dpi, DirtyDrum and
+    LowInkLines, Humor-Sans): the account holder and the billing e-mail, written, were
+    `band-stretch` on main (c116a34): the drum's densest stretch around explains their ink
+    (beyond it 0.0006 and 0.0027), yet 10 and 15 letters are read there, on lines that do not
+    span the box (answer_read). The own model's empty billing e-mail under bands (seed 2, 2
+    letters read) stays `band-stretch`."""
+    key = b"external-corpus-key-0123456789abcdef"
+    case = E.build_one(tmp_path, key, 7, 235)
+    assert case.half == "tune" and "aug:DirtyDrum" in case.tags
+    result = check_submission(case.path, key=key, from_address=case.sender, today=E.today())
+    group = next(c for c in result.checks if c.code == "group:change")
+    assert group.status is Status.OK, group.explain
+    assert _decision("bands", 2, "new_billing_email") == (Status.REVIEW, "band-stretch")
