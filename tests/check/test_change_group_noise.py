@@ -32,7 +32,7 @@ from corpus import families as F
 from formgen.check.fields import check_form_pages
 from formgen.check.form_pages import find_form_page
 from formgen.check.intake.model import Page
-from formgen.check.submission import check_submission
+from formgen.check.submission import SubmissionResult, check_submission
 from formgen.check.verdict import Status
 from formgen.form.template import get_template
 
@@ -105,7 +105,16 @@ def test_a_change_written_on_a_noisy_copy_is_never_missing(
     assert [case for case, status, _, _ in judged[True] if status is Status.MISSING] == []
 
 
-def test_a_change_read_as_letters_along_pen_strokes_is_written(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def case_60(tmp_path_factory: pytest.TempPathFactory) -> tuple[E.ExternalCase, SubmissionResult]:
+    """The external generator's case 60 of seed 7, checked once for the tests below."""
+    key = b"external-corpus-key-0123456789abcdef"
+    case = E.build_one(tmp_path_factory.mktemp("case60"), key, 7, 60)
+    return case, check_submission(case.path, key=key, from_address=case.sender, today=E.today())
+
+
+def test_a_change_read_as_letters_along_pen_strokes_is_written(
+        case_60: tuple[E.ExternalCase, SubmissionResult]) -> None:
     """A name and an e-mail written on a copy with a fold and a dirty drum (the external
     generator's case 60 of seed 7, tune half): the noise around explains most of their ink
     (`ink-little`) and the readings ("Fva.Jansen" among other signs, "factuur@jansoi. n!")
@@ -113,10 +122,8 @@ def test_a_change_read_as_letters_along_pen_strokes_is_written(tmp_path: Path) -
     is writing and reads as letters (`change-strokes-written`; the test below). A third,
     "Daan Jansen", lies in a drum band that the ink measures take for paper (nothing is
     measured or read there): it is never `missing` (`paper_shade`)."""
-    case = E.build_one(tmp_path, b"external-corpus-key-0123456789abcdef", 7, 60)
+    case, result = case_60
     assert case.half == "tune" and "aug:DirtyDrum" in case.tags
-    result = check_submission(case.path, key=b"external-corpus-key-0123456789abcdef",
-                              from_address=case.sender, today=E.today())
     group = next(c for c in result.checks if c.code == "group:change")
     assert group.explain is not None and \
         group.explain["measures"]["boxes"]["field:new_name"] == "review", group.explain
@@ -125,11 +132,10 @@ def test_a_change_read_as_letters_along_pen_strokes_is_written(tmp_path: Path) -
 
 @pytest.mark.xfail(strict=True, reason="the billing e-mail read as 'factuur@jansoi. n!' is at "
                    "the edge of change-strokes-written: a few pixels of fold noise decide it")
-def test_the_change_group_of_case_60_is_ok(tmp_path: Path) -> None:
+def test_the_change_group_of_case_60_is_ok(
+        case_60: tuple[E.ExternalCase, SubmissionResult]) -> None:
     """The group of the case above is `ok` (`change-strokes-written` on the billing e-mail)."""
-    case = E.build_one(tmp_path, b"external-corpus-key-0123456789abcdef", 7, 60)
-    result = check_submission(case.path, key=b"external-corpus-key-0123456789abcdef",
-                              from_address=case.sender, today=E.today())
+    _, result = case_60
     group = next(c for c in result.checks if c.code == "group:change")
     assert group.status is Status.OK, group.explain
 
