@@ -23,7 +23,7 @@ from formgen.check.ink import (
     pixel_box,
     reference_pages,
 )
-from formgen.check.placement import Offset
+from formgen.check.placement import Offset, moved
 from formgen.check.signature import Beside, ink_beside_text, longest_pen_curve, read_lines
 from formgen.check.struck import Strike, strike_measures
 from formgen.check.text_lines import (
@@ -72,7 +72,7 @@ class FormBox:
             self.values.update(print_contrast=ink.print_contrast,
                                beyond_through=ink.beyond_through)
         self.values.update(border_found=o.found, border_score=o.score, border_cover=o.cover,
-                           border_shift=[o.dx, o.dy])
+                           border_shift=[o.dx, o.dy], border_bend=o.bent)
 
     @property
     def signature(self) -> bool:
@@ -172,6 +172,24 @@ class FormBox:
             self.values["paper_shade"] = shade
             return shade
         return self._once(("shade",), take)
+
+    def colour(self) -> Ink | None:
+        """The ink in the box counting pen-coloured pixels only (see
+        :func:`formgen.check.ink.pen_coloured`), the paper around measured the same way; None
+        on a grey copy."""
+        def take() -> Ink | None:
+            view = self.unmoved.pen_view()
+            if view is None:
+                return None
+            if self.moved:
+                view = moved(view, self.offset)
+            ink = measure(view, self._printed, self._rect, boxes=self._other_boxes,
+                          ink_contrast=FAINT_CONTRAST)
+            self.values.update(colour_pixels=ink.pixels, colour_fraction=ink.fraction,
+                               colour_beyond_noise=ink.beyond_noise,
+                               colour_writing_pixels=_writing_pixels(ink))
+            return ink
+        return self._once(("colour",), take)
 
     def light_copy(self, share: float) -> Ink:
         """The ink in the box counted from share times the print's darkness near it instead of

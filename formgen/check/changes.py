@@ -214,7 +214,8 @@ def _view(f: Field, findings: FormFindings, template: FormTemplate
         view = page
         if offset.found and not offset.in_place:
             view = replace(page, warped=moved(page.warped, offset),
-                           fine=page.fine.moved(offset.dx, offset.dy) if page.fine else None)
+                           fine=page.fine.moved(offset.dx, offset.dy)
+                           if page.fine and not offset.bend else None)  # no bend in a homography
         pixels = float(measure(view.warped, printed, rect, boxes=others).pixels)
         if best is None or pixels > best[1]:
             best = (view, pixels)

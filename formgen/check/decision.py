@@ -259,6 +259,11 @@ RULES: dict[str, Rule] = {
     "machine-text": Rule(Status.REVIEW, ("MACHINE_TEXT_CONFIDENCE", "MACHINE_TEXT_MIN_CHARACTERS",
                                          "MACHINE_TEXT_MIN_DISTINCT"),
                          "getypte of gestempelde tekst in het vak voor de handtekening"),
+    "pen-colour": Rule(Status.OK, ("FIELD_MIN_FRACTION", "SIGNATURE_MIN_FRACTION",
+                                   "WRITING_MIN_SHARE", "FIELD_MIN_PIXELS", "WRITING_MIN_WIDTH",
+                                   "SIGNATURE_MIN_SPAN", "SIGNATURE_MIN_CONTRAST"),
+                       "alleen de inkt in de kleur van een pen geteld (blauw, rood, groen; "
+                       "de druk en de ruis van een kopie zijn grijs) is het vak ingevuld"),
     "pen-on-light-copy": Rule(Status.OK, ("PEN_VS_PRINT", "SIGNATURE_MIN_FRACTION",
                                           "SIGNATURE_MIN_SPAN", "WRITING_MIN_WIDTH"),
                               "de hele kopie is licht (ook de druk): de inkt, gemeten vanaf "
@@ -351,6 +356,8 @@ MEASURES: dict[str, str] = {
     "border_score": "overeenkomst met de gedrukte rand (0-1)",
     "border_cover": "deel van de rand dat er staat",
     "border_shift": "verschuiving van de rand (pixels)",
+    "border_bend": "knik in de rand, bijvoorbeeld door een vouw (pixels; het vak is "
+                   "rechtgetrokken gemeten)",
     "stroke_pixels": "pixels met inkt langs pennenstreken in het vak",
     "stroke_fraction": "deel van het vak met inkt langs pennenstreken",
     "stroke_beyond_noise": "inkt langs pennenstreken voorbij de ruis",
@@ -383,6 +390,10 @@ MEASURES: dict[str, str] = {
     "strike_lined": "er staat een rechte lijn in het vak die geen doorhaling is",
     "strike_doubt": "deel van de breedte van het schrift dat een rechte lijn door het midden "
                     "bedekt die ook ruis van de kopie kan zijn (0: geen)",
+    "colour_pixels": "pixels met inkt in de kleur van een pen in het vak",
+    "colour_fraction": "deel van het vak met inkt in de kleur van een pen",
+    "colour_beyond_noise": "inkt in de kleur van een pen voorbij de ruis in die kleur",
+    "colour_writing_pixels": "pixels in de kleur van een pen voorbij de ruis",
     "light_level": "vanaf deze donkerte telt inkt op een lichte kopie (grijswaarden)",
     "light_fraction": "deel van het vak met inkt, geteld vanaf light_level",
     "light_beyond_noise": "hetzelfde, voorbij de ruis",
@@ -418,6 +429,7 @@ class BoxMeasures(Protocol):
     def pieces(self) -> Ink: ...
     def clear_pieces(self) -> Ink: ...
     def light_copy(self, share: float) -> Ink: ...
+    def colour(self) -> Ink | None: ...  # pen-coloured pixels only; None on a grey copy
     def pen_curve(self) -> float: ...
     def text_seen(self, wipe_print: bool) -> TextSeen: ...
     def letters(self, scale: float) -> int: ...
@@ -681,29 +693,32 @@ def _wide_line(seen: TextSeen) -> bool:
     return seen.line and seen.line_width >= SIGNATURE_MIN_SPAN * seen.box_width
 
 
-def seen_or_read(m: BoxMeasures, *, detector: bool = True) -> bool:
+def seen_or_read(m: BoxMeasures, *, detector: bool = True, kept_read: bool = True) -> bool:
     """A signature the detector sees as a line of writing as wide as a signature must be; a
     required box where it sees a line of writing (not where a line read spans the box from
     edge to edge: band_read) or the recogniser reads an answer. Without the detector (amid
-    grain), only the reading counts."""
+    grain), only the reading counts. kept_read: a line seen only with the print kept needs
+    letters read too (_line_seen)."""
     ink = m.ink
     if m.signature:
         return detector and ink.fraction >= SIGNATURE_MIN_FRACTION and dark_as_pen(ink) and (
             _wide_line(m.text_seen(True)) or _wide_line(m.text_seen(False)))
     return m.required and ink.fraction >= FIELD_MIN_FRACTION and (
-        detector and _line_seen(m) and not band_read(m) or answer_read(m))
+        detector and _line_seen(m, kept_read) and not band_read(m) or answer_read(m))
 
 
-def _line_seen(m: BoxMeasures) -> bool:
+def _line_seen(m: BoxMeasures, kept_read: bool) -> bool:
     """The detector sees a line of writing in the box with the print wiped off; or only with
-    the print kept (wiping it wipes the writing that touches it) and something is read there
-    (VALUE_MIN_CHARACTERS): the box's own print and a band's clumps beside it make a line too
+    the print kept (wiping it wipes the writing that touches it) and, where kept_read,
+    something is read there (VALUE_MIN_CHARACTERS): the box's own print and a band's clumps
+    beside it make a line too
     (benchmarks/tuning-ink.md#a-line-seen-only-with-the-print-kept-session-24)."""
     if m.text_seen(True).line:
         return True
-    return m.text_seen(False).line and (
-        m.value_letters() >= VALUE_MIN_CHARACTERS
-        or m.moved and m.value_letters(unmoved=True) >= VALUE_MIN_CHARACTERS)
+    if not m.text_seen(False).line:
+        return False
+    return not kept_read or m.value_letters() >= VALUE_MIN_CHARACTERS or (
+        m.moved and m.value_letters(unmoved=True) >= VALUE_MIN_CHARACTERS)
 
 
 def few_strokes_unseen(m: BoxMeasures) -> bool:
@@ -711,9 +726,10 @@ def few_strokes_unseen(m: BoxMeasures) -> bool:
     less than the ink rules ask of writing (FIELD_MIN_PIXELS), where the detector sees no
     line of writing and no answer is read (seen_or_read): a band's clumps, not a pen. Also
     where the noise around is not measured (no blank paper beside the box: its neighbours
-    are boxes) (benchmarks/tuning-ink.md#few-pen-strokes-in-a-band-session-20)."""
+    are boxes) (benchmarks/tuning-ink.md#few-pen-strokes-in-a-band-session-20). Any line
+    the detector sees counts here, with the print kept or wiped."""
     return m.required and not m.signature and not m.change and \
-        writing_pixels(m.strokes()) < FIELD_MIN_PIXELS and not seen_or_read(m)
+        writing_pixels(m.strokes()) < FIELD_MIN_PIXELS and not seen_or_read(m, kept_read=False)
 
 
 def second_opinion(decision: Decision, m: BoxMeasures) -> None:
@@ -890,6 +906,8 @@ def decide_box(m: BoxMeasures, *, typed: bool, printed_by_us: bool, digital: boo
     decision = Decision(status, [rule], unmet)
     if not typed and not digital:
         second_opinion(decision, m)
+        if decision.status is Status.REVIEW and pen_colour_written(m):
+            decision.apply("pen-colour")
     if decision.status is Status.OK and not typed and not digital and band_stretch(m, decision):
         decision.apply("band-stretch")
     if typed and decision.status is not Status.OK:
@@ -908,6 +926,18 @@ def decide_box(m: BoxMeasures, *, typed: bool, printed_by_us: bool, digital: boo
 # pen strokes alone (m.strokes()).
 _BY_INK = ("ink-written", "light-seen")
 _BY_STROKES = ("strokes-written", "change-strokes-written", "strokes-under-band")
+
+
+def pen_colour_written(m: BoxMeasures) -> bool:
+    """A required text box or the signature left to a person whose pen-coloured ink alone
+    (m.colour(): a ballpoint's blue; the print, toner and a copier's grain are grey) is
+    writing by the ink rules, beyond the pen-coloured noise of the paper around it. Not a new
+    value: it must read as one (second_opinion)
+    (benchmarks/tuning-ink.md#pen-coloured-ink-session-25)."""
+    if m.change or not (m.required or m.signature):
+        return False
+    colour = m.colour()
+    return colour is not None and written(colour, signature=m.signature) is Status.OK
 
 
 def band_stretch(m: BoxMeasures, decision: Decision) -> bool:

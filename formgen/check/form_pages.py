@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -10,7 +10,13 @@ import numpy as np
 from formgen import token as tokens
 from formgen.check.align import Alignment, marks_alignments, qr_alignments
 from formgen.check.fine_lines import FineSource, fine_source
-from formgen.check.ink import CHECK_DPI, darker_than_paper, reference_pages, thin_print
+from formgen.check.ink import (
+    CHECK_DPI,
+    darker_than_paper,
+    pen_coloured,
+    reference_pages,
+    thin_print,
+)
 from formgen.check.intake import Page
 from formgen.check.locate import locate_by_print
 from formgen.check.qr import read_tokens, read_upright
@@ -32,10 +38,23 @@ class FormPage:
     alignment: Alignment
     # the scan at its own resolution, to cut the lines of a value from (check.fine_lines)
     fine: FineSource | None = None
+    _pen: tuple[np.ndarray | None] | None = field(default=None, init=False, repr=False,
+                                                  compare=False)
 
     @property
     def label(self) -> str:
         return f"{self.source.file_name} p. {self.source.index}"
+
+    def pen_view(self) -> np.ndarray | None:
+        """The page's pen-coloured pixels (:func:`formgen.check.ink.pen_coloured`), upright at
+        CHECK_DPI as the page was aligned (not as a box's view is moved); None on a grey copy.
+        Taken once, when a rule asks."""
+        if self._pen is None:
+            image, size = self.source.image, (self.warped.shape[1], self.warped.shape[0])
+            colour = image.ndim == 3 and image.size > 0
+            self._pen = (pen_coloured(self.alignment.warp(image[..., :3], CHECK_DPI, size))
+                         if colour else None,)
+        return self._pen[0]
 
 
 def _warp(image: np.ndarray, alignment: Alignment, template: FormTemplate,

@@ -49,6 +49,10 @@ NOISE_POOL = 2 * NOISE_WINDOW + 1  # columns (or rows) in one pooling window
 BAND_STRETCH = 40
 BAND_CLEAR = 15  # px around every box left out of those stretches: letters run over a border
 WORD_GAP = 8  # px at CHECK_DPI: the gap between letters, or a pen's lift within a word
+# A ballpoint's blue (or red, green) is a colour; the form's print, toner and a copier's grain
+# are grey: a pixel whose colour channels lie PEN_CHROMA grey levels further apart than the
+# paper's is pen (benchmarks/tuning-ink.md#pen-coloured-ink-session-25).
+PEN_CHROMA = 20
 # Pen strokes against texture (a worn copier's grain, toner speckle): along a stroke the paper
 # is dark in one direction and light across it; grain is about as dark in every direction. A
 # pixel's stroke strength is the mean darkness along the darkest straight piece of
@@ -142,6 +146,18 @@ def paper(grey: np.ndarray) -> np.ndarray:
     """The paper's own brightness around each pixel: a closing that wipes out strokes thinner
     than PAPER_WINDOW, so shadows and uneven light stay while ink goes."""
     return cv2.morphologyEx(grey, cv2.MORPH_CLOSE, np.ones((PAPER_WINDOW, PAPER_WINDOW), np.uint8))
+
+
+def pen_coloured(rgb: np.ndarray) -> np.ndarray | None:
+    """The page (RGB, warped to CHECK_DPI) in grey with its pen-coloured pixels only
+    (PEN_CHROMA beyond the spread of the page's median pixel, its paper) and paper white
+    everywhere else; None where the page holds no such pixel (a grey copy)."""
+    channels = rgb.astype(np.int16)
+    spread = channels.max(axis=2) - channels.min(axis=2)
+    coloured = spread >= float(np.median(spread)) + PEN_CHROMA
+    if not coloured.any():
+        return None
+    return np.where(coloured, cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), 255).astype(np.uint8)
 
 
 def darker_than_paper(grey: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ and read where its border was found.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -35,6 +35,16 @@ DARK, DARK_SHARE, FAINT = 30, 0.4, 14
 # The border is found (border_found in formgen/check/decision.py, FOUND_SCORE, FOUND_COVER)
 # when the print matches well; data: benchmarks/tuning-placement.md.
 IN_PLACE = 2  # px: a box found this close to its place is where the placement says
+# A fold or a crease bends a box's border: its top and bottom lines are followed column by
+# column (together, up to BEND_REACH px, a pixel per column at most, BEND_STEP_COST a step),
+# and the box is measured straightened where the path lies BEND_MIN px or more off in places,
+# holds both lines on BEND_GAIN more of the columns than the straight border (at its best
+# row), and on BEND_HELD of the columns where it lies off (a bent border is whole; a path
+# through broken lines and writing is not). Only columns where the lines are dark at no more
+# than BEND_LINE_SHIFTS rows in a row tell (a line, not a copier's blob nor a crease's
+# shadow), at least BEND_CLEAR of them (benchmarks/tuning-placement.md#bent-borders-session-25).
+BEND_REACH, BEND_STEP_COST, BEND_MIN, BEND_GAIN = 20, 0.25, 3, 0.05
+BEND_LINE_SHIFTS, BEND_CLEAR, BEND_HELD = 6, 0.5, 0.9
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,13 @@ class Offset:
     score: float  # how well the print matched there (0-1)
     cover: float = 0.0  # the share of the border's print dark there, in the half with least
     search: int = SEARCH  # px: how far the border was looked for
+    bend: tuple[int, ...] = ()  # px: a bent border's rows beyond dy, a column each (_bent)
+    x0: int = 0  # px: the first column of bend
+
+    @property
+    def bent(self) -> int:
+        """How far (px) a bent border lies off the straight one at most: 0 when straight."""
+        return max((abs(d) for d in self.bend), default=0)
 
     @property
     def found(self) -> bool:
@@ -54,7 +71,7 @@ class Offset:
 
     @property
     def in_place(self) -> bool:
-        return self.found and max(abs(self.dx), abs(self.dy)) <= IN_PLACE
+        return self.found and max(abs(self.dx), abs(self.dy)) <= IN_PLACE and not self.bend
 
 
 def find_box(page: np.ndarray, print_mask: np.ndarray, rect: Rect) -> Offset:
@@ -65,13 +82,81 @@ def find_box(page: np.ndarray, print_mask: np.ndarray, rect: Rect) -> Offset:
     with little cover may be one found a line off."""
     near = _find_box(page, print_mask, rect, SEARCH)
     if near.found and border_whole(near.cover):
-        return near
+        return _bent(page, print_mask, rect, near)
     far = _find_box(page, print_mask, rect, FOLLOW)
     if far.found and border_whole(far.cover) and max(abs(far.dx), abs(far.dy)) >= SEARCH:
         around = _find_box(page, print_mask, rect, FOLLOW, CONTEXT)
         if max(abs(around.dx - far.dx), abs(around.dy - far.dy)) <= 1:
-            return far
-    return near
+            return _bent(page, print_mask, rect, far)
+    return _bent(page, print_mask, rect, near) if near.found else near
+
+
+def _bent(page: np.ndarray, print_mask: np.ndarray, rect: Rect, offset: Offset) -> Offset:
+    """The offset with its border's bend, where the border found is bent (BEND_MIN, BEND_GAIN):
+    the rows of the box's top and bottom lines followed together along its columns."""
+    x0, y0, x1, y1 = pixel_box(rect)
+    rows = print_mask[y0 - MARGIN:y1 + MARGIN, x0:x1].sum(axis=1)
+    half = len(rows) // 2
+    if x1 - x0 < 2 or not rows[:half].any() or not rows[half:].any():
+        return offset
+    top = y0 - MARGIN + int(np.argmax(rows[:half])) + offset.dy
+    bottom = y0 - MARGIN + half + int(np.argmax(rows[half:])) + offset.dy
+    x0, x1 = x0 + offset.dx, x1 + offset.dx
+    pad = 8
+    ry0, ry1 = top - BEND_REACH - 1, bottom + BEND_REACH + 2
+    h, w = page.shape[:2]
+    if ry0 - pad < 0 or x0 - pad < 0 or ry1 + pad > h or x1 + pad > w:
+        return offset
+    contrast = darker_than_paper(page[ry0 - pad:ry1 + pad, x0 - pad:x1 + pad])[pad:-pad, pad:-pad]
+    level = min(DARK, max(FAINT, DARK_SHARE * float(np.percentile(contrast, 99))))
+    dark = cv2.dilate((contrast > level).astype(np.uint8), np.ones((3, 1), np.uint8))
+    shifts = np.arange(-BEND_REACH, BEND_REACH + 1)
+    # a column holds the border at a shift where both its lines are dark there
+    held = np.minimum(dark[top - ry0 + shifts], dark[bottom - ry0 + shifts]).astype(np.float32)
+    lines = _longest_run(held) <= BEND_LINE_SHIFTS  # columns where the border is a line
+    if lines.mean() < BEND_CLEAR:
+        return offset
+    held *= lines
+    straight = float(held.mean(axis=1).max())  # the border straight, at its best row
+    if float(held.max(axis=0).mean()) - straight < BEND_GAIN:  # no path can gain enough
+        return offset
+    path = _follow(held)
+    columns = np.arange(held.shape[1])
+    gain = float(held[path, columns].mean()) - straight
+    bend = shifts[path] - int(np.median(shifts[path]))  # the straight part stays where found
+    off = (np.abs(bend) >= BEND_MIN) & lines
+    if not off.any() or gain < BEND_GAIN or held[path, columns][off].mean() < BEND_HELD:
+        return offset
+    return replace(offset, bend=tuple(int(d) for d in bend), x0=x0)
+
+
+def _longest_run(held: np.ndarray) -> np.ndarray:
+    """Per column of held (shifts x columns, 0 or 1), its longest run of held shifts."""
+    run = np.zeros(held.shape[1], np.float32)
+    longest = run.copy()
+    for row in held:
+        run = (run + 1) * row
+        np.maximum(longest, run, out=longest)
+    return longest
+
+
+def _follow(held: np.ndarray) -> np.ndarray:
+    """The path through held (shifts x columns) that holds most, a shift per column, moving a
+    row per column at most, each move costing BEND_STEP_COST (dynamic programming)."""
+    count, width = held.shape
+    total = held[:, 0].copy()
+    came = np.zeros((width, count), np.int8)
+    for x in range(1, width):
+        options = np.stack([total, np.r_[-np.inf, total[:-1]] - BEND_STEP_COST,
+                            np.r_[total[1:], -np.inf] - BEND_STEP_COST])
+        came[x] = np.argmax(options, axis=0)
+        total = options[came[x], np.arange(count)] + held[:, x]
+    path = np.empty(width, np.intp)
+    path[-1] = int(np.argmax(total))
+    for x in range(width - 1, 0, -1):
+        path[x - 1] = path[x] - (1 if came[x, path[x]] == 1 else -1 if came[x, path[x]] == 2
+                                 else 0)
+    return path
 
 
 def _find_box(page: np.ndarray, print_mask: np.ndarray, rect: Rect, search: int,
@@ -112,7 +197,18 @@ def _covered(template: np.ndarray, there: np.ndarray) -> float:
 
 
 def moved(page: np.ndarray, offset: Offset) -> np.ndarray:
-    """The page moved so that what lies at the offset comes to the box's place."""
-    matrix = np.array([[1, 0, -offset.dx], [0, 1, -offset.dy]], np.float32)
-    return cv2.warpAffine(page, matrix, (page.shape[1], page.shape[0]),
-                          flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE)
+    """The page moved so that what lies at the offset comes to the box's place; a bent
+    border's columns each moved by their own rows (the bend's ends carried on to the page's
+    edges)."""
+    if not offset.bend:
+        matrix = np.array([[1, 0, -offset.dx], [0, 1, -offset.dy]], np.float32)
+        return cv2.warpAffine(page, matrix, (page.shape[1], page.shape[0]),
+                              flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE)
+    h, w = page.shape[:2]
+    xs = np.arange(w, dtype=np.float32) + offset.dx  # where each column of the view comes from
+    bend = np.asarray(offset.bend, np.float32)
+    rows = offset.dy + bend[np.clip(xs.astype(np.intp) - offset.x0, 0, len(bend) - 1)]
+    map_x = np.broadcast_to(xs, (h, w))
+    map_y = np.arange(h, dtype=np.float32)[:, None] + rows[None, :]
+    return cv2.remap(page, np.ascontiguousarray(map_x), np.ascontiguousarray(map_y),
+                     cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE)

@@ -153,6 +153,7 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
                     marked.add((item.file_name, item.index))
         else:
             id_search.offer_form_page(*_beside_the_form(found, template))
+            found.pen_view()  # its pen-coloured pixels, taken before the image goes
             found.source = replace(found.source, image=_NO_IMAGE, fine=None)  # warped copies kept
             form_pages.append(found)
         del item, found

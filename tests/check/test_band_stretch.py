@@ -21,9 +21,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from corpus import drum_pages
 from corpus import external as E
 
+from formgen.check import placement
 from formgen.check.fields import hand_decision
 from formgen.check.form_pages import find_form_page
 from formgen.check.intake.model import Page
@@ -87,3 +89,19 @@ def test_a_new_value_read_in_a_bands_dense_stretch_is_written(tmp_path: Path) ->
     group = next(c for c in result.checks if c.code == "group:change")
     assert group.status is Status.OK, group.explain
     assert _decision("bands", 2, "new_billing_email") == (Status.REVIEW, "band-stretch")
+
+
+def test_a_word_seen_only_with_the_print_kept_among_few_strokes_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The print-kept line rule asks for letters read only where the detector's line decides
+    (`seen-or-read`); few_strokes_unseen counts any line the detector sees. The external
+    generator's case 149 of seed 7 (tune half; 200 dpi, Folding): "Assen" in the place box,
+    measured straight (bent borders not followed, as before session 25), a line of 51 px seen
+    with the print kept, nothing read: `strokes-few-unseen` on 26a1587, `ink-written` now."""
+    monkeypatch.setattr(placement, "_bent", lambda page, mask, rect, offset: offset)
+    key = b"external-corpus-key-0123456789abcdef"
+    case = E.build_one(tmp_path, key, 7, 149)
+    assert case.half == "tune" and "aug:Folding" in case.tags
+    result = check_submission(case.path, key=key, from_address=case.sender, today=E.today())
+    place = next(c for c in result.checks if c.code == "field:sign_place")
+    assert place.status is Status.OK, place.explain
