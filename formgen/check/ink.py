@@ -152,12 +152,17 @@ def pen_coloured(rgb: np.ndarray) -> np.ndarray | None:
     """The page (RGB, warped to CHECK_DPI) in grey with its pen-coloured pixels only
     (PEN_CHROMA beyond the spread of the page's median pixel, its paper) and paper white
     everywhere else; None where the page holds no such pixel (a grey copy)."""
-    channels = rgb.astype(np.int16)
-    spread = channels.max(axis=2) - channels.min(axis=2)
-    coloured = spread >= float(np.median(spread)) + PEN_CHROMA
+    red, green, blue = cv2.split(np.ascontiguousarray(rgb))
+    spread = cv2.subtract(cv2.max(cv2.max(red, green), blue), cv2.min(cv2.min(red, green), blue))
+    below = np.cumsum(np.bincount(spread.ravel(), minlength=256))  # the median, by counts
+    middle = (np.searchsorted(below, (spread.size - 1) // 2 + 1)
+              + np.searchsorted(below, spread.size // 2 + 1)) / 2
+    coloured = spread >= middle + PEN_CHROMA
     if not coloured.any():
         return None
-    return np.where(coloured, cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), 255).astype(np.uint8)
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    grey[~coloured] = 255
+    return grey
 
 
 def darker_than_paper(grey: np.ndarray) -> np.ndarray:
