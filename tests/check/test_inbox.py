@@ -622,13 +622,14 @@ def test_a_run_waits_while_another_opens_the_state_file(tmp_path: Path,
 # ------------------------------------------------------------------------------------------------
 
 
-def _slow_mail(message_id: str, tmp_path: Path) -> bytes:
-    """12 pages of grain, each searched for an ID document: many seconds, far past 2 s."""
+def _slow_mail(message_id: str, tmp_path: Path, pages: int = 12) -> bytes:
+    """Pages of grain, each searched for an ID document (about 2 s a page): 12 take many
+    seconds, far past 2 s."""
     from email.message import EmailMessage
 
     from test_interrupt import noise_pages
 
-    noise_pages(tmp_path / message_id.strip("<>"), 12)
+    noise_pages(tmp_path / message_id.strip("<>"), pages)
     message = EmailMessage()
     message["From"], message["To"] = "traag@voorbeeld.nl", "klantenservice@voorbeeld.nl"
     message["Subject"], message["Message-ID"] = "Mijn formulier", message_id
@@ -775,7 +776,7 @@ def test_ctrl_c_leaves_the_unfinished_messages_for_the_next_run(
     first = next(m for m in cheap_mails if m.kind == "plain_text")
     last = next(m for m in cheap_mails if m.kind == "no_attachment")
     slow_id = "<traag-2@voorbeeld.nl>"
-    for raw in (first.raw, _slow_mail(slow_id, tmp_path), last.raw):
+    for raw in (first.raw, _slow_mail(slow_id, tmp_path, pages=5), last.raw):  # ~10 s
         server.deliver(raw)
     state = tmp_path / "state.sqlite"
     proc = subprocess.Popen([sys.executable, "-m", "formgen", "inbox", "--port",

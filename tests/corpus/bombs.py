@@ -34,13 +34,19 @@ def _form(pdf: pikepdf.Pdf, content: bytes) -> pikepdf.Stream:
 
 
 def flate_zeros(size: int, byte: bytes = b" ") -> bytes:
-    """size bytes of one repeated byte, deflated: about 1000 times smaller."""
-    comp = zlib.compressobj(9)
-    chunk = byte * (1 << 20)
-    parts = [comp.compress(chunk) for _ in range(size >> 20)]
-    parts.append(comp.compress(byte * (size & ((1 << 20) - 1))))
-    parts.append(comp.flush())
-    return b"".join(parts)
+    """size bytes of one repeated byte, deflated: about 1000 times smaller. A valid zlib
+    stream built without deflating all of it: each MB is deflated after a full flush (no
+    reference back), so one MB's deflate repeats, and the checksum is chained per MB."""
+    mb = 1 << 20
+    chunk, rest = byte * mb, byte * (size & (mb - 1))
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate: header and checksum below
+    block = comp.compress(chunk) + comp.flush(zlib.Z_FULL_FLUSH)
+    tail = comp.compress(rest) + comp.flush()
+    checksum = 1
+    for _ in range(size >> 20):
+        checksum = zlib.adler32(chunk, checksum)
+    checksum = zlib.adler32(rest, checksum)
+    return b"\x78\xda" + block * (size >> 20) + tail + checksum.to_bytes(4, "big")
 
 
 def _flate_stream(pdf: pikepdf.Pdf, raw: bytes, **keys: object) -> pikepdf.Stream:

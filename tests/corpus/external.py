@@ -33,7 +33,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, cast
 
@@ -205,13 +205,20 @@ def _px(rect: dict[str, float], dpi: int) -> tuple[int, int, int, int]:
 
 
 def poppler_pages(pdf: bytes, dpi: int) -> list[np.ndarray]:
-    """RGB renders of every page by pdftoppm (not the project's PDFium renderer)."""
+    """RGB renders of every page by pdftoppm (not the project's PDFium renderer); copies the
+    caller may write into (the same form is rendered once per process)."""
+    return [page.copy() for page in _poppler_pages(pdf, dpi)]
+
+
+@lru_cache(maxsize=4)
+def _poppler_pages(pdf: bytes, dpi: int) -> tuple[np.ndarray, ...]:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "form.pdf"
         src.write_bytes(pdf)
         subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(src), str(Path(tmp) / "p")],
                        check=True, capture_output=True)
-        return [np.array(Image.open(f).convert("RGB")) for f in sorted(Path(tmp).glob("p-*.png"))]
+        return tuple(np.array(Image.open(f).convert("RGB"))
+                     for f in sorted(Path(tmp).glob("p-*.png")))
 
 
 @cache

@@ -45,7 +45,7 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -143,13 +143,19 @@ def type_into(pdf: bytes, values: dict[str, str]) -> bytes:
 
 
 def render(pdf: bytes, dpi: int, engine: str = "cairo") -> list[np.ndarray]:
-    """RGB pages: poppler's cairo backend, or PDFium with its form layer drawn."""
+    """RGB pages: poppler's cairo backend, or PDFium with its form layer drawn; copies the
+    caller may write into (the same form is rendered once per process)."""
+    return [page.copy() for page in _render(pdf, dpi, engine)]
+
+
+@lru_cache(maxsize=4)
+def _render(pdf: bytes, dpi: int, engine: str) -> tuple[np.ndarray, ...]:
     if engine == "pdfium":
         doc = pdfium.PdfDocument(pdf)
         try:
             doc.init_forms()
-            return [np.asarray(doc[i].render(scale=dpi / 72, may_draw_forms=True).to_pil()
-                               .convert("RGB")).copy() for i in range(len(doc))]
+            return tuple(np.asarray(doc[i].render(scale=dpi / 72, may_draw_forms=True).to_pil()
+                                    .convert("RGB")).copy() for i in range(len(doc)))
         finally:
             doc.close()
     with tempfile.TemporaryDirectory() as tmp:
@@ -157,8 +163,8 @@ def render(pdf: bytes, dpi: int, engine: str = "cairo") -> list[np.ndarray]:
         src.write_bytes(pdf)
         subprocess.run(["pdftocairo", "-png", "-r", str(dpi), str(src), str(Path(tmp) / "p")],
                        check=True, capture_output=True)
-        return [np.asarray(Image.open(f).convert("RGB")).copy()
-                for f in sorted(Path(tmp).glob("p-*.png"))]
+        return tuple(np.asarray(Image.open(f).convert("RGB")).copy()
+                     for f in sorted(Path(tmp).glob("p-*.png")))
 
 
 @cache

@@ -997,7 +997,8 @@ def heic_photos(tmp_path_factory: pytest.TempPathFactory, key: bytes) -> list[Pa
     for f in sorted(path.iterdir()):
         if f.name.startswith("IMG_"):
             heic = f.with_suffix(".heic")
-            pillow_heif.from_pillow(Image.open(f)).save(heic, quality=80)
+            pillow_heif.from_pillow(Image.open(f)).save(  # x265's fastest preset: 6 s -> 1 s
+                heic, quality=80, enc_params={"preset": "ultrafast"})
             f.unlink()
             f = heic
         out.append(f)
