@@ -48,7 +48,7 @@ class FormPage:
     def pen_view(self) -> np.ndarray | None:
         """The page's pen-coloured pixels (:func:`formgen.check.ink.pen_coloured`), upright at
         CHECK_DPI as the page was aligned (not as a box's view is moved); None on a grey copy.
-        Taken once, when a rule asks."""
+        Taken once: check_reader asks for it before the scan's own image is let go."""
         if self._pen is None:
             image, size = self.source.image, (self.warped.shape[1], self.warped.shape[0])
             colour = image.ndim == 3 and image.size > 0

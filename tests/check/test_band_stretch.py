@@ -30,7 +30,7 @@ from formgen.check.fields import hand_decision
 from formgen.check.form_pages import find_form_page
 from formgen.check.intake.model import Page
 from formgen.check.submission import check_submission
-from formgen.check.verdict import Status
+from formgen.check.verdict import Check, Status
 from formgen.form.template import get_template
 
 
@@ -75,6 +75,15 @@ def test_writing_on_the_same_pages_is_still_written() -> None:
     assert _decision("bands", 12, "sign_date", written=True) == (Status.OK, "seen-or-read")
 
 
+def _external_check(tmp_path: Path, number: int, tag: str, code: str) -> Check:
+    """The check `code` of the external generator's case `number` of seed 7 (tune half)."""
+    key = b"external-corpus-key-0123456789abcdef"
+    case = E.build_one(tmp_path, key, 7, number)
+    assert case.half == "tune" and tag in case.tags
+    result = check_submission(case.path, key=key, from_address=case.sender, today=E.today())
+    return next(c for c in result.checks if c.code == code)
+
+
 def test_a_new_value_read_in_a_bands_dense_stretch_is_written(tmp_path: Path) -> None:
     """The external generator's case 235 of seed 7 (tune half; 300 dpi, DirtyDrum and
     LowInkLines, Humor-Sans): the account holder and the billing e-mail, written, were
@@ -82,11 +91,7 @@ def test_a_new_value_read_in_a_bands_dense_stretch_is_written(tmp_path: Path) ->
     (beyond it 0.0006 and 0.0027), yet 10 and 15 letters are read there, on lines that do not
     span the box (answer_read). The own model's empty billing e-mail under bands (seed 2, 2
     letters read) stays `band-stretch`."""
-    key = b"external-corpus-key-0123456789abcdef"
-    case = E.build_one(tmp_path, key, 7, 235)
-    assert case.half == "tune" and "aug:DirtyDrum" in case.tags
-    result = check_submission(case.path, key=key, from_address=case.sender, today=E.today())
-    group = next(c for c in result.checks if c.code == "group:change")
+    group = _external_check(tmp_path, 235, "aug:DirtyDrum", "group:change")
     assert group.status is Status.OK, group.explain
     assert _decision("bands", 2, "new_billing_email") == (Status.REVIEW, "band-stretch")
 
@@ -99,9 +104,5 @@ def test_a_word_seen_only_with_the_print_kept_among_few_strokes_is_written(
     measured straight (bent borders not followed, as before session 25), a line of 51 px seen
     with the print kept, nothing read: `strokes-few-unseen` on 26a1587, `ink-written` now."""
     monkeypatch.setattr(placement, "_bent", lambda page, mask, rect, offset: offset)
-    key = b"external-corpus-key-0123456789abcdef"
-    case = E.build_one(tmp_path, key, 7, 149)
-    assert case.half == "tune" and "aug:Folding" in case.tags
-    result = check_submission(case.path, key=key, from_address=case.sender, today=E.today())
-    place = next(c for c in result.checks if c.code == "field:sign_place")
+    place = _external_check(tmp_path, 149, "aug:Folding", "field:sign_place")
     assert place.status is Status.OK, place.explain
