@@ -49,10 +49,7 @@ CONFUSIONS = str.maketrans("OQDILJSBZG", "0001115826")
 # this similar to it (the measure of identity.checks, where OCR read "Ngen" for NGUYEN).
 NAME_SIMILARITY = 0.75
 # A handwritten name is another person's only when no word of the account holder's name comes
-# closer than this. On the tuning half of the external corpus (seed 7, 37 prefilled forms),
-# the signer's own name read from the signer box came no lower than 0.73 ("eerlder" for
-# "Pieter Mulder"); another customer's name from that set scored under 0.6 in 1,031 of
-# 1,332 pairs (the set draws names from a small list: 139 pairs share a word).
+# closer than this (benchmarks/tuning-names.md#the-signers-name-name_other).
 NAME_OTHER = 0.6
 NAME_MIN_LETTERS = 4  # a name read with fewer letters is not read
 

@@ -29,10 +29,8 @@ A4_HEIGHT = 842  # points: the page's long side is scaled to A4 at LOCATE_DPI
 FEATURES = 3000
 RATIO = 0.75  # Lowe's ratio test
 RANSAC_PX = 4.0
-# Measured on 8 generated letterpress + dirty-drum pages whose marks and QR code were lost:
-# the best blank page had 93 to 300 matches that agree, but one (38); a page of noise none.
-# The page's corners were placed within 4 px (at 150 dpi) of where they are (USAC_ACCURATE;
-# plain RANSAC up to 7.5 px).
+# Matches that agree on the page's place before it counts as placed by its print
+# (benchmarks/tuning-placement.md#a-page-placed-by-its-print-min_inliers).
 MIN_INLIERS = 60
 MIN_AREA = 0.2  # the placed page covers at least this share of the image
 

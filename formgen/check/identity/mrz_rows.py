@@ -329,8 +329,7 @@ def _keep_name_row(read: PageRead, block: list[list[Segment]], result: MrzResult
 # A name-row cell read as a letter (or not read) is a filler where its ink has the shape of the
 # row's cells read as fillers (correlation, best of small shifts) and about their amount: the
 # recogniser reads OCR-B's < as K or C on some photos, and the name has no check digit
-# (benchmarks/tuning-id-reader.md, session 23: letters at most 0.91 alike, those over 0.85 all
-# K with 1.49 times the fillers' ink or more; fillers read as letters 0.96 alike, 0.98-1.10 times).
+# (data: benchmarks/tuning-id-reader.md, session 23).
 FILLER_LIKENESS = 0.94
 FILLER_INK = 1.25
 _CELL = (16, 32)  # a cell's ink resized to this (width, height) to be compared
