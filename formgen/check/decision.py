@@ -628,7 +628,7 @@ def faint_letter(ink: Ink) -> bool:
 def light_copy(ink: Ink) -> bool:
     """The print near the box came out so light that PEN_VS_PRINT of its darkness is below
     the ink level (INK_CONTRAST): a pen faded with it may count as faint marks only
-    (benchmarks/tuning-signature.md#a-signature-on-a-light-copy)."""
+    (benchmarks/tuning-signature.md#a-signature-on-a-light-copy-session-13)."""
     return ink.print_contrast > 0 and PEN_VS_PRINT * ink.print_contrast < INK_CONTRAST
 
 

@@ -361,10 +361,10 @@ class MrzNameFit:
         return (self.free - self.holder) / max(self.letters, 1)
 
 
-# Chosen on benchmarks/bench_mrz_name.py (both ID generators, photo/JPEG/150 dpi; see
-# benchmarks/tuning-names.md#mrz-name-row-session-18): the holder's name explains the row
-# clearly better than any rival (nats, whole row; a letter the holder's name leaves out costs
-# it only the blank's probability at that letter, 2-5 nats) ...
+# The holder's name explains the row clearly better than any rival (nats, whole row; a letter
+# the holder's name leaves out costs it only the blank's probability at that letter, 2-5
+# nats); chosen on benchmarks/bench_mrz_name.py (both ID generators, photo/JPEG/150 dpi; see
+# benchmarks/tuning-names.md#the-mrz-name-row-against-its-image-session-18) ...
 MRZ_MIN_AHEAD_OF_RIVAL = 3.0
 # ... and nearly as well as the free reading, per symbol of the name stretch.
 MRZ_MAX_BEHIND_FREE = 1.0
