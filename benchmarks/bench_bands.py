@@ -52,10 +52,9 @@ def page(case: Case) -> tuple[np.ndarray, int, set[str]]:
     (external), or the signature, the place or the date (families), drawn apart from the page
     so that a seed's page with all boxes written is the page of the test's family."""
     generator, effect, seed = case
-    rng = random.Random(f"empty-{seed}")
     if generator == "families":
-        return B.families_page(seed, rng.choice(["complete", "unsigned", "empty_place",
-                                                 "empty_date"]), border=effect == "border")
+        return B.families_draw(seed, border=effect == "border")
+    rng = random.Random(f"empty-{seed}")
     empty = frozenset(b for b in B.BOXES if rng.random() < 0.35)
     image, dpi = B.external_page(seed, EFFECTS[effect], empty)
     return image, dpi, set(B.BOXES) - empty

@@ -18,6 +18,8 @@ MIN_COMPONENT = 8  # px at CHECK_DPI: smaller specks are scanner noise or JPEG a
 
 INK_CONTRAST = 45  # grey levels darker than the paper around it: pen or typed text
 FAINT_CONTRAST = 14  # pencil or a nearly empty pen: something a person should look at
+PRINT_LEVEL = 200  # grey levels: darker than this on the blank form's render is print
+PRINT_WIDEN = 3  # px the print is widened on every side (reference_pages): small misplacement
 # Straight runs this long (px at CHECK_DPI, about 7 mm), within LINE_ANGLE degrees of the rows or
 # the columns, are lines: the box's own border when the page is a few pixels off, fold lines,
 # low-ink lines, streaks. Handwriting has no straight run that long; a signature's underline
@@ -131,14 +133,15 @@ def thin_print(pdf: bytes) -> tuple[np.ndarray, ...]:
     document = pdfium.PdfDocument(pdf)
     document.init_forms()
     return tuple(np.asarray(page.render(scale=CHECK_DPI / 72, may_draw_forms=True,
-                                        grayscale=True).to_pil().convert("L")) < 200
+                                        grayscale=True).to_pil().convert("L")) < PRINT_LEVEL
                  for page in document)
 
 
 @cache
 def reference_pages(pdf: bytes) -> tuple[np.ndarray, ...]:
     """The blank form's printed ink at CHECK_DPI, slightly widened (see :func:`thin_print`)."""
-    return tuple(cv2.dilate(printed.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)
+    square = np.ones((2 * PRINT_WIDEN + 1, 2 * PRINT_WIDEN + 1), np.uint8)
+    return tuple(cv2.dilate(printed.astype(np.uint8), square).astype(bool)
                  for printed in thin_print(pdf))
 
 

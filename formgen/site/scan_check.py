@@ -215,7 +215,9 @@ def check_data(config: Path | None = None) -> dict[str, Any]:
         "ink": {"dpi": ink.CHECK_DPI, "ink_contrast": ink.INK_CONTRAST,
                 "faint_contrast": ink.FAINT_CONTRAST, "min_component": ink.MIN_COMPONENT,
                 "line_length": ink.LINE_LENGTH,
-                "print_percentile": ink.PRINT_PERCENTILE},
+                "print_percentile": ink.PRINT_PERCENTILE,
+                "print_level": ink.PRINT_LEVEL, "print_widen": ink.PRINT_WIDEN,
+                "pen_chroma": ink.PEN_CHROMA},
         # the validator's darkness rules for pen (formgen.check.decision, rule ink-written),
         # and the darkness below which it reads a required value before calling it written
         # (rules light-seen, light-unread): the page, which reads no text, is not sure there

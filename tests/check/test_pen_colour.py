@@ -30,13 +30,6 @@ from formgen.check.verdict import Status
 from formgen.form.template import get_template
 
 
-def _families_page(seed: int) -> tuple[np.ndarray, int, set[str]]:
-    """bench_bands' families draw of seed (its variant chosen the same way)."""
-    variant = random.Random(f"empty-{seed}").choice(
-        ["complete", "unsigned", "empty_place", "empty_date"])
-    return B.families_page(seed, variant)
-
-
 def _decide(image: np.ndarray, dpi: int, box: str) -> tuple[Status, list[str]]:
     template = get_template()
     found = find_form_page(Page("scan.png", 1, 1, image, dpi, False, None), template, None)
@@ -49,7 +42,7 @@ def _decide(image: np.ndarray, dpi: int, box: str) -> tuple[Status, list[str]]:
 def seed_117() -> tuple[np.ndarray, int, set[str]]:
     """Seed 117: the signer's name in a light blue pen under the stipple, `review`
     (`ink-little`) on main (26a1587); its signature box left empty."""
-    return _families_page(117)
+    return B.families_draw(117)
 
 
 def test_a_blue_name_under_toner_is_written(seed_117: tuple[np.ndarray, int, set[str]]) -> None:

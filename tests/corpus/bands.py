@@ -32,6 +32,14 @@ def external_page(seed: int, effects: tuple[str, ...] = ("BadPhotoCopy", "DirtyD
     return E.scan(page, d.rng), pp.dpi
 
 
+def families_draw(seed: int, *, border: bool = False) -> tuple[np.ndarray, int, set[str]]:
+    """The families page of a seed as benchmarks/bench_bands.py draws it: its variant (all
+    written, or the signature, the place or the date left empty) drawn apart from the page."""
+    variant = random.Random(f"empty-{seed}").choice(
+        ["complete", "unsigned", "empty_place", "empty_date"])
+    return families_page(seed, variant, border=border)
+
+
 def families_page(seed: int, variant: str = "complete", *, border: bool = False
                   ) -> tuple[np.ndarray, int, set[str]]:
     """The families generator's page 2 (variant: complete, unsigned, empty_place,

@@ -480,6 +480,34 @@ def _dirty_page_two(tmp: Path, seed: int, how: str, signed: bool) -> Path:
     return path
 
 
+def test_a_blue_pen_under_grey_toner_is_in_order_by_its_colour(form_page, tmp_path) -> None:
+    """The validator's rule pen-colour on the page: a required box or the signature left "niet
+    zeker" whose pen-coloured ink alone (a ballpoint's blue; print and toner are grey) is
+    writing beyond the pen-coloured noise around it is "in orde". The families draw of seed
+    117 (tests/check/test_pen_colour.py): its signer's name in a light blue pen under a drum's
+    stipple, "niet zeker" by its ink; the same page in grey has no colour to tell by; its empty
+    signature box is never "in orde" (tune half of the other generator: ext-0047, -0048 and
+    -0149 agree with formgen check by it, benchmarks/tuning-scan-check.md, session 26)."""
+    from corpus import bands as B
+    from PIL import Image
+
+    image, _, written = B.families_draw(117)
+    assert "signer_name" in written and "signature" not in written
+    grey = np.repeat(np.asarray(Image.fromarray(image).convert("L"))[..., None], 3, axis=2)
+    pg, _ = form_page()
+    seen = {}
+    for name, pixels in (("kleur.png", image), ("grijs.png", grey)):
+        path = tmp_path / name
+        Image.fromarray(pixels).save(path)
+        pg.evaluate("() => { document.querySelector('[data-controle]').dataset.state = ''; }")
+        pg.locator("#controle-bestanden").set_input_files([])
+        items = _check(pg, [path])
+        seen[name] = (items["field:signer_name"], items["signature"])
+    assert seen["kleur.png"][0] == "ok", seen
+    assert seen["grijs.png"][0] == "unsure", seen
+    assert "ok" not in (seen["kleur.png"][1], seen["grijs.png"][1]), seen
+
+
 def test_unsigned_box_under_a_dirty_drum_is_never_in_order(form_page, tmp_path) -> None:
     """An unsigned signature box on a copy from a worn drum: the bands of toner running down or
     across the page through it are ink in the box that is no writing (the validator weighs a

@@ -550,6 +550,34 @@ function sample(img, H, x0, y0, cols, rows, k) {
   return out;
 }
 
+function sampleSpread(img, H, x0, y0, cols, rows, k) {
+  // as sample, each pixel's colour spread: its largest channel less its smallest (RGB bilinear)
+  const out = new Float32Array(cols * rows);
+  const { width, height } = img, d = img.imageData.data;
+  const [[a, b, c], [e, f, g0], [g, h, i9]] = H;
+  const at = (o, ch) => d[4 * o + ch];
+  for (let j = 0; j < rows; j++) {
+    const y = y0 + (j + 0.5) / k;
+    for (let i = 0; i < cols; i++) {
+      const x = x0 + (i + 0.5) / k;
+      const w = g * x + h * y + i9;
+      const u = (a * x + b * y + c) / w - 0.5, v = (e * x + f * y + g0) / w - 0.5;
+      const iu = Math.floor(u), iv = Math.floor(v);
+      if (iu < 0 || iv < 0 || iu + 1 >= width || iv + 1 >= height) continue;
+      const fu = u - iu, fv = v - iv, o = iv * width + iu;
+      let hi = 0, lo = 255;
+      for (let ch = 0; ch < 3; ch++) {
+        const s = (at(o, ch) * (1 - fu) + at(o + 1, ch) * fu) * (1 - fv) +
+          (at(o + width, ch) * (1 - fu) + at(o + width + 1, ch) * fu) * fv;
+        if (s > hi) hi = s;
+        if (s < lo) lo = s;
+      }
+      out[j * cols + i] = hi - lo;
+    }
+  }
+  return out;
+}
+
 function percentile(values, q) {
   // grey levels are 0..255: a histogram, not a sort
   const hist = new Uint32Array(256);
@@ -780,6 +808,7 @@ async function measureBoxes(img, H, p, number) {
   return timed("boxes", async () => {
     const boxes = {};
     let view = null; // the page at the check's resolution: made once, where a box needs it
+    let penView; // its pen-coloured pixels (null: a grey copy), made where a box needs them
     for (const f of p.data.fields) {
       if (f.page !== number || !(f.required || f.group)) continue;
       const m = measureBox(img, H, blank, f, p.data);
@@ -791,10 +820,25 @@ async function measureBoxes(img, H, p, number) {
         beyondNoise(m, view, f, p.data);
       }
       if (light && !m.doubtful) await readLight(img, H, f, m, p);
+      if (m.status === STATUS_UNSURE && m.inkPx >= WRITTEN_MIN_PX && !f.group &&
+        (f.required || f.kind === "signature")) {
+        if (penView === undefined) penView = noiseView(img, H, blank, p.data, number, true);
+        if (penView && penWritten(penView, f, p.data)) { m.status = STATUS_OK; m.pen = true; }
+      }
       boxes[f.id] = m;
     }
     return boxes;
   });
+}
+
+// A required box or the signature left "niet zeker" whose pen-coloured ink alone (a ballpoint's
+// blue; print, toner and a copier's grain are grey) is writing beyond the pen-coloured noise
+// of the paper around it: "in orde", as the validator's rule pen-colour
+// (formgen.check.decision.pen_colour_written) makes such a box ok
+function penWritten(view, field, data) {
+  const colour = { status: STATUS_OK };
+  beyondNoise(colour, view, field, data);
+  return colour.status === STATUS_OK && Boolean(colour.noise) && colour.noise.pixels >= WRITTEN_MIN_PX;
 }
 
 // A required value in ink lighter than the validator's light_answer_contrast, written beyond
@@ -836,8 +880,6 @@ async function readLight(img, H, field, m, p) {
 // writing is less than the validator's rule asks (the signature's: signature_min_fraction) is
 // "niet zeker" (it was "in orde" by its ink). In a text box, clumps of toner are no writing
 // (benchmarks/tuning-scan-check.md, session 22).
-const PRINT_LEVEL = 200; // the blank's print (formgen.check.ink.thin_print)
-const PRINT_WIDEN_PX = 3; // its print widened (formgen.check.ink.reference_pages)
 const CLUMP_PX = 7; // a body this wide (a square): a clump of toner; a pen line is thinner
 const CLUMP_REACH_PX = 20; // bits hanging off a clump shorter than this are the clump's
 
@@ -878,8 +920,10 @@ function pixelBox(rect, k) {
     x1: Math.round((rect.x + rect.width) * k), y1: Math.round((rect.y + rect.height) * k) };
 }
 
-function noiseView(img, H, blank, data, number) {
-  // the part of the page the measured boxes and the paper around them cover
+function noiseView(img, H, blank, data, number, pen = false) {
+  // the part of the page the measured boxes and the paper around them cover; pen: its marks
+  // are the pen-coloured pixels only (formgen.check.ink.pen_coloured: a colour spread
+  // pen_chroma beyond the paper's, darker than the paper by faint_contrast), null on a grey copy
   const ink = data.ink, noise = data.noise, k = ink.dpi / 72;
   const fields = data.fields.filter((f) => f.page === number);
   const wanted = fields.filter((f) => f.required || f.group).map((f) => pixelBox(f.rect, k));
@@ -896,12 +940,24 @@ function noiseView(img, H, blank, data, number) {
   const paper = morph(morph(grey, w, h, noise.paper_window, true), w, h, noise.paper_window, false);
   const print = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) print[y * w + x] = blank.grey[(y + oy) * blank.width + x + ox] < PRINT_LEVEL ? 1 : 0;
+    for (let x = 0; x < w; x++) print[y * w + x] = blank.grey[(y + oy) * blank.width + x + ox] < ink.print_level ? 1 : 0;
   }
-  const printed = morph(print, w, h, 2 * PRINT_WIDEN_PX + 1, true);
+  const printed = morph(print, w, h, 2 * ink.print_widen + 1, true); // the validator's print
   const marks = new Uint8Array(w * h);
-  for (let o = 0; o < marks.length; o++) {
-    marks[o] = seen[o] && !printed[o] && paper[o] - grey[o] > ink.ink_contrast ? 1 : 0;
+  if (pen) {
+    const spread = sampleSpread(img, H, ox / k, oy / k, w, h, k);
+    const paperSpread = percentile(spread.filter((v, o) => seen[o]), 0.5);
+    let coloured = 0;
+    for (let o = 0; o < marks.length; o++) {
+      marks[o] = seen[o] && !printed[o] && spread[o] >= paperSpread + ink.pen_chroma &&
+        paper[o] - grey[o] > ink.faint_contrast ? 1 : 0;
+      coloured += marks[o];
+    }
+    if (!coloured) return null;
+  } else {
+    for (let o = 0; o < marks.length; o++) {
+      marks[o] = seen[o] && !printed[o] && paper[o] - grey[o] > ink.ink_contrast ? 1 : 0;
+    }
   }
   // straight thin lines (a fold, a low-ink line, a border a few px off) are neither
   const { pieces, label } = labelPieces(marks, w, h);
