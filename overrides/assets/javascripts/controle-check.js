@@ -527,9 +527,12 @@ function residualPt(H, src, dst) {
 // the ink in one box, against the blank form
 // ------------------------------------------------------------------------------------------
 
-function sample(img, H, x0, y0, cols, rows, k) {
+function sampled(img, H, x0, y0, cols, rows, k, at) {
+  // the page over a region of the form (x0, y0 in pt; cols x rows px at k px per pt), through
+  // the homography H: at(o, fu, fv) the value between source pixel o and its right and lower
+  // neighbours (fu, fv: the fractions of the way); NaN outside the image
   const out = new Float32Array(cols * rows);
-  const { width, height, grey } = img;
+  const { width, height } = img;
   const [[a, b, c], [d, e, f], [g, h, i9]] = H;
   for (let j = 0; j < rows; j++) {
     const y = y0 + (j + 0.5) / k;
@@ -538,44 +541,34 @@ function sample(img, H, x0, y0, cols, rows, k) {
       const w = g * x + h * y + i9;
       const u = (a * x + b * y + c) / w - 0.5, v = (d * x + e * y + f) / w - 0.5;
       const iu = Math.floor(u), iv = Math.floor(v);
-      if (iu < 0 || iv < 0 || iu + 1 >= width || iv + 1 >= height) {
-        out[j * cols + i] = NaN;
-        continue;
-      }
-      const fu = u - iu, fv = v - iv, o = iv * width + iu;
-      out[j * cols + i] = (grey[o] * (1 - fu) + grey[o + 1] * fu) * (1 - fv) +
-        (grey[o + width] * (1 - fu) + grey[o + width + 1] * fu) * fv;
+      out[j * cols + i] = iu < 0 || iv < 0 || iu + 1 >= width || iv + 1 >= height ? NaN
+        : at(iv * width + iu, u - iu, v - iv);
     }
   }
   return out;
 }
 
+function sample(img, H, x0, y0, cols, rows, k) {
+  // the page's grey, bilinear
+  const { grey, width } = img;
+  return sampled(img, H, x0, y0, cols, rows, k, (o, fu, fv) =>
+    (grey[o] * (1 - fu) + grey[o + 1] * fu) * (1 - fv) +
+    (grey[o + width] * (1 - fu) + grey[o + width + 1] * fu) * fv);
+}
+
 function sampleSpread(img, H, x0, y0, cols, rows, k) {
-  // as sample, each pixel's colour spread: its largest channel less its smallest (RGB bilinear)
-  const out = new Float32Array(cols * rows);
-  const { width, height } = img, d = img.imageData.data;
-  const [[a, b, c], [e, f, g0], [g, h, i9]] = H;
-  const at = (o, ch) => d[4 * o + ch];
-  for (let j = 0; j < rows; j++) {
-    const y = y0 + (j + 0.5) / k;
-    for (let i = 0; i < cols; i++) {
-      const x = x0 + (i + 0.5) / k;
-      const w = g * x + h * y + i9;
-      const u = (a * x + b * y + c) / w - 0.5, v = (e * x + f * y + g0) / w - 0.5;
-      const iu = Math.floor(u), iv = Math.floor(v);
-      if (iu < 0 || iv < 0 || iu + 1 >= width || iv + 1 >= height) continue;
-      const fu = u - iu, fv = v - iv, o = iv * width + iu;
-      let hi = 0, lo = 255;
-      for (let ch = 0; ch < 3; ch++) {
-        const s = (at(o, ch) * (1 - fu) + at(o + 1, ch) * fu) * (1 - fv) +
-          (at(o + width, ch) * (1 - fu) + at(o + width + 1, ch) * fu) * fv;
-        if (s > hi) hi = s;
-        if (s < lo) lo = s;
-      }
-      out[j * cols + i] = hi - lo;
+  // each pixel's colour spread: its largest channel less its smallest (each channel bilinear)
+  const d = img.imageData.data, row = 4 * img.width;
+  return sampled(img, H, x0, y0, cols, rows, k, (o, fu, fv) => {
+    let hi = 0, lo = 255;
+    for (let ch = 4 * o; ch < 4 * o + 3; ch++) {
+      const s = (d[ch] * (1 - fu) + d[ch + 4] * fu) * (1 - fv) +
+        (d[ch + row] * (1 - fu) + d[ch + row + 4] * fu) * fv;
+      if (s > hi) hi = s;
+      if (s < lo) lo = s;
     }
-  }
-  return out;
+    return hi - lo;
+  });
 }
 
 function percentile(values, q) {
