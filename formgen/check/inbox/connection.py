@@ -22,6 +22,7 @@ from formgen.errors import ConnectionLost, MailboxError
 
 FILED_KEYWORD = "$FormgenFiled"  # set on the original when the server has no MOVE
 TIMEOUT = 60.0  # seconds for connect and every answer
+CLOSE_TIMEOUT = 5.0  # seconds for the answer to logging out: a stop does not hang on it
 FETCH_INFO = "(UID RFC822.SIZE FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID REFERENCES)])"
 
 
@@ -95,7 +96,9 @@ class Connection:
         return imap
 
     def close(self) -> None:
+        """Log out, waiting CLOSE_TIMEOUT s at most for the server (after Ctrl+C too)."""
         with suppress(OSError, imaplib.IMAP4.error):
+            self._imap.sock.settimeout(CLOSE_TIMEOUT)
             self._imap.logout()
 
     def __enter__(self) -> Connection:
@@ -268,13 +271,15 @@ class Connection:
         with self._faults("het wachten op nieuwe berichten"):
             tag = imap._new_tag()  # noqa: SLF001 - imaplib before 3.14 has no idle()
             imap.send(tag + b" IDLE\r\n")
-            line = imap.readline()
-            while line.startswith(b"*"):  # untagged lines may come before the continuation
+            refused = False
+            try:  # once IDLE is sent, DONE ends it, also after Ctrl+C in the handshake
                 line = imap.readline()
-            if not line.startswith(b"+"):
-                raise MailboxError(f"de server weigert IDLE ({line.decode(errors='replace')})",
-                                   source=self.where)
-            try:
+                while line.startswith(b"*"):  # untagged lines may come before the continuation
+                    line = imap.readline()
+                if not line.startswith(b"+"):
+                    refused = True  # answered already: nothing to end
+                    raise MailboxError(f"de server weigert IDLE "
+                                       f"({line.decode(errors='replace')})", source=self.where)
                 deadline = time.monotonic() + seconds
                 while time.monotonic() < deadline:
                     ready, _, _ = select.select([imap.sock], [], [], min(
@@ -287,13 +292,19 @@ class Connection:
                         if re.match(rb"\* \d+ (EXISTS|RECENT)", line):
                             break
             finally:
-                imap.send(b"DONE\r\n")
-                while True:
-                    line = imap.readline()
-                    if not line:
-                        raise EOFError("de server sloot de verbinding")
-                    if line.startswith(tag):
-                        break
+                if not refused:
+                    _end_idle(imap, tag)
+
+
+def _end_idle(imap: imaplib.IMAP4, tag: bytes) -> None:
+    """DONE, and the server's answer to the IDLE command read."""
+    imap.send(b"DONE\r\n")
+    while True:
+        line = imap.readline()
+        if not line:
+            raise EOFError("de server sloot de verbinding")
+        if line.startswith(tag):
+            break
 
 
 # ----------------------------------------------------------------------------------------------
