@@ -240,9 +240,27 @@ def check_data(config: Path | None = None) -> dict[str, Any]:
                     "field_min_pixels": decision.FIELD_MIN_PIXELS},
         # a required value in light ink is written where so many letters or digits are read
         # on a line that does not span the box from edge to edge (rules light-seen, band_read)
+        # where a box's printed border lies near where the page's placement puts it, and its
+        # bend along a crease (formgen.check.placement): the box is measured there
+        "place": place_data(),
         "read": {"value_min_characters": decision.VALUE_MIN_CHARACTERS,
                  "across_min_reach": decision.ACROSS_MIN_REACH},
     }
+
+
+def place_data() -> dict[str, Any]:
+    """formgen.check.placement's search for a box's border, for controle-place.js."""
+    from formgen.check import decision, ink
+    from formgen.check import placement as pl
+
+    return {"dpi": ink.CHECK_DPI, "paper_window": ink.PAPER_WINDOW, "margin": pl.MARGIN,
+            "search": pl.SEARCH, "follow": pl.FOLLOW, "context": pl.CONTEXT, "dark": pl.DARK,
+            "dark_share": pl.DARK_SHARE, "faint": pl.FAINT, "in_place": pl.IN_PLACE,
+            "bend_reach": pl.BEND_REACH, "bend_step_cost": pl.BEND_STEP_COST,
+            "bend_min": pl.BEND_MIN, "bend_gain": pl.BEND_GAIN,
+            "bend_line_shifts": pl.BEND_LINE_SHIFTS, "bend_clear": pl.BEND_CLEAR,
+            "bend_held": pl.BEND_HELD, "found_score": decision.FOUND_SCORE,
+            "found_cover": decision.FOUND_COVER, "whole_cover": decision.WHOLE_COVER}
 
 
 def _js_pattern(pattern: re.Pattern[str]) -> str:

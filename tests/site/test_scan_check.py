@@ -1164,3 +1164,92 @@ def test_the_pages_recogniser_reads_a_printed_line_as_the_validators() -> None:
     assert text_has_bsn(full), full
     assert read_line(session, chars, rgb[:, :, ::-1]) == full
     assert read_line(session, chars, np.asarray(line.convert("L"))) == full
+
+
+def _creased_at_check_dpi(seed: int, written: bool, size: tuple[int, int]) -> np.ndarray:
+    """tests/corpus/creases.py's page 2 (its crease through a required box) before the scan,
+    in grey at the check's resolution: the page as the validator sees it once placed."""
+    import cv2
+    from corpus import creases as C
+    from corpus import families as F
+
+    page = C.creased_page(seed, written=written, dpi=F.DPI).image
+    return cv2.resize(cv2.cvtColor(page, cv2.COLOR_RGB2GRAY), size, interpolation=cv2.INTER_AREA)
+
+
+def test_the_page_finds_a_box_s_border_where_the_validator_finds_it(form_page) -> None:
+    """controle-place.js is formgen.check.placement in the browser: on pages creased through a
+    box (tests/corpus/creases.py, written and empty), every required box and the signature of
+    page 2 is found at the same offset, and a bent border with the same bend, as find_box
+    finds them (the constants come from formulier.json's "place")."""
+    import base64
+
+    from formgen.check.ink import thin_print
+    from formgen.check.placement import find_box
+    from formgen.form import blank_form
+    from formgen.form.layout import Rect
+    from formgen.site.scan_check import check_data
+
+    data = check_data()
+    thin = thin_print(blank_form())[1]
+    boxes = [f for f in data["fields"] if f["page"] == 2 and f["required"]]
+    pg, _ = form_page()
+    script = """async ([pages, thin, w, h, boxes, place]) => {
+      const m = await import('/assets/javascripts/controle-place.js');
+      const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const print = bytes(thin), dims = { width: w, height: h };
+      return pages.map((b64) => {
+        const grey = bytes(b64);
+        const region = (x0, y0, rw, rh) => {
+          const out = new Uint8Array(rw * rh).fill(255);
+          for (let y = 0; y < rh; y++) for (let x = 0; x < rw; x++) {
+            const sx = x + x0, sy = y + y0;
+            if (sx >= 0 && sy >= 0 && sx < w && sy < h) out[y * rw + x] = grey[sy * w + sx];
+          }
+          return out;
+        };
+        return boxes.map((r) => {
+          const o = m.findBox(region, print, dims, r, place);
+          return [o.dx, o.dy, m.found(o, place), o.bend];
+        });
+      });
+    }"""
+    h, w = thin.shape
+    pages = [_creased_at_check_dpi(seed, written, (w, h)) for seed in (4, 5)
+             for written in (True, False)]
+    seen = pg.evaluate(script, [
+        [base64.b64encode(p.tobytes()).decode() for p in pages],
+        base64.b64encode(thin.astype(np.uint8).tobytes()).decode(), w, h,
+        [f["rect"] for f in boxes], data["place"]])
+    bent = 0
+    for page, found_here in zip(pages, seen, strict=True):
+        for f, (dx, dy, ok, bend) in zip(boxes, found_here, strict=True):
+            want = find_box(page, thin, Rect(**f["rect"]))
+            assert (dx, dy, ok) == (want.dx, want.dy, want.found), (f["id"], want)
+            assert tuple(bend) == want.bend, f["id"]
+            bent += bool(want.bend)
+    assert bent >= 3, bent  # the creases bend borders (one box a page at least)
+
+
+def test_a_value_written_on_a_crease_is_in_order_and_an_empty_box_there_never(
+        form_page, tmp_path) -> None:
+    """Page 2 folded and not flattened on the glass (tests/corpus/creases.py, scanned at 150
+    dpi): the date written on the crease lies off the straight box, where the validator
+    follows its bent border; measured there, the page says "in orde" ("niet zeker" before,
+    seeds 4 and 5). The same box left empty on the crease is never "in orde"."""
+    from corpus import creases as C
+    from corpus import external as E
+
+    pg, _ = form_page()
+    seen = {}
+    for seed in (4, 5):
+        for written in (True, False):
+            page = C.creased_page(seed, written=written)
+            assert page.box == "sign_date"
+            path = tmp_path / f"vouw-{seed}-{written}.png"
+            path.write_bytes(E.png(page.image))
+            pg.evaluate("() => { document.querySelector('[data-controle]').dataset.state = ''; }")
+            pg.locator("#controle-bestanden").set_input_files([])
+            seen[seed, written] = _check(pg, [path])["field:" + page.box]
+    assert seen[4, True] == seen[5, True] == "ok", seen
+    assert "ok" not in (seen[4, False], seen[5, False]), seen

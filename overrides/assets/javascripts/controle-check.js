@@ -10,12 +10,15 @@
 
   Steps per page: decode (pdf.js for a PDF, the browser's own decoder for JPEG/PNG/HEIC), read
   the QR token (ZXing, WebAssembly), find the corner marks (js-aruco2, ArUco 4x4), map the
-  contract's boxes onto the page with one homography, and measure the ink in each box against
+  contract's boxes onto the page with one homography, find each box's printed border near
+  there (controle-place.js: moved or bent by a fold), and measure the ink in each box against
   the blank form (rendered with pdf.js from the site's own download) and, in a text box,
   against the noise of the paper around it.
 */
 
 import { labelPieces } from "./controle-pieces.js";
+import { morph } from "./controle-morph.js";
+import { findBox, found, inPlace, movedPoint } from "./controle-place.js";
 
 // Decisions of this check (the measures come from formulier.json): a box is written when this
 // many pixels (at the check's resolution) of ink in specks of at least min_component pixels
@@ -529,15 +532,17 @@ function residualPt(H, src, dst) {
 
 function sampled(img, H, x0, y0, cols, rows, k, at) {
   // the page over a region of the form (x0, y0 in pt; cols x rows px at k px per pt), through
-  // the homography H: at(o, fu, fv) the value between source pixel o and its right and lower
+  // the homography H (or a box's view moved to where its border was found: { matrix, offset,
+  // place }, placed()): at(o, fu, fv) the value between source pixel o and its right and lower
   // neighbours (fu, fv: the fractions of the way); NaN outside the image
   const out = new Float32Array(cols * rows);
   const { width, height } = img;
-  const [[a, b, c], [d, e, f], [g, h, i9]] = H;
+  const { matrix, offset, place } = Array.isArray(H) ? { matrix: H } : H;
+  const [[a, b, c], [d, e, f], [g, h, i9]] = matrix;
   for (let j = 0; j < rows; j++) {
-    const y = y0 + (j + 0.5) / k;
     for (let i = 0; i < cols; i++) {
-      const x = x0 + (i + 0.5) / k;
+      let x = x0 + (i + 0.5) / k, y = y0 + (j + 0.5) / k;
+      if (offset) [x, y] = movedPoint(offset, place, x, y);
       const w = g * x + h * y + i9;
       const u = (a * x + b * y + c) / w - 0.5, v = (d * x + e * y + f) / w - 0.5;
       const iu = Math.floor(u), iv = Math.floor(v);
@@ -804,24 +809,43 @@ async function measureBoxes(img, H, p, number) {
     let penView; // its pen-coloured pixels (null: a grey copy), made where a box needs them
     for (const f of p.data.fields) {
       if (f.page !== number || !(f.required || f.group)) continue;
-      const m = measureBox(img, H, blank, f, p.data);
+      // measured where its printed border was found, as the validator measures it; a moved
+      // box's noise and pen colour on a view of its own, moved with it
+      const at = placed(img, H, blank, f, p.data);
+      const m = measureBox(img, at, blank, f, p.data);
       // where the paper just around the box holds ink (a band, bleed, grain: or the writing
       // that runs over the border), the noise around it is measured
       const light = lightAnswer(f, m);
       if ((m.status === STATUS_OK || light) && m.ringPx >= p.data.ink.min_component) {
-        view = view || noiseView(img, H, blank, p.data, number);
-        beyondNoise(m, view, f, p.data);
+        const own = at === H ? (view = view || noiseView(img, H, blank, p.data, number))
+          : noiseView(img, at, blank, p.data, number, false, f);
+        beyondNoise(m, own, f, p.data);
       }
-      if (light && !m.doubtful) await readLight(img, H, f, m, p);
+      if (light && !m.doubtful) await readLight(img, at, f, m, p);
       if (m.status === STATUS_UNSURE && m.inkPx >= WRITTEN_MIN_PX && !f.group &&
         (f.required || f.kind === "signature")) {
-        if (penView === undefined) penView = noiseView(img, H, blank, p.data, number, true);
-        if (penView && penWritten(penView, f, p.data)) { m.status = STATUS_OK; m.pen = true; }
+        let pens = penView;
+        if (at !== H) pens = noiseView(img, at, blank, p.data, number, true, f);
+        else if (penView === undefined) pens = penView = noiseView(img, H, blank, p.data, number, true);
+        if (pens && penWritten(pens, f, p.data)) { m.status = STATUS_OK; m.pen = true; }
       }
       boxes[f.id] = m;
     }
     return boxes;
   });
+}
+
+// Where the field's box lies on the page (controle-place.js): H where the placement put it
+// right, else the page's view moved to where its printed border was found (and straightened
+// where the border was bent)
+function placed(img, H, blank, field, data) {
+  const k = data.ink.dpi / 72;
+  if (!blank.thin) blank.thin = blank.grey.map((v) => (v < data.ink.print_level ? 1 : 0));
+  const region = (x0, y0, w, h) => Uint8Array.from(sample(img, H, x0 / k, y0 / k, w, h, k),
+    (v) => (Number.isNaN(v) ? 255 : Math.round(v)));
+  const offset = findBox(region, blank.thin, blank, field.rect, data.place);
+  return found(offset, data.place) && !inPlace(offset, data.place)
+    ? { matrix: H, offset, place: data.place } : H;
 }
 
 // A required box or the signature left "niet zeker" whose pen-coloured ink alone (a ballpoint's
@@ -876,50 +900,21 @@ async function readLight(img, H, field, m, p) {
 const CLUMP_PX = 7; // a body this wide (a square): a clump of toner; a pen line is thinner
 const CLUMP_REACH_PX = 20; // bits hanging off a clump shorter than this are the clump's
 
-function filterLines(src, w, h, win, horizontal, isMax) {
-  // the max (min) over a window of win px along each row (column): van Herk / Gil-Werman
-  const r = win >> 1, n = horizontal ? w : h, lines = horizontal ? h : w, step = horizontal ? 1 : w;
-  const len = n + 2 * r, neutral = isMax ? 0 : 255;
-  const pad = new Uint8Array(len), g = new Uint8Array(len), s = new Uint8Array(len);
-  const out = new Uint8Array(w * h);
-  for (let l = 0; l < lines; l++) {
-    const base = horizontal ? l * w : l;
-    pad.fill(neutral, 0, r);
-    pad.fill(neutral, r + n);
-    for (let i = 0; i < n; i++) pad[r + i] = src[base + i * step];
-    for (let i = 0; i < len; i++) {
-      const a = i % win === 0 ? neutral : g[i - 1], b = pad[i];
-      g[i] = isMax ? (a > b ? a : b) : (a < b ? a : b);
-    }
-    for (let i = len - 1; i >= 0; i--) {
-      const a = i % win === win - 1 || i === len - 1 ? neutral : s[i + 1], b = pad[i];
-      s[i] = isMax ? (a > b ? a : b) : (a < b ? a : b);
-    }
-    for (let i = 0; i < n; i++) {
-      const a = s[i], b = g[i + win - 1];
-      out[base + i * step] = isMax ? (a > b ? a : b) : (a < b ? a : b);
-    }
-  }
-  return out;
-}
-
-function morph(src, w, h, win, isMax) {
-  return filterLines(filterLines(src, w, h, win, true, isMax), w, h, win, false, isMax);
-}
-
 function pixelBox(rect, k) {
   // rect (pt) in pixels at the check's resolution, as formgen.check.ink.pixel_box
   return { x0: Math.round(rect.x * k), y0: Math.round(rect.y * k),
     x1: Math.round((rect.x + rect.width) * k), y1: Math.round((rect.y + rect.height) * k) };
 }
 
-function noiseView(img, H, blank, data, number, pen = false) {
-  // the part of the page the measured boxes and the paper around them cover; pen: its marks
-  // are the pen-coloured pixels only (formgen.check.ink.pen_coloured: a colour spread
-  // pen_chroma beyond the paper's, darker than the paper by faint_contrast), null on a grey copy
+function noiseView(img, H, blank, data, number, pen = false, only = null) {
+  // the part of the page the measured boxes (or only the one) and the paper around them cover;
+  // pen: its marks are the pen-coloured pixels only (formgen.check.ink.pen_coloured: a colour
+  // spread pen_chroma beyond the paper's, darker than the paper by faint_contrast), null on a
+  // grey copy
   const ink = data.ink, noise = data.noise, k = ink.dpi / 72;
   const fields = data.fields.filter((f) => f.page === number);
-  const wanted = fields.filter((f) => f.required || f.group).map((f) => pixelBox(f.rect, k));
+  const wanted = (only ? [only] : fields.filter((f) => f.required || f.group))
+    .map((f) => pixelBox(f.rect, k));
   const ox = Math.max(0, Math.min(...wanted.map((b) => b.x0)) - noise.context);
   const oy = Math.max(0, Math.min(...wanted.map((b) => b.y0)) - noise.reach);
   const w = Math.min(blank.width, Math.max(...wanted.map((b) => b.x1)) + noise.context) - ox;
