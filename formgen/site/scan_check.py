@@ -226,10 +226,12 @@ def check_data(config: Path | None = None) -> dict[str, Any]:
                 "pen_vs_print": decision.PEN_VS_PRINT,
                 "change_min_contrast": decision.CHANGE_MIN_CONTRAST,
                 "light_answer_contrast": decision.LIGHT_ANSWER_CONTRAST},
-        # an empty signature box by the validator's rule faint-noise: next to no ink
-        # (faint_factor of the minimum) and faint marks fewer than the minimum
+        # an empty box by the validator's rule faint-noise: next to no ink (faint_factor of the
+        # minimum) and faint marks fewer than the minimum (a signature), or beyond the faint
+        # marks around fewer than a faint letter's (a text box: rule faint-letter)
         "empty": {"signature_min_fraction": decision.SIGNATURE_MIN_FRACTION,
-                  "faint_factor": decision.FAINT_FACTOR},
+                  "faint_factor": decision.FAINT_FACTOR,
+                  "faint_letter_min_pixels": decision.FAINT_LETTER_MIN_PIXELS},
         # the noise of the paper around a box, per column and row (formgen.check.ink.measure),
         # and how much ink beyond it a text box needs to be written (rule ink-written)
         "noise": {"context": ink.CONTEXT, "reach": ink.REACH, "window": ink.NOISE_WINDOW,

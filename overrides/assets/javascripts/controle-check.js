@@ -807,6 +807,7 @@ async function measureBoxes(img, H, p, number) {
     const boxes = {};
     let view = null; // the page at the check's resolution: made once, where a box needs it
     let penView; // its pen-coloured pixels (null: a grey copy), made where a box needs them
+    let faintView = null; // its marks as light as a pencil's, made where a box needs them
     for (const f of p.data.fields) {
       if (f.page !== number || !(f.required || f.group)) continue;
       // measured where its printed border was found, as the validator measures it; a moved
@@ -818,16 +819,23 @@ async function measureBoxes(img, H, p, number) {
       const light = lightAnswer(f, m);
       if ((m.status === STATUS_OK || light) && m.ringPx >= p.data.ink.min_component) {
         const own = at === H ? (view = view || noiseView(img, H, blank, p.data, number))
-          : noiseView(img, at, blank, p.data, number, false, f);
+          : noiseView(img, at, blank, p.data, number, "ink", f);
         beyondNoise(m, own, f, p.data);
       }
       if (light && !m.doubtful) await readLight(img, at, f, m, p);
       if (m.status === STATUS_UNSURE && m.inkPx >= WRITTEN_MIN_PX && !f.group &&
         (f.required || f.kind === "signature")) {
         let pens = penView;
-        if (at !== H) pens = noiseView(img, at, blank, p.data, number, true, f);
-        else if (penView === undefined) pens = penView = noiseView(img, H, blank, p.data, number, true);
+        if (at !== H) pens = noiseView(img, at, blank, p.data, number, "pen", f);
+        else if (penView === undefined) pens = penView = noiseView(img, H, blank, p.data, number, "pen");
         if (pens && penWritten(pens, f, p.data)) { m.status = STATUS_OK; m.pen = true; }
+      }
+      if (m.status === STATUS_UNSURE && f.kind !== "signature") {
+        const inks = at !== H ? noiseView(img, at, blank, p.data, number, "ink", f)
+          : (view = view || noiseView(img, H, blank, p.data, number));
+        const faint = at !== H ? noiseView(img, at, blank, p.data, number, "faint", f)
+          : (faintView = faintView || noiseView(img, H, blank, p.data, number, "faint"));
+        if (faintNoiseOnly(inks, faint, f, p.data)) m.status = STATUS_MISSING;
       }
       boxes[f.id] = m;
     }
@@ -846,6 +854,20 @@ function placed(img, H, blank, field, data) {
   const offset = findBox(region, blank.thin, blank, field.rect, data.place);
   return found(offset, data.place) && !inPlace(offset, data.place)
     ? { matrix: H, offset, place: data.place } : H;
+}
+
+// A text box left "niet zeker" that holds next to no ink against the paper's own brightness
+// (the noise view's marks: faint_factor of field_min_fraction of the box; a shade or a crease's
+// shadow is paper there) and whose faint marks the faint marks of the paper around explain, to
+// fewer than faint_letter_min_pixels: "ontbreekt", as the validator's rules faint-noise and
+// ink-none make such a box missing (its rule faint-letter leaves a light word to a person)
+function faintNoiseOnly(inks, faints, field, data) {
+  const ink = { status: STATUS_OK }, faint = { status: STATUS_OK };
+  beyondNoise(ink, inks, field, data);
+  beyondNoise(faint, faints, field, data);
+  return Boolean(ink.noise && faint.noise) &&
+    ink.noise.fraction < data.empty.faint_factor * data.written.field_min_fraction &&
+    faint.noise.writingPx < data.empty.faint_letter_min_pixels;
 }
 
 // A required box or the signature left "niet zeker" whose pen-coloured ink alone (a ballpoint's
@@ -906,11 +928,11 @@ function pixelBox(rect, k) {
     x1: Math.round((rect.x + rect.width) * k), y1: Math.round((rect.y + rect.height) * k) };
 }
 
-function noiseView(img, H, blank, data, number, pen = false, only = null) {
+function noiseView(img, H, blank, data, number, look = "ink", only = null) {
   // the part of the page the measured boxes (or only the one) and the paper around them cover;
-  // pen: its marks are the pen-coloured pixels only (formgen.check.ink.pen_coloured: a colour
-  // spread pen_chroma beyond the paper's, darker than the paper by faint_contrast), null on a
-  // grey copy
+  // its marks by look: "ink", darker than the paper by ink_contrast; "faint", by faint_contrast;
+  // "pen", the pen-coloured pixels only (formgen.check.ink.pen_coloured: a colour spread
+  // pen_chroma beyond the paper's, darker than the paper by faint_contrast), null on a grey copy
   const ink = data.ink, noise = data.noise, k = ink.dpi / 72;
   const fields = data.fields.filter((f) => f.page === number);
   const wanted = (only ? [only] : fields.filter((f) => f.required || f.group))
@@ -932,7 +954,7 @@ function noiseView(img, H, blank, data, number, pen = false, only = null) {
   }
   const printed = morph(print, w, h, 2 * ink.print_widen + 1, true); // the validator's print
   const marks = new Uint8Array(w * h);
-  if (pen) {
+  if (look === "pen") {
     const spread = sampleSpread(img, H, ox / k, oy / k, w, h, k);
     const paperSpread = percentile(spread.filter((v, o) => seen[o]), 0.5);
     let coloured = 0;
@@ -943,8 +965,9 @@ function noiseView(img, H, blank, data, number, pen = false, only = null) {
     }
     if (!coloured) return null;
   } else {
+    const level = look === "faint" ? ink.faint_contrast : ink.ink_contrast;
     for (let o = 0; o < marks.length; o++) {
-      marks[o] = seen[o] && !printed[o] && paper[o] - grey[o] > ink.ink_contrast ? 1 : 0;
+      marks[o] = seen[o] && !printed[o] && paper[o] - grey[o] > level ? 1 : 0;
     }
   }
   // straight thin lines (a fold, a low-ink line, a border a few px off) are neither
