@@ -1148,17 +1148,9 @@ async function guessPage(img, p, marks) {
   const form = p.data.form, number = scores[0].number;
   const token = { formId: form.id, version: form.version, page: number, count: form.page_count,
     prefilled: false, sealed: false, holder: null, guessed: true };
-  // a code no look reads where the marks place it: the copy is damaged there (a drum's bands,
-  // a fold), too much to call a text box written by its ink alone ("niet zeker"); the
-  // signature box has its own rule for bands, and an empty box stays empty
+  // measured as any page: a copy damaged where the code is (a drum's bands, a fold) has its
+  // boxes weighed against the noise around them and found where their borders lie
   const boxes = await measureBoxes(img, H, p, number);
-  for (const [id, m] of Object.entries(boxes)) {
-    const field = p.data.fields.find((f) => f.id === id);
-    if (m.status === STATUS_OK && field.kind !== "signature") {
-      m.status = STATUS_UNSURE;
-      m.doubtful = true;
-    }
-  }
   return { form: true, token, aligned: true, boxes, guessScores: scores };
 }
 
