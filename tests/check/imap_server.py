@@ -32,10 +32,18 @@ from formgen.check.inbox.connection import decode_utf7
 USER, PASSWORD = "klantenservice", "test-wachtwoord-1"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def free_ports(count: int) -> list[int]:
+    """count ports free on 127.0.0.1, all different: the sockets are held open together while
+    the ports are chosen (one at a time, the system may hand out the port it just took back,
+    and Dovecot refuses two listeners on one port)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [int(s.getsockname()[1]) for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 @dataclass
@@ -169,7 +177,7 @@ def start(timeout: float = 20.0) -> Dovecot:
                     "subjectAltName=IP:127.0.0.1,DNS:localhost"],
                    check=True, capture_output=True)
     (root / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}:{uid}:{gid}::{home}::\n")
-    imap_port, imaps_port = free_port(), free_port()
+    imap_port, imaps_port = free_ports(2)
     (root / "dovecot.conf").write_text(CONFIG.format(
         root=root, imap_port=imap_port, imaps_port=imaps_port, login_user=login_user,
         internal_user=internal_user, internal_group=internal_group, uid=uid, gid=gid))
