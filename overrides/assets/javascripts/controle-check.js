@@ -18,7 +18,7 @@
 
 import { labelPieces } from "./controle-pieces.js";
 import { morph } from "./controle-morph.js";
-import { findBox, found, inPlace, movedPoint } from "./controle-place.js";
+import { findBox, found as borderFound, inPlace, movedPoint } from "./controle-place.js";
 
 // Decisions of this check (the measures come from formulier.json): a box is written when this
 // many pixels (at the check's resolution) of ink in specks of at least min_component pixels
@@ -805,38 +805,36 @@ async function measureBoxes(img, H, p, number) {
   const blank = await timed("blank", () => blankPage(p, number));
   return timed("boxes", async () => {
     const boxes = {};
-    let view = null; // the page at the check's resolution: made once, where a box needs it
-    let penView; // its pen-coloured pixels (null: a grey copy), made where a box needs them
-    let faintView = null; // its marks as light as a pencil's, made where a box needs them
+    // the page's views at the check's resolution (its ink, its pen-coloured pixels: null on a
+    // grey copy, its marks as light as a pencil's), each made once, where a box needs it
+    const pageViews = new Map();
     for (const f of p.data.fields) {
       if (f.page !== number || !(f.required || f.group)) continue;
       // measured where its printed border was found, as the validator measures it; a moved
-      // box's noise and pen colour on a view of its own, moved with it
+      // box's noise and pen colour on views of its own, moved with it
       const at = placed(img, H, blank, f, p.data);
+      const views = at === H ? pageViews : new Map();
+      const viewOf = (look) => {
+        if (!views.has(look)) {
+          views.set(look, noiseView(img, at, blank, p.data, number, look, at === H ? undefined : f));
+        }
+        return views.get(look);
+      };
       const m = measureBox(img, at, blank, f, p.data);
       // where the paper just around the box holds ink (a band, bleed, grain: or the writing
       // that runs over the border), the noise around it is measured
       const light = lightAnswer(f, m);
       if ((m.status === STATUS_OK || light) && m.ringPx >= p.data.ink.min_component) {
-        const own = at === H ? (view = view || noiseView(img, H, blank, p.data, number))
-          : noiseView(img, at, blank, p.data, number, "ink", f);
-        beyondNoise(m, own, f, p.data);
+        beyondNoise(m, viewOf("ink"), f, p.data);
       }
       if (light && !m.doubtful) await readLight(img, at, f, m, p);
       if (m.status === STATUS_UNSURE && m.inkPx >= WRITTEN_MIN_PX && !f.group &&
         (f.required || f.kind === "signature")) {
-        let pens = penView;
-        if (at !== H) pens = noiseView(img, at, blank, p.data, number, "pen", f);
-        else if (penView === undefined) pens = penView = noiseView(img, H, blank, p.data, number, "pen");
+        const pens = viewOf("pen");
         if (pens && penWritten(pens, f, p.data)) { m.status = STATUS_OK; m.pen = true; }
       }
-      if (m.status === STATUS_UNSURE && f.kind !== "signature") {
-        const inks = at !== H ? noiseView(img, at, blank, p.data, number, "ink", f)
-          : (view = view || noiseView(img, H, blank, p.data, number));
-        const faint = at !== H ? noiseView(img, at, blank, p.data, number, "faint", f)
-          : (faintView = faintView || noiseView(img, H, blank, p.data, number, "faint"));
-        if (faintNoiseOnly(inks, faint, f, p.data)) m.status = STATUS_MISSING;
-      }
+      if (m.status === STATUS_UNSURE && f.kind !== "signature" &&
+        faintNoiseOnly(viewOf("ink"), viewOf("faint"), f, p.data)) m.status = STATUS_MISSING;
       boxes[f.id] = m;
     }
     return boxes;
@@ -852,7 +850,7 @@ function placed(img, H, blank, field, data) {
   const region = (x0, y0, w, h) => Uint8Array.from(sample(img, H, x0 / k, y0 / k, w, h, k),
     (v) => (Number.isNaN(v) ? 255 : Math.round(v)));
   const offset = findBox(region, blank.thin, blank, field.rect, data.place);
-  return found(offset, data.place) && !inPlace(offset, data.place)
+  return borderFound(offset, data.place) && !inPlace(offset, data.place)
     ? { matrix: H, offset, place: data.place } : H;
 }
 
