@@ -253,14 +253,17 @@ def spellings(given: str, surname: str) -> dict[str, str]:
 
 def relatives(given: str, surname: str) -> dict[str, tuple[str, str]]:
     """Competitors: the same surname with a common given name that is none of the holder's,
-    or with any initial but the holder's first: words -> (the name shown, kind)."""
+    or with any initial but the holder's first: words -> (the name shown, kind). A name
+    spelled as one of the holder's with a letter doubled or not (Mohamed, MOHAMMED) is the
+    same name to the recogniser (best_alignments reads a doubled letter once), no rival."""
     own = set(_words(given))
     first = next(iter(_words(given)), "")[:1]
     last = " ".join(_words(surname))
     out: dict[str, tuple[str, str]] = {}
     for name in COMMON_GIVEN_NAMES:
         folded = _letters_of(name)
-        if folded in own or any(o.startswith(folded) or folded.startswith(o) for o in own):
+        if folded in own or any(o.startswith(folded) or folded.startswith(o) or
+                                _single(o) == _single(folded) for o in own):
             continue
         out[folded + " " + last] = (f"{name} {surname}", "full")
     for letter in LETTERS.replace(first, ""):
