@@ -39,6 +39,7 @@ from formgen.check.identity.checks import (
     names_the_holder,
     read_printed_code,
     read_printed_name,
+    with_name_letters_read,
 )
 from formgen.check.identity.document import IdDocumentResult
 from formgen.check.identity.id_copy import keep_copy
@@ -168,6 +169,8 @@ def check_reader(reader: SubmissionReader, *, key: bytes | None, from_address: s
     _name_read_back(checks, findings, name)
     _id_number_read_back(checks, findings, template)
     found_id = id_search.found()
+    if found_id is not None:  # a given name's unread letters read from the MRZ row's image
+        found_id = (with_name_letters_read(found_id[0]), found_id[1])
     if found_id is not None and not (findings.verified and findings.holder) \
             and not findings.values.get("name"):
         name = _read_again(name, typed, found_id[0], findings, template)

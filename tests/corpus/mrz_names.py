@@ -28,7 +28,7 @@ from formgen.check.identity.mrz import UNKNOWN
 PAIRS = [("Lotte", "Lottes", "Postma"), ("Hendrik", "Hendrika", "de Vries"),
          ("Anne", "Anna", "Bakker"), ("Johanna", "Johannes", "Visser"),
          ("Gerrit", "Gerritje", "Smit"), ("Marieke", "Marijke", "Mulder")]
-DEGRADATIONS = ("photo", "jpeg", "dpi150")
+DEGRADATIONS = ("photo", "jpeg", "dpi150", "bw")
 GENERATORS = ("own", "external")
 
 
@@ -41,12 +41,17 @@ def _jpeg(image: np.ndarray, quality: int) -> np.ndarray:
 def id_image(gen: str, how: str, given: str, surname: str, seed: int) -> np.ndarray:
     """A page with an ID card of ``given`` ``surname``, degraded ``how``."""
     rng = random.Random(seed)
-    dpi = 150 if how == "dpi150" else 300 if gen == "own" else 200
+    dpi = 150 if how in ("dpi150", "bw") else 300 if gen == "own" else 200
     if gen == "own":
         kw = {"photo": {"rotate": rng.uniform(-4, 4), "blur": 1.0, "noise": 6.0},
-              "jpeg": {"jpeg_quality": 30}, "dpi150": {"noise": 3.0}}[how]
-        return I.id_card_page(dpi=dpi, surname=surname, given_names=given, seed=seed,
-                              **kw).image  # type: ignore[arg-type]
+              "jpeg": {"jpeg_quality": 30}, "dpi150": {"noise": 3.0},
+              "bw": {"noise": 3.0, "rotate": rng.uniform(-1, 1)}}[how]
+        image = I.id_card_page(dpi=dpi, surname=surname, given_names=given, seed=seed,
+                               **kw).image  # type: ignore[arg-type]
+        if how == "bw":  # a copier's black-and-white mode: one fixed threshold
+            image = np.where(image.mean(axis=2, keepdims=True) < 150, 0, 255).astype(np.uint8)
+            image = np.repeat(image, 3, axis=2) if image.shape[2] == 1 else image
+        return image
     person = E.make_person(rng)
     doc = E.id_document(person, dpi, rng, passport=rng.random() < 0.5, surname=surname,
                         given=given)
@@ -55,7 +60,7 @@ def id_image(gen: str, how: str, given: str, surname: str, seed: int) -> np.ndar
         return E.photograph(page, rng, turns=0)
     if how == "jpeg":
         return _jpeg(page, 25)
-    return E.scan(page, rng)
+    return E.scan(page, rng, bw=how == "bw")
 
 
 def read_id(gen: str, how: str, given: str, surname: str, seed: int) -> IdDocumentResult:
@@ -79,3 +84,19 @@ def misread(result: IdDocumentResult, letter: str = "S",
     lines = (*mrz.lines[:k], row, *mrz.lines[k + 1:])
     return replace(result, given_names=given,
                    mrz=replace(mrz, given_names=given, lines=lines))
+
+
+def unread(result: IdDocumentResult, places: list[int]) -> IdDocumentResult:
+    """The reading with the first given name's letters at ``places`` unread."""
+    mrz = result.mrz
+    assert mrz is not None
+    k = 2 if mrz.doc_type == "TD1" else 0
+    row = mrz.lines[k]
+    start = row.find("<<", 0 if k else 5) + 2
+    chars = list(row)
+    for i in places:
+        chars[start + i] = "?"
+    row = "".join(chars)
+    given = " ".join(w for w in row[start:].split("<") if w)
+    lines = (*mrz.lines[:k], row, *mrz.lines[k + 1:])
+    return replace(result, given_names=given, mrz=replace(mrz, given_names=given, lines=lines))

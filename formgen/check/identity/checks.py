@@ -28,6 +28,7 @@ from formgen.check.identity.name_score import (
     holds,
     mrz_holds,
     mrz_name_fit,
+    mrz_word_letters,
     other_name_ahead,
     score_name,
 )
@@ -471,6 +472,36 @@ def mrz_shows_name(result: IdDocumentResult, account_name: str) -> bool | None:
         return None
     fit = mrz_fit(result, account_name)
     return fit is not None and mrz_holds(fit)
+
+
+def with_name_letters_read(result: IdDocumentResult) -> IdDocumentResult:
+    """The document with the unread characters of its MRZ given names read from the image of
+    the name row where it shows one spelling clearly (name_score.mrz_word_letters and
+    mrz_holds, as the row is read against a name: a relative's BRAD read BRA? stays BRAD);
+    the document as it was elsewhere. The name has no check digit: its reader leaves a letter
+    its readings disagree on unread, and an unread given name cannot name the holder."""
+    mrz = result.mrz
+    if mrz is None or mrz.name_row is None or UNKNOWN not in mrz.given_names or \
+            result.given_names != mrz.given_names:
+        return result
+    index = 2 if mrz.doc_type == "TD1" else 0
+    row = mrz.lines[index]
+    separator = row.find("<<", 0 if mrz.doc_type == "TD1" else 5)
+    if separator < 0:
+        return result
+    chars = list(row)
+    for word in re.finditer(r"[^<]+", row[separator + 2:]):
+        start = separator + 2 + word.start()
+        fit = mrz_word_letters(mrz.name_row, mrz.name_edges, start, word.group())
+        if fit is not None and mrz_holds(fit[1]):
+            spelled = fit[0].ljust(len(word.group()), "<")
+            chars[start:start + len(spelled)] = spelled
+    read = "".join(chars)
+    if read == row:
+        return result
+    given = " ".join(w for w in read[separator + 2:].split("<") if w)
+    lines = (*mrz.lines[:index], read, *mrz.lines[index + 1:])
+    return replace(result, given_names=given, mrz=replace(mrz, given_names=given, lines=lines))
 
 
 def mrz_fit(result: IdDocumentResult, account_name: str) -> MrzNameFit | None:

@@ -12,6 +12,7 @@ pass for the holder's). Nothing read or scored here is logged.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -394,19 +395,12 @@ def _mrz_pattern(text: str) -> str:
     return out
 
 
-def mrz_name_fit(row: np.ndarray, edges: Sequence[int], start: int, given: Sequence[str],
-                 read_first: str) -> MrzNameFit | None:
-    """Score the cells of an MRZ name row (its image, ``edges``: the cells' borders) around
-    its first given name, which starts in cell ``start``, as printing the filler pair before
-    it, the holder's first given name (``given``: its MRZ spellings) and a filler after it,
-    against its rivals (see MrzNameFit; ``read_first``: that name as read, '?' unread). The
-    part is read as one short line (the recogniser drops letters of a whole row spaced this
-    wide). None without a name or cells to score."""
-    given = [g for g in given if g and all(ch in LETTERS for ch in g)]
-    read_first = "".join(ch if ch in LETTERS else "?" for ch in read_first)
-    longest = max((len(g) for g in given), default=0)
-    first, last = start - 2, start + longest + 3
-    if row.size == 0 or not longest or not read_first or first < 0 or len(edges) < 2:
+def _row_part(row: np.ndarray, edges: Sequence[int], first: int, last: int
+              ) -> np.ndarray | None:
+    """The cells ``first`` to ``last`` of an MRZ name row read as one short line (with a
+    quarter cell either side and paper around it: the recogniser drops letters of a whole row
+    spaced this wide): reduced log-probabilities over MRZ_LETTERS. None without such cells."""
+    if row.size == 0 or first < 0 or len(edges) < 2:
         return None
     last = min(last, len(edges) - 1)
     pitch = (edges[-1] - edges[0]) / (len(edges) - 1)
@@ -419,7 +413,62 @@ def mrz_name_fit(row: np.ndarray, edges: Sequence[int], start: int, given: Seque
     paper = float(np.percentile(part, 90))
     probs, chars = ocr.char_probs(cv2.copyMakeBorder(part, pad, pad, pad, pad,
                                                      cv2.BORDER_CONSTANT, value=paper))
-    log_probs = reduced_log_probs(probs, chars, MRZ_LETTERS)
+    return reduced_log_probs(probs, chars, MRZ_LETTERS)
+
+
+MAX_UNREAD_LETTERS = 2  # unread characters of one MRZ name word read again (27^2 spellings)
+
+
+def mrz_word_letters(row: np.ndarray, edges: Sequence[int], start: int, word: str
+                     ) -> tuple[str, MrzNameFit] | None:
+    """An MRZ name word read with unread characters ('?', at most MAX_UNREAD_LETTERS) as the
+    image of its row shows it: every spelling with a letter in each unread place (a filler too
+    in the places that end the word: the name may be shorter) scored against the cells around
+    the word (``start``: its first cell, after a filler), the best spelling against the next
+    best as rival (MrzNameFit: ``mrz_holds`` says whether the row shows it). None without an
+    unread character, with more, or without cells to score."""
+    unread = [i for i, ch in enumerate(word) if ch == "?"]
+    if not unread or len(unread) > MAX_UNREAD_LETTERS or \
+            any(ch not in LETTERS + "?" for ch in word):
+        return None
+    log_probs = _row_part(row, edges, start - 1, start + len(word) + 2)
+    if log_probs is None:
+        return None
+    known_end = max((i for i, ch in enumerate(word) if ch != "?"), default=-1)
+    places = [LETTERS + ("<" if i > known_end else "") for i in unread]
+    spellings = []
+    for letters in itertools.product(*places):
+        chars = list(word)
+        for i, ch in zip(unread, letters, strict=True):
+            chars[i] = ch
+        spelled = "".join(chars)
+        if "<" not in spelled.rstrip("<"):  # fillers only at the end
+            spellings.append(spelled)
+    targets = [f"*<{w}<*" for w in spellings]
+    scores = best_alignments(log_probs, targets, MRZ_LETTERS)
+    order = np.argsort(scores)[::-1]
+    best, rival = int(order[0]), int(order[1])
+    return spellings[best].rstrip("<"), MrzNameFit(
+        holder=float(scores[best]), rival=float(scores[rival]), free=free_reading(log_probs),
+        letters=len(targets[best].replace("*", "")))
+
+
+def mrz_name_fit(row: np.ndarray, edges: Sequence[int], start: int, given: Sequence[str],
+                 read_first: str) -> MrzNameFit | None:
+    """Score the cells of an MRZ name row (its image, ``edges``: the cells' borders) around
+    its first given name, which starts in cell ``start``, as printing the filler pair before
+    it, the holder's first given name (``given``: its MRZ spellings) and a filler after it,
+    against its rivals (see MrzNameFit; ``read_first``: that name as read, '?' unread). The
+    part is read as one short line (the recogniser drops letters of a whole row spaced this
+    wide). None without a name or cells to score."""
+    given = [g for g in given if g and all(ch in LETTERS for ch in g)]
+    read_first = "".join(ch if ch in LETTERS else "?" for ch in read_first)
+    longest = max((len(g) for g in given), default=0)
+    if not longest or not read_first:
+        return None
+    log_probs = _row_part(row, edges, start - 2, start + longest + 3)
+    if log_probs is None:
+        return None
     own = [f"*<<{g}<*" for g in given]
     # the text read is a rival where it is another name (read as the holder's name with
     # unread characters after it, the letter rivals stand for it)
