@@ -31,6 +31,7 @@ from formgen.check.identity.geometry import (
     straighten,
 )
 from formgen.check.identity.locate import REGION_SIDE, ink_region
+from formgen.check.identity.mrz_zone import mrz_like
 from formgen.check.identity.ocr import OcrLine
 
 WORK_MAX_SIDE = 1280  # longest side of the page copy used for text detection
@@ -230,9 +231,30 @@ def read_page(image: np.ndarray, *, locate: bool = True) -> PageRead:
         boxes = sort_boxes(rotate_boxes_180(boxes, work.shape[1], work.shape[0]))
 
     boxes = _within_budget([b for b in boxes if min(box_size(b)) >= 4])
-    # the MRZ candidates first; the other lines only when a check needs them
-    zone = _mrz_zone(boxes)
-    first = [b for b in boxes if zone(b)]
-    rest = [b for b in boxes if not zone(b)]
-    return PageRead(rotate(page, rotation), scale, _recognised(work, first),
+    lines, rest = _zone_read(work, boxes)
+    if 0 < len(lines) <= ZONE_MAX_LINES and not any(mrz_like(line.text) for line in lines):
+        # the angle classifier's votes on an MRZ left alone (a copy that blackened the rest of
+        # the document) are few and weak: its letters look much alike either way up. Read the
+        # other way up too, and keep that where only it reads as an MRZ
+        other = rotate(work, 180)
+        turned = sort_boxes(rotate_boxes_180(boxes, other.shape[1], other.shape[0]))
+        other_lines, other_rest = _zone_read(other, turned)
+        if any(mrz_like(line.text) for line in other_lines):
+            rotation = (rotation + 180) % 360
+            work, lines, rest = other, other_lines, other_rest
+    return PageRead(rotate(page, rotation), scale, lines,
                      rotation, located is not None, work, rest)  # rotation: of 90s
+
+
+# lines of an MRZ zone read the other way up when they hold no MRZ: two or three rows, each
+# split in two by the detector at most (a page of text has more lines stacked alike)
+ZONE_MAX_LINES = 6
+
+
+def _zone_read(work: np.ndarray, boxes: list[np.ndarray]
+               ) -> tuple[list[OcrLine], list[np.ndarray]]:
+    """The lines of the MRZ zone recognised, and the boxes of the other lines (recognised only
+    when a check needs them)."""
+    zone = _mrz_zone(boxes)
+    return (_recognised(work, [b for b in boxes if zone(b)]),
+            [b for b in boxes if not zone(b)])
