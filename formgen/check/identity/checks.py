@@ -20,7 +20,7 @@ from formgen.check.identity.given_names import (
     compare_given_names,
     first_given_spellings,
 )
-from formgen.check.identity.mrz import UNKNOWN, icao_name, surname_matches
+from formgen.check.identity.mrz import UNKNOWN, MrzResult, icao_name, surname_matches
 from formgen.check.identity.name_score import (
     OTHER_NAME_MIN_AHEAD,
     MrzNameFit,
@@ -484,14 +484,13 @@ def with_name_letters_read(result: IdDocumentResult) -> IdDocumentResult:
     if mrz is None or mrz.name_row is None or UNKNOWN not in mrz.given_names or \
             result.given_names != mrz.given_names:
         return result
-    index = 2 if mrz.doc_type == "TD1" else 0
-    row = mrz.lines[index]
-    separator = row.find("<<", 0 if mrz.doc_type == "TD1" else 5)
-    if separator < 0:
+    found = _given_names_start(mrz)
+    if found is None:
         return result
+    index, row, given_start = found
     chars = list(row)
-    for word in re.finditer(r"[^<]+", row[separator + 2:]):
-        start = separator + 2 + word.start()
+    for word in re.finditer(r"[^<]+", row[given_start:]):
+        start = given_start + word.start()
         fit = mrz_word_letters(mrz.name_row, mrz.name_edges, start, word.group())
         if fit is not None and mrz_holds(fit[1]):
             spelled = fit[0].ljust(len(word.group()), "<")
@@ -499,9 +498,18 @@ def with_name_letters_read(result: IdDocumentResult) -> IdDocumentResult:
     read = "".join(chars)
     if read == row:
         return result
-    given = " ".join(w for w in read[separator + 2:].split("<") if w)
+    given = " ".join(w for w in read[given_start:].split("<") if w)
     lines = (*mrz.lines[:index], read, *mrz.lines[index + 1:])
     return replace(result, given_names=given, mrz=replace(mrz, given_names=given, lines=lines))
+
+
+def _given_names_start(mrz: MrzResult) -> tuple[int, str, int] | None:
+    """The MRZ's name row (its index in the lines, its text) and the cell where its given
+    names start, after the filler pair that ends the surname; None without that pair."""
+    index = 2 if mrz.doc_type == "TD1" else 0
+    row = mrz.lines[index]
+    separator = row.find("<<", 0 if mrz.doc_type == "TD1" else 5)
+    return None if separator < 0 else (index, row, separator + 2)
 
 
 def mrz_fit(result: IdDocumentResult, account_name: str) -> MrzNameFit | None:
@@ -510,11 +518,10 @@ def mrz_fit(result: IdDocumentResult, account_name: str) -> MrzNameFit | None:
     mrz = result.mrz
     if mrz is None or mrz.name_row is None:
         return None
-    row = mrz.lines[2 if mrz.doc_type == "TD1" else 0]
-    separator = row.find("<<", 0 if mrz.doc_type == "TD1" else 5)
-    if separator < 0:
+    found = _given_names_start(mrz)
+    if found is None:
         return None
-    start = separator + 2
+    _, row, start = found
     spellings = first_given_spellings(account_name, mrz.surname.replace("<", " "))
     return mrz_name_fit(mrz.name_row, mrz.name_edges, start, sorted(spellings),
                         row[start:].split("<")[0])
