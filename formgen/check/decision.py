@@ -308,6 +308,9 @@ RULES: dict[str, Rule] = {
     "id-holder-mrz-image": Rule(Status.OK, (),
                                 "de naam komt overeen met het formulier (de MRZ is naast de "
                                 "naam slecht gelezen; het beeld van de regel toont de naam)"),
+    "id-holder-face": Rule(Status.OK, (), "de naam komt overeen met het formulier (de voornaam "
+                           "in de MRZ is niet zeker gelezen; de voorkant van het document toont "
+                           "de naam)"),
     "id-given-unread": Rule(Status.REVIEW, (), "de voornaam in de MRZ is niet helemaal leesbaar "
                             "en kan langer zijn dan die op het formulier: is dit het "
                             "identiteitsbewijs van een familielid? Vergelijk de namen"),
@@ -1040,7 +1043,7 @@ def decide_group(statuses: list[Status], corrected: bool) -> tuple[Status, str]:
 
 
 def id_name_rule(*, surname_read: bool, shown: bool, near: bool, mrz_image: bool | None,
-                 from_request: bool,
+                 face: bool | None, from_request: bool,
                  name_read: bool, surname_fits: bool, given: GivenNames, typed: bool,
                  far: bool) -> str:
     """The rule that decides id_name: the identity document's holder against the name on the
@@ -1063,9 +1066,16 @@ def id_name_rule(*, surname_read: bool, shown: bool, near: bool, mrz_image: bool
     reading is ``near``, or ``shown`` with unread characters right after the given name,
     whether the image of the name row shows the form's first given name ended there
     (identity.checks.mrz_shows_name; None: not looked at). A near reading it shows is a
-    misread; a shown one it does not show may be a relative's longer name cut short."""
+    misread; a shown one it does not show may be a relative's longer name cut short.
+    ``face``: where the surname fits and the MRZ leaves the given name in doubt (near and not
+    shown by the row's image, shown but perhaps cut short, or holding unread characters),
+    whether the document's face shows the surname and the form's first given name as a whole
+    word (identity.face.shows_name: a relative's face shows the relative's name; None: not
+    looked at). The face is printed larger than the MRZ: what it shows is the holder's name."""
     if not surname_read:
         return "id-surname-unread"
+    if face:
+        return "id-holder-face"
     if shown and mrz_image is False:
         return "id-given-unread"
     if shown:

@@ -11,6 +11,8 @@ benchmarks/bench_mrz_letters.py.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from corpus import mrz_names as M
 
@@ -42,7 +44,8 @@ def test_a_holders_given_name_with_unread_letters_is_read_from_the_row(
     assert _first(holder) == "BRAM"
     assert _first(with_name_letters_read(M.unread(holder, [3]))) == "BRAM"  # BRA?
     doubtful = M.unread(holder, [1, 2])  # B??M: two letters apart from the form's Bram
-    assert _handwritten(doubtful, "Bram Peters") is Status.REVIEW
+    # the MRZ alone (identity.face would read the name on the document's face)
+    assert _handwritten(replace(doubtful, face=None), "Bram Peters") is Status.REVIEW
     again = with_name_letters_read(doubtful)
     assert _first(again) == "BRAM"
     assert _handwritten(again, "Bram Peters") is Status.OK

@@ -100,3 +100,18 @@ def unread(result: IdDocumentResult, places: list[int]) -> IdDocumentResult:
     given = " ".join(w for w in row[start:].split("<") if w)
     lines = (*mrz.lines[:k], row, *mrz.lines[k + 1:])
     return replace(result, given_names=given, mrz=replace(mrz, given_names=given, lines=lines))
+
+
+def respelled(result: IdDocumentResult, first: str) -> IdDocumentResult:
+    """The reading with the first given name read as ``first`` (NOHAMMED for MOHAMMED: a letter
+    a coarse copy leaves like another), the rest of the row as read."""
+    mrz = result.mrz
+    assert mrz is not None
+    k = 2 if mrz.doc_type == "TD1" else 0
+    row = mrz.lines[k]
+    start = row.find("<<", 0 if k else 5) + 2
+    words = row[start:].split("<")
+    row = (row[:start] + "<".join([first, *words[1:]]) + "<" * len(row))[:len(row)]
+    given = " ".join(w for w in row[start:].split("<") if w)
+    lines = (*mrz.lines[:k], row, *mrz.lines[k + 1:])
+    return replace(result, given_names=given, mrz=replace(mrz, given_names=given, lines=lines))

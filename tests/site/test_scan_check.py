@@ -44,16 +44,32 @@ def unsigned(tmp_path_factory: pytest.TempPathFactory, key: bytes) -> list[Path]
                  signature="no")
 
 
+@pytest.fixture(scope="module")
+def _shared(browser) -> Iterator[dict[str, tuple]]:
+    """The module's one shared page (see form_page), opened on first use."""
+    opened: dict[str, tuple] = {}
+    yield opened
+    for ctx, _, _ in opened.values():
+        ctx.close()
+
+
 @pytest.fixture()
-def form_page(browser, site_url):
+def form_page(browser, site_url, _shared):
     contexts = []
 
-    def open_page(viewport=None, refuse: str | None = None):
-        """A fresh context on the form page; refuse: a URL pattern the browser cannot load
-        (a browser that will not start a worker or run WebAssembly)."""
+    def open_page(viewport=None, refuse: str | None = None, fresh: bool = False):
+        """The form page and the requests its context made. A test that needs nothing of a
+        fresh page (not its first use, its worker starting, its viewport, a refused file) gets
+        the module's shared page: a customer checking again on the same page, each check
+        starting from nothing (controle.js empties the findings), and the check's parts not
+        loaded again (about 3 s a page on two cores). Otherwise a fresh context; refuse: a
+        URL pattern the browser cannot load (a browser that will not start a worker or run
+        WebAssembly)."""
+        shared = viewport is None and refuse is None and not fresh
+        if shared and "page" in _shared:
+            return _shared["page"][1:]
         ctx = browser.new_context(viewport=viewport or {"width": 1280, "height": 900},
                                   locale="nl-NL")
-        contexts.append(ctx)
         if refuse:
             ctx.route(refuse, lambda route: route.abort())
         requests: list[str] = []
@@ -61,6 +77,10 @@ def form_page(browser, site_url):
         pg = ctx.new_page()
         pg.set_default_timeout(60_000)
         pg.goto(site_url + FORM_PAGE, wait_until="networkidle")
+        if shared:
+            _shared["page"] = (ctx, pg, requests)
+        else:
+            contexts.append(ctx)
         return pg, requests
 
     yield open_page
@@ -91,7 +111,7 @@ FIRST_USE_BUDGET = 15_000_000
 
 
 def test_signed_scan_is_found_complete(form_page, built_site, site_url, signed) -> None:
-    pg, requests = form_page()
+    pg, requests = form_page(fresh=True)
     before = len(requests)
     items = _check(pg, signed)
     first_use = {urlsplit(u).path for u in requests[before:]}
@@ -134,7 +154,7 @@ def test_id_with_visible_bsn_is_read_and_named(form_page, tmp_path, key, passpor
     name of the form's holder in it, and says the BSN must be covered."""
     files = _case(tmp_path, key, seed, prefilled=True, dpi=200,
                   id_kw={"masked": False, "passport": passport})
-    pg, _ = form_page()
+    pg, _ = form_page(fresh=True)
     workers: list[str] = []
     pg.on("worker", lambda w: workers.append(w.url))
     items = _check(pg, files)
@@ -635,7 +655,7 @@ def test_the_recogniser_is_loaded_once_for_light_values_and_an_id(form_page, tmp
     files.append(tmp_path / "legitimatie.jpg")
     card.convert("RGB").save(files[-1], quality=88)
     for refuse in (None, "**/controle-mrz-worker.js"):
-        pg, requests = form_page(refuse=refuse)
+        pg, requests = form_page(refuse=refuse, fresh=True)
         items = _check(pg, files)
         required = {k: v for k, v in items.items() if k.startswith("field:")}
         assert required == {k: "unsure" if k in LIGHT_REVIEWED[seed] else "ok"
@@ -908,7 +928,7 @@ def test_missing_page_is_named(form_page, signed) -> None:
 def test_nothing_of_the_check_loads_before_use(form_page, site_url) -> None:
     """The page itself stays light: only the small controle.js; the check's parts (pdf.js,
     the QR reader, the marks, the form's data) come when the customer picks a file."""
-    _, requests = form_page()
+    _, requests = form_page(fresh=True)
     paths = [urlsplit(u).path for u in requests]
     assert any(p.endswith("/controle.js") for p in paths), paths
     heavy = [p for p in paths if p.endswith("controle-check.js") or "/controle/" in p
@@ -917,7 +937,7 @@ def test_nothing_of_the_check_loads_before_use(form_page, site_url) -> None:
 
 
 def test_csp_allows_connections_to_the_site_only(form_page, site_url) -> None:
-    pg, _ = form_page()
+    pg, _ = form_page(fresh=True)
     csp = pg.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content")
     directives = {d.split()[0]: d.split()[1:] for d in csp.split(";") if d.strip()}
     assert directives["connect-src"] in (["'self'"], ["'none'"]), csp

@@ -14,6 +14,7 @@ import numpy as np
 from formgen.check.decision import RULES, id_name_rule
 from formgen.check.identity import ocr
 from formgen.check.identity.document import IdDocumentResult, analyse_id_page
+from formgen.check.identity.face import shows_name
 from formgen.check.identity.given_names import (
     GivenNames,
     closest_given_name,
@@ -451,8 +452,12 @@ def _name(result: IdDocumentResult, account_name: str | None, typed: bool, where
     image = None
     if account_name and (near or shown and _unread_after(result, account_name)):
         image = mrz_shows_name(result, account_name)
+    face = None
+    if account_name and fits and (near and not image or shown and image is False
+                                  or not shown and _given_unread(result)):
+        face = shows_name(result.face, surname, first_given_spellings(account_name, surname))
     rule = id_name_rule(
-        surname_read=bool(surname), shown=shown, near=near, mrz_image=image,
+        surname_read=bool(surname), shown=shown, near=near, mrz_image=image, face=face,
         from_request=from_request, name_read=bool(account_name),
         surname_fits=fits, given=given, typed=typed,
         far=fits and closest_given_name(account_name or "", surname, result.given_names)
@@ -525,6 +530,11 @@ def mrz_fit(result: IdDocumentResult, account_name: str) -> MrzNameFit | None:
     spellings = first_given_spellings(account_name, mrz.surname.replace("<", " "))
     return mrz_name_fit(mrz.name_row, mrz.name_edges, start, sorted(spellings),
                         row[start:].split("<")[0])
+
+
+def _given_unread(result: IdDocumentResult) -> bool:
+    """The MRZ's given names hold characters its reader could not read."""
+    return result.mrz is not None and UNKNOWN in result.mrz.given_names
 
 
 def _unread_after(result: IdDocumentResult, account_name: str) -> bool:

@@ -14,7 +14,9 @@
    :mod:`~formgen.check.identity.copy_clean`);
 4. the rest of the page (names, BSN, keywords) is recognised only when a check needs it: no
    valid MRZ; or an MRZ that hides the BSN (is it printed in the clear elsewhere?), and then
-   only the lines wide enough to hold a nine-digit number, until one holds a BSN.
+   only the lines wide enough to hold a nine-digit number, until one holds a BSN; or the name
+   on the document's face where the MRZ leaves the given name in doubt (the page read is kept
+   for that in ``IdDocumentResult.face``, :mod:`~formgen.check.identity.face`).
 
 Identity documents are personal data: nothing here logs, prints or writes the page or what was
 read from it; it only lands in the returned :class:`IdDocumentResult` (whose ``repr`` leaves the
@@ -33,7 +35,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from formgen.check.identity import fold, ocr, stipple
+from formgen.check.identity import face, fold, ocr, stipple
 from formgen.check.identity.copy_clean import clean_copy
 from formgen.check.identity.geometry import resized
 from formgen.check.identity.mrz import MrzResult, text_has_bsn
@@ -80,6 +82,8 @@ class IdDocumentResult:
     surname: str | None = field(default=None, repr=False)  # words separated by spaces
     given_names: str | None = field(default=None, repr=False)
     mrz: MrzResult | None = field(default=None, repr=False)
+    # the page read that found the MRZ, its other lines left unread (identity.face)
+    face: PageRead | None = field(default=None, repr=False, compare=False)
 
 
 def _keywords_found(lines: Sequence[OcrLine]) -> bool:
@@ -290,4 +294,5 @@ def analyse_id_page(image: np.ndarray, *, today: dt.date | None = None) -> IdDoc
         surname=result.surname.replace("<", " "),
         given_names=result.given_names,
         mrz=result,
+        face=face.kept(read),
     )
