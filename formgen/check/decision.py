@@ -915,8 +915,8 @@ def decide_box(m: BoxMeasures, *, typed: bool, printed_by_us: bool, digital: boo
         decision.apply("band-stretch")
     if typed and decision.status is not Status.OK:
         decision.apply("typed")
-    if decision.status is Status.REVIEW and printed_by_us:
-        decision.apply("printed-by-us")
+    if decision.status is not Status.OK and printed_by_us:
+        decision.apply("printed-by-us")  # our print is there; noise over it may hide it
     if decision.status is Status.OK and not typed and not digital:
         _by_hand(decision, m)
     if m.signature and digital:
