@@ -1,13 +1,17 @@
-"""Complete submissions on black-and-white copies: the external generator's tune-side families.
+"""Complete submissions on bad copies: the external generator's tune-side families.
 
-    python benchmarks/bench_bw_copies.py [--family breip_bw|bw150] [--n 40] [--seed 2801]
+    python benchmarks/bench_bw_copies.py [--family breip_bw|bw150|drum_letterpress|
+                                          drum_shadow|lowink150] [--n 40] [--seed 2801]
                                          [--jobs 2] [--corpus DIR]
 
-Fresh draws (``--seed``; neither half of benchmarks/bench_external.py's corpus) of two
-families of complete submissions the report half missed as a class (issue 27):
-``breip_bw``, a blank form written in Breip, copied in black and white at 150-300 dpi;
-``bw150``, any form at 150 dpi in black and white. Prints the verdicts, how many complete ones
-were judged right (bench_external's rule), and the checks that were not ok, counted.
+Fresh draws (``--seed``; neither half of benchmarks/bench_external.py's corpus) of families
+of complete submissions the report half missed as a class (issue 27): ``breip_bw``, a blank
+form written in Breip, copied in black and white at 150-300 dpi; ``bw150``, any form at 150
+dpi in black and white; and, from session 29, the other classes session 27 listed:
+``drum_letterpress`` (a dirty drum's bands and a faded print), ``drum_shadow`` (bands under a
+cast shadow), ``lowink150`` (lines of print left out, 150 dpi). Prints the verdicts, how many
+complete ones were judged right (bench_external's rule), and the checks that were not ok,
+counted.
 """
 
 from __future__ import annotations
@@ -43,7 +47,30 @@ def r_bw150(d: E.Draw, root: Path) -> E.Result:
     return _complete(d, root, pp, E._scanned(d, pp, noise=d.rng.random() < 0.6, bw=True))
 
 
-FAMILIES = {"breip_bw": r_breip_bw, "bw150": r_bw150}
+def r_drum_letterpress(d: E.Draw, root: Path) -> E.Result:
+    """Complete: a copy with a dirty drum's bands and a faded print, both (session 29)."""
+    pp = E.paper(d, dpi=d.dpi())
+    pp.form_pages = E._noise(d, pp.form_pages, count=(2, 2), ops=("DirtyDrum", "Letterpress"))
+    return _complete(d, root, pp, E._scanned(d, pp, noise=False))
+
+
+def r_drum_shadow(d: E.Draw, root: Path) -> E.Result:
+    """Complete: a copy with a dirty drum's bands under a cast shadow (session 29)."""
+    pp = E.paper(d, dpi=d.dpi())
+    pp.form_pages = E._noise(d, pp.form_pages, count=(2, 2), ops=("DirtyDrum", "ShadowCast"))
+    return _complete(d, root, pp, E._scanned(d, pp, noise=False))
+
+
+def r_lowink150(d: E.Draw, root: Path) -> E.Result:
+    """Complete: a printer short of ink (lines left out) at 150 dpi (session 29)."""
+    pp = E.paper(d, dpi=150)
+    d.tags.append("150dpi")
+    pp.form_pages = E._noise(d, pp.form_pages, count=(1, 1), ops=("LowInkLines",))
+    return _complete(d, root, pp, E._scanned(d, pp, noise=False))
+
+
+FAMILIES = {"breip_bw": r_breip_bw, "bw150": r_bw150, "drum_letterpress": r_drum_letterpress,
+            "drum_shadow": r_drum_shadow, "lowink150": r_lowink150}
 
 
 def main() -> None:
