@@ -1,17 +1,18 @@
 """Complete submissions on bad copies: the external generator's tune-side families.
 
-    python benchmarks/bench_bw_copies.py [--family breip_bw|bw150|drum_letterpress|
-                                          drum_shadow|lowink150] [--n 40] [--seed 2801]
-                                         [--jobs 2] [--corpus DIR]
+    python benchmarks/bench_bw_copies.py [--family breip_bw|breip_inkbleed|bw150|
+                                          drum_letterpress|drum_shadow|lowink150] [--n 40]
+                                         [--seed 2801] [--jobs 2] [--corpus DIR]
 
 Fresh draws (``--seed``; neither half of benchmarks/bench_external.py's corpus) of families
 of complete submissions the report half missed as a class (issue 27): ``breip_bw``, a blank
 form written in Breip, copied in black and white at 150-300 dpi; ``bw150``, any form at 150
 dpi in black and white; and, from session 29, the other classes session 27 listed:
 ``drum_letterpress`` (a dirty drum's bands and a faded print), ``drum_shadow`` (bands under a
-cast shadow), ``lowink150`` (lines of print left out, 150 dpi). Prints the verdicts, how many
-complete ones were judged right (bench_external's rule), and the checks that were not ok,
-counted.
+cast shadow), ``lowink150`` (lines of print left out, 150 dpi); from session 30,
+``breip_inkbleed`` (Breip on a blank form, bled and/or short of ink, black and white). Prints
+the verdicts, how many complete ones were judged right (bench_external's rule), and the checks
+that were not ok, counted.
 """
 
 from __future__ import annotations
@@ -38,6 +39,13 @@ def r_breip_bw(d: E.Draw, root: Path) -> E.Result:
     """Complete: a blank form written in Breip, copied in black and white."""
     pp = E.paper(d, dpi=d.dpi((150, 200, 200, 300)), prefilled=False, font=E.HANDWRITING["breip"])
     return _complete(d, root, pp, E._scanned(d, pp, noise=d.rng.random() < 0.6, bw=True))
+
+def r_breip_inkbleed(d: E.Draw, root: Path) -> E.Result:
+    """Complete: a blank form in Breip, bled and/or short of ink, in black and white (session
+    30)."""
+    pp = E.paper(d, dpi=d.dpi((150, 200, 300)), prefilled=False, font=E.HANDWRITING["breip"])
+    pp.form_pages = E._noise(d, pp.form_pages, count=(1, 2), ops=("InkBleed", "LowInkLines"))
+    return _complete(d, root, pp, E._scanned(d, pp, noise=False, bw=True))
 
 
 def r_bw150(d: E.Draw, root: Path) -> E.Result:
@@ -69,8 +77,9 @@ def r_lowink150(d: E.Draw, root: Path) -> E.Result:
     return _complete(d, root, pp, E._scanned(d, pp, noise=False))
 
 
-FAMILIES = {"breip_bw": r_breip_bw, "bw150": r_bw150, "drum_letterpress": r_drum_letterpress,
-            "drum_shadow": r_drum_shadow, "lowink150": r_lowink150}
+FAMILIES = {"breip_bw": r_breip_bw, "breip_inkbleed": r_breip_inkbleed, "bw150": r_bw150,
+            "drum_letterpress": r_drum_letterpress, "drum_shadow": r_drum_shadow,
+            "lowink150": r_lowink150}
 
 
 def main() -> None:

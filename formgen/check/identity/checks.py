@@ -14,7 +14,7 @@ import numpy as np
 from formgen.check.decision import RULES, id_name_rule
 from formgen.check.identity import ocr
 from formgen.check.identity.document import IdDocumentResult, analyse_id_page
-from formgen.check.identity.face import shows_name
+from formgen.check.identity.face import given_names_on_face, shows_name
 from formgen.check.identity.given_names import (
     GivenNames,
     closest_given_name,
@@ -296,8 +296,12 @@ def holder_in_box(name_crop: np.ndarray | None, result: IdDocumentResult) -> str
     if not result.surname or not result.given_names:
         return None
     given = result.given_names.replace("<", " ")
-    score = name_in_box(name_crop, given, result.surname)
-    return f"{given} {result.surname}" if score is not None and holds(score) else None
+    # where the MRZ left the first given name partly unread, the face's spelling of it
+    for name in given_names_on_face(result.face, given, result.surname) or [given]:
+        score = name_in_box(name_crop, name, result.surname)
+        if score is not None and holds(score):
+            return f"{name} {result.surname}"
+    return None
 
 
 def misread_holder(name_crop: np.ndarray | None, reading: str,

@@ -15,12 +15,13 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from formgen.check.identity.mrz import icao_name
+from formgen.check.identity.mrz import UNKNOWN, icao_name
 from formgen.check.identity.mrz_zone import mrz_like
 from formgen.check.identity.page_read import PageRead, read_rest
 
 _NO_PAGE = np.zeros((0, 0, 3), np.uint8)
 _WORDS = re.compile(r"[^A-Z]+")
+MIN_READ_LETTERS = 2  # letters of a given name the MRZ read that a face word must agree with
 
 
 def kept(read: PageRead) -> PageRead:
@@ -49,3 +50,26 @@ def shows_name(read: PageRead | None, surname: str, given_spellings: Iterable[st
     return bool(surname_words and spellings) \
         and any(surname_words <= words for words in lines) \
         and any(spellings & words for words in lines)
+
+
+def given_names_on_face(read: PageRead | None, mrz_given: str, surname: str) -> list[str]:
+    """The words of the face that may be the first given name the MRZ left partly unread
+    ("JOOST" for "JO???", "JO?ST" or "JO?" with the rest read as fillers, "WOUTER" for
+    "?OUTER"): they run past its first unread character and agree with every letter it read
+    within their length, at least MIN_READ_LETTERS of them (fillers misread as letters further
+    on are not compared). Labels may fit too; a caller keeps a word only where the form's name
+    box shows it (name_score)."""
+    first = (mrz_given.split() or [""])[0]
+    if read is None or UNKNOWN not in first:
+        return []
+    unread = first.index(UNKNOWN)
+    surname_words = {w for w in _WORDS.split(icao_name(surname)) if w}
+    found: list[str] = []
+    for words in face_words(read):
+        for word in words:
+            letters = [(w, c) for w, c in zip(word, first, strict=False) if c.isalpha()]
+            if len(word) > unread and len(letters) >= MIN_READ_LETTERS \
+                    and all(w == c for w, c in letters) \
+                    and word not in surname_words and word not in found:
+                found.append(word)
+    return found
