@@ -2,7 +2,7 @@
 
     python benchmarks/bench_bands.py [--seeds 110 130] [--generator external families]
                                      [--effects bands drum lowink] [--jobs 1] [--list]
-                                     [--border]
+                                     [--border] [--centred BOX [--sparse S]]
 
 Page 2 of a submission, its signer's name, place, date and signature each written by hand or
 left empty (about a third empty), then dirtied, from both corpus generators:
@@ -13,6 +13,10 @@ left empty (about a third empty), then dirtied, from both corpus generators:
 - families (``tests/corpus/families.py``: other hands letter by letter, the spline signature
   model, its flatbed scanner) with its own worn drum: ``families.drum_stipple`` (mottled
   toner bands across the page, two on the signature block) for every effect.
+
+``--centred BOX`` (families only, session 30): every box written and signed, one band along
+the middle of BOX (the writing on the band; ``--sparse``: fewer clumps, see
+``families.drum_stipple``) and one elsewhere on the page.
 
 Prints per generator and effect how the written boxes and the empty boxes were judged
 (ok / review / missing), then every box judged otherwise than it should (a written box not
@@ -45,6 +49,7 @@ from formgen.form.template import get_template  # noqa: E402
 EFFECTS = {"bands": ("BadPhotoCopy", "DirtyDrum"), "drum": ("DirtyDrum",),
            "lowink": ("LowInkLines",)}
 Case = tuple[str, str, int]
+CENTRED_PREFIX = "centred:"  # a families effect: centred:BOX:SPARSE
 
 
 def page(case: Case) -> tuple[np.ndarray, int, set[str]]:
@@ -52,6 +57,9 @@ def page(case: Case) -> tuple[np.ndarray, int, set[str]]:
     (external), or the signature, the place or the date (families), drawn apart from the page
     so that a seed's page with all boxes written is the page of the test's family."""
     generator, effect, seed = case
+    if effect.startswith(CENTRED_PREFIX):
+        _, box, sparse = effect.split(":")
+        return B.families_band_on(seed, box, float(sparse))
     if generator == "families":
         return B.families_draw(seed, border=effect == "border")
     rng = random.Random(f"empty-{seed}")
@@ -87,10 +95,16 @@ def main() -> None:
     parser.add_argument("--list", action="store_true", help="every box, not only the wrong ones")
     parser.add_argument("--border", action="store_true",
                         help="families: its stipple bands along the signature box's border")
+    parser.add_argument("--centred", choices=B.BOXES,
+                        help="families: a band along the middle of this box, all written")
+    parser.add_argument("--sparse", type=float, default=0.0,
+                        help="with --centred: the band's clumps fewer by this much")
     args = parser.parse_args()
     cases: list[Case] = []
     for g in args.generator:
-        effects = args.effects if g == "external" else ["border" if args.border else "stipple"]
+        effects = args.effects if g == "external" else [
+            f"{CENTRED_PREFIX}{args.centred}:{args.sparse}" if args.centred
+            else "border" if args.border else "stipple"]
         cases += [(g, e, s) for e in effects for s in range(*args.seeds)]
     with ProcessPoolExecutor(args.jobs) as pool:
         judged = list(pool.map(judge, cases))

@@ -864,6 +864,14 @@ def unread_without_strokes(m: BoxMeasures) -> bool:
         and m.value_letters() < VALUE_MIN_CHARACTERS and m.paper_shade() <= PAPER_SHADE_MAX
 
 
+def read_closer(m: BoxMeasures) -> bool:
+    """A text box in which the recogniser reads VALUE_MIN_CHARACTERS letters or digits up
+    close (CLOSER_SCALE): light writing beside a band that the reading at READ_SCALE misses.
+    Such a box is not found empty amid a band's noise (unread_amid_noise)
+    (benchmarks/tuning-ink.md#read-up-close-before-a-box-is-empty-session-30)."""
+    return not m.signature and m.letters(CLOSER_SCALE) >= VALUE_MIN_CHARACTERS
+
+
 def unread_amid_noise(m: BoxMeasures) -> bool:
     """Empty is empty in a required text box left to a person under a copier's bands: what
     noise_only asks of the ink but the bound on the ink beyond the noise (a band's clumps
@@ -874,7 +882,7 @@ def unread_amid_noise(m: BoxMeasures) -> bool:
     band (benchmarks/tuning-ink.md#empty-boxes-under-bands-session-19)."""
     return m.required and not m.signature and not m.change \
         and m.ink.largest < NOISE_MAX_PIECE and m.strokes().pixels < STROKE_MIN_PIXELS \
-        and unread_without_strokes(m)
+        and unread_without_strokes(m) and not read_closer(m)
 
 
 def machine_text(lines: list[tuple[str, float]]) -> str | None:

@@ -57,3 +57,19 @@ def families_page(seed: int, variant: str = "complete", *, border: bool = False
         ys = [sig[1], sig[3]]
     page = F.drum_stipple(page, rng, [*ys, rng.randint(0, page.shape[0] - 1)])
     return F.flatbed(page, rng, dpi), dpi, {b for b in BOXES if b in d.written}
+
+
+def families_band_on(seed: int, box: str, sparse: float = 0.0
+                     ) -> tuple[np.ndarray, int, set[str]]:
+    """The families generator's page 2, all written and signed, one band of its drum stipple
+    along the middle of ``box`` (the writing on the band) and one elsewhere; sparse: fewer
+    clumps (see families.drum_stipple); and the boxes of BOXES written."""
+    rng = random.Random(seed)
+    d = F.Draft(rng, KEY, F.make_person(rng), prefilled=rng.random() < 0.5)
+    F.make_paper(d, "complete")
+    dpi = F.scan_dpi(d, (150, 200, 300))
+    page = F.printed(d.pages[1], rng)
+    x0, y0, x1, y1 = F.box_px(box)
+    page = F.drum_stipple(page, rng, [(y0 + y1) // 2, rng.randint(0, page.shape[0] - 1)],
+                          sparse=sparse)
+    return F.flatbed(page, rng, dpi), dpi, {b for b in BOXES if b in d.written}

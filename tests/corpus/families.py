@@ -569,10 +569,12 @@ def drum_band(page: np.ndarray, rng: random.Random, y: int, height: int) -> np.n
     return out.clip(0, 255).astype(np.uint8)
 
 
-def drum_stipple(page: np.ndarray, rng: random.Random, ys: list[int]) -> np.ndarray:
+def drum_stipple(page: np.ndarray, rng: random.Random, ys: list[int], *,
+                 sparse: float = 0.0) -> np.ndarray:
     """A worn copier drum's bands of toner across the page, one at each y: mottled clumps
     (smooth noise over a threshold, denser in patches along the band) in dark toner, as wide
-    as a box or more, and a speckle of loose dots around them."""
+    as a box or more, and a speckle of loose dots around them. sparse: the threshold raised
+    by this much (fewer, smaller clumps: writing shows between them)."""
     nrng = _rng_np(rng)
     h, w = page.shape[:2]
     out = page.astype(np.float32)
@@ -582,7 +584,7 @@ def drum_stipple(page: np.ndarray, rng: random.Random, ys: list[int]) -> np.ndar
         field = _smooth_noise((hi - lo, w), rng.uniform(2.0, 4.0), nrng)
         patches = _smooth_noise((hi - lo, w), rng.uniform(15, 40), nrng)
         across = np.sqrt(np.hanning(hi - lo))[:, None].astype(np.float32)
-        clumps = field * (0.5 + 0.5 * patches) * across > rng.uniform(0.2, 0.3)
+        clumps = field * (0.5 + 0.5 * patches) * across > rng.uniform(0.2, 0.3) + sparse
         dots = nrng.random((hi - lo, w)) < 0.05 * across
         toner = np.where(clumps | dots, nrng.uniform(0.2, 0.55, (hi - lo, w)), 1.0)
         out[lo:hi] *= toner[..., None].astype(np.float32)
