@@ -76,7 +76,10 @@ def _friendly(func: F) -> F:
             err.print("formgen: afgebroken")
             sys.exit(INTERRUPTED)
         finally:
-            if ours:
+            # After a Ctrl+C ours stays: a second one, however late (pressed with the first,
+            # while the run shuts down), ends the process with INTERRUPTED; Python's own
+            # handler would raise it anew and the process would die of the signal (-2).
+            if ours and not getattr(_ctrl_c, "pressed", False):
                 signal.signal(signal.SIGINT, before)
 
     return wrapper  # type: ignore[return-value]

@@ -160,6 +160,31 @@ def test_a_second_ctrl_c_ends_at_once(submissions: dict[str, list[Path]]) -> Non
     assert wait_for(lambda: not group(proc.pid), 5), group(proc.pid)
 
 
+LATE_SECOND_CTRL_C = """
+import os, signal, time
+from formgen.cli import _friendly
+
+@_friendly
+def run():
+    os.kill(os.getpid(), signal.SIGINT)  # the first Ctrl+C
+    time.sleep(5)
+
+try:
+    run()
+finally:  # the second, pressed with the first, handled only as the run shuts down
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(1)
+"""
+
+
+def test_a_second_ctrl_c_during_shutdown_still_ends_with_130() -> None:
+    proc = subprocess.run([sys.executable, "-c", LATE_SECOND_CTRL_C], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60,
+                          preexec_fn=_ctrl_c_as_in_a_terminal)
+    assert proc.returncode == 130, (proc.returncode, proc.stderr)  # not -2: dead of the signal
+    assert STOPPING in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_workers_die_with_a_killed_run(submissions: dict[str, list[Path]]) -> None:
     proc = start(["check", "--jobs", "2", *map(str, submissions["slow"])])
     try:
