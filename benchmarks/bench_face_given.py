@@ -16,7 +16,6 @@ with the MRZ read whole (what the box's score allows at most).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import Counter
 from dataclasses import replace
@@ -55,31 +54,27 @@ def judged(box, result: IdDocumentResult) -> bool:  # type: ignore[no-untyped-de
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--seeds", type=int, default=2)
-    ap.add_argument("--gens", default=",".join(M.GENERATORS))
-    args = ap.parse_args()
-    for gen in args.gens.split(","):
+    gens, seeds = M.bench_options(seeds=2)
+    for gen in gens:
         tally: Counter[str] = Counter()
-        for how in M.DEGRADATIONS:
-            for seed in range(args.seeds):
-                for n, (own, other, surname) in enumerate(PAIRS):
-                    s = 3000 + 41 * seed + n
-                    text = f"{own} {surname}"
-                    box = B.own_box(text, s) if gen == "own" else B.external_box(text, s)
-                    for who, given in (("holder", own), ("relative", other)):
-                        whole = M.read_id(gen, how, given, surname, s)
-                        result = unread_after(whole)
-                        if result is None:
-                            tally[f"{who} not read"] += 1
-                            continue
-                        tally[who] += 1
-                        ok = judged(box, result)
-                        tally[f"{who} ok"] += ok
-                        tally[f"{who} before"] += judged(box, replace(result, face=None))
-                        tally[f"{who} whole"] += judged(box, whole)
-                        if ok and who == "relative":
-                            print(f"  {gen} {how} {other}'s ID for {own}'s box: ok")
+        for how, seed in M.draws(seeds):
+            for n, (own, other, surname) in enumerate(PAIRS):
+                s = 3000 + 41 * seed + n
+                text = f"{own} {surname}"
+                box = B.own_box(text, s) if gen == "own" else B.external_box(text, s)
+                for who, given in (("holder", own), ("relative", other)):
+                    whole = M.read_id(gen, how, given, surname, s)
+                    result = unread_after(whole)
+                    if result is None:
+                        tally[f"{who} not read"] += 1
+                        continue
+                    tally[who] += 1
+                    ok = judged(box, result)
+                    tally[f"{who} ok"] += ok
+                    tally[f"{who} before"] += judged(box, replace(result, face=None))
+                    tally[f"{who} whole"] += judged(box, whole)
+                    if ok and who == "relative":
+                        print(f"  {gen} {how} {other}'s ID for {own}'s box: ok")
         print(f"{gen}:")
         for who in ("holder", "relative"):
             print(f"  {who:8s} {tally[f'{who} ok']}/{tally[who]} ok (without the face: "

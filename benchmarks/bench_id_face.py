@@ -13,7 +13,6 @@ name read as the relative's spelling, or with the differing letter unread; how m
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import Counter
 from dataclasses import replace
@@ -44,35 +43,31 @@ def _ok(result: IdDocumentResult, token: str) -> bool:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--seeds", type=int, default=1)
-    ap.add_argument("--gens", default=",".join(M.GENERATORS))
-    args = ap.parse_args()
-    for gen in args.gens.split(","):
+    gens, seeds = M.bench_options(seeds=1)
+    for gen in gens:
         tally: Counter[str] = Counter()
-        for how in M.DEGRADATIONS:
-            for seed in range(args.seeds):
-                for n, (own, other, surname) in enumerate(PAIRS):
-                    token = f"{own} {surname}"
-                    hole = _unread_where_apart(own.upper(), other.upper())
-                    s = 900 + 37 * seed + n
-                    for who, given in (("holder", own), ("relative", other)):
-                        result = M.read_id(gen, how, given, surname, s)
-                        if result.mrz is None or (result.given_names or "").split()[:1] != \
-                                [given.upper()]:
-                            tally[f"{who} not read whole"] += 1
-                            continue
-                        readings = {"holder": {"near": M.respelled(result, other.upper()),
-                                               "unread": M.respelled(result, hole)},
-                                    "relative": {"as read": result,
-                                                 "unread": M.respelled(result, hole)}}[who]
-                        for kind, reading in readings.items():
-                            ok = _ok(reading, token)
-                            tally[f"{who} {kind}"] += 1
-                            tally[f"{who} {kind} ok"] += ok
-                            tally[f"{who} {kind} mrz"] += _ok(replace(reading, face=None), token)
-                            if ok and who == "relative":
-                                print(f"  {gen} {how} {other} for {own} ({kind}): ok")
+        for how, seed in M.draws(seeds):
+            for n, (own, other, surname) in enumerate(PAIRS):
+                token = f"{own} {surname}"
+                hole = _unread_where_apart(own.upper(), other.upper())
+                s = 900 + 37 * seed + n
+                for who, given in (("holder", own), ("relative", other)):
+                    result = M.read_id(gen, how, given, surname, s)
+                    if result.mrz is None or (result.given_names or "").split()[:1] != \
+                            [given.upper()]:
+                        tally[f"{who} not read whole"] += 1
+                        continue
+                    readings = {"holder": {"near": M.respelled(result, other.upper()),
+                                           "unread": M.respelled(result, hole)},
+                                "relative": {"as read": result,
+                                             "unread": M.respelled(result, hole)}}[who]
+                    for kind, reading in readings.items():
+                        ok = _ok(reading, token)
+                        tally[f"{who} {kind}"] += 1
+                        tally[f"{who} {kind} ok"] += ok
+                        tally[f"{who} {kind} mrz"] += _ok(replace(reading, face=None), token)
+                        if ok and who == "relative":
+                            print(f"  {gen} {how} {other} for {own} ({kind}): ok")
         print(f"{gen}:")
         for who, kinds in (("holder", ("near", "unread")), ("relative", ("as read", "unread"))):
             parts = [f"{kind} {tally[f'{who} {kind} ok']}/{tally[f'{who} {kind}']} ok "

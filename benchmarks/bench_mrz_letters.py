@@ -11,7 +11,6 @@ the document's name, stayed unread, or came back as another name (target 0).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import Counter
 from pathlib import Path
@@ -30,29 +29,25 @@ HOLES = {"last": lambda n: [len(n) - 1], "inside": lambda n: [len(n) // 2],
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--seeds", type=int, default=2)
-    ap.add_argument("--gens", default=",".join(M.GENERATORS))
-    args = ap.parse_args()
-    for gen in args.gens.split(","):
+    gens, seeds = M.bench_options(seeds=2)
+    for gen in gens:
         tally: Counter[str] = Counter()
-        for how in M.DEGRADATIONS:
-            for seed in range(args.seeds):
-                for n, (given, surname) in enumerate(NAMES):
-                    result = M.read_id(gen, how, given, surname, 700 + 31 * seed + n)
-                    first = given.upper()
-                    if result.mrz is None or result.mrz.name_row is None or \
-                            (result.given_names or "").split()[:1] != [first]:
-                        tally["not read whole"] += 1
-                        continue
-                    for hole, places in HOLES.items():
-                        read = with_name_letters_read(M.unread(result, places(first)))
-                        got = (read.given_names or "").split()[:1]
-                        kind = "right" if got == [first] else \
-                            "unread" if got and "?" in got[0] else "other name"
-                        tally[kind] += 1
-                        if kind == "other name":
-                            print(f"  {gen} {how} {given} {hole}: read {got}")
+        for how, seed in M.draws(seeds):
+            for n, (given, surname) in enumerate(NAMES):
+                result = M.read_id(gen, how, given, surname, 700 + 31 * seed + n)
+                first = given.upper()
+                if result.mrz is None or result.mrz.name_row is None or \
+                        (result.given_names or "").split()[:1] != [first]:
+                    tally["not read whole"] += 1
+                    continue
+                for hole, places in HOLES.items():
+                    read = with_name_letters_read(M.unread(result, places(first)))
+                    got = (read.given_names or "").split()[:1]
+                    kind = "right" if got == [first] else \
+                        "unread" if got and "?" in got[0] else "other name"
+                    tally[kind] += 1
+                    if kind == "other name":
+                        print(f"  {gen} {how} {given} {hole}: read {got}")
         total = tally["right"] + tally["unread"] + tally["other name"]
         print(f"{gen:9s} names {total}: right {tally['right']}, still unread "
               f"{tally['unread']}, another name {tally['other name']} (target 0); IDs whose "

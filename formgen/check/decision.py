@@ -211,6 +211,10 @@ RULES: dict[str, Rule] = {
                                          "ACROSS_MIN_REACH"),
                          "lichte inkt en de tekstherkenning ziet of leest geen tekst (een "
                          "regel van rand tot rand van het vak is een band ruis)"),
+    "band-shaded": Rule(Status.REVIEW, ("PAPER_SHADE_MAX",),
+                        "het vak ligt in een band van het kopieerapparaat die zo dicht is dat "
+                        "hij als papier wordt gemeten: schrift erin is voor de inktmetingen "
+                        "onzichtbaar, een mens kijkt"),
     "faint-noise": Rule(Status.MISSING, ("FAINT_FACTOR", "STROKE_MIN_PIXELS"),
                         "bijna geen inkt, de lichte vlekjes zijn die van het papier rond het vak "
                         "en er staan geen pennenstreken in: het vak is leeg"),
@@ -750,7 +754,8 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
     found empty that holds pen strokes, or a faint piece as long as a letter, goes to a
     person. A required text box still left to a
     person is empty where its ink is the noise around it, nothing is read and the paper in it
-    is not shaded (unread_amid_noise: a copier's band through an empty box)."""
+    is not shaded (unread_amid_noise: a copier's band through an empty box). A text box in a
+    band so dense that it is taken for paper is never empty by the noise (band_shaded)."""
     status, ink = decision.status, m.ink
     if m.change:
         if status is Status.OK and not (
@@ -794,6 +799,11 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
         decision.apply("strokes-few-unseen")
         return
     if status is not Status.REVIEW or strokes is None:
+        return
+    if not m.signature and (faint_noise_only(ink, strokes, False) or specks_only(ink, strokes)
+                            or noise_only(ink, strokes, False) and not thin_pen_lines(m)) \
+            and band_shaded(m):
+        decision.apply("band-shaded")
         return
     if faint_noise_only(ink, strokes, m.signature):
         decision.apply("faint-noise")
@@ -862,6 +872,15 @@ def unread_without_strokes(m: BoxMeasures) -> bool:
     (benchmarks/tuning-ink.md#empty-change-boxes-with-stroke-like-noise-session-16)."""
     return m.border_found and amid_grain(m.ink, m.strokes()) and not thin_pen_lines(m) \
         and m.value_letters() < VALUE_MIN_CHARACTERS and m.paper_shade() <= PAPER_SHADE_MAX
+
+
+def band_shaded(m: BoxMeasures) -> bool:
+    """A text box (not the signature, not a new value) in a copier's band so dense that the
+    paper estimate takes it for paper (paper_shade over PAPER_SHADE_MAX): writing in it is no
+    ink to any measure, so the rules of an empty box (faint-noise, noise-only, specks-only)
+    cannot tell it from an empty one; a person looks
+    (benchmarks/tuning-ink.md#writing-in-a-band-taken-for-paper-session-31)."""
+    return not m.signature and not m.change and m.paper_shade() > PAPER_SHADE_MAX
 
 
 def read_closer(m: BoxMeasures) -> bool:

@@ -36,6 +36,7 @@ LINE_BEYOND = 7
 # (benchmarks/tuning-ink.md, "Written boxes under a bad photocopy and a dirty drum").
 LINE_MAX_WIDTH = 11
 CONTEXT = 70  # px at CHECK_DPI left and right of a box where the paper's noise is measured
+SHADE_INSET = 3  # px at CHECK_DPI inside a box's border where its paper's shade is measured
 REACH = 240  # px above and below: far enough to find blank paper between stacked boxes
 NOISE_WINDOW = 10  # px either side of a column (or row) over which noise density is pooled
 NOISE_MIN_PAPER = 40  # blank-paper pixels a window needs before its density counts
@@ -174,7 +175,7 @@ def darker_than_paper(grey: np.ndarray) -> np.ndarray:
     return paper(grey).astype(np.int16) - grey.astype(np.int16)
 
 
-def paper_shade(page: np.ndarray, rect: Rect, inset: int = 3) -> float:
+def paper_shade(page: np.ndarray, rect: Rect, inset: int = SHADE_INSET) -> float:
     """How much darker the paper inside rect is, as :func:`paper` estimates it (median),
     than the bright paper around it (its 95th percentile within CONTEXT px), in grey levels:
     a band of drum stipple or ink bleed wider and denser than PAPER_WINDOW is taken for

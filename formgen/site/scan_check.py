@@ -231,7 +231,9 @@ def check_data(config: Path | None = None) -> dict[str, Any]:
         # marks around fewer than a faint letter's (a text box: rule faint-letter)
         "empty": {"signature_min_fraction": decision.SIGNATURE_MIN_FRACTION,
                   "faint_factor": decision.FAINT_FACTOR,
-                  "faint_letter_min_pixels": decision.FAINT_LETTER_MIN_PIXELS},
+                  "faint_letter_min_pixels": decision.FAINT_LETTER_MIN_PIXELS,
+                  # not in a band taken for paper (rule band-shaded)
+                  "paper_shade_max": decision.PAPER_SHADE_MAX, "shade_inset": ink.SHADE_INSET},
         # the noise of the paper around a box, per column and row (formgen.check.ink.measure),
         # and how much ink beyond it a text box needs to be written (rule ink-written)
         "noise": {"context": ink.CONTEXT, "reach": ink.REACH, "window": ink.NOISE_WINDOW,

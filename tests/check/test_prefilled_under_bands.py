@@ -24,7 +24,7 @@ from formgen.check.verdict import Status
 
 KEY = b"test-key-" * 4
 PREFILLED = ("field:customer_id", "field:name", "field:id_number")
-SEEDS = (10, 14)  # drawn so that the measures alone call one of the boxes empty
+SEEDS = (10, 14)  # drawn so that the measures alone do not find the boxes all written
 
 
 def _page_one(tmp_path: Path, seed: int) -> Path:
@@ -44,4 +44,6 @@ def test_a_prefilled_value_under_a_dirty_drum_is_never_missing(tmp_path: Path, s
     assert [verified[c].status for c in PREFILLED] == [Status.OK] * 3, \
         [verified[c].message for c in PREFILLED]
     unverified = {c.code: c.status for c in check_submission(scan, key=None).checks}
-    assert Status.MISSING in [unverified[c] for c in PREFILLED]  # the measures alone
+    # the measures alone: seed 14 calls the klantnummer empty; seed 10's were empty too until
+    # a band taken for paper went to a person (band-shaded)
+    assert any(unverified[c] is not Status.OK for c in PREFILLED)

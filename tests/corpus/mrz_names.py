@@ -12,8 +12,10 @@ cut short, its last letters unread ("HENDRIK????" for HENDRIKA<<<).
 
 from __future__ import annotations
 
+import argparse
 import io
 import random
+from collections.abc import Iterator
 from dataclasses import replace
 
 import numpy as np
@@ -30,6 +32,23 @@ PAIRS = [("Lotte", "Lottes", "Postma"), ("Hendrik", "Hendrika", "de Vries"),
          ("Gerrit", "Gerritje", "Smit"), ("Marieke", "Marijke", "Mulder")]
 DEGRADATIONS = ("photo", "jpeg", "dpi150", "bw")
 GENERATORS = ("own", "external")
+
+
+def bench_options(seeds: int) -> tuple[list[str], int]:
+    """A benchmark's command line: the generators to run (--gens, comma-separated) and the
+    seeds per degradation (--seeds, default seeds)."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seeds", type=int, default=seeds)
+    parser.add_argument("--gens", default=",".join(GENERATORS))
+    args = parser.parse_args()
+    return args.gens.split(","), args.seeds
+
+
+def draws(seeds: int) -> Iterator[tuple[str, int]]:
+    """Every degradation with seeds 0..seeds-1: a benchmark's draws for one generator."""
+    for how in DEGRADATIONS:
+        for seed in range(seeds):
+            yield how, seed
 
 
 def _jpeg(image: np.ndarray, quality: int) -> np.ndarray:

@@ -1302,3 +1302,29 @@ def test_an_empty_box_in_a_cast_shadow_is_missing(form_page, tmp_path) -> None:
     assert items["field:sign_place"] == "missing", items
     written = [f"field:{f}" for f in ("signer_name", "sign_date", "customer_id")]
     assert "missing" not in [items[f] for f in written], items
+
+
+def test_writing_in_a_band_taken_for_paper_is_not_missing(form_page, tmp_path) -> None:
+    """Page 2 with one band of the own drum stipple along a written box (bands.families_band_on,
+    tune seeds 114 and 121 of `bench_bands.py --centred`), copied in grey: so dense that the
+    paper estimate takes it for paper, so the box's writing is no ink to any measure, and no
+    pen colour shows it. formgen check leaves such a box to a person (rule band-shaded: it was
+    missing by faint-noise and noise-only); the page, whose empty-box rule (faintNoiseOnly)
+    stands for the validator's, must not call it empty either. (On these two pages its own
+    measures kept it from "ontbreekt" before too; its bandShaded is held to the shadow of
+    test_an_empty_box_in_a_cast_shadow_is_missing, which stays "ontbreekt" by ink-none.)"""
+    from corpus import bands as B
+    from corpus import external as E
+
+    pg, _ = form_page()
+    seen = {}
+    for seed, box in ((114, "sign_date"), (121, "signer_name")):
+        image, _, written = B.families_band_on(seed, box)
+        assert box in written and image.ndim == 3
+        image = image.mean(axis=2).round().astype(image.dtype)
+        path = tmp_path / f"band-{seed}.png"
+        path.write_bytes(E.png(image))
+        pg.evaluate("() => { document.querySelector('[data-controle]').dataset.state = ''; }")
+        pg.locator("#controle-bestanden").set_input_files([])
+        seen[seed, box] = _check(pg, [path])["field:" + box]
+    assert "missing" not in seen.values(), seen

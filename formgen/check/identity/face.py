@@ -34,8 +34,7 @@ def face_words(read: PageRead) -> list[list[str]]:
     """The words of each line of the page that is not an MRZ row, ICAO-folded (the lines not
     yet recognised are recognised now, once)."""
     read_rest(read)
-    lines = (icao_name(line.text).replace("<", " ") for line in read.lines
-             if mrz_like(line.text) is None)
+    lines = (icao_name(line.text) for line in read.lines if mrz_like(line.text) is None)
     return [words for words in (_WORDS.split(text) for text in lines) if any(words)]
 
 

@@ -833,8 +833,11 @@ async function measureBoxes(img, H, p, number) {
         const pens = viewOf("pen");
         if (pens && penWritten(pens, f, p.data)) { m.status = STATUS_OK; m.pen = true; }
       }
-      if (m.status === STATUS_UNSURE && f.kind !== "signature" &&
-        faintNoiseOnly(viewOf("ink"), viewOf("faint"), f, p.data)) m.status = STATUS_MISSING;
+      const empty = m.status === STATUS_UNSURE && f.kind !== "signature" &&
+        faintNoiseOnly(viewOf("ink"), viewOf("faint"), f, p.data);
+      if (empty && (empty === INK_NONE || f.group || !bandShaded(viewOf("ink"), f, p.data))) {
+        m.status = STATUS_MISSING;
+      }
       boxes[f.id] = m;
     }
     return boxes;
@@ -858,14 +861,41 @@ function placed(img, H, blank, field, data) {
 // (the noise view's marks: faint_factor of field_min_fraction of the box; a shade or a crease's
 // shadow is paper there) and whose faint marks the faint marks of the paper around explain, to
 // fewer than faint_letter_min_pixels: "ontbreekt", as the validator's rules faint-noise and
-// ink-none make such a box missing (its rule faint-letter leaves a light word to a person)
+// ink-none make such a box missing (its rule faint-letter leaves a light word to a person).
+// INK_NONE where its faint marks, too, are fewer than field_min_fraction (rule ink-none), else
+// INK_NOISE (rule faint-noise); false where it holds more
+const INK_NONE = "none", INK_NOISE = "noise";
+
 function faintNoiseOnly(inks, faints, field, data) {
   const ink = { status: STATUS_OK }, faint = { status: STATUS_OK };
   beyondNoise(ink, inks, field, data);
   beyondNoise(faint, faints, field, data);
-  return Boolean(ink.noise && faint.noise) &&
-    ink.noise.fraction < data.empty.faint_factor * data.written.field_min_fraction &&
-    faint.noise.writingPx < data.empty.faint_letter_min_pixels;
+  const least = data.written.field_min_fraction;
+  if (!(ink.noise && faint.noise) || ink.noise.fraction >= data.empty.faint_factor * least ||
+    faint.noise.writingPx >= data.empty.faint_letter_min_pixels) return false;
+  return faint.noise.fraction < least ? INK_NONE : INK_NOISE;
+}
+
+// A text box in a band so dense that the paper estimate takes it for paper: the median of the
+// paper inside the box (empty.shade_inset px in) darker by more than empty.paper_shade_max than
+// the bright paper around (its 95th percentile, noise.context px around): writing there is no
+// ink to any measure, so it stays "niet zeker", as the validator's rule band-shaded keeps such
+// a box from its empty-box rules (formgen.check.decision.band_shaded, ink.paper_shade)
+function bandShaded(view, field, data) {
+  const b = pixelBox(field.rect, view.k), c = data.noise.context, inset = data.empty.shade_inset;
+  const around = [], inside = [];
+  for (let y = Math.max(0, b.y0 - c - view.oy); y < Math.min(view.h, b.y1 + c - view.oy); y++) {
+    for (let x = Math.max(0, b.x0 - c - view.ox); x < Math.min(view.w, b.x1 + c - view.ox); x++) {
+      const v = view.paper[y * view.w + x];
+      around.push(v);
+      const px = x + view.ox, py = y + view.oy;
+      if (px >= b.x0 + inset && px < b.x1 - inset && py >= b.y0 + inset && py < b.y1 - inset) {
+        inside.push(v);
+      }
+    }
+  }
+  return inside.length > 0 &&
+    percentile(around, 0.95) - percentile(inside, 0.5) > data.empty.paper_shade_max;
 }
 
 // A required box or the signature left "niet zeker" whose pen-coloured ink alone (a ballpoint's
@@ -987,7 +1017,7 @@ function noiseView(img, H, blank, data, number, look = "ink", only = null) {
       blankPaper.fill(0, y * w + Math.max(0, b.x0 - ox), y * w + Math.max(0, Math.min(w, b.x1 - ox)));
     }
   }
-  return { ox, oy, w, h, k, marks, label, kind, blankPaper };
+  return { ox, oy, w, h, k, marks, label, kind, blankPaper, paper };
 }
 
 function clumps(view, x0, y0, x1, y1) {
