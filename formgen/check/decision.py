@@ -800,13 +800,8 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
         return
     if status is not Status.REVIEW or strokes is None:
         return
-    if not m.signature and (faint_noise_only(ink, strokes, False) or specks_only(ink, strokes)
-                            or noise_only(ink, strokes, False) and not thin_pen_lines(m)) \
-            and band_shaded(m):
-        decision.apply("band-shaded")
-        return
     if faint_noise_only(ink, strokes, m.signature):
-        decision.apply("faint-noise")
+        _empty(decision, m, "faint-noise")
         return
     if m.signature and light_copy(ink) and \
             written(m.light_copy(PEN_VS_PRINT), signature=True) is Status.OK:
@@ -817,10 +812,10 @@ def second_opinion(decision: Decision, m: BoxMeasures) -> None:
                              or noise_without_strokes(ink, strokes)) and pen_lines(m)
     if not lines and noise_only(ink, strokes, m.signature) and not thin_pen_lines(m) \
             and not pen_curve_seen(m):
-        decision.apply("noise-only")
+        _empty(decision, m, "noise-only")
         return
     if not lines and specks_only(ink, strokes) and not pen_curve_seen(m):
-        decision.apply("specks-only")
+        _empty(decision, m, "specks-only")
         return
     if not lines and m.signature and stipple_only(m) and not pen_curve_seen(m):
         decision.apply("stipple-only")
@@ -872,6 +867,11 @@ def unread_without_strokes(m: BoxMeasures) -> bool:
     (benchmarks/tuning-ink.md#empty-change-boxes-with-stroke-like-noise-session-16)."""
     return m.border_found and amid_grain(m.ink, m.strokes()) and not thin_pen_lines(m) \
         and m.value_letters() < VALUE_MIN_CHARACTERS and m.paper_shade() <= PAPER_SHADE_MAX
+
+
+def _empty(decision: Decision, m: BoxMeasures, rule: str) -> None:
+    """Apply one of the rules of an empty box, unless the box lies in a band taken for paper."""
+    decision.apply("band-shaded" if band_shaded(m) else rule)
 
 
 def band_shaded(m: BoxMeasures) -> bool:
