@@ -135,8 +135,12 @@ def find_form_page(page: Page, template: FormTemplate, key: bytes | None, *,
             tokens.verify(text, key)
     except TokenError as exc:
         error = exc.message
-    number = token.page if token and token.page <= template.form.page_count else 1
-    warped = _warp(page.image, alignment, template, number)
+    if token and token.page <= template.form.page_count:
+        number = token.page
+        warped = _warp(page.image, alignment, template, number)
+    else:  # a code read but damaged: the page is which its print says (pages share a size)
+        warped = _warp(page.image, alignment, template, 1)
+        number = _guess_number(warped, template)
     return FormPage(page, text, token, error, unverified, number, warped, alignment,
                     _fine(page, alignment, warped))
 

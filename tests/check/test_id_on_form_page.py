@@ -83,3 +83,31 @@ def test_external_generator(tmp_path: Path, photo: bool) -> None:
         images = E._scanned(d, pp, noise=False)
         path, frm, _ = E.deliver(d, tmp_path / "case", images, 300, pp.person, how="folder")
     _assert_found(check_submission(path, key=KEY, from_address=frm))
+
+
+
+@pytest.mark.parametrize("shade", [0.6, 0.8])
+def test_a_form_page_with_nothing_beside_its_boxes_is_not_read_for_an_id(shade: float) -> None:
+    """A photo of an empty form page: grey paper, light falling off across it. With the form's
+    print and boxes wiped there is nothing left, so the ID search does not read the page (a
+    second or more of OCR per page). Wiped to white, the grey paper around each wiped patch
+    was as dark as print (drawn as of 2026-12-07: each form page of a photo without an ID
+    was read, 1-3 s)."""
+    from formgen.check.form_pages import find_form_page
+    from formgen.check.identity.checks import IdSearch
+    from formgen.check.intake.model import Page
+    from formgen.check.submission import _beside_the_form
+    from formgen.form import blank_form
+    from formgen.form.template import get_template
+
+    template = get_template()
+    search = IdSearch(S.today())
+    for number, page in enumerate(E.poppler_pages(blank_form(), 200), start=1):
+        h, w = page.shape[:2]
+        light = shade * (1 - 0.2 * np.linspace(0, 1, w, dtype=np.float32))[None, :, None]
+        photo = (page[:, :, :3].astype(np.float32) * light).astype(np.uint8)
+        found = find_form_page(Page("foto.jpg", number, 2, photo, 200, False, None), template,
+                               None)
+        assert found is not None and found.number == number
+        search.offer_form_page(*_beside_the_form(found, template))
+    assert search.form_pages == []

@@ -74,3 +74,18 @@ def test_engine_reads_with_the_rewritten_models() -> None:
     ImageDraw.Draw(image).text((12, 8), line, font=font, fill=0)
     ((text, score),) = engine.recognize([np.asarray(image)])
     assert text.replace(" ", "") == line and score > 0.9
+
+
+@pytest.mark.parametrize("limit", [900, 1400, 2400])
+def test_detector_input_by_table_is_the_library_s_own(limit: int) -> None:
+    """The detector's input scaled by a table of the 256 grey levels is the float32 input
+    rapidocr computes in float64, value for value (limit: the page's longest side, which
+    picks the preprocessing)."""
+    from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+
+    det = ocr.get_engine()._ocr.text_det  # type: ignore[attr-defined]
+    table = det.get_preprocess(limit)
+    plain = DetPreProcess(table.limit_side_len, table.limit_type, det.mean, det.std)
+    image = np.random.default_rng(limit).integers(0, 256, (limit * 2 // 3, limit, 3), np.uint8)
+    assert np.array_equal(table(image), plain(image))
+    assert "LUT" in table.normalize.__code__.co_names  # the table's, not the library's

@@ -44,6 +44,21 @@ def _scans(folder: Path, request_id: str) -> None:
         image.save(folder / f"pagina-{number}.png")
 
 
+def test_a_page_whose_code_is_damaged_is_the_page_its_print_says(tmp_path: Path) -> None:
+    """A QR code read but no valid token (no page number to trust): page 2 is still page 2,
+    placed by its marks and known by its print, and its boxes are judged; not "pagina 2
+    ontbreekt" (drawn as of 2026-12-07 both pages were taken for page 1)."""
+    from formgen.check.submission import check_submission
+    from formgen.check.verdict import Status
+
+    _scans(tmp_path, "R123\n")
+    result = check_submission(tmp_path, key=None)
+    checks = {c.code: c for c in result.checks}
+    assert checks["pages"].status is Status.OK, checks["pages"].message
+    assert checks["field:sign_place"].status is Status.MISSING
+    assert "ontbreekt" not in checks["field:sign_place"].message
+
+
 @pytest.mark.parametrize("end", ["\n", "\r", "\r\n"])
 def test_a_request_id_ending_in_a_line_end_gets_a_reply(end: str, tmp_path: Path) -> None:
     scans, replies = tmp_path / "scan", tmp_path / "antwoorden"

@@ -137,9 +137,24 @@ def without_lines(image: np.ndarray) -> np.ndarray:
     return cv2.inpaint(np.ascontiguousarray(image), mask, 2, cv2.INPAINT_TELEA)
 
 
+# The paper's own shade is taken over print and strokes up to this wide (px at CHECK_DPI, on
+# a copy a quarter the size): the form's print, box borders and handwriting are thinner.
+PAPER_CLOSE = 60
+
+
+def _paper_shade(image: np.ndarray) -> np.ndarray:
+    """The paper's brightness around each pixel: the page with its print closed over."""
+    h, w = image.shape[:2]
+    small = cv2.resize(image, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    side = PAPER_CLOSE // 4
+    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((side, side), np.uint8))
+    return cv2.resize(closed, (w, h), interpolation=cv2.INTER_LINEAR).reshape(image.shape)
+
+
 def _wiped(image: np.ndarray, form: np.ndarray) -> np.ndarray:
-    """The page with the form's print and boxes (form: a mask) whitened."""
-    return np.where(form[:, :, None] if image.ndim == 3 else form, np.uint8(255), image)
+    """The page with the form's print and boxes (form: a mask) painted in the paper's own
+    shade: on a grey photo, white patches would leave their edges as dark as print."""
+    return np.where(form[:, :, None] if image.ndim == 3 else form, _paper_shade(image), image)
 
 
 _NO_IMAGE = np.zeros((0, 0, 3), np.uint8)

@@ -146,6 +146,25 @@ def _fused_models() -> Iterator[None]:
             infer_engine.InferenceSession = plain
 
 
+def _normalise_by_table(det: Any) -> None:
+    """The detector scales each pixel to the network's range in float64 (0.3 s for a page at
+    150 dpi); a table of the same 256 values per channel gives the same float32 input in 15 ms."""
+    import cv2
+
+    plain = det.get_preprocess
+
+    def prepared(max_wh: int) -> Any:
+        pre = plain(max_wh)
+        by_arithmetic = pre.normalize
+        values = np.arange(256, dtype=np.uint8)[:, None, None].repeat(3, axis=2)
+        table = by_arithmetic(values).astype(np.float32).reshape(256, 1, 3)
+        pre.normalize = lambda image: cv2.LUT(image, table) if image.dtype == np.uint8 \
+            and image.ndim == 3 and image.shape[2] == 3 else by_arithmetic(image)
+        return pre
+
+    det.get_preprocess = prepared
+
+
 class RapidOcrEngine:
     """:class:`OcrEngine` backed by rapidocr-onnxruntime (PP-OCRv4 det/rec + angle classifier)."""
 
@@ -166,6 +185,7 @@ class RapidOcrEngine:
         # one line per recogniser run: measured faster than batches of 6 (long lines get padded,
         # and rapidocr disables the onnxruntime memory arena)
         self._ocr.text_rec.rec_batch_num = 1
+        _normalise_by_table(self._ocr.text_det)
         self._lock = threading.Lock()
 
     def read_lines(self, image: np.ndarray, *, use_cls: bool = True) -> list[OcrLine]:
