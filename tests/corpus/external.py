@@ -516,7 +516,8 @@ def photograph(page: np.ndarray, rng: random.Random, *, turns: int) -> np.ndarra
                       [margin + rng.uniform(-j, j), margin + h + rng.uniform(-j, j)]])
     m = cv2.getPerspectiveTransform(src, dst)
     out = cv2.warpPerspective(page, m, (W, H), borderValue=tuple(int(c) for c in table))
-    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    yy = np.arange(H, dtype=np.float32)[:, None]  # a column and a row: broadcast
+    xx = np.arange(W, dtype=np.float32)[None, :]
     a, b = rng.uniform(-1, 1), rng.uniform(-1, 1)
     light = 1 - 0.25 * ((a * xx / W + b * yy / H) + 1) / 2
     out = (out.astype(np.float32) * light[..., None]).clip(0, 255).astype(np.uint8)

@@ -623,7 +623,7 @@ def crop_close(page: np.ndarray, rng: random.Random) -> np.ndarray:
 def _table(h: int, w: int, rng: random.Random) -> np.ndarray:
     """A wooden table: grain along x, rings, knots of noise."""
     nrng = _rng_np(rng)
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    yy = np.arange(h, dtype=np.float32)[:, None]  # a column: broadcast, not a page of rows
     grain = np.sin(yy / rng.uniform(6, 14) + 4 * _smooth_noise((h, w), 60, nrng))
     colour = np.array([rng.randint(120, 170), rng.randint(80, 115), rng.randint(45, 70)],
                       np.float32)
@@ -653,7 +653,8 @@ def phone_photo(page: np.ndarray, rng: random.Random, *, thumb: bool = False,
                                  flags=cv2.INTER_LINEAR, borderValue=(-1.0, -1.0, -1.0))
     table = (_table(H, W, rng) / 255).astype(np.float32)
     out = np.where(warped[..., :1] < 0, table, warped)
-    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    yy = np.arange(H, dtype=np.float32)[:, None]  # a column and a row: broadcast
+    xx = np.arange(W, dtype=np.float32)[None, :]
     light = 1 - 0.22 * ((xx / W) * rng.uniform(-1, 1) + (yy / H) * rng.uniform(-1, 1) + 1) / 2
     out *= light[..., None]
     if shadow:  # a phone's or a hand's shadow: a soft dark half-plane
