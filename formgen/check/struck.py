@@ -483,14 +483,19 @@ def _faint_pieces(line: np.ndarray, where: np.ndarray) -> tuple[list[int], list[
     where the line shows (median over FAINT_CONTRAST), and of those where it does not."""
     seen = where & np.isfinite(line)
     edges = np.flatnonzero(np.diff(np.r_[0, seen.astype(np.int8), 0]))
-    shown: list[int] = []
-    hidden: list[int] = []
-    for a, b in zip(edges[::2], edges[1::2], strict=True):
-        for start in range(int(a), int(b), FAINT_PIECE):
-            end = min(int(b), start + FAINT_PIECE)
-            if end - start >= 3:
-                (shown if np.median(line[start:end]) > FAINT_CONTRAST else hidden).append(start)
-    return shown, hidden
+    runs = [np.arange(a, b, FAINT_PIECE) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+    if not runs:
+        return [], []
+    start = np.concatenate(runs)
+    end = np.minimum(start + FAINT_PIECE, np.repeat(edges[1::2], [len(r) for r in runs]))
+    start, end = start[end - start >= 3], end[end - start >= 3]
+    medians = np.empty(len(start), np.float64)
+    whole = end - start == FAINT_PIECE  # all at once; a run's shorter last piece alone
+    medians[whole] = np.median(line[start[whole][:, None] + np.arange(FAINT_PIECE)], axis=1)
+    for i in np.flatnonzero(~whole):
+        medians[i] = np.median(line[start[i]:end[i]])
+    shows = medians > FAINT_CONTRAST
+    return start[shows].tolist(), start[~shows].tolist()
 
 
 def _straight_strike(page: np.ndarray, printed: np.ndarray, rect: Rect,

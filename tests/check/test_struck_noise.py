@@ -119,3 +119,42 @@ def test_a_strike_along_a_drum_band_is_in_doubt() -> None:
     rules = {fid: strike_rule(strike, doubt)
              for fid, strike, doubt in measured(("external", 112, 0, True))}
     assert rules["new_account_holder"] == "strike-in-doubt"
+
+
+def test_the_faint_line_is_cut_into_pieces_of_its_runs_on_paper() -> None:
+    """struck._faint_pieces (run some 200 times per box looked at, so computed a run at a
+    time): on lines with gaps (the writing's ink, the form's print) and ties at the
+    contrast, the pieces are those of the plain definition, each FAINT_PIECE px of a run
+    on paper from its start, a shorter last one counted from 3 px, shown where its median
+    is over FAINT_CONTRAST."""
+    import numpy as np
+
+    from formgen.check.struck import FAINT_CONTRAST, FAINT_PIECE, _faint_pieces
+
+    def plain(line: np.ndarray, where: np.ndarray) -> tuple[list[int], list[int]]:
+        shown: list[int] = []
+        hidden: list[int] = []
+        x = 0
+        while x < len(line):
+            if not (where[x] and np.isfinite(line[x])):
+                x += 1
+                continue
+            end = x
+            while end < len(line) and where[end] and np.isfinite(line[end]):
+                end += 1
+            for start in range(x, end, FAINT_PIECE):
+                piece = line[start:min(end, start + FAINT_PIECE)]
+                if len(piece) >= 3:
+                    (shown if np.median(piece) > FAINT_CONTRAST else hidden).append(start)
+            x = end
+        return shown, hidden
+
+    rng = np.random.default_rng(7)
+    for _ in range(3000):
+        width = int(rng.integers(1, 300))
+        line = np.round(rng.normal(FAINT_CONTRAST, 6, width) * 2).astype(np.float32) / 2
+        for _gap in range(int(rng.integers(0, 8))):
+            at = int(rng.integers(0, width))
+            line[at:at + int(rng.integers(1, 30))] = np.nan
+        where = rng.random(width) < rng.uniform(0.7, 1.0)
+        assert _faint_pieces(line, where) == plain(line, where)
