@@ -88,11 +88,12 @@ def test_external_generator(tmp_path: Path, photo: bool) -> None:
 
 @pytest.mark.parametrize("shade", [0.6, 0.8])
 def test_a_form_page_with_nothing_beside_its_boxes_is_not_read_for_an_id(shade: float) -> None:
-    """A photo of an empty form page: grey paper, light falling off across it. With the form's
-    print and boxes wiped there is nothing left, so the ID search does not read the page (a
-    second or more of OCR per page). Wiped to white, the grey paper around each wiped patch
-    was as dark as print (drawn as of 2026-12-07: each form page of a photo without an ID
-    was read, 1-3 s)."""
+    """A photo of an empty form page: grey paper, light falling off across it, the paper's edge
+    along the image's border. With the form's print and boxes wiped there is nothing left, so
+    the ID search does not read the page (a second or more of OCR per page). Wiped to white,
+    the grey paper around each wiped patch was as dark as print; and a thin dark line along
+    the border was "something on the page" (drawn as of 2026-12-07: each form page of a
+    photo without an ID was read, 1-3 s)."""
     from formgen.check.form_pages import find_form_page
     from formgen.check.identity.checks import IdSearch
     from formgen.check.intake.model import Page
@@ -106,6 +107,7 @@ def test_a_form_page_with_nothing_beside_its_boxes_is_not_read_for_an_id(shade: 
         h, w = page.shape[:2]
         light = shade * (1 - 0.2 * np.linspace(0, 1, w, dtype=np.float32))[None, :, None]
         photo = (page[:, :, :3].astype(np.float32) * light).astype(np.uint8)
+        photo[:, :3] = photo[:3, :] = 60  # the paper's edge along the image's border
         found = find_form_page(Page("foto.jpg", number, 2, photo, 200, False, None), template,
                                None)
         assert found is not None and found.number == number

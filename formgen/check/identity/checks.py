@@ -199,12 +199,18 @@ def _around_ink(image: np.ndarray) -> tuple[int, int, int, int] | None:
             max(0, int((x - reach) / scale)), min(width, int((x + w + reach) / scale)))
 
 
+BLANK_EDGE = 4  # px of the BLANK_SIDE copy along its border left out: the paper's edge
+
+
 def _blank(image: np.ndarray) -> bool:
     """True for an empty sheet (also photographed, with shadows): nothing darker than the
-    paper around it. Any document, even a small one, has text and a photo well above this."""
+    paper around it, but for a thin line along the image's border (the paper's edge, the
+    table beyond it). Any document, even a small one, has text and a photo well above this."""
     if image.size == 0:
         return True
-    return float(_dark(image)[0].mean()) < BLANK_SHARE
+    dark = _dark(image)[0]
+    inner = dark[BLANK_EDGE:-BLANK_EDGE, BLANK_EDGE:-BLANK_EDGE]
+    return inner.size == 0 or float(inner.mean()) < BLANK_SHARE
 
 
 def find_id_document(pages: list[Page], today: dt.date) -> tuple[IdDocumentResult, Page] | None:
