@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from skimage.morphology import skeletonize
 
 from formgen.check.ink import INK_CONTRAST, MIN_COMPONENT, darker_than_paper, pixel_box
 from formgen.check.text_lines import INSET, BoxLine, read_box_quads
@@ -129,8 +130,6 @@ def longest_pen_curve(page: np.ndarray, printed: np.ndarray, rect: Rect) -> floa
         return 0.0
     dark = np.clip(darker_than_paper(page[ry0:ry1, rx0:rx1]), 0, 255).astype(np.float32)
     ridges = np.max([_ridge(dark, s) for s in PEN_RIDGE_SIGMAS], axis=0) > PEN_RIDGE_LEVEL
-    from skimage.morphology import skeletonize  # 0.3 s to import: only when a box is measured
-
     thin = skeletonize(ridges)
     junctions = cv2.dilate((thin & (_neighbours(thin) >= 3)).astype(np.uint8),
                            np.ones((3, 3), np.uint8))
