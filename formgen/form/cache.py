@@ -20,7 +20,9 @@ the folder (default: $XDG_CACHE_HOME/formgen or ~/.cache/formgen).
 The package ships entries of its own in the same format (formgen/data/prebuilt/, written by
 `make template`, see shipped.py): the template of its own definition and the field font. A
 caller that allows it (shipped=True) reads one of those when its name, a hash of the code and
-the inputs, matches; so the first run after an install builds nothing, and a changed
+the inputs, matches, also where no cache folder is used (the validator, the library: it is
+read, never written; FORMGEN_CACHE=0 turns this off too); so the first run after an install,
+and every `formgen check` and its workers, builds nothing, and a changed
 definition, font or line of the form code misses and builds as before. Library versions are
 left out of a shipped entry's name (an upgrade of fpdf2 does not make the form wrong; the
 user's cache does rebuild then): MANIFEST.json next to them records the versions used.
@@ -215,12 +217,12 @@ def cached(kind: str, key: list[bytes], build: Callable[[], T], codec: Codec[T],
     with), built and stored when missing or unreadable. With shipped=True, an entry the
     package ships for (kind, key) is read first: built with the libraries of its day
     (MANIFEST.json says which), it is what a build gives for this code and these inputs."""
+    if shipped and os.environ.get(SWITCH) != "0" and (
+            found := _load(SHIPPED_DIR, entry_name(kind, key), codec, check_owner=False)):
+        return found[0]  # read only, inside the package: also where no cache is written
     folder = cache_dir()
     if folder is None:
         return build()
-    if shipped and (found := _load(SHIPPED_DIR, entry_name(kind, key), codec,
-                                   check_owner=False)):
-        return found[0]
     if not _private_folder(folder):
         return build()  # another user's folder, or one others may write: not used
     name = entry_name(kind, [*key, library_versions(*libraries)])

@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from formgen.form import cache, shipped
 from formgen.resources import default_config_dir
 
@@ -143,3 +145,28 @@ def test_a_change_outside_the_form_code_keeps_the_shipped_template(tmp_path: Pat
     imported, written = _form_with_changed(tmp_path, "check/ink.py")
     assert "fpdf" not in imported
     assert not written
+
+
+def test_the_validator_reads_the_shipped_template_and_writes_no_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where no cache is used (the validator, the library) the shipped template is still read:
+    a `formgen check` and each of its workers start without building the form (about 1 s
+    each); FORMGEN_CACHE=0 builds."""
+    from formgen.form import template
+
+    def no_build(*args: object) -> None:
+        raise AssertionError("built")
+
+    monkeypatch.setenv("FORMGEN_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("FORMGEN_CACHE", raising=False)
+    monkeypatch.setattr(template, "_build", no_build)
+    template._cached.cache_clear()
+    try:
+        assert template.get_template().pdf.startswith(b"%PDF")
+        assert not list(tmp_path.iterdir())
+        template._cached.cache_clear()
+        monkeypatch.setenv("FORMGEN_CACHE", "0")
+        with pytest.raises(AssertionError, match="built"):
+            template.get_template()
+    finally:
+        template._cached.cache_clear()

@@ -15,9 +15,11 @@ write nothing outside the folders it was given.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -285,6 +287,8 @@ def set_engine(engine: OcrEngine | None) -> None:
     global _engine
     with _engine_lock:
         _engine = engine
+    with _detections_lock:
+        _detections.clear()
 
 
 def get_engine() -> OcrEngine:
@@ -306,9 +310,29 @@ def read_lines(image: np.ndarray, *, use_cls: bool = True) -> list[OcrLine]:
     return get_engine().read_lines(image, use_cls=use_cls)
 
 
+# A box is detected when it is checked and again when its value is read, from the same pixels:
+# the last few detections are kept by the image's content (a hash) and the engine.
+DETECTIONS_KEPT = 32
+_detections: OrderedDict[tuple[int, bytes], list[np.ndarray]] = OrderedDict()
+_detections_lock = threading.Lock()
+
+
 def detect(image: np.ndarray) -> list[np.ndarray]:
     """Only detect text lines in ``image``; returns 4x2 corner arrays (x, y)."""
-    return get_engine().detect(image)
+    engine = get_engine()
+    content = hashlib.blake2b(repr((image.shape, image.dtype.str)).encode(), digest_size=16)
+    content.update(np.ascontiguousarray(image).data)
+    key = (id(engine), content.digest())
+    with _detections_lock:
+        if (kept := _detections.get(key)) is not None:
+            _detections.move_to_end(key)
+            return [quad.copy() for quad in kept]
+    quads = engine.detect(image)
+    with _detections_lock:
+        _detections[key] = [quad.copy() for quad in quads]
+        while len(_detections) > DETECTIONS_KEPT:
+            _detections.popitem(last=False)
+    return quads
 
 
 def text_map(image: np.ndarray) -> np.ndarray:
