@@ -9,6 +9,7 @@ with its continuation makes the moment certain."""
 from __future__ import annotations
 
 import _thread
+import signal
 import socket
 import threading
 import time
@@ -58,8 +59,18 @@ def server() -> Iterator[tuple[ServerSettings, list[bytes]]]:
     listener.close()
 
 
+@pytest.fixture()
+def ctrl_c_handled() -> Iterator[None]:
+    """Ctrl+C raises KeyboardInterrupt here, as in `formgen inbox` (its handler): a test run
+    started in the background (`bash .ci/run &`) ignores SIGINT, and then interrupt_main does
+    nothing."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
 def test_ctrl_c_in_the_idle_handshake_ends_idle_and_logs_out_at_once(
-        server: tuple[ServerSettings, list[bytes]]) -> None:
+        server: tuple[ServerSettings, list[bytes]], ctrl_c_handled: None) -> None:
     settings, seen = server
     conn = Connection(settings)
     threading.Timer(0.5, _thread.interrupt_main).start()  # Ctrl+C before the continuation
