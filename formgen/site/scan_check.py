@@ -200,7 +200,7 @@ def word_templates(fonts: tuple[tuple[Path, str], ...] = LABEL_FONTS,
 
 def check_data(config: Path | None = None) -> dict[str, Any]:
     """The pages, boxes and rules the browser checks, from the contract and the validator."""
-    from formgen.check import decision, ink
+    from formgen.check import decision, ink, signature, text_lines
 
     contract = layout_contract(config)
     return {
@@ -247,6 +247,11 @@ def check_data(config: Path | None = None) -> dict[str, Any]:
         # where a box's printed border lies near where the page's placement puts it, and its
         # bend along a crease (formgen.check.placement): the box is measured there
         "place": place_data(),
+        # the longest smooth pen line through the signature box (signature.longest_pen_curve)
+        "pen_curve": {"ridge_sigmas": list(signature.PEN_RIDGE_SIGMAS),
+                      "ridge_level": signature.PEN_RIDGE_LEVEL,
+                      "margin": signature.RIDGE_MARGIN, "inset": text_lines.INSET,
+                      "min": decision.PEN_CURVE_MIN},
         "read": {"value_min_characters": decision.VALUE_MIN_CHARACTERS,
                  "across_min_reach": decision.ACROSS_MIN_REACH},
     }

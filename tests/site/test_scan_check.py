@@ -577,6 +577,28 @@ def test_unsigned_box_under_a_dirty_drum_is_never_in_order(form_page, tmp_path) 
     assert [k for k, v in boxes.items() if "ok" in v] == [], boxes
 
 
+
+def test_an_unsigned_box_in_a_drum_s_noise_without_a_pen_line_is_missing(form_page,
+                                                                          tmp_path) -> None:
+    """The validator's rules stipple-dense and stipple-only on the page: a signature box whose
+    ink is a band's or the noise's (the page cannot tell it from writing), its printed border
+    found, through which no smooth pen line pen_curve.min px long runs (controle-pen.js, the
+    validator's guard pen_curve_seen) is "ontbreekt"; it was "niet zeker". Page 2 of the drum
+    family unsigned (tune seeds: formgen check finds these three empty, by stipple-dense and
+    stipple-only), and signed: under the drum the page weighs the signature as noise too,
+    but a pen line runs through it, and it is never "ontbreekt"
+    (benchmarks/tuning-scan-check.md, session 34)."""
+    pg, _ = form_page()
+    found = {}
+    for how, seed, signed in (("drum", 1, False), ("bands", 1, False), ("bands", 4, False),
+                              ("drum", 1, True), ("drum", 3, True), ("drum", 5, True)):
+        path = _dirty_page_two(tmp_path, seed, how, signed)
+        pg.evaluate("() => { document.querySelector('[data-controle]').dataset.state = ''; }")
+        pg.locator("#controle-bestanden").set_input_files([])
+        found[(how, seed, signed)] = _check(pg, [path])["signature"]
+    assert [v for (_, _, signed), v in found.items() if not signed] == ["missing"] * 3, found
+    assert [v for (_, _, signed), v in found.items() if signed] == ["unsure"] * 3, found
+
 def test_faint_signature_is_not_called_in_order(form_page, tmp_path, key) -> None:
     """A thin, light (pencil-like) signature: `formgen check` sends it to a person, because
     its ink is lighter than a pen's (decision.SIGNATURE_MIN_CONTRAST, PEN_VS_PRINT); the page
@@ -1253,6 +1275,62 @@ def test_the_page_finds_a_box_s_border_where_the_validator_finds_it(form_page) -
             bent += bool(want.bend)
     assert bent >= 3, bent  # the creases bend borders (one box a page at least)
 
+
+def test_the_page_measures_the_pen_line_as_the_validator(form_page) -> None:
+    """controle-pen.js is formgen.check.signature.longest_pen_curve in the browser (the
+    Hessian's ridges at three scales, Zhang and Suen's thinning as scikit-image's, cut at
+    junctions, off the print): on page 2 of the drum family (tests/corpus/drum_pages.py: under a
+    worn drum or the own model's bands, signed and not) the page finds the same longest pen
+    line in the signature box, to the pixel, from the same pixels (the pages as drawn, not
+    aligned: under the drum the scan moved the box's border off the print, a long smooth line
+    in an unsigned box too); a signed box holds one of PEN_CURVE_MIN px or more, an unsigned
+    one under the bands none."""
+    import base64
+
+    import cv2
+    from corpus.drum_pages import DPI, dirty_page
+
+    from formgen.check import decision
+    from formgen.check.ink import CHECK_DPI, reference_pages
+    from formgen.check.signature import RIDGE_MARGIN, longest_pen_curve
+    from formgen.check.text_lines import INSET
+    from formgen.form.template import get_template
+    from formgen.site.scan_check import check_data
+
+    assert DPI == CHECK_DPI  # the family's pages are measured as they are
+    template = get_template()
+    rect = template.layout.box("signature").rect
+    printed = reference_pages(template.pdf)[1]
+    s = CHECK_DPI / 72
+    x0, y0 = round(rect.x * s) + INSET, round(rect.y * s) + INSET
+    x1, y1 = round((rect.x + rect.width) * s) - INSET, round((rect.y + rect.height) * s) - INSET
+    rx0, ry0, rx1, ry1 = x0 - RIDGE_MARGIN, y0 - RIDGE_MARGIN, x1 + RIDGE_MARGIN, y1 + RIDGE_MARGIN
+    cases, want = [], {}
+    for how, seed, signed in (("drum", 1, False), ("drum", 2, False), ("drum", 3, True),
+                              ("bands", 4, False), ("bands", 5, True), ("bent", 6, True)):
+        page = cv2.cvtColor(dirty_page(2, how, seed, signed=signed), cv2.COLOR_RGB2GRAY)
+        want[(how, seed, signed)] = longest_pen_curve(page, printed, rect)
+        crops = (page[ry0:ry1, rx0:rx1], printed[ry0:ry1, rx0:rx1].astype(np.uint8))
+        cases.append([base64.b64encode(c.tobytes()).decode() for c in crops])
+    pg, _ = form_page()
+    seen = pg.evaluate("""async ([cases, w, h, box, pen, window]) => {
+      const { longestPenCurve } = await import('/assets/javascripts/controle-pen.js');
+      const { morph } = await import('/assets/javascripts/controle-morph.js');
+      const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      return cases.map(([grey64, printed64]) => {
+        const grey = bytes(grey64);
+        const paper = morph(morph(grey, w, h, window, true), w, h, window, false);
+        const dark = Float64Array.from(grey, (v, o) => Math.max(0, paper[o] - v));
+        return longestPenCurve(dark, w, h, box, bytes(printed64), pen);
+      });
+    }""", [cases, rx1 - rx0, ry1 - ry0,
+           {"x0": RIDGE_MARGIN, "y0": RIDGE_MARGIN, "x1": x1 - rx0, "y1": y1 - ry0},
+           check_data()["pen_curve"], check_data()["noise"]["paper_window"]])
+    for (case, expected), got in zip(want.items(), seen, strict=True):
+        assert got == pytest.approx(expected, abs=1e-9), case
+    assert all(v >= decision.PEN_CURVE_MIN for (_, _, signed), v in want.items() if signed), want
+    assert all(v < decision.PEN_CURVE_MIN for (how, _, signed), v in want.items()
+               if how == "bands" and not signed), want
 
 def test_a_value_written_on_a_crease_is_in_order_and_the_box_left_empty_is_missing(
         form_page, tmp_path) -> None:

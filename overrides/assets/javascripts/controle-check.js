@@ -13,11 +13,13 @@
   contract's boxes onto the page with one homography, find each box's printed border near
   there (controle-place.js: moved or bent by a fold), and measure the ink in each box against
   the blank form (rendered with pdf.js from the site's own download) and, in a text box,
-  against the noise of the paper around it.
+  against the noise of the paper around it; in the signature box, where its ink may be the
+  noise's, whether a pen line runs through it (controle-pen.js).
 */
 
 import { labelPieces } from "./controle-pieces.js";
 import { morph } from "./controle-morph.js";
+import { longestPenCurve } from "./controle-pen.js";
 import { findBox, found as borderFound, inPlace, movedPoint } from "./controle-place.js";
 
 // Decisions of this check (the measures come from formulier.json): a box is written when this
@@ -812,7 +814,7 @@ async function measureBoxes(img, H, p, number) {
       if (f.page !== number || !(f.required || f.group)) continue;
       // measured where its printed border was found, as the validator measures it; a moved
       // box's noise and pen colour on views of its own, moved with it
-      const at = placed(img, H, blank, f, p.data);
+      const { at, found } = placed(img, H, blank, f, p.data);
       const views = at === H ? pageViews : new Map();
       const viewOf = (look) => {
         if (!views.has(look)) {
@@ -833,6 +835,15 @@ async function measureBoxes(img, H, p, number) {
         const pens = viewOf("pen");
         if (pens && penWritten(pens, f, p.data)) { m.status = STATUS_OK; m.pen = true; }
       }
+      // a signature box whose ink is a band's or the noise's, its border found (the box is
+      // where it is measured), through which no smooth pen line pen_curve.min px long runs:
+      // "ontbreekt", as the validator's rules stipple-dense, stipple-only and noise-only
+      // (whose guard is that line: pen_curve_seen) find it empty
+      if (f.kind === "signature" && m.status === STATUS_UNSURE && m.doubtful && !m.light &&
+        found) {
+        m.penCurve = penCurve(viewOf("ink"), f, p.data);
+        if (m.penCurve < p.data.pen_curve.min) m.status = STATUS_MISSING;
+      }
       const empty = m.status === STATUS_UNSURE && f.kind !== "signature" &&
         faintNoiseOnly(viewOf("ink"), viewOf("faint"), f, p.data);
       if (empty && (empty === INK_NONE || f.group || !bandShaded(viewOf("ink"), f, p.data))) {
@@ -844,17 +855,18 @@ async function measureBoxes(img, H, p, number) {
   });
 }
 
-// Where the field's box lies on the page (controle-place.js): H where the placement put it
+// Where the field's box lies on the page (controle-place.js): at, H where the placement put it
 // right, else the page's view moved to where its printed border was found (and straightened
-// where the border was bent)
+// where the border was bent); found, whether its border was found at all
 function placed(img, H, blank, field, data) {
   const k = data.ink.dpi / 72;
   if (!blank.thin) blank.thin = blank.grey.map((v) => (v < data.ink.print_level ? 1 : 0));
   const region = (x0, y0, w, h) => Uint8Array.from(sample(img, H, x0 / k, y0 / k, w, h, k),
     (v) => (Number.isNaN(v) ? 255 : Math.round(v)));
   const offset = findBox(region, blank.thin, blank, field.rect, data.place);
-  return borderFound(offset, data.place) && !inPlace(offset, data.place)
-    ? { matrix: H, offset, place: data.place } : H;
+  const found = borderFound(offset, data.place);
+  return { found, at: found && !inPlace(offset, data.place)
+    ? { matrix: H, offset, place: data.place } : H };
 }
 
 // A text box left "niet zeker" that holds next to no ink against the paper's own brightness
@@ -1017,7 +1029,30 @@ function noiseView(img, H, blank, data, number, look = "ink", only = null) {
       blankPaper.fill(0, y * w + Math.max(0, b.x0 - ox), y * w + Math.max(0, Math.min(w, b.x1 - ox)));
     }
   }
-  return { ox, oy, w, h, k, marks, label, kind, blankPaper, paper };
+  return { ox, oy, w, h, k, marks, label, kind, blankPaper, paper, grey, printed };
+}
+
+// The longest smooth pen line through the signature box (controle-pen.js), on the page's view:
+// px at the check's resolution, as the validator measures it (signature.longest_pen_curve)
+function penCurve(view, field, data) {
+  const c = data.pen_curve, b = pixelBox(field.rect, view.k);
+  const rx0 = Math.max(0, b.x0 + c.inset - c.margin - view.ox);
+  const ry0 = Math.max(0, b.y0 + c.inset - c.margin - view.oy);
+  const rx1 = Math.min(view.w, b.x1 - c.inset + c.margin - view.ox);
+  const ry1 = Math.min(view.h, b.y1 - c.inset + c.margin - view.oy);
+  const w = rx1 - rx0, h = ry1 - ry0;
+  if (w <= 0 || h <= 0) return 0;
+  const dark = new Float64Array(w * h), printed = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = (y + ry0) * view.w + x + rx0;
+      dark[y * w + x] = Math.max(0, view.paper[o] - view.grey[o]);
+      printed[y * w + x] = view.printed[o];
+    }
+  }
+  const box = { x0: b.x0 + c.inset - view.ox - rx0, y0: b.y0 + c.inset - view.oy - ry0,
+    x1: b.x1 - c.inset - view.ox - rx0, y1: b.y1 - c.inset - view.oy - ry0 };
+  return longestPenCurve(dark, w, h, box, printed, c);
 }
 
 function clumps(view, x0, y0, x1, y1) {
