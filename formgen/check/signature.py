@@ -120,7 +120,8 @@ def _ridge(dark: np.ndarray, sigma: float) -> np.ndarray:
 def longest_pen_curve(page: np.ndarray, printed: np.ndarray, rect: Rect) -> float:
     """px at CHECK_DPI: the longest smooth piece of dark line in the box, off the form's print
     (the diagonal of its bounding box; see PEN_RIDGE_LEVEL). page warped to CHECK_DPI, printed
-    the blank form's (widened) ink."""
+    the blank form's (widened) ink. The help center's scan check measures the same in the
+    browser (controle-pen.js; test_scan_check keeps the two equal)."""
     x0, y0, x1, y1 = pixel_box(rect)
     x0, y0, x1, y1 = x0 + INSET, y0 + INSET, x1 - INSET, y1 - INSET
     h, w = page.shape[:2]

@@ -577,7 +577,6 @@ def test_unsigned_box_under_a_dirty_drum_is_never_in_order(form_page, tmp_path) 
     assert [k for k, v in boxes.items() if "ok" in v] == [], boxes
 
 
-
 def test_an_unsigned_box_in_a_drum_s_noise_without_a_pen_line_is_missing(form_page,
                                                                           tmp_path) -> None:
     """The validator's rules stipple-dense and stipple-only on the page: a signature box whose
@@ -598,6 +597,7 @@ def test_an_unsigned_box_in_a_drum_s_noise_without_a_pen_line_is_missing(form_pa
         found[(how, seed, signed)] = _check(pg, [path])["signature"]
     assert [v for (_, _, signed), v in found.items() if not signed] == ["missing"] * 3, found
     assert [v for (_, _, signed), v in found.items() if signed] == ["unsure"] * 3, found
+
 
 def test_faint_signature_is_not_called_in_order(form_page, tmp_path, key) -> None:
     """A thin, light (pencil-like) signature: `formgen check` sends it to a person, because
@@ -1331,6 +1331,7 @@ def test_the_page_measures_the_pen_line_as_the_validator(form_page) -> None:
     assert all(v >= decision.PEN_CURVE_MIN for (_, _, signed), v in want.items() if signed), want
     assert all(v < decision.PEN_CURVE_MIN for (how, _, signed), v in want.items()
                if how == "bands" and not signed), want
+
 
 def test_a_value_written_on_a_crease_is_in_order_and_the_box_left_empty_is_missing(
         form_page, tmp_path) -> None:
