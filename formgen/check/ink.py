@@ -37,6 +37,7 @@ LINE_BEYOND = 7
 LINE_MAX_WIDTH = 11
 CONTEXT = 70  # px at CHECK_DPI left and right of a box where the paper's noise is measured
 SHADE_INSET = 3  # px at CHECK_DPI inside a box's border where its paper's shade is measured
+MEASURE_INSET = 3  # px at CHECK_DPI inside a box's border where its ink is counted
 REACH = 240  # px above and below: far enough to find blank paper between stacked boxes
 NOISE_WINDOW = 10  # px either side of a column (or row) over which noise density is pooled
 NOISE_MIN_PAPER = 40  # blank-paper pixels a window needs before its density counts
@@ -207,7 +208,7 @@ def _strokes(mask: np.ndarray) -> np.ndarray:
 
 
 @cache
-def _line_kernels() -> tuple[np.ndarray, ...]:
+def line_kernels() -> tuple[np.ndarray, ...]:
     """One-pixel segments LINE_LENGTH long, near horizontal and near vertical."""
     kernels = []
     c = LINE_LENGTH // 2
@@ -221,8 +222,8 @@ def _line_kernels() -> tuple[np.ndarray, ...]:
 
 
 @cache
-def _across_kernels() -> tuple[np.ndarray, ...]:
-    """For each of :func:`_line_kernels`, a one-pixel segment LINE_MAX_WIDTH long across it."""
+def across_kernels() -> tuple[np.ndarray, ...]:
+    """For each of :func:`line_kernels`, a one-pixel segment LINE_MAX_WIDTH long across it."""
     kernels = []
     c = LINE_MAX_WIDTH // 2
     for angle in range(-LINE_ANGLE, LINE_ANGLE + 1, LINE_ANGLE_STEP):
@@ -242,7 +243,7 @@ def straight_runs(dark: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     or more across: the body of a band of drum stipple or a copy's mottling, in which such runs
     fit everywhere, but not the pen strokes that touch it and run on out of it."""
     m = cv2.dilate(dark.astype(np.uint8), np.ones((3, 3), np.uint8))  # slanted thin lines
-    kernels, across = _line_kernels(), _across_kernels()
+    kernels, across = line_kernels(), across_kernels()
     thin = np.zeros(dark.shape, bool)
     band = np.zeros(dark.shape, bool)
     near = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (LINE_MAX_WIDTH, LINE_MAX_WIDTH))
@@ -270,7 +271,8 @@ def _lines(dark: np.ndarray, inside: tuple[slice, slice]) -> np.ndarray:
     A band's body goes wherever it lies, in the box as around it, and with it the clumps that
     hang off it (pieces touching it, shorter than PIECE_LENGTH: a pen line is longer), so
     that the box and the paper around it keep the same part of a band; a pen stroke that
-    touches the band and runs on out of it is writing."""
+    touches the band and runs on out of it is writing. Its copy in the browser:
+    controle-lines.js (test_scan_check keeps the two equal)."""
     thin, band = straight_runs(dark)
     ys, xs = inside
     past = np.ones(dark.shape, bool)
@@ -296,7 +298,7 @@ def _lines(dark: np.ndarray, inside: tuple[slice, slice]) -> np.ndarray:
 
 
 @cache
-def _stroke_kernels() -> tuple[np.ndarray, ...]:
+def stroke_kernels() -> tuple[np.ndarray, ...]:
     """One kernel per direction: the mean over a STROKE_LENGTH px segment through the centre."""
     c = STROKE_LENGTH // 2
     kernels = []
@@ -311,9 +313,10 @@ def _stroke_kernels() -> tuple[np.ndarray, ...]:
 def stroke_strength(contrast: np.ndarray) -> np.ndarray:
     """Per pixel: how much darker the paper is along the darkest straight piece through it
     than on average in every direction (grey levels; see STROKE_LENGTH). High on a pen
-    stroke or a printed line, low on blank paper, on a speck and on grain."""
+    stroke or a printed line, low on blank paper, on a speck and on grain. Its copy in the
+    browser: controle-strokes.js (test_scan_check keeps the two equal)."""
     dark = np.clip(contrast, 0, 255).astype(np.float32)
-    kernels = _stroke_kernels()
+    kernels = stroke_kernels()
     darkest = np.zeros_like(dark)
     for kernel in kernels:
         np.maximum(darkest, cv2.filter2D(dark, -1, kernel), out=darkest)
@@ -335,7 +338,7 @@ def long_pieces(contrast: np.ndarray) -> np.ndarray:
     candidate &= ~cv2.dilate(small[labels].astype(np.uint8), near).astype(bool)
     runs = np.zeros(candidate.shape, np.uint8)
     m = cv2.dilate(candidate.astype(np.uint8), np.ones((3, 3), np.uint8))
-    for kernel in _line_kernels():
+    for kernel in line_kernels():
         np.bitwise_or(runs, cv2.morphologyEx(m, cv2.MORPH_OPEN, kernel), out=runs)
     candidate &= ~cv2.dilate(runs, near).astype(bool)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(candidate.astype(np.uint8),
@@ -381,7 +384,7 @@ def _noise_density(marks: np.ndarray, paper: np.ndarray, axis: int) -> np.ndarra
     return np.where(seen >= NOISE_MIN_PAPER, hits / np.maximum(seen, 1.0), 0.0)
 
 
-def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = 3,
+def measure(page: np.ndarray, printed: np.ndarray, rect: Rect, inset: int = MEASURE_INSET,
             boxes: np.ndarray | None = None, print_darkness: bool = False,
             strokes: bool = False, pieces: bool = False, clear: bool = False,
             ink_contrast: float = INK_CONTRAST) -> Ink:

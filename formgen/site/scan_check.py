@@ -217,7 +217,7 @@ def check_data(config: Path | None = None) -> dict[str, Any]:
                 "line_length": ink.LINE_LENGTH,
                 "print_percentile": ink.PRINT_PERCENTILE,
                 "print_level": ink.PRINT_LEVEL, "print_widen": ink.PRINT_WIDEN,
-                "pen_chroma": ink.PEN_CHROMA},
+                "pen_chroma": ink.PEN_CHROMA, "word_gap": ink.WORD_GAP},
         # the validator's darkness rules for pen (formgen.check.decision, rule ink-written),
         # and the darkness below which it reads a required value before calling it written
         # (rules light-seen, light-unread): the page, which reads no text, is not sure there
@@ -241,7 +241,11 @@ def check_data(config: Path | None = None) -> dict[str, Any]:
                   "paper_window": ink.PAPER_WINDOW},
         "written": {"field_min_fraction": decision.FIELD_MIN_FRACTION,
                     "writing_min_share": decision.WRITING_MIN_SHARE,
-                    "field_min_pixels": decision.FIELD_MIN_PIXELS},
+                    "field_min_pixels": decision.FIELD_MIN_PIXELS,
+                    # and as wide as writing, spanning the box, not mostly noise (a signature)
+                    "writing_min_width": decision.WRITING_MIN_WIDTH,
+                    "signature_min_span": decision.SIGNATURE_MIN_SPAN,
+                    "noisy_share": decision.NOISY_SHARE},
         # a required value in light ink is written where so many letters or digits are read
         # on a line that does not span the box from edge to edge (rules light-seen, band_read)
         # where a box's printed border lies near where the page's placement puts it, and its
@@ -252,9 +256,54 @@ def check_data(config: Path | None = None) -> dict[str, Any]:
                       "ridge_level": signature.PEN_RIDGE_LEVEL,
                       "margin": signature.RIDGE_MARGIN, "inset": text_lines.INSET,
                       "min": decision.PEN_CURVE_MIN},
+        # straight lines and a drum's bands taken out before ink is counted (ink._lines)
+        "lines": lines_data(),
+        # pen strokes told from grain (ink.stroke_strength), and how many a signature amid
+        # noise needs beyond the noise (decision.amid_grain)
+        "strokes": strokes_data(),
         "read": {"value_min_characters": decision.VALUE_MIN_CHARACTERS,
                  "across_min_reach": decision.ACROSS_MIN_REACH},
     }
+
+
+def _offsets(kernel: Any) -> list[list[int]]:
+    """A structuring element's pixels as [dx, dy] from its anchor (OpenCV's: the centre)."""
+    import numpy as np
+
+    ys, xs = np.nonzero(kernel)
+    cy, cx = kernel.shape[0] // 2, kernel.shape[1] // 2
+    return [[int(x - cx), int(y - cy)] for y, x in zip(ys, xs, strict=True)]
+
+
+def lines_data() -> dict[str, Any]:
+    """formgen.check.ink's straight runs and bands (_lines), for controle-lines.js: its
+    kernels as OpenCV draws them, so that the browser takes out the same pixels."""
+    import cv2
+
+    from formgen.check import ink
+
+    near = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (ink.LINE_MAX_WIDTH,) * 2)
+    return {"kernels": [_offsets(k) for k in ink.line_kernels()],
+            "across": [_offsets(k) for k in ink.across_kernels()],
+            "near": _offsets(near), "max_width": ink.LINE_MAX_WIDTH, "inset": ink.MEASURE_INSET,
+            "beyond": ink.LINE_BEYOND, "piece_length": ink.PIECE_LENGTH}
+
+
+def strokes_data() -> dict[str, Any]:
+    """formgen.check.ink's stroke strength (stroke_strength), for controle-strokes.js: its
+    segments as [dx, dy, weight] from their centre, their mean, and the level a stroke has."""
+    import numpy as np
+
+    from formgen.check import decision, ink
+
+    def taps(kernel: Any) -> list[list[float]]:
+        c = kernel.shape[0] // 2
+        return [[int(x - c), int(y - c), float(kernel[y, x])] for y, x in zip(
+            *np.nonzero(kernel), strict=True)]
+
+    kernels = ink.stroke_kernels()
+    return {"kernels": [taps(k) for k in kernels], "mean": taps(np.mean(kernels, axis=0)),
+            "contrast": ink.STROKE_CONTRAST, "min_pixels": decision.STROKE_MIN_PIXELS}
 
 
 def place_data() -> dict[str, Any]:

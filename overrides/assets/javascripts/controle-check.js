@@ -20,6 +20,8 @@
 import { labelPieces } from "./controle-pieces.js";
 import { morph } from "./controle-morph.js";
 import { longestPenCurve } from "./controle-pen.js";
+import { linesOf } from "./controle-lines.js";
+import { strokeStrength } from "./controle-strokes.js";
 import { findBox, found as borderFound, inPlace, movedPoint } from "./controle-place.js";
 
 // Decisions of this check (the measures come from formulier.json): a box is written when this
@@ -843,6 +845,7 @@ async function measureBoxes(img, H, p, number) {
         found) {
         m.penCurve = penCurve(viewOf("ink"), f, p.data);
         if (m.penCurve < p.data.pen_curve.min) m.status = STATUS_MISSING;
+        else if (signedBeyondBands(m, viewOf("ink"), f, p.data)) m.status = STATUS_OK;
       }
       const empty = m.status === STATUS_UNSURE && f.kind !== "signature" &&
         faintNoiseOnly(viewOf("ink"), viewOf("faint"), f, p.data);
@@ -949,6 +952,52 @@ async function readLight(img, H, field, m, p) {
   }
 }
 
+// A signature box with a pen line through it (as above) whose ink, without the drum's bands and
+// the clumps hanging off them (withoutLines), is written beyond the noise of the paper around
+// it by every condition of the validator's rule ink-written (beyond the noise, as wide as
+// writing, spanning the box), and which is not amid grain (decision.amid_grain: less than
+// written.noisy_share of its ink is that noise, or its pen strokes alone, measured the same way,
+// are strokes.min_pixels beyond it): "in orde", as formgen check finds it written
+function signedBeyondBands(m, view, field, data) {
+  m.withoutBands = { status: STATUS_OK };
+  beyondNoise(m.withoutBands, withoutLines(view, field, data), field, data);
+  const n = m.withoutBands.noise, r = data.written;
+  if (m.withoutBands.status !== STATUS_OK || !n || n.widest < r.writing_min_width ||
+    n.span < r.signature_min_span) return false;
+  if (n.fraction - n.beyond < r.noisy_share * n.fraction) return true;
+  m.strokes = { status: STATUS_OK };
+  beyondNoise(m.strokes, withoutLines(view, field, data, strokeMask(view, field, data)), field, data);
+  return Boolean(m.strokes.noise) && m.strokes.noise.writingPx >= data.strokes.min_pixels;
+}
+
+// The view's pixels along a pen stroke (controle-strokes.js) in the box and the paper around it
+// as far as the validator measures its noise (noise.context px left and right, noise.reach
+// above and below)
+function strokeMask(view, field, data) {
+  const { w, h, seen, paper, grey } = view, inset = data.lines.inset;
+  const b = pixelBox(field.rect, view.k);
+  const rx0 = Math.max(0, b.x0 + inset - data.noise.context - view.ox);
+  const ry0 = Math.max(0, b.y0 + inset - data.noise.reach - view.oy);
+  const rw = Math.min(w, b.x1 - inset + data.noise.context - view.ox) - rx0;
+  const rh = Math.min(h, b.y1 - inset + data.noise.reach - view.oy) - ry0;
+  const strong = new Uint8Array(w * h);
+  if (rw <= 0 || rh <= 0) return strong;
+  const dark = new Float64Array(rw * rh);
+  for (let y = 0; y < rh; y++) {
+    for (let x = 0; x < rw; x++) {
+      const o = (y + ry0) * w + x + rx0;
+      dark[y * rw + x] = seen[o] ? Math.min(255, Math.max(0, paper[o] - grey[o])) : 0;
+    }
+  }
+  const strength = strokeStrength(dark, rw, rh, data.strokes);
+  for (let y = 0; y < rh; y++) {
+    for (let x = 0; x < rw; x++) {
+      if (strength[y * rw + x] > data.strokes.contrast) strong[(y + ry0) * w + x + rx0] = 1;
+    }
+  }
+  return strong;
+}
+
 // A box's ink against the noise of the paper around it, as the validator weighs it
 // (formgen.check.ink.measure, rule ink-written): bands of a dirty drum, bleed and grain do not
 // stop at a box's border. The page at the check's resolution, its paper by a grey closing, its
@@ -1010,7 +1059,13 @@ function noiseView(img, H, blank, data, number, look = "ink", only = null) {
       marks[o] = seen[o] && !printed[o] && paper[o] - grey[o] > level ? 1 : 0;
     }
   }
-  // straight thin lines (a fold, a low-ink line, a border a few px off) are neither
+  return sorted({ ox, oy, w, h, k, paper, grey, printed, seen, fields }, marks, data);
+}
+
+function sorted(view, marks, data, lines = null) {
+  // the view with its marks sorted (specks, lines, the rest) and its blank paper: straight thin
+  // lines (a fold, a low-ink line, a border a few px off) and the lines given are neither
+  const { ox, oy, w, h, k, seen, printed } = view, ink = data.ink;
   const { pieces, label } = labelPieces(marks, w, h);
   const kind = new Uint8Array(pieces.length + 1); // 1: a speck, 2: a line
   for (const { id, w: pw, h: ph, area } of pieces) {
@@ -1021,15 +1076,49 @@ function noiseView(img, H, blank, data, number, look = "ink", only = null) {
   const blankPaper = new Uint8Array(w * h);
   for (let o = 0; o < marks.length; o++) {
     if (kind[label[o]] === 2) marks[o] = 0;
-    blankPaper[o] = seen[o] && !printed[o] && kind[label[o]] !== 2 ? 1 : 0;
+    blankPaper[o] = seen[o] && !printed[o] && kind[label[o]] !== 2 && !(lines && lines[o]) ? 1 : 0;
   }
-  for (const f of fields) { // writing in the other boxes is no noise
+  for (const f of view.fields) { // writing in the other boxes is no noise
     const b = pixelBox(f.rect, k);
     for (let y = Math.max(0, b.y0 - oy); y < Math.min(h, b.y1 - oy); y++) {
       blankPaper.fill(0, y * w + Math.max(0, b.x0 - ox), y * w + Math.max(0, Math.min(w, b.x1 - ox)));
     }
   }
-  return { ox, oy, w, h, k, marks, label, kind, blankPaper, paper, grey, printed };
+  return { ...view, marks, label, kind, blankPaper };
+}
+
+// The view without the straight lines and a drum's bands around the box (controle-lines.js), as
+// the validator measures a box's ink (formgen.check.ink.measure: _lines, in the rows within
+// noise.context of the box, in the box as on the paper around it)
+function withoutLines(view, field, data, strong = null) {
+  const { w, h, seen, paper, grey } = view, c = data.noise.context, inset = data.lines.inset;
+  const b = pixelBox(field.rect, view.k);
+  const x0 = b.x0 + inset - view.ox, y0 = b.y0 + inset - view.oy;
+  const x1 = b.x1 - inset - view.ox, y1 = b.y1 - inset - view.oy;
+  const wx0 = Math.max(0, x0 - c), wy0 = Math.max(0, y0 - c);
+  const ww = Math.min(w, x1 + c) - wx0, wh = Math.min(h, y1 + c) - wy0;
+  if (ww <= 0 || wh <= 0) return view;
+  const dark = new Uint8Array(ww * wh);
+  for (let y = 0; y < wh; y++) {
+    for (let x = 0; x < ww; x++) {
+      const o = (y + wy0) * w + x + wx0;
+      dark[y * ww + x] = seen[o] && paper[o] - grey[o] > data.ink.ink_contrast &&
+        (!strong || strong[o]) ? 1 : 0;
+    }
+  }
+  const found = linesOf(dark, ww, wh, { x0: x0 - wx0, y0: y0 - wy0, x1: x1 - wx0, y1: y1 - wy0 },
+    data.lines);
+  const lines = new Uint8Array(w * h);
+  const marks = strong ? view.marks.map((v, o) => v & strong[o]) : view.marks.slice();
+  for (let y = 0; y < wh; y++) {
+    for (let x = 0; x < ww; x++) {
+      if (!found[y * ww + x]) continue;
+      const o = (y + wy0) * w + x + wx0;
+      lines[o] = 1;
+      marks[o] = 0;
+    }
+  }
+  return sorted(view, marks, data, lines);
 }
 
 // The longest smooth pen line through the signature box (controle-pen.js), on the page's view:
@@ -1159,11 +1248,25 @@ function beyondNoise(m, view, field, data) {
     expected[x - x0] = sum;
   }
   const pin = pooled(inside, pool), pex = pooled(expected, pool);
-  let beyond = 0;
-  for (let i = 0; i < pin.length; i++) beyond += Math.max(0, pin[i] - noise.margin * pex[i]) / pool;
+  let beyond = 0, first = -1, last = -1;
+  for (let i = 0; i < pin.length; i++) {
+    const more = Math.max(0, pin[i] - noise.margin * pex[i]) / pool;
+    beyond += more;
+    if (more > 0) { if (first < 0) first = i; last = i; }
+  }
   const fraction = pixels / size, writing = Math.min(beyond / size, fraction);
   const writingPx = fraction ? (pixels * writing) / fraction : 0;
-  m.noise = { pixels, fraction, beyond: writing, writingPx };
+  // the columns beyond the noise over the box's width, and the widest stretch of columns with
+  // ink (gaps of up to word_gap px closed), as the validator's span and widest
+  const span = first < 0 ? 0 : (last - first + 1) / bw;
+  let widest = 0, start = -1, end = -1;
+  for (let i = 0; i < bw; i++) {
+    if (inside[i] < 2) continue;
+    if (start < 0 || i - end > data.ink.word_gap) start = i;
+    end = i;
+    widest = Math.max(widest, end - start + 1);
+  }
+  m.noise = { pixels, fraction, beyond: writing, writingPx, span, widest };
   if (writing < least || writing < rule.writing_min_share * fraction ||
     writingPx < rule.field_min_pixels) {
     m.status = STATUS_UNSURE;
