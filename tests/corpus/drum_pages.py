@@ -7,7 +7,10 @@ benchmarks/bench_scan_check.py --drum).
 - ``bands``: the own model, bands of toner clumps down the page, one through the page's
   required boxes (the signature box on page 2, the customer's boxes on page 1), two elsewhere;
 - ``grain``: a copy's grain, specks of 3 x 3 px lighter than ink all over;
-- ``bent``: the sheet not flat on the glass (the lower half sheared), scanned.
+- ``bent``: the sheet not flat on the glass (the lower half sheared), scanned;
+- ``shadow``: the own model of a hand's or a lid's shadow, a soft dark half-plane whose edge
+  crosses the signature box (page 2) or the customer's boxes (page 1), scanned;
+- ``castshadow``: augraphy's ShadowCast and the other generator's scan.
 """
 
 from __future__ import annotations
@@ -70,6 +73,20 @@ def dirty_page(page_no: int, how: str, seed: int, *, signed: bool = False,
         shift = rng.choice((-1, 1)) * rng.uniform(0.010, 0.015) * (xs - w / 2) * lower
         page = cv2.remap(page, xs, ys - shift, cv2.INTER_LINEAR, borderValue=(255, 255, 255))
         page = E.scan(page, rng, bw=rng.random() < 0.5, tilt=0.3)
+    elif how == "shadow":
+        x0, y0, x1, y1 = forms.field_box_px(E.contract(), "signature" if page_no == 2
+                                            else "customer_id", DPI)
+        h, w = page.shape[:2]
+        ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+        cx, cy = rng.uniform(x0, x1), rng.uniform(y0, y1)  # the edge runs through the box
+        angle = rng.uniform(0, 2 * np.pi)
+        side = ((xs - cx) * np.cos(angle) + (ys - cy) * np.sin(angle) > 0).astype(np.float32)
+        soft = cv2.GaussianBlur(side, (0, 0), rng.uniform(6, 30))
+        shade = 1 - rng.uniform(0.2, 0.45) * soft
+        page = (page.astype(np.float32) * shade[..., None]).clip(0, 255).astype(np.uint8)
+        page = E.scan(page, rng, bw=False, tilt=0.3)
+    elif how == "castshadow":
+        page = E.scan(E.augraphy_pass(page, ["ShadowCast"], rng.randint(0, 2 ** 31)), rng)
     else:
         raise ValueError(how)
     return page

@@ -490,9 +490,10 @@ def test_bsn_on_other_generators_ids_is_read_with_the_validators_recogniser(
 def _dirty_page_two(tmp: Path, seed: int, how: str, signed: bool) -> Path:
     """Page 2 of the blank form (150 dpi), signed in a pen or not, then dirtied: under a worn
     copier's drum (augraphy's DirtyDrum and the other generator's black-and-white scan; or the
-    own model, bands of toner clumps down the page, one through the signature box), or bent
+    own model, bands of toner clumps down the page, one through the signature box), bent
     (the sheet not flat on the glass: the lower half sheared, so the corner marks' one
-    homography leaves the signature box's border at a slant); tests/corpus/drum_pages.py."""
+    homography leaves the signature box's border at a slant), or under a shadow across the
+    signature box (the own model or augraphy's ShadowCast); tests/corpus/drum_pages.py."""
     from corpus import external as E
     from corpus.drum_pages import dirty_page
 
@@ -601,6 +602,26 @@ def test_a_signature_box_in_a_drum_s_noise_is_judged_as_the_validator_judges_it(
         pg.locator("#controle-bestanden").set_input_files([])
         found[(how, seed, signed)] = _check(pg, [path])["signature"]
     assert list(found.values()) == ["missing"] * 3 + ["unsure"] * 2 + ["ok"] * 2, found
+
+
+def test_a_signature_box_under_a_shadow_is_judged_as_the_validator_judges_it(form_page,
+                                                                             tmp_path) -> None:
+    """Page 2 under a shadow across the signature box (tests/corpus/drum_pages.py: the own model,
+    a soft dark half-plane, and augraphy's ShadowCast with the other generator's scan). The
+    page's box measure takes the shaded paper for ink: a signature there was "niet zeker"
+    (light), and so was an empty box. Measured against the paper around each pixel, as the
+    validator measures it, a signature whose ink is written by ink-written's conditions and as
+    dark as a pen is "in orde", and a box with next to no ink, faint marks or pen strokes
+    (rule ink-none) is "ontbreekt", as formgen check finds them (session 35)."""
+    pg, _ = form_page()
+    found = {}
+    for how, seed, signed in (("shadow", 3, True), ("shadow", 4, True), ("castshadow", 1, True),
+                              ("shadow", 0, False), ("castshadow", 3, False)):
+        path = _dirty_page_two(tmp_path, seed, how, signed)
+        pg.evaluate("() => { document.querySelector('[data-controle]').dataset.state = ''; }")
+        pg.locator("#controle-bestanden").set_input_files([])
+        found[(how, seed, signed)] = _check(pg, [path])["signature"]
+    assert list(found.values()) == ["ok"] * 3 + ["missing"] * 2, found
 
 
 def test_faint_signature_is_not_called_in_order(form_page, tmp_path, key) -> None:

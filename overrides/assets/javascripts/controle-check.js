@@ -840,13 +840,17 @@ async function measureBoxes(img, H, p, number) {
       // a signature box whose ink is a band's or the noise's, its border found (the box is
       // where it is measured), through which no smooth pen line pen_curve.min px long runs:
       // "ontbreekt", as the validator's rules stipple-dense, stipple-only and noise-only
-      // (whose guard is that line: pen_curve_seen) find it empty
-      if (f.kind === "signature" && m.status === STATUS_UNSURE && m.doubtful && !m.light &&
+      // (whose guard is that line: pen_curve_seen) find it empty; with such a line, or light
+      // to the box's own paper level, measured as the validator measures it (signedBeyondBands)
+      if (f.kind === "signature" && m.status === STATUS_UNSURE && (m.doubtful || m.light) &&
         found) {
         m.penCurve = penCurve(viewOf("ink"), f, p.data);
-        if (m.penCurve < p.data.pen_curve.min) m.status = STATUS_MISSING;
-        else if (signedBeyondBands(m, viewOf("ink"), f, p.data)) m.status = STATUS_OK;
+        if (m.penCurve < p.data.pen_curve.min) {
+          if (!m.light) m.status = STATUS_MISSING;
+        } else if (signedBeyondBands(m, viewOf("ink"), f, p.data)) m.status = STATUS_OK;
       }
+      if (f.kind === "signature" && m.status === STATUS_UNSURE &&
+        signatureInkNone(m, viewOf("ink"), viewOf("faint"), f, p.data)) m.status = STATUS_MISSING;
       const empty = m.status === STATUS_UNSURE && f.kind !== "signature" &&
         faintNoiseOnly(viewOf("ink"), viewOf("faint"), f, p.data);
       if (empty && (empty === INK_NONE || f.group || !bandShaded(viewOf("ink"), f, p.data))) {
@@ -952,10 +956,11 @@ async function readLight(img, H, field, m, p) {
   }
 }
 
-// A signature box with a pen line through it (as above) whose ink, without the drum's bands and
-// the clumps hanging off them (withoutLines), is written beyond the noise of the paper around
-// it by every condition of the validator's rule ink-written (beyond the noise, as wide as
-// writing, spanning the box), and which is not amid grain (decision.amid_grain: less than
+// A signature box with a pen line through it (as above; or light to the box's own paper
+// level, as under a shadow across it) whose ink, without the drum's bands and the clumps
+// hanging off them (withoutLines), is written beyond the noise of the paper around it by
+// every condition of the validator's rule ink-written (beyond the noise, as wide as writing,
+// spanning the box, as dark as a pen against the paper around each pixel), and which is not amid grain (decision.amid_grain: less than
 // written.noisy_share of its ink is that noise, or its pen strokes alone, measured the same way,
 // are strokes.min_pixels beyond it): "in orde", as formgen check finds it written
 function signedBeyondBands(m, view, field, data) {
@@ -963,11 +968,35 @@ function signedBeyondBands(m, view, field, data) {
   beyondNoise(m.withoutBands, withoutLines(view, field, data), field, data);
   const n = m.withoutBands.noise, r = data.written;
   if (m.withoutBands.status !== STATUS_OK || !n || n.widest < r.writing_min_width ||
-    n.span < r.signature_min_span) return false;
+    n.span < r.signature_min_span ||
+    !darkAsPen(field, { contrast: n.contrast, printContrast: m.printContrast }, data.pen)) {
+    return false;
+  }
   if (n.fraction - n.beyond < r.noisy_share * n.fraction) return true;
   m.strokes = { status: STATUS_OK };
   beyondNoise(m.strokes, withoutLines(view, field, data, strokeMask(view, field, data)), field, data);
   return Boolean(m.strokes.noise) && m.strokes.noise.writingPx >= data.strokes.min_pixels;
+}
+
+// A signature box left "niet zeker" that holds next to no ink against the paper's own
+// brightness (the noise view's marks: under faint_factor of the signature's minimum) and fewer
+// faint marks than that minimum (the validator's rule ink-none), whose faint marks the paper
+// around explains to fewer than faint_letter_min_pixels (not its rule faint-letter) and whose
+// pen strokes (controle-strokes.js) stand fewer than strokes.min_pixels beyond the noise (not
+// its rule strokes-in-empty): "ontbreekt", as formgen check finds it empty. On the page's
+// view, lines and bands left in: they only add ink
+function signatureInkNone(m, inks, faints, field, data) {
+  const ink = { status: STATUS_OK }, faint = { status: STATUS_OK };
+  beyondNoise(ink, inks, field, data);
+  beyondNoise(faint, faints, field, data);
+  const least = data.empty.signature_min_fraction;
+  if (!(ink.noise && faint.noise) || ink.noise.fraction >= data.empty.faint_factor * least ||
+    faint.noise.fraction >= least || faint.noise.writingPx >= data.empty.faint_letter_min_pixels) {
+    return false;
+  }
+  m.strokes = { status: STATUS_OK };
+  beyondNoise(m.strokes, withoutLines(inks, field, data, strokeMask(inks, field, data)), field, data);
+  return !m.strokes.noise || m.strokes.noise.writingPx < data.strokes.min_pixels;
 }
 
 // The view's pixels along a pen stroke (controle-strokes.js) in the box and the paper around it
@@ -1202,7 +1231,7 @@ function beyondNoise(m, view, field, data) {
   const bh = y1 - y0, stretches = Math.ceil(ch / bh);
   const stretchHits = Array.from({ length: stretches }, () => new Float64Array(cw));
   const stretchSeen = Array.from({ length: stretches }, () => new Float64Array(cw));
-  const bw = x1 - x0, inside = new Float64Array(bw);
+  const bw = x1 - x0, inside = new Float64Array(bw), darkness = [];
   let pixels = 0;
   for (let y = cy0; y < cy1; y++) {
     const inRows = y >= y0 && y < y1;
@@ -1210,7 +1239,11 @@ function beyondNoise(m, view, field, data) {
     for (let x = cx0; x < cx1; x++) {
       const o = y * w + x;
       if (inRows && x >= x0 && x < x1) {
-        if (marks[o] && !kind[label[o]] && !clump(x, y)) { inside[x - x0]++; pixels++; }
+        if (marks[o] && !kind[label[o]] && !clump(x, y)) {
+          inside[x - x0]++;
+          pixels++;
+          darkness.push(view.paper[o] - view.grey[o]);
+        }
         continue;
       }
       // the box itself and its border are not the paper around it
@@ -1266,7 +1299,9 @@ function beyondNoise(m, view, field, data) {
     end = i;
     widest = Math.max(widest, end - start + 1);
   }
-  m.noise = { pixels, fraction, beyond: writing, writingPx, span, widest };
+  // how dark the ink is against the paper around each pixel (the validator's contrast)
+  const contrast = darkness.length ? percentile(darkness, 0.5) : 0;
+  m.noise = { pixels, fraction, beyond: writing, writingPx, span, widest, contrast };
   if (writing < least || writing < rule.writing_min_share * fraction ||
     writingPx < rule.field_min_pixels) {
     m.status = STATUS_UNSURE;
