@@ -7,6 +7,7 @@
   rows, so that a segment of 41 pixels costs a few passes, not 41.
 */
 
+import { transposed } from "./controle-morph.js";
 import { labelPieces } from "./controle-pieces.js";
 
 const FAR = 1 << 30; // "to the edge" (erosion) or "none" (dilation)
@@ -74,12 +75,6 @@ function dilate(src, w, h, runs) {
       }
     }
   }
-  return out;
-}
-
-function transposed(src, w, h) {
-  const out = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[x * h + y] = src[y * w + x];
   return out;
 }
 

@@ -31,7 +31,7 @@ function alongRows(src, w, h, win, isMax) {
   return out;
 }
 
-function transposed(src, w, h) {
+export function transposed(src, w, h) {
   const out = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[x * h + y] = src[y * w + x];
   return out;

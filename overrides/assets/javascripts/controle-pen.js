@@ -9,7 +9,7 @@
 
 import { labelPieces } from "./controle-pieces.js";
 
-function reflect(i, n) {
+export function reflect(i, n) {
   // OpenCV's default border (BORDER_REFLECT_101: dcb|abcd|cba)
   if (n === 1) return 0;
   while (i < 0 || i >= n) i = i < 0 ? -i : 2 * n - 2 - i;

@@ -5,11 +5,7 @@
   `strokes`), each correlated as cv2.filter2D does (its default border, BORDER_REFLECT_101).
 */
 
-function reflect(i, n) {
-  if (n === 1) return 0;
-  while (i < 0 || i >= n) i = i < 0 ? -i : 2 * n - 2 - i;
-  return i;
-}
+import { reflect } from "./controle-pen.js";
 
 function correlated(src, w, h, taps) {
   // taps: [[dx, dy, weight], ...] from the kernel's centre; the image padded by reflection once
