@@ -960,9 +960,10 @@ async function readLight(img, H, field, m, p) {
 // level, as under a shadow across it) whose ink, without the drum's bands and the clumps
 // hanging off them (withoutLines), is written beyond the noise of the paper around it by
 // every condition of the validator's rule ink-written (beyond the noise, as wide as writing,
-// spanning the box, as dark as a pen against the paper around each pixel), and which is not amid grain (decision.amid_grain: less than
-// written.noisy_share of its ink is that noise, or its pen strokes alone, measured the same way,
-// are strokes.min_pixels beyond it): "in orde", as formgen check finds it written
+// spanning the box, as dark as a pen against the paper around each pixel), and which is not
+// amid grain (decision.amid_grain: less than written.noisy_share of its ink is that noise, or
+// its pen strokes alone, measured the same way, are strokes.min_pixels beyond it): "in orde",
+// as formgen check finds it written
 function signedBeyondBands(m, view, field, data) {
   m.withoutBands = { status: STATUS_OK };
   beyondNoise(m.withoutBands, withoutLines(view, field, data), field, data);
