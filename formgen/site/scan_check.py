@@ -266,13 +266,15 @@ def check_data(config: Path | None = None) -> dict[str, Any]:
     }
 
 
-def _offsets(kernel: Any) -> list[list[int]]:
-    """A structuring element's pixels as [dx, dy] from its anchor (OpenCV's: the centre)."""
+def _offsets(kernel: Any, weights: bool = False) -> list[list[Any]]:
+    """A kernel's pixels as [dx, dy] from its anchor (OpenCV's: the centre); with weights,
+    [dx, dy, weight]."""
     import numpy as np
 
     ys, xs = np.nonzero(kernel)
     cy, cx = kernel.shape[0] // 2, kernel.shape[1] // 2
-    return [[int(x - cx), int(y - cy)] for y, x in zip(ys, xs, strict=True)]
+    return [[int(x - cx), int(y - cy)] + ([float(kernel[y, x])] if weights else [])
+            for y, x in zip(ys, xs, strict=True)]
 
 
 def lines_data() -> dict[str, Any]:
@@ -296,13 +298,9 @@ def strokes_data() -> dict[str, Any]:
 
     from formgen.check import decision, ink
 
-    def taps(kernel: Any) -> list[list[float]]:
-        c = kernel.shape[0] // 2
-        return [[int(x - c), int(y - c), float(kernel[y, x])] for y, x in zip(
-            *np.nonzero(kernel), strict=True)]
-
     kernels = ink.stroke_kernels()
-    return {"kernels": [taps(k) for k in kernels], "mean": taps(np.mean(kernels, axis=0)),
+    return {"kernels": [_offsets(k, weights=True) for k in kernels],
+            "mean": _offsets(np.mean(kernels, axis=0), weights=True),
             "contrast": ink.STROKE_CONTRAST, "min_pixels": decision.STROKE_MIN_PIXELS}
 
 
